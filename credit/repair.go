@@ -1,0 +1,36 @@
+package credit
+
+import "time"
+
+// Repair is what the agencies report about the credit repair of one penalty
+// record, plus what the bureau's officers recorded. Each date is zero until the
+// step happened. It is keyed by the penalty's record key.
+type Repair struct {
+	RecordKey string `json:"record_key"`
+
+	ReminderSent Date `json:"reminder_sent,omitempty"` // 到期提醒 sent to the enterprise
+
+	// Credit China (信用中国).
+	Applied  Date   `json:"applied,omitempty"`  // application submitted
+	Reviewed Date   `json:"reviewed,omitempty"` // review finished
+	Outcome  string `json:"outcome,omitempty"`  // "approved", "rejected" or "" while under review
+
+	// 常州市企业安全生产管理信息系统.
+	Cancelled Date `json:"cancelled,omitempty"` // bad record cancelled (注销) by the enterprise
+	Regraded  Date `json:"regraded,omitempty"`  // credit grade recalculated
+
+	// 国家企业信用信息公示系统, done by the bureau (Art. 10).
+	NationalDone    Date   `json:"national_done,omitempty"`
+	NationalReceipt string `json:"national_receipt,omitempty"`
+
+	// Art. 11: a withdrawal request sent to another credit website.
+	WithdrawalNote string `json:"withdrawal_note,omitempty"`
+
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Review outcomes reported by Credit China.
+const (
+	OutcomeApproved = "approved"
+	OutcomeRejected = "rejected"
+)

@@ -1,0 +1,67 @@
+// Package api holds the wire types of the agency API v1 (docs/agency-api.md),
+// shared by the sync client and the simulator so the two cannot drift apart.
+package api
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Version is the path prefix of this contract.
+const Version = "v1"
+
+// Feed names. Record feeds carry credit.Record, "sharing" carries
+// credit.SharingEntry and "repair" carries credit.Repair.
+const (
+	FeedSharing = "sharing"
+	FeedRepair  = "repair"
+)
+
+// AllFeeds lists every feed a full hub serves, record kinds first.
+var AllFeeds = []string{"licence", "penalty", "coercion", "reward", "inspection", FeedSharing, FeedRepair}
+
+// FeedPath returns the path of a feed: /v1/feeds/{feed}.
+func FeedPath(feed string) string { return "/" + Version + "/feeds/" + feed }
+
+// Item operations.
+const (
+	OpUpsert = "upsert" // create or replace the item with this key
+	OpDelete = "delete" // the item was withdrawn at the source; data is absent
+)
+
+// Page is one response of GET /v1/feeds/{feed}?cursor=C&limit=N: the changes
+// after cursor C in the order they happened. A client stores NextCursor with
+// the page's items and asks again while HasMore is true.
+type Page struct {
+	Feed       string    `json:"feed"`
+	Items      []Item    `json:"items"`
+	NextCursor string    `json:"next_cursor"`
+	HasMore    bool      `json:"has_more"`
+	ServerTime time.Time `json:"server_time"`
+}
+
+// Item is one change: an upsert carrying the full current item, or a delete.
+type Item struct {
+	Op   string          `json:"op"`
+	Key  string          `json:"key"`
+	Data json.RawMessage `json:"data,omitempty"`
+}
+
+// ErrorBody is the body of every non-2xx response.
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
+}
+
+// ErrorDetail says what went wrong; Code is stable, Message is for people.
+type ErrorDetail struct {
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	RequestID string `json:"request_id,omitempty"`
+}
+
+// MaxLimit is the largest page a server must honour; DefaultLimit is used
+// when the client sends none.
+const (
+	MaxLimit     = 1000
+	DefaultLimit = 200
+)
