@@ -1,0 +1,77 @@
+package credit
+
+import "time"
+
+// Feed names an agency feed: one of the five record kinds, or the sharing
+// list, or repair status.
+const (
+	FeedSharing = "sharing"
+	FeedRepair  = "repair"
+)
+
+// Change operations.
+const (
+	OpUpsert = "upsert" // create or replace the item with this key
+	OpDelete = "delete" // the item was withdrawn at its source
+)
+
+// Change is one decoded, validated item of a feed page. Exactly one of
+// Record, Sharing and Repair is set for an upsert, none for a delete.
+type Change struct {
+	Op      string
+	Key     string // natural key: Record.Key(), SharingEntry.Key() or Repair.RecordKey
+	Record  *Record
+	Sharing *SharingEntry
+	Repair  *Repair
+}
+
+// Page is what the sync engine hands the store in one transaction: the
+// changes of one page of one endpoint's feed, and the cursor that follows it.
+type Page struct {
+	Endpoint   string
+	Feed       string
+	Changes    []Change
+	Quarantine []Quarantined // items that failed decoding or validation
+	NextCursor string
+	FetchedAt  time.Time
+}
+
+// Quarantined is an item kept aside because it failed decoding or validation,
+// with the reason; it is never silently dropped.
+type Quarantined struct {
+	Endpoint string    `json:"endpoint"`
+	Feed     string    `json:"feed"`
+	Key      string    `json:"key"`
+	Reason   string    `json:"reason"`
+	Raw      string    `json:"raw"` // sanitised and bounded copy of the item
+	At       time.Time `json:"at"`
+}
+
+// Snapshot is a consistent read of everything the views need, taken in one
+// read transaction.
+type Snapshot struct {
+	Sharing    []SharingEntry
+	Endpoints  []EndpointStatus
+	Depts      []DeptStats
+	Penalties  []Record
+	Repairs    map[string]Repair // by penalty record key
+	Quarantine int
+	Counts     map[Kind]int
+	TakenAt    time.Time
+}
+
+// Store is the cache the sync engine writes and the views read. The store
+// package implements it on bbolt.
+type Store interface {
+	// Cursor returns the stored cursor of an endpoint's feed ("" if none).
+	Cursor(endpoint, feed string) (string, error)
+	// ApplyPage writes a page's changes, their indexes and aggregates, its
+	// quarantined items, the cursor and the endpoint's success, atomically.
+	ApplyPage(p *Page) error
+	// SaveEndpointStatus records an attempt's outcome for an endpoint.
+	SaveEndpointStatus(st EndpointStatus) error
+	// EndpointStatus returns the stored status of an endpoint (zero if none).
+	EndpointStatus(name string) (EndpointStatus, error)
+	// Snapshot reads what the views show, consistently.
+	Snapshot() (*Snapshot, error)
+}

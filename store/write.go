@@ -1,0 +1,226 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/czyj/credwatch/credit"
+	bolt "go.etcd.io/bbolt"
+)
+
+func cursorKey(endpoint, feed string) []byte { return []byte(endpoint + "\x00" + feed) }
+
+func quarantineKey(endpoint, feed, key string) []byte {
+	return []byte(endpoint + "\x00" + feed + "\x00" + key)
+}
+
+func deptIndexKey(dept string, k credit.Kind, id string) []byte {
+	return []byte(dept + "\x00" + string(k) + "\x00" + id)
+}
+
+// Cursor returns the stored cursor of an endpoint's feed, or "" if the feed
+// has never been synced.
+func (db *DB) Cursor(endpoint, feed string) (string, error) {
+	var c string
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		c = string(tx.Bucket(bCursors).Get(cursorKey(endpoint, feed)))
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("read cursor of %s/%s: %w", endpoint, feed, err)
+	}
+	return c, nil
+}
+
+// ApplyPage writes p in one transaction: each change with its index entry and
+// the department aggregates, the quarantined items, the cursor, and the
+// endpoint's success. Applying the same page twice leaves the same state
+// (upserts replace, deletes of absent keys do nothing), so a page retried
+// after a crash never duplicates anything.
+func (db *DB) ApplyPage(p *credit.Page) error {
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		w := pageWriter{tx: tx, endpoint: p.Endpoint, at: p.FetchedAt, stats: map[string]*credit.DeptStats{}}
+		for i := range p.Changes {
+			if err := w.apply(p.Feed, &p.Changes[i]); err != nil {
+				return fmt.Errorf("item %q: %w", p.Changes[i].Key, err)
+			}
+		}
+		for _, q := range p.Quarantine {
+			if err := putJSON(tx.Bucket(bQuarantine), quarantineKey(q.Endpoint, q.Feed, q.Key), q); err != nil {
+				return err
+			}
+		}
+		if err := w.flushStats(); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bCursors).Put(cursorKey(p.Endpoint, p.Feed), []byte(p.NextCursor)); err != nil {
+			return err
+		}
+		st, err := getEndpoint(tx, p.Endpoint)
+		if err != nil {
+			return err
+		}
+		st.Name = p.Endpoint
+		st.LastAttempt, st.LastSuccess = p.FetchedAt, p.FetchedAt
+		st.LastError, st.Failures, st.ErrorSince = "", 0, time.Time{}
+		st.Items += int64(len(p.Changes))
+		return putJSON(tx.Bucket(bEndpoints), []byte(p.Endpoint), st)
+	})
+	if err != nil {
+		return fmt.Errorf("store page of %s/%s (%d items): %w", p.Endpoint, p.Feed, len(p.Changes), err)
+	}
+	return nil
+}
+
+type pageWriter struct {
+	tx       *bolt.Tx
+	endpoint string
+	at       time.Time
+	stats map[string]*credit.DeptStats
+}
+
+func (w *pageWriter) apply(feed string, c *credit.Change) error {
+	// An item that now decodes and validates leaves the quarantine.
+	if err := w.tx.Bucket(bQuarantine).Delete(quarantineKey(w.endpoint, feed, c.Key)); err != nil {
+		return err
+	}
+	switch feed {
+	case credit.FeedSharing:
+		return putOrDelete(w.tx.Bucket(bSharing), c.Key, c.Op, c.Sharing)
+	case credit.FeedRepair:
+		return putOrDelete(w.tx.Bucket(bRepairs), c.Key, c.Op, c.Repair)
+	}
+	if !credit.Kind(feed).Valid() {
+		return fmt.Errorf("unknown feed %q", feed)
+	}
+	return w.applyRecord(c)
+}
+
+func (w *pageWriter) applyRecord(c *credit.Change) error {
+	recs := w.tx.Bucket(bRecords)
+	key := []byte(c.Key)
+	var old credit.Record
+	hadOld := false
+	if v := recs.Get(key); v != nil {
+		if err := json.Unmarshal(v, &old); err != nil {
+			return fmt.Errorf("decode cached record: %w", err)
+		}
+		hadOld = true
+	}
+	if hadOld {
+		if err := w.tx.Bucket(bByDept).Delete(deptIndexKey(old.Dept, old.Kind, old.ID)); err != nil {
+			return err
+		}
+		if err := w.count(old.Dept, old.Kind, -1); err != nil {
+			return err
+		}
+	}
+	if c.Op == credit.OpDelete {
+		return recs.Delete(key)
+	}
+	r := c.Record
+	if r == nil {
+		return fmt.Errorf("upsert without a record")
+	}
+	if err := putJSON(recs, key, r); err != nil {
+		return err
+	}
+	if err := w.tx.Bucket(bByDept).Put(deptIndexKey(r.Dept, r.Kind, r.ID), nil); err != nil {
+		return err
+	}
+	if err := w.count(r.Dept, r.Kind, +1); err != nil {
+		return err
+	}
+	s := w.stats[r.Dept]
+	s.LastReceived = w.at
+	if r.UpdatedAt.After(s.LastChange[r.Kind]) {
+		s.LastChange[r.Kind] = r.UpdatedAt
+	}
+	return nil
+}
+
+// count adjusts a department's record count, loading its aggregate once per page.
+func (w *pageWriter) count(dept string, k credit.Kind, delta int) error {
+	s, ok := w.stats[dept]
+	if !ok {
+		s = &credit.DeptStats{}
+		if v := w.tx.Bucket(bDeptStats).Get([]byte(dept)); v != nil {
+			if err := json.Unmarshal(v, s); err != nil {
+				return fmt.Errorf("decode stats of %s: %w", dept, err)
+			}
+		}
+		s.Dept = dept
+		if s.Records == nil {
+			s.Records = map[credit.Kind]int{}
+		}
+		if s.LastChange == nil {
+			s.LastChange = map[credit.Kind]time.Time{}
+		}
+		w.stats[dept] = s
+	}
+	s.Records[k] += delta
+	return nil
+}
+
+func (w *pageWriter) flushStats() error {
+	b := w.tx.Bucket(bDeptStats)
+	for dept, s := range w.stats {
+		if err := putJSON(b, []byte(dept), s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func putOrDelete[T any](b *bolt.Bucket, key, op string, v *T) error {
+	if op == credit.OpDelete {
+		return b.Delete([]byte(key))
+	}
+	if v == nil {
+		return fmt.Errorf("upsert without data")
+	}
+	return putJSON(b, []byte(key), v)
+}
+
+func putJSON(b *bolt.Bucket, key []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", key, err)
+	}
+	return b.Put(key, data)
+}
+
+func getEndpoint(tx *bolt.Tx, name string) (credit.EndpointStatus, error) {
+	var st credit.EndpointStatus
+	if v := tx.Bucket(bEndpoints).Get([]byte(name)); v != nil {
+		if err := json.Unmarshal(v, &st); err != nil {
+			return st, fmt.Errorf("decode status of endpoint %s: %w", name, err)
+		}
+	}
+	return st, nil
+}
+
+// SaveEndpointStatus replaces the stored status of st.Name.
+func (db *DB) SaveEndpointStatus(st credit.EndpointStatus) error {
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		return putJSON(tx.Bucket(bEndpoints), []byte(st.Name), st)
+	})
+	if err != nil {
+		return fmt.Errorf("save status of endpoint %s: %w", st.Name, err)
+	}
+	return nil
+}
+
+// EndpointStatus returns the stored status of an endpoint, or a zero status
+// with Name set if it has none.
+func (db *DB) EndpointStatus(name string) (credit.EndpointStatus, error) {
+	var st credit.EndpointStatus
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		var err error
+		st, err = getEndpoint(tx, name)
+		return err
+	})
+	st.Name = name
+	return st, err
+}
