@@ -134,3 +134,31 @@ func skipC1String(s string, i int, csi bool) int {
 	}
 	return i
 }
+
+// SanitizeStrings passes every text field of r through Sanitize.
+func (r *Record) SanitizeStrings() {
+	for _, p := range []*string{&r.ID, &r.Dept, &r.SubjectName, &r.SubjectKind, &r.USCC, &r.LegalRep, &r.DocNo,
+		&r.Authority, &r.AuthCode, &r.SourceUnit, &r.SourceCode, &r.Content, &r.Note, &r.Violation, &r.Facts,
+		&r.Basis, &r.LicenceCategory, &r.CertName, &r.LicenceNo, &r.LicenceStatus, &r.Rejected} {
+		*p = Sanitize(*p)
+	}
+	for i := range r.PenaltyTypes {
+		r.PenaltyTypes[i] = Sanitize(r.PenaltyTypes[i])
+	}
+}
+
+// SanitizeStrings passes every text field of s through Sanitize.
+func (s *SharingEntry) SanitizeStrings() {
+	s.Dept = Sanitize(s.Dept)
+	for i := range s.Rejections {
+		s.Rejections[i].RecordID = Sanitize(s.Rejections[i].RecordID)
+		s.Rejections[i].Reason = Sanitize(s.Rejections[i].Reason)
+	}
+}
+
+// SanitizeStrings passes every text field of r through Sanitize.
+func (r *Repair) SanitizeStrings() {
+	for _, p := range []*string{&r.RecordKey, &r.Outcome, &r.NationalReceipt, &r.WithdrawalNote} {
+		*p = Sanitize(*p)
+	}
+}

@@ -1,0 +1,244 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	gosync "sync"
+	"time"
+
+	"github.com/czyj/credwatch/credit"
+)
+
+// Endpoint is one configured agency endpoint.
+type Endpoint struct {
+	Name     string
+	BaseURL  string
+	Feeds    []string      // feeds it serves: record kinds, "sharing", "repair"
+	Token    string        // bearer token; never logged or shown
+	Interval time.Duration // pause between successful passes (default 30s)
+	Timeout  time.Duration // per request (default 15s)
+	PageSize int           // items per page (default 500)
+}
+
+func (ep *Endpoint) interval() time.Duration { return orDefault(ep.Interval, 30*time.Second) }
+func (ep *Endpoint) timeout() time.Duration  { return orDefault(ep.Timeout, 15*time.Second) }
+func (ep *Endpoint) pageSize() int {
+	if ep.PageSize <= 0 {
+		return 500
+	}
+	return ep.PageSize
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+// Options tune an Engine. Zero values are sensible defaults.
+type Options struct {
+	HTTPClient *http.Client     // default: proxy from environment, no global timeout
+	Now        func() time.Time // default time.Now
+	MaxBackoff time.Duration    // cap of the retry delay (default 5 minutes)
+	Rand       func() float64   // jitter source in [0,1) (default math/rand/v2)
+}
+
+// Engine syncs endpoints into a store in the background.
+type Engine struct {
+	store  credit.Store
+	eps    []Endpoint
+	opts   Options
+	events chan Event
+	kicks  []chan struct{}
+	busy   []gosync.Mutex // per endpoint: serialises its passes (Run vs SyncOnce)
+}
+
+// New returns an engine for the given endpoints. Nothing happens until Run
+// or SyncOnce.
+func New(store credit.Store, eps []Endpoint, opts Options) *Engine {
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{Transport: http.DefaultTransport}
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.MaxBackoff <= 0 {
+		opts.MaxBackoff = 5 * time.Minute
+	}
+	if opts.Rand == nil {
+		opts.Rand = rand.Float64
+	}
+	e := &Engine{store: store, eps: eps, opts: opts, events: make(chan Event, 256)}
+	e.busy = make([]gosync.Mutex, len(eps))
+	for range eps {
+		e.kicks = append(e.kicks, make(chan struct{}, 1))
+	}
+	return e
+}
+
+// Endpoints returns the configured endpoints. Callers must not modify them.
+func (e *Engine) Endpoints() []Endpoint { return e.eps }
+
+// Events delivers progress. Events are dropped, never queued without bound,
+// when nobody reads them; the store is always the source of truth.
+func (e *Engine) Events() <-chan Event { return e.events }
+
+func (e *Engine) publish(ev Event) {
+	select {
+	case e.events <- ev:
+	default:
+	}
+}
+
+// SyncNow asks every endpoint to start a pass at once, cutting short any
+// wait (including a backoff). It never blocks.
+func (e *Engine) SyncNow() {
+	for _, k := range e.kicks {
+		select {
+		case k <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// Run syncs every endpoint concurrently and independently until ctx is
+// done; one failing endpoint never delays another. It returns when all
+// endpoint goroutines have stopped.
+func (e *Engine) Run(ctx context.Context) {
+	var wg gosync.WaitGroup
+	for i := range e.eps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e.loop(ctx, i)
+		}()
+	}
+	wg.Wait()
+}
+
+// SyncOnce runs one pass of every endpoint concurrently and returns the
+// errors of those that failed, joined.
+func (e *Engine) SyncOnce(ctx context.Context) error {
+	errs := make([]error, len(e.eps))
+	var wg gosync.WaitGroup
+	for i := range e.eps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = e.pass(ctx, i)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func (e *Engine) loop(ctx context.Context, i int) {
+	ep := &e.eps[i]
+	failures := 0
+	for {
+		err := e.pass(ctx, i)
+		if ctx.Err() != nil {
+			return
+		}
+		wait := ep.interval()
+		if err != nil {
+			failures++
+			wait = e.backoff(ep, failures, err)
+		} else {
+			failures = 0
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-e.kicks[i]:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
+
+// backoff is exponential from the endpoint's interval/8 (at least 1s),
+// doubled per consecutive failure, capped, with ±20% jitter; a Retry-After
+// from the server is honoured when longer.
+func (e *Engine) backoff(ep *Endpoint, failures int, err error) time.Duration {
+	base := max(ep.interval()/8, time.Second)
+	d := base
+	for i := 1; i < failures && d < e.opts.MaxBackoff; i++ {
+		d *= 2
+	}
+	d = min(d, e.opts.MaxBackoff)
+	d = time.Duration(float64(d) * (0.8 + 0.4*e.opts.Rand()))
+	var he *HTTPError
+	if errors.As(err, &he) && he.RetryAfter > d {
+		d = he.RetryAfter
+	}
+	return d
+}
+
+// pass fetches and stores every feed of ep until each has no more pages.
+func (e *Engine) pass(ctx context.Context, i int) error {
+	ep := &e.eps[i]
+	e.busy[i].Lock()
+	defer e.busy[i].Unlock()
+	for _, feed := range ep.Feeds {
+		if err := e.syncFeed(ctx, ep, feed); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			e.recordFailure(ep, feed, err)
+			return err
+		}
+	}
+	e.publish(Event{At: e.opts.Now(), Endpoint: ep.Name, Type: EventDone})
+	return nil
+}
+
+func (e *Engine) syncFeed(ctx context.Context, ep *Endpoint, feed string) error {
+	cursor, err := e.store.Cursor(ep.Name, feed)
+	if err != nil {
+		return err
+	}
+	for {
+		p, err := fetchPage(ctx, e.opts.HTTPClient, ep, feed, cursor)
+		if err != nil {
+			return err
+		}
+		page := decodePage(ep.Name, feed, p, e.opts.Now())
+		if err := e.store.ApplyPage(page); err != nil {
+			return err
+		}
+		if n := len(page.Changes) + len(page.Quarantine); n > 0 {
+			e.publish(Event{At: page.FetchedAt, Endpoint: ep.Name, Feed: feed, Type: EventPage, Items: n})
+		}
+		if !p.HasMore {
+			return nil
+		}
+		if p.NextCursor == cursor {
+			return fmt.Errorf("%s: has_more is set but the cursor did not advance (%q)", feed, credit.Sanitize(cursor))
+		}
+		cursor = p.NextCursor
+	}
+}
+
+func (e *Engine) recordFailure(ep *Endpoint, feed string, err error) {
+	now := e.opts.Now()
+	st, serr := e.store.EndpointStatus(ep.Name)
+	if serr != nil {
+		st = credit.EndpointStatus{Name: ep.Name}
+	}
+	if st.Failures == 0 {
+		st.ErrorSince = now
+	}
+	st.Failures++
+	st.LastAttempt = now
+	st.LastError = credit.Sanitize(err.Error())
+	st.Feeds = ep.Feeds
+	_ = e.store.SaveEndpointStatus(st) // a full disk is reported by the next ApplyPage
+	e.publish(Event{At: now, Endpoint: ep.Name, Feed: feed, Type: EventError, Err: st.LastError})
+}
