@@ -1,0 +1,40 @@
+package credit
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestCheckThreeInStep(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		rec      Record
+		want     ThreeInStep
+		complete bool
+		missing  []string
+	}{
+		{"general, nothing done", Record{Kind: Penalty, Severity: General},
+			ThreeInStep{Applicable: true}, false, []string{"信用告知", "诚信教育", "修复提醒"}},
+		{"general, notice only", Record{Kind: Penalty, Severity: General, NoticeGiven: true},
+			ThreeInStep{Applicable: true, Notice: true}, false, []string{"诚信教育", "修复提醒"}},
+		{"general, reminder missing", Record{Kind: Penalty, Severity: General, NoticeGiven: true, EducationDone: true},
+			ThreeInStep{Applicable: true, Notice: true, Education: true}, false, []string{"修复提醒"}},
+		{"general, all done", Record{Kind: Penalty, Severity: General, NoticeGiven: true, EducationDone: true, ReminderSet: true},
+			ThreeInStep{Applicable: true, Notice: true, Education: true, Reminder: true}, true, nil},
+		{"serious penalty", Record{Kind: Penalty, Severity: Serious}, ThreeInStep{}, true, nil},
+		{"serious penalty with flags", Record{Kind: Penalty, Severity: Serious, NoticeGiven: true}, ThreeInStep{}, true, nil},
+		{"minor penalty", Record{Kind: Penalty, Severity: Minor}, ThreeInStep{}, true, nil},
+		{"penalty without severity", Record{Kind: Penalty}, ThreeInStep{}, true, nil},
+		{"licence", Record{Kind: Licence, Severity: General}, ThreeInStep{}, true, nil},
+		{"coercion", Record{Kind: Coercion}, ThreeInStep{}, true, nil},
+		{"inspection", Record{Kind: Inspection}, ThreeInStep{}, true, nil},
+		{"reward", Record{Kind: Reward}, ThreeInStep{}, true, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := CheckThreeInStep(&tc.rec)
+			if got != tc.want || got.Complete() != tc.complete || !slices.Equal(got.Missing(), tc.missing) {
+				t.Errorf("= %+v complete=%t missing=%v; want %+v %t %v", got, got.Complete(), got.Missing(), tc.want, tc.complete, tc.missing)
+			}
+		})
+	}
+}
