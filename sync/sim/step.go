@@ -1,0 +1,166 @@
+package sim
+
+import (
+	"math/rand/v2"
+	"time"
+
+	"github.com/czyj/credwatch/credit"
+)
+
+// tickKinds weights the kinds of records that appear while running.
+var tickKinds = []struct {
+	kind   credit.Kind
+	weight int
+}{
+	{credit.Penalty, 35}, {credit.Inspection, 35}, {credit.Licence, 10}, {credit.Coercion, 10}, {credit.Reward, 10},
+}
+
+// Step produces one tick of changes, all dated the simulated today and
+// appended to the change logs: one to three new records (not yet disclosed),
+// up to three earlier records disclosed, one repair moved on a step (now and
+// then a new one started), now and then a record withdrawn, and the sharing
+// rows those changes affect.
+func (s *Sim) Step() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.rng
+	now := s.now().In(credit.ChinaZone).Truncate(time.Second)
+	today := credit.DateOf(now)
+	touched := make(map[string]bool)
+	var order []string // touched sharing keys, in the order first touched
+	touch := func(x *rec) {
+		k := credit.SharingKey(x.Dept, x.Kind)
+		if !touched[k] {
+			touched[k] = true
+			order = append(order, k)
+		}
+	}
+	pushed := make(map[string]bool)
+
+	// New records, decided today.
+	for n := between(r, 1, 3); n > 0; n-- {
+		x := s.newRecord(pickTickKind(r), today)
+		s.number(x)
+		if x.Dept == s.stale {
+			x.pushed, x.Rejected = false, ""
+		} else {
+			pushed[credit.SharingKey(x.Dept, x.Kind)] = true
+		}
+		x.UpdatedAt = now
+		s.add(x)
+		touch(x)
+	}
+
+	// Earlier records disclosed.
+	var waiting []*rec
+	for _, x := range s.live {
+		if x.pushed && x.Disclosed.IsZero() && x.Rejected == "" && !x.Decided.After(today) {
+			waiting = append(waiting, x)
+		}
+	}
+	for n := min(len(waiting), between(r, 0, 3)); n > 0; n-- {
+		i := r.IntN(len(waiting))
+		x := waiting[i]
+		waiting[i] = waiting[len(waiting)-1]
+		waiting = waiting[:len(waiting)-1]
+		x.Disclosed = today
+		x.UpdatedAt = now
+		s.logs[string(x.Kind)].upsert(x.ID, &x.Record)
+		touch(x)
+	}
+
+	// A repair moves on; now and then an eligible penalty gets its reminder.
+	var active []*credit.Repair
+	for _, rp := range s.repairList {
+		if st := stageOf(rp); st != stageRejected && st != stageNational {
+			active = append(active, rp)
+		}
+	}
+	if len(active) > 0 {
+		rp := active[r.IntN(len(active))]
+		if s.advance(rp, today, now) {
+			s.logs["repair"].upsert(rp.RecordKey, rp)
+		}
+	}
+	if chance(r, 0.3) {
+		var cands []*rec
+		for _, x := range s.live {
+			if x.Kind == credit.Penalty && s.repairs[x.Key()] == nil && !x.Disclosed.IsZero() {
+				if e, ok := repairable(x); ok && !e.After(today) {
+					cands = append(cands, x)
+				}
+			}
+		}
+		if len(cands) > 0 {
+			x := cands[r.IntN(len(cands))]
+			rp := &credit.Repair{RecordKey: x.Key(), ReminderSent: today, UpdatedAt: now}
+			s.repairs[rp.RecordKey] = rp
+			s.repairList = append(s.repairList, rp)
+			s.logs["repair"].upsert(rp.RecordKey, rp)
+		}
+	}
+
+	// Now and then a record is withdrawn at its source.
+	if chance(r, 0.12) && len(s.live) > 1 {
+		x := s.live[r.IntN(len(s.live))]
+		s.withdraw(x)
+		touch(x)
+	}
+
+	for _, k := range order {
+		e := s.sharing[k]
+		if e == nil {
+			continue // no department owns this kind: nothing on the list
+		}
+		s.recount(k)
+		if pushed[k] {
+			e.LastPush = now
+		}
+		e.UpdatedAt = now
+		s.logs["sharing"].upsert(k, e)
+	}
+}
+
+func pickTickKind(r *rand.Rand) credit.Kind {
+	total := 0
+	for _, tk := range tickKinds {
+		total += tk.weight
+	}
+	n := r.IntN(total)
+	for _, tk := range tickKinds {
+		if n < tk.weight {
+			return tk.kind
+		}
+		n -= tk.weight
+	}
+	return credit.Inspection
+}
+
+// withdraw removes a live record, and the repair of a penalty, and logs the
+// deletes.
+func (s *Sim) withdraw(x *rec) {
+	last := s.live[len(s.live)-1]
+	s.live[x.pos] = last
+	last.pos = x.pos
+	s.live = s.live[:len(s.live)-1]
+	delete(s.recs, x.Key())
+	sk := credit.SharingKey(x.Dept, x.Kind)
+	g := s.groups[sk]
+	for i, y := range g {
+		if y == x {
+			s.groups[sk] = append(g[:i:i], g[i+1:]...)
+			break
+		}
+	}
+	s.logs[string(x.Kind)].remove(x.ID)
+	if rp := s.repairs[x.Key()]; rp != nil {
+		delete(s.repairs, x.Key())
+		for i, y := range s.repairList {
+			if y == rp {
+				s.repairList = append(s.repairList[:i:i], s.repairList[i+1:]...)
+				break
+			}
+		}
+		s.logs["repair"].remove(rp.RecordKey)
+	}
+}
