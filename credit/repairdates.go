@@ -62,8 +62,14 @@ func (r *Rules) RepairWith(set *RuleSet, decided Date, sev Severity, penaltyType
 	}
 	period, ok := set.Periods[sev]
 	if !ok {
-		return RepairDates{}, fmt.Errorf("repair dates: rule set %s (%s) has no %s (%s) tier",
-			set.Name, set.Title, sev, sev.Chinese())
+		var known []string
+		for _, s := range []Severity{Minor, General, Serious} {
+			if _, ok := set.Periods[s]; ok {
+				known = append(known, fmt.Sprintf("%s (%s)", s, s.Chinese()))
+			}
+		}
+		return RepairDates{}, fmt.Errorf("repair dates: rule set %s (%s) has no %s (%s) tier; it knows %s",
+			set.Name, set.Title, sev, sev.Chinese(), strings.Join(known, ", "))
 	}
 	rd := RepairDates{RuleSet: set.Name, Decided: decided, Severity: sev}
 	var err error
