@@ -1,9 +1,10 @@
 package sim
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -94,7 +95,9 @@ func (s *Sim) generate(start time.Time) {
 	// The records, a few of which are later withdrawn.
 	withdrawn := max(1, s.opts.Records/500)
 	total := s.opts.Records + withdrawn
-	var all []*rec
+	all := make([]*rec, 0, total)
+	s.live = make([]*rec, 0, total)
+	s.recs = make(map[string]*rec, total)
 	left := total
 	for _, ks := range kindShare {
 		n := total * ks.percent / 100
@@ -107,7 +110,7 @@ func (s *Sim) generate(start time.Time) {
 		all = append(all, s.newRecord(credit.Inspection, s.decisionDay()))
 	}
 	// Numbers follow the order of decisions.
-	sort.SliceStable(all, func(i, j int) bool { return all[i].Decided < all[j].Decided })
+	slices.SortStableFunc(all, func(a, b *rec) int { return cmp.Compare(a.Decided, b.Decided) })
 	for _, x := range all {
 		s.number(x)
 		s.disclose(x, today)
@@ -126,7 +129,7 @@ func (s *Sim) generate(start time.Time) {
 			kept = append(kept, x)
 		}
 	}
-	sort.SliceStable(kept, func(i, j int) bool { return kept[i].UpdatedAt.Before(kept[j].UpdatedAt) })
+	slices.SortStableFunc(kept, func(a, b *rec) int { return a.UpdatedAt.Compare(b.UpdatedAt) })
 	for _, x := range kept {
 		s.add(x)
 	}
@@ -144,7 +147,7 @@ func (s *Sim) generate(start time.Time) {
 		}
 	}
 	byTime := append([]*credit.Repair(nil), s.repairList...)
-	sort.SliceStable(byTime, func(i, j int) bool { return byTime[i].UpdatedAt.Before(byTime[j].UpdatedAt) })
+	slices.SortStableFunc(byTime, func(a, b *credit.Repair) int { return a.UpdatedAt.Compare(b.UpdatedAt) })
 	for _, rp := range byTime {
 		s.logs["repair"].upsert(rp.RecordKey, rp)
 	}
