@@ -1,10 +1,8 @@
 package sim
 
 import (
-	"io"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/czyj/credwatch/sync/api"
 )
@@ -34,9 +32,8 @@ func BenchmarkPenaltyPage(b *testing.B) {
 }
 
 func BenchmarkStep(b *testing.B) {
-	s := New(Options{Seed: 1, Records: 100000, Today: testToday, Now: func() time.Time { return newClock().Now() }})
+	s := New(Options{Seed: 1, Records: 100000, Today: testToday, Now: newClock().Now})
 	for b.Loop() {
 		s.Step()
 	}
-	_ = io.Discard
 }

@@ -112,7 +112,11 @@ func (s *Sim) Step() {
 		if e == nil {
 			continue // no department owns this kind: nothing on the list
 		}
+		before := [...]int{e.Received, e.Disclosed, e.Rejected}
 		s.recount(k)
+		if !pushed[k] && before == [...]int{e.Received, e.Disclosed, e.Rejected} {
+			continue // e.g. a record the platform never received was withdrawn
+		}
 		if pushed[k] {
 			e.LastPush = now
 		}
