@@ -94,8 +94,9 @@ var ndrc2026From = MustDate("2026-04-01")
 // are NOT sure Order No. 36 still says so: its text could not be checked
 // here. Keeping them is the cautious choice, because the officer then sees the
 // record flagged rather than the enterprise being told it may apply. If the
-// order is found to allow their repair, configure a [[rule_set]] named
-// ndrc-2026 with not_repairable = [] (see docs/rules.md).
+// order is found to allow their repair, configure the rule sets with
+// not_repairable = [] for ndrc-2026 (any [[rule_set]] in the configuration
+// replaces the built-in list, so give changzhou-2022 too; see docs/rules.md).
 func BuiltinRuleSets() []RuleSet {
 	return []RuleSet{
 		{
