@@ -49,6 +49,12 @@ type Calendar struct {
 	days    map[Date]calendarEntry
 	known   map[int]bool
 	sources map[int]string
+
+	// cum[i] counts the working days in [first, first+i), over 1 January of
+	// the first known year to 31 December of the last, so that counting
+	// working days between two dates costs two lookups.
+	first Date
+	cum   []int32
 }
 
 type calendarEntry struct {
@@ -69,8 +75,34 @@ var builtinCalendar = sync.OnceValue(func() *Calendar {
 			c.days[date] = calendarEntry{working: d.working, name: d.name}
 		}
 	}
+	c.index()
 	return c
 })
+
+// index builds cum once the days and known years are final.
+func (c *Calendar) index() {
+	years := c.KnownYears()
+	if len(years) == 0 {
+		return
+	}
+	c.first = NewDate(years[0], 1, 1)
+	last := NewDate(years[len(years)-1], 12, 31)
+	c.cum = make([]int32, int(last-c.first)+2)
+	for i, d := 0, c.first; d <= last; i, d = i+1, d+1 {
+		c.cum[i+1] = c.cum[i]
+		if c.working(d) {
+			c.cum[i+1]++
+		}
+	}
+}
+
+// working reports whether d is a working day, without checking its year.
+func (c *Calendar) working(d Date) bool {
+	if e, ok := c.days[d]; ok {
+		return e.working
+	}
+	return d.Weekday() != time.Saturday && d.Weekday() != time.Sunday
+}
 
 // BuiltinCalendar returns the calendar compiled into credwatch: the State
 // Council schedules for 2022 through 2027 (see calendar_data.go). The same
@@ -128,6 +160,7 @@ func NewCalendar(overrides []DayOverride, extraYears []int) (*Calendar, error) {
 		}
 		c.days[o.Date] = calendarEntry{working: o.Working, name: o.Name}
 	}
+	c.index()
 	return c, nil
 }
 
@@ -220,17 +253,13 @@ func (c *Calendar) WorkingDaysAfter(a, b Date) (int, error) {
 	if b < a {
 		a, b, sign = b, a, -1
 	}
-	n := 0
-	for d := a + 1; d <= b; d++ {
-		w, err := c.IsWorkingDay(d)
-		if err != nil {
-			return 0, err
-		}
-		if w {
-			n++
+	for y := a.Year() + 1; y < b.Year(); y++ {
+		if !c.known[y] {
+			return 0, &UnknownYearError{Year: y}
 		}
 	}
-	return sign * n, nil
+	n := c.cum[int(b-c.first)+1] - c.cum[int(a-c.first)+1]
+	return sign * int(n), nil
 }
 
 // PrevWorkingDay returns the last working day strictly before d.

@@ -508,3 +508,50 @@ func TestCalendar2027(t *testing.T) {
 		})
 	}
 }
+
+// TestWorkingDaysAfterMatchesDayByDay checks the indexed count against a
+// day-by-day count for many pairs of dates.
+func TestWorkingDaysAfterMatchesDayByDay(t *testing.T) {
+	cal := BuiltinCalendar()
+	first, last := MustDate("2022-01-01"), MustDate("2027-12-31")
+	for a := first; a <= last; a += 37 {
+		for _, span := range []int{0, 1, 6, 45, 400, 1500} {
+			b := a.AddDays(span)
+			if b > last {
+				continue
+			}
+			want := 0
+			for d := a + 1; d <= b; d++ {
+				if w, _ := cal.IsWorkingDay(d); w {
+					want++
+				}
+			}
+			got, err := cal.WorkingDaysAfter(a, b)
+			if err != nil || got != want {
+				t.Fatalf("WorkingDaysAfter(%s, %s) = %d, %v; want %d", a, b, got, err, want)
+			}
+			if back, _ := cal.WorkingDaysAfter(b, a); back != -want {
+				t.Fatalf("WorkingDaysAfter(%s, %s) = %d, want %d", b, a, back, -want)
+			}
+		}
+	}
+}
+
+func TestWorkingDaysAfterGapYear(t *testing.T) {
+	cal, err := NewCalendar(nil, []int{2030})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := cal.WorkingDaysAfter(MustDate("2030-01-01"), MustDate("2030-01-08")); err != nil || n != 5 {
+		t.Errorf("within 2030: %d, %v", n, err)
+	}
+	_, err = cal.WorkingDaysAfter(MustDate("2027-06-01"), MustDate("2030-06-01"))
+	var ue *UnknownYearError
+	if !errors.As(err, &ue) || ue.Year != 2028 {
+		t.Errorf("err = %v, want *UnknownYearError{2028}", err)
+	}
+	_, err = cal.AddWorkingDays(MustDate("2030-01-02"), -400)
+	if !errors.As(err, &ue) || ue.Year != 2029 {
+		t.Errorf("err = %v, want *UnknownYearError{2029}", err)
+	}
+}
