@@ -1,0 +1,38 @@
+package tui
+
+import (
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+)
+
+func init() { lipgloss.SetColorProfile(termenv.Ascii) }
+
+// loaded returns a model of size w x h that has applied its first snapshot,
+// driving Update by hand (no program, no goroutines).
+func loaded(t testing.TB, d Deps, w, h int) Model {
+	t.Helper()
+	m := New(d)
+	m = update(t, m, tea.WindowSizeMsg{Width: w, Height: h})
+	snap, err := d.Snapshot()
+	m = update(t, m, snapshotMsg{seq: m.seq, snap: snap, err: err})
+	return m
+}
+
+func update(t testing.TB, m Model, msg tea.Msg) Model {
+	t.Helper()
+	nm, _ := m.Update(msg)
+	return nm.(Model)
+}
+
+func keys(t testing.TB, m Model, ks ...tea.KeyMsg) Model {
+	t.Helper()
+	for _, k := range ks {
+		m = update(t, m, k)
+	}
+	return m
+}
+
+func runes(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }

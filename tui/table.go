@@ -1,0 +1,379 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Column describes one table column. Widths are display cells as
+// ansi.StringWidth measures them, the same measure lipgloss uses, so CJK text
+// (two cells a character) stays aligned.
+type Column struct {
+	Title string
+	// Min is the narrowest the column may shrink to when the table is too
+	// narrow for every column's natural width; cells are then truncated with
+	// a "~". 0 means the column keeps its natural width.
+	Min int
+	// Right aligns the column to the right (numbers).
+	Right bool
+	// Drop hides the column when even the minimum widths do not fit: the
+	// highest Drop goes first. 0 means never hidden.
+	Drop int
+}
+
+// Row is one table row.
+type Row struct {
+	// Key identifies the row across reloads: SetRows keeps the cursor on the
+	// row with the same key.
+	Key   string
+	Cells []string
+	// Alert draws the row in the alert style. Colour is never the only
+	// signal: the cells must say what is wrong in text too.
+	Alert bool
+	// Detail is one line the screen shows under the table while the row is
+	// selected (full texts that the columns truncate, the rule set used).
+	Detail string
+}
+
+// TableKeyMap are the table's movement keys.
+type TableKeyMap struct {
+	LineUp, LineDown, PageUp, PageDown, GotoTop, GotoBottom key.Binding
+}
+
+// DefaultTableKeyMap returns j/k and arrows, pgup/pgdown, g/G and home/end.
+func DefaultTableKeyMap() TableKeyMap {
+	return TableKeyMap{
+		LineUp:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("k/up", "up")),
+		LineDown:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("j/down", "down")),
+		PageUp:     key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown:   key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdown", "page down")),
+		GotoTop:    key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "top")),
+		GotoBottom: key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "bottom")),
+	}
+}
+
+// TableStyles style the table. They must not change widths (no padding,
+// margins or borders): the table lays out cells itself.
+type TableStyles struct {
+	Header   lipgloss.Style
+	Cell     lipgloss.Style
+	Selected lipgloss.Style
+	Alert    lipgloss.Style
+	Empty    lipgloss.Style
+}
+
+// DefaultTableStyles returns bold headers, a reversed cursor row and red
+// alerts. With the Ascii profile (NO_COLOR) none of these show; the cursor
+// row is still marked by the ">" in its first column.
+func DefaultTableStyles() TableStyles {
+	return TableStyles{
+		Header:   lipgloss.NewStyle().Bold(true),
+		Cell:     lipgloss.NewStyle(),
+		Selected: lipgloss.NewStyle().Reverse(true).Bold(true),
+		Alert:    lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#B00000", Dark: "#FF6060"}),
+		Empty:    lipgloss.NewStyle().Faint(true),
+	}
+}
+
+const (
+	markerWidth = 2 // "> " before the cursor row, "  " before the others
+	truncTail   = "~"
+)
+
+// Table is a scrolling table with a fixed header and a cursor row. It renders
+// only the rows that fit, and measures every width with ansi.StringWidth. It
+// does not handle tea.WindowSizeMsg: its owner calls SetSize.
+//
+// The zero Table is not usable; build one with NewTable.
+type Table struct {
+	KeyMap TableKeyMap
+	Styles TableStyles
+
+	cols    []Column
+	rows    []Row
+	natural []int // natural width of each column: widest of title and cells
+	widths  []int // laid-out width of each column; 0 when hidden
+	gap     int
+
+	width, height int
+	cursor        int
+	offset        int // index of the first visible row
+	focused       bool
+	empty         string
+}
+
+// NewTable returns an empty, focused table of the given columns.
+func NewTable(cols []Column, st TableStyles, km TableKeyMap) Table {
+	t := Table{KeyMap: km, Styles: st, cols: cols, focused: true, width: 80, height: 10}
+	t.measure()
+	return t
+}
+
+// SetEmpty sets the text shown in place of rows when there are none.
+func (t *Table) SetEmpty(s string) { t.empty = s }
+
+// SetColumns replaces the columns (after a language change, say). The rows
+// must be replaced too if their cell count differs.
+func (t *Table) SetColumns(cols []Column) {
+	t.cols = cols
+	t.measure()
+}
+
+// SetRows replaces the rows. The cursor stays on the row with the same key
+// when there is one; otherwise it keeps its index, clamped to the new rows.
+// Widths are measured here, not in View.
+func (t *Table) SetRows(rows []Row) {
+	var key string
+	had := t.cursor < len(t.rows)
+	if had {
+		key = t.rows[t.cursor].Key
+	}
+	t.rows = rows
+	if had {
+		for i := range rows {
+			if rows[i].Key == key {
+				t.cursor = i
+				break
+			}
+		}
+	}
+	t.measure()
+	t.clamp()
+}
+
+// Rows returns the rows. Callers must not modify them.
+func (t *Table) Rows() []Row { return t.rows }
+
+// SetSize sets the table's outer size in cells, the header line included.
+func (t *Table) SetSize(w, h int) {
+	t.width, t.height = max(w, 1), max(h, 2)
+	t.layout()
+	t.clamp()
+}
+
+// Width and Height return the size set by SetSize.
+func (t *Table) Width() int  { return t.width }
+func (t *Table) Height() int { return t.height }
+
+// Focus and Blur show or hide the cursor.
+func (t *Table) Focus()        { t.focused = true }
+func (t *Table) Blur()         { t.focused = false }
+func (t *Table) Focused() bool { return t.focused }
+
+// Cursor returns the index of the cursor row.
+func (t *Table) Cursor() int { return t.cursor }
+
+// SetCursor moves the cursor to row i (clamped).
+func (t *Table) SetCursor(i int) {
+	t.cursor = i
+	t.clamp()
+}
+
+// Selected returns the cursor row, if there is one.
+func (t *Table) Selected() (Row, bool) {
+	if t.cursor < 0 || t.cursor >= len(t.rows) {
+		return Row{}, false
+	}
+	return t.rows[t.cursor], true
+}
+
+// AtTop and AtBottom report whether the cursor is on the first or last row.
+func (t *Table) AtTop() bool    { return t.cursor <= 0 }
+func (t *Table) AtBottom() bool { return t.cursor >= len(t.rows)-1 }
+
+// MoveUp and MoveDown move the cursor n rows.
+func (t *Table) MoveUp(n int)   { t.SetCursor(t.cursor - n) }
+func (t *Table) MoveDown(n int) { t.SetCursor(t.cursor + n) }
+
+// GotoTop and GotoBottom move the cursor to the first or last row.
+func (t *Table) GotoTop()    { t.SetCursor(0) }
+func (t *Table) GotoBottom() { t.SetCursor(len(t.rows) - 1) }
+
+// visibleRows is how many rows fit under the header.
+func (t *Table) visibleRows() int { return max(t.height-1, 1) }
+
+// Update moves the cursor on the table's keys when focused.
+func (t Table) Update(msg tea.Msg) (Table, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok || !t.focused {
+		return t, nil
+	}
+	switch {
+	case key.Matches(km, t.KeyMap.LineUp):
+		t.MoveUp(1)
+	case key.Matches(km, t.KeyMap.LineDown):
+		t.MoveDown(1)
+	case key.Matches(km, t.KeyMap.PageUp):
+		t.MoveUp(t.visibleRows())
+	case key.Matches(km, t.KeyMap.PageDown):
+		t.MoveDown(t.visibleRows())
+	case key.Matches(km, t.KeyMap.GotoTop):
+		t.GotoTop()
+	case key.Matches(km, t.KeyMap.GotoBottom):
+		t.GotoBottom()
+	}
+	return t, nil
+}
+
+// clamp keeps the cursor on a row and the cursor row on screen.
+func (t *Table) clamp() {
+	t.cursor = min(t.cursor, len(t.rows)-1)
+	t.cursor = max(t.cursor, 0)
+	vis := t.visibleRows()
+	if t.cursor < t.offset {
+		t.offset = t.cursor
+	}
+	if t.cursor >= t.offset+vis {
+		t.offset = t.cursor - vis + 1
+	}
+	// Do not leave blank lines below the last row while rows are hidden above.
+	t.offset = min(t.offset, max(len(t.rows)-vis, 0))
+	t.offset = max(t.offset, 0)
+}
+
+// measure computes each column's natural width, then lays out.
+func (t *Table) measure() {
+	t.natural = make([]int, len(t.cols))
+	for i, c := range t.cols {
+		t.natural[i] = ansi.StringWidth(c.Title)
+	}
+	for _, r := range t.rows {
+		for i := 0; i < len(r.Cells) && i < len(t.cols); i++ {
+			t.natural[i] = max(t.natural[i], ansi.StringWidth(r.Cells[i]))
+		}
+	}
+	t.layout()
+}
+
+// layout fits the columns into the width: two-cell gaps if everything fits,
+// else one-cell gaps; then the widest shrinkable column loses a cell at a
+// time down to its Min; then, if that is still too wide, the column with the
+// highest Drop is hidden and the widths start over.
+func (t *Table) layout() {
+	n := len(t.cols)
+	hidden := make([]bool, n)
+	w := make([]int, n)
+	avail := t.width - markerWidth
+	total := func(gap int) int {
+		sum, cnt := 0, 0
+		for i := range w {
+			if !hidden[i] {
+				sum += w[i]
+				cnt++
+			}
+		}
+		return sum + gap*max(cnt-1, 0)
+	}
+	for {
+		copy(w, t.natural)
+		t.gap = 2
+		if total(2) > avail {
+			t.gap = 1
+		}
+		for total(t.gap) > avail {
+			widest := -1
+			for i, c := range t.cols {
+				if !hidden[i] && c.Min > 0 && w[i] > c.Min && (widest < 0 || w[i] > w[widest]) {
+					widest = i
+				}
+			}
+			if widest < 0 {
+				break
+			}
+			w[widest]--
+		}
+		if total(t.gap) <= avail {
+			break
+		}
+		drop := -1
+		for i, c := range t.cols {
+			if !hidden[i] && c.Drop > 0 && (drop < 0 || c.Drop > t.cols[drop].Drop) {
+				drop = i
+			}
+		}
+		if drop < 0 {
+			break // too narrow even so: lines are cut at the right edge
+		}
+		hidden[drop] = true
+	}
+	for i := range w {
+		if hidden[i] {
+			w[i] = 0
+		}
+	}
+	t.widths = w
+}
+
+// fit pads or truncates s to exactly w cells.
+func fit(s string, w int, right bool) string {
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		s = ansi.Truncate(s, w, truncTail)
+		sw = ansi.StringWidth(s)
+	}
+	pad := strings.Repeat(" ", max(w-sw, 0))
+	if right {
+		return pad + s
+	}
+	return s + pad
+}
+
+// line lays out one row of cells (or the titles) with the marker in front,
+// exactly t.width cells wide.
+func (t *Table) line(marker string, cells []string) string {
+	var b strings.Builder
+	b.WriteString(marker)
+	first := true
+	for i, c := range t.cols {
+		if t.widths[i] == 0 {
+			continue
+		}
+		if !first {
+			b.WriteString(strings.Repeat(" ", t.gap))
+		}
+		first = false
+		var s string
+		if i < len(cells) {
+			s = cells[i]
+		}
+		b.WriteString(fit(s, t.widths[i], c.Right))
+	}
+	return fit(b.String(), t.width, false)
+}
+
+// View renders the header and the visible rows: exactly Height lines of
+// exactly Width cells.
+func (t Table) View() string {
+	titles := make([]string, len(t.cols))
+	for i, c := range t.cols {
+		titles[i] = c.Title
+	}
+	lines := make([]string, 0, t.height)
+	lines = append(lines, t.Styles.Header.Render(t.line("  ", titles)))
+	vis := t.visibleRows()
+	if len(t.rows) == 0 {
+		lines = append(lines, t.Styles.Empty.Render(fit("  "+t.empty, t.width, false)))
+	}
+	for i := t.offset; i < len(t.rows) && i < t.offset+vis; i++ {
+		r := t.rows[i]
+		marker := "  "
+		st := t.Styles.Cell
+		if r.Alert {
+			st = t.Styles.Alert
+		}
+		if i == t.cursor && t.focused {
+			marker = "> "
+			st = t.Styles.Selected
+		}
+		lines = append(lines, st.Render(t.line(marker, r.Cells)))
+	}
+	blank := strings.Repeat(" ", t.width)
+	for len(lines) < t.height {
+		lines = append(lines, blank)
+	}
+	return strings.Join(lines, "\n")
+}
