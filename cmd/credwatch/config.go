@@ -1,0 +1,382 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/czyj/credwatch/credit"
+	credsync "github.com/czyj/credwatch/sync"
+)
+
+// Config is the TOML configuration; config.toml.example documents every key.
+type Config struct {
+	Lang        string           `toml:"lang"`
+	Cache       string           `toml:"cache"`
+	Today       string           `toml:"today"`
+	Officer     string           `toml:"officer"`
+	Departments []string         `toml:"departments"`
+	Endpoints   []EndpointConfig `toml:"endpoint"`
+	Calendar    CalendarConfig   `toml:"calendar"`
+	RuleSets    []RuleSetConfig  `toml:"rule_set"`
+	Pipeline    *PipelineConfig  `toml:"pipeline"`
+	Directory   []DeptConfig     `toml:"department"`
+
+	path string // file it was read from
+}
+
+// EndpointConfig is one [[endpoint]] table.
+type EndpointConfig struct {
+	Name      string   `toml:"name"`
+	BaseURL   string   `toml:"base_url"`
+	Feeds     []string `toml:"feeds"`
+	TokenEnv  string   `toml:"token_env"`
+	TokenFile string   `toml:"token_file"`
+	Interval  duration `toml:"interval"`
+	Timeout   duration `toml:"timeout"`
+	PageSize  int      `toml:"page_size"`
+}
+
+// CalendarConfig is the [calendar] table: extra known years and day overrides.
+type CalendarConfig struct {
+	Years []int            `toml:"years"`
+	Days  []DayOverrideCfg `toml:"day"`
+}
+
+// DayOverrideCfg is one [[calendar.day]] entry.
+type DayOverrideCfg struct {
+	Date    string `toml:"date"`
+	Working bool   `toml:"working"`
+	Name    string `toml:"name"`
+}
+
+// RuleSetConfig is one [[rule_set]] table.
+type RuleSetConfig struct {
+	Name                string                   `toml:"name"`
+	Title               string                   `toml:"title"`
+	From                string                   `toml:"from"`
+	Until               string                   `toml:"until"`
+	Periods             map[string]credit.Period `toml:"periods"`
+	NotRepairable       []string                 `toml:"not_repairable"`
+	NotRepairableMonths int                      `toml:"not_repairable_months"`
+	ReviewWorkingDays   int                      `toml:"review_working_days"`
+}
+
+// PipelineConfig is the [pipeline] table.
+type PipelineConfig = credit.PipelineDurations
+
+// DeptConfig is one [[department]] table; it replaces the built-in list.
+type DeptConfig struct {
+	ID      string   `toml:"id"`
+	Name    string   `toml:"name"`
+	Short   string   `toml:"short"`
+	Code    string   `toml:"code"`
+	Level   string   `toml:"level"`
+	Owns    []string `toml:"owns"`
+	Assists []string `toml:"assists"`
+}
+
+var tomlTypeErr = regexp.MustCompile(`^toml: (?:line (\d+) )?\(last key "(.*?)"\): (.*)$`)
+
+type duration struct{ time.Duration }
+
+func (d *duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("invalid duration %q (examples: 30s, 5m)", b)
+	}
+	if v <= 0 {
+		return fmt.Errorf("duration %q must be positive", b)
+	}
+	d.Duration = v
+	return nil
+}
+
+// ConfigError names the file, and where known the line and key, of a bad
+// configuration.
+type ConfigError struct {
+	Path string
+	Line int
+	Key  string
+	Msg  string
+}
+
+func (e *ConfigError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Path)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	if e.Key != "" {
+		fmt.Fprintf(&b, ": key %s", e.Key)
+	}
+	b.WriteString(": " + e.Msg)
+	return b.String()
+}
+
+// findConfig returns the configuration file to read: --config, then
+// $CREDWATCH_CONFIG, then <user config dir>/credwatch/config.toml. explicit
+// says whether the user named it (then it must exist). "" means none.
+func findConfig(flagPath string) (path string, explicit bool) {
+	if flagPath != "" {
+		return flagPath, true
+	}
+	if p := os.Getenv("CREDWATCH_CONFIG"); p != "" {
+		return p, true
+	}
+	if dir, err := os.UserConfigDir(); err == nil {
+		p := filepath.Join(dir, "credwatch", "config.toml")
+		if _, err := os.Stat(p); err == nil {
+			return p, false
+		}
+	}
+	return "", false
+}
+
+// loadConfig reads and checks the file at path. Every problem is reported
+// with the file, and the line and key where TOML knows them.
+func loadConfig(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read configuration: %w", err)
+	}
+	return parseConfig(path, data)
+}
+
+func parseConfig(path string, data []byte) (*Config, error) {
+	var c Config
+	md, err := toml.Decode(string(data), &c)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, &ConfigError{Path: path, Line: pe.Position.Line, Key: pe.LastKey, Msg: credit.Sanitize(pe.Message)}
+		}
+		// Type errors are plain errors: "toml: line N (last key "K"): msg".
+		if m := tomlTypeErr.FindStringSubmatch(err.Error()); m != nil {
+			line, _ := strconv.Atoi(m[1])
+			return nil, &ConfigError{Path: path, Line: line, Key: m[2], Msg: credit.Sanitize(m[3])}
+		}
+		return nil, &ConfigError{Path: path, Msg: credit.Sanitize(err.Error())}
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = k.String()
+		}
+		sort.Strings(keys)
+		return nil, &ConfigError{Path: path, Key: keys[0], Msg: fmt.Sprintf("unknown key (all unknown: %s); see config.toml.example", strings.Join(keys, ", "))}
+	}
+	c.path = path
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func (c *Config) fail(key, format string, args ...any) error {
+	return &ConfigError{Path: c.path, Key: key, Msg: credit.Sanitize(fmt.Sprintf(format, args...))}
+}
+
+// check validates values TOML cannot: languages, dates, feed names, URLs.
+func (c *Config) check() error {
+	switch c.Lang {
+	case "", "zh", "en":
+	default:
+		return c.fail("lang", "must be \"zh\" or \"en\", not %q", c.Lang)
+	}
+	if c.Today != "" {
+		if _, err := credit.ParseDate(c.Today); err != nil {
+			return c.fail("today", "%v", err)
+		}
+	}
+	seen := map[string]bool{}
+	for i, e := range c.Endpoints {
+		key := fmt.Sprintf("endpoint[%d]", i)
+		if e.Name == "" {
+			return c.fail(key+".name", "every endpoint needs a name")
+		}
+		if credit.Sanitize(e.Name) != e.Name {
+			return c.fail(key+".name", "contains control characters")
+		}
+		if seen[e.Name] {
+			return c.fail(key+".name", "endpoint %q is configured twice", e.Name)
+		}
+		seen[e.Name] = true
+		if !strings.HasPrefix(e.BaseURL, "http://") && !strings.HasPrefix(e.BaseURL, "https://") {
+			return c.fail(key+".base_url", "must start with http:// or https://, got %q", e.BaseURL)
+		}
+		if len(e.Feeds) == 0 {
+			return c.fail(key+".feeds", "endpoint %q serves no feeds", e.Name)
+		}
+		for _, f := range e.Feeds {
+			if !validFeed(f) {
+				return c.fail(key+".feeds", "unknown feed %q: want licence, penalty, coercion, reward, inspection, sharing or repair", f)
+			}
+		}
+		if e.TokenEnv != "" && e.TokenFile != "" {
+			return c.fail(key, "set token_env or token_file, not both")
+		}
+	}
+	for i, d := range c.Calendar.Days {
+		if _, err := credit.ParseDate(d.Date); err != nil {
+			return c.fail(fmt.Sprintf("calendar.day[%d].date", i), "%v", err)
+		}
+	}
+	for i, r := range c.RuleSets {
+		if _, err := r.toRuleSet(); err != nil {
+			return c.fail(fmt.Sprintf("rule_set[%d]", i), "%v", err)
+		}
+	}
+	for i, d := range c.Directory {
+		if _, err := d.toDepartment(); err != nil {
+			return c.fail(fmt.Sprintf("department[%d]", i), "%v", err)
+		}
+	}
+	return nil
+}
+
+func validFeed(f string) bool {
+	return credit.Kind(f).Valid() || f == credit.FeedSharing || f == credit.FeedRepair
+}
+
+func (r RuleSetConfig) toRuleSet() (credit.RuleSet, error) {
+	rs := credit.RuleSet{Name: r.Name, Title: r.Title, NotRepairable: r.NotRepairable,
+		NotRepairableMonths: r.NotRepairableMonths, ReviewWorkingDays: r.ReviewWorkingDays,
+		Periods: map[credit.Severity]credit.Period{}}
+	var err error
+	if r.From != "" {
+		if rs.From, err = credit.ParseDate(r.From); err != nil {
+			return rs, fmt.Errorf("from: %w", err)
+		}
+	}
+	if r.Until != "" {
+		if rs.Until, err = credit.ParseDate(r.Until); err != nil {
+			return rs, fmt.Errorf("until: %w", err)
+		}
+	}
+	for name, p := range r.Periods {
+		sev, err := credit.ParseSeverity(name)
+		if err != nil {
+			return rs, fmt.Errorf("periods: %w", err)
+		}
+		rs.Periods[sev] = p
+	}
+	return rs, nil
+}
+
+func (d DeptConfig) toDepartment() (credit.Department, error) {
+	dep := credit.Department{ID: d.ID, Name: d.Name, Short: d.Short, Code: d.Code, Level: credit.Level(d.Level)}
+	if d.ID == "" || d.Name == "" {
+		return dep, fmt.Errorf("id and name are required")
+	}
+	if dep.Short == "" {
+		dep.Short = d.Name
+	}
+	for _, k := range d.Owns {
+		kind, err := credit.ParseKind(k)
+		if err != nil {
+			return dep, fmt.Errorf("owns: %w", err)
+		}
+		dep.Owns = append(dep.Owns, kind)
+	}
+	for _, k := range d.Assists {
+		kind, err := credit.ParseKind(k)
+		if err != nil {
+			return dep, fmt.Errorf("assists: %w", err)
+		}
+		dep.Helps = append(dep.Helps, kind)
+	}
+	return dep, nil
+}
+
+// rules builds the calendar and rule sets: built-in ones plus configuration.
+// Configured rule sets replace the built-in ones when any are given.
+func (c *Config) rules() (*credit.Rules, error) {
+	var days []credit.DayOverride
+	for _, d := range c.Calendar.Days {
+		date, _ := credit.ParseDate(d.Date) // checked in check
+		days = append(days, credit.DayOverride{Date: date, Working: d.Working, Name: credit.Sanitize(d.Name)})
+	}
+	cal, err := credit.NewCalendar(days, c.Calendar.Years)
+	if err != nil {
+		return nil, c.fail("calendar", "%v", err)
+	}
+	sets := credit.BuiltinRuleSets()
+	if len(c.RuleSets) > 0 {
+		sets = nil
+		for _, r := range c.RuleSets {
+			rs, _ := r.toRuleSet()
+			sets = append(sets, rs)
+		}
+	}
+	p := credit.DefaultPipelineDurations()
+	if c.Pipeline != nil {
+		p = *c.Pipeline
+	}
+	r, err := credit.NewRules(cal, sets, p)
+	if err != nil {
+		return nil, c.fail("rule_set", "%v", err)
+	}
+	return r, nil
+}
+
+// directory returns the configured departments, or the built-in ones.
+func (c *Config) directory() *credit.Directory {
+	if len(c.Directory) == 0 {
+		return credit.NewDirectory(credit.DefaultDepartments())
+	}
+	var deps []credit.Department
+	for _, d := range c.Directory {
+		dep, _ := d.toDepartment()
+		deps = append(deps, dep)
+	}
+	return credit.NewDirectory(deps)
+}
+
+// endpoints resolves tokens and returns the sync engine's endpoint list.
+func (c *Config) endpoints() ([]credsync.Endpoint, error) {
+	var out []credsync.Endpoint
+	for i, e := range c.Endpoints {
+		tok := ""
+		switch {
+		case e.TokenEnv != "":
+			tok = os.Getenv(e.TokenEnv)
+			if tok == "" {
+				return nil, c.fail(fmt.Sprintf("endpoint[%d].token_env", i), "environment variable %s is empty or unset", e.TokenEnv)
+			}
+		case e.TokenFile != "":
+			b, err := os.ReadFile(e.TokenFile)
+			if err != nil {
+				return nil, c.fail(fmt.Sprintf("endpoint[%d].token_file", i), "read token: %v", err)
+			}
+			tok = strings.TrimSpace(string(b))
+		}
+		out = append(out, credsync.Endpoint{Name: e.Name, BaseURL: e.BaseURL, Feeds: e.Feeds, Token: tok,
+			Interval: e.Interval.Duration, Timeout: e.Timeout.Duration, PageSize: e.PageSize})
+	}
+	return out, nil
+}
+
+// cachePath returns the configured cache file or the default under the
+// user cache directory; demo mode uses its own file.
+func (c *Config) cachePath(demo bool) (string, error) {
+	if c.Cache != "" && !demo {
+		return c.Cache, nil
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("find a cache directory (set cache in the configuration): %w", err)
+	}
+	name := "cache.db"
+	if demo {
+		name = "demo.db"
+	}
+	return filepath.Join(dir, "credwatch", name), nil
+}

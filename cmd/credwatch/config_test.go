@@ -1,0 +1,138 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestExampleConfigLoads(t *testing.T) {
+	c, err := loadConfig("../../config.toml.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Endpoints) != 3 || c.Endpoints[0].Interval.Duration != 30*time.Second {
+		t.Errorf("endpoints = %+v", c.Endpoints)
+	}
+	if _, err := c.rules(); err != nil {
+		t.Errorf("rules: %v", err)
+	}
+	if d := c.directory(); len(d.All()) != 15 {
+		t.Errorf("departments = %d, want the 15 built-in ones", len(d.All()))
+	}
+}
+
+func TestConfigErrorsNameFileLineAndKey(t *testing.T) {
+	cases := []struct {
+		name, toml string
+		want       []string
+	}{
+		{"syntax", "lang = \"zh\"\nofficer = \n", []string{"cfg.toml:2", "officer"}},
+		{"unknown key", "lang = \"zh\"\nlanguage = \"en\"\n", []string{"cfg.toml", "key language", "unknown key"}},
+		{"unknown nested key", "[[endpoint]]\nname = \"a\"\nbase_url = \"http://x\"\nfeeds = [\"penalty\"]\nurl = \"x\"\n", []string{"key endpoint.url"}},
+		{"bad lang", "lang = \"fr\"\n", []string{"key lang", "\"fr\""}},
+		{"bad today", "today = \"2026-02-30\"\n", []string{"key today", "2026-02-30"}},
+		{"wrong type", "departments = \"320412\"\n", []string{"cfg.toml:1", "departments"}},
+		{"bad duration", "[[endpoint]]\nname = \"a\"\nbase_url = \"http://x\"\nfeeds = [\"penalty\"]\ninterval = \"soon\"\n", []string{"cfg.toml:5", "interval", "soon"}},
+		{"bad url", "[[endpoint]]\nname = \"a\"\nbase_url = \"ftp://x\"\nfeeds = [\"penalty\"]\n", []string{"endpoint[0].base_url", "ftp://x"}},
+		{"bad feed", "[[endpoint]]\nname = \"a\"\nbase_url = \"http://x\"\nfeeds = [\"penalties\"]\n", []string{"endpoint[0].feeds", "penalties"}},
+		{"duplicate endpoint", "[[endpoint]]\nname = \"a\"\nbase_url = \"http://x\"\nfeeds = [\"penalty\"]\n[[endpoint]]\nname = \"a\"\nbase_url = \"http://y\"\nfeeds = [\"licence\"]\n", []string{"endpoint[1].name", "twice"}},
+		{"bad calendar date", "[calendar]\n[[calendar.day]]\ndate = \"2028-13-01\"\n", []string{"calendar.day[0].date"}},
+		{"bad severity", "[[rule_set]]\nname = \"x\"\n[rule_set.periods.huge]\nmin_months = 1\nmax_months = 2\n", []string{"rule_set[0]", "huge"}},
+		{"bad department kind", "[[department]]\nid = \"x\"\nname = \"某局\"\nowns = [\"fines\"]\n", []string{"department[0]", "fines"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := parseConfig("cfg.toml", []byte(c.toml))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			var ce *ConfigError
+			if !errors.As(err, &ce) {
+				t.Errorf("error %T is not a *ConfigError", err)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestFindConfigOrder(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	t.Setenv("CREDWATCH_CONFIG", "")
+	if p, _ := findConfig(""); p != "" {
+		t.Errorf("no config anywhere: got %q", p)
+	}
+	xdg := filepath.Join(dir, "credwatch", "config.toml")
+	os.MkdirAll(filepath.Dir(xdg), 0o700)
+	os.WriteFile(xdg, []byte("lang = \"en\"\n"), 0o600)
+	if p, explicit := findConfig(""); p != xdg || explicit {
+		t.Errorf("xdg: got %q %v", p, explicit)
+	}
+	t.Setenv("CREDWATCH_CONFIG", "/env.toml")
+	if p, explicit := findConfig(""); p != "/env.toml" || !explicit {
+		t.Errorf("env: got %q %v", p, explicit)
+	}
+	if p, _ := findConfig("/flag.toml"); p != "/flag.toml" {
+		t.Errorf("flag: got %q", p)
+	}
+}
+
+func TestTokensComeFromEnvOrFile(t *testing.T) {
+	dir := t.TempDir()
+	tokFile := filepath.Join(dir, "tok")
+	os.WriteFile(tokFile, []byte("  secret-file\n"), 0o600)
+	t.Setenv("CW_TEST_TOKEN", "secret-env")
+	c, err := parseConfig("c.toml", []byte(`
+[[endpoint]]
+name = "a"
+base_url = "http://x"
+feeds = ["penalty"]
+token_env = "CW_TEST_TOKEN"
+[[endpoint]]
+name = "b"
+base_url = "http://y"
+feeds = ["licence"]
+token_file = "`+tokFile+`"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eps, err := c.endpoints()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if eps[0].Token != "secret-env" || eps[1].Token != "secret-file" {
+		t.Errorf("tokens = %q, %q", eps[0].Token, eps[1].Token)
+	}
+	t.Setenv("CW_TEST_TOKEN", "")
+	if _, err := c.endpoints(); err == nil || !strings.Contains(err.Error(), "CW_TEST_TOKEN") {
+		t.Errorf("missing env token: err = %v", err)
+	}
+}
+
+func TestResolveToday(t *testing.T) {
+	now := time.Date(2026, 11, 27, 20, 0, 0, 0, time.UTC) // 2026-11-28 04:00 in China
+	cases := []struct{ flag, env, cfg, want string }{
+		{"", "", "", "2026-11-28"},
+		{"", "", "2025-01-02", "2025-01-02"},
+		{"", "2024-02-29", "2025-01-02", "2024-02-29"},
+		{"2023-12-31", "2024-02-29", "2025-01-02", "2023-12-31"},
+	}
+	for _, c := range cases {
+		d, err := resolveToday(c.flag, c.env, c.cfg, now)
+		if err != nil || d.String() != c.want {
+			t.Errorf("resolveToday(%q,%q,%q) = %v, %v; want %s", c.flag, c.env, c.cfg, d, err, c.want)
+		}
+	}
+	if _, err := resolveToday("2026-2-3", "", "", now); err == nil || !strings.Contains(err.Error(), "--today") {
+		t.Errorf("bad flag: err = %v", err)
+	}
+}
