@@ -36,3 +36,16 @@ func keys(t testing.TB, m Model, ks ...tea.KeyMsg) Model {
 }
 
 func runes(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
+
+// keyMsg returns the tea.KeyMsg a terminal key produces.
+func keyMsg(s string) tea.KeyMsg {
+	special := map[string]tea.KeyType{
+		"tab": tea.KeyTab, "shift+tab": tea.KeyShiftTab, "up": tea.KeyUp, "down": tea.KeyDown,
+		"pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown, "home": tea.KeyHome, "end": tea.KeyEnd,
+		"ctrl+c": tea.KeyCtrlC,
+	}
+	if k, ok := special[s]; ok {
+		return tea.KeyMsg{Type: k}
+	}
+	return runes(s)
+}
