@@ -152,7 +152,9 @@ func (s *Sim) generate(start time.Time) {
 		s.logs["repair"].upsert(rp.RecordKey, rp)
 	}
 
-	// The sharing list: one row per department and kind it owns.
+	// The sharing list: one row per department and kind it owns, logged in
+	// the order the rows last changed.
+	var rows []*credit.SharingEntry
 	for _, d := range s.depts {
 		for _, k := range credit.Kinds {
 			if !d.OwnsKind(k) {
@@ -169,8 +171,12 @@ func (s *Sim) generate(start time.Time) {
 			s.sharing[key] = e
 			s.sharingKeys = append(s.sharingKeys, key)
 			s.recount(key)
-			s.logs["sharing"].upsert(key, e)
+			rows = append(rows, e)
 		}
+	}
+	slices.SortStableFunc(rows, func(a, b *credit.SharingEntry) int { return a.UpdatedAt.Compare(b.UpdatedAt) })
+	for _, e := range rows {
+		s.logs["sharing"].upsert(e.Key(), e)
 	}
 }
 

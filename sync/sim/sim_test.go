@@ -731,3 +731,33 @@ func TestStart(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestOrder checks that every feed serves items in the order they last
+// changed, also after ticks.
+func TestOrder(t *testing.T) {
+	s, srv, c := newTestSim(t, 8, 1000)
+	for i := 0; i < 10; i++ {
+		c.Add(time.Second)
+		s.Step()
+	}
+	for _, f := range api.AllFeeds {
+		items, _ := walk(t, srv, f, "", 100)
+		var last time.Time
+		for _, it := range items {
+			if it.Op == api.OpDelete {
+				continue
+			}
+			var meta struct {
+				UpdatedAt time.Time `json:"updated_at"`
+			}
+			if err := json.Unmarshal(it.Data, &meta); err != nil {
+				t.Fatal(err)
+			}
+			if meta.UpdatedAt.Before(last) {
+				t.Errorf("feed %s: %s updated %v after an item updated %v", f, it.Key, meta.UpdatedAt, last)
+				break
+			}
+			last = meta.UpdatedAt
+		}
+	}
+}
