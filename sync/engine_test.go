@@ -40,7 +40,10 @@ func TestSyncEndsWithSimulatorDataInCache(t *testing.T) {
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
 	db := openStore(t)
-	eng := New(db, hub(srv.URL), Options{})
+	eng, err := New(db, hub(srv.URL), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 
 	if err := eng.SyncOnce(ctx); err != nil {
@@ -86,7 +89,10 @@ func TestEventsAreDeliveredAndNeverBlock(t *testing.T) {
 	s := sim.New(sim.Options{Seed: 1, Records: 300, Today: testToday})
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
-	eng := New(openStore(t), hub(srv.URL), Options{})
+	eng, err := New(openStore(t), hub(srv.URL), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	// Nobody reads events during several passes: publishing must not block.
 	for i := 0; i < 3; i++ {
 		s.Step()
@@ -117,10 +123,13 @@ func TestOneDownEndpointDoesNotStopOthers(t *testing.T) {
 	down := httptest.NewServer(http.NotFoundHandler())
 	down.Close() // connection refused from now on
 	db := openStore(t)
-	eng := New(db, []Endpoint{
+	eng, err := New(db, []Endpoint{
 		{Name: "down", BaseURL: down.URL, Feeds: []string{"licence"}, Interval: time.Hour},
 		{Name: "up", BaseURL: srv.URL, Feeds: []string{"penalty"}, Interval: time.Hour},
 	}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	finished := make(chan struct{})
 	go func() { eng.Run(ctx); close(finished) }()
@@ -162,7 +171,10 @@ func TestBadItemsAreQuarantinedNotDropped(t *testing.T) {
 	}))
 	defer srv.Close()
 	db := openStore(t)
-	eng := New(db, []Endpoint{{Name: "x", BaseURL: srv.URL, Feeds: []string{"penalty"}}}, Options{})
+	eng, err := New(db, []Endpoint{{Name: "x", BaseURL: srv.URL, Feeds: []string{"penalty"}}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := eng.SyncOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -193,8 +205,11 @@ func TestHTTPErrorsAreReportedWithRetryAfter(t *testing.T) {
 	}))
 	defer srv.Close()
 	db := openStore(t)
-	eng := New(db, []Endpoint{{Name: "x", BaseURL: srv.URL, Feeds: []string{"penalty"}}}, Options{})
-	err := eng.SyncOnce(context.Background())
+	eng, err := New(db, []Endpoint{{Name: "x", BaseURL: srv.URL, Feeds: []string{"penalty"}}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = eng.SyncOnce(context.Background())
 	if err == nil {
 		t.Fatal("no error")
 	}
@@ -208,7 +223,10 @@ func TestHTTPErrorsAreReportedWithRetryAfter(t *testing.T) {
 }
 
 func TestBackoffGrowsAndIsCapped(t *testing.T) {
-	eng := New(nil, nil, Options{MaxBackoff: time.Minute, Rand: func() float64 { return 0.5 }})
+	eng, err := New(nil, nil, Options{MaxBackoff: time.Minute, Rand: func() float64 { return 0.5 }})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ep := &Endpoint{Interval: 16 * time.Second}
 	want := []time.Duration{2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second, 32 * time.Second, time.Minute, time.Minute}
 	for i, w := range want {

@@ -28,6 +28,9 @@ func (a *app) runSync(args []string) int {
 		return 1
 	}
 	defer db.Close()
+	for _, w := range a.cfg.warnings() {
+		fmt.Fprintf(a.stderr, "credwatch: WARNING: %s\n", w)
+	}
 	logDone := make(chan struct{})
 	go func() {
 		defer close(logDone)

@@ -90,7 +90,12 @@ func (a *app) openAndSync(ctx context.Context) (*store.DB, *credsync.Engine, err
 	if err != nil {
 		return nil, nil, err
 	}
-	return db, credsync.New(db, eps, credsync.Options{Now: a.now}), nil
+	eng, err := credsync.New(db, eps, credsync.Options{Now: a.now})
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, eng, nil
 }
 
 // now is the wall clock, moved to the injected today when --today is set so

@@ -42,6 +42,8 @@ type EndpointConfig struct {
 	Interval  duration `toml:"interval"`
 	Timeout   duration `toml:"timeout"`
 	PageSize  int      `toml:"page_size"`
+	CAFile    string   `toml:"ca_file"`
+	Insecure  bool     `toml:"insecure_skip_verify"`
 }
 
 // CalendarConfig is the [calendar] table: extra known years and day overrides.
@@ -220,6 +222,9 @@ func (c *Config) check() error {
 				return c.fail(key+".feeds", "unknown feed %q: want licence, penalty, coercion, reward, inspection, sharing or repair", f)
 			}
 		}
+		if e.PageSize < 0 || e.PageSize > 1000 {
+			return c.fail(key+".page_size", "must be between 1 and 1000, got %d", e.PageSize)
+		}
 		if e.TokenEnv != "" && e.TokenFile != "" {
 			return c.fail(key, "set token_env or token_file, not both")
 		}
@@ -359,9 +364,22 @@ func (c *Config) endpoints() ([]credsync.Endpoint, error) {
 			tok = strings.TrimSpace(string(b))
 		}
 		out = append(out, credsync.Endpoint{Name: e.Name, BaseURL: e.BaseURL, Feeds: e.Feeds, Token: tok,
-			Interval: e.Interval.Duration, Timeout: e.Timeout.Duration, PageSize: e.PageSize})
+			Interval: e.Interval.Duration, Timeout: e.Timeout.Duration, PageSize: e.PageSize,
+			CAFile: e.CAFile, InsecureSkipVerify: e.Insecure})
 	}
 	return out, nil
+}
+
+// warnings lists what every screen must show about the configuration,
+// such as endpoints with TLS verification turned off.
+func (c *Config) warnings() []string {
+	var w []string
+	for _, e := range c.Endpoints {
+		if e.Insecure {
+			w = append(w, fmt.Sprintf("TLS verification is OFF for endpoint %s (insecure_skip_verify)", e.Name))
+		}
+	}
+	return w
 }
 
 // cachePath returns the configured cache file or the default under the
