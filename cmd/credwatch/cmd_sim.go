@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/sync/sim"
+)
+
+const simUsage = `Usage: credwatch sim [flags]
+
+Runs the agency simulator: the v1 feeds (docs/agency-api.md) with generated
+Changzhou data that keeps changing, until Ctrl-C (SIGINT) or SIGTERM. Prints
+the base URL on standard output.
+
+Flags:
+  --seed N          data set (default 1); the same seed, records and today give the same data
+  --records N       records across the five kinds at start (default 3000)
+  --listen ADDR     address to listen on (default 127.0.0.1:8700; port 0 picks a free one)
+  --today DATE      simulated today, YYYY-MM-DD (default: the global --today, else today)
+  --tick D          how often new changes appear, e.g. 3s (default 3s; 0 stops changes)
+  --token T         require "Authorization: Bearer T" on the feeds
+                    (default $CREDWATCH_SIM_TOKEN; a flag is visible to other local users)
+`
+
+// runSim runs the agency simulator until SIGINT or SIGTERM.
+func runSim(e *env, args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return serveSim(ctx, e, args)
+}
+
+// serveSim parses the flags of the sim command, starts the simulator and
+// serves until ctx is done. It returns the exit status: 0 after a normal stop,
+// 1 if the simulator could not start, 2 for bad flags.
+func serveSim(ctx context.Context, e *env, args []string) int {
+	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() { fmt.Fprint(e.stderr, simUsage) }
+	seed := fs.Int64("seed", 1, "data set")
+	records := fs.Int("records", sim.DefaultRecords, "records at start")
+	listen := fs.String("listen", "127.0.0.1:8700", "listen address")
+	today := fs.String("today", "", "simulated today, YYYY-MM-DD")
+	tick := fs.Duration("tick", sim.DefaultTick, "interval between changes")
+	token := fs.String("token", os.Getenv("CREDWATCH_SIM_TOKEN"), "bearer token")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(e.stderr, "credwatch sim: "+format+"\n", a...)
+		return 2
+	}
+	if fs.NArg() > 0 {
+		return fail("unexpected argument %q (see credwatch sim --help)", fs.Arg(0))
+	}
+	day := e.today
+	if *today != "" {
+		d, err := credit.ParseDate(*today)
+		if err != nil {
+			return fail("--today: %v", err)
+		}
+		day = d
+	}
+	if *records < 1 {
+		return fail("--records must be at least 1, not %d", *records)
+	}
+	if *tick < 0 {
+		return fail("--tick must not be negative, not %s", *tick)
+	}
+
+	started := time.Now()
+	url, s, err := sim.Start(ctx, *listen, sim.Options{Seed: *seed, Records: *records, Today: day, Tick: *tick, Token: *token})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "credwatch sim: %v\n", err)
+		return 1
+	}
+	fmt.Fprintln(e.stdout, url)
+	c := s.Counts()
+	changes := "no changes (--tick 0)"
+	if *tick > 0 {
+		changes = "changes every " + tick.String()
+	}
+	auth := "no token"
+	if *token != "" {
+		auth = "bearer token required"
+	}
+	fmt.Fprintf(e.stderr, "credwatch sim: seed %d, today %s: %d records, %d repairs, %d sharing rows (generated in %s); %s; %s; Ctrl-C stops\n",
+		*seed, day, c["licence"]+c["penalty"]+c["coercion"]+c["reward"]+c["inspection"], c["repair"], c["sharing"],
+		time.Since(started).Round(time.Millisecond), changes, auth)
+	<-ctx.Done()
+	return 0
+}
