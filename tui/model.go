@@ -392,8 +392,12 @@ func (m *Model) today() credit.Date {
 }
 
 func (m *Model) input() buildInput {
+	snap := m.snap
+	if snap == nil {
+		snap = &credit.Snapshot{}
+	}
 	return buildInput{
-		snap: m.snap, rules: m.d.Rules, depts: m.d.Depts, endpoints: m.d.Endpoints,
+		snap: snap, rules: m.d.Rules, depts: m.d.Depts, endpoints: m.d.Endpoints,
 		syncing: m.syncing, today: m.today(), now: m.d.Now(), cat: m.cat, cachePath: m.d.CachePath,
 	}
 }

@@ -1,0 +1,342 @@
+package tui
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"golang.org/x/text/width"
+
+	"github.com/czyj/credwatch/credit"
+	credsync "github.com/czyj/credwatch/sync"
+)
+
+func TestStaleSnapshotDropped(t *testing.T) {
+	d := fixtureDeps(t, "zh")
+	m := loaded(t, d, 100, 30) // seq 1 applied
+	first := m.snap
+
+	// An event after the cooldown starts load 2.
+	m = update(t, m, cooldownMsg{})
+	ch := make(chan credsync.Event, 1)
+	m.d.Events = ch
+	m = update(t, m, eventMsg{ev: credsync.Event{Endpoint: "law-enforcement", Type: credsync.EventPage, Items: 3}, ok: true})
+	if m.seq != 2 || !m.loading {
+		t.Fatalf("seq %d loading %v, want load 2 in flight", m.seq, m.loading)
+	}
+
+	// A late reply to load 1 is stale and must not replace anything.
+	stale := &credit.Snapshot{}
+	m = update(t, m, snapshotMsg{seq: 1, snap: stale})
+	if m.snap != first || !m.loading {
+		t.Fatal("stale reply was applied")
+	}
+	fresh := fixtureSnapshot()
+	fresh.Quarantine = 9
+	m = update(t, m, snapshotMsg{seq: 2, snap: fresh})
+	if m.snap != fresh || m.loading {
+		t.Fatal("current reply was not applied")
+	}
+	if !strings.Contains(m.view.syncSum, "隔离数据 9 条") {
+		t.Errorf("rows not rebuilt: %q", m.view.syncSum)
+	}
+}
+
+func TestReloadsCoalesce(t *testing.T) {
+	d := fixtureDeps(t, "zh")
+	ch := make(chan credsync.Event, 8)
+	d.Events = ch
+	m := New(d) // load 1 in flight
+	ev := eventMsg{ev: credsync.Event{Endpoint: "gov-service", Type: credsync.EventPage, Items: 5}, ok: true}
+	for range 5 {
+		m = update(t, m, ev)
+	}
+	if m.seq != 1 || !m.dirty {
+		t.Fatalf("events during a load must not start loads: seq %d dirty %v", m.seq, m.dirty)
+	}
+	m = update(t, m, snapshotMsg{seq: 1, snap: fixtureSnapshot()})
+	if m.seq != 1 || !m.cooling {
+		t.Fatalf("no cooldown after the load: seq %d cooling %v", m.seq, m.cooling)
+	}
+	m = update(t, m, ev) // still cooling
+	if m.seq != 1 {
+		t.Fatal("load started during the cooldown")
+	}
+	nm, cmd := m.Update(cooldownMsg{})
+	m = nm.(Model)
+	if m.seq != 2 || !m.loading || m.dirty || cmd == nil {
+		t.Fatalf("after cooldown: seq %d loading %v dirty %v", m.seq, m.loading, m.dirty)
+	}
+	if msg, ok := cmd().(snapshotMsg); !ok || msg.seq != 2 {
+		t.Errorf("cooldown command returned %#v, want snapshot load 2", msg)
+	}
+	if !strings.Contains(m.lastEvent, "gov-service") {
+		t.Errorf("last event %q", m.lastEvent)
+	}
+}
+
+func TestEventTextAndSyncState(t *testing.T) {
+	m := loaded(t, fixtureDeps(t, "zh"), 100, 30)
+	at := fxNow.Add(-time.Minute)
+	m.d.Events = make(chan credsync.Event)
+	m = update(t, m, eventMsg{ev: credsync.Event{At: at, Endpoint: "武进区", Feed: "penalty", Type: credsync.EventPage, Items: 12}, ok: true})
+	view := m.View()
+	for _, want := range []string{"09:29:00 武进区 行政处罚：收到 12 条", "* 同步中"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("missing %q:\n%s", want, view)
+		}
+	}
+	m = update(t, m, eventMsg{ev: credsync.Event{At: at, Endpoint: "武进区", Type: credsync.EventError, Err: "timeout", Retry: 30 * time.Second}, ok: true})
+	if !strings.Contains(m.View(), "同步失败 timeout，30s 后重试") || strings.Contains(m.View(), "同步中") {
+		t.Errorf("error event:\n%s", m.View())
+	}
+	m = update(t, m, eventMsg{ok: false})
+	if !strings.Contains(m.View(), "同步引擎已停止") {
+		t.Errorf("closed channel not reported:\n%s", m.View())
+	}
+}
+
+func TestSnapshotErrorKeepsData(t *testing.T) {
+	m := loaded(t, fixtureDeps(t, "zh"), 100, 30)
+	m = update(t, m, cooldownMsg{})
+	m.seq++ // a load was issued
+	m = update(t, m, snapshotMsg{seq: m.seq, err: errors.New("open cache /x.db: timeout")})
+	view := m.View()
+	if !strings.Contains(view, "读取缓存失败") || !strings.Contains(view, "open cache /x.db: timeout") {
+		t.Errorf("error not in footer:\n%s", view)
+	}
+	if !strings.Contains(view, "监察支队") {
+		t.Errorf("data hidden by the error:\n%s", view)
+	}
+}
+
+func TestCursorKeptAcrossReload(t *testing.T) {
+	m := loaded(t, fixtureDeps(t, "zh"), 100, 30)
+	m = keys(t, m, runes("3"), runes("j"), runes("j"))
+	r, _ := m.repair.Selected()
+	// A new snapshot with one more penalty eligible earliest: the cursor
+	// must stay on the same penalty, now one row further down.
+	s := fixtureSnapshot()
+	s.Penalties = append(s.Penalties, penalty("OLD-1", "320412", "早期企业", "9132041299988870", "武应急罚〔2025〕1号", "2025-01-06", "2025-01-08", credit.General))
+	m = update(t, m, cooldownMsg{})
+	m.seq++
+	m = update(t, m, snapshotMsg{seq: m.seq, snap: s})
+	if got, _ := m.repair.Selected(); got.Key != r.Key || m.repair.Cursor() != 3 {
+		t.Errorf("cursor on %s at %d, want %s at 3", got.Key, m.repair.Cursor(), r.Key)
+	}
+}
+
+func TestTickRefreshesAges(t *testing.T) {
+	d := fixtureDeps(t, "zh")
+	now := fxNow
+	d.Now = func() time.Time { return now }
+	m := loaded(t, d, 100, 30)
+	if !strings.Contains(m.View(), "5小时前") {
+		t.Fatalf("fixture age missing:\n%s", m.View())
+	}
+	now = now.Add(2 * time.Hour)
+	m = update(t, m, tickMsg{})
+	if !strings.Contains(m.View(), "7小时前") {
+		t.Errorf("age not refreshed:\n%s", m.View())
+	}
+	// Past midnight, today moves on with the clock.
+	now = time.Date(2026, 12, 1, 0, 5, 0, 0, credit.ChinaZone)
+	m = update(t, m, tickMsg{})
+	if !strings.Contains(m.View(), "2026-12-01 周二") {
+		t.Errorf("today did not advance:\n%s", m.View())
+	}
+}
+
+func TestKeys(t *testing.T) {
+	synced := 0
+	d := fixtureDeps(t, "zh")
+	d.SyncNow = func() { synced++ }
+	m := loaded(t, d, 100, 30)
+	for _, c := range []struct {
+		key  string
+		want tabID
+	}{{"tab", tabSync}, {"tab", tabRepair}, {"shift+tab", tabSync}, {"4", tabQueue}, {"tab", tabSharing}, {"shift+tab", tabQueue}, {"1", tabSharing}} {
+		m = update(t, m, keyMsg(c.key))
+		if m.tab != c.want {
+			t.Fatalf("after %s: tab %d, want %d", c.key, m.tab, c.want)
+		}
+	}
+	m = keys(t, m, keyMsg("end"))
+	if !m.sharing.AtBottom() {
+		t.Error("end did not reach the bottom")
+	}
+	m = keys(t, m, keyMsg("home"), keyMsg("down"), runes("j"), keyMsg("up"))
+	if m.sharing.Cursor() != 1 {
+		t.Errorf("cursor %d, want 1", m.sharing.Cursor())
+	}
+
+	nm, cmd := m.Update(runes("r"))
+	m = nm.(Model)
+	if cmd == nil {
+		t.Fatal("r returned no command")
+	}
+	cmd()
+	if synced != 1 || !strings.Contains(m.View(), "已请求立即同步") {
+		t.Errorf("sync now: called %d times\n%s", synced, m.View())
+	}
+
+	m = update(t, m, runes("?"))
+	if !strings.Contains(m.View(), "收起帮助") || !strings.Contains(m.View(), "下翻") {
+		t.Errorf("full help not shown:\n%s", m.View())
+	}
+	if _, cmd := m.Update(runes("q")); cmd == nil || cmd() != tea.Quit() {
+		t.Error("q does not quit")
+	}
+	if _, cmd := m.Update(keyMsg("ctrl+c")); cmd == nil || cmd() != tea.Quit() {
+		t.Error("ctrl+c does not quit")
+	}
+
+	// Without an engine, r is disabled and not offered in the help.
+	d.SyncNow = nil
+	m = loaded(t, d, 100, 30)
+	if _, cmd := m.Update(runes("r")); cmd != nil {
+		t.Error("r acts without an engine")
+	}
+	if strings.Contains(m.View(), "立即同步") {
+		t.Errorf("help offers sync without an engine:\n%s", m.View())
+	}
+}
+
+func TestSyncTabMovesAcrossTables(t *testing.T) {
+	m := loaded(t, fixtureDeps(t, "zh"), 100, 30)
+	m = keys(t, m, runes("2"), runes("j"), runes("j"))
+	if m.syncFocus != 0 || m.endpoints.Cursor() != 2 {
+		t.Fatalf("focus %d cursor %d", m.syncFocus, m.endpoints.Cursor())
+	}
+	m = keys(t, m, runes("j"))
+	if m.syncFocus != 1 || m.depts.Cursor() != 0 || m.endpoints.Focused() {
+		t.Fatalf("down from the last endpoint: focus %d dept cursor %d", m.syncFocus, m.depts.Cursor())
+	}
+	if !strings.Contains(m.View(), "市局政策法规处") {
+		t.Errorf("detail of the department row missing:\n%s", m.View())
+	}
+	m = keys(t, m, runes("k"))
+	if m.syncFocus != 0 || m.endpoints.Cursor() != 2 {
+		t.Errorf("up from the first department: focus %d cursor %d", m.syncFocus, m.endpoints.Cursor())
+	}
+	m = keys(t, m, runes("G"))
+	if m.syncFocus != 1 || !m.depts.AtBottom() {
+		t.Error("G did not reach the last department")
+	}
+	m = keys(t, m, runes("g"))
+	if m.syncFocus != 0 || m.endpoints.Cursor() != 0 {
+		t.Error("g did not return to the first endpoint")
+	}
+}
+
+func TestEnglish(t *testing.T) {
+	m := loaded(t, fixtureDeps(t, "en"), 100, 30)
+	views := tabViews(t, m)
+	all := strings.Join(views, "\n")
+	for _, want := range []string{
+		"[1 Sharing list]", "2 Sync status", "3 Repair deadlines", "4 Cancellation queues",
+		"2026-11-30 Mon", "working day", "1 endpoints failing", "DEMO DATA", "data as of 09:20",
+		"行政处罚", "行政监督检查", "5h ago", "Overdue", // domain terms stay Chinese
+		"! failing", "- not synced", "Enterprise", "不可修复", "待注销", "! overdue", "+ on time", "quit",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("English views lack %q", want)
+		}
+	}
+	for _, unwanted := range []string{"数据共享清单", "最近推送", "工作日 ", "退出"} {
+		if strings.Contains(all, unwanted) {
+			t.Errorf("English views contain %q", unwanted)
+		}
+	}
+}
+
+// tabViews renders each tab.
+func tabViews(t *testing.T, m Model) []string {
+	t.Helper()
+	var out []string
+	for _, k := range []string{"1", "2", "3", "4"} {
+		m = update(t, m, runes(k))
+		out = append(out, m.View())
+	}
+	return out
+}
+
+// ambiguous reports the first East-Asian-ambiguous (or otherwise
+// width-varying) rune in s.
+func ambiguous(s string) (rune, bool) {
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			continue
+		}
+		if width.LookupRune(r).Kind() == width.EastAsianAmbiguous {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+func TestNothingAmbiguousIsDrawn(t *testing.T) {
+	for key, m := range messages {
+		for _, s := range []string{m.zh, m.en} {
+			if r, bad := ambiguous(s); bad {
+				t.Errorf("message %s has ambiguous-width %q (U+%04X)", key, r, r)
+			}
+		}
+	}
+	for _, s := range []string{symOK, symBad, symSyncing, symNone, truncTail, "> "} {
+		if r, bad := ambiguous(s); bad {
+			t.Errorf("symbol %q is ambiguous (U+%04X)", s, r)
+		}
+	}
+	for _, lang := range []string{"zh", "en"} {
+		for _, size := range [][2]int{{80, 24}, {100, 30}, {160, 40}} {
+			m := loaded(t, fixtureDeps(t, lang), size[0], size[1])
+			m = update(t, m, runes("?"))
+			for i, v := range tabViews(t, m) {
+				if r, bad := ambiguous(v); bad {
+					t.Errorf("%s %dx%d tab %d draws ambiguous %q (U+%04X)", lang, size[0], size[1], i+1, r, r)
+				}
+				lines := strings.Split(v, "\n")
+				if len(lines) > size[1] {
+					t.Errorf("%s %dx%d tab %d: %d lines", lang, size[0], size[1], i+1, len(lines))
+				}
+				for _, l := range lines {
+					if ansi.StringWidth(l) > size[0] {
+						t.Errorf("%s %dx%d tab %d: line wider than the screen: %q", lang, size[0], size[1], i+1, l)
+					}
+				}
+			}
+		}
+	}
+}
+
+var verb = regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z]`)
+
+func TestCatalogueComplete(t *testing.T) {
+	for key, m := range messages {
+		if m.zh == "" || m.en == "" {
+			t.Errorf("%s: missing a language", key)
+		}
+		if a, b := verb.FindAllString(m.zh, -1), verb.FindAllString(m.en, -1); strings.Join(a, ",") != strings.Join(b, ",") {
+			t.Errorf("%s: verbs differ: zh %v en %v", key, a, b)
+		}
+	}
+}
+
+func TestNoSnapshotFunc(t *testing.T) {
+	d := fixtureDeps(t, "zh")
+	d.Snapshot = nil
+	d.Events, d.SyncNow = nil, nil
+	m := New(d)
+	if m.Init() == nil {
+		t.Fatal("Init returned nil")
+	}
+	view := m.View()
+	if !strings.Contains(view, "未配置缓存") || !strings.Contains(view, "无同步引擎") {
+		t.Errorf("view without cache or engine:\n%s", view)
+	}
+}

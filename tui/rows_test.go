@@ -1,0 +1,219 @@
+package tui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/czyj/credwatch/credit"
+)
+
+func fixtureInput(lang string) buildInput {
+	return buildInput{
+		snap: fixtureSnapshot(), rules: credit.DefaultRules(), depts: credit.NewDirectory(credit.DefaultDepartments()),
+		endpoints: fixtureEndpoints(), syncing: map[string]bool{}, today: fxToday, now: fxNow, cat: newCatalog(lang),
+	}
+}
+
+func rowKeys(rows []Row) []string {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = r.Key
+	}
+	return out
+}
+
+func rowByKey(t *testing.T, rows []Row, key string) Row {
+	t.Helper()
+	for _, r := range rows {
+		if r.Key == key {
+			return r
+		}
+	}
+	t.Fatalf("no row %q in %v", key, rowKeys(rows))
+	return Row{}
+}
+
+func TestRepairRowsOrder(t *testing.T) {
+	b := build(fixtureInput("zh"))
+	want := []string{
+		"penalty/WJ-2026-0110", // eligible 2026-04-11
+		"penalty/CF-2025-1015", // 2026-04-16 (serious, changzhou-2022: 6 months)
+		"penalty/XB-2026-0205", // 2026-05-06
+		"penalty/ZL-2026-0520", // 2026-08-21
+		"penalty/LY-2026-0701", // 2026-10-02
+		"penalty/JT-2026-0803", // 2026-11-04
+		"penalty/CF-2026-0801", // 2026-11-11
+		"penalty/JK-2026-0820", // 2026-11-21
+		"penalty/WJ-2026-1118", // 2027-02-19
+		"penalty/XB-2026-0601", // 2027-06-02 (serious, ndrc-2026: 12 months)
+		"penalty/TN-2026-0302", // 责令停产停业: not repairable, last
+	}
+	if got := rowKeys(b.repair); !slices.Equal(got, want) {
+		t.Errorf("repair order\n got %v\nwant %v", got, want)
+	}
+	cases := []struct {
+		key                    string
+		eligible, left, status string
+		alert                  bool
+	}{
+		{"penalty/WJ-2026-1118", "2027-02-19", "81天", "未申请", false},
+		{"penalty/TN-2026-0302", "不可修复", "-", "未申请", false},
+		{"penalty/LY-2026-0701", "2026-10-02", "已可申请", "审核中 到期提醒已发", false},
+		{"penalty/CF-2026-0801", "2026-11-11", "已可申请", "! 待注销 到期提醒已发", true},
+		{"penalty/JK-2026-0820", "2026-11-21", "已可申请", "! 未申请 待发到期提醒", true},
+		{"penalty/WJ-2026-0110", "2026-04-11", "已可申请", "已完成 到期提醒已发", false},
+	}
+	for _, c := range cases {
+		t.Run(c.key, func(t *testing.T) {
+			r := rowByKey(t, b.repair, c.key)
+			if r.Cells[5] != c.eligible || r.Cells[6] != c.left || r.Cells[7] != c.status || r.Alert != c.alert {
+				t.Errorf("got eligible %q left %q status %q alert %v", r.Cells[5], r.Cells[6], r.Cells[7], r.Alert)
+			}
+		})
+	}
+	if r := rowByKey(t, b.repair, "penalty/XB-2026-0601"); !strings.Contains(r.Detail, "ndrc-2026") {
+		t.Errorf("detail should name the rule set: %q", r.Detail)
+	}
+}
+
+func TestQueueStuckFirst(t *testing.T) {
+	b := build(fixtureInput("zh"))
+	want := []string{
+		"penalty/ZL-2026-0520", // 待国家系统修复, stuck, 45 working days
+		"penalty/CF-2025-1015", // review overdue, 20
+		"penalty/CF-2026-0801", // 待注销, stuck, 11
+		"penalty/JT-2026-0803", // 待重算等级, on time
+	}
+	if got := rowKeys(b.queue); !slices.Equal(got, want) {
+		t.Errorf("queue order\n got %v\nwant %v", got, want)
+	}
+	// Under review on time, done, rejected and not applied are not queued.
+	for _, k := range []string{"penalty/LY-2026-0701", "penalty/WJ-2026-0110", "penalty/XB-2026-0205", "penalty/JK-2026-0820"} {
+		if slices.Contains(rowKeys(b.queue), k) {
+			t.Errorf("%s should not be queued", k)
+		}
+	}
+	r := rowByKey(t, b.queue, "penalty/CF-2026-0801")
+	if got := strings.Join(r.Cells[2:], "|"); got != "待注销|2026-11-13|11|2026-11-27|! 超期" {
+		t.Errorf("待注销 row: %s", got)
+	}
+	if r := rowByKey(t, b.queue, "penalty/JT-2026-0803"); r.Cells[6] != "+ 正常" || r.Alert {
+		t.Errorf("on-time row: %v alert %v", r.Cells, r.Alert)
+	}
+}
+
+func TestSortQueueTies(t *testing.T) {
+	item := func(key string, stuck bool, age int, since string) queueItem {
+		return queueItem{row: Row{Key: key}, ps: credit.PipelineStatus{Stuck: stuck, AgeWorkingDays: age, Since: credit.MustDate(since)}}
+	}
+	items := []queueItem{
+		item("young-ok", false, 1, "2026-11-27"),
+		item("old-ok", false, 9, "2026-11-16"),
+		item("young-stuck", true, 3, "2026-11-25"),
+		item("old-stuck", true, 12, "2026-11-12"),
+		item("b-tie", true, 3, "2026-11-25"),
+	}
+	sortQueue(items)
+	var got []string
+	for _, it := range items {
+		got = append(got, it.row.Key)
+	}
+	want := []string{"old-stuck", "b-tie", "young-stuck", "old-ok", "young-ok"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+func TestSharingRows(t *testing.T) {
+	b := build(fixtureInput("zh"))
+	// Directory order (危化处 before 监察支队 before the districts), then kind order.
+	want := []string{
+		"city-whp/licence", "city-whp/reward",
+		"city-zd/penalty", "city-zd/coercion", "city-zd/inspection",
+		"320481/penalty", "320413/penalty", // penalties cached, no sharing-list row
+		"320412/penalty", "320411/penalty", "320402/penalty", "320404/penalty", "czjk/penalty",
+	}
+	if got := rowKeys(b.sharing); !slices.Equal(got, want) {
+		t.Errorf("sharing order\n got %v\nwant %v", got, want)
+	}
+	cases := []struct {
+		key   string
+		cells string // 部门|类别|归集|已公示|未公示|退回|最近推送|逾期未公示|逾期公示
+		alert bool
+	}{
+		{"320412/penalty", "武进区|行政处罚|12|10|2|0|5小时前|! 1|0", true},
+		{"320411/penalty", "新北区|行政处罚|9|9|0|0|1小时前|0|1", false},
+		{"czjk/penalty", "经开区|行政处罚|5|3|0|2|10天前 !|0|0", true},
+		// Pushed Friday, today Monday: one working day, not stale.
+		{"city-whp/licence", "危化处|行政许可|85|85|0|0|3天前|-|-", false},
+		{"city-zd/inspection", "监察支队|行政监督检查|130|128|2|0|1天前|-|-", false},
+	}
+	for _, c := range cases {
+		r := rowByKey(t, b.sharing, c.key)
+		if got := strings.Join(r.Cells, "|"); got != c.cells || r.Alert != c.alert {
+			t.Errorf("%s: got %s alert %v, want %s alert %v", c.key, got, r.Alert, c.cells, c.alert)
+		}
+	}
+	if r := rowByKey(t, b.sharing, "czjk/penalty"); !strings.Contains(r.Detail, "文号重复") {
+		t.Errorf("rejections missing from detail: %q", r.Detail)
+	}
+}
+
+func TestSyncRows(t *testing.T) {
+	in := fixtureInput("zh")
+	in.syncing["law-enforcement"] = true
+	b := build(in)
+	if got := rowKeys(b.endpoints); !slices.Equal(got, []string{"law-enforcement", "gov-service", "credit-platform"}) {
+		t.Errorf("endpoints %v", got)
+	}
+	states := map[string]string{"law-enforcement": "* 同步中", "gov-service": "! 异常", "credit-platform": "- 未同步"}
+	for k, want := range states {
+		if r := rowByKey(t, b.endpoints, k); r.Cells[2] != want {
+			t.Errorf("%s state %q, want %q", k, r.Cells[2], want)
+		}
+	}
+	if b.failing != 1 || !b.newest.Equal(fxNow.Add(-10*time.Minute)) {
+		t.Errorf("failing %d newest %v", b.failing, b.newest)
+	}
+	if len(b.depts) != len(credit.DefaultDepartments()) {
+		t.Errorf("%d department rows", len(b.depts))
+	}
+	if r := rowByKey(t, b.depts, "city-zd"); strings.Join(r.Cells, "|") != "监察支队|0|3|6|0|130|139|10分钟前" {
+		t.Errorf("监察支队 row %v", r.Cells)
+	}
+	if !strings.Contains(b.syncSum, "隔离数据 2 条") {
+		t.Errorf("quarantine missing: %q", b.syncSum)
+	}
+}
+
+func TestUnknownYearWarnings(t *testing.T) {
+	// Today in 2027 (known), a penalty eligible in 2028 (not known): warn
+	// about 2028 because a shown date falls there.
+	in := fixtureInput("zh")
+	in.today = credit.MustDate("2027-11-30")
+	in.now = in.today.Time().Add(9 * time.Hour)
+	in.snap.Penalties = append(in.snap.Penalties,
+		penalty("WJ-2027-1101", "320412", "武进区新建材料厂", "9132041211122230", "武应急罚〔2027〕101号", "2027-11-01", "2027-11-03", credit.General))
+	b := build(in)
+	if got := b.years.missing(in.rules.Cal, in.today); !slices.Equal(got, []int{2028}) {
+		t.Errorf("missing years %v, want [2028]", got)
+	}
+
+	// Today in 2028: the header says so and the model shows the warning.
+	d := fixtureDeps(t, "zh")
+	d.Today = credit.MustDate("2028-01-10")
+	d.Now = func() time.Time { return d.Today.Time().Add(9 * time.Hour) }
+	m := loaded(t, d, 100, 30)
+	view := m.View()
+	if !strings.Contains(view, "! 日历未知") || !strings.Contains(view, "工作日日历缺少2028年节假日安排") {
+		t.Errorf("no calendar warning:\n%s", view)
+	}
+}
+
+func TestCleanText(t *testing.T) {
+	if got := cleanText("a\nb\tc\x1b[31m\r"); strings.ContainsAny(got, "\n\t\x1b\r") {
+		t.Errorf("control characters left: %q", got)
+	}
+}
