@@ -497,8 +497,10 @@ func (m Model) View() string {
 		lines = append(lines, m.styles.Err.Render(ansi.Truncate(symBad+" "+m.loadErr, w, truncTail)))
 	case m.lastEvent != "":
 		lines = append(lines, m.styles.Status.Render(ansi.Truncate(m.lastEvent, w, truncTail)))
-	case m.loading && m.snap == nil:
+	case m.snap == nil && m.loading:
 		lines = append(lines, m.styles.Status.Render(m.cat.t("ev.loading")))
+	case m.snap != nil && !m.snap.TakenAt.IsZero():
+		lines = append(lines, m.styles.Status.Render(m.cat.f("ev.taken", m.snap.TakenAt.In(credit.ChinaZone).Format("15:04:05"))))
 	default:
 		lines = append(lines, "")
 	}

@@ -239,7 +239,7 @@ func TestEnglish(t *testing.T) {
 	all := strings.Join(views, "\n")
 	for _, want := range []string{
 		"[1 Sharing list]", "2 Sync status", "3 Repair deadlines", "4 Cancellation queues",
-		"2026-11-30 Mon", "working day", "1 endpoints failing", "DEMO DATA", "data as of 09:20",
+		"2026-11-30 Mon", "working day", "failing endpoints: 1", "DEMO DATA", "data as of 09:20",
 		"行政处罚", "行政监督检查", "5h ago", "Overdue", // domain terms stay Chinese
 		"! failing", "- not synced", "Enterprise", "不可修复", "待注销", "! overdue", "+ on time", "quit",
 	} {
