@@ -182,3 +182,25 @@ func TestEndpointStatus(t *testing.T) {
 		t.Errorf("got %+v, %v", got, err)
 	}
 }
+
+func TestResetSyncedKeepsStatusAndEmptiesData(t *testing.T) {
+	db, _ := openTemp(t)
+	at := time.Date(2026, 11, 28, 8, 30, 0, 0, credit.ChinaZone)
+	r := penalty("1", "320412", "2026-01-05")
+	if err := db.ApplyPage(&credit.Page{Endpoint: "zf", Feed: "penalty", Changes: []credit.Change{upsert(r)}, NextCursor: "c9", FetchedAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ResetSynced(); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := db.Snapshot()
+	if len(s.Penalties) != 0 || len(s.Depts) != 0 || s.Counts[credit.Penalty] != 0 {
+		t.Errorf("data left after reset: %+v", s)
+	}
+	if c, _ := db.Cursor("zf", "penalty"); c != "" {
+		t.Errorf("cursor left after reset: %q", c)
+	}
+	if st, _ := db.EndpointStatus("zf"); !st.LastSuccess.Equal(at) {
+		t.Errorf("endpoint status lost: %+v", st)
+	}
+}

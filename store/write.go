@@ -224,3 +224,28 @@ func (db *DB) EndpointStatus(name string) (credit.EndpointStatus, error) {
 	st.Name = name
 	return st, err
 }
+
+// syncedBuckets hold only what sync fetched; everything in them can be
+// fetched again. Officer actions (sign-offs, outbox) never live in them.
+var syncedBuckets = [][]byte{bRecords, bByDept, bSharing, bRepairs, bCursors, bDeptStats, bQuarantine}
+
+// ResetSynced empties everything sync fetched, and every cursor, in one
+// transaction, so the next sync rebuilds the cache from the beginning. It
+// keeps endpoint statuses and every bucket that holds officer actions.
+func (db *DB) ResetSynced() error {
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		for _, name := range syncedBuckets {
+			if err := tx.DeleteBucket(name); err != nil {
+				return fmt.Errorf("drop %s: %w", name, err)
+			}
+			if _, err := tx.CreateBucket(name); err != nil {
+				return fmt.Errorf("recreate %s: %w", name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("reset synced data in %s: %w", db.path, err)
+	}
+	return nil
+}

@@ -17,6 +17,7 @@ func (a *app) runSync(args []string) int {
 	fs := flag.NewFlagSet("credwatch sync", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
 	once := fs.Bool("once", false, "one pass over every endpoint, then exit (status 1 if any failed)")
+	full := fs.Bool("full", false, "rebuild: forget every cursor and all synced data, then sync from the beginning (officer actions are kept)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -28,6 +29,13 @@ func (a *app) runSync(args []string) int {
 		return 1
 	}
 	defer db.Close()
+	if *full {
+		if err := db.ResetSynced(); err != nil {
+			fmt.Fprintf(a.stderr, "credwatch: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(a.stderr, "credwatch: cleared synced data in %s; syncing from the beginning\n", db.Path())
+	}
 	for _, w := range a.cfg.warnings() {
 		fmt.Fprintf(a.stderr, "credwatch: WARNING: %s\n", w)
 	}
