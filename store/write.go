@@ -77,7 +77,7 @@ type pageWriter struct {
 	tx       *bolt.Tx
 	endpoint string
 	at       time.Time
-	stats map[string]*credit.DeptStats
+	stats    map[string]*credit.DeptStats
 }
 
 func (w *pageWriter) apply(feed string, c *credit.Change) error {
