@@ -261,7 +261,7 @@ func buildSharing(in buildInput, y *yearNotes) ([]Row, string) {
 			Detail: detail,
 		})
 	}
-	sum := c.f("sharing.sum", len(rows), totPending, totRejected, totOverdue, totLate, totStale)
+	sum := c.f("sharing.sum", totPending, totRejected, totOverdue, totLate, totStale)
 	return rows, sum
 }
 
@@ -589,10 +589,10 @@ func buildQueue(in buildInput, y *yearNotes) ([]Row, string) {
 		case credit.StageAwaitingNational:
 			todo = c.t("q.national")
 		}
-		detail := name + " " + doc + ": " + todo
 		if byKey[k] == nil {
-			detail = name + c.t("q.norecord") + ": " + todo
+			name += c.t("q.norecord")
 		}
+		detail := name + " " + doc + ": " + todo + "; " + c.f("q.since", ps.Since, ps.AgeWorkingDays, ps.Due)
 		items = append(items, queueItem{ps: ps, row: Row{
 			Key:    k,
 			Cells:  []string{name, doc, ps.Stage.Chinese(), ps.Since.String(), strconv.Itoa(ps.AgeWorkingDays), ps.Due.String(), state},
@@ -605,7 +605,7 @@ func buildQueue(in buildInput, y *yearNotes) ([]Row, string) {
 	for i := range items {
 		rows[i] = items[i].row
 	}
-	sum := c.f("q.sum", len(rows), stuck, perStage[credit.StageAwaitingCancel], perStage[credit.StageAwaitingRegrade],
+	sum := c.f("q.sum", stuck, perStage[credit.StageAwaitingCancel], perStage[credit.StageAwaitingRegrade],
 		perStage[credit.StageAwaitingNational], perStage[credit.StageUnderReview])
 	return rows, sum
 }
@@ -627,10 +627,10 @@ func sortQueue(items []queueItem) {
 
 func queueColumns(c catalog) []Column {
 	return []Column{
-		{Title: c.t("col.name"), Min: 8},
-		{Title: c.t("col.docno"), Min: 8},
-		{Title: c.t("col.stage"), Min: 6},
-		{Title: c.t("col.since")},
+		{Title: c.t("col.name"), Min: 16},
+		{Title: c.t("col.docno"), Min: 12},
+		{Title: c.t("col.stage")},
+		{Title: c.t("col.since"), Drop: 1}, // also in the detail line
 		{Title: c.t("col.age"), Right: true},
 		{Title: c.t("col.due")},
 		{Title: c.t("col.status")},
