@@ -824,3 +824,37 @@ func TestSyncWhileChanging(t *testing.T) {
 		}
 	}
 }
+
+// TestQuality runs the domain's data-quality checks over the generated
+// records: the only problems are the ones seeded on purpose (credit codes
+// and missing document numbers), at about the intended rates, and document
+// numbers are unique.
+func TestQuality(t *testing.T) {
+	_, srv, _ := newTestSim(t, 1, 0)
+	sn := takeSnapshot(t, srv)
+	issues := map[string]int{}
+	var all []*credit.Record
+	for _, r := range sn.records {
+		all = append(all, r)
+		for _, is := range credit.CheckRecord(r, testToday) {
+			issues[is.Code]++
+		}
+	}
+	for code, n := range issues {
+		switch code {
+		case credit.IssueUSCCCheck:
+			if n < 10 || n > 60 {
+				t.Errorf("%d records with a bad credit code, want about 1%% of %d", n, len(all))
+			}
+		case credit.IssueMissingDocNo:
+			if n > 15 {
+				t.Errorf("%d records without a document number, want a few", n)
+			}
+		default:
+			t.Errorf("unintended quality issue %s on %d records", code, n)
+		}
+	}
+	if d := credit.DuplicateDocNos(all); len(d) != 0 {
+		t.Errorf("duplicate document numbers: %v", d)
+	}
+}
