@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"maps"
 	"strings"
 	"time"
 
@@ -68,9 +69,10 @@ const (
 
 // snapshotMsg is a finished cache read, tagged with the load's sequence number.
 type snapshotMsg struct {
-	seq  uint64
-	snap *credit.Snapshot
-	err  error
+	seq   uint64
+	snap  *credit.Snapshot
+	err   error
+	built *built // the rows computed from snap; nil to compute them in Update
 }
 
 // eventMsg is one sync event, or ok == false when the channel closed.
@@ -170,7 +172,7 @@ func New(d Deps) Model {
 func (m Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.EnterAltScreen, tick()}
 	if m.loading {
-		cmds = append(cmds, loadCmd(m.seq, m.d.Snapshot))
+		cmds = append(cmds, m.loadCmd())
 	}
 	if m.d.Events != nil {
 		cmds = append(cmds, waitEvent(m.d.Events))
@@ -182,12 +184,23 @@ func tick() tea.Cmd {
 	return tea.Tick(tickInterval, func(time.Time) tea.Msg { return tickMsg{} })
 }
 
-// loadCmd reads the cache on the command's goroutine. It captures only its
-// arguments, never the model.
-func loadCmd(seq uint64, fn func() (*credit.Snapshot, error)) tea.Cmd {
+// loadCmd reads the cache and computes the rows on the command's goroutine,
+// so a large cache never stalls key handling. It captures copies of what it
+// needs, never the model; Rules, Directory and the snapshot are read-only.
+func (m *Model) loadCmd() tea.Cmd {
+	seq, fn := m.seq, m.d.Snapshot
+	in := m.input()
+	in.syncing = maps.Clone(m.syncing)
+	today, base, now := m.d.Today, m.baseDay, m.d.Now
 	return func() tea.Msg {
 		s, err := fn()
-		return snapshotMsg{seq: seq, snap: s, err: err}
+		if err != nil || s == nil {
+			return snapshotMsg{seq: seq, snap: s, err: err}
+		}
+		in.snap, in.now = s, now()
+		in.today = today + (credit.DateOf(in.now) - base)
+		b := build(in)
+		return snapshotMsg{seq: seq, snap: s, built: &b}
 	}
 }
 
@@ -231,7 +244,7 @@ func (m *Model) startLoad() tea.Cmd {
 	}
 	m.seq++
 	m.loading = true
-	return loadCmd(m.seq, m.d.Snapshot)
+	return m.loadCmd()
 }
 
 // requestLoad starts a load now, or after the load in flight and the
@@ -255,7 +268,11 @@ func (m Model) handleSnapshot(msg snapshotMsg) (tea.Model, tea.Cmd) {
 	} else if msg.snap != nil {
 		m.loadErr = ""
 		m.snap = msg.snap
-		m.rebuild()
+		if msg.built != nil {
+			m.apply(*msg.built)
+		} else {
+			m.rebuild()
+		}
 	}
 	m.cooling = true
 	return m, tea.Tick(reloadGap, func(time.Time) tea.Msg { return cooldownMsg{} })
@@ -404,9 +421,12 @@ func (m *Model) input() buildInput {
 
 // rebuild recomputes every row, summary and header text from the last
 // snapshot. It runs when a snapshot arrives and on the age tick.
-func (m *Model) rebuild() {
-	in := m.input()
-	m.view = build(in)
+func (m *Model) rebuild() { m.apply(build(m.input())) }
+
+// apply shows computed rows: the tables keep their cursors by row key.
+func (m *Model) apply(b built) {
+	today := m.today()
+	m.view = b
 	m.sharing.SetRows(m.view.sharing)
 	m.endpoints.SetRows(m.view.endpoints)
 	m.depts.SetRows(m.view.depts)
@@ -414,10 +434,10 @@ func (m *Model) rebuild() {
 	m.queue.SetRows(m.view.queue)
 
 	m.warnings = nil
-	for _, y := range m.view.years.missing(m.d.Rules.Cal, in.today) {
+	for _, y := range m.view.years.missing(m.d.Rules.Cal, today) {
 		m.warnings = append(m.warnings, symBad+" "+m.cat.f("warn.year", y))
 	}
-	m.dayText, m.dayBad = m.dayLabel(in.today)
+	m.dayText, m.dayBad = m.dayLabel(today)
 	m.resize()
 }
 

@@ -71,8 +71,13 @@ func TestReloadsCoalesce(t *testing.T) {
 	if m.seq != 2 || !m.loading || m.dirty || cmd == nil {
 		t.Fatalf("after cooldown: seq %d loading %v dirty %v", m.seq, m.loading, m.dirty)
 	}
-	if msg, ok := cmd().(snapshotMsg); !ok || msg.seq != 2 {
-		t.Errorf("cooldown command returned %#v, want snapshot load 2", msg)
+	msg, ok := cmd().(snapshotMsg)
+	if !ok || msg.seq != 2 || msg.built == nil {
+		t.Fatalf("cooldown command returned %#v, want snapshot load 2 with rows built", msg)
+	}
+	m = update(t, m, msg)
+	if len(m.repair.Rows()) != len(msg.snap.Penalties) {
+		t.Errorf("rows built in the command not applied: %d repair rows", len(m.repair.Rows()))
 	}
 	if !strings.Contains(m.lastEvent, "gov-service") {
 		t.Errorf("last event %q", m.lastEvent)
