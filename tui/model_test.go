@@ -345,3 +345,28 @@ func TestNoSnapshotFunc(t *testing.T) {
 		t.Errorf("view without cache or engine:\n%s", view)
 	}
 }
+
+func TestHeaderDay(t *testing.T) {
+	cases := []struct {
+		day, zh, en string
+	}{
+		{"2026-11-30", "2026-11-30 周一  工作日", "2026-11-30 Mon  working day"},
+		{"2026-11-29", "2026-11-29 周日  休息日", "2026-11-29 Sun  day off"},
+		{"2026-10-01", "2026-10-01 周四  休息日 国庆节", "2026-10-01 Thu  day off (国庆节)"},
+		{"2026-10-10", "2026-10-10 周六  调休上班", "2026-10-10 Sat  adjusted working day"},
+		{"2028-01-10", "2028-01-10 周一  ! 日历未知", "2028-01-10 Mon  ! calendar unknown"},
+	}
+	for _, c := range cases {
+		t.Run(c.day, func(t *testing.T) {
+			for lang, want := range map[string]string{"zh": c.zh, "en": c.en} {
+				d := fixtureDeps(t, lang)
+				d.Today = credit.MustDate(c.day)
+				d.Now = func() time.Time { return d.Today.Time().Add(9 * time.Hour) }
+				m := loaded(t, d, 120, 30)
+				if header := strings.Split(m.View(), "\n")[0]; !strings.Contains(header, want) {
+					t.Errorf("%s header %q lacks %q", lang, header, want)
+				}
+			}
+		})
+	}
+}
