@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/czyj/credwatch/credit"
@@ -246,6 +247,71 @@ func (db *DB) ResetSynced() error {
 	})
 	if err != nil {
 		return fmt.Errorf("reset synced data in %s: %w", db.path, err)
+	}
+	return nil
+}
+
+// ResetFeed forgets one feed: its cursor at every endpoint, every item it
+// delivered (with index entries, aggregates and quarantine), in one
+// transaction. The sync engine calls it when an endpoint says the cursor has
+// expired, then fetches the feed again from the beginning; deletions missed
+// while the cursor was stale are thereby not kept.
+func (db *DB) ResetFeed(feed string) error {
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		w := pageWriter{tx: tx, stats: map[string]*credit.DeptStats{}}
+		switch {
+		case feed == credit.FeedSharing || feed == credit.FeedRepair:
+			name := bSharing
+			if feed == credit.FeedRepair {
+				name = bRepairs
+			}
+			if err := tx.DeleteBucket(name); err != nil {
+				return err
+			}
+			if _, err := tx.CreateBucket(name); err != nil {
+				return err
+			}
+		case credit.Kind(feed).Valid():
+			prefix := []byte(feed + "/")
+			var keys [][]byte
+			c := tx.Bucket(bRecords).Cursor()
+			for k, _ := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, _ = c.Next() {
+				keys = append(keys, append([]byte(nil), k...))
+			}
+			for _, k := range keys {
+				if err := w.applyRecord(&credit.Change{Op: credit.OpDelete, Key: string(k)}); err != nil {
+					return err
+				}
+			}
+			if err := w.flushStats(); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("unknown feed %q", feed)
+		}
+		if err := deleteWhere(tx.Bucket(bCursors), func(k []byte) bool { return strings.HasSuffix(string(k), "\x00"+feed) }); err != nil {
+			return err
+		}
+		return deleteWhere(tx.Bucket(bQuarantine), func(k []byte) bool { return strings.Contains(string(k), "\x00"+feed+"\x00") })
+	})
+	if err != nil {
+		return fmt.Errorf("reset feed %s in %s: %w", feed, db.path, err)
+	}
+	return nil
+}
+
+func deleteWhere(b *bolt.Bucket, match func(k []byte) bool) error {
+	var keys [][]byte
+	_ = b.ForEach(func(k, _ []byte) error {
+		if match(k) {
+			keys = append(keys, append([]byte(nil), k...))
+		}
+		return nil
+	})
+	for _, k := range keys {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
 	}
 	return nil
 }

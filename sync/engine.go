@@ -214,8 +214,19 @@ func (e *Engine) syncFeed(ctx context.Context, hc *http.Client, ep *Endpoint, fe
 	if err != nil {
 		return err
 	}
+	restarted := false
 	for {
 		p, err := fetchPage(ctx, hc, ep, feed, cursor)
+		var he *HTTPError
+		if errors.As(err, &he) && he.Status == http.StatusGone && cursor != "" && !restarted {
+			// The endpoint no longer knows our cursor: fetch the feed anew.
+			if err := e.store.ResetFeed(feed); err != nil {
+				return err
+			}
+			e.publish(Event{At: e.opts.Now(), Endpoint: ep.Name, Feed: feed, Type: EventResync})
+			cursor, restarted = "", true
+			continue
+		}
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -233,5 +234,54 @@ func TestBackoffGrowsAndIsCapped(t *testing.T) {
 		if got := eng.backoff(ep, i+1, context.DeadlineExceeded); got != w {
 			t.Errorf("failure %d: backoff %v, want %v", i+1, got, w)
 		}
+	}
+}
+
+// TestExpiredCursorRefetchesFeed points a synced cache at a restarted
+// simulator, which no longer knows the stored cursors (410): each feed is
+// fetched anew and the cache ends equal to the new simulator.
+func TestExpiredCursorRefetchesFeed(t *testing.T) {
+	first := sim.New(sim.Options{Seed: 4, Records: 300, Today: testToday})
+	var h atomic.Pointer[http.Handler]
+	fh := first.Handler()
+	h.Store(&fh)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { (*h.Load()).ServeHTTP(w, r) }))
+	defer srv.Close()
+	db := openStore(t)
+	eng, err := New(db, hub(srv.URL), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := eng.SyncOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Millisecond)
+	second := sim.New(sim.Options{Seed: 9, Records: 120, Today: testToday})
+	sh := second.Handler()
+	h.Store(&sh)
+	for len(eng.Events()) > 0 {
+		<-eng.Events()
+	}
+	if err := eng.SyncOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	resyncs := 0
+	for len(eng.Events()) > 0 {
+		if ev := <-eng.Events(); ev.Type == EventResync {
+			resyncs++
+		}
+	}
+	if resyncs != len(api.AllFeeds) {
+		t.Errorf("resync events = %d, want one per feed (%d)", resyncs, len(api.AllFeeds))
+	}
+	snap, _ := db.Snapshot()
+	want := second.Counts()
+	for _, k := range credit.Kinds {
+		if snap.Counts[k] != want[string(k)] {
+			t.Errorf("%s: cache %d, new simulator %d", k, snap.Counts[k], want[string(k)])
+		}
+	}
+	if len(snap.Repairs) != want[api.FeedRepair] || len(snap.Sharing) != want[api.FeedSharing] {
+		t.Errorf("repairs %d/%d sharing %d/%d", len(snap.Repairs), want[api.FeedRepair], len(snap.Sharing), want[api.FeedSharing])
 	}
 }

@@ -6,9 +6,10 @@ import "time"
 type EventType string
 
 const (
-	EventPage  EventType = "page"  // a page was stored
-	EventDone  EventType = "done"  // an endpoint finished a pass with no error
-	EventError EventType = "error" // an endpoint's pass failed; it will retry after Retry
+	EventPage   EventType = "page"   // a page was stored
+	EventDone   EventType = "done"   // an endpoint finished a pass with no error
+	EventError  EventType = "error"  // an endpoint's pass failed; it will retry after Retry
+	EventResync EventType = "resync" // the endpoint expired our cursor; the feed is fetched anew
 )
 
 // Event reports sync progress to the UI and the event log.
