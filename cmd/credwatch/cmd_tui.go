@@ -79,7 +79,7 @@ func (a *app) openAndSync(ctx context.Context) (*store.DB, *credsync.Engine, err
 	}
 	var eps []credsync.Endpoint
 	if a.demo {
-		eps, err = a.startDemo(ctx, path)
+		eps, err = a.startDemo(ctx)
 	} else {
 		eps, err = a.cfg.endpoints()
 	}

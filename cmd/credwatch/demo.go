@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	credsync "github.com/czyj/credwatch/sync"
@@ -21,12 +20,10 @@ const (
 // startDemo starts the agency simulator on a free loopback port for the life
 // of ctx, and returns endpoints that split its feeds the way the real source
 // systems do (DOMAIN.md: 执法系统, 一网通办, and the credit platforms). The
-// demo cache starts empty each time, because the simulator's change logs
-// (and so its cursors) begin anew with every start.
-func (a *app) startDemo(ctx context.Context, cachePath string) ([]credsync.Endpoint, error) {
-	if err := os.Remove(cachePath); err != nil && !os.IsNotExist(err) {
-		return nil, fmt.Errorf("reset demo cache %s: %w", cachePath, err)
-	}
+// demo cache is kept between runs, so the demo opens on the last data at
+// once; the new simulator expires the old cursors, and each feed is then
+// fetched anew.
+func (a *app) startDemo(ctx context.Context) ([]credsync.Endpoint, error) {
 	url, _, err := sim.Start(ctx, "127.0.0.1:0", sim.Options{Seed: demoSeed, Records: demoRecords, Today: a.today, Tick: demoTick})
 	if err != nil {
 		return nil, fmt.Errorf("start the demo simulator: %w", err)
