@@ -45,6 +45,9 @@ type Deps struct {
 	Demo  bool             // the header says 演示数据 / DEMO DATA
 	// CachePath is shown on the sync tab.
 	CachePath string
+	// Warnings are shown on every screen, e.g. endpoints whose TLS
+	// verification is turned off. The caller sanitises them.
+	Warnings []string
 }
 
 type tabID int
@@ -434,6 +437,9 @@ func (m *Model) apply(b built) {
 	m.queue.SetRows(m.view.queue)
 
 	m.warnings = nil
+	for _, w := range m.d.Warnings {
+		m.warnings = append(m.warnings, symBad+" "+w)
+	}
 	for _, y := range m.view.years.missing(m.d.Rules.Cal, today) {
 		m.warnings = append(m.warnings, symBad+" "+m.cat.f("warn.year", y))
 	}

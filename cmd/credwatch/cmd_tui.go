@@ -56,6 +56,7 @@ func (a *app) runTUI(args []string) int {
 		Lang:      a.lang,
 		Demo:      a.demo,
 		CachePath: db.Path(),
+		Warnings:  a.cfg.warnings(),
 	})
 	_, err = tea.NewProgram(m, tea.WithAltScreen()).Run()
 	cancel()
