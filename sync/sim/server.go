@@ -38,10 +38,11 @@ type Health struct {
 	Feeds      []string  `json:"feeds"`
 }
 
-// Handler returns the simulator's HTTP handler: GET /v1/feeds/{feed} and
-// GET /v1/health. Every response carries an X-Request-Id; every error is a
-// JSON api.ErrorBody (see WriteError). Middleware such as fault injection
-// wraps the returned handler; it can answer with WriteError itself.
+// Handler returns the simulator's HTTP handler: GET /v1/feeds/{feed},
+// GET /v1/health and POST /v1/actions (actions.go). Every response carries
+// an X-Request-Id; every error is a JSON api.ErrorBody (see WriteError).
+// The method is checked before the token. Middleware such as fault
+// injection wraps the returned handler; it can answer with WriteError itself.
 func (s *Sim) Handler() http.Handler {
 	feeds := http.NewServeMux()
 	feeds.HandleFunc("/"+api.Version+"/feeds/{feed}", s.serveFeed)
@@ -50,9 +51,10 @@ func (s *Sim) Handler() http.Handler {
 	})
 
 	mux := http.NewServeMux()
-	mux.HandleFunc("/"+api.Version+"/health", s.serveHealth) // needs no token, so monitors can probe it
-	mux.Handle("/", s.requireToken(feeds))
-	return s.withRequestID(onlyGET(mux))
+	mux.Handle("/"+api.Version+"/health", onlyGET(http.HandlerFunc(s.serveHealth))) // needs no token, so monitors can probe it
+	mux.Handle(api.ActionsPath, onlyPOST(s.requireToken(http.HandlerFunc(s.serveActions))))
+	mux.Handle("/", onlyGET(s.requireToken(feeds)))
+	return s.withRequestID(mux)
 }
 
 func (s *Sim) withRequestID(h http.Handler) http.Handler {
