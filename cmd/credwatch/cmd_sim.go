@@ -28,6 +28,14 @@ Flags:
   --tick D          how often new changes appear, e.g. 3s (default 3s; 0 stops changes)
   --token T         require "Authorization: Bearer T" on the feeds
                     (default $CREDWATCH_SIM_TOKEN; a flag is visible to other local users)
+  --faults SPEC     inject faults for drills, e.g. '5xx=0.5,latency=200ms,429=1:retry=2s'
+                    (default none). Modes: latency=D[:jitter=D], 5xx=P[:status=N][:retry=D],
+                    timeout=P, 429=P[:retry=D], reset=P, truncate=P[:abort=1], malformed=P,
+                    invalid=P, hostile=P, clockskew=D, seed=N; P is a probability from 0 to 1.
+                    Change them while it runs (loopback only):
+                      curl URL/_sim/faults                      # show
+                      curl -X PUT --data '5xx=1' URL/_sim/faults  # set
+                      curl -X PUT --data '' URL/_sim/faults       # off
 `
 
 // runSim runs the agency simulator until SIGINT or SIGTERM.
@@ -50,6 +58,7 @@ func serveSim(ctx context.Context, e *env, args []string) int {
 	today := fs.String("today", "", "simulated today, YYYY-MM-DD")
 	tick := fs.Duration("tick", sim.DefaultTick, "interval between changes")
 	token := fs.String("token", os.Getenv("CREDWATCH_SIM_TOKEN"), "bearer token")
+	faultSpec := fs.String("faults", "", "fault injection spec")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -77,9 +86,13 @@ func serveSim(ctx context.Context, e *env, args []string) int {
 	if *tick < 0 {
 		return fail("--tick must not be negative, not %s", *tick)
 	}
+	faults, err := sim.ParseFaults(*faultSpec)
+	if err != nil {
+		return fail("--faults: %v", err)
+	}
 
 	started := time.Now()
-	url, s, err := sim.Start(ctx, *listen, sim.Options{Seed: *seed, Records: *records, Today: day, Tick: *tick, Token: *token})
+	url, s, err := sim.Start(ctx, *listen, sim.Options{Seed: *seed, Records: *records, Today: day, Tick: *tick, Token: *token, Wrap: faults.Wrap})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "credwatch sim: %v\n", err)
 		return 1
@@ -97,6 +110,8 @@ func serveSim(ctx context.Context, e *env, args []string) int {
 	fmt.Fprintf(e.stderr, "credwatch sim: seed %d, today %s: %d records, %d repairs, %d sharing rows (generated in %s); %s; %s; Ctrl-C stops\n",
 		*seed, day, c["licence"]+c["penalty"]+c["coercion"]+c["reward"]+c["inspection"], c["repair"], c["sharing"],
 		time.Since(started).Round(time.Millisecond), changes, auth)
+	fmt.Fprintf(e.stderr, "credwatch sim: faults: %s; change at run time: curl -X PUT --data '5xx=1' %s%s (empty body: off)\n",
+		faults, url, sim.FaultsPath)
 	<-ctx.Done()
 	return 0
 }
