@@ -72,6 +72,8 @@ type Store interface {
 	SaveEndpointStatus(st EndpointStatus) error
 	// EndpointStatus returns the stored status of an endpoint (zero if none).
 	EndpointStatus(name string) (EndpointStatus, error)
+	// AppendEvent adds an event to the shared event log.
+	AppendEvent(ev Event) error
 	// ResetFeed forgets a feed's items and cursors so it can be fetched again.
 	ResetFeed(feed string) error
 	// Snapshot reads what the views show, consistently.

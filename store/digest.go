@@ -16,7 +16,7 @@ import (
 // department aggregates' timestamps) are not included.
 func (db *DB) Digest() (map[string]string, error) {
 	out := map[string]string{}
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{bRecords, bByDept, bSharing, bRepairs, bCursors, bQuarantine} {
 			h := sha256.New()
 			err := tx.Bucket(name).ForEach(func(k, v []byte) error {

@@ -15,7 +15,7 @@ import (
 // are decoded inside the transaction; the result shares no memory with bbolt.
 func (db *DB) Snapshot() (*credit.Snapshot, error) {
 	s := &credit.Snapshot{Repairs: map[string]credit.Repair{}, Counts: map[credit.Kind]int{}, TakenAt: time.Now()}
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		if err := eachJSON(tx.Bucket(bSharing), nil, func(e *credit.SharingEntry) { s.Sharing = append(s.Sharing, *e) }); err != nil {
 			return fmt.Errorf("sharing list: %w", err)
 		}
@@ -49,7 +49,7 @@ func (db *DB) Snapshot() (*credit.Snapshot, error) {
 func (db *DB) Record(key string) (credit.Record, bool, error) {
 	var r credit.Record
 	found := false
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bRecords).Get([]byte(key))
 		if v == nil {
 			return nil
@@ -66,7 +66,7 @@ func (db *DB) Record(key string) (credit.Record, bool, error) {
 // Quarantine returns the quarantined items in key order.
 func (db *DB) Quarantine() ([]credit.Quarantined, error) {
 	var out []credit.Quarantined
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		return eachJSON(tx.Bucket(bQuarantine), nil, func(q *credit.Quarantined) { out = append(out, *q) })
 	})
 	if err != nil {

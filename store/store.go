@@ -8,11 +8,13 @@
 package store
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
+	gosync "sync"
 	"time"
 
 	"github.com/czyj/credwatch/credit"
@@ -33,27 +35,41 @@ var (
 	bEndpoints  = []byte("endpoints")  // name -> EndpointStatus JSON
 	bDeptStats  = []byte("dept_stats") // dept -> DeptStats JSON
 	bQuarantine = []byte("quarantine") // endpoint \x00 feed \x00 key -> Quarantined JSON
-	allBuckets  = [][]byte{bMeta, bRecords, bByDept, bSharing, bRepairs, bCursors, bEndpoints, bDeptStats, bQuarantine}
+	bEvents     = []byte("events")     // 8-byte big-endian seq -> Event JSON
+	allBuckets  = [][]byte{bMeta, bRecords, bByDept, bSharing, bRepairs, bCursors, bEndpoints, bDeptStats, bQuarantine, bEvents}
 
-	keySchema = []byte("schema_version")
+	keySchema     = []byte("schema_version")
+	keyGeneration = []byte("generation")
 )
 
-// ErrLocked is returned (wrapped) when another process holds the cache.
+// ErrLocked is returned (wrapped) when another process holds the cache
+// longer than the timeout.
 var ErrLocked = errors.New("cache is in use by another process")
 
 // Options configure Open.
 type Options struct {
-	// Timeout bounds the wait for the file lock held by another process.
-	// Zero means one second; the cache is never opened without a timeout.
+	// Timeout bounds each wait for the file lock held by another process.
+	// Zero means five seconds; the cache is never opened without a timeout.
 	Timeout time.Duration
-	// ReadOnly opens the file for reading only.
+	// ReadOnly refuses every write.
 	ReadOnly bool
+	// Exclusive keeps the file open and locked from Open to Close. It is
+	// the fastest mode, but no other process can use the cache meanwhile;
+	// tests, benchmarks and single-shot tools use it. Without it, the DB
+	// holds the file only for the length of one transaction, so any number
+	// of credwatch processes share one cache (docs/multi-process.md).
+	Exclusive bool
+	// MaxEvents bounds the event log (default DefaultMaxEvents).
+	MaxEvents int
 }
 
-// DB is the cache. It is safe for concurrent use by multiple goroutines.
+// DB is the cache. It is safe for concurrent use by multiple goroutines,
+// and, unless opened Exclusive, by several processes.
 type DB struct {
-	bolt *bolt.DB
 	path string
+	opts Options
+	mu   gosync.RWMutex // in this process, a write excludes reads: flock is per file description
+	held *bolt.DB       // the open file in Exclusive mode, else nil
 }
 
 var _ credit.Store = (*DB)(nil)
@@ -63,29 +79,87 @@ var _ credit.Store = (*DB)(nil)
 // schema version, and says plainly when another process holds the file.
 func Open(path string, opts Options) (*DB, error) {
 	if opts.Timeout == 0 {
-		opts.Timeout = time.Second
+		opts.Timeout = 5 * time.Second
 	}
+	db := &DB{path: path, opts: opts}
 	if !opts.ReadOnly {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, fmt.Errorf("create cache directory for %s: %w", path, err)
 		}
 	}
-	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, ReadOnly: opts.ReadOnly})
+	b, err := db.openBolt(opts.ReadOnly)
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
-			return nil, fmt.Errorf("open cache %s: %w (waited %s for its lock; stop the other credwatch using this cache, or give this one its own cache)", path, ErrLocked, opts.Timeout)
-		}
-		return nil, fmt.Errorf("open cache %s: %w", path, err)
+		return nil, err
 	}
-	db := &DB{bolt: b, path: path}
-	if err := db.init(opts.ReadOnly); err != nil {
+	if err := db.init(b, opts.ReadOnly); err != nil {
 		b.Close()
 		return nil, fmt.Errorf("open cache %s: %w", path, err)
+	}
+	if opts.Exclusive {
+		db.held = b
+		return db, nil
+	}
+	if err := b.Close(); err != nil {
+		return nil, fmt.Errorf("close cache %s: %w", path, err)
 	}
 	return db, nil
 }
 
-func (db *DB) init(readOnly bool) error {
+// openBolt opens the file, waiting at most the timeout for its lock.
+func (db *DB) openBolt(readOnly bool) (*bolt.DB, error) {
+	b, err := bolt.Open(db.path, 0o600, &bolt.Options{Timeout: db.opts.Timeout, ReadOnly: readOnly})
+	if err != nil {
+		if errors.Is(err, bolt.ErrTimeout) {
+			return nil, fmt.Errorf("open cache %s: %w (waited %s for its lock%s)", db.path, ErrLocked, db.opts.Timeout, holderNote(db.path))
+		}
+		return nil, fmt.Errorf("open cache %s: %w", db.path, err)
+	}
+	return b, nil
+}
+
+// view runs fn in a read transaction, opening the file for just that
+// transaction unless the DB is Exclusive.
+func (db *DB) view(fn func(*bolt.Tx) error) error {
+	if db.held != nil {
+		return db.held.View(fn)
+	}
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	b, err := db.openBolt(true)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	return b.View(fn)
+}
+
+// update runs fn in a write transaction and bumps the cache generation, so
+// other processes can tell that something changed.
+func (db *DB) update(fn func(*bolt.Tx) error) error {
+	if db.opts.ReadOnly {
+		return fmt.Errorf("cache %s is open read-only", db.path)
+	}
+	run := func(tx *bolt.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		meta := tx.Bucket(bMeta)
+		return meta.Put(keyGeneration, u64(getU64(meta.Get(keyGeneration))+1))
+	}
+	if db.held != nil {
+		return db.held.Update(run)
+	}
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	b, err := db.openBolt(false)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	return b.Update(run)
+}
+
+func (db *DB) init(b *bolt.DB, readOnly bool) error {
 	check := func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bMeta)
 		if meta == nil {
@@ -102,9 +176,9 @@ func (db *DB) init(readOnly bool) error {
 		return nil
 	}
 	if readOnly {
-		return db.bolt.View(check)
+		return b.View(check)
 	}
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return b.Update(func(tx *bolt.Tx) error {
 		meta, err := tx.CreateBucketIfNotExists(bMeta)
 		if err != nil {
 			return err
@@ -126,8 +200,43 @@ func (db *DB) init(readOnly bool) error {
 	})
 }
 
+// Generation returns a number that grows with every write transaction, in
+// any process. A reader polls it to learn that the cache changed.
+func (db *DB) Generation() (uint64, error) {
+	var g uint64
+	err := db.view(func(tx *bolt.Tx) error {
+		g = getU64(tx.Bucket(bMeta).Get(keyGeneration))
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("read generation of %s: %w", db.path, err)
+	}
+	return g, nil
+}
+
 // Path returns the cache file's path.
 func (db *DB) Path() string { return db.path }
 
-// Close releases the file and its lock.
-func (db *DB) Close() error { return db.bolt.Close() }
+// Close releases the file and its lock (Exclusive mode); otherwise there is
+// nothing held between transactions.
+func (db *DB) Close() error {
+	if db.held != nil {
+		err := db.held.Close()
+		db.held = nil
+		return err
+	}
+	return nil
+}
+
+func u64(v uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, v)
+	return b
+}
+
+func getU64(b []byte) uint64 {
+	if len(b) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b)
+}

@@ -46,7 +46,7 @@ func TestOpenCreatesPrivateFileAndBuckets(t *testing.T) {
 	if di.Mode().Perm() != 0o700 {
 		t.Errorf("cache dir mode = %v, want 0700", di.Mode().Perm())
 	}
-	err = db.bolt.View(func(tx *bolt.Tx) error {
+	err = db.view(func(tx *bolt.Tx) error {
 		for _, b := range allBuckets {
 			if tx.Bucket(b) == nil {
 				t.Errorf("bucket %s missing", b)
@@ -124,7 +124,7 @@ func TestApplyPageRoundTrip(t *testing.T) {
 		t.Errorf("endpoint = %+v", s.Endpoints)
 	}
 	var n int
-	db.bolt.View(func(tx *bolt.Tx) error { n = tx.Bucket(bByDept).Stats().KeyN; return nil })
+	db.view(func(tx *bolt.Tx) error { n = tx.Bucket(bByDept).Stats().KeyN; return nil })
 	if n != 2 {
 		t.Errorf("dept index has %d keys, want 2", n)
 	}
@@ -151,8 +151,13 @@ func TestQuarantineKeptUntilItemIsGood(t *testing.T) {
 }
 
 func TestSecondOpenerTimesOutNamingTheFile(t *testing.T) {
-	_, path := openTemp(t)
-	_, err := Open(path, Options{Timeout: 50 * time.Millisecond})
+	path := filepath.Join(t.TempDir(), "cache.db")
+	first, err := Open(path, Options{Exclusive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	_, err = Open(path, Options{Timeout: 50 * time.Millisecond})
 	if !errors.Is(err, ErrLocked) {
 		t.Fatalf("err = %v, want ErrLocked", err)
 	}
@@ -163,7 +168,7 @@ func TestSecondOpenerTimesOutNamingTheFile(t *testing.T) {
 
 func TestRefusesOtherSchemaVersion(t *testing.T) {
 	db, path := openTemp(t)
-	db.bolt.Update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(keySchema, []byte("99")) })
+	db.update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(keySchema, []byte("99")) })
 	db.Close()
 	_, err := Open(path, Options{})
 	if err == nil || !strings.Contains(err.Error(), "schema version 99") {

@@ -24,7 +24,7 @@ func deptIndexKey(dept string, k credit.Kind, id string) []byte {
 // has never been synced.
 func (db *DB) Cursor(endpoint, feed string) (string, error) {
 	var c string
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		c = string(tx.Bucket(bCursors).Get(cursorKey(endpoint, feed)))
 		return nil
 	})
@@ -35,12 +35,12 @@ func (db *DB) Cursor(endpoint, feed string) (string, error) {
 }
 
 // ApplyPage writes p in one transaction: each change with its index entry and
-// the department aggregates, the quarantined items, the cursor, and the
-// endpoint's success. Applying the same page twice leaves the same state
+// the department aggregates, the quarantined items, the cursor, the
+// endpoint's success and, if the page held items, a page event in the log. Applying the same page twice leaves the same state
 // (upserts replace, deletes of absent keys do nothing), so a page retried
 // after a crash never duplicates anything.
 func (db *DB) ApplyPage(p *credit.Page) error {
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		w := pageWriter{tx: tx, endpoint: p.Endpoint, at: p.FetchedAt, stats: map[string]*credit.DeptStats{}}
 		for i := range p.Changes {
 			if err := w.apply(p.Feed, &p.Changes[i]); err != nil {
@@ -66,7 +66,14 @@ func (db *DB) ApplyPage(p *credit.Page) error {
 		st.LastAttempt, st.LastSuccess = p.FetchedAt, p.FetchedAt
 		st.LastError, st.Failures, st.ErrorSince = "", 0, time.Time{}
 		st.Items += int64(len(p.Changes))
-		return putJSON(tx.Bucket(bEndpoints), []byte(p.Endpoint), st)
+		if err := putJSON(tx.Bucket(bEndpoints), []byte(p.Endpoint), st); err != nil {
+			return err
+		}
+		if len(p.Changes)+len(p.Quarantine) == 0 {
+			return nil
+		}
+		return appendEvent(tx, &credit.Event{At: p.FetchedAt, Type: credit.EventPage, Endpoint: p.Endpoint,
+			Feed: p.Feed, Items: len(p.Changes), Bad: len(p.Quarantine)}, db.maxEvents())
 	})
 	if err != nil {
 		return fmt.Errorf("store page of %s/%s (%d items): %w", p.Endpoint, p.Feed, len(p.Changes), err)
@@ -204,7 +211,7 @@ func getEndpoint(tx *bolt.Tx, name string) (credit.EndpointStatus, error) {
 
 // SaveEndpointStatus replaces the stored status of st.Name.
 func (db *DB) SaveEndpointStatus(st credit.EndpointStatus) error {
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		return putJSON(tx.Bucket(bEndpoints), []byte(st.Name), st)
 	})
 	if err != nil {
@@ -217,7 +224,7 @@ func (db *DB) SaveEndpointStatus(st credit.EndpointStatus) error {
 // with Name set if it has none.
 func (db *DB) EndpointStatus(name string) (credit.EndpointStatus, error) {
 	var st credit.EndpointStatus
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		var err error
 		st, err = getEndpoint(tx, name)
 		return err
@@ -234,7 +241,7 @@ var syncedBuckets = [][]byte{bRecords, bByDept, bSharing, bRepairs, bCursors, bD
 // transaction, so the next sync rebuilds the cache from the beginning. It
 // keeps endpoint statuses and every bucket that holds officer actions.
 func (db *DB) ResetSynced() error {
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		for _, name := range syncedBuckets {
 			if err := tx.DeleteBucket(name); err != nil {
 				return fmt.Errorf("drop %s: %w", name, err)
@@ -257,7 +264,7 @@ func (db *DB) ResetSynced() error {
 // expired, then fetches the feed again from the beginning; deletions missed
 // while the cursor was stale are thereby not kept.
 func (db *DB) ResetFeed(feed string) error {
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		w := pageWriter{tx: tx, stats: map[string]*credit.DeptStats{}}
 		switch {
 		case feed == credit.FeedSharing || feed == credit.FeedRepair:

@@ -94,10 +94,16 @@ func New(store credit.Store, eps []Endpoint, opts Options) (*Engine, error) {
 func (e *Engine) Endpoints() []Endpoint { return e.eps }
 
 // Events delivers progress. Events are dropped, never queued without bound,
-// when nobody reads them; the store is always the source of truth.
+// when nobody reads them; the store is always the source of truth, and its
+// event log has every event (other processes follow it there).
 func (e *Engine) Events() <-chan Event { return e.events }
 
+// publish logs ev in the store (page events are logged by ApplyPage, in the
+// page's own transaction) and offers it on the channel without blocking.
 func (e *Engine) publish(ev Event) {
+	if ev.Type != EventPage {
+		_ = e.store.AppendEvent(ev) // a failing disk shows in the endpoint's status
+	}
 	select {
 	case e.events <- ev:
 	default:
@@ -139,7 +145,11 @@ func (e *Engine) SyncOnce(ctx context.Context) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = e.pass(ctx, i)
+			feed, err := e.pass(ctx, i)
+			if err != nil && ctx.Err() == nil {
+				e.recordFailure(&e.eps[i], feed, err, 0)
+			}
+			errs[i] = err
 		}()
 	}
 	wg.Wait()
@@ -150,7 +160,7 @@ func (e *Engine) loop(ctx context.Context, i int) {
 	ep := &e.eps[i]
 	failures := 0
 	for {
-		err := e.pass(ctx, i)
+		feed, err := e.pass(ctx, i)
 		if ctx.Err() != nil {
 			return
 		}
@@ -158,6 +168,7 @@ func (e *Engine) loop(ctx context.Context, i int) {
 		if err != nil {
 			failures++
 			wait = e.backoff(ep, failures, err)
+			e.recordFailure(ep, feed, err, wait)
 		} else {
 			failures = 0
 		}
@@ -191,22 +202,22 @@ func (e *Engine) backoff(ep *Endpoint, failures int, err error) time.Duration {
 	return d
 }
 
-// pass fetches and stores every feed of ep until each has no more pages.
-func (e *Engine) pass(ctx context.Context, i int) error {
+// pass fetches and stores every feed of endpoint i until each has no more
+// pages. On failure it returns the feed that failed; the caller records it.
+func (e *Engine) pass(ctx context.Context, i int) (string, error) {
 	ep := &e.eps[i]
 	e.busy[i].Lock()
 	defer e.busy[i].Unlock()
 	for _, feed := range ep.Feeds {
 		if err := e.syncFeed(ctx, e.clients[i], ep, feed); err != nil {
 			if ctx.Err() != nil {
-				return ctx.Err()
+				return feed, ctx.Err()
 			}
-			e.recordFailure(ep, feed, err)
-			return err
+			return feed, err
 		}
 	}
 	e.publish(Event{At: e.opts.Now(), Endpoint: ep.Name, Type: EventDone})
-	return nil
+	return "", nil
 }
 
 func (e *Engine) syncFeed(ctx context.Context, hc *http.Client, ep *Endpoint, feed string) error {
@@ -247,7 +258,7 @@ func (e *Engine) syncFeed(ctx context.Context, hc *http.Client, ep *Endpoint, fe
 	}
 }
 
-func (e *Engine) recordFailure(ep *Endpoint, feed string, err error) {
+func (e *Engine) recordFailure(ep *Endpoint, feed string, err error, retry time.Duration) {
 	now := e.opts.Now()
 	st, serr := e.store.EndpointStatus(ep.Name)
 	if serr != nil {
@@ -261,5 +272,5 @@ func (e *Engine) recordFailure(ep *Endpoint, feed string, err error) {
 	st.LastError = credit.Sanitize(err.Error())
 	st.Feeds = ep.Feeds
 	_ = e.store.SaveEndpointStatus(st) // a full disk is reported by the next ApplyPage
-	e.publish(Event{At: now, Endpoint: ep.Name, Feed: feed, Type: EventError, Err: st.LastError})
+	e.publish(Event{At: now, Endpoint: ep.Name, Feed: feed, Type: EventError, Err: st.LastError, Retry: retry})
 }

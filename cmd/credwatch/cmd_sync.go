@@ -8,11 +8,13 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/czyj/credwatch/store"
 	credsync "github.com/czyj/credwatch/sync"
 )
 
 // runSync runs the sync engine without a UI: one pass with --once, else
-// until SIGINT or SIGTERM, logging one line per event to stderr.
+// until SIGINT or SIGTERM, logging one line per event to stderr. It needs
+// the cache's sync role and says which process has it if it is taken.
 func (a *app) runSync(args []string) int {
 	fs := flag.NewFlagSet("credwatch sync", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
@@ -23,12 +25,20 @@ func (a *app) runSync(args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	db, eng, err := a.openAndSync(ctx)
+	db, err := a.openCache(false)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "credwatch: %v\n", err)
 		return 1
 	}
 	defer db.Close()
+	s := &syncer{a: a, db: db, command: "credwatch sync"}
+	lock, err := store.LockSync(db.Path(), s.holder())
+	if err != nil {
+		fmt.Fprintf(a.stderr, "credwatch: %v\n", err)
+		return 1
+	}
+	defer lock.Unlock()
+
 	if *full {
 		if err := db.ResetSynced(); err != nil {
 			fmt.Fprintf(a.stderr, "credwatch: %v\n", err)
@@ -39,31 +49,48 @@ func (a *app) runSync(args []string) int {
 	for _, w := range a.cfg.warnings() {
 		fmt.Fprintf(a.stderr, "credwatch: WARNING: %s\n", w)
 	}
+	var eps []credsync.Endpoint
+	if a.demo {
+		eps, err = a.startDemo(ctx)
+	} else {
+		eps, err = a.cfg.endpoints()
+	}
+	if err != nil {
+		fmt.Fprintf(a.stderr, "credwatch: %v\n", err)
+		return 1
+	}
+	eng, err := credsync.New(db, eps, credsync.Options{Now: a.now})
+	if err != nil {
+		fmt.Fprintf(a.stderr, "credwatch: %v\n", err)
+		return 1
+	}
 	logDone := make(chan struct{})
+	logCtx, stopLog := context.WithCancel(context.Background())
 	go func() {
 		defer close(logDone)
 		for {
 			select {
 			case ev := <-eng.Events():
 				fmt.Fprintln(a.stderr, formatEvent(ev))
-			case <-ctx.Done():
+			case <-logCtx.Done():
+				for len(eng.Events()) > 0 {
+					fmt.Fprintln(a.stderr, formatEvent(<-eng.Events()))
+				}
 				return
 			}
 		}
 	}()
 	if *once {
 		err = eng.SyncOnce(ctx)
-		time.Sleep(50 * time.Millisecond) // let the logger print the last events
-		stop()
-		<-logDone
-		if err != nil {
-			fmt.Fprintf(a.stderr, "credwatch: sync failed: %v\n", err)
-			return 1
-		}
-		return 0
+	} else {
+		eng.Run(ctx)
 	}
-	eng.Run(ctx)
+	stopLog()
 	<-logDone
+	if err != nil {
+		fmt.Fprintf(a.stderr, "credwatch: sync failed: %v\n", err)
+		return 1
+	}
 	return 0
 }
 
@@ -76,8 +103,14 @@ func formatEvent(ev credsync.Event) string {
 	if ev.Items > 0 {
 		s += fmt.Sprintf(" items=%d", ev.Items)
 	}
+	if ev.Bad > 0 {
+		s += fmt.Sprintf(" quarantined=%d", ev.Bad)
+	}
 	if ev.Err != "" {
 		s += fmt.Sprintf(" error=%q", ev.Err)
+	}
+	if ev.Retry > 0 {
+		s += " retry=" + ev.Retry.Round(time.Second).String()
 	}
 	return s
 }

@@ -10,8 +10,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/term"
 	"github.com/czyj/credwatch/credit"
-	"github.com/czyj/credwatch/store"
-	credsync "github.com/czyj/credwatch/sync"
 	"github.com/czyj/credwatch/tui"
 )
 
@@ -30,24 +28,29 @@ func (a *app) runTUI(args []string) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
-	db, eng, err := a.openAndSync(ctx)
+	db, err := a.openCache(false)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "credwatch: %v\n", err)
 		return 1
 	}
 	defer db.Close()
+	last, err := db.LastSeq()
+	if err != nil {
+		fmt.Fprintf(a.stderr, "credwatch: %v\n", err)
+		return 1
+	}
+	s := &syncer{a: a, db: db, command: "credwatch (TUI)"}
+	done := make(chan struct{})
+	go func() { s.run(ctx); close(done) }()
 
 	var infos []tui.EndpointInfo
-	for _, ep := range eng.Endpoints() {
+	for _, ep := range a.endpointNames() {
 		infos = append(infos, tui.EndpointInfo{Name: ep.Name, Feeds: ep.Feeds})
 	}
-	done := make(chan struct{})
-	go func() { eng.Run(ctx); close(done) }()
-
 	m := tui.New(tui.Deps{
 		Snapshot:  db.Snapshot,
-		Events:    eng.Events(),
-		SyncNow:   eng.SyncNow,
+		Events:    db.Follow(ctx, last, followEvery),
+		SyncNow:   s.SyncNow,
 		Rules:     a.rules,
 		Depts:     a.depts,
 		Endpoints: infos,
@@ -71,33 +74,8 @@ func (a *app) runTUI(args []string) int {
 	return 0
 }
 
-// openAndSync opens the cache (starting the demo simulator first in demo
-// mode) and returns it with a sync engine over the configured endpoints.
-func (a *app) openAndSync(ctx context.Context) (*store.DB, *credsync.Engine, error) {
-	path, err := a.cfg.cachePath(a.demo)
-	if err != nil {
-		return nil, nil, err
-	}
-	var eps []credsync.Endpoint
-	if a.demo {
-		eps, err = a.startDemo(ctx)
-	} else {
-		eps, err = a.cfg.endpoints()
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	db, err := store.Open(path, store.Options{Timeout: 2 * time.Second})
-	if err != nil {
-		return nil, nil, err
-	}
-	eng, err := credsync.New(db, eps, credsync.Options{Now: a.now})
-	if err != nil {
-		db.Close()
-		return nil, nil, err
-	}
-	return db, eng, nil
-}
+// followEvery is how often views poll the shared event log.
+const followEvery = 300 * time.Millisecond
 
 // now is the wall clock, moved to the injected today when --today is set so
 // ages and "as of" times agree with the dates on screen.

@@ -28,9 +28,14 @@ func (a *app) startDemo(ctx context.Context) ([]credsync.Endpoint, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start the demo simulator: %w", err)
 	}
+	return demoEndpoints(url), nil
+}
+
+// demoEndpoints are the demo's endpoints on the simulator at url.
+func demoEndpoints(url string) []credsync.Endpoint {
 	return []credsync.Endpoint{
 		{Name: "江苏省安全生产行政执法系统（常州）", BaseURL: url, Feeds: []string{"penalty", "coercion", "inspection"}, Interval: demoInterval},
 		{Name: "一网通办", BaseURL: url, Feeds: []string{"licence", "reward"}, Interval: demoInterval},
 		{Name: "数据治理与信用修复", BaseURL: url, Feeds: []string{"sharing", "repair"}, Interval: demoInterval},
-	}, nil
+	}
 }

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/store"
+	credsync "github.com/czyj/credwatch/sync"
+)
+
+// syncer gives one process per cache the sync role (docs/multi-process.md):
+// it runs the sync engine while it holds the cache's sync lock. A process
+// that finds the lock taken (another TUI, or `credwatch sync`) shows the
+// shared cache without syncing, and takes over when the holder exits.
+type syncer struct {
+	a       *app
+	db      *store.DB
+	command string
+	eng     atomic.Pointer[credsync.Engine]
+}
+
+// takeOverEvery is how often a process without the sync role retries.
+const takeOverEvery = 3 * time.Second
+
+// endpointNames lists the endpoints this configuration syncs, for views
+// that show them before (or without) a running engine.
+func (a *app) endpointNames() []credsync.Endpoint {
+	if a.demo {
+		return demoEndpoints("")
+	}
+	eps := make([]credsync.Endpoint, len(a.cfg.Endpoints))
+	for i, e := range a.cfg.Endpoints {
+		eps[i] = credsync.Endpoint{Name: e.Name, Feeds: e.Feeds}
+	}
+	return eps
+}
+
+// run holds or waits for the sync role until ctx is done. Setup failures
+// (a bad CA file, the demo simulator not starting) go to the event log, where
+// every view shows them.
+func (s *syncer) run(ctx context.Context) {
+	for {
+		lock, err := store.LockSync(s.db.Path(), s.holder())
+		if err == nil {
+			s.serve(ctx)
+			lock.Unlock()
+			return
+		}
+		if !errors.Is(err, store.ErrSyncHeld) {
+			s.logError(err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(takeOverEvery):
+		}
+	}
+}
+
+func (s *syncer) serve(ctx context.Context) {
+	var eps []credsync.Endpoint
+	var err error
+	if s.a.demo {
+		eps, err = s.a.startDemo(ctx)
+	} else {
+		eps, err = s.a.cfg.endpoints()
+	}
+	if err != nil {
+		s.logError(err)
+		return
+	}
+	eng, err := credsync.New(s.db, eps, credsync.Options{Now: s.a.now})
+	if err != nil {
+		s.logError(err)
+		return
+	}
+	s.eng.Store(eng)
+	eng.Run(ctx)
+}
+
+func (s *syncer) logError(err error) {
+	_ = s.db.AppendEvent(credit.Event{At: s.a.now(), Type: credit.EventError, Endpoint: s.command, Err: err.Error()})
+}
+
+func (s *syncer) holder() store.Holder {
+	host, _ := os.Hostname()
+	return store.Holder{PID: os.Getpid(), Command: s.command, Host: host, Since: time.Now()}
+}
+
+// SyncNow asks this process's engine for a pass; it does nothing while
+// another process has the sync role.
+func (s *syncer) SyncNow() {
+	if e := s.eng.Load(); e != nil {
+		e.SyncNow()
+	}
+}
+
+// openCache opens the shared cache of this configuration (demo or real).
+func (a *app) openCache(readOnly bool) (*store.DB, error) {
+	path, err := a.cfg.cachePath(a.demo)
+	if err != nil {
+		return nil, err
+	}
+	if readOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("no cache at %s yet: start credwatch or `credwatch sync` first", path)
+		}
+	}
+	return store.Open(path, store.Options{ReadOnly: readOnly})
+}

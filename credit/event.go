@@ -1,0 +1,30 @@
+package credit
+
+import "time"
+
+// EventType says what happened.
+type EventType string
+
+const (
+	EventPage   EventType = "page"   // a page was stored
+	EventDone   EventType = "done"   // an endpoint finished a pass with no error
+	EventError  EventType = "error"  // an endpoint's pass failed; it will retry after Retry
+	EventResync EventType = "resync" // the endpoint expired our cursor; the feed is fetched anew
+)
+
+// Event is one line of the sync event log: what the sync engine did, and
+// later what officers did. The store keeps the log so that other processes
+// (a second TUI, `credwatch tail -f`) see it too.
+type Event struct {
+	Seq      uint64        `json:"seq"` // position in the log, assigned by the store
+	At       time.Time     `json:"at"`
+	Type     EventType     `json:"type"`
+	Endpoint string        `json:"endpoint,omitempty"`
+	Feed     string        `json:"feed,omitempty"`
+	Items    int           `json:"items,omitempty"`       // items stored (EventPage)
+	Bad      int           `json:"quarantined,omitempty"` // items quarantined (EventPage)
+	Err      string        `json:"error,omitempty"`       // EventError: what failed
+	Retry    time.Duration `json:"retry_ns,omitempty"`    // EventError: wait before the next attempt
+	Actor    string        `json:"actor,omitempty"`       // who did it, for officer actions
+	Message  string        `json:"message,omitempty"`     // free text, sanitised
+}

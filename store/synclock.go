@@ -1,0 +1,87 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Holder describes the process that runs the sync engine on a cache.
+type Holder struct {
+	PID     int       `json:"pid"`
+	Command string    `json:"command"` // e.g. "credwatch (TUI)" or "credwatch sync"
+	Host    string    `json:"host"`
+	Since   time.Time `json:"since"`
+}
+
+func (h Holder) String() string {
+	return fmt.Sprintf("%s, pid %d on %s, since %s", h.Command, h.PID, h.Host, h.Since.Format("2006-01-02 15:04:05"))
+}
+
+// ErrSyncHeld is returned (wrapped) by LockSync when another process syncs
+// this cache.
+var ErrSyncHeld = errors.New("another process is syncing this cache")
+
+// SyncLock is held by the one process that runs the sync engine on a cache.
+type SyncLock struct {
+	lock   *bolt.DB
+	holder string
+}
+
+func lockPaths(cache string) (lock, holder string) {
+	return cache + ".sync-lock", cache + ".holder"
+}
+
+// LockSync makes this process the cache's only syncing process until Unlock.
+// It does not wait: if another process holds it, the error wraps
+// ErrSyncHeld and names that process. The lock is an OS file lock, released
+// by the kernel if the process dies, so a crash never leaves it stale.
+func LockSync(cache string, me Holder) (*SyncLock, error) {
+	lockPath, holderPath := lockPaths(cache)
+	b, err := bolt.Open(lockPath, 0o600, &bolt.Options{Timeout: 20 * time.Millisecond})
+	if err != nil {
+		if errors.Is(err, bolt.ErrTimeout) {
+			return nil, fmt.Errorf("sync %s: %w%s", cache, ErrSyncHeld, holderNote(cache))
+		}
+		return nil, fmt.Errorf("sync lock for %s: %w", cache, err)
+	}
+	data, _ := json.Marshal(me)
+	tmp := holderPath + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o600); err == nil {
+		_ = os.Rename(tmp, holderPath) // informational only
+	}
+	return &SyncLock{lock: b, holder: holderPath}, nil
+}
+
+// Unlock gives up the sync role.
+func (l *SyncLock) Unlock() error {
+	_ = os.Remove(l.holder)
+	return l.lock.Close()
+}
+
+// SyncHolder returns the process recorded as syncing the cache, if any.
+// The record is informational: the lock itself is authoritative.
+func SyncHolder(cache string) (Holder, bool) {
+	_, holderPath := lockPaths(cache)
+	data, err := os.ReadFile(holderPath)
+	if err != nil {
+		return Holder{}, false
+	}
+	var h Holder
+	if json.Unmarshal(data, &h) != nil || h.PID == 0 {
+		return Holder{}, false
+	}
+	return h, true
+}
+
+// holderNote is appended to lock errors: who is syncing this cache.
+func holderNote(cache string) string {
+	if h, ok := SyncHolder(cache); ok {
+		return "; it is synced by " + h.String()
+	}
+	return ""
+}
