@@ -1,0 +1,287 @@
+package credit
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// RecordRef is what the daily check needs of one record, read from the
+// store's indexes without decoding the record.
+type RecordRef struct {
+	Key       string   `json:"key"`
+	Dept      string   `json:"dept"`
+	Kind      Kind     `json:"kind"`
+	Decided   Date     `json:"decided"`
+	Disclosed Date     `json:"disclosed,omitempty"`
+	Issues    []string `json:"issues,omitempty"` // quality issue codes
+}
+
+// RepairRef is a repair with the department of its penalty.
+type RepairRef struct {
+	Dept   string `json:"dept"`
+	Repair Repair `json:"repair"`
+}
+
+// CheckData is what the store gathers for the daily check (Art. 6).
+type CheckData struct {
+	Since         time.Time               // start of the last working day before today
+	Received      map[string]map[Kind]int // dept -> kind -> records received since Since
+	Cached        map[string]map[Kind]int // dept -> kind -> records in the cache
+	Sharing       []SharingEntry
+	Undisclosed   []RecordRef // records not yet disclosed
+	LateDisclosed []RecordRef // records disclosed on or after the last working day
+	Quality       []RecordRef // records with quality issues
+	Repairs       []RepairRef
+	Endpoints     []EndpointStatus
+}
+
+// CheckStatus is the outcome of one checklist line.
+type CheckStatus string
+
+const (
+	CheckPass CheckStatus = "pass"
+	CheckFail CheckStatus = "fail"
+	CheckWarn CheckStatus = "warn" // worth a look, does not fail the check
+)
+
+// Check identifiers: stable, used by `credwatch check --json` and the TUI.
+const (
+	CheckReceived       = "received"           // each kind received since the last working day
+	CheckPushStale      = "push-stale"         // source systems pushed to the platform within a working day
+	CheckSharingMissing = "sharing-missing"    // records missing from the sharing list
+	CheckRejected       = "sharing-rejected"   // records the platform rejected
+	CheckOverdue        = "disclosure-overdue" // not disclosed within 7 working days
+	CheckLate           = "disclosure-late"    // disclosed, but late, since the last working day
+	CheckQuality        = "quality"            // data-quality errors
+	CheckStuck          = "pipeline-stuck"     // repair items stuck in a step
+	CheckEndpoints      = "endpoints"          // endpoints failing
+)
+
+// CheckItem is one line of the daily checklist.
+type CheckItem struct {
+	ID     string      `json:"id"`
+	Status CheckStatus `json:"status"`
+	Count  int         `json:"count"`
+	Zh     string      `json:"zh"`              // one line, Chinese
+	En     string      `json:"en"`              // one line, English
+	Keys   []string    `json:"keys,omitempty"`  // record keys behind the line, for drill-down
+	Depts  []string    `json:"depts,omitempty"` // departments concerned
+	Names  []string    `json:"names,omitempty"` // endpoint names concerned
+}
+
+// DailyCheck is the checklist of one working day for a set of departments.
+type DailyCheck struct {
+	Date    Date        `json:"date"`
+	Working bool        `json:"working"`
+	Holiday string      `json:"holiday,omitempty"`
+	Depts   []string    `json:"departments"`
+	Items   []CheckItem `json:"items"`
+	Failed  int         `json:"failed"`
+}
+
+// Pass reports whether no line failed.
+func (c DailyCheck) Pass() bool { return c.Failed == 0 }
+
+// LastWorkingDayStart returns midnight (China time) of the last working day
+// before today: the start of the period the daily check covers.
+func (r *Rules) LastWorkingDayStart(today Date) (time.Time, error) {
+	d, err := r.Cal.PrevWorkingDay(today)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return d.Time(), nil
+}
+
+// DailyCheck computes the checklist for depts (all departments when empty)
+// from data, as of today. Every failing line carries the record keys or
+// names behind it. A calendar that does not know today is an error: the
+// check never guesses which days are working days.
+func (r *Rules) DailyCheck(data *CheckData, depts []string, today Date) (DailyCheck, error) {
+	day, err := r.Cal.Day(today)
+	if err != nil {
+		return DailyCheck{}, err
+	}
+	c := DailyCheck{Date: today, Working: day.Working, Depts: depts}
+	if !day.Working {
+		c.Holiday = day.Holiday
+	}
+	in := func(dept string) bool { return len(depts) == 0 || slices.Contains(depts, dept) }
+
+	// Received since the last working day, per kind.
+	recv := map[Kind]int{}
+	for dept, m := range data.Received {
+		if in(dept) {
+			for k, n := range m {
+				recv[k] += n
+			}
+		}
+	}
+	total := 0
+	zh, en := "", ""
+	for _, k := range Kinds {
+		total += recv[k]
+		zh += fmt.Sprintf(" %s%d", k.Short(), recv[k])
+		en += fmt.Sprintf(" %s %d", k, recv[k])
+	}
+	c.add(CheckItem{ID: CheckReceived, Status: CheckPass, Count: total,
+		Zh: "自上一工作日起收到" + zh, En: "received since the last working day:" + en})
+
+	// The sharing list: pushes, missing and rejected records.
+	var stale, missing, rejected []string
+	nMissing, nRejected := 0, 0
+	lastWD, lwErr := r.Cal.PrevWorkingDay(today)
+	for _, s := range data.Sharing {
+		if !in(s.Dept) {
+			continue
+		}
+		if lwErr == nil && (s.LastPush.IsZero() || DateOf(s.LastPush).Before(lastWD)) {
+			stale = appendOnce(stale, s.Dept)
+		}
+		cached := data.Cached[s.Dept][s.Kind]
+		if d := cached - s.Received - s.Rejected; d > 0 {
+			missing = appendOnce(missing, s.Dept)
+			nMissing += d
+		}
+		if s.Rejected > 0 {
+			rejected = appendOnce(rejected, s.Dept)
+			nRejected += s.Rejected
+		}
+	}
+	c.add(statusItem(CheckPushStale, len(stale), stale, nil,
+		fmt.Sprintf("%d个部门超过1个工作日未推送数据", len(stale)), fmt.Sprintf("%d departments have not pushed for over a working day", len(stale))))
+	c.add(statusItem(CheckSharingMissing, nMissing, missing, nil,
+		fmt.Sprintf("数据共享清单缺少%d条记录", nMissing), fmt.Sprintf("%d records missing from the sharing list", nMissing)))
+	c.add(statusItem(CheckRejected, nRejected, rejected, nil,
+		fmt.Sprintf("数据共享清单退回%d条记录", nRejected), fmt.Sprintf("%d records rejected by the sharing platform", nRejected)))
+
+	// Disclosure within 7 working days.
+	var overdue, late []string
+	for _, ref := range data.Undisclosed {
+		if !in(ref.Dept) {
+			continue
+		}
+		due, err := r.DisclosureDue(ref.Decided)
+		if err != nil {
+			return c, err
+		}
+		if today.After(due) {
+			overdue = append(overdue, ref.Key)
+		}
+	}
+	for _, ref := range data.LateDisclosed {
+		if !in(ref.Dept) {
+			continue
+		}
+		due, err := r.DisclosureDue(ref.Decided)
+		if err != nil {
+			return c, err
+		}
+		if ref.Disclosed.After(due) {
+			late = append(late, ref.Key)
+		}
+	}
+	c.add(statusItem(CheckOverdue, len(overdue), nil, overdue,
+		fmt.Sprintf("%d条记录超过7个工作日未公示", len(overdue)), fmt.Sprintf("%d records not disclosed within 7 working days", len(overdue))))
+	lateItem := statusItem(CheckLate, len(late), nil, late,
+		fmt.Sprintf("自上一工作日起%d条记录逾期公示", len(late)), fmt.Sprintf("%d records disclosed late since the last working day", len(late)))
+	if lateItem.Status == CheckFail {
+		lateItem.Status = CheckWarn
+	}
+	c.add(lateItem)
+
+	// Data quality.
+	var bad []string
+	for _, ref := range data.Quality {
+		if in(ref.Dept) && len(ref.Issues) > 0 {
+			bad = append(bad, ref.Key)
+		}
+	}
+	c.add(statusItem(CheckQuality, len(bad), nil, bad,
+		fmt.Sprintf("%d条记录存在数据质量问题", len(bad)), fmt.Sprintf("%d records with data-quality errors", len(bad))))
+
+	// Stuck repair pipeline items.
+	var stuck []string
+	for _, rr := range data.Repairs {
+		if !in(rr.Dept) {
+			continue
+		}
+		st, err := r.Pipeline(&rr.Repair, today)
+		if err != nil {
+			return c, err
+		}
+		if st.Stuck {
+			stuck = append(stuck, rr.Repair.RecordKey)
+		}
+	}
+	c.add(statusItem(CheckStuck, len(stuck), nil, stuck,
+		fmt.Sprintf("%d项信用修复事项超期未办", len(stuck)), fmt.Sprintf("%d repair items stuck past their expected time", len(stuck))))
+
+	// Endpoints.
+	var failing []string
+	for _, e := range data.Endpoints {
+		if e.LastError != "" || e.LastSuccess.IsZero() {
+			failing = append(failing, e.Name)
+		}
+	}
+	it := statusItem(CheckEndpoints, len(failing), nil, nil,
+		fmt.Sprintf("%d个接口同步异常", len(failing)), fmt.Sprintf("%d endpoints failing", len(failing)))
+	it.Names = failing
+	c.add(it)
+	return c, nil
+}
+
+func (c *DailyCheck) add(it CheckItem) {
+	if it.Status == CheckFail {
+		c.Failed++
+	}
+	c.Items = append(c.Items, it)
+}
+
+func statusItem(id string, n int, depts, keys []string, zh, en string) CheckItem {
+	it := CheckItem{ID: id, Status: CheckPass, Count: n, Zh: zh, En: en, Depts: depts, Keys: keys}
+	if n > 0 {
+		it.Status = CheckFail
+	}
+	return it
+}
+
+func appendOnce(xs []string, x string) []string {
+	if slices.Contains(xs, x) {
+		return xs
+	}
+	return append(xs, x)
+}
+
+// HistoryDay is one working day of the sign-off history.
+type HistoryDay struct {
+	Date    Date
+	Signoff *Signoff // nil: not signed off (a missed day, unless it is today)
+}
+
+// SignoffHistory returns the last n working days up to and including today
+// (today only if it is a working day), newest first, each with its sign-off.
+func (r *Rules) SignoffHistory(today Date, n int, signoffs map[Date]Signoff) ([]HistoryDay, error) {
+	var out []HistoryDay
+	d := today
+	if ok, err := r.Cal.IsWorkingDay(d); err != nil {
+		return nil, err
+	} else if !ok {
+		if d, err = r.Cal.PrevWorkingDay(d); err != nil {
+			return nil, err
+		}
+	}
+	for len(out) < n {
+		h := HistoryDay{Date: d}
+		if s, ok := signoffs[d]; ok {
+			h.Signoff = &s
+		}
+		out = append(out, h)
+		prev, err := r.Cal.PrevWorkingDay(d)
+		if err != nil {
+			break // the calendar's first known year: history stops there
+		}
+		d = prev
+	}
+	return out, nil
+}
