@@ -57,7 +57,10 @@ type Snapshot struct {
 	Repairs    map[string]Repair // by penalty record key
 	Quarantine int
 	Counts     map[Kind]int
-	TakenAt    time.Time
+	// Outbox: officers' actions not yet accepted, and refused ones.
+	OutboxPending int
+	OutboxFailed  int
+	TakenAt       time.Time
 }
 
 // Store is the cache the sync engine writes and the views read. The store

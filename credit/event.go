@@ -10,6 +10,10 @@ const (
 	EventDone   EventType = "done"   // an endpoint finished a pass with no error
 	EventError  EventType = "error"  // an endpoint's pass failed; it will retry after Retry
 	EventResync EventType = "resync" // the endpoint expired our cursor; the feed is fetched anew
+
+	EventAction       EventType = "action"        // an officer's action was recorded (outbox)
+	EventActionSent   EventType = "action-sent"   // the agencies accepted it
+	EventActionFailed EventType = "action-failed" // the agencies refused it for good
 )
 
 // Event is one line of the sync event log: what the sync engine did, and

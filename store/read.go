@@ -36,13 +36,89 @@ func (db *DB) Snapshot() (*credit.Snapshot, error) {
 		if err := eachJSON(tx.Bucket(bRepairs), nil, func(r *credit.Repair) { s.Repairs[r.RecordKey] = *r }); err != nil {
 			return fmt.Errorf("repairs: %w", err)
 		}
+		if err := overlayActions(tx, s.Repairs); err != nil {
+			return fmt.Errorf("officer actions: %w", err)
+		}
 		s.Quarantine = tx.Bucket(bQuarantine).Stats().KeyN
-		return nil
+		var err error
+		s.OutboxPending, s.OutboxFailed, err = outboxCounts(tx)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read snapshot of %s: %w", db.path, err)
 	}
 	return s, nil
+}
+
+// overlayActions applies officers' recorded actions to the repairs they
+// concern, adding a repair entry where the agencies have reported none yet.
+func overlayActions(tx *bolt.Tx, repairs map[string]credit.Repair) error {
+	acts, err := actionsByRecord(tx)
+	if err != nil {
+		return err
+	}
+	for key, as := range acts {
+		rep, ok := repairs[key]
+		if !ok {
+			rep = credit.Repair{RecordKey: key}
+		}
+		credit.ApplyActions(&rep, as)
+		repairs[key] = rep
+	}
+	return nil
+}
+
+// Records returns the cached records with the given natural keys, in that
+// order; keys not in the cache are skipped.
+func (db *DB) Records(keys []string) ([]credit.Record, error) {
+	out := make([]credit.Record, 0, len(keys))
+	err := db.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bRecords)
+		for _, k := range keys {
+			v := b.Get([]byte(k))
+			if v == nil {
+				continue
+			}
+			var r credit.Record
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("decode %s: %w", k, err)
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read records from %s: %w", db.path, err)
+	}
+	return out, nil
+}
+
+// DeptRecords returns every cached record of a department and kind, in
+// source-id order, through the department index.
+func (db *DB) DeptRecords(dept string, kind credit.Kind) ([]credit.Record, error) {
+	var out []credit.Record
+	err := db.view(func(tx *bolt.Tx) error {
+		prefix := []byte(dept + "\x00" + string(kind) + "\x00")
+		recs := tx.Bucket(bRecords)
+		c := tx.Bucket(bByDept).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, _ = c.Next() {
+			key := credit.RecordKey(kind, string(k[len(prefix):]))
+			v := recs.Get([]byte(key))
+			if v == nil {
+				continue
+			}
+			var r credit.Record
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("decode %s: %w", key, err)
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read %s records of %s from %s: %w", kind, dept, db.path, err)
+	}
+	return out, nil
 }
 
 // Record returns the cached record with natural key key.

@@ -36,7 +36,22 @@ var (
 	bDeptStats  = []byte("dept_stats") // dept -> DeptStats JSON
 	bQuarantine = []byte("quarantine") // endpoint \x00 feed \x00 key -> Quarantined JSON
 	bEvents     = []byte("events")     // 8-byte big-endian seq -> Event JSON
-	allBuckets  = [][]byte{bMeta, bRecords, bByDept, bSharing, bRepairs, bCursors, bEndpoints, bDeptStats, bQuarantine, bEvents}
+
+	// Record indexes, maintained with every record write.
+	bMetaRec     = []byte("rec_meta")     // "kind/id" -> recMeta JSON
+	bReceived    = []byte("by_received")  // 8-byte first-arrival ns || "kind/id" -> nil
+	bUndisclosed = []byte("undisclosed")  // 4-byte decided || "kind/id" -> nil, while not disclosed
+	bDisclosed   = []byte("by_disclosed") // 4-byte disclosed || "kind/id" -> nil
+	bByDocNo     = []byte("by_doc_no")    // kind \x00 doc no \x00 "kind/id" -> nil
+	bQuality     = []byte("quality")      // "kind/id" -> nil, for records with quality issues
+
+	// Officer actions: never touched by sync or by `sync --full`.
+	bOutbox    = []byte("outbox")         // 8-byte seq -> OutboxItem JSON
+	bActsByRec = []byte("actions_by_rec") // "kind/id" \x00 8-byte seq -> nil
+	bSignoffs  = []byte("signoffs")       // "YYYY-MM-DD" -> Signoff JSON
+
+	allBuckets = [][]byte{bMeta, bRecords, bByDept, bSharing, bRepairs, bCursors, bEndpoints, bDeptStats, bQuarantine, bEvents,
+		bMetaRec, bReceived, bUndisclosed, bDisclosed, bByDocNo, bQuality, bOutbox, bActsByRec, bSignoffs}
 
 	keySchema     = []byte("schema_version")
 	keyGeneration = []byte("generation")

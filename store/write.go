@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -14,6 +15,43 @@ func cursorKey(endpoint, feed string) []byte { return []byte(endpoint + "\x00" +
 
 func quarantineKey(endpoint, feed, key string) []byte {
 	return []byte(endpoint + "\x00" + feed + "\x00" + key)
+}
+
+// recMeta is the compact, always-decoded part of a record: what indexes,
+// aggregates and the daily check need, so they never decode whole records.
+type recMeta struct {
+	Dept      string      `json:"d"`
+	Kind      credit.Kind `json:"k"`
+	ID        string      `json:"i"`
+	DocNo     string      `json:"n,omitempty"`
+	Decided   credit.Date `json:"dd"`
+	Disclosed credit.Date `json:"ds,omitempty"`
+	Received  int64       `json:"r"` // first arrival, unix nanoseconds
+	Issues    []string    `json:"q,omitempty"`
+}
+
+func getMeta(tx *bolt.Tx, key []byte) (recMeta, bool, error) {
+	var m recMeta
+	v := tx.Bucket(bMetaRec).Get(key)
+	if v == nil {
+		return m, false, nil
+	}
+	if err := json.Unmarshal(v, &m); err != nil {
+		return m, false, fmt.Errorf("decode index entry of %s: %w", key, err)
+	}
+	return m, true, nil
+}
+
+// timeKey is 8-byte big-endian unix nanoseconds followed by key.
+func timeKey(ns int64, key []byte) []byte {
+	return append(u64(uint64(ns)), key...)
+}
+
+// dateKey is a 4-byte big-endian Date followed by key.
+func dateKey(d credit.Date, key []byte) []byte {
+	b := make([]byte, 4, 4+len(key))
+	binary.BigEndian.PutUint32(b, uint32(d))
+	return append(b, key...)
 }
 
 func deptIndexKey(dept string, k credit.Kind, id string) []byte {
@@ -108,16 +146,12 @@ func (w *pageWriter) apply(feed string, c *credit.Change) error {
 func (w *pageWriter) applyRecord(c *credit.Change) error {
 	recs := w.tx.Bucket(bRecords)
 	key := []byte(c.Key)
-	var old credit.Record
-	hadOld := false
-	if v := recs.Get(key); v != nil {
-		if err := json.Unmarshal(v, &old); err != nil {
-			return fmt.Errorf("decode cached record: %w", err)
-		}
-		hadOld = true
+	old, hadOld, err := getMeta(w.tx, key)
+	if err != nil {
+		return err
 	}
 	if hadOld {
-		if err := w.tx.Bucket(bByDept).Delete(deptIndexKey(old.Dept, old.Kind, old.ID)); err != nil {
+		if err := w.unindex(key, old); err != nil {
 			return err
 		}
 		if err := w.count(old.Dept, old.Kind, -1); err != nil {
@@ -125,6 +159,12 @@ func (w *pageWriter) applyRecord(c *credit.Change) error {
 		}
 	}
 	if c.Op == credit.OpDelete {
+		if err := w.tx.Bucket(bReceived).Delete(timeKey(old.Received, key)); err != nil {
+			return err
+		}
+		if err := w.tx.Bucket(bMetaRec).Delete(key); err != nil {
+			return err
+		}
 		return recs.Delete(key)
 	}
 	r := c.Record
@@ -134,7 +174,19 @@ func (w *pageWriter) applyRecord(c *credit.Change) error {
 	if err := putJSON(recs, key, r); err != nil {
 		return err
 	}
-	if err := w.tx.Bucket(bByDept).Put(deptIndexKey(r.Dept, r.Kind, r.ID), nil); err != nil {
+	m := recMeta{Dept: r.Dept, Kind: r.Kind, ID: r.ID, DocNo: r.DocNo, Decided: r.Decided, Disclosed: r.Disclosed, Received: w.at.UnixNano()}
+	if hadOld {
+		m.Received = old.Received // "received" means first arrival
+	} else if err := w.tx.Bucket(bReceived).Put(timeKey(m.Received, key), nil); err != nil {
+		return err
+	}
+	for _, is := range credit.CheckRecord(r, credit.DateOf(w.at)) {
+		m.Issues = append(m.Issues, is.Code)
+	}
+	if err := putJSON(w.tx.Bucket(bMetaRec), key, m); err != nil {
+		return err
+	}
+	if err := w.index(key, m); err != nil {
 		return err
 	}
 	if err := w.count(r.Dept, r.Kind, +1); err != nil {
@@ -144,6 +196,38 @@ func (w *pageWriter) applyRecord(c *credit.Change) error {
 	s.LastReceived = w.at
 	if r.UpdatedAt.After(s.LastChange[r.Kind]) {
 		s.LastChange[r.Kind] = r.UpdatedAt
+	}
+	return nil
+}
+
+// index adds the secondary index entries of a record.
+func (w *pageWriter) index(key []byte, m recMeta) error {
+	return w.indexOp(key, m, func(b *bolt.Bucket, k []byte) error { return b.Put(k, nil) })
+}
+
+// unindex removes them.
+func (w *pageWriter) unindex(key []byte, m recMeta) error {
+	return w.indexOp(key, m, func(b *bolt.Bucket, k []byte) error { return b.Delete(k) })
+}
+
+func (w *pageWriter) indexOp(key []byte, m recMeta, op func(*bolt.Bucket, []byte) error) error {
+	if err := op(w.tx.Bucket(bByDept), deptIndexKey(m.Dept, m.Kind, m.ID)); err != nil {
+		return err
+	}
+	if m.Disclosed.IsZero() {
+		if err := op(w.tx.Bucket(bUndisclosed), dateKey(m.Decided, key)); err != nil {
+			return err
+		}
+	} else if err := op(w.tx.Bucket(bDisclosed), dateKey(m.Disclosed, key)); err != nil {
+		return err
+	}
+	if m.DocNo != "" {
+		if err := op(w.tx.Bucket(bByDocNo), []byte(string(m.Kind)+"\x00"+m.DocNo+"\x00"+string(key))); err != nil {
+			return err
+		}
+	}
+	if len(m.Issues) > 0 {
+		return op(w.tx.Bucket(bQuality), key)
 	}
 	return nil
 }
@@ -235,7 +319,8 @@ func (db *DB) EndpointStatus(name string) (credit.EndpointStatus, error) {
 
 // syncedBuckets hold only what sync fetched; everything in them can be
 // fetched again. Officer actions (sign-offs, outbox) never live in them.
-var syncedBuckets = [][]byte{bRecords, bByDept, bSharing, bRepairs, bCursors, bDeptStats, bQuarantine}
+var syncedBuckets = [][]byte{bRecords, bByDept, bSharing, bRepairs, bCursors, bDeptStats, bQuarantine,
+	bMetaRec, bReceived, bUndisclosed, bDisclosed, bByDocNo, bQuality}
 
 // ResetSynced empties everything sync fetched, and every cursor, in one
 // transaction, so the next sync rebuilds the cache from the beginning. It

@@ -1,0 +1,200 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/czyj/credwatch/credit"
+	bolt "go.etcd.io/bbolt"
+)
+
+// ErrUnknownAction is returned for an outbox sequence number not in the cache.
+var ErrUnknownAction = errors.New("no such action in the outbox")
+
+// RecordAction stores an officer's action durably, in one transaction: the
+// outbox item (pending), its link to the record it concerns, the sign-off
+// for ActionSignoff, and an event in the log. Only when it returns nil may a
+// view say the action was done. Sync never deletes any of this.
+func (db *DB) RecordAction(a credit.Action) (credit.OutboxItem, error) {
+	var it credit.OutboxItem
+	if a.ID == "" || a.Type == "" {
+		return it, fmt.Errorf("record action: id and type are required")
+	}
+	a.Officer, a.Note, a.Receipt, a.Website = credit.Sanitize(a.Officer), credit.Sanitize(a.Note), credit.Sanitize(a.Receipt), credit.Sanitize(a.Website)
+	err := db.update(func(tx *bolt.Tx) error {
+		ob := tx.Bucket(bOutbox)
+		seq, err := ob.NextSequence()
+		if err != nil {
+			return err
+		}
+		it = credit.OutboxItem{Seq: seq, Action: a, State: credit.OutboxPending, NextTry: a.At}
+		if err := putJSON(ob, u64(seq), it); err != nil {
+			return err
+		}
+		if a.RecordKey != "" {
+			if err := tx.Bucket(bActsByRec).Put(append([]byte(a.RecordKey+"\x00"), u64(seq)...), nil); err != nil {
+				return err
+			}
+		}
+		if a.Type == credit.ActionSignoff {
+			s := credit.Signoff{Date: a.Date, Officer: a.Officer, Depts: a.Depts, Note: a.Note, At: a.At, ActionID: a.ID}
+			if err := putJSON(tx.Bucket(bSignoffs), []byte(a.Date.String()), s); err != nil {
+				return err
+			}
+		}
+		msg := string(a.Type)
+		if a.RecordKey != "" {
+			msg += " " + a.RecordKey
+		}
+		return appendEvent(tx, &credit.Event{At: a.At, Type: credit.EventAction, Actor: a.Officer, Message: msg}, db.maxEvents())
+	})
+	if err != nil {
+		return it, fmt.Errorf("record %s action: %w", a.Type, err)
+	}
+	return it, nil
+}
+
+// Outbox returns every outbox item, newest first.
+func (db *DB) Outbox() ([]credit.OutboxItem, error) {
+	var out []credit.OutboxItem
+	err := db.view(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bOutbox).Cursor()
+		for k, v := c.Last(); k != nil; k, v = c.Prev() {
+			var it credit.OutboxItem
+			if err := json.Unmarshal(v, &it); err != nil {
+				return fmt.Errorf("decode outbox item: %w", err)
+			}
+			out = append(out, it)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read outbox of %s: %w", db.path, err)
+	}
+	return out, nil
+}
+
+// DueActions returns pending items whose next try is not after now, oldest
+// first: what the sync engine sends next.
+func (db *DB) DueActions(now time.Time) ([]credit.OutboxItem, error) {
+	all, err := db.Outbox()
+	if err != nil {
+		return nil, err
+	}
+	var due []credit.OutboxItem
+	for i := len(all) - 1; i >= 0; i-- {
+		if it := all[i]; it.State == credit.OutboxPending && !it.NextTry.After(now) {
+			due = append(due, it)
+		}
+	}
+	return due, nil
+}
+
+// UpdateOutbox replaces the delivery state of item it.Seq (the action itself
+// is never changed) and logs sends and failures.
+func (db *DB) UpdateOutbox(it credit.OutboxItem) error {
+	err := db.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bOutbox)
+		v := b.Get(u64(it.Seq))
+		if v == nil {
+			return ErrUnknownAction
+		}
+		var cur credit.OutboxItem
+		if err := json.Unmarshal(v, &cur); err != nil {
+			return err
+		}
+		cur.State, cur.Attempts, cur.LastError, cur.NextTry, cur.SentAt, cur.RemoteID = it.State, it.Attempts, credit.Sanitize(it.LastError), it.NextTry, it.SentAt, it.RemoteID
+		if err := putJSON(b, u64(it.Seq), cur); err != nil {
+			return err
+		}
+		ev := credit.Event{At: time.Now(), Actor: cur.Action.Officer, Message: string(cur.Action.Type) + " " + cur.Action.RecordKey}
+		switch cur.State {
+		case credit.OutboxSent:
+			ev.Type, ev.At = credit.EventActionSent, cur.SentAt
+		case credit.OutboxFailed:
+			ev.Type, ev.Err = credit.EventActionFailed, cur.LastError
+		default:
+			return nil
+		}
+		return appendEvent(tx, &ev, db.maxEvents())
+	})
+	if err != nil {
+		return fmt.Errorf("update outbox item %d: %w", it.Seq, err)
+	}
+	return nil
+}
+
+// RetryAction puts a failed (or pending) item back in line for an
+// immediate send.
+func (db *DB) RetryAction(seq uint64) error {
+	err := db.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bOutbox)
+		v := b.Get(u64(seq))
+		if v == nil {
+			return ErrUnknownAction
+		}
+		var it credit.OutboxItem
+		if err := json.Unmarshal(v, &it); err != nil {
+			return err
+		}
+		if it.State == credit.OutboxSent {
+			return fmt.Errorf("action %d was already sent", seq)
+		}
+		it.State, it.NextTry = credit.OutboxPending, time.Time{}
+		return putJSON(b, u64(seq), it)
+	})
+	if err != nil {
+		return fmt.Errorf("retry action %d: %w", seq, err)
+	}
+	return nil
+}
+
+// Signoffs returns the daily-check sign-offs by day.
+func (db *DB) Signoffs() (map[credit.Date]credit.Signoff, error) {
+	out := map[credit.Date]credit.Signoff{}
+	err := db.view(func(tx *bolt.Tx) error {
+		return eachJSON(tx.Bucket(bSignoffs), nil, func(s *credit.Signoff) { out[s.Date] = *s })
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read sign-offs of %s: %w", db.path, err)
+	}
+	return out, nil
+}
+
+// actionsByRecord reads every action linked to a record, by record key.
+func actionsByRecord(tx *bolt.Tx) (map[string][]credit.Action, error) {
+	out := map[string][]credit.Action{}
+	ob := tx.Bucket(bOutbox)
+	err := tx.Bucket(bActsByRec).ForEach(func(k, _ []byte) error {
+		if len(k) < 9 {
+			return nil
+		}
+		rec, seq := string(k[:len(k)-9]), k[len(k)-8:]
+		v := ob.Get(seq)
+		if v == nil {
+			return nil
+		}
+		var it credit.OutboxItem
+		if err := json.Unmarshal(v, &it); err != nil {
+			return fmt.Errorf("decode outbox item: %w", err)
+		}
+		out[rec] = append(out[rec], it.Action)
+		return nil
+	})
+	return out, err
+}
+
+// outboxCounts counts pending and failed items.
+func outboxCounts(tx *bolt.Tx) (pending, failed int, err error) {
+	err = eachJSON(tx.Bucket(bOutbox), nil, func(it *credit.OutboxItem) {
+		switch it.State {
+		case credit.OutboxPending:
+			pending++
+		case credit.OutboxFailed:
+			failed++
+		}
+	})
+	return
+}

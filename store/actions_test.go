@@ -1,0 +1,154 @@
+package store
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/czyj/credwatch/credit"
+)
+
+func TestActionsSurviveReopenAndFullResync(t *testing.T) {
+	db, path := openTemp(t)
+	at := time.Date(2026, 11, 30, 9, 0, 0, 0, credit.ChinaZone)
+	r := penalty("7", "320412", "2026-01-05")
+	db.ApplyPage(&credit.Page{Endpoint: "zf", Feed: "penalty", Changes: []credit.Change{upsert(r)}, FetchedAt: at})
+	acts := []credit.Action{
+		{ID: "k1", Type: credit.ActionSignoff, Officer: "张三", At: at, Date: credit.MustDate("2026-11-30"), Depts: []string{"320412"}, Note: "无异常"},
+		{ID: "k2", Type: credit.ActionReminder, Officer: "张三", At: at, Date: credit.MustDate("2026-11-30"), RecordKey: r.Key()},
+		{ID: "k3", Type: credit.ActionNationalDone, Officer: "张三", At: at, Date: credit.MustDate("2026-11-30"), RecordKey: r.Key(), Receipt: "GS2026-001"},
+	}
+	for _, a := range acts {
+		if _, err := db.RecordAction(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.ResetSynced(); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := db.Outbox()
+	if len(out) != 3 || out[0].Action.ID != "k3" || out[2].State != credit.OutboxPending {
+		t.Fatalf("outbox = %+v", out)
+	}
+	so, _ := db.Signoffs()
+	if s := so[credit.MustDate("2026-11-30")]; s.Officer != "张三" || s.Note != "无异常" {
+		t.Errorf("signoff = %+v", s)
+	}
+	snap, _ := db.Snapshot()
+	rep := snap.Repairs[r.Key()]
+	if rep.ReminderSent != credit.MustDate("2026-11-30") || rep.NationalReceipt != "GS2026-001" {
+		t.Errorf("repair overlay = %+v", rep)
+	}
+	if snap.OutboxPending != 3 {
+		t.Errorf("pending = %d", snap.OutboxPending)
+	}
+
+	due, _ := db.DueActions(at)
+	if len(due) != 3 || due[0].Action.ID != "k1" {
+		t.Fatalf("due = %+v", due)
+	}
+	sent := due[0]
+	sent.State, sent.SentAt, sent.Attempts = credit.OutboxSent, at, 1
+	failed := due[1]
+	failed.State, failed.LastError, failed.Attempts = credit.OutboxFailed, "422 record_key unknown", 1
+	later := due[2]
+	later.Attempts, later.NextTry = 1, at.Add(time.Minute)
+	for _, it := range []credit.OutboxItem{sent, failed, later} {
+		if err := db.UpdateOutbox(it); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if due, _ := db.DueActions(at); len(due) != 0 {
+		t.Errorf("due after updates = %+v", due)
+	}
+	if err := db.RetryAction(failed.Seq); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RetryAction(sent.Seq); err == nil {
+		t.Error("retrying a sent action succeeded")
+	}
+	due, _ = db.DueActions(at)
+	if len(due) != 1 || due[0].Action.ID != "k2" {
+		t.Errorf("due after retry = %+v", due)
+	}
+	evs, _ := db.LastEvents(10)
+	var kinds []credit.EventType
+	for _, e := range evs {
+		kinds = append(kinds, e.Type)
+	}
+	want := map[credit.EventType]int{credit.EventAction: 3, credit.EventActionSent: 1, credit.EventActionFailed: 1}
+	for k, n := range want {
+		c := 0
+		for _, x := range kinds {
+			if x == k {
+				c++
+			}
+		}
+		if c != n {
+			t.Errorf("%d %s events, want %d (all %v)", c, k, n, kinds)
+		}
+	}
+}
+
+func TestCheckDataFromIndexes(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "c.db"), Options{Exclusive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	day1 := time.Date(2026, 11, 26, 10, 0, 0, 0, credit.ChinaZone)
+	day2 := time.Date(2026, 11, 27, 10, 0, 0, 0, credit.ChinaZone)
+	old := penalty("1", "320412", "2026-11-02") // undisclosed, overdue by 11-30
+	old.Disclosed = 0
+	dis := penalty("2", "320412", "2026-11-10")
+	dis.Disclosed = credit.MustDate("2026-11-27")
+	dupA := penalty("3", "320411", "2026-11-20")
+	dupB := penalty("4", "320411", "2026-11-21")
+	dupB.DocNo = dupA.DocNo
+	dupA.Disclosed, dupB.Disclosed = credit.MustDate("2026-11-25"), credit.MustDate("2026-11-25")
+	db.ApplyPage(&credit.Page{Endpoint: "zf", Feed: "penalty", Changes: []credit.Change{upsert(old)}, FetchedAt: day1})
+	db.ApplyPage(&credit.Page{Endpoint: "zf", Feed: "penalty", Changes: []credit.Change{upsert(dis), upsert(dupA), upsert(dupB)}, FetchedAt: day2})
+	// An update keeps the first arrival time.
+	db.ApplyPage(&credit.Page{Endpoint: "zf", Feed: "penalty", Changes: []credit.Change{upsert(old)}, FetchedAt: day2})
+
+	d, err := db.CheckData(time.Date(2026, 11, 27, 0, 0, 0, 0, credit.ChinaZone))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Received["320412"][credit.Penalty] != 1 || d.Received["320411"][credit.Penalty] != 2 {
+		t.Errorf("received = %v", d.Received)
+	}
+	if len(d.Undisclosed) != 1 || d.Undisclosed[0].Key != old.Key() {
+		t.Errorf("undisclosed = %+v", d.Undisclosed)
+	}
+	if len(d.LateDisclosed) != 1 || d.LateDisclosed[0].Key != dis.Key() {
+		t.Errorf("disclosed since = %+v", d.LateDisclosed)
+	}
+	dups := 0
+	for _, q := range d.Quality {
+		for _, is := range q.Issues {
+			if is == credit.IssueDuplicateDocNo {
+				dups++
+			}
+		}
+	}
+	if dups != 2 {
+		t.Errorf("duplicate doc-no issues = %d, want 2 (%+v)", dups, d.Quality)
+	}
+	if d.Cached["320412"][credit.Penalty] != 2 {
+		t.Errorf("cached = %v", d.Cached)
+	}
+	recs, _ := db.DeptRecords("320411", credit.Penalty)
+	if len(recs) != 2 || recs[0].ID != "3" {
+		t.Errorf("dept records = %+v", recs)
+	}
+	got, _ := db.Records([]string{dupB.Key(), "penalty/none", old.Key()})
+	if len(got) != 2 || got[0].ID != "4" || got[1].ID != "1" {
+		t.Errorf("records = %+v", got)
+	}
+}
