@@ -177,7 +177,7 @@ func TestNationalRepairShowsAfterSync(t *testing.T) {
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
 	db := openStore(t)
-	eng, err := New(db, hub(srv.URL), Options{})
+	eng, err := New(db, hub(srv.URL), Options{Now: testNow})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,12 @@ type Endpoint struct {
 	Timeout  time.Duration // per request (default 15s)
 	PageSize int           // items per page (default 500)
 	CAFile   string        // extra PEM CA certificates for intranet TLS
+	// Actions marks the endpoint that receives officers' actions (the
+	// outbox). If none is marked, the first serving the repair feed does.
+	Actions bool
+	// MaxClockSkew is how far the endpoint's server_time may be from our
+	// clock before its pages are refused (default 1h).
+	MaxClockSkew time.Duration
 	// InsecureSkipVerify turns TLS verification off. It exists for broken
 	// intranet gateways only; every screen must say it is on.
 	InsecureSkipVerify bool
@@ -34,6 +40,27 @@ func (ep *Endpoint) pageSize() int {
 		return 500
 	}
 	return ep.PageSize
+}
+
+func (ep *Endpoint) maxSkew() time.Duration { return orDefault(ep.MaxClockSkew, time.Hour) }
+
+// checkClock refuses a page whose server_time is further from our clock
+// than max: every date shown depends on "today", so a server (or this
+// machine) with a clock far off must be fixed, not trusted.
+func checkClock(feed string, server, now time.Time, max time.Duration) error {
+	if server.IsZero() {
+		return nil
+	}
+	skew := server.Sub(now)
+	dir := "ahead of"
+	if skew < 0 {
+		skew, dir = -skew, "behind"
+	}
+	if skew <= max {
+		return nil
+	}
+	return fmt.Errorf("%s: server clock is %s %s ours (server_time %s, ours %s): fix the clock of the endpoint or of this machine",
+		feed, skew.Round(time.Minute), dir, server.Format(time.RFC3339), now.Format(time.RFC3339))
 }
 
 func orDefault(d, def time.Duration) time.Duration {
@@ -241,7 +268,11 @@ func (e *Engine) syncFeed(ctx context.Context, hc *http.Client, ep *Endpoint, fe
 		if err != nil {
 			return err
 		}
-		page := decodePage(ep.Name, feed, p, e.opts.Now())
+		now := e.opts.Now()
+		if err := checkClock(feed, p.ServerTime, now, ep.maxSkew()); err != nil {
+			return err
+		}
+		page := decodePage(ep.Name, feed, p, now)
 		if err := e.store.ApplyPage(page); err != nil {
 			return err
 		}

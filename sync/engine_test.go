@@ -41,7 +41,7 @@ func TestSyncEndsWithSimulatorDataInCache(t *testing.T) {
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
 	db := openStore(t)
-	eng, err := New(db, hub(srv.URL), Options{})
+	eng, err := New(db, hub(srv.URL), Options{Now: testNow})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestEventsAreDeliveredAndNeverBlock(t *testing.T) {
 	s := sim.New(sim.Options{Seed: 1, Records: 300, Today: testToday})
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
-	eng, err := New(openStore(t), hub(srv.URL), Options{})
+	eng, err := New(openStore(t), hub(srv.URL), Options{Now: testNow})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestOneDownEndpointDoesNotStopOthers(t *testing.T) {
 	eng, err := New(db, []Endpoint{
 		{Name: "down", BaseURL: down.URL, Feeds: []string{"licence"}, Interval: time.Hour},
 		{Name: "up", BaseURL: srv.URL, Feeds: []string{"penalty"}, Interval: time.Hour},
-	}, Options{})
+	}, Options{Now: testNow})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func TestBadItemsAreQuarantinedNotDropped(t *testing.T) {
 	}))
 	defer srv.Close()
 	db := openStore(t)
-	eng, err := New(db, []Endpoint{{Name: "x", BaseURL: srv.URL, Feeds: []string{"penalty"}}}, Options{})
+	eng, err := New(db, []Endpoint{{Name: "x", BaseURL: srv.URL, Feeds: []string{"penalty"}}}, Options{Now: testNow})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +206,7 @@ func TestHTTPErrorsAreReportedWithRetryAfter(t *testing.T) {
 	}))
 	defer srv.Close()
 	db := openStore(t)
-	eng, err := New(db, []Endpoint{{Name: "x", BaseURL: srv.URL, Feeds: []string{"penalty"}}}, Options{})
+	eng, err := New(db, []Endpoint{{Name: "x", BaseURL: srv.URL, Feeds: []string{"penalty"}}}, Options{Now: testNow})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +248,7 @@ func TestExpiredCursorRefetchesFeed(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { (*h.Load()).ServeHTTP(w, r) }))
 	defer srv.Close()
 	db := openStore(t)
-	eng, err := New(db, hub(srv.URL), Options{})
+	eng, err := New(db, hub(srv.URL), Options{Now: testNow})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,4 +284,12 @@ func TestExpiredCursorRefetchesFeed(t *testing.T) {
 	if len(snap.Repairs) != want[api.FeedRepair] || len(snap.Sharing) != want[api.FeedSharing] {
 		t.Errorf("repairs %d/%d sharing %d/%d", len(snap.Repairs), want[api.FeedRepair], len(snap.Sharing), want[api.FeedSharing])
 	}
+}
+
+// testNow is the clock the simulator uses by default for testToday: that
+// day, at the real time of day in China.
+func testNow() time.Time {
+	t := time.Now().In(credit.ChinaZone)
+	h, m, s := t.Clock()
+	return testToday.Time().Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(s)*time.Second + time.Duration(t.Nanosecond()))
 }

@@ -40,7 +40,7 @@ func TestIntranetTLS(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			ep := c.ep
 			ep.Name, ep.BaseURL, ep.Feeds = "tls", srv.URL, []string{"penalty"}
-			eng, err := New(openStore(t), []Endpoint{ep}, Options{})
+			eng, err := New(openStore(t), []Endpoint{ep}, Options{Now: testNow})
 			if c.newErr != "" {
 				if err == nil || !strings.Contains(err.Error(), c.newErr) {
 					t.Fatalf("New err = %v, want %q", err, c.newErr)

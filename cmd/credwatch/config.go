@@ -43,6 +43,8 @@ type EndpointConfig struct {
 	Timeout   duration `toml:"timeout"`
 	PageSize  int      `toml:"page_size"`
 	CAFile    string   `toml:"ca_file"`
+	MaxSkew   duration `toml:"max_clock_skew"`
+	Actions   bool     `toml:"actions"`
 	Insecure  bool     `toml:"insecure_skip_verify"`
 }
 
@@ -365,7 +367,7 @@ func (c *Config) endpoints() ([]credsync.Endpoint, error) {
 		}
 		out = append(out, credsync.Endpoint{Name: e.Name, BaseURL: e.BaseURL, Feeds: e.Feeds, Token: tok,
 			Interval: e.Interval.Duration, Timeout: e.Timeout.Duration, PageSize: e.PageSize,
-			CAFile: e.CAFile, InsecureSkipVerify: e.Insecure})
+			CAFile: e.CAFile, InsecureSkipVerify: e.Insecure, MaxClockSkew: e.MaxSkew.Duration, Actions: e.Actions})
 	}
 	return out, nil
 }
