@@ -79,6 +79,10 @@ type Store interface {
 	AppendEvent(ev Event) error
 	// ResetFeed forgets a feed's items and cursors so it can be fetched again.
 	ResetFeed(feed string) error
+	// DueActions returns pending outbox items due at now, oldest first.
+	DueActions(now time.Time) ([]OutboxItem, error)
+	// UpdateOutbox records an outbox item's delivery state.
+	UpdateOutbox(it OutboxItem) error
 	// Snapshot reads what the views show, consistently.
 	Snapshot() (*Snapshot, error)
 }

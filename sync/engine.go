@@ -80,13 +80,14 @@ type Options struct {
 
 // Engine syncs endpoints into a store in the background.
 type Engine struct {
-	store   credit.Store
-	eps     []Endpoint
-	opts    Options
-	events  chan Event
-	kicks   []chan struct{}
-	busy    []gosync.Mutex // per endpoint: serialises its passes (Run vs SyncOnce)
-	clients []*http.Client // per endpoint
+	store      credit.Store
+	eps        []Endpoint
+	opts       Options
+	events     chan Event
+	kicks      []chan struct{}
+	busy       []gosync.Mutex // per endpoint: serialises its passes (Run vs SyncOnce)
+	clients    []*http.Client // per endpoint
+	outboxKick chan struct{}
 }
 
 // New returns an engine for the given endpoints. Nothing happens until Run
@@ -104,7 +105,7 @@ func New(store credit.Store, eps []Endpoint, opts Options) (*Engine, error) {
 	if opts.Rand == nil {
 		opts.Rand = rand.Float64
 	}
-	e := &Engine{store: store, eps: eps, opts: opts, events: make(chan Event, 256)}
+	e := &Engine{store: store, eps: eps, opts: opts, events: make(chan Event, 256), outboxKick: make(chan struct{}, 1)}
 	e.busy = make([]gosync.Mutex, len(eps))
 	for i := range eps {
 		e.kicks = append(e.kicks, make(chan struct{}, 1))
@@ -140,6 +141,10 @@ func (e *Engine) publish(ev Event) {
 // SyncNow asks every endpoint to start a pass at once, cutting short any
 // wait (including a backoff). It never blocks.
 func (e *Engine) SyncNow() {
+	select {
+	case e.outboxKick <- struct{}{}:
+	default:
+	}
 	for _, k := range e.kicks {
 		select {
 		case k <- struct{}{}:
@@ -149,10 +154,17 @@ func (e *Engine) SyncNow() {
 }
 
 // Run syncs every endpoint concurrently and independently until ctx is
-// done; one failing endpoint never delays another. It returns when all
-// endpoint goroutines have stopped.
+// done, and sends officers' actions from the outbox; one failing endpoint
+// never delays another. It returns when all its goroutines have stopped.
 func (e *Engine) Run(ctx context.Context) {
 	var wg gosync.WaitGroup
+	if i := e.actionEndpoint(); i >= 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e.outboxLoop(ctx, i)
+		}()
+	}
 	for i := range e.eps {
 		wg.Add(1)
 		go func() {
@@ -163,9 +175,10 @@ func (e *Engine) Run(ctx context.Context) {
 	wg.Wait()
 }
 
-// SyncOnce runs one pass of every endpoint concurrently and returns the
-// errors of those that failed, joined.
+// SyncOnce sends due actions once, then runs one pass of every endpoint
+// concurrently and returns the errors of those that failed, joined.
 func (e *Engine) SyncOnce(ctx context.Context) error {
+	e.SendOutbox(ctx, e.actionEndpoint())
 	errs := make([]error, len(e.eps))
 	var wg gosync.WaitGroup
 	for i := range e.eps {

@@ -1,0 +1,108 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/sync/api"
+)
+
+// outboxEvery is how often the engine looks for actions to send; recording
+// an action in another process is seen at the next look.
+const outboxEvery = 2 * time.Second
+
+// actionEndpoint returns the index of the endpoint that receives officers'
+// actions: the first marked Actions, else the first serving the repair feed,
+// else -1.
+func (e *Engine) actionEndpoint() int {
+	for i, ep := range e.eps {
+		if ep.Actions {
+			return i
+		}
+	}
+	for i, ep := range e.eps {
+		for _, f := range ep.Feeds {
+			if f == credit.FeedRepair {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// outboxLoop sends due actions until ctx is done.
+func (e *Engine) outboxLoop(ctx context.Context, i int) {
+	t := time.NewTicker(outboxEvery)
+	defer t.Stop()
+	for {
+		e.SendOutbox(ctx, i)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-e.outboxKick:
+		}
+	}
+}
+
+// SendOutbox sends every due action to endpoint i once, oldest first, with
+// its stored idempotency key, and records the outcome: sent; failed for
+// good (a 4xx other than 429 — the officer sees it and may retry after the
+// cause is fixed); or pending again after an exponential back-off. It stops
+// at the first retryable failure, since the endpoint is then unreachable.
+func (e *Engine) SendOutbox(ctx context.Context, i int) {
+	if i < 0 || i >= len(e.eps) {
+		return
+	}
+	due, err := e.store.DueActions(e.opts.Now())
+	if err != nil {
+		return
+	}
+	for _, it := range due {
+		res, err := PostAction(ctx, e.clients[i], e.eps[i], it.Action.ID, toAPI(it.Action))
+		if ctx.Err() != nil {
+			return
+		}
+		now := e.opts.Now()
+		it.Attempts++
+		switch {
+		case err == nil:
+			it.State, it.SentAt, it.RemoteID, it.LastError = credit.OutboxSent, now, res.ID, ""
+		case IsRetryable(err):
+			it.LastError = err.Error()
+			wait := min(time.Duration(1<<min(it.Attempts, 9))*time.Second, e.opts.MaxBackoff)
+			var ae *ActionError
+			if errors.As(err, &ae) && ae.RetryAfter > wait {
+				wait = ae.RetryAfter
+			}
+			it.NextTry = now.Add(wait)
+		default:
+			it.State, it.LastError = credit.OutboxFailed, err.Error()
+		}
+		if uerr := e.store.UpdateOutbox(it); uerr != nil {
+			return
+		}
+		if err != nil && IsRetryable(err) {
+			return
+		}
+	}
+}
+
+// toAPI maps a recorded action to the v1 wire body, with only the fields
+// its type uses (a server refuses others).
+func toAPI(a credit.Action) api.Action {
+	w := api.Action{Type: string(a.Type)}
+	switch a.Type {
+	case credit.ActionSignoff:
+		w.Date, w.Officer, w.Departments, w.Note = a.Date, a.Officer, a.Depts, a.Note
+	case credit.ActionReminder:
+		w.Date, w.RecordKey = a.Date, a.RecordKey
+	case credit.ActionNationalDone:
+		w.Date, w.RecordKey, w.Receipt = a.Date, a.RecordKey, a.Receipt
+	case credit.ActionWithdrawal:
+		w.RecordKey, w.Website, w.Note = a.RecordKey, a.Website, a.Note
+	}
+	return w
+}
