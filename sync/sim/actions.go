@@ -34,11 +34,12 @@ const (
 )
 
 // actionFields lists, per action type, the fields it uses and whether each
-// is required. The order is the order fields are validated in.
+// is required, in the order of the document's action table, which is the
+// order they are validated in.
 var actionFields = map[string][]actionField{
 	api.ActionSignoff:             {{"date", true}, {"officer", true}, {"departments", true}, {"note", false}},
-	api.ActionReminderSent:        {{"record_key", true}, {"date", true}},
-	api.ActionNationalRepairDone:  {{"record_key", true}, {"date", true}, {"receipt", true}},
+	api.ActionReminderSent:        {{"date", true}, {"record_key", true}},
+	api.ActionNationalRepairDone:  {{"date", true}, {"record_key", true}, {"receipt", true}},
 	api.ActionWithdrawalRequested: {{"record_key", true}, {"website", true}, {"note", false}},
 }
 
