@@ -29,6 +29,9 @@ Usage:
 Commands:
   (none)     the full-screen TUI (a demo with built-in simulator when there is no configuration)
   sync       run the sync engine without a UI (--once for a single pass)
+  status     health of the cache, endpoints and departments (--json; exit 0 healthy, 1 degraded, 2 failing)
+  tail       the newest sync events (-n N, -f to follow, --json)
+  export     one view as CSV or JSON (--view sharing|sync|depts|repair|queue, --format, --out)
   when       dates for a penalty: disclosure due, repair eligibility, review due
   workdays   working-day arithmetic on the official calendar
   uscc       check unified social credit codes
@@ -95,6 +98,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return a.runTUI(rest)
 	case "sync":
 		return a.runSync(rest)
+	case "status":
+		return a.runStatus(rest)
+	case "tail":
+		return a.runTail(rest)
+	case "export":
+		return a.runExport(rest)
 	case "when":
 		return runWhen(e, rest)
 	case "workdays":

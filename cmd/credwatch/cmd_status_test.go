@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/czyj/credwatch/credit"
+)
+
+func TestJudge(t *testing.T) {
+	ok := endpointState{Name: "a", Configured: true, State: "ok", LastSuccess: new(time.Time)}
+	with := func(e endpointState, state string) endpointState { e.State = state; return e }
+	never := endpointState{Name: "n", Configured: true, State: "never"}
+	for _, tc := range []struct {
+		name string
+		eps  []endpointState
+		want health
+	}{
+		{"all ok", []endpointState{ok, ok}, healthy},
+		{"one stale", []endpointState{ok, with(ok, "stale")}, degraded},
+		{"one failing", []endpointState{ok, with(ok, "failing")}, degraded},
+		{"one never synced", []endpointState{ok, never}, degraded},
+		{"all failing", []endpointState{with(ok, "failing"), with(ok, "failing")}, failing},
+		{"none ever synced", []endpointState{never, with(never, "failing")}, failing},
+		{"nothing configured or cached", nil, failing},
+		{"unconfigured ones are not judged", []endpointState{ok, {Name: "old", State: "unconfigured"}}, healthy},
+		{"only unconfigured ones", []endpointState{{Name: "old", State: "unconfigured", LastSuccess: new(time.Time)}}, degraded},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got, reason := judge(tc.eps); got != tc.want {
+				t.Errorf("judge = %s (%s), want %s", got, reason, tc.want)
+			}
+		})
+	}
+}
+
+func TestEndpointStates(t *testing.T) {
+	a := demoApp(t)
+	now := a.now()
+	snap := &credit.Snapshot{Endpoints: []credit.EndpointStatus{
+		{Name: "一网通办", LastSuccess: now.Add(-2 * time.Second)},
+		{Name: "数据治理与信用修复", LastSuccess: now.Add(-time.Hour)}, // demo interval is 4s: stale
+		{Name: "江苏省安全生产行政执法系统（常州）", LastSuccess: now.Add(-time.Hour), LastError: "connection refused", Failures: 3},
+		{Name: "旧接口", LastSuccess: now.Add(-time.Hour)},
+	}}
+	got := map[string]string{}
+	for _, e := range a.endpointStates(snap, now) {
+		got[e.Name] = e.State
+	}
+	want := map[string]string{"一网通办": "ok", "数据治理与信用修复": "stale", "江苏省安全生产行政执法系统（常州）": "failing", "旧接口": "unconfigured"}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: state %q, want %q", k, got[k], w)
+		}
+	}
+}
+
+func TestWriteColumnsAlignsChinese(t *testing.T) {
+	var b bytes.Buffer
+	writeColumns(&b, [][]string{{"ENDPOINT", "STATE"}, {"一网通办", "ok"}, {"hub", "failing"}})
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	// "一网通办" is 8 columns wide, like "ENDPOINT": the second column starts
+	// at the same screen column on every line.
+	want := []string{"ENDPOINT  STATE", "一网通办  ok", "hub       failing"}
+	for i := range want {
+		if lines[i] != want[i] {
+			t.Errorf("line %d = %q, want %q", i, lines[i], want[i])
+		}
+	}
+}
+
+func TestAgeText(t *testing.T) {
+	for sec, want := range map[int64]string{0: "0s", 59: "59s", 60: "1m", 3600: "1h", 47 * 3600: "47h", 3 * 86400: "3d", -5: "0s"} {
+		if got := ageText(&sec); got != want {
+			t.Errorf("ageText(%d) = %q, want %q", sec, got, want)
+		}
+	}
+	if got := ageText(nil); got != "-" {
+		t.Errorf("ageText(nil) = %q", got)
+	}
+}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os/signal"
+	"syscall"
+
+	"github.com/czyj/credwatch/credit"
+)
+
+// runTail prints the newest events of the cache's shared event log, one
+// greppable line (or JSON object) each, and with -f keeps printing new ones
+// as any process appends them, until SIGINT, SIGTERM or until standard
+// output is closed (a pipe into `head`, an SSH session that ended). It needs
+// no terminal and only reads the cache.
+//
+// A closed output is noticed at the next line written; while something
+// syncs, that is within one sync interval.
+func (a *app) runTail(args []string) int {
+	fs := flag.NewFlagSet("credwatch tail", flag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	follow := fs.Bool("f", false, "keep printing new events until interrupted")
+	n := fs.Int("n", 20, "how many of the newest events to print first")
+	asJSON := fs.Bool("json", false, "one JSON object per line instead of text")
+	fs.Usage = func() {
+		fmt.Fprint(a.stderr, `Usage: credwatch tail [-f] [-n N] [--json]
+
+Prints the newest N events (default 20) of the shared event log: what the
+process with the sync role did (pages stored, passes done, errors). With -f,
+keeps printing new events until Ctrl-C, SIGTERM or until the output is closed.
+`)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if *n < 0 || fs.NArg() > 0 {
+		fmt.Fprintln(a.stderr, "credwatch tail: -n must not be negative, and there are no arguments (see credwatch tail -h)")
+		return 2
+	}
+	// A write to a closed pipe must fail with EPIPE, which ends the command
+	// quietly, rather than kill it with SIGPIPE.
+	signal.Ignore(syscall.SIGPIPE)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	db, err := a.openCache(true)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "credwatch: %v\n", err)
+		return 1
+	}
+	defer db.Close()
+	evs, err := db.LastEvents(*n)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "credwatch: %v\n", err)
+		return 1
+	}
+	var after uint64
+	if len(evs) > 0 {
+		after = evs[len(evs)-1].Seq
+	} else if after, err = db.LastSeq(); err != nil {
+		fmt.Fprintf(a.stderr, "credwatch: read events of %s: %v\n", db.Path(), err)
+		return 1
+	}
+	out := bufio.NewWriter(a.stdout)
+	for _, ev := range evs {
+		if writeEvent(out, ev, *asJSON) != nil {
+			return 0
+		}
+	}
+	if out.Flush() != nil || !*follow {
+		return 0
+	}
+	ch := db.Follow(ctx, after, followEvery)
+	for ev := range ch {
+		if writeEvent(out, ev, *asJSON) != nil {
+			return 0
+		}
+		if len(ch) == 0 && out.Flush() != nil {
+			return 0
+		}
+	}
+	return 0
+}
+
+// writeEvent writes one event as a line: formatEvent's text (with who did it
+// and the message, for officer actions) or JSON with the event's own keys.
+func writeEvent(w io.Writer, ev credit.Event, asJSON bool) error {
+	if asJSON {
+		b, err := json.Marshal(ev)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(w, "%s\n", b)
+		return err
+	}
+	line := formatEvent(ev)
+	if ev.Actor != "" {
+		line += fmt.Sprintf(" actor=%q", ev.Actor)
+	}
+	if ev.Message != "" {
+		line += fmt.Sprintf(" message=%q", ev.Message)
+	}
+	_, err := fmt.Fprintln(w, line)
+	return err
+}
