@@ -8,14 +8,11 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
-	gosync "sync"
 	"time"
 	"unicode/utf8"
-	"weak"
 
 	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/sync/api"
@@ -61,33 +58,7 @@ type storedAction struct {
 	body      []byte // the 201 body, repeated on every replay
 }
 
-// actionStores attaches an actionStore to each Sim without a field in Sim:
-// keyed by a weak pointer, so a Sim that is garbage collected takes its
-// store with it. (Moving it into Sim is a one-line change in sim.go.)
-var actionStores struct {
-	mu gosync.Mutex
-	m  map[weak.Pointer[Sim]]*actionStore
-}
-
-func (s *Sim) actions() *actionStore {
-	wp := weak.Make(s)
-	actionStores.mu.Lock()
-	defer actionStores.mu.Unlock()
-	st := actionStores.m[wp]
-	if st == nil {
-		if actionStores.m == nil {
-			actionStores.m = make(map[weak.Pointer[Sim]]*actionStore)
-		}
-		st = &actionStore{byKey: make(map[string]*storedAction)}
-		actionStores.m[wp] = st
-		runtime.AddCleanup(s, func(wp weak.Pointer[Sim]) {
-			actionStores.mu.Lock()
-			delete(actionStores.m, wp)
-			actionStores.mu.Unlock()
-		}, wp)
-	}
-	return st
-}
+func (s *Sim) actions() *actionStore { return s.acts }
 
 // Actions returns the actions the simulator accepted, oldest first.
 func (s *Sim) Actions() []api.ActionResult {

@@ -55,6 +55,7 @@ type Sim struct {
 	reqID atomic.Uint64
 
 	mu       sync.RWMutex
+	acts     *actionStore // POST /v1/actions, guarded by mu
 	rng      *rand.Rand
 	logs     map[string]*changeLog // by feed; the map itself never changes after New
 	depts    []credit.Department
@@ -98,6 +99,7 @@ func New(opts Options) *Sim {
 		now = func() time.Time { return time.Now().Add(offset).In(credit.ChinaZone) }
 	}
 	s := &Sim{
+		acts:     &actionStore{byKey: make(map[string]*storedAction)},
 		opts:     opts,
 		now:      now,
 		rng:      rand.New(rand.NewPCG(uint64(opts.Seed), uint64(opts.Seed)^0x9e3779b97f4a7c15)),
