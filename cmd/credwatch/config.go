@@ -18,16 +18,18 @@ import (
 
 // Config is the TOML configuration; config.toml.example documents every key.
 type Config struct {
-	Lang        string           `toml:"lang"`
-	Cache       string           `toml:"cache"`
-	Today       string           `toml:"today"`
-	Officer     string           `toml:"officer"`
-	Departments []string         `toml:"departments"`
-	Endpoints   []EndpointConfig `toml:"endpoint"`
-	Calendar    CalendarConfig   `toml:"calendar"`
-	RuleSets    []RuleSetConfig  `toml:"rule_set"`
-	Pipeline    *PipelineConfig  `toml:"pipeline"`
-	Directory   []DeptConfig     `toml:"department"`
+	Lang         string           `toml:"lang"`
+	Cache        string           `toml:"cache"`
+	Today        string           `toml:"today"`
+	Officer      string           `toml:"officer"`
+	Departments  []string         `toml:"departments"`
+	ReadOnly     bool             `toml:"read_only"`
+	DeadlineDays int              `toml:"deadline_days"`
+	Endpoints    []EndpointConfig `toml:"endpoint"`
+	Calendar     CalendarConfig   `toml:"calendar"`
+	RuleSets     []RuleSetConfig  `toml:"rule_set"`
+	Pipeline     *PipelineConfig  `toml:"pipeline"`
+	Directory    []DeptConfig     `toml:"department"`
 
 	path string // file it was read from
 }
@@ -230,6 +232,12 @@ func (c *Config) check() error {
 		if e.TokenEnv != "" && e.TokenFile != "" {
 			return c.fail(key, "set token_env or token_file, not both")
 		}
+	}
+	if credit.Sanitize(c.Officer) != c.Officer {
+		return c.fail("officer", "contains control characters")
+	}
+	if c.DeadlineDays < 0 || c.DeadlineDays > 366 {
+		return c.fail("deadline_days", "must be between 1 and 366, got %d", c.DeadlineDays)
 	}
 	for i, d := range c.Calendar.Days {
 		if _, err := credit.ParseDate(d.Date); err != nil {

@@ -43,6 +43,7 @@ Global flags:
   --today DATE      act as if today were DATE, YYYY-MM-DD (also $CREDWATCH_TODAY)
   --lang zh|en      language of the TUI (default zh)
   --demo            ignore any configuration and run the demo
+  --read-only       look, but take no action (also read_only in the configuration)
 `
 
 func main() {
@@ -51,10 +52,11 @@ func main() {
 
 // globals are the flags that come before the command.
 type globals struct {
-	config string
-	today  string
-	lang   string
-	demo   bool
+	config   string
+	today    string
+	lang     string
+	demo     bool
+	readOnly bool
 }
 
 // run parses the global flags, loads the configuration and dispatches. It
@@ -68,6 +70,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&g.today, "today", "", "today's date, YYYY-MM-DD")
 	fs.StringVar(&g.lang, "lang", "", "zh or en")
 	fs.BoolVar(&g.demo, "demo", false, "run the demo")
+	fs.BoolVar(&g.readOnly, "read-only", false, "disable every officer action")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -125,6 +128,7 @@ type app struct {
 	depts  *credit.Directory
 	today  credit.Date
 	lang   string
+	scope  credit.Scope
 	stdout io.Writer
 	stderr io.Writer
 }
@@ -155,6 +159,15 @@ func newApp(g globals, stdout, stderr io.Writer) (*app, error) {
 	if a.today, err = resolveToday(g.today, os.Getenv("CREDWATCH_TODAY"), a.cfg.Today, time.Now()); err != nil {
 		return nil, err
 	}
+	a.scope = credit.Scope{Officer: a.cfg.Officer, Depts: a.cfg.Departments, ReadOnly: g.readOnly || a.cfg.ReadOnly}
+	if a.scope.Officer == "" {
+		a.scope.Officer = defaultOfficer(a.demo)
+	}
+	for _, d := range a.scope.Depts {
+		if _, ok := a.depts.Get(d); !ok {
+			return nil, &ConfigError{Path: a.cfg.path, Key: "departments", Msg: fmt.Sprintf("unknown department %q (see [[department]] or the built-in list in docs/rules.md)", d)}
+		}
+	}
 	a.lang = firstNonEmpty(g.lang, a.cfg.Lang, "zh")
 	if a.lang != "zh" && a.lang != "en" {
 		return nil, fmt.Errorf("--lang must be zh or en, not %q", a.lang)
@@ -176,6 +189,18 @@ func resolveToday(flagVal, envVal, cfgVal string, now time.Time) (credit.Date, e
 		return d, nil
 	}
 	return credit.DateOf(now), nil
+}
+
+// defaultOfficer names the officer when the configuration does not: the
+// demo's sample officer, else the login name, so every action has an actor.
+func defaultOfficer(demo bool) string {
+	if demo {
+		return "值班员（演示）"
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return credit.Sanitize(u)
+	}
+	return credit.Sanitize(os.Getenv("USERNAME"))
 }
 
 func firstNonEmpty(vs ...string) string {
