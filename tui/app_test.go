@@ -9,32 +9,46 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 )
 
-// TestApp runs the whole program under teatest at a fixed size, waits for the
-// first snapshot, presses keys and compares the final View with a golden file
-// in testdata/TestApp. Regenerate with: go test ./tui/ -run TestApp -update
+// TestApp runs the whole program under teatest at a fixed size over a fake
+// store of the fixture, waits for the first load, presses keys and compares
+// the final View with a golden file in testdata/TestApp. Regenerate with:
+// go test ./tui/ -run TestApp -update
 func TestApp(t *testing.T) {
 	cases := []struct {
 		name string
 		lang string
 		w, h int
 		keys []string
+		snap bool // the Snapshot-only path, without a Store
 	}{
-		{"80x24/sharing", "zh", 80, 24, []string{"j", "j", "down", "up", "j"}},
-		{"80x24/sync", "zh", 80, 24, []string{"tab", "j", "j", "j", "j"}},
-		{"80x24/repair", "zh", 80, 24, []string{"3", "G", "k", "k"}},
-		{"80x24/queue", "zh", 80, 24, []string{"shift+tab", "j"}},
-		{"80x24/help", "zh", 80, 24, []string{"4", "?"}},
-		{"100x30/sharing", "zh", 100, 30, []string{"end", "k"}},
-		{"100x30/sync", "zh", 100, 30, []string{"2", "j"}},
-		{"100x30/repair", "zh", 100, 30, []string{"3", "pgdown", "home", "j"}},
-		{"100x30/queue", "zh", 100, 30, []string{"tab", "tab", "tab", "j", "j"}},
-		{"100x30/en-sharing", "en", 100, 30, []string{"j"}},
-		{"100x30/en-repair", "en", 100, 30, []string{"3"}},
-		{"100x30/en-queue", "en", 100, 30, []string{"4"}},
+		{name: "80x24/check", lang: "zh", w: 80, h: 24, keys: []string{"j", "j"}},
+		{name: "80x24/sharing", lang: "zh", w: 80, h: 24, keys: []string{"2", "j", "j", "down", "up", "j"}},
+		{name: "80x24/sync", lang: "zh", w: 80, h: 24, keys: []string{"3", "j", "j", "j", "j"}},
+		{name: "80x24/repair", lang: "zh", w: 80, h: 24, keys: []string{"4", "G", "k", "k"}},
+		{name: "80x24/queue", lang: "zh", w: 80, h: 24, keys: []string{"shift+tab", "j"}},
+		{name: "80x24/help", lang: "zh", w: 80, h: 24, keys: []string{"5", "?"}},
+		{name: "100x30/check", lang: "zh", w: 100, h: 30, keys: []string{"j", "j", "j", "j"}},
+		{name: "100x30/sharing", lang: "zh", w: 100, h: 30, keys: []string{"tab", "end", "k"}},
+		{name: "100x30/sync", lang: "zh", w: 100, h: 30, keys: []string{"3", "j"}},
+		{name: "100x30/repair", lang: "zh", w: 100, h: 30, keys: []string{"4", "pgdown", "home", "j"}},
+		{name: "100x30/queue", lang: "zh", w: 100, h: 30, keys: []string{"tab", "tab", "tab", "tab", "j", "j"}},
+		{name: "100x30/detail", lang: "zh", w: 100, h: 30, keys: []string{"5", "enter"}},
+		{name: "100x30/outbox", lang: "zh", w: 100, h: 30, keys: []string{"o", "j"}},
+		{name: "100x30/en-check", lang: "en", w: 100, h: 30, keys: []string{"j"}},
+		{name: "100x30/en-sharing", lang: "en", w: 100, h: 30, keys: []string{"2", "j"}},
+		{name: "100x30/en-sync", lang: "en", w: 100, h: 30, keys: []string{"3"}},
+		{name: "100x30/en-repair", lang: "en", w: 100, h: 30, keys: []string{"4"}},
+		{name: "100x30/en-queue", lang: "en", w: 100, h: 30, keys: []string{"5"}},
+		{name: "100x30/en-detail", lang: "en", w: 100, h: 30, keys: []string{"4", "enter"}},
+		{name: "100x30/snapshot-only", lang: "zh", w: 100, h: 30, keys: []string{"j"}, snap: true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			tm := teatest.NewTestModel(t, New(fixtureDeps(t, c.lang)), teatest.WithInitialTermSize(c.w, c.h))
+			dp, _ := storeDeps(t, c.lang)
+			if c.snap {
+				dp = fixtureDeps(t, c.lang)
+			}
+			tm := teatest.NewTestModel(t, New(dp), teatest.WithInitialTermSize(c.w, c.h))
 			teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
 				return bytes.Contains(b, []byte("监察支队")) // a row of the loaded snapshot
 			}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))

@@ -42,7 +42,7 @@ func keyMsg(s string) tea.KeyMsg {
 	special := map[string]tea.KeyType{
 		"tab": tea.KeyTab, "shift+tab": tea.KeyShiftTab, "up": tea.KeyUp, "down": tea.KeyDown,
 		"pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown, "home": tea.KeyHome, "end": tea.KeyEnd,
-		"ctrl+c": tea.KeyCtrlC,
+		"ctrl+c": tea.KeyCtrlC, "enter": tea.KeyEnter, "esc": tea.KeyEsc, "backspace": tea.KeyBackspace,
 	}
 	if k, ok := special[s]; ok {
 		return tea.KeyMsg{Type: k}

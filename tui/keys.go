@@ -2,17 +2,40 @@ package tui
 
 import "github.com/charmbracelet/bubbles/key"
 
-// KeyMap are the application's keys. It implements help.KeyMap; bindings
-// that cannot act (sync without an engine) are disabled so the help never
-// lists them.
+// KeyMap are the application's keys. It implements help.KeyMap. The model
+// enables and disables bindings by state after every update (see
+// Model.updateKeys), so the help lists exactly the keys that act now: no
+// sync without an engine, no action keys in read-only mode or where the
+// selected row allows no action.
 type KeyMap struct {
 	NextTab key.Binding
 	PrevTab key.Binding
-	JumpTab key.Binding // 1-4
+	JumpTab key.Binding // 1-5
 	Table   TableKeyMap
-	Sync    key.Binding
-	Help    key.Binding
-	Quit    key.Binding
+
+	Open       key.Binding // enter: drill down
+	Back       key.Binding // esc: clear the filter, or back to the previous view
+	Filter     key.Binding // /
+	Command    key.Binding // :
+	SortPrev   key.Binding // <
+	SortNext   key.Binding // >
+	SortDir    key.Binding // S
+	Export     key.Binding // e: CSV
+	ExportJSON key.Binding // E
+	Outbox     key.Binding // o
+
+	// Actions, recorded through the Store.
+	Signoff  key.Binding // s
+	Remind   key.Binding // m
+	National key.Binding // n
+	Withdraw key.Binding // w
+	Retry    key.Binding // R
+
+	Sync key.Binding
+	Help key.Binding
+	Quit key.Binding
+
+	Form FormKeyMap
 }
 
 // DefaultKeyMap returns the keys with Chinese help texts.
@@ -25,7 +48,7 @@ func keyMapFor(c catalog) KeyMap {
 	return KeyMap{
 		NextTab: b("tab", "help.tab", "tab"),
 		PrevTab: b("shift+tab", "help.prevtab", "shift+tab"),
-		JumpTab: b("1-4", "help.jump", "1", "2", "3", "4"),
+		JumpTab: b("1-5", "help.jump", "1", "2", "3", "4", "5"),
 		Table: TableKeyMap{
 			LineUp:     b("k/up", "help.up", "up", "k"),
 			LineDown:   b("j/down", "help.down", "down", "j"),
@@ -34,23 +57,53 @@ func keyMapFor(c catalog) KeyMap {
 			GotoTop:    b("g/home", "help.top", "home", "g"),
 			GotoBottom: b("G/end", "help.bottom", "end", "G"),
 		},
-		Sync: b("r", "help.sync", "r"),
-		Help: b("?", "help.help", "?"),
-		Quit: b("q", "help.quit", "q", "ctrl+c"),
+		Open:       b("enter", "help.open", "enter"),
+		Back:       b("esc", "help.back", "esc"),
+		Filter:     b("/", "help.filter", "/"),
+		Command:    b(":", "help.command", ":"),
+		SortPrev:   b("<", "help.sortprev", "<"),
+		SortNext:   b(">", "help.sortnext", ">"),
+		SortDir:    b("S", "help.sortdir", "S"),
+		Export:     b("e", "help.export", "e"),
+		ExportJSON: b("E", "help.exportjson", "E"),
+		Outbox:     b("o", "help.outbox", "o"),
+		Signoff:    b("s", "help.signoff", "s"),
+		Remind:     b("m", "help.remind", "m"),
+		National:   b("n", "help.national", "n"),
+		Withdraw:   b("w", "help.withdraw", "w"),
+		Retry:      b("R", "help.retry", "R"),
+		Sync:       b("r", "help.sync", "r"),
+		Help:       b("?", "help.help", "?"),
+		Quit:       b("q", "help.quit", "q", "ctrl+c"),
+		Form: FormKeyMap{
+			Submit: b("enter", "help.submit", "enter"),
+			Cancel: b("esc", "help.cancel", "esc"),
+			Next:   b("tab", "help.nextfield", "tab", "down"),
+			Prev:   b("shift+tab", "help.prevfield", "shift+tab", "up"),
+		},
 	}
 }
 
-// ShortHelp implements help.KeyMap.
+// actionKeys are the bindings that record something through the Store; in
+// read-only mode every one is disabled.
+func (k *KeyMap) actionKeys() []*key.Binding {
+	return []*key.Binding{&k.Signoff, &k.Remind, &k.National, &k.Withdraw, &k.Retry}
+}
+
+// ShortHelp implements help.KeyMap: the actions possible on the selected row
+// first, then moving around.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.NextTab, k.JumpTab, k.Table.LineDown, k.Sync, k.Help, k.Quit}
+	return []key.Binding{k.Signoff, k.Remind, k.National, k.Withdraw, k.Retry, k.Open, k.Back,
+		k.JumpTab, k.Filter, k.Outbox, k.Sync, k.Help, k.Quit}
 }
 
 // FullHelp implements help.KeyMap.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.NextTab, k.PrevTab, k.JumpTab},
-		{k.Table.LineUp, k.Table.LineDown, k.Table.PageUp, k.Table.PageDown},
-		{k.Table.GotoTop, k.Table.GotoBottom},
-		{k.Sync, k.Help, k.Quit},
+		{k.NextTab, k.PrevTab, k.JumpTab, k.Open, k.Back},
+		{k.Table.LineUp, k.Table.LineDown, k.Table.PageUp, k.Table.PageDown, k.Table.GotoTop, k.Table.GotoBottom},
+		{k.Filter, k.Command, k.SortPrev, k.SortNext, k.SortDir},
+		{k.Signoff, k.Remind, k.National, k.Withdraw, k.Retry},
+		{k.Outbox, k.Export, k.ExportJSON, k.Sync, k.Help, k.Quit},
 	}
 }

@@ -1,15 +1,16 @@
 package tui
 
 import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
 	"maps"
-	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
-	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/czyj/credwatch/credit"
 	credsync "github.com/czyj/credwatch/sync"
@@ -22,11 +23,42 @@ type EndpointInfo struct {
 	Feeds []string
 }
 
-// Deps is what the TUI needs from the rest of the program. Only Snapshot is
-// required for data; the other fields have usable defaults (see New).
+// Store is what the TUI reads and writes; cmd passes *store.DB (or a scoped
+// wrapper). The TUI calls it only inside tea.Cmds, never in Update or View.
+type Store interface {
+	// Snapshot reads what the tabs show. Snapshot.Repairs already has the
+	// officers' actions overlaid (credit.ApplyActions).
+	Snapshot() (*credit.Snapshot, error)
+	// CheckData gathers the daily check's data; since is
+	// Rules.LastWorkingDayStart(today).
+	CheckData(since time.Time) (*credit.CheckData, error)
+	// Records returns records by natural key, in the given order, skipping
+	// keys it does not hold.
+	Records(keys []string) ([]credit.Record, error)
+	// DeptRecords returns every cached record of a department and kind.
+	DeptRecords(dept string, kind credit.Kind) ([]credit.Record, error)
+	// RecordAction stores the action durably (and a Signoff for
+	// ActionSignoff) before it returns; the sync engine sends it later. The
+	// TUI confirms an action to the officer only after it returned nil.
+	RecordAction(a credit.Action) (credit.OutboxItem, error)
+	// Outbox returns the outbox, newest first.
+	Outbox() ([]credit.OutboxItem, error)
+	// RetryAction puts a failed item back to pending.
+	RetryAction(seq uint64) error
+	// Signoffs returns the daily check's sign-offs by day.
+	Signoffs() (map[credit.Date]credit.Signoff, error)
+}
+
+// Deps is what the TUI needs from the rest of the program. Store (or, for
+// a read-only view without the daily check and actions, Snapshot) supplies
+// the data; the other fields have usable defaults (see New).
 type Deps struct {
-	// Snapshot reads the cache. The TUI calls it only inside a tea.Cmd (on
-	// another goroutine), never in Update or View, and never two at a time.
+	// Store reads the cache and records officers' actions. When it is set,
+	// Snapshot may be nil and Store.Snapshot is used.
+	Store Store
+	// Snapshot reads the cache when there is no Store. The TUI calls it only
+	// inside a tea.Cmd (on another goroutine), never in Update or View, and
+	// never two at a time.
 	Snapshot func() (*credit.Snapshot, error)
 	// Events delivers sync progress; nil when there is no engine.
 	Events <-chan credsync.Event
@@ -48,19 +80,76 @@ type Deps struct {
 	// Warnings are shown on every screen, e.g. endpoints whose TLS
 	// verification is turned off. The caller sanitises them.
 	Warnings []string
+
+	// Officer is the duty officer's name, prefilled in forms and recorded
+	// with every action.
+	Officer string
+	// OfficerDepts are the officer's departments: every tab, the daily
+	// check and the sign-off cover only these. Empty means all.
+	OfficerDepts []string
+	// ReadOnly disables every action: the keys, and the code paths behind
+	// them (see Model.canAct).
+	ReadOnly bool
+	// NewActionID returns an action's idempotency key (nil: 16 random bytes
+	// in hex).
+	NewActionID func() string
+	// DeadlineDays is the window of the 修复期限 tab's first section:
+	// penalties eligible for repair within this many days (0: 30).
+	DeadlineDays int
+}
+
+// defaultDeadlineDays is Deps.DeadlineDays when unset.
+const defaultDeadlineDays = 30
+
+// randomID is the default Deps.NewActionID: 128 random bits in hex.
+func randomID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		// crypto/rand does not fail on supported platforms; a time-based
+		// key still never repeats within one process.
+		return fmt.Sprintf("t%x", time.Now().UnixNano())
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// withDefaults fills in the fields of d left unset.
+func (d Deps) withDefaults() Deps {
+	if d.Rules == nil {
+		d.Rules = credit.DefaultRules()
+	}
+	if d.Depts == nil {
+		d.Depts = credit.NewDirectory(credit.DefaultDepartments())
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.NewActionID == nil {
+		d.NewActionID = randomID
+	}
+	if d.DeadlineDays <= 0 {
+		d.DeadlineDays = defaultDeadlineDays
+	}
+	if d.Today.IsZero() {
+		d.Today = credit.DateOf(d.Now())
+	}
+	return d
 }
 
 type tabID int
 
 const (
-	tabSharing tabID = iota
+	tabCheck tabID = iota
+	tabSharing
 	tabSync
 	tabRepair
 	tabQueue
 	tabCount
 )
 
-var tabKeys = [tabCount]string{"tab.sharing", "tab.sync", "tab.repair", "tab.queue"}
+var tabKeys = [tabCount]string{"tab.check", "tab.sharing", "tab.sync", "tab.repair", "tab.queue"}
+
+// tabViewNames are the names TableFor and export file names use.
+var tabViewNames = [tabCount]string{"check", "sharing", "sync", "repair", "queue"}
 
 const (
 	// tickInterval is how often ages ("2小时前") are recomputed.
@@ -76,6 +165,15 @@ type snapshotMsg struct {
 	snap  *credit.Snapshot
 	err   error
 	built *built // the rows computed from snap; nil to compute them in Update
+
+	// From the Store, when there is one: the data the rows were built from
+	// (the previous values where a read failed) and what failed.
+	store    bool
+	check    *credit.CheckData
+	checkErr string
+	signoffs map[credit.Date]credit.Signoff
+	outbox   []credit.OutboxItem
+	storeErr error
 }
 
 // eventMsg is one sync event, or ok == false when the channel closed.
@@ -89,6 +187,16 @@ type tickMsg struct{}
 // cooldownMsg ends the pause after a load; a reload asked for meanwhile starts.
 type cooldownMsg struct{}
 
+// inputMode is what the keyboard is typing into.
+type inputMode int
+
+const (
+	modeNormal  inputMode = iota
+	modeFilter            // the "/" filter line
+	modeCommand           // the ":" command line
+	modeForm              // an action form
+)
+
 // Model is the root of the TUI; it implements tea.Model. It alone handles
 // tea.WindowSizeMsg and tells the tables their size.
 type Model struct {
@@ -101,8 +209,14 @@ type Model struct {
 	width, height int
 	tab           tabID
 	syncFocus     int // on the sync tab: 0 the endpoint table, 1 the department table
+	checkFocus    int // on the check tab: 0 the checklist, 1 the sign-off history
 
-	sharing, endpoints, depts, repair, queue Table
+	check, history, sharing, endpoints, depts, repair, queue Table
+
+	// stack holds the views opened over the tabs (records, a record's
+	// detail, the outbox); esc pops the top one.
+	stack   []stackView
+	viewSeq uint64 // numbers the views, to match replies to them
 
 	snap     *credit.Snapshot // last snapshot applied
 	view     built
@@ -110,6 +224,12 @@ type Model struct {
 	dayText  string
 	dayBad   bool
 	baseDay  credit.Date // the clock's day when New ran; Today moves with the clock
+
+	// From the Store: the last check data, sign-offs and outbox read.
+	checkData *credit.CheckData
+	checkErr  string
+	signoffs  map[credit.Date]credit.Signoff
+	outbox    []credit.OutboxItem
 
 	// Snapshot loading: seq numbers the loads; a reply whose seq is not the
 	// newest issued is stale and dropped. At most one load is in flight
@@ -122,38 +242,38 @@ type Model struct {
 
 	loadErr      string
 	lastEvent    string
+	flash        string // the outcome of the officer's last command; shown until the next key
+	flashBad     bool
 	syncing      map[string]bool
 	eventsClosed bool
+
+	mode    inputMode
+	line    textinput.Model // the filter and command lines
+	form    Form
+	act     credit.Action // the action the open form completes
+	officer string        // the officer's name: Deps.Officer, or the name last signed with
 }
 
 // New builds the TUI. Run it in the alternate screen; Init also asks for it.
 func New(d Deps) Model {
-	if d.Rules == nil {
-		d.Rules = credit.DefaultRules()
-	}
-	if d.Depts == nil {
-		d.Depts = credit.NewDirectory(credit.DefaultDepartments())
-	}
-	if d.Now == nil {
-		d.Now = time.Now
-	}
-	m := Model{d: d, cat: newCatalog(d.Lang), styles: DefaultStyles(), syncing: map[string]bool{}}
+	d = d.withDefaults()
+	m := Model{d: d, cat: newCatalog(d.Lang), styles: DefaultStyles(), syncing: map[string]bool{}, officer: d.Officer}
 	m.baseDay = credit.DateOf(d.Now())
-	if m.d.Today.IsZero() {
-		m.d.Today = m.baseDay
-	}
 	m.keys = keyMapFor(m.cat)
-	m.keys.Sync.SetEnabled(d.SyncNow != nil)
 	m.help = help.New()
 	m.help.Styles = m.styles.Help
 	m.help.ShortSeparator = "  "
 	m.help.Ellipsis = truncTail
+	m.line = newTextInput("", 200)
 
 	newTable := func(cols []Column, empty string) Table {
 		t := NewTable(cols, m.styles.Table, m.keys.Table)
 		t.SetEmpty(m.cat.t(empty))
 		return t
 	}
+	m.check = newTable(checkColumns(m.cat), "empty")
+	m.history = newTable(historyColumns(m.cat), "empty")
+	m.history.Blur()
 	m.sharing = newTable(sharingColumns(m.cat), "empty")
 	m.endpoints = newTable(endpointColumns(m.cat), "empty")
 	m.depts = newTable(deptColumns(m.cat), "empty")
@@ -161,13 +281,18 @@ func New(d Deps) Model {
 	m.repair = newTable(repairColumns(m.cat), "empty")
 	m.queue = newTable(queueColumns(m.cat), "empty.queue")
 
-	if d.Snapshot != nil {
+	if d.Store != nil || d.Snapshot != nil {
 		m.seq, m.loading = 1, true
 	} else {
 		m.loadErr = m.cat.t("err.nosnap")
 	}
+	m.tab = tabSharing
+	if working, err := d.Rules.Cal.IsWorkingDay(d.Today); err == nil && working && d.Store != nil {
+		m.tab = tabCheck
+	}
 	m.width, m.height = 80, 24
 	m.rebuild()
+	m.updateKeys()
 	return m
 }
 
@@ -190,20 +315,51 @@ func tick() tea.Cmd {
 // loadCmd reads the cache and computes the rows on the command's goroutine,
 // so a large cache never stalls key handling. It captures copies of what it
 // needs, never the model; Rules, Directory and the snapshot are read-only.
+// With a Store it also reads the daily check's data, the sign-offs and the
+// outbox; a failure of those keeps the previous values.
 func (m *Model) loadCmd() tea.Cmd {
-	seq, fn := m.seq, m.d.Snapshot
+	seq, fn, st := m.seq, m.d.Snapshot, m.d.Store
 	in := m.input()
 	in.syncing = maps.Clone(m.syncing)
-	today, base, now := m.d.Today, m.baseDay, m.d.Now
+	today, base, now, rules := m.d.Today, m.baseDay, m.d.Now, m.d.Rules
 	return func() tea.Msg {
-		s, err := fn()
+		in.now = now()
+		in.today = today + (credit.DateOf(in.now) - base)
+		if st == nil {
+			s, err := fn()
+			if err != nil || s == nil {
+				return snapshotMsg{seq: seq, snap: s, err: err}
+			}
+			in.snap = s
+			b := build(in)
+			return snapshotMsg{seq: seq, snap: s, built: &b}
+		}
+		s, err := st.Snapshot()
 		if err != nil || s == nil {
 			return snapshotMsg{seq: seq, snap: s, err: err}
 		}
-		in.snap, in.now = s, now()
-		in.today = today + (credit.DateOf(in.now) - base)
+		in.snap = s
+		var errs []error
+		if since, err := rules.LastWorkingDayStart(in.today); err != nil {
+			in.checkErr = cleanText(err.Error())
+		} else if data, err := st.CheckData(since); err != nil {
+			in.checkErr = cleanText(fmt.Sprintf("read check data: %v", err))
+		} else {
+			in.check, in.checkErr = data, ""
+		}
+		if sg, err := st.Signoffs(); err != nil {
+			errs = append(errs, fmt.Errorf("read sign-offs: %w", err))
+		} else {
+			in.signoffs = sg
+		}
+		if ob, err := st.Outbox(); err != nil {
+			errs = append(errs, fmt.Errorf("read outbox: %w", err))
+		} else {
+			in.outbox = ob
+		}
 		b := build(in)
-		return snapshotMsg{seq: seq, snap: s, built: &b}
+		return snapshotMsg{seq: seq, snap: s, built: &b, store: true, check: in.check, checkErr: in.checkErr,
+			signoffs: in.signoffs, outbox: in.outbox, storeErr: errors.Join(errs...)}
 	}
 }
 
@@ -217,6 +373,13 @@ func waitEvent(ch <-chan credsync.Event) tea.Cmd {
 
 // Update implements tea.Model.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	m, cmd = m.update(msg)
+	m.updateKeys()
+	return m, cmd
+}
+
+func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -227,6 +390,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleSnapshot(msg)
 	case eventMsg:
 		return m.handleEvent(msg)
+	case recordsMsg:
+		m.handleRecords(msg)
+	case actionMsg:
+		return m.handleAction(msg)
+	case retryMsg:
+		return m.handleRetry(msg)
+	case exportMsg:
+		m.handleExport(msg)
 	case cooldownMsg:
 		m.cooling = false
 		if m.dirty {
@@ -242,7 +413,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // startLoad issues a snapshot load with the next sequence number.
 func (m *Model) startLoad() tea.Cmd {
-	if m.d.Snapshot == nil {
+	if m.d.Snapshot == nil && m.d.Store == nil {
 		return nil
 	}
 	m.seq++
@@ -260,7 +431,7 @@ func (m *Model) requestLoad() tea.Cmd {
 	return m.startLoad()
 }
 
-func (m Model) handleSnapshot(msg snapshotMsg) (tea.Model, tea.Cmd) {
+func (m Model) handleSnapshot(msg snapshotMsg) (Model, tea.Cmd) {
 	if msg.seq != m.seq {
 		return m, nil // stale: a newer load has been issued since
 	}
@@ -271,6 +442,12 @@ func (m Model) handleSnapshot(msg snapshotMsg) (tea.Model, tea.Cmd) {
 	} else if msg.snap != nil {
 		m.loadErr = ""
 		m.snap = msg.snap
+		if msg.store {
+			m.checkData, m.checkErr, m.signoffs, m.outbox = msg.check, msg.checkErr, msg.signoffs, msg.outbox
+			if msg.storeErr != nil {
+				m.loadErr = m.cat.f("err.snapshot", clock(m.d.Now(), m.today()), cleanText(msg.storeErr.Error()))
+			}
+		}
 		if msg.built != nil {
 			m.apply(*msg.built)
 		} else {
@@ -281,7 +458,7 @@ func (m Model) handleSnapshot(msg snapshotMsg) (tea.Model, tea.Cmd) {
 	return m, tea.Tick(reloadGap, func(time.Time) tea.Msg { return cooldownMsg{} })
 }
 
-func (m Model) handleEvent(msg eventMsg) (tea.Model, tea.Cmd) {
+func (m Model) handleEvent(msg eventMsg) (Model, tea.Cmd) {
 	if !msg.ok {
 		m.eventsClosed = true
 		clear(m.syncing)
@@ -322,90 +499,6 @@ func (m *Model) eventText(ev credsync.Event) string {
 	return m.cat.f("ev.done", t, name)
 }
 
-func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	k := m.keys
-	switch {
-	case key.Matches(msg, k.Quit):
-		return m, tea.Quit
-	case key.Matches(msg, k.Help):
-		m.help.ShowAll = !m.help.ShowAll
-		m.resize()
-	case key.Matches(msg, k.NextTab):
-		m.tab = (m.tab + 1) % tabCount
-		m.resize()
-	case key.Matches(msg, k.PrevTab):
-		m.tab = (m.tab + tabCount - 1) % tabCount
-		m.resize()
-	case key.Matches(msg, k.JumpTab):
-		m.tab = tabID(msg.String()[0] - '1')
-		m.resize()
-	case key.Matches(msg, k.Sync):
-		fn := m.d.SyncNow
-		m.lastEvent = m.cat.t("ev.syncnow")
-		return m, func() tea.Msg { fn(); return nil }
-	case m.tab == tabSync:
-		m.moveSync(msg)
-	default:
-		t := m.activeTable()
-		*t, _ = t.Update(msg)
-	}
-	return m, nil
-}
-
-// moveSync moves through the two tables of the sync tab as if they were one
-// list: down from the last endpoint enters the departments, up from the
-// first department returns.
-func (m *Model) moveSync(msg tea.KeyMsg) {
-	tk := m.keys.Table
-	switch {
-	case key.Matches(msg, tk.GotoTop):
-		m.focusSync(0)
-		m.endpoints.GotoTop()
-		return
-	case key.Matches(msg, tk.GotoBottom):
-		m.focusSync(1)
-		m.depts.GotoBottom()
-		return
-	case m.syncFocus == 0 && key.Matches(msg, tk.LineDown, tk.PageDown) && m.endpoints.AtBottom() && len(m.depts.Rows()) > 0:
-		m.focusSync(1)
-		m.depts.GotoTop()
-		return
-	case m.syncFocus == 1 && key.Matches(msg, tk.LineUp, tk.PageUp) && m.depts.AtTop() && len(m.endpoints.Rows()) > 0:
-		m.focusSync(0)
-		m.endpoints.GotoBottom()
-		return
-	}
-	t := m.activeTable()
-	*t, _ = t.Update(msg)
-}
-
-func (m *Model) focusSync(i int) {
-	m.syncFocus = i
-	if i == 0 {
-		m.endpoints.Focus()
-		m.depts.Blur()
-	} else {
-		m.depts.Focus()
-		m.endpoints.Blur()
-	}
-}
-
-// activeTable is the table the cursor keys move.
-func (m *Model) activeTable() *Table {
-	switch m.tab {
-	case tabSync:
-		if m.syncFocus == 1 {
-			return &m.depts
-		}
-		return &m.endpoints
-	case tabRepair:
-		return &m.repair
-	case tabQueue:
-		return &m.queue
-	}
-	return &m.sharing
-}
-
 // today is Deps.Today moved on by the days the clock has advanced since New.
 func (m *Model) today() credit.Date {
 	return m.d.Today + (credit.DateOf(m.d.Now()) - m.baseDay)
@@ -419,6 +512,8 @@ func (m *Model) input() buildInput {
 	return buildInput{
 		snap: snap, rules: m.d.Rules, depts: m.d.Depts, endpoints: m.d.Endpoints,
 		syncing: m.syncing, today: m.today(), now: m.d.Now(), cat: m.cat, cachePath: m.d.CachePath,
+		scope: m.d.OfficerDepts, deadlineDays: m.d.DeadlineDays,
+		hasStore: m.d.Store != nil, check: m.checkData, checkErr: m.checkErr, signoffs: m.signoffs, outbox: m.outbox,
 	}
 }
 
@@ -430,11 +525,14 @@ func (m *Model) rebuild() { m.apply(build(m.input())) }
 func (m *Model) apply(b built) {
 	today := m.today()
 	m.view = b
-	m.sharing.SetRows(m.view.sharing)
-	m.endpoints.SetRows(m.view.endpoints)
-	m.depts.SetRows(m.view.depts)
-	m.repair.SetRows(m.view.repair)
-	m.queue.SetRows(m.view.queue)
+	m.check.SetRows(b.check.items)
+	m.history.SetRows(b.check.history)
+	m.sharing.SetRows(b.sharing)
+	m.endpoints.SetRows(b.endpoints)
+	m.depts.SetRows(b.depts)
+	m.repair.SetRows(b.repair)
+	m.queue.SetRows(b.queue)
+	m.refreshStack()
 
 	m.warnings = nil
 	for _, w := range m.d.Warnings {
@@ -460,169 +558,4 @@ func (m *Model) dayLabel(today credit.Date) (string, bool) {
 		return m.cat.f("day.holiday", info.Holiday), false
 	}
 	return m.cat.t("day.off"), false
-}
-
-// fixedLines counts the lines around the table area.
-func (m *Model) fixedLines() int {
-	helpLines := 1
-	if m.help.ShowAll {
-		helpLines = strings.Count(m.help.View(m.keys), "\n") + 1
-	}
-	// header, warnings, tabs, summary, [table], detail, status, help
-	return len(m.headerLines()) + len(m.warnings) + 1 + 1 + 1 + 1 + helpLines
-}
-
-// resize tells every table its size.
-func (m *Model) resize() {
-	m.help.Width = m.width
-	if m.help.ShowAll {
-		m.keys.Help.SetHelp("?", m.cat.t("help.helpless"))
-	} else {
-		m.keys.Help.SetHelp("?", m.cat.t("help.help"))
-	}
-	h := max(m.height-m.fixedLines(), 2)
-	for _, t := range []*Table{&m.sharing, &m.repair, &m.queue} {
-		t.SetSize(m.width, h)
-	}
-	// The sync tab stacks the endpoints over the departments, a blank line
-	// between; the endpoints get what they need up to half the height.
-	epH := max(min(len(m.endpoints.Rows())+1, h/2), 2)
-	m.endpoints.SetSize(m.width, epH)
-	m.depts.SetSize(m.width, max(h-epH-1, 2))
-}
-
-// View implements tea.Model. It only lays out text computed in Update.
-func (m Model) View() string {
-	w := m.width
-	lines := make([]string, 0, m.height)
-	lines = append(lines, m.headerLines()...)
-	for _, s := range m.warnings {
-		lines = append(lines, m.styles.Warn.Render(ansi.Truncate(s, w, truncTail)))
-	}
-	lines = append(lines, m.tabsLine())
-
-	t := m.activeTable()
-	summary := m.summary()
-	if n := len(t.Rows()); n > 0 {
-		summary = m.cat.f("pos", t.Cursor()+1, n) + "  " + summary
-	}
-	lines = append(lines, m.styles.Summary.Render(ansi.Truncate(summary, w, truncTail)))
-	if m.tab == tabSync {
-		lines = append(lines, m.endpoints.View(), "", m.depts.View())
-	} else {
-		lines = append(lines, t.View())
-	}
-	var detail string
-	if r, ok := t.Selected(); ok {
-		detail = r.Detail
-	}
-	lines = append(lines, m.styles.Detail.Render(ansi.Truncate(detail, w, truncTail)))
-
-	switch {
-	case m.loadErr != "":
-		lines = append(lines, m.styles.Err.Render(ansi.Truncate(symBad+" "+m.loadErr, w, truncTail)))
-	case m.lastEvent != "":
-		lines = append(lines, m.styles.Status.Render(ansi.Truncate(m.lastEvent, w, truncTail)))
-	case m.snap == nil && m.loading:
-		lines = append(lines, m.styles.Status.Render(m.cat.t("ev.loading")))
-	case m.snap != nil && !m.snap.TakenAt.IsZero():
-		lines = append(lines, m.styles.Status.Render(m.cat.f("ev.taken", m.snap.TakenAt.In(credit.ChinaZone).Format("15:04:05"))))
-	default:
-		lines = append(lines, "")
-	}
-	lines = append(lines, m.help.View(m.keys))
-
-	out := strings.Join(lines, "\n")
-	if all := strings.Split(out, "\n"); len(all) > m.height {
-		out = strings.Join(all[:m.height], "\n")
-	}
-	return out
-}
-
-func (m *Model) summary() string {
-	switch m.tab {
-	case tabSync:
-		return m.view.syncSum
-	case tabRepair:
-		return m.view.repairSum
-	case tabQueue:
-		return m.view.queueSum
-	}
-	return m.view.sharingSum
-}
-
-// headerLines lays the header's parts out left to right, wrapping to a
-// further line where the width runs out. The demo marker comes right after
-// the name so it is never pushed off a narrow screen.
-func (m *Model) headerLines() []string {
-	st := m.styles
-	parts := []string{st.App.Render(m.cat.t("app"))}
-	if m.d.Demo {
-		parts = append(parts, st.Demo.Render("["+m.cat.t("demo")+"]"))
-	}
-	parts = append(parts, m.cat.dateWeekday(m.today()))
-	if m.dayBad {
-		parts = append(parts, st.Warn.Render(m.dayText))
-	} else {
-		parts = append(parts, m.dayText)
-	}
-	state, style := m.syncState()
-	parts = append(parts, style.Render(state))
-	if !m.view.newest.IsZero() {
-		parts = append(parts, m.cat.f("asof", clock(m.view.newest, m.today())))
-	}
-	if m.d.Events == nil && m.d.SyncNow == nil {
-		parts = append(parts, st.Summary.Render(m.cat.t("state.noeng")))
-	}
-	lines := wrapParts(parts, m.width, "  ")
-	if len(lines) > 1 { // try the bare program name before wrapping
-		parts[0] = st.App.Render("credwatch")
-		lines = wrapParts(parts, m.width, "  ")
-	}
-	return lines
-}
-
-// wrapParts joins parts with sep into lines no wider than w; a part wider
-// than w on its own is truncated.
-func wrapParts(parts []string, w int, sep string) []string {
-	var lines []string
-	var cur string
-	for _, p := range parts {
-		switch {
-		case cur == "":
-			cur = p
-		case ansi.StringWidth(cur)+ansi.StringWidth(sep)+ansi.StringWidth(p) <= w:
-			cur += sep + p
-		default:
-			lines = append(lines, ansi.Truncate(cur, w, truncTail))
-			cur = p
-		}
-	}
-	return append(lines, ansi.Truncate(cur, w, truncTail))
-}
-
-// syncState is the overall sync state, as symbol and text.
-func (m *Model) syncState() (string, lipgloss.Style) {
-	switch {
-	case len(m.syncing) > 0:
-		return symSyncing + " " + m.cat.t("state.sync"), m.styles.OK
-	case m.view.failing > 0:
-		return symBad + " " + m.cat.f("state.errors", m.view.failing), m.styles.Err
-	case !m.view.synced:
-		return symNone + " " + m.cat.t("state.never"), m.styles.Warn
-	}
-	return symOK + " " + m.cat.t("state.ok"), m.styles.OK
-}
-
-func (m *Model) tabsLine() string {
-	parts := make([]string, tabCount)
-	for i := range tabCount {
-		label := string(rune('1'+i)) + " " + m.cat.t(tabKeys[i])
-		if i == m.tab {
-			parts[i] = m.styles.ActiveTab.Render("[" + label + "]")
-		} else {
-			parts[i] = m.styles.Tab.Render(" " + label + " ")
-		}
-	}
-	return ansi.Truncate(strings.Join(parts, " "), m.width, truncTail)
 }

@@ -121,7 +121,7 @@ func TestSnapshotErrorKeepsData(t *testing.T) {
 
 func TestCursorKeptAcrossReload(t *testing.T) {
 	m := loaded(t, fixtureDeps(t, "zh"), 100, 30)
-	m = keys(t, m, runes("3"), runes("j"), runes("j"))
+	m = keys(t, m, runes("4"), runes("j"), runes("j"))
 	r, _ := m.repair.Selected()
 	// A new snapshot with one more penalty eligible earliest: the cursor
 	// must stay on the same penalty, now one row further down.
@@ -164,7 +164,7 @@ func TestKeys(t *testing.T) {
 	for _, c := range []struct {
 		key  string
 		want tabID
-	}{{"tab", tabSync}, {"tab", tabRepair}, {"shift+tab", tabSync}, {"4", tabQueue}, {"tab", tabSharing}, {"shift+tab", tabQueue}, {"1", tabSharing}} {
+	}{{"tab", tabSync}, {"tab", tabRepair}, {"shift+tab", tabSync}, {"5", tabQueue}, {"tab", tabCheck}, {"shift+tab", tabQueue}, {"2", tabSharing}} {
 		m = update(t, m, keyMsg(c.key))
 		if m.tab != c.want {
 			t.Fatalf("after %s: tab %d, want %d", c.key, m.tab, c.want)
@@ -213,7 +213,7 @@ func TestKeys(t *testing.T) {
 
 func TestSyncTabMovesAcrossTables(t *testing.T) {
 	m := loaded(t, fixtureDeps(t, "zh"), 100, 30)
-	m = keys(t, m, runes("2"), runes("j"), runes("j"))
+	m = keys(t, m, runes("3"), runes("j"), runes("j"))
 	if m.syncFocus != 0 || m.endpoints.Cursor() != 2 {
 		t.Fatalf("focus %d cursor %d", m.syncFocus, m.endpoints.Cursor())
 	}
@@ -243,7 +243,7 @@ func TestEnglish(t *testing.T) {
 	views := tabViews(t, m)
 	all := strings.Join(views, "\n")
 	for _, want := range []string{
-		"[1 Sharing list]", "2 Sync status", "3 Repair deadlines", "4 Cancellation queues",
+		"1 Daily check", "[2 Sharing list]", "3 Sync status", "4 Repair deadlines", "5 Cancellation queues",
 		"2026-11-30 Mon", "working day", "failing endpoints: 1", "DEMO DATA", "data as of 09:20",
 		"行政处罚", "行政监督检查", "5h ago", "Overdue", // domain terms stay Chinese
 		"! failing", "- not synced", "Enterprise", "不可修复", "待注销", "! overdue", "+ on time", "quit",
@@ -263,7 +263,7 @@ func TestEnglish(t *testing.T) {
 func tabViews(t *testing.T, m Model) []string {
 	t.Helper()
 	var out []string
-	for _, k := range []string{"1", "2", "3", "4"} {
+	for _, k := range []string{"1", "2", "3", "4", "5"} {
 		m = update(t, m, runes(k))
 		out = append(out, m.View())
 	}

@@ -19,6 +19,7 @@ const (
 	symBad     = "!"
 	symSyncing = "*"
 	symNone    = "-"
+	symWarn    = "~" // worth a look; also the truncation mark, never alone
 )
 
 // buildInput is everything the row builders read. The builders are pure
@@ -34,6 +35,31 @@ type buildInput struct {
 	now       time.Time
 	cat       catalog
 	cachePath string
+
+	// scope is the officer's departments (Deps.OfficerDepts); empty for all.
+	scope        []string
+	deadlineDays int // Deps.DeadlineDays
+
+	// From the Store, when there is one (nil otherwise).
+	hasStore bool
+	check    *credit.CheckData
+	checkErr string // why the check data could not be read
+	signoffs map[credit.Date]credit.Signoff
+	outbox   []credit.OutboxItem
+}
+
+// inScope reports whether the officer's rows include department dept.
+func (in *buildInput) inScope(dept string) bool {
+	return len(in.scope) == 0 || slices.Contains(in.scope, dept)
+}
+
+// deptSearch is the hidden text a row of dept matches in the filter: the
+// department's identifier, code and names.
+func deptSearch(d *credit.Directory, dept string) string {
+	if dep, ok := d.Get(dept); ok {
+		return dep.ID + " " + dep.Code + " " + dep.Short + " " + dep.Name
+	}
+	return dept
 }
 
 // built is the rows and summary lines of every view, ready to show.
@@ -41,6 +67,16 @@ type built struct {
 	sharing, endpoints, depts, repair, queue []Row
 
 	sharingSum, syncSum, repairSum, queueSum string
+
+	// targets are the penalties the repair and queue rows stand for, by
+	// record key: what the action keys may do with them.
+	targets map[string]target
+
+	check checkView
+
+	outbox                      []Row
+	outboxSum                   string
+	outboxPending, outboxFailed int
 
 	failing int       // endpoints whose last attempt failed
 	synced  bool      // some endpoint has succeeded at least once
@@ -108,8 +144,11 @@ func build(in buildInput) built {
 	b.endpoints, b.failing, b.synced, b.newest = buildEndpoints(in)
 	b.depts = buildDepts(in)
 	b.syncSum = in.cat.f("sync.sum", len(b.endpoints), b.failing, in.snap.Quarantine, in.cachePath)
-	b.repair, b.repairSum = buildRepair(in, &b.years)
-	b.queue, b.queueSum = buildQueue(in, &b.years)
+	b.targets = map[string]target{}
+	b.repair, b.repairSum = buildRepair(in, &b.years, b.targets)
+	b.queue, b.queueSum = buildQueue(in, &b.years, b.targets)
+	b.check = buildCheck(in)
+	b.outbox, b.outboxSum, b.outboxPending, b.outboxFailed = buildOutbox(in)
 	return b
 }
 
@@ -172,7 +211,7 @@ func buildSharing(in buildInput, y *yearNotes) ([]Row, string) {
 	counts := map[string]*disclosureCount{}
 	for i := range in.snap.Penalties {
 		rec := &in.snap.Penalties[i]
-		if rec.Kind != credit.Penalty {
+		if rec.Kind != credit.Penalty || !in.inScope(rec.Dept) {
 			continue
 		}
 		dc := counts[rec.Dept]
@@ -194,7 +233,7 @@ func buildSharing(in buildInput, y *yearNotes) ([]Row, string) {
 		}
 	}
 
-	entries := slices.Clone(in.snap.Sharing)
+	entries := slices.DeleteFunc(slices.Clone(in.snap.Sharing), func(e credit.SharingEntry) bool { return !in.inScope(e.Dept) })
 	// Penalties of a department the sharing list lacks still get a row, so
 	// an overdue record is never hidden.
 	for dept := range counts {
@@ -259,6 +298,8 @@ func buildSharing(in buildInput, y *yearNotes) ([]Row, string) {
 			Cells:  []string{short, e.Kind.Chinese(), recv, disc, pend, rej, push, overdue, late},
 			Alert:  stale || dc.overdue > 0,
 			Detail: detail,
+			Dept:   e.Dept,
+			Search: deptSearch(in.depts, e.Dept),
 		})
 	}
 	sum := c.f("sharing.sum", totPending, totRejected, totOverdue, totLate, totStale)
@@ -358,11 +399,13 @@ func buildDepts(in buildInput) []Row {
 	}
 	ids := make([]string, 0, len(in.depts.All())+len(in.snap.Depts))
 	for _, d := range in.depts.All() {
-		ids = append(ids, d.ID)
+		if in.inScope(d.ID) {
+			ids = append(ids, d.ID)
+		}
 	}
 	var unknown []string
 	for _, s := range in.snap.Depts {
-		if _, ok := in.depts.Get(s.Dept); !ok {
+		if _, ok := in.depts.Get(s.Dept); !ok && in.inScope(s.Dept) {
 			unknown = append(unknown, s.Dept)
 		}
 	}
@@ -383,6 +426,8 @@ func buildDepts(in buildInput) []Row {
 			Key:    id,
 			Cells:  cells,
 			Detail: c.f("sync.dept", deptFullName(in.depts, id), total, c.age(in.now, st.LastReceived)),
+			Dept:   id,
+			Search: deptSearch(in.depts, id),
 		})
 	}
 	return rows
@@ -405,28 +450,72 @@ func deptColumns(c catalog) []Column {
 
 // ---- 修复期限 ----
 
-// repairGroup orders the repair tab: repairable penalties by eligibility,
-// then those that are not repairable, then those the rules could not place.
+// Repair sections, in the order the tab shows them: what needs doing soonest
+// first. A section is a column, so filtering and sorting keep it visible.
 const (
-	groupRepairable = iota
-	groupNotRepairable
-	groupError
+	secSoon          = iota // eligible within DeadlineDays days
+	secNow                  // eligible now, no application known
+	secReview               // Credit China reviewing; overdue reviews first
+	secNotRepairable        // 责令停产停业 and the like
+	secLater                // eligible later than DeadlineDays days
+	secOther                // approved (the queues follow it up), done or rejected
+	secError                // the rules could not place it
 )
+
+var sectionKeys = [...]string{"sec.soon", "sec.now", "sec.review", "sec.norepair", "sec.later", "sec.other", "sec.error"}
+
+// sectionLabel is the text of a repair section's cell.
+func sectionLabel(c catalog, sec, days int) string {
+	if sec == secSoon {
+		return c.f("sec.soon", days)
+	}
+	return c.t(sectionKeys[sec])
+}
+
+// target is what the action keys may do with a penalty's repair.
+type target struct {
+	key, name, doc string
+	stage          credit.Stage
+	remind         bool // 到期提醒 may be marked sent: eligible now, not applied, not yet marked
+	national       bool // the bureau's national repair may be recorded (待国家系统修复)
+	withdraw       bool // a withdrawal request may be noted (approved, none noted yet)
+}
+
+// targetFor works out the actions possible on a penalty's repair; rec may be
+// nil (a repair whose penalty is not cached) and eligible is the first day
+// the enterprise may apply (zero when not repairable or unknown).
+func targetFor(key string, rec *credit.Record, rep *credit.Repair, ps credit.PipelineStatus, eligible, today credit.Date) target {
+	t := target{key: key, name: key, stage: ps.Stage}
+	if rec != nil {
+		t.name, t.doc = cleanText(rec.SubjectName), cleanText(rec.DocNo)
+	}
+	reminded := rep != nil && !rep.ReminderSent.IsZero()
+	t.remind = rec != nil && !eligible.IsZero() && eligible <= today && ps.Stage == credit.StageNotApplied && !reminded
+	t.national = ps.Stage == credit.StageAwaitingNational
+	switch ps.Stage {
+	case credit.StageAwaitingCancel, credit.StageAwaitingRegrade, credit.StageAwaitingNational, credit.StageDone:
+		t.withdraw = rep != nil && rep.WithdrawalNote == ""
+	}
+	return t
+}
 
 type repairItem struct {
 	row     Row
-	group   int
+	section int
+	stuck   bool
+	due     credit.Date // review due, for the review section
 	elig    credit.Date
 	decided credit.Date
 }
 
-func buildRepair(in buildInput, y *yearNotes) ([]Row, string) {
+func buildRepair(in buildInput, y *yearNotes, targets map[string]target) ([]Row, string) {
 	c := in.cat
+	days := in.deadlineDays
 	var items []repairItem
-	var nEligible, nSoon, nNot, nRemind int
+	var nEligible, nSoon, nNot, nRemind, nReview, nReviewLate int
 	for i := range in.snap.Penalties {
 		rec := &in.snap.Penalties[i]
-		if rec.Kind != credit.Penalty {
+		if rec.Kind != credit.Penalty || !in.inScope(rec.Dept) {
 			continue
 		}
 		var rep *credit.Repair
@@ -434,12 +523,13 @@ func buildRepair(in buildInput, y *yearNotes) ([]Row, string) {
 			rep = &r
 		}
 		it := repairItem{decided: rec.Decided}
-		cells := []string{cleanText(rec.SubjectName), rec.USCC, cleanText(rec.DocNo), rec.Severity.Chinese(), rec.Decided.String()}
+		cells := []string{"", cleanText(rec.SubjectName), rec.USCC, cleanText(rec.DocNo), rec.Severity.Chinese(), rec.Decided.String()}
 		rd, err := in.rules.RepairFor(rec, rep)
 		var ps credit.PipelineStatus
 		if err == nil {
 			ps, err = in.rules.Pipeline(rep, in.today)
 		}
+		search := deptSearch(in.depts, rec.Dept)
 		if err != nil {
 			y.err(err)
 			var u *credit.UnknownYearError
@@ -447,48 +537,77 @@ func buildRepair(in buildInput, y *yearNotes) ([]Row, string) {
 			if errors.As(err, &u) {
 				label = c.t("rep.calunknown")
 			}
-			it.group = groupError
+			it.section = secError
+			cells[0] = sectionLabel(c, secError, days)
 			it.row = Row{
 				Key:    rec.Key(),
 				Cells:  append(cells, symBad+" "+label, "-", "-"),
 				Alert:  true,
 				Detail: cleanText(err.Error()),
+				Dept:   rec.Dept,
+				Search: search,
 			}
 			items = append(items, it)
 			continue
 		}
+		targets[rec.Key()] = targetFor(rec.Key(), rec, rep, ps, rd.EligibleFrom, in.today)
 		status := ps.Stage.Chinese()
 		reminded := rep != nil && !rep.ReminderSent.IsZero()
-		if reminded {
-			status += " " + c.t("rep.reminded")
-		}
 		var elig, left string
 		alert := ps.Stuck
+		it.stuck, it.due = ps.Stuck, ps.Due
 		if rd.Repairable {
-			it.group, it.elig = groupRepairable, rd.EligibleFrom
+			it.elig = rd.EligibleFrom
 			y.date(rd.EligibleFrom)
 			elig = rd.EligibleFrom.String()
-			days := int(rd.EligibleFrom - in.today)
-			if days <= 0 {
+			daysLeft := int(rd.EligibleFrom - in.today)
+			if daysLeft <= 0 {
 				left = c.t("rep.now")
 				nEligible++
+				// Eligible and not applied: whether 到期提醒 went out.
+				switch {
+				case ps.Stage != credit.StageNotApplied:
+				case reminded:
+					status += " " + c.t("rep.reminded")
+				default:
+					status += " " + c.t("rep.noremind")
+				}
 				// 三同步: a general penalty's enterprise must get the
 				// "eligible now" reminder once the minimum period passed.
 				if !reminded && ps.Stage == credit.StageNotApplied && rec.Severity == credit.General {
-					status = symBad + " " + status + " " + c.t("rep.remind")
+					status = symBad + " " + ps.Stage.Chinese() + " " + c.t("rep.remind")
 					alert = true
 					nRemind++
 				}
 			} else {
-				left = c.f("rep.days", days)
-				if days <= 30 {
+				left = c.f("rep.days", daysLeft)
+				if daysLeft <= days {
 					nSoon++
 				}
 			}
+			switch {
+			case ps.Stage == credit.StageUnderReview:
+				it.section = secReview
+			case ps.Stage != credit.StageNotApplied:
+				it.section = secOther
+			case daysLeft <= 0:
+				it.section = secNow
+			case daysLeft <= days:
+				it.section = secSoon
+			default:
+				it.section = secLater
+			}
 		} else {
-			it.group = groupNotRepairable
+			it.section = secNotRepairable
 			elig, left = c.t("rep.norepair"), "-"
 			nNot++
+		}
+		if ps.Stage == credit.StageUnderReview {
+			nReview++
+			if ps.Stuck {
+				nReviewLate++
+				status += " " + c.t("rep.reviewlate")
+			}
 		}
 		if ps.Stuck {
 			status = symBad + " " + status
@@ -497,30 +616,52 @@ func buildRepair(in buildInput, y *yearNotes) ([]Row, string) {
 		if rd.Reason != "" {
 			detail += "; " + rd.Reason
 		}
-		it.row = Row{Key: rec.Key(), Cells: append(cells, elig, left, status), Alert: alert, Detail: detail}
+		if !ps.Due.IsZero() {
+			detail += "; " + c.f("rep.stagedue", ps.Stage.Chinese(), ps.Due)
+		}
+		if reminded {
+			detail += "; " + c.f("rep.reminddate", rep.ReminderSent)
+		}
+		cells[0] = sectionLabel(c, it.section, days)
+		it.row = Row{Key: rec.Key(), Cells: append(cells, elig, left, status), Alert: alert, Detail: detail,
+			Dept: rec.Dept, Search: search}
 		items = append(items, it)
 	}
 	slices.SortFunc(items, func(a, b repairItem) int {
-		return cmp.Or(cmp.Compare(a.group, b.group), cmp.Compare(a.elig, b.elig),
-			cmp.Compare(a.decided, b.decided), cmp.Compare(a.row.Key, b.row.Key))
+		if a.section != b.section {
+			return cmp.Compare(a.section, b.section)
+		}
+		if a.section == secReview && a.stuck != b.stuck {
+			if a.stuck {
+				return -1
+			}
+			return 1
+		}
+		if a.section == secReview {
+			if c := cmp.Compare(a.due, b.due); c != 0 {
+				return c
+			}
+		}
+		return cmp.Or(cmp.Compare(a.elig, b.elig), cmp.Compare(a.decided, b.decided), cmp.Compare(a.row.Key, b.row.Key))
 	})
 	rows := make([]Row, len(items))
 	for i := range items {
 		rows[i] = items[i].row
 	}
-	return rows, c.f("rep.sum", len(rows), nEligible, nSoon, nNot, nRemind)
+	return rows, c.f("rep.sum", len(rows), days, nSoon, nEligible, nRemind, nReview, nReviewLate, nNot)
 }
 
 func repairColumns(c catalog) []Column {
 	return []Column{
-		{Title: c.t("col.name"), Min: 14},
-		{Title: c.t("col.uscc"), Drop: 2},
-		{Title: c.t("col.docno"), Min: 14},
-		{Title: c.t("col.severity")},
-		{Title: c.t("col.decided"), Drop: 1},
+		{Title: c.t("col.section"), Min: 6},
+		{Title: c.t("col.name"), Min: 12},
+		{Title: c.t("col.uscc"), Drop: 3},
+		{Title: c.t("col.docno"), Min: 12},
+		{Title: c.t("col.severity"), Drop: 1},
+		{Title: c.t("col.decided"), Drop: 2},
 		{Title: c.t("col.eligible")},
 		{Title: c.t("col.remaining"), Right: true},
-		{Title: c.t("col.status"), Min: 12},
+		{Title: c.t("col.status"), Min: 10},
 	}
 }
 
@@ -543,7 +684,7 @@ func inQueue(ps credit.PipelineStatus) bool {
 	return false
 }
 
-func buildQueue(in buildInput, y *yearNotes) ([]Row, string) {
+func buildQueue(in buildInput, y *yearNotes, targets map[string]target) ([]Row, string) {
 	c := in.cat
 	byKey := make(map[string]*credit.Record, len(in.snap.Penalties))
 	for i := range in.snap.Penalties {
@@ -559,6 +700,12 @@ func buildQueue(in buildInput, y *yearNotes) ([]Row, string) {
 	stuck := 0
 	for _, k := range keys {
 		rep := in.snap.Repairs[k]
+		rec := byKey[k]
+		// A repair whose penalty is not cached has no known department: an
+		// officer scoped to departments does not see it.
+		if len(in.scope) > 0 && (rec == nil || !in.inScope(rec.Dept)) {
+			continue
+		}
 		ps, err := in.rules.Pipeline(&rep, in.today)
 		if err != nil {
 			y.err(err)
@@ -566,6 +713,13 @@ func buildQueue(in buildInput, y *yearNotes) ([]Row, string) {
 		}
 		if !inQueue(ps) {
 			continue
+		}
+		if _, ok := targets[k]; !ok {
+			targets[k] = targetFor(k, rec, &rep, ps, 0, in.today)
+		}
+		var dept string
+		if rec != nil {
+			dept = rec.Dept
 		}
 		y.date(ps.Due)
 		perStage[ps.Stage]++
@@ -598,6 +752,8 @@ func buildQueue(in buildInput, y *yearNotes) ([]Row, string) {
 			Cells:  []string{name, doc, ps.Stage.Chinese(), ps.Since.String(), strconv.Itoa(ps.AgeWorkingDays), ps.Due.String(), state},
 			Alert:  ps.Stuck,
 			Detail: detail,
+			Dept:   dept,
+			Search: deptSearch(in.depts, dept),
 		}})
 	}
 	sortQueue(items)

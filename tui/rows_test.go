@@ -36,45 +36,82 @@ func rowByKey(t *testing.T, rows []Row, key string) Row {
 }
 
 func TestRepairRowsOrder(t *testing.T) {
-	b := build(fixtureInput("zh"))
+	in := fixtureInput("zh")
+	b := build(in)
 	want := []string{
-		"penalty/WJ-2026-0110", // eligible 2026-04-11
-		"penalty/CF-2025-1015", // 2026-04-16 (serious, changzhou-2022: 6 months)
+		"penalty/JK-2026-0820", // 已可申请: eligible 2026-11-21, not applied
+		"penalty/CF-2025-1015", // 审核中, overdue first
+		"penalty/LY-2026-0701", // 审核中, on time
+		"penalty/TN-2026-0302", // 不可修复 (责令停产停业)
+		"penalty/WJ-2026-1118", // 尚未到期: 2027-02-19, beyond 30 days
+		"penalty/XB-2026-0601", // 2027-06-02 (serious, ndrc-2026: 12 months)
+		"penalty/WJ-2026-0110", // 已审结, by eligibility: 2026-04-11
 		"penalty/XB-2026-0205", // 2026-05-06
 		"penalty/ZL-2026-0520", // 2026-08-21
-		"penalty/LY-2026-0701", // 2026-10-02
 		"penalty/JT-2026-0803", // 2026-11-04
 		"penalty/CF-2026-0801", // 2026-11-11
-		"penalty/JK-2026-0820", // 2026-11-21
-		"penalty/WJ-2026-1118", // 2027-02-19
-		"penalty/XB-2026-0601", // 2027-06-02 (serious, ndrc-2026: 12 months)
-		"penalty/TN-2026-0302", // 责令停产停业: not repairable, last
 	}
 	if got := rowKeys(b.repair); !slices.Equal(got, want) {
 		t.Errorf("repair order\n got %v\nwant %v", got, want)
 	}
 	cases := []struct {
-		key                    string
-		eligible, left, status string
-		alert                  bool
+		key                             string
+		section, eligible, left, status string
+		alert                           bool
 	}{
-		{"penalty/WJ-2026-1118", "2027-02-19", "81天", "未申请", false},
-		{"penalty/TN-2026-0302", "不可修复", "-", "未申请", false},
-		{"penalty/LY-2026-0701", "2026-10-02", "已可申请", "审核中 到期提醒已发", false},
-		{"penalty/CF-2026-0801", "2026-11-11", "已可申请", "! 待注销 到期提醒已发", true},
-		{"penalty/JK-2026-0820", "2026-11-21", "已可申请", "! 未申请 待发到期提醒", true},
-		{"penalty/WJ-2026-0110", "2026-04-11", "已可申请", "已完成 到期提醒已发", false},
+		{"penalty/WJ-2026-1118", "尚未到期", "2027-02-19", "81天", "未申请", false},
+		{"penalty/TN-2026-0302", "不可修复", "不可修复", "-", "未申请", false},
+		{"penalty/LY-2026-0701", "审核中", "2026-10-02", "已可申请", "审核中", false},
+		{"penalty/CF-2025-1015", "审核中", "2026-04-16", "已可申请", "! 审核中 已超期", true},
+		{"penalty/CF-2026-0801", "已审结", "2026-11-11", "已可申请", "! 待注销", true},
+		{"penalty/JK-2026-0820", "已可申请", "2026-11-21", "已可申请", "! 未申请 待发到期提醒", true},
+		{"penalty/WJ-2026-0110", "已审结", "2026-04-11", "已可申请", "已完成", false},
 	}
 	for _, c := range cases {
 		t.Run(c.key, func(t *testing.T) {
 			r := rowByKey(t, b.repair, c.key)
-			if r.Cells[5] != c.eligible || r.Cells[6] != c.left || r.Cells[7] != c.status || r.Alert != c.alert {
-				t.Errorf("got eligible %q left %q status %q alert %v", r.Cells[5], r.Cells[6], r.Cells[7], r.Alert)
+			if r.Cells[0] != c.section || r.Cells[6] != c.eligible || r.Cells[7] != c.left || r.Cells[8] != c.status || r.Alert != c.alert {
+				t.Errorf("got section %q eligible %q left %q status %q alert %v", r.Cells[0], r.Cells[6], r.Cells[7], r.Cells[8], r.Alert)
 			}
 		})
 	}
 	if r := rowByKey(t, b.repair, "penalty/XB-2026-0601"); !strings.Contains(r.Detail, "ndrc-2026") {
 		t.Errorf("detail should name the rule set: %q", r.Detail)
+	}
+
+	// A wider window puts 2027-02-19 (81 days away) in the first section.
+	in.deadlineDays = 90
+	b = build(in)
+	if r := b.repair[0]; r.Key != "penalty/WJ-2026-1118" || r.Cells[0] != "90天内可申请" {
+		t.Errorf("90-day window: first row %s %q", r.Key, r.Cells[0])
+	}
+	// A reminder already sent shows on an eligible, not applied row.
+	in.snap.Repairs["penalty/JK-2026-0820"] = credit.Repair{RecordKey: "penalty/JK-2026-0820", ReminderSent: d("2026-11-23")}
+	b = build(in)
+	if r := rowByKey(t, b.repair, "penalty/JK-2026-0820"); r.Cells[8] != "未申请 到期提醒已发" || r.Alert {
+		t.Errorf("reminded row: %q alert %v", r.Cells[8], r.Alert)
+	}
+}
+
+func TestRepairTargets(t *testing.T) {
+	b := build(fixtureInput("zh"))
+	cases := []struct {
+		key                        string
+		remind, national, withdraw bool
+	}{
+		{"penalty/JK-2026-0820", true, false, false},  // eligible, not applied, not reminded
+		{"penalty/LY-2026-0701", false, false, false}, // under review
+		{"penalty/WJ-2026-1118", false, false, false}, // not yet eligible
+		{"penalty/ZL-2026-0520", false, true, true},   // 待国家系统修复
+		{"penalty/CF-2026-0801", false, false, true},  // 待注销
+		{"penalty/WJ-2026-0110", false, false, true},  // done
+		{"penalty/XB-2026-0205", false, false, false}, // rejected
+	}
+	for _, c := range cases {
+		tg, ok := b.targets[c.key]
+		if !ok || tg.remind != c.remind || tg.national != c.national || tg.withdraw != c.withdraw {
+			t.Errorf("%s: %+v (found %v)", c.key, tg, ok)
+		}
 	}
 }
 

@@ -22,6 +22,7 @@ type Styles struct {
 	Summary   lipgloss.Style
 	Detail    lipgloss.Style
 	Status    lipgloss.Style
+	Form      lipgloss.Style
 	Table     TableStyles
 	Help      help.Styles
 }
@@ -44,6 +45,7 @@ func DefaultStyles() Styles {
 		Summary:   lipgloss.NewStyle().Foreground(muted),
 		Detail:    lipgloss.NewStyle().Italic(true),
 		Status:    lipgloss.NewStyle(),
+		Form:      lipgloss.NewStyle().Bold(true),
 		Table:     DefaultTableStyles(),
 		Help:      help.New().Styles,
 	}

@@ -1,6 +1,9 @@
 package tui
 
 import (
+	"cmp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -37,6 +40,13 @@ type Row struct {
 	// Detail is one line the screen shows under the table while the row is
 	// selected (full texts that the columns truncate, the rule set used).
 	Detail string
+	// Dept is the department the row belongs to ("" for rows of none); a
+	// department filter (SetDeptFilter) keeps rows of that department and
+	// rows of none.
+	Dept string
+	// Search is extra text the text filter matches besides the cells (the
+	// department's names, say), never shown.
+	Search string
 }
 
 // TableKeyMap are the table's movement keys.
@@ -94,7 +104,8 @@ type Table struct {
 	Styles TableStyles
 
 	cols    []Column
-	rows    []Row
+	all     []Row // every row, in the order given
+	rows    []Row // the rows shown: all, filtered and sorted
 	natural []int // natural width of each column: widest of title and cells
 	widths  []int // laid-out width of each column; 0 when hidden
 	gap     int
@@ -104,11 +115,16 @@ type Table struct {
 	offset        int // index of the first visible row
 	focused       bool
 	empty         string
+
+	filter   string // lower-cased text filter; "" for none
+	dept     string // department filter; "" for none
+	sortCol  int    // column sorted by; -1 keeps the given order
+	sortDesc bool
 }
 
 // NewTable returns an empty, focused table of the given columns.
 func NewTable(cols []Column, st TableStyles, km TableKeyMap) Table {
-	t := Table{KeyMap: km, Styles: st, cols: cols, focused: true, width: 80, height: 10}
+	t := Table{KeyMap: km, Styles: st, cols: cols, focused: true, width: 80, height: 10, sortCol: -1}
 	t.measure()
 	return t
 }
@@ -125,12 +141,40 @@ func (t *Table) SetColumns(cols []Column) {
 
 // SetRows replaces the rows. The cursor stays on the row with the same key
 // when there is one; otherwise it keeps its index, clamped to the new rows.
-// Widths are measured here, not in View.
+// The filter and sort order in force apply to the new rows. Widths are
+// measured here, not in View.
 func (t *Table) SetRows(rows []Row) {
+	t.all = rows
+	t.refresh()
+}
+
+// refresh recomputes the shown rows from all rows, the filters and the sort
+// order, keeping the cursor on its row's key.
+func (t *Table) refresh() {
 	var key string
 	had := t.cursor < len(t.rows)
 	if had {
 		key = t.rows[t.cursor].Key
+	}
+	rows := t.all
+	if t.filter != "" || t.dept != "" || t.sortCol >= 0 {
+		anyDept := slices.ContainsFunc(t.all, func(r Row) bool { return r.Dept != "" })
+		rows = make([]Row, 0, len(t.all))
+		for _, r := range t.all {
+			if t.matches(&r, anyDept) {
+				rows = append(rows, r)
+			}
+		}
+		if t.sortCol >= 0 {
+			col, desc := t.sortCol, t.sortDesc
+			slices.SortStableFunc(rows, func(a, b Row) int {
+				c := compareCells(cellAt(a, col), cellAt(b, col))
+				if desc {
+					return -c
+				}
+				return c
+			})
+		}
 	}
 	t.rows = rows
 	if had {
@@ -145,7 +189,113 @@ func (t *Table) SetRows(rows []Row) {
 	t.clamp()
 }
 
-// Rows returns the rows. Callers must not modify them.
+// matches reports whether r passes the filters. A department filter keeps
+// the rows of that department; rows of no department stay only in tables
+// where no row has one (the endpoints, say), so the filter never empties a
+// table it does not apply to. anyDept says whether some row has one.
+func (t *Table) matches(r *Row, anyDept bool) bool {
+	if t.dept != "" && (r.Dept != t.dept) && (r.Dept != "" || anyDept) {
+		return false
+	}
+	if t.filter == "" {
+		return true
+	}
+	if strings.Contains(strings.ToLower(r.Search), t.filter) {
+		return true
+	}
+	for _, c := range r.Cells {
+		if strings.Contains(strings.ToLower(c), t.filter) {
+			return true
+		}
+	}
+	return false
+}
+
+func cellAt(r Row, i int) string {
+	if i < len(r.Cells) {
+		return r.Cells[i]
+	}
+	return ""
+}
+
+// compareCells orders two cells as numbers when both read as one (after a
+// status symbol, before a unit such as 天), else as text.
+func compareCells(a, b string) int {
+	na, oka := cellNumber(a)
+	nb, okb := cellNumber(b)
+	if oka && okb && na != nb {
+		return cmp.Compare(na, nb)
+	}
+	return strings.Compare(a, b)
+}
+
+func cellNumber(s string) (int, bool) {
+	s = strings.TrimLeft(s, "!+*~- ")
+	end := 0
+	for end < len(s) && s[end] >= '0' && s[end] <= '9' {
+		end++
+	}
+	if end == 0 || (end < len(s) && s[end] == '-') { // a date, not a number
+		return 0, false
+	}
+	n, err := strconv.Atoi(s[:end])
+	return n, err == nil
+}
+
+// SetFilter keeps only the rows whose cells (or Search text) contain s,
+// ignoring case; "" shows every row.
+func (t *Table) SetFilter(s string) {
+	t.filter = strings.ToLower(strings.TrimSpace(s))
+	t.refresh()
+}
+
+// Filter returns the text filter in force (lower-cased).
+func (t *Table) Filter() string { return t.filter }
+
+// SetDeptFilter keeps only the rows of department id; "" shows every row.
+func (t *Table) SetDeptFilter(id string) {
+	t.dept = id
+	t.refresh()
+}
+
+// DeptFilter returns the department filter in force.
+func (t *Table) DeptFilter() string { return t.dept }
+
+// SetSort sorts the rows by column col (-1: the order given to SetRows),
+// descending when desc. The header marks the column with " ^" or " v".
+func (t *Table) SetSort(col int, desc bool) {
+	if col < -1 || col >= len(t.cols) {
+		col = -1
+	}
+	t.sortCol, t.sortDesc = col, desc
+	t.refresh()
+}
+
+// Sort returns the sort column (-1 for none) and direction.
+func (t *Table) Sort() (int, bool) { return t.sortCol, t.sortDesc }
+
+// Columns returns the columns. Callers must not modify them.
+func (t *Table) Columns() []Column { return t.cols }
+
+// titles returns the column titles as the header shows them, with the sort
+// marker.
+func (t *Table) titles() []string {
+	titles := make([]string, len(t.cols))
+	for i, c := range t.cols {
+		titles[i] = c.Title
+		if i == t.sortCol {
+			if t.sortDesc {
+				titles[i] += " v"
+			} else {
+				titles[i] += " ^"
+			}
+		}
+	}
+	return titles
+}
+
+// Rows returns the rows shown, filtered and sorted. Callers must not modify
+// them.
 func (t *Table) Rows() []Row { return t.rows }
 
 // SetSize sets the table's outer size in cells, the header line included.
@@ -238,8 +388,8 @@ func (t *Table) clamp() {
 // measure computes each column's natural width, then lays out.
 func (t *Table) measure() {
 	t.natural = make([]int, len(t.cols))
-	for i, c := range t.cols {
-		t.natural[i] = ansi.StringWidth(c.Title)
+	for i, title := range t.titles() {
+		t.natural[i] = ansi.StringWidth(title)
 	}
 	for _, r := range t.rows {
 		for i := 0; i < len(r.Cells) && i < len(t.cols); i++ {
@@ -348,12 +498,8 @@ func (t *Table) line(marker string, cells []string) string {
 // View renders the header and the visible rows: exactly Height lines of
 // exactly Width cells.
 func (t Table) View() string {
-	titles := make([]string, len(t.cols))
-	for i, c := range t.cols {
-		titles[i] = c.Title
-	}
 	lines := make([]string, 0, t.height)
-	lines = append(lines, t.Styles.Header.Render(t.line("  ", titles)))
+	lines = append(lines, t.Styles.Header.Render(t.line("  ", t.titles())))
 	vis := t.visibleRows()
 	if len(t.rows) == 0 {
 		lines = append(lines, t.Styles.Empty.Render(fit("  "+t.empty, t.width, false)))

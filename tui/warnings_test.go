@@ -15,7 +15,7 @@ func TestWarningsOnEveryTab(t *testing.T) {
 		t.Errorf("warning missing before the first snapshot:\n%s", first.View())
 	}
 	m := loaded(t, d, 100, 30)
-	for _, k := range []string{"1", "2", "3", "4"} {
+	for _, k := range []string{"1", "2", "3", "4", "5"} {
 		m = keys(t, m, keyMsg(k))
 		if v := m.View(); !strings.Contains(v, "! TLS verification is OFF for endpoint gov-service") {
 			t.Errorf("tab %s: warning missing:\n%s", k, v)

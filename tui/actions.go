@@ -1,0 +1,192 @@
+package tui
+
+import (
+	"slices"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/czyj/credwatch/credit"
+)
+
+// actionMsg is the Store's answer to RecordAction.
+type actionMsg struct {
+	act  credit.Action
+	item credit.OutboxItem
+	err  error
+}
+
+// retryMsg is the Store's answer to RetryAction.
+type retryMsg struct {
+	seq uint64
+	err error
+}
+
+// canAct reports whether the officer may record actions: there is a Store
+// to record them in and the TUI is not read-only. Every path that leads to
+// Store.RecordAction or Store.RetryAction checks it, whatever the keys say.
+func (m *Model) canAct() bool { return m.d.Store != nil && !m.d.ReadOnly }
+
+// officerField is the form field for the officer's name, prefilled.
+func (m *Model) officerField() FormField {
+	return FormField{Name: "officer", Label: m.cat.t("form.officer"), Required: true, Input: newTextInput(m.officer, 40)}
+}
+
+// openForm shows an action form completing act.
+func (m *Model) openForm(title string, fields []FormField, act credit.Action) {
+	m.form = NewForm(title, fields, m.keys.Form, m.cat.t("form.hint"), m.cat.t("form.required"))
+	m.form.SetWidth(m.width)
+	m.act = act
+	m.mode = modeForm
+	m.resize()
+}
+
+// openSignoff opens the sign-off form of today's check.
+func (m *Model) openSignoff() {
+	if !m.canAct() || !m.view.check.unsigned() {
+		return
+	}
+	title := m.cat.f("form.signoff", m.today(), m.view.check.failed)
+	fields := []FormField{m.officerField(), {Name: "note", Label: m.cat.t("form.note"), Input: newTextInput("", 200)}}
+	m.openForm(title, fields, credit.Action{Type: credit.ActionSignoff, Date: m.today(), Depts: slices.Clone(m.d.OfficerDepts)})
+}
+
+// openTargetAction opens the form of m, n or w for the current penalty.
+func (m *Model) openTargetAction(msg tea.KeyMsg) {
+	tg, ok := m.currentTarget()
+	if !m.canAct() || !ok {
+		return
+	}
+	act := credit.Action{RecordKey: tg.key, Date: m.today()}
+	var title string
+	var fields []FormField
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Remind) && tg.remind:
+		act.Type = credit.ActionReminder
+		title = m.cat.f("form.remind", tg.name, tg.doc)
+	case key.Matches(msg, k.National) && tg.national:
+		act.Type = credit.ActionNationalDone
+		title = m.cat.f("form.national", tg.name, tg.doc)
+		fields = append(fields, FormField{Name: "receipt", Label: m.cat.t("form.receipt"), Required: true, Input: newTextInput("", 64)})
+	case key.Matches(msg, k.Withdraw) && tg.withdraw:
+		act.Type = credit.ActionWithdrawal
+		title = m.cat.f("form.withdraw", tg.name, tg.doc)
+		fields = append(fields,
+			FormField{Name: "website", Label: m.cat.t("form.website"), Required: true, Input: newTextInput("", 200)},
+			FormField{Name: "note", Label: m.cat.t("form.note"), Input: newTextInput("", 200)})
+	default:
+		return
+	}
+	if m.officer == "" {
+		fields = append(fields, m.officerField())
+	}
+	m.openForm(title, fields, act)
+}
+
+// formKey handles a key while a form is open.
+func (m Model) formKey(msg tea.KeyMsg) (Model, tea.Cmd) {
+	var res formResult
+	m.form, res = m.form.Update(msg)
+	switch res {
+	case formCancelled:
+		m.mode = modeNormal
+		m.resize()
+	case formSubmitted:
+		return m, m.submit()
+	}
+	return m, nil
+}
+
+// submit completes the form's action and hands it to the Store in a
+// command. The confirmation waits for the Store's answer (handleAction).
+func (m *Model) submit() tea.Cmd {
+	if !m.canAct() {
+		m.form.SetError(m.cat.t("err.readonly"))
+		return nil
+	}
+	a := m.act
+	a.ID = m.d.NewActionID()
+	a.At = m.d.Now()
+	a.Officer = m.officer
+	if v := m.form.Value("officer"); v != "" {
+		a.Officer = v
+	}
+	a.Note = m.form.Value("note")
+	a.Receipt = m.form.Value("receipt")
+	a.Website = m.form.Value("website")
+	st := m.d.Store
+	return func() tea.Msg {
+		item, err := st.RecordAction(a)
+		return actionMsg{act: a, item: item, err: err}
+	}
+}
+
+func (m Model) handleAction(msg actionMsg) (Model, tea.Cmd) {
+	a := msg.act
+	if msg.err != nil {
+		text := m.cat.f("err.action", actionLabel(m.cat, a.Type), cleanText(msg.err.Error()))
+		if m.mode == modeForm {
+			m.form.SetError(text)
+		}
+		m.flash, m.flashBad = text, true
+		return m, nil
+	}
+	if m.mode == modeForm {
+		m.mode = modeNormal
+	}
+	if a.Officer != "" {
+		m.officer = a.Officer
+	}
+	switch a.Type {
+	case credit.ActionSignoff:
+		sig := make(map[credit.Date]credit.Signoff, len(m.signoffs)+1)
+		for d, s := range m.signoffs {
+			sig[d] = s
+		}
+		sig[a.Date] = credit.Signoff{Date: a.Date, Officer: a.Officer, Depts: a.Depts, Note: a.Note, At: a.At,
+			Failed: m.view.check.failed, ActionID: a.ID}
+		m.signoffs = sig
+		m.flash = m.cat.f("chk.signed", clock(a.At, m.today()), cleanText(a.Officer))
+	case credit.ActionReminder:
+		m.flash = m.cat.f("done.reminder", m.targetName(a.RecordKey))
+	case credit.ActionNationalDone:
+		m.flash = m.cat.f("done.national", m.targetName(a.RecordKey), cleanText(a.Receipt))
+	case credit.ActionWithdrawal:
+		m.flash = m.cat.f("done.withdrawal", m.targetName(a.RecordKey), cleanText(a.Website))
+	}
+	m.flash = symOK + " " + m.flash
+	// Show the action at once (the outbox counts, the sign-off) and reload
+	// for the repair the Store has overlaid it on.
+	if msg.item.Seq != 0 && !slices.ContainsFunc(m.outbox, func(it credit.OutboxItem) bool { return it.Seq == msg.item.Seq }) {
+		m.outbox = append([]credit.OutboxItem{msg.item}, m.outbox...)
+	}
+	m.rebuild()
+	return m, m.requestLoad()
+}
+
+func (m *Model) targetName(key string) string {
+	if t, ok := m.view.targets[key]; ok {
+		return t.name
+	}
+	return key
+}
+
+// retryCmd puts the selected failed outbox item back to pending.
+func (m *Model) retryCmd() tea.Cmd {
+	it, failed := m.selectedFailedOutbox()
+	if !m.canAct() || !failed {
+		return nil
+	}
+	st, seq := m.d.Store, it.Seq
+	return func() tea.Msg { return retryMsg{seq: seq, err: st.RetryAction(seq)} }
+}
+
+func (m Model) handleRetry(msg retryMsg) (Model, tea.Cmd) {
+	if msg.err != nil {
+		m.flash, m.flashBad = m.cat.f("err.retry", msg.seq, cleanText(msg.err.Error())), true
+		return m, nil
+	}
+	m.flash, m.flashBad = symOK+" "+m.cat.f("done.retry", msg.seq), false
+	return m, m.requestLoad()
+}

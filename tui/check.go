@@ -1,0 +1,218 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/czyj/credwatch/credit"
+)
+
+// ---- 每日核查 ----
+
+// historyDays is how many working days the sign-off history shows.
+const historyDays = 30
+
+// checkView is the daily check (Art. 6) ready to show: the checklist, the
+// sign-off history and today's state.
+type checkView struct {
+	ready   bool   // the checklist was computed
+	err     string // why it was not
+	working bool   // today is a working day
+	known   bool   // the calendar knows today
+	holiday string // today's holiday, on a day off
+	failed  int
+	items   []Row
+	byID    map[string]credit.CheckItem // the checklist lines, by Row.Key
+	history []Row
+	missed  int             // working days of the history not signed off (today excluded)
+	signed  *credit.Signoff // today's sign-off; nil when not signed
+	sum     string
+}
+
+// unsigned reports whether today is a working day the officer has not yet
+// signed off; the other tabs show a banner while it is.
+func (v *checkView) unsigned() bool { return v.ready && v.working && v.signed == nil }
+
+func checkStatusText(c catalog, s credit.CheckStatus) string {
+	switch s {
+	case credit.CheckPass:
+		return symOK + " " + c.t("chk.pass")
+	case credit.CheckWarn:
+		return symWarn + " " + c.t("chk.warn")
+	}
+	return symBad + " " + c.t("chk.fail")
+}
+
+// buildCheck computes the daily checklist for the officer's departments, and
+// the sign-off history, from the check data the Store gathered.
+func buildCheck(in buildInput) checkView {
+	c := in.cat
+	v := checkView{byID: map[string]credit.CheckItem{}}
+	day, err := in.rules.Cal.Day(in.today)
+	if err == nil {
+		v.known, v.working = true, day.Working
+		if !day.Working {
+			v.holiday = day.Holiday
+		}
+	}
+	if s, ok := in.signoffs[in.today]; ok {
+		v.signed = &s
+	}
+	switch {
+	case !in.hasStore:
+		v.err = c.t("chk.nostore")
+	case in.checkErr != "":
+		v.err = in.checkErr
+	case in.check == nil:
+		v.err = c.t("ev.loading")
+	default:
+		dc, err := in.rules.DailyCheck(in.check, in.scope, in.today)
+		if err != nil {
+			v.err = cleanText(err.Error())
+			break
+		}
+		v.ready, v.failed = true, dc.Failed
+		for _, it := range dc.Items {
+			v.byID[it.ID] = it
+			v.items = append(v.items, checkRow(in, it))
+		}
+	}
+	if in.hasStore {
+		v.history, v.missed = buildHistory(in)
+	}
+	v.sum = checkSummary(c, &v, in.today)
+	return v
+}
+
+func checkRow(in buildInput, it credit.CheckItem) Row {
+	c := in.cat
+	text := it.Zh
+	if c.en {
+		text = it.En
+	}
+	text = cleanText(text)
+	var about, open string
+	switch {
+	case len(it.Keys) > 0:
+		about = c.f("chk.records", len(it.Keys))
+		open = c.f("chk.openrecs", len(it.Keys))
+	case len(it.Depts) > 0:
+		names := make([]string, len(it.Depts))
+		for i, d := range it.Depts {
+			names[i] = in.depts.ShortName(d)
+		}
+		about = strings.Join(names, ", ")
+		open = c.t("chk.opendepts")
+	case len(it.Names) > 0:
+		names := make([]string, len(it.Names))
+		for i, n := range it.Names {
+			names[i] = cleanText(n)
+		}
+		about = strings.Join(names, ", ")
+		open = c.t("chk.opensync")
+	case it.ID == credit.CheckReceived || it.ID == credit.CheckEndpoints:
+		open = c.t("chk.opensync")
+	}
+	detail := text
+	if about != "" {
+		detail += ": " + about
+	}
+	if open != "" {
+		detail += "  (" + open + ")"
+	}
+	return Row{
+		Key:    it.ID,
+		Cells:  []string{checkStatusText(c, it.Status), text, strconv.Itoa(it.Count), about},
+		Alert:  it.Status == credit.CheckFail,
+		Detail: detail,
+	}
+}
+
+func buildHistory(in buildInput) ([]Row, int) {
+	c := in.cat
+	days, err := in.rules.SignoffHistory(in.today, historyDays, in.signoffs)
+	if err != nil {
+		return nil, 0
+	}
+	rows := make([]Row, 0, len(days))
+	missed := 0
+	for _, h := range days {
+		cells := []string{c.dateWeekday(h.Date), "", "", "", "", ""}
+		r := Row{Key: h.Date.String()}
+		switch {
+		case h.Signoff != nil:
+			s := h.Signoff
+			cells[1] = symOK + " " + c.t("hist.signed")
+			cells[2] = cleanText(s.Officer)
+			if !s.At.IsZero() {
+				cells[3] = clock(s.At, h.Date)
+			}
+			cells[4] = strconv.Itoa(s.Failed)
+			cells[5] = cleanText(s.Note)
+			r.Detail = c.f("hist.detail", h.Date, cleanText(s.Officer), cells[3], s.Failed, cleanText(s.Note))
+		case h.Date == in.today:
+			cells[1] = symNone + " " + c.t("hist.today")
+			r.Detail = c.t("hist.todaydetail")
+		default:
+			cells[1] = symBad + " " + c.t("hist.missed")
+			r.Alert = true
+			r.Detail = c.f("hist.misseddetail", h.Date)
+			missed++
+		}
+		r.Cells = cells
+		rows = append(rows, r)
+	}
+	return rows, missed
+}
+
+func checkSummary(c catalog, v *checkView, today credit.Date) string {
+	var parts []string
+	switch {
+	case !v.known:
+		parts = append(parts, symBad+" "+c.t("day.unknown"))
+	case !v.working && v.holiday != "":
+		parts = append(parts, c.f("chk.holiday", v.holiday))
+	case !v.working:
+		parts = append(parts, c.t("chk.dayoff"))
+	case v.signed != nil:
+		parts = append(parts, symOK+" "+c.f("chk.signed", clock(v.signed.At, today), cleanText(v.signed.Officer)))
+	case v.ready:
+		parts = append(parts, symBad+" "+c.t("chk.unsigned"))
+	}
+	if v.ready {
+		var pass, warn int
+		for _, it := range v.byID {
+			switch it.Status {
+			case credit.CheckPass:
+				pass++
+			case credit.CheckWarn:
+				warn++
+			}
+		}
+		parts = append(parts, c.f("chk.counts", v.failed, warn, pass))
+	}
+	if v.missed > 0 {
+		parts = append(parts, c.f("chk.missed", historyDays, v.missed))
+	}
+	return strings.Join(parts, "  ")
+}
+
+func checkColumns(c catalog) []Column {
+	return []Column{
+		{Title: c.t("col.result")},
+		{Title: c.t("col.checkitem"), Min: 16},
+		{Title: c.t("col.count"), Right: true},
+		{Title: c.t("col.about"), Min: 8},
+	}
+}
+
+func historyColumns(c catalog) []Column {
+	return []Column{
+		{Title: c.t("col.date")},
+		{Title: c.t("col.result")},
+		{Title: c.t("col.officer"), Min: 6},
+		{Title: c.t("col.time")},
+		{Title: c.t("col.failed"), Right: true, Drop: 1},
+		{Title: c.t("col.note"), Min: 6},
+	}
+}

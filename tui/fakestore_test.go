@@ -1,0 +1,247 @@
+package tui
+
+import (
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/czyj/credwatch/credit"
+)
+
+// fakeStore is an in-memory Store. Its function fields, when set, replace
+// the default behaviour of a method; actions records every RecordAction
+// call. It is safe for the goroutines teatest runs commands on.
+type fakeStore struct {
+	mu       sync.Mutex
+	snap     *credit.Snapshot
+	check    *credit.CheckData
+	records  []credit.Record // every record the store holds
+	signoffs map[credit.Date]credit.Signoff
+	outbox   []credit.OutboxItem // newest first
+	actions  []credit.Action     // RecordAction calls, in order
+	retried  []uint64
+	since    []time.Time // CheckData calls
+
+	recordAction func(a credit.Action) (credit.OutboxItem, error)
+}
+
+var _ Store = (*fakeStore)(nil)
+
+func (f *fakeStore) Snapshot() (*credit.Snapshot, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.snap, nil
+}
+
+func (f *fakeStore) CheckData(since time.Time) (*credit.CheckData, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.since = append(f.since, since)
+	return f.check, nil
+}
+
+func (f *fakeStore) Records(keys []string) ([]credit.Record, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []credit.Record
+	for _, k := range keys {
+		for _, r := range f.records {
+			if r.Key() == k {
+				out = append(out, r)
+			}
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeStore) DeptRecords(dept string, kind credit.Kind) ([]credit.Record, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []credit.Record
+	for _, r := range f.records {
+		if r.Dept == dept && r.Kind == kind {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeStore) RecordAction(a credit.Action) (credit.OutboxItem, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.actions = append(f.actions, a)
+	if f.recordAction != nil {
+		return f.recordAction(a)
+	}
+	item := credit.OutboxItem{Seq: uint64(100 + len(f.actions)), Action: a, State: credit.OutboxPending}
+	f.outbox = append([]credit.OutboxItem{item}, f.outbox...)
+	if a.Type == credit.ActionSignoff {
+		if f.signoffs == nil {
+			f.signoffs = map[credit.Date]credit.Signoff{}
+		}
+		f.signoffs[a.Date] = credit.Signoff{Date: a.Date, Officer: a.Officer, Depts: a.Depts, Note: a.Note, At: a.At, ActionID: a.ID}
+	}
+	return item, nil
+}
+
+func (f *fakeStore) Outbox() ([]credit.OutboxItem, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.outbox), nil
+}
+
+func (f *fakeStore) RetryAction(seq uint64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.retried = append(f.retried, seq)
+	for i := range f.outbox {
+		if f.outbox[i].Seq == seq {
+			if f.outbox[i].State != credit.OutboxFailed {
+				return errors.New("not failed")
+			}
+			f.outbox[i].State = credit.OutboxPending
+			return nil
+		}
+	}
+	return errors.New("no such item")
+}
+
+func (f *fakeStore) Signoffs() (map[credit.Date]credit.Signoff, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make(map[credit.Date]credit.Signoff, len(f.signoffs))
+	for d, s := range f.signoffs {
+		out[d] = s
+	}
+	return out, nil
+}
+
+// recordedActions returns a copy of the RecordAction calls so far.
+func (f *fakeStore) recordedActions() []credit.Action {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.actions)
+}
+
+// fixtureRecords are the fixture's penalties plus records of other kinds a
+// department drill-down lists.
+func fixtureRecords(snap *credit.Snapshot) []credit.Record {
+	recs := slices.Clone(snap.Penalties)
+	lic := credit.Record{
+		Kind: credit.Licence, ID: "XK-2026-0042", Dept: "city-whp", SubjectName: "常州新阳危化品储运有限公司",
+		SubjectKind: credit.SubjectLegal, USCC: uscc("9132040077788810"), LegalRep: "王立", DocNo: "(苏)WH安许证字〔2026〕042号",
+		Decided: d("2026-11-02"), Authority: "常州市应急管理局", SourceUnit: "危化处", LicenceCategory: "普通",
+		CertName: "危险化学品经营许可证", LicenceNo: "WH-2026-042", Content: "危险化学品经营（带储存）",
+		ValidFrom: d("2026-11-02"), ValidTo: d("2029-11-01"), LicenceStatus: "有效", Disclosed: d("2026-11-04"),
+	}
+	return append(recs, lic)
+}
+
+// fixtureCheckData is what a store would gather for the daily check of
+// 2026-11-30 from the fixture snapshot: some records received since Friday,
+// the sharing list, the undisclosed penalty, quality issues and the repairs.
+func fixtureCheckData(snap *credit.Snapshot) *credit.CheckData {
+	data := &credit.CheckData{
+		Since:     credit.MustDate("2026-11-27").Time(),
+		Received:  map[string]map[credit.Kind]int{"city-zd": {credit.Penalty: 1, credit.Inspection: 4}, "320412": {credit.Penalty: 1}},
+		Cached:    map[string]map[credit.Kind]int{},
+		Sharing:   snap.Sharing,
+		Endpoints: snap.Endpoints,
+	}
+	for _, p := range snap.Penalties {
+		if data.Cached[p.Dept] == nil {
+			data.Cached[p.Dept] = map[credit.Kind]int{}
+		}
+		data.Cached[p.Dept][p.Kind]++
+		ref := credit.RecordRef{Key: p.Key(), Dept: p.Dept, Kind: p.Kind, Decided: p.Decided, Disclosed: p.Disclosed}
+		if p.Disclosed.IsZero() {
+			data.Undisclosed = append(data.Undisclosed, ref)
+		}
+		for _, is := range credit.CheckRecord(&p, fxToday) {
+			ref.Issues = append(ref.Issues, is.Code)
+		}
+		if len(ref.Issues) > 0 {
+			data.Quality = append(data.Quality, ref)
+		}
+		if r, ok := snap.Repairs[p.Key()]; ok {
+			data.Repairs = append(data.Repairs, credit.RepairRef{Dept: p.Dept, Repair: r})
+		}
+	}
+	// The city inspection list is short by two records: shows as missing.
+	data.Cached["city-zd"][credit.Inspection] = 132
+	return data
+}
+
+// fixtureSignoffs signs off most of the last working days; 11-25 and 11-18
+// were missed.
+func fixtureSignoffs(t testing.TB) map[credit.Date]credit.Signoff {
+	t.Helper()
+	rules := credit.DefaultRules()
+	out := map[credit.Date]credit.Signoff{}
+	day := fxToday
+	for i := range 29 {
+		prev, err := rules.Cal.PrevWorkingDay(day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		day = prev
+		if day == d("2026-11-25") || day == d("2026-11-18") {
+			continue
+		}
+		officer := "张三"
+		if i%3 == 1 {
+			officer = "李四"
+		}
+		out[day] = credit.Signoff{Date: day, Officer: officer, At: day.Time().Add(9*time.Hour + 12*time.Minute), Failed: i % 2}
+	}
+	return out
+}
+
+func fixtureOutbox() []credit.OutboxItem {
+	return []credit.OutboxItem{
+		{Seq: 12, State: credit.OutboxPending, Attempts: 2, LastError: "POST /v1/actions: 503 Service Unavailable",
+			NextTry: fxNow.Add(2 * time.Minute),
+			Action:  credit.Action{ID: "a12", Type: credit.ActionReminder, Officer: "张三", At: fxNow.Add(-20 * time.Minute), Date: fxToday, RecordKey: "penalty/JK-2026-0820"}},
+		{Seq: 11, State: credit.OutboxFailed, Attempts: 1, LastError: "422 validation: receipt: must not be empty",
+			Action: credit.Action{ID: "a11", Type: credit.ActionNationalDone, Officer: "李四", At: fxNow.Add(-26 * time.Hour), Date: fxToday.AddDays(-3), RecordKey: "penalty/ZL-2026-0520"}},
+		{Seq: 10, State: credit.OutboxSent, Attempts: 1,
+			Action: credit.Action{ID: "a10", Type: credit.ActionSignoff, Officer: "李四", At: fxNow.Add(-72 * time.Hour), Date: fxToday.AddDays(-3)}},
+	}
+}
+
+// newFixtureStore returns a fake store over the fixture.
+func newFixtureStore(t testing.TB) *fakeStore {
+	snap := fixtureSnapshot()
+	return &fakeStore{
+		snap: snap, check: fixtureCheckData(snap), records: fixtureRecords(snap),
+		signoffs: fixtureSignoffs(t), outbox: fixtureOutbox(),
+	}
+}
+
+// storeDeps returns Deps over a fake store of the fixture, for officer 张三.
+func storeDeps(t testing.TB, lang string) (Deps, *fakeStore) {
+	t.Helper()
+	st := newFixtureStore(t)
+	dp := fixtureDeps(t, lang)
+	dp.Snapshot = nil
+	dp.Store = st
+	dp.Officer = "张三"
+	n := 0
+	dp.NewActionID = func() string { n++; return "act-" + string(rune('0'+n)) }
+	return dp, st
+}
+
+// loadedStore returns a model over the fake store of size w x h that has
+// applied its first load, running the load command synchronously.
+func loadedStore(t testing.TB, dp Deps, w, h int) Model {
+	t.Helper()
+	m := New(dp)
+	m = update(t, m, tea.WindowSizeMsg{Width: w, Height: h})
+	msg := m.loadCmd()()
+	m = update(t, m, msg)
+	return m
+}

@@ -1,0 +1,269 @@
+package tui
+
+import (
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// handleKey routes a key to the form or input line being typed into, or to
+// the navigation keys.
+//
+// A terminal read can hold several keys: fast typing arrives as one KeyMsg of
+// several runes. Such a message is split and each rune handled in turn, so
+// "4jj" switches tab and moves twice, and "/武进" opens the filter and types
+// into it. A paste (KeyMsg.Paste) is text, never commands: it goes whole to
+// the input being typed into, and is ignored elsewhere.
+func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
+	if msg.Type == tea.KeyCtrlC {
+		return m, tea.Quit
+	}
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+		var cmds []tea.Cmd
+		for _, r := range msg.Runes {
+			var cmd tea.Cmd
+			m, cmd = m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
+			m.updateKeys()
+			cmds = append(cmds, cmd)
+		}
+		return m, tea.Batch(cmds...)
+	}
+	switch m.mode {
+	case modeForm:
+		return m.formKey(msg)
+	case modeFilter, modeCommand:
+		return m.lineKey(msg)
+	}
+	if msg.Paste {
+		return m, nil
+	}
+	m.flash, m.flashBad = "", false
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m, tea.Quit
+	case key.Matches(msg, k.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		m.resize()
+	case key.Matches(msg, k.Back):
+		m.back()
+	case key.Matches(msg, k.NextTab):
+		m.setTab((m.tab + 1) % tabCount)
+	case key.Matches(msg, k.PrevTab):
+		m.setTab((m.tab + tabCount - 1) % tabCount)
+	case key.Matches(msg, k.JumpTab):
+		m.setTab(tabID(msg.String()[0] - '1'))
+	case key.Matches(msg, k.Open):
+		return m.open()
+	case key.Matches(msg, k.Filter):
+		m.openLine(modeFilter, m.activeTable().Filter())
+	case key.Matches(msg, k.Command):
+		m.openLine(modeCommand, "")
+	case key.Matches(msg, k.SortNext, k.SortPrev):
+		t := m.activeTable()
+		col, desc := t.Sort()
+		n := len(t.Columns()) + 1 // -1 (the given order) and each column
+		step := 1
+		if key.Matches(msg, k.SortPrev) {
+			step = -1
+		}
+		t.SetSort((col+1+step+n)%n-1, desc)
+	case key.Matches(msg, k.SortDir):
+		t := m.activeTable()
+		col, desc := t.Sort()
+		t.SetSort(col, !desc)
+	case key.Matches(msg, k.Export):
+		return m, m.exportCmd("csv")
+	case key.Matches(msg, k.ExportJSON):
+		return m, m.exportCmd("json")
+	case key.Matches(msg, k.Outbox):
+		m.openOutbox()
+	case key.Matches(msg, k.Sync):
+		fn := m.d.SyncNow
+		m.lastEvent = m.cat.t("ev.syncnow")
+		return m, func() tea.Msg { fn(); return nil }
+	case key.Matches(msg, k.Signoff):
+		m.openSignoff()
+	case key.Matches(msg, k.Remind, k.National, k.Withdraw):
+		m.openTargetAction(msg)
+	case key.Matches(msg, k.Retry):
+		return m, m.retryCmd()
+	case len(m.stack) > 0:
+		t := m.activeTable()
+		*t, _ = t.Update(msg)
+	case m.tab == tabSync:
+		m.moveStacked(msg, &m.syncFocus, &m.endpoints, &m.depts)
+	case m.tab == tabCheck:
+		m.moveStacked(msg, &m.checkFocus, &m.check, &m.history)
+	default:
+		t := m.activeTable()
+		*t, _ = t.Update(msg)
+	}
+	return m, nil
+}
+
+// setTab shows a tab, closing any views opened over the current one.
+func (m *Model) setTab(t tabID) {
+	m.tab = t
+	m.stack = nil
+	m.resize()
+}
+
+// back clears the active table's filters, or closes the top view.
+func (m *Model) back() {
+	t := m.activeTable()
+	if t.Filter() != "" || t.DeptFilter() != "" {
+		t.SetFilter("")
+		t.SetDeptFilter("")
+		if m.tab == tabSync && len(m.stack) == 0 { // `:dept` filters both
+			m.depts.SetDeptFilter("")
+		}
+		return
+	}
+	if len(m.stack) > 0 {
+		m.stack = m.stack[:len(m.stack)-1]
+		m.resize()
+	}
+}
+
+// moveStacked moves through two tables shown one above the other as if they
+// were one list: down from the last row of the first enters the second, up
+// from the first row of the second returns.
+func (m *Model) moveStacked(msg tea.KeyMsg, focus *int, top, bottom *Table) {
+	tk := m.keys.Table
+	switch {
+	case key.Matches(msg, tk.GotoTop):
+		m.focusStacked(focus, top, bottom, 0)
+		top.GotoTop()
+		return
+	case key.Matches(msg, tk.GotoBottom):
+		m.focusStacked(focus, top, bottom, 1)
+		bottom.GotoBottom()
+		return
+	case *focus == 0 && key.Matches(msg, tk.LineDown, tk.PageDown) && top.AtBottom() && len(bottom.Rows()) > 0:
+		m.focusStacked(focus, top, bottom, 1)
+		bottom.GotoTop()
+		return
+	case *focus == 1 && key.Matches(msg, tk.LineUp, tk.PageUp) && bottom.AtTop() && len(top.Rows()) > 0:
+		m.focusStacked(focus, top, bottom, 0)
+		top.GotoBottom()
+		return
+	}
+	t := m.activeTable()
+	*t, _ = t.Update(msg)
+}
+
+func (m *Model) focusStacked(focus *int, top, bottom *Table, i int) {
+	*focus = i
+	if i == 0 {
+		top.Focus()
+		bottom.Blur()
+	} else {
+		bottom.Focus()
+		top.Blur()
+	}
+}
+
+// focusSync focuses the endpoint (0) or department (1) table of the sync tab.
+func (m *Model) focusSync(i int) { m.focusStacked(&m.syncFocus, &m.endpoints, &m.depts, i) }
+
+// activeTable is the table the cursor keys move: the top view's, or the
+// tab's (on the sync and check tabs, the focused one of two).
+func (m *Model) activeTable() *Table {
+	if n := len(m.stack); n > 0 {
+		return &m.stack[n-1].table
+	}
+	switch m.tab {
+	case tabCheck:
+		if m.checkFocus == 1 {
+			return &m.history
+		}
+		return &m.check
+	case tabSync:
+		if m.syncFocus == 1 {
+			return &m.depts
+		}
+		return &m.endpoints
+	case tabRepair:
+		return &m.repair
+	case tabQueue:
+		return &m.queue
+	}
+	return &m.sharing
+}
+
+// openLine starts typing into the filter or command line.
+func (m *Model) openLine(mode inputMode, value string) {
+	m.mode = mode
+	m.line.SetValue(value)
+	m.line.Focus()
+	m.line.Cursor.SetMode(cursor.CursorStatic)
+	m.line.CursorEnd()
+	m.line.Width = max(m.width-3, 8)
+}
+
+// lineKey handles a key while the filter or command line is open. The filter
+// applies as it is typed; enter keeps it, esc clears it. The command runs on
+// enter; esc abandons it.
+func (m Model) lineKey(msg tea.KeyMsg) (Model, tea.Cmd) {
+	switch msg.Type {
+	case tea.KeyEsc:
+		if m.mode == modeFilter {
+			m.activeTable().SetFilter("")
+		}
+		m.closeLine()
+		return m, nil
+	case tea.KeyEnter:
+		mode, text := m.mode, m.line.Value()
+		m.closeLine()
+		if mode == modeCommand {
+			return m.runCommand(text)
+		}
+		return m, nil
+	}
+	m.line, _ = m.line.Update(msg)
+	if m.mode == modeFilter {
+		m.activeTable().SetFilter(m.line.Value())
+	}
+	return m, nil
+}
+
+func (m *Model) closeLine() {
+	m.mode = modeNormal
+	m.line.Blur()
+	m.resize()
+}
+
+// updateKeys enables the bindings that can act in the current state and
+// disables the rest, so the help never offers a key that does nothing.
+func (m *Model) updateKeys() {
+	k := &m.keys
+	normal := m.mode == modeNormal
+	t := m.activeTable()
+	top := m.top()
+	k.Sync.SetEnabled(normal && m.d.SyncNow != nil)
+	k.Open.SetEnabled(normal && m.canOpen())
+	k.Back.SetEnabled(normal && (len(m.stack) > 0 || t.Filter() != "" || t.DeptFilter() != ""))
+	sortable := normal && len(t.Columns()) > 1 && (top == nil || top.kind != viewDetail)
+	k.SortNext.SetEnabled(sortable)
+	k.SortPrev.SetEnabled(sortable)
+	col, _ := t.Sort()
+	k.SortDir.SetEnabled(sortable && col >= 0)
+	k.Export.SetEnabled(normal && len(t.Rows()) > 0)
+	k.ExportJSON.SetEnabled(normal && len(t.Rows()) > 0)
+	k.Outbox.SetEnabled(normal && m.d.Store != nil && (top == nil || top.kind != viewOutbox))
+
+	act := normal && m.canAct()
+	k.Signoff.SetEnabled(act && top == nil && m.tab == tabCheck && m.view.check.unsigned())
+	tg, ok := m.currentTarget()
+	k.Remind.SetEnabled(act && ok && tg.remind)
+	k.National.SetEnabled(act && ok && tg.national)
+	k.Withdraw.SetEnabled(act && ok && tg.withdraw)
+	_, failed := m.selectedFailedOutbox()
+	k.Retry.SetEnabled(act && failed)
+	if m.d.ReadOnly { // belt and braces: read-only never offers an action
+		for _, b := range k.actionKeys() {
+			b.SetEnabled(false)
+		}
+	}
+}

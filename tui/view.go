@@ -1,0 +1,278 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/czyj/credwatch/credit"
+)
+
+// The screen, top to bottom: header, warnings, the unsigned-check banner,
+// tabs, summary, the table(s), the detail line (or a form), the status line
+// (or the filter or command line being typed), help.
+
+// banner is the line other screens show while today's check is not signed
+// off; "" when there is none.
+func (m *Model) banner() string {
+	if !m.view.check.unsigned() || (m.tab == tabCheck && len(m.stack) == 0) {
+		return ""
+	}
+	return symBad + " " + m.cat.t("banner.unsigned")
+}
+
+// bottomLines is the height of the detail line, or of the open form.
+func (m *Model) bottomLines() int {
+	if m.mode == modeForm {
+		return m.form.Lines()
+	}
+	return 1
+}
+
+// fixedLines counts the lines around the table area.
+func (m *Model) fixedLines() int {
+	helpLines := 1
+	if m.help.ShowAll {
+		helpLines = strings.Count(m.help.View(m.keys), "\n") + 1
+	}
+	n := len(m.headerLines()) + len(m.warnings) + 1 + 1 + m.bottomLines() + 1 + helpLines
+	if m.banner() != "" {
+		n++
+	}
+	return n
+}
+
+// resize tells every table its size.
+func (m *Model) resize() {
+	m.help.Width = m.width
+	if m.help.ShowAll {
+		m.keys.Help.SetHelp("?", m.cat.t("help.helpless"))
+	} else {
+		m.keys.Help.SetHelp("?", m.cat.t("help.help"))
+	}
+	m.form.SetWidth(m.width)
+	m.line.Width = max(m.width-3, 8)
+	h := max(m.height-m.fixedLines(), 2)
+	for _, t := range []*Table{&m.sharing, &m.repair, &m.queue} {
+		t.SetSize(m.width, h)
+	}
+	for i := range m.stack {
+		m.stack[i].table.SetSize(m.width, h)
+	}
+	// The sync tab stacks the endpoints over the departments, a blank line
+	// between; the endpoints get what they need up to half the height.
+	epH := max(min(len(m.endpoints.Rows())+1, h/2), 2)
+	m.endpoints.SetSize(m.width, epH)
+	m.depts.SetSize(m.width, max(h-epH-1, 2))
+	// The check tab stacks the checklist over the sign-off history; the
+	// checklist gets what it needs, the history at least three lines.
+	ckH := max(min(len(m.check.Rows())+1, h-4), 2)
+	m.check.SetSize(m.width, ckH)
+	m.history.SetSize(m.width, max(h-ckH-1, 2))
+}
+
+// View implements tea.Model. It only lays out text computed in Update.
+func (m Model) View() string {
+	w := m.width
+	lines := make([]string, 0, m.height)
+	lines = append(lines, m.headerLines()...)
+	for _, s := range m.warnings {
+		lines = append(lines, m.styles.Warn.Render(ansi.Truncate(s, w, truncTail)))
+	}
+	if b := m.banner(); b != "" {
+		lines = append(lines, m.styles.Warn.Render(ansi.Truncate(b, w, truncTail)))
+	}
+	lines = append(lines, m.tabsLine())
+
+	t := m.activeTable()
+	lines = append(lines, m.styles.Summary.Render(ansi.Truncate(m.summaryLine(), w, truncTail)))
+	switch {
+	case len(m.stack) > 0:
+		lines = append(lines, t.View())
+	case m.tab == tabSync:
+		lines = append(lines, m.endpoints.View(), "", m.depts.View())
+	case m.tab == tabCheck:
+		lines = append(lines, m.check.View(), "", m.history.View())
+	default:
+		lines = append(lines, t.View())
+	}
+	if m.mode == modeForm {
+		lines = append(lines, m.form.View(m.styles))
+	} else {
+		var detail string
+		if r, ok := t.Selected(); ok {
+			detail = r.Detail
+		}
+		lines = append(lines, m.styles.Detail.Render(ansi.Truncate(detail, w, truncTail)))
+	}
+	lines = append(lines, m.statusLine())
+	lines = append(lines, m.help.View(m.keys))
+
+	out := strings.Join(lines, "\n")
+	if all := strings.Split(out, "\n"); len(all) > m.height {
+		out = strings.Join(all[:m.height], "\n")
+	}
+	return out
+}
+
+// summaryLine is the cursor position, the view's summary and the filters in
+// force.
+func (m *Model) summaryLine() string {
+	t := m.activeTable()
+	var parts []string
+	if n := len(t.Rows()); n > 0 {
+		parts = append(parts, m.cat.f("pos", t.Cursor()+1, n))
+	}
+	if top := m.top(); top != nil {
+		parts = append(parts, top.title)
+		switch {
+		case top.loading:
+			parts = append(parts, m.cat.t("ev.loading"))
+		case top.err != "":
+			parts = append(parts, symBad+" "+top.err)
+		case top.kind == viewOutbox:
+			parts = append(parts, m.view.outboxSum)
+		}
+	} else {
+		parts = append(parts, m.summary())
+	}
+	if f := t.Filter(); f != "" {
+		parts = append(parts, m.cat.f("filter.on", f))
+	}
+	if d := t.DeptFilter(); d != "" {
+		parts = append(parts, m.cat.f("filter.dept", m.d.Depts.ShortName(d)))
+	}
+	return strings.Join(parts, "  ")
+}
+
+func (m *Model) summary() string {
+	switch m.tab {
+	case tabCheck:
+		s := m.view.check.sum
+		if m.view.check.err != "" {
+			s = strings.TrimSpace(s + "  " + symBad + " " + m.view.check.err)
+		}
+		return s
+	case tabSync:
+		return m.view.syncSum
+	case tabRepair:
+		return m.view.repairSum
+	case tabQueue:
+		return m.view.queueSum
+	}
+	return m.view.sharingSum
+}
+
+// statusLine is the line being typed (filter, command), or the newest
+// news: a load error, the outcome of the officer's last command, the last
+// sync event.
+func (m *Model) statusLine() string {
+	w := m.width
+	switch {
+	case m.mode == modeFilter:
+		return ansi.Truncate("/"+m.line.View(), w, truncTail)
+	case m.mode == modeCommand:
+		return ansi.Truncate(":"+m.line.View(), w, truncTail)
+	case m.loadErr != "":
+		return m.styles.Err.Render(ansi.Truncate(symBad+" "+m.loadErr, w, truncTail))
+	case m.flash != "" && m.flashBad:
+		return m.styles.Err.Render(ansi.Truncate(symBad+" "+m.flash, w, truncTail))
+	case m.flash != "":
+		return m.styles.OK.Render(ansi.Truncate(m.flash, w, truncTail))
+	case m.lastEvent != "":
+		return m.styles.Status.Render(ansi.Truncate(m.lastEvent, w, truncTail))
+	case m.snap == nil && m.loading:
+		return m.styles.Status.Render(m.cat.t("ev.loading"))
+	case m.snap != nil && !m.snap.TakenAt.IsZero():
+		return m.styles.Status.Render(m.cat.f("ev.taken", m.snap.TakenAt.In(credit.ChinaZone).Format("15:04:05")))
+	}
+	return ""
+}
+
+// headerLines lays the header's parts out left to right, wrapping to a
+// further line where the width runs out. The demo marker comes right after
+// the name so it is never pushed off a narrow screen.
+func (m *Model) headerLines() []string {
+	st := m.styles
+	parts := []string{st.App.Render(m.cat.t("app"))}
+	if m.d.Demo {
+		parts = append(parts, st.Demo.Render("["+m.cat.t("demo")+"]"))
+	}
+	if m.d.ReadOnly {
+		parts = append(parts, st.Warn.Render("["+m.cat.t("readonly")+"]"))
+	}
+	parts = append(parts, m.cat.dateWeekday(m.today()))
+	if m.dayBad {
+		parts = append(parts, st.Warn.Render(m.dayText))
+	} else {
+		parts = append(parts, m.dayText)
+	}
+	state, style := m.syncState()
+	parts = append(parts, style.Render(state))
+	if n := m.view.outboxFailed; n > 0 {
+		parts = append(parts, st.Err.Render(symBad+" "+m.cat.f("ob.headfailed", n)))
+	}
+	if n := m.view.outboxPending; n > 0 {
+		parts = append(parts, st.Warn.Render(m.cat.f("ob.headpending", n)))
+	}
+	if !m.view.newest.IsZero() {
+		parts = append(parts, m.cat.f("asof", clock(m.view.newest, m.today())))
+	}
+	if m.d.Events == nil && m.d.SyncNow == nil {
+		parts = append(parts, st.Summary.Render(m.cat.t("state.noeng")))
+	}
+	lines := wrapParts(parts, m.width, "  ")
+	if len(lines) > 1 { // try the bare program name before wrapping
+		parts[0] = st.App.Render("credwatch")
+		lines = wrapParts(parts, m.width, "  ")
+	}
+	return lines
+}
+
+// wrapParts joins parts with sep into lines no wider than w; a part wider
+// than w on its own is truncated.
+func wrapParts(parts []string, w int, sep string) []string {
+	var lines []string
+	var cur string
+	for _, p := range parts {
+		switch {
+		case cur == "":
+			cur = p
+		case ansi.StringWidth(cur)+ansi.StringWidth(sep)+ansi.StringWidth(p) <= w:
+			cur += sep + p
+		default:
+			lines = append(lines, ansi.Truncate(cur, w, truncTail))
+			cur = p
+		}
+	}
+	return append(lines, ansi.Truncate(cur, w, truncTail))
+}
+
+// syncState is the overall sync state, as symbol and text.
+func (m *Model) syncState() (string, lipgloss.Style) {
+	switch {
+	case len(m.syncing) > 0:
+		return symSyncing + " " + m.cat.t("state.sync"), m.styles.OK
+	case m.view.failing > 0:
+		return symBad + " " + m.cat.f("state.errors", m.view.failing), m.styles.Err
+	case !m.view.synced:
+		return symNone + " " + m.cat.t("state.never"), m.styles.Warn
+	}
+	return symOK + " " + m.cat.t("state.ok"), m.styles.OK
+}
+
+func (m *Model) tabsLine() string {
+	parts := make([]string, tabCount)
+	for i := range tabCount {
+		label := string(rune('1'+i)) + " " + m.cat.t(tabKeys[i])
+		if i == m.tab && len(m.stack) == 0 {
+			parts[i] = m.styles.ActiveTab.Render("[" + label + "]")
+		} else if i == m.tab {
+			parts[i] = m.styles.ActiveTab.Render("<" + label + ">")
+		} else {
+			parts[i] = m.styles.Tab.Render(" " + label + " ")
+		}
+	}
+	return ansi.Truncate(strings.Join(parts, " "), m.width, truncTail)
+}
