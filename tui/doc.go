@@ -1,15 +1,23 @@
 // Package tui is credwatch's full-screen terminal interface for duty
-// officers, and the only importer of Bubble Tea. It shows four views of the
-// cache: the data-sharing list (数据共享清单), sync status (同步状态), repair
-// deadlines (修复期限) and the post-approval queues (注销队列).
+// officers, and the only importer of Bubble Tea. It has five tabs: the daily
+// check (每日核查, Art. 6) with its sign-off and history, the data-sharing
+// list (数据共享清单), sync status (同步状态), repair deadlines (修复期限) and
+// the post-approval queues (注销队列). Views open over the tabs and close
+// with esc: a records list (drill-down), a record's detail (every field,
+// its computed dates and the rule set behind them, quality issues, 三同步,
+// each dated repair step) and the outbox of actions not yet sent.
 //
-// The TUI never touches the cache or the network itself: it calls
-// Deps.Snapshot and Deps.SyncNow inside tea.Cmds, listens to the sync
-// engine's Events, and computes every row in Update when a snapshot arrives
-// (and on a 30-second tick that refreshes ages), so View only lays out text.
+// The TUI never touches the cache or the network itself: it calls the
+// Store (or Deps.Snapshot) and Deps.SyncNow inside tea.Cmds, listens to the
+// sync engine's Events, and computes rows in those commands (or in Update on
+// the 30-second age tick), so View only lays out text. Officers' actions
+// (sign-off, 到期提醒, national repair, withdrawal request) go to
+// Store.RecordAction, which stores them durably for the sync engine to send;
+// the screen confirms an action only after the Store accepted it. With
+// Deps.ReadOnly no action key is offered and Model.canAct refuses them all.
 //
 // Everything it draws is narrow in every terminal: status symbols are ASCII
-// ("+", "!", "*", "-", ">" for the cursor, "~" for truncation), never
-// East-Asian-ambiguous characters, and every state is written as text as well
-// as coloured, so the screen reads the same with NO_COLOR.
+// ("+", "!", "*", "-", "~", ">" for the cursor, "~" also for truncation),
+// never East-Asian-ambiguous characters, and every state is written as text
+// as well as coloured, so the screen reads the same with NO_COLOR.
 package tui

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 )
@@ -49,3 +50,5 @@ func keyMsg(s string) tea.KeyMsg {
 	}
 	return runes(s)
 }
+
+func ansiWidth(s string) int { return ansi.StringWidth(s) }

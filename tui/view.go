@@ -107,7 +107,11 @@ func (m Model) View() string {
 		lines = append(lines, m.styles.Detail.Render(ansi.Truncate(detail, w, truncTail)))
 	}
 	lines = append(lines, m.statusLine())
-	lines = append(lines, m.help.View(m.keys))
+	// help.Model can overrun its width by an item when the ellipsis does
+	// not fit either; cut every line at the edge.
+	for _, l := range strings.Split(m.help.View(m.keys), "\n") {
+		lines = append(lines, ansi.Truncate(l, w, truncTail))
+	}
 
 	out := strings.Join(lines, "\n")
 	if all := strings.Split(out, "\n"); len(all) > m.height {

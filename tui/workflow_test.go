@@ -729,3 +729,45 @@ func TestTableFor(t *testing.T) {
 		t.Errorf("scoped repair: %d rows", len(rows))
 	}
 }
+
+// TestEveryScreenFits draws every tab, the opened views and a form over the
+// fake store at three sizes in both languages: no line wider than the
+// screen, no more lines than it has, nothing East-Asian-ambiguous.
+func TestEveryScreenFits(t *testing.T) {
+	seqs := [][]string{
+		{}, {"j", "j", "G"}, {"2"}, {"3", "G"}, {"4"}, {"5"}, {"?"},
+		{"5", "enter"}, {"4", "j", "enter", "end"}, {"o"}, {"o", "j"},
+		{"s"}, {"4", "m"}, {"5", "n"}, {"5", "j", "j", "w"},
+		{"2", "/"}, {"4", ":"}, {"2", "enter"},
+	}
+	for _, lang := range []string{"zh", "en"} {
+		for _, size := range [][2]int{{80, 24}, {100, 30}, {160, 40}} {
+			for _, seq := range seqs {
+				dp, _ := storeDeps(t, lang)
+				dp.Officer = ""
+				m := loadedStore(t, dp, size[0], size[1])
+				for _, k := range seq {
+					var cmd tea.Cmd
+					m, cmd = press(t, m, keyMsg(k))
+					if k == "enter" {
+						m = run(t, m, cmd)
+					}
+				}
+				v := m.View()
+				name := lang + " " + strings.Join(seq, " ")
+				if r, bad := ambiguous(v); bad {
+					t.Errorf("%s %dx%d draws ambiguous %q (U+%04X)", name, size[0], size[1], r, r)
+				}
+				lines := strings.Split(v, "\n")
+				if len(lines) > size[1] {
+					t.Errorf("%s %dx%d: %d lines", name, size[0], size[1], len(lines))
+				}
+				for _, l := range lines {
+					if w := ansiWidth(l); w > size[0] {
+						t.Errorf("%s %dx%d: line %d cells wide: %q", name, size[0], size[1], w, l)
+					}
+				}
+			}
+		}
+	}
+}
