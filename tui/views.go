@@ -289,6 +289,11 @@ func (m *Model) currentTarget() (target, bool) {
 		if rec.Kind != credit.Penalty {
 			return target{}, false
 		}
+		// A record opened by key from outside the officer's departments
+		// can be read, not acted on.
+		if len(m.d.OfficerDepts) > 0 && !slices.Contains(m.d.OfficerDepts, rec.Dept) {
+			return target{}, false
+		}
 		if t, ok := m.view.targets[rec.Key()]; ok {
 			return t, true
 		}

@@ -607,9 +607,14 @@ func TestScope(t *testing.T) {
 	}
 	m = keys(t, m, runes("s"))
 	m, cmd := press(t, m, keyMsg("enter"))
-	run(t, m, cmd)
+	m = run(t, m, cmd)
 	wantActions(t, st, credit.Action{ID: "act-1", Type: credit.ActionSignoff, Officer: "张三", At: fxNow, Date: fxToday,
 		Depts: []string{"320412"}})
+	// A record of another department opened by key is read-only.
+	m = keys(t, m, runes(":"), typeText("penalty/ZL-2026-0520"), keyMsg("enter"))
+	if top := m.top(); top == nil || top.kind != viewDetail || m.keys.National.Enabled() || m.keys.Withdraw.Enabled() {
+		t.Errorf("actions offered on another department's record")
+	}
 }
 
 func TestDayOff(t *testing.T) {
