@@ -156,8 +156,8 @@ func (m Model) handleAction(msg actionMsg) (Model, tea.Cmd) {
 		m.flash = m.cat.f("done.withdrawal", m.targetName(a.RecordKey), cleanText(a.Website))
 	}
 	m.flash = symOK + " " + m.flash
-	// Show the action at once (the outbox counts, the sign-off) and reload
-	// for the repair the Store has overlaid it on.
+	// Show the action at once (in the outbox, the sign-off) and reload for
+	// the repair the Store has overlaid it on and the header's counts.
 	if msg.item.Seq != 0 && !slices.ContainsFunc(m.outbox, func(it credit.OutboxItem) bool { return it.Seq == msg.item.Seq }) {
 		m.outbox = append([]credit.OutboxItem{msg.item}, m.outbox...)
 	}

@@ -31,10 +31,22 @@ type fakeStore struct {
 
 var _ Store = (*fakeStore)(nil)
 
+// Snapshot returns the snapshot with the outbox counts, as the store
+// counts them in the same transaction.
 func (f *fakeStore) Snapshot() (*credit.Snapshot, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.snap, nil
+	s := *f.snap
+	s.OutboxPending, s.OutboxFailed = 0, 0
+	for _, it := range f.outbox {
+		switch it.State {
+		case credit.OutboxPending:
+			s.OutboxPending++
+		case credit.OutboxFailed:
+			s.OutboxFailed++
+		}
+	}
+	return &s, nil
 }
 
 func (f *fakeStore) CheckData(since time.Time) (*credit.CheckData, error) {

@@ -76,7 +76,7 @@ type built struct {
 
 	outbox                      []Row
 	outboxSum                   string
-	outboxPending, outboxFailed int
+	outboxPending, outboxFailed int // Snapshot.OutboxPending, OutboxFailed: the header's counts
 
 	failing int       // endpoints whose last attempt failed
 	synced  bool      // some endpoint has succeeded at least once
@@ -148,7 +148,10 @@ func build(in buildInput) built {
 	b.repair, b.repairSum = buildRepair(in, &b.years, b.targets)
 	b.queue, b.queueSum = buildQueue(in, &b.years, b.targets)
 	b.check = buildCheck(in)
-	b.outbox, b.outboxSum, b.outboxPending, b.outboxFailed = buildOutbox(in)
+	b.outbox, b.outboxSum, _, _ = buildOutbox(in)
+	// The header counts come with the snapshot, read in the same
+	// transaction as everything else it shows.
+	b.outboxPending, b.outboxFailed = in.snap.OutboxPending, in.snap.OutboxFailed
 	return b
 }
 
