@@ -7,11 +7,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/tui"
 )
 
 // demoApp is the app of `credwatch --demo --today 2026-11-30`.
@@ -34,8 +36,8 @@ func mustDate(t *testing.T, s string) credit.Date {
 }
 
 // exportFixture has a penalty overdue for disclosure in 武进区 (which has no
-// sharing-list row for penalties), one in the queue (approved, awaiting
-// cancellation for months), and a licence row of the sharing list.
+// sharing-list row for penalties), one approved and awaiting cancellation
+// for months (in the queue), and a licence row of the sharing list.
 func exportFixture(t *testing.T) *credit.Snapshot {
 	at := time.Date(2026, 11, 30, 9, 0, 0, 0, credit.ChinaZone)
 	return &credit.Snapshot{
@@ -59,27 +61,34 @@ func exportFixture(t *testing.T) *credit.Snapshot {
 	}
 }
 
-func TestExportTables(t *testing.T) {
+// TestExportFormats checks what Excel and scripts rely on, for every view
+// but the daily check (which needs the store's check data): CSV with a BOM,
+// CRLF and the Chinese intact; JSON objects with the pinned snake_case keys;
+// both with the TUI's rows.
+func TestExportFormats(t *testing.T) {
 	a := demoApp(t)
 	snap := exportFixture(t)
 	for _, tc := range []struct {
-		view  string
-		rows  int
-		first []string // leading CSV cells of the first data row
+		view string
+		keys []string
+		want string // a cell the view must hold
 	}{
-		{"sharing", 2, []string{"武进区", "行政许可", "10", "7", "2", "1"}},
-		{"sync", 3, []string{"江苏省安全生产行政执法系统（常州）"}}, // configured demo endpoints, in order
-		{"depts", len(a.depts.All()), []string{"政策法规处", "0"}},
-		{"repair", 2, []string{"江苏友联石油化工股份有限公司, \"总厂\""}},
-		{"queue", 1, []string{"江苏友联石油化工股份有限公司, \"总厂\"", "常武应急罚〔2025〕45号", "待注销"}},
+		{"sharing", []string{"dept", "kind", "recv", "discl", "pending", "rej", "last_push", "overdue", "late"}, "武进区"},
+		{"sync", []string{"endpoint", "feeds", "state", "last_success", "failures", "last_error"}, "江苏省安全生产行政执法系统（常州）"},
+		{"repair", []string{"section", "enterprise", "uscc", "doc_no", "tier", "decided", "eligible_from", "left", "status"}, "常武应急罚〔2025〕45号"},
+		{"queue", []string{"enterprise", "doc_no", "stage", "since", "wd", "due", "status"}, "江苏友联石油化工股份有限公司, \"总厂\""},
 	} {
 		t.Run(tc.view, func(t *testing.T) {
-			tbl := a.exportTable(tc.view, snap)
-			if len(tbl.rows) != tc.rows {
-				t.Fatalf("%d rows, want %d", len(tbl.rows), tc.rows)
+			cols, rows, err := a.exportRows(tc.view, "csv", "/cache.db", snap, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tuiCols, tuiRows, _ := tui.TableFor(tc.view, a.tuiDeps("/cache.db"), snap, nil)
+			if !slices.Equal(cols, tuiCols) || len(rows) != len(tuiRows) || len(rows) == 0 {
+				t.Fatalf("%d rows %v, the TUI has %d rows %v", len(rows), cols, len(tuiRows), tuiCols)
 			}
 			var buf bytes.Buffer
-			if err := writeCSVTable(&buf, tbl, "zh"); err != nil {
+			if err := tui.ExportTable(&buf, "csv", cols, rows); err != nil {
 				t.Fatal(err)
 			}
 			raw := buf.Bytes()
@@ -93,52 +102,59 @@ func TestExportTables(t *testing.T) {
 			if err != nil {
 				t.Fatalf("CSV does not parse back: %v\n%s", err, raw)
 			}
-			if len(recs) != tc.rows+1 {
-				t.Fatalf("CSV has %d records, want header + %d", len(recs), tc.rows)
+			if len(recs) != len(rows)+1 || !slices.Equal(recs[0], cols) {
+				t.Fatalf("CSV has %d records (header %v), want header + %d", len(recs), recs[0], len(rows))
 			}
-			for i, want := range tc.first {
-				if recs[1][i] != want {
-					t.Errorf("row 1 cell %d = %q, want %q", i, recs[1][i], want)
-				}
+			if !slices.ContainsFunc(recs[1:], func(r []string) bool { return slices.Contains(r, tc.want) }) {
+				t.Errorf("CSV lost %q:\n%s", tc.want, raw)
 			}
-			buf.Reset()
-			if err := writeJSONTable(&buf, tbl); err != nil {
+
+			keys, jrows, err := a.exportRows(tc.view, "json", "/cache.db", snap, nil)
+			if err != nil {
 				t.Fatal(err)
 			}
-			var objs []map[string]any
+			if tc.keys != nil && !slices.Equal(keys, tc.keys) {
+				t.Errorf("JSON keys %q, want %q (scripts depend on them)", keys, tc.keys)
+			}
+			buf.Reset()
+			if err := tui.ExportTable(&buf, "json", keys, jrows); err != nil {
+				t.Fatal(err)
+			}
+			var objs []map[string]string
 			if err := json.Unmarshal(buf.Bytes(), &objs); err != nil {
 				t.Fatalf("JSON does not parse: %v\n%s", err, buf.Bytes())
 			}
-			if len(objs) != tc.rows {
-				t.Fatalf("JSON has %d objects, want %d", len(objs), tc.rows)
+			if len(objs) != len(rows) {
+				t.Fatalf("JSON has %d objects, want %d", len(objs), len(rows))
 			}
-			for k := range objs[0] {
-				if k != strings.ToLower(k) || strings.ContainsAny(k, " -") {
-					t.Errorf("JSON key %q is not snake_case", k)
+			found := false
+			for _, o := range objs {
+				for k, v := range o {
+					if k != strings.ToLower(k) || strings.ContainsAny(k, " -.") {
+						t.Errorf("JSON key %q is not snake_case", k)
+					}
+					found = found || v == tc.want
 				}
 			}
-			if got := objs[0][tbl.cols[0].key]; got != tc.first[0] {
-				t.Errorf("JSON %s = %q, want %q", tbl.cols[0].key, got, tc.first[0])
+			if !found {
+				t.Errorf("JSON lost %q:\n%s", tc.want, buf.Bytes())
 			}
 		})
 	}
 }
 
-// The overdue penalty of a department without a penalty row in the sharing
-// list still gets a row there, as in the TUI.
-func TestExportSharingKeepsOverdue(t *testing.T) {
-	a := demoApp(t)
-	tbl := a.exportTable("sharing", exportFixture(t))
-	last := tbl.rows[len(tbl.rows)-1]
-	if last[1] != "行政处罚" || last[2] != nil || last[7] != 1 || last[9] != true {
-		t.Errorf("penalty row = %v, want 行政处罚 with no counts, 1 overdue, alert", last)
+func TestJSONKeys(t *testing.T) {
+	got := jsonKeys([]string{"Last push", "Doc no.", "USCC", "许可", "Field name / rules", "Status", "Status"})
+	want := []string{"last_push", "doc_no", "uscc", "col_4", "field_name_rules", "status", "status_2"}
+	if !slices.Equal(got, want) {
+		t.Errorf("jsonKeys = %q, want %q", got, want)
 	}
 }
 
-func TestExportCommand(t *testing.T) {
+func TestExportCommandUsage(t *testing.T) {
 	a := demoApp(t)
-	var out, errb bytes.Buffer
-	a.stdout, a.stderr = &out, &errb
+	var errb bytes.Buffer
+	a.stdout, a.stderr = io.Discard, &errb
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -147,6 +163,7 @@ func TestExportCommand(t *testing.T) {
 		{"no view", nil, "--view must be one of"},
 		{"bad view", []string{"--view", "nope"}, "--view must be one of"},
 		{"bad format", []string{"--view", "sync", "--format", "xlsx"}, "--format must be csv or json"},
+		{"argument", []string{"--view", "sync", "extra"}, "unexpected argument"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			errb.Reset()

@@ -144,7 +144,8 @@ Exit status: 0 healthy, 1 degraded (some endpoint failing or stale),
 	return rep.ExitCode
 }
 
-// status reads the cache and judges its health. It never fails: a missing
+// status reads the cache, as the configured officer's scope sees it
+// (departments; endpoints are the installation's), and judges its health. It never fails: a missing
 // or unreadable cache is a report with health failing and Error set.
 func (a *app) status() *statusReport {
 	now := a.now().Truncate(time.Second)
@@ -177,7 +178,7 @@ func (a *app) status() *statusReport {
 		return fail(err)
 	}
 	defer db.Close()
-	snap, err := db.Snapshot()
+	snap, err := db.Scoped(a.scope).Snapshot()
 	if err != nil {
 		return fail(err)
 	}
@@ -322,11 +323,13 @@ func (a *app) deptStates(snap *credit.Snapshot, now time.Time) []deptState {
 	}
 	var ids []string
 	for _, d := range a.depts.All() {
-		ids = append(ids, d.ID)
+		if a.scope.Allows(d.ID) {
+			ids = append(ids, d.ID)
+		}
 	}
 	var unknown []string
 	for _, s := range snap.Depts {
-		if _, ok := a.depts.Get(s.Dept); !ok {
+		if _, ok := a.depts.Get(s.Dept); !ok && a.scope.Allows(s.Dept) {
 			unknown = append(unknown, s.Dept)
 		}
 	}

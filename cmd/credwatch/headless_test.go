@@ -215,7 +215,7 @@ func TestHeadlessCommandsShareTheCache(t *testing.T) {
 			for _, args := range [][]string{
 				{"status"}, {"status", "--json"}, {"tail", "-n", "5"}, {"tail", "-n", "5", "--json"},
 				{"export", "--view", "sharing"}, {"export", "--view", "sync", "--format", "json"},
-				{"export", "--view", "depts"}, {"export", "--view", "repair", "--format", "json"},
+				{"export", "--view", "check"}, {"export", "--view", "repair", "--format", "json"},
 				{"export", "--view", "queue"},
 			} {
 				wg.Go(func() {
@@ -257,10 +257,14 @@ func TestHeadlessCommandsShareTheCache(t *testing.T) {
 			if len(rows) == 0 {
 				t.Error("export repair: no rows")
 			}
-			out, _, _ = h.run(t, "export", "--view", "depts")
+			out, _, _ = h.run(t, "export", "--view", "sync")
 			recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\ufeff"))).ReadAll()
-			if err != nil || !strings.HasPrefix(out, "\ufeff部门,") || len(recs) != len(rep.Depts)+1 {
-				t.Errorf("export depts: %v, %d records for %d departments:\n%s", err, len(recs), len(rep.Depts), out)
+			if err != nil || !strings.HasPrefix(out, "\ufeff接口,") || len(recs) != len(rep.Endpoints)+1 || recs[1][0] != "hub" {
+				t.Errorf("export sync: %v, %d records for %d endpoints:\n%s", err, len(recs), len(rep.Endpoints), out)
+			}
+			out, _, _ = h.run(t, "export", "--view", "sharing", "--format", "json")
+			if err := json.Unmarshal([]byte(out), &rows); err != nil || len(rows) == 0 || !strings.Contains(out, "行政处罚") {
+				t.Errorf("export sharing --format json: %v, %d rows", err, len(rows))
 			}
 
 			out, _, _ = h.run(t, "tail", "-n", "5")
