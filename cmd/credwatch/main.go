@@ -31,7 +31,7 @@ Commands:
   sync       run the sync engine without a UI (--once for a single pass)
   status     health of the cache, endpoints and departments (--json; exit 0 healthy, 1 degraded, 2 failing)
   tail       the newest sync events (-n N, -f to follow, --json)
-  export     one view as CSV or JSON (--view sharing|sync|depts|repair|queue, --format, --out)
+  export     one tab as CSV or JSON (--view check|sharing|sync|repair|queue, --format, --out)
   when       dates for a penalty: disclosure due, repair eligibility, review due
   workdays   working-day arithmetic on the official calendar
   uscc       check unified social credit codes
