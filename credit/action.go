@@ -26,6 +26,7 @@ type Action struct {
 	Website   string     `json:"website,omitempty"`
 	Note      string     `json:"note,omitempty"`
 	Depts     []string   `json:"departments,omitempty"`
+	Failed    int        `json:"failed,omitempty"` // signoff: checklist items failing when signed (kept locally)
 }
 
 // OutboxState is where an action is on its way to the agencies.

@@ -39,7 +39,7 @@ func (db *DB) RecordAction(a credit.Action) (credit.OutboxItem, error) {
 			}
 		}
 		if a.Type == credit.ActionSignoff {
-			s := credit.Signoff{Date: a.Date, Officer: a.Officer, Depts: a.Depts, Note: a.Note, At: a.At, ActionID: a.ID}
+			s := credit.Signoff{Date: a.Date, Officer: a.Officer, Depts: a.Depts, Note: a.Note, At: a.At, ActionID: a.ID, Failed: a.Failed}
 			if err := putJSON(tx.Bucket(bSignoffs), []byte(a.Date.String()), s); err != nil {
 				return err
 			}

@@ -47,8 +47,17 @@ func (m *Model) openSignoff() {
 		return
 	}
 	title := m.cat.f("form.signoff", m.today(), m.view.check.failed)
-	fields := []FormField{m.officerField(), {Name: "note", Label: m.cat.t("form.note"), Input: newTextInput("", 200)}}
-	m.openForm(title, fields, credit.Action{Type: credit.ActionSignoff, Date: m.today(), Depts: slices.Clone(m.d.OfficerDepts)})
+	fields := []FormField{{Name: "note", Label: m.cat.t("form.note"), Input: newTextInput("", 200)}}
+	if m.d.Officer == "" { // a configured officer (or SSH user) is not typed in
+		fields = append([]FormField{m.officerField()}, fields...)
+	}
+	depts := slices.Clone(m.d.OfficerDepts)
+	if len(depts) == 0 { // all departments: say which
+		for _, d := range m.d.Depts.All() {
+			depts = append(depts, d.ID)
+		}
+	}
+	m.openForm(title, fields, credit.Action{Type: credit.ActionSignoff, Date: m.today(), Depts: depts, Failed: m.view.check.failed})
 }
 
 // openTargetAction opens the form of m, n or w for the current penalty.

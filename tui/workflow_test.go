@@ -89,12 +89,14 @@ func TestSignoffAfterStoreReturns(t *testing.T) {
 	if !strings.Contains(m.View(), "! 今日尚未签核") {
 		t.Fatalf("unsigned state missing:\n%s", m.View())
 	}
+	failed := m.view.check.failed
 	m, _ = press(t, m, runes("s"))
-	if m.mode != modeForm || m.form.Value("officer") != "张三" {
-		t.Fatalf("sign-off form: mode %d officer %q", m.mode, m.form.Value("officer"))
+	// The configured officer is not typed in: the form starts at the note.
+	if m.mode != modeForm || strings.Contains(m.View(), "值班人:") {
+		t.Fatalf("sign-off form: mode %d\n%s", m.mode, m.View())
 	}
 	// Chinese typed as one message, then pasted text, into the note.
-	m = keys(t, m, keyMsg("tab"), typeText("武进区"), paste("推送延迟已电话催办"), typeText("!"))
+	m = keys(t, m, typeText("武进区"), paste("推送延迟已电话催办"), typeText("!"))
 	if got := m.form.Value("note"); got != "武进区推送延迟已电话催办!" {
 		t.Fatalf("note %q", got)
 	}
@@ -109,8 +111,12 @@ func TestSignoffAfterStoreReturns(t *testing.T) {
 		t.Fatal("RecordAction called on the UI goroutine")
 	}
 	m = run(t, m, cmd)
+	var all []string // no OfficerDepts: the sign-off names every department
+	for _, d := range m.d.Depts.All() {
+		all = append(all, d.ID)
+	}
 	wantActions(t, st, credit.Action{ID: "act-1", Type: credit.ActionSignoff, Officer: "张三", At: fxNow, Date: fxToday,
-		Note: "武进区推送延迟已电话催办!"})
+		Note: "武进区推送延迟已电话催办!", Depts: all, Failed: failed})
 	v := m.View()
 	if !strings.Contains(v, "+ 已签核 09:30 张三") || m.mode != modeNormal {
 		t.Errorf("confirmation missing:\n%s", v)
@@ -605,11 +611,12 @@ func TestScope(t *testing.T) {
 	if it := m.view.check.byID[credit.CheckOverdue]; it.Status != credit.CheckFail || !slices.Equal(it.Keys, []string{"penalty/WJ-2026-1118"}) {
 		t.Errorf("overdue for 320412: %+v", it)
 	}
+	failed := m.view.check.failed
 	m = keys(t, m, runes("s"))
 	m, cmd := press(t, m, keyMsg("enter"))
 	m = run(t, m, cmd)
 	wantActions(t, st, credit.Action{ID: "act-1", Type: credit.ActionSignoff, Officer: "张三", At: fxNow, Date: fxToday,
-		Depts: []string{"320412"}})
+		Depts: []string{"320412"}, Failed: failed})
 	// A record of another department opened by key is read-only.
 	m = keys(t, m, runes(":"), typeText("penalty/ZL-2026-0520"), keyMsg("enter"))
 	if top := m.top(); top == nil || top.kind != viewDetail || m.keys.National.Enabled() || m.keys.Withdraw.Enabled() {

@@ -10,6 +10,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/term"
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/store"
+	credsync "github.com/czyj/credwatch/sync"
 	"github.com/czyj/credwatch/tui"
 )
 
@@ -48,7 +50,7 @@ func (a *app) runTUI(args []string) int {
 		infos = append(infos, tui.EndpointInfo{Name: ep.Name, Feeds: ep.Feeds})
 	}
 	m := tui.New(tui.Deps{
-		Snapshot:  db.Snapshot,
+		Store:     db.Scoped(a.scope),
 		Events:    db.Follow(ctx, last, followEvery),
 		SyncNow:   s.SyncNow,
 		Rules:     a.rules,
@@ -60,6 +62,12 @@ func (a *app) runTUI(args []string) int {
 		Demo:      a.demo,
 		CachePath: db.Path(),
 		Warnings:  a.cfg.warnings(),
+
+		Officer:      a.scope.Officer,
+		OfficerDepts: a.scope.Depts,
+		ReadOnly:     a.scope.ReadOnly,
+		NewActionID:  credsync.NewIdempotencyKey,
+		DeadlineDays: a.cfg.DeadlineDays,
 	})
 	_, err = tea.NewProgram(m, tea.WithAltScreen()).Run()
 	cancel()
@@ -73,6 +81,9 @@ func (a *app) runTUI(args []string) int {
 	}
 	return 0
 }
+
+// The TUI reads and acts through a scoped store.
+var _ tui.Store = (*store.Scoped)(nil)
 
 // followEvery is how often views poll the shared event log.
 const followEvery = 300 * time.Millisecond
