@@ -36,27 +36,39 @@ func (e *Engine) actionEndpoint() int {
 func (e *Engine) outboxLoop(ctx context.Context, i int) {
 	t := time.NewTicker(outboxEvery)
 	defer t.Stop()
+	force := false
 	for {
-		e.SendOutbox(ctx, i)
+		e.sendOutbox(ctx, i, force)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			force = false
 		case <-e.outboxKick:
+			force = true
 		}
 	}
 }
 
-// SendOutbox sends every due action to endpoint i once, oldest first, with
-// its stored idempotency key, and records the outcome: sent; failed for
-// good (a 4xx other than 429 — the officer sees it and may retry after the
-// cause is fixed); or pending again after an exponential back-off. It stops
-// at the first retryable failure, since the endpoint is then unreachable.
-func (e *Engine) SendOutbox(ctx context.Context, i int) {
+// SendOutbox sends every pending action to endpoint i once, oldest first,
+// with its stored idempotency key, whether or not its back-off has passed
+// (someone asked for it: "sync now", `sync --once`), and records the
+// outcome: sent; failed for good (a 4xx other than 429 — the officer sees
+// it and may retry after the cause is fixed); or pending again after an
+// exponential back-off. It stops at the first retryable failure, since the
+// endpoint is then unreachable.
+func (e *Engine) SendOutbox(ctx context.Context, i int) { e.sendOutbox(ctx, i, true) }
+
+// sendOutbox is SendOutbox; without force it skips actions still backing off.
+func (e *Engine) sendOutbox(ctx context.Context, i int, force bool) {
 	if i < 0 || i >= len(e.eps) {
 		return
 	}
-	due, err := e.store.DueActions(e.opts.Now())
+	at := e.opts.Now()
+	if force {
+		at = at.Add(100 * 365 * 24 * time.Hour)
+	}
+	due, err := e.store.DueActions(at)
 	if err != nil {
 		return
 	}

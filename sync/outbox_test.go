@@ -62,7 +62,15 @@ func TestOutboxSendsOnceSurvivesOutageAndReportsRefusals(t *testing.T) {
 		t.Errorf("sending went on after the endpoint was found down: %+v", out[1])
 	}
 
-	// Back online: once the back-off has passed, everything is sent.
+	// Back online, the periodic send skips the action still backing off
+	// (the sign-off, tried once while down)...
+	eng.sendOutbox(ctx, eng.actionEndpoint(), false)
+	for _, a := range s.Actions() {
+		if a.Action.Type == string(credit.ActionSignoff) {
+			t.Fatal("the sign-off, still backing off, was sent by the periodic send")
+		}
+	}
+	// ...and once the back-off has passed, everything is sent.
 	later := func() time.Time { return testNow().Add(10 * time.Minute) }
 	eng.opts.Now = later
 	eng.SendOutbox(ctx, eng.actionEndpoint())
