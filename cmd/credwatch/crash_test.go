@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	gosync "sync"
 	"testing"
 	"time"
 
@@ -19,8 +20,17 @@ import (
 // (so the data stands still) and returns its base URL.
 func startSimProcess(t *testing.T, bin string, records int) string {
 	t.Helper()
+	url, _ := startSimAt(t, bin, "127.0.0.1:0", records)
+	return url
+}
+
+// startSimAt runs `credwatch sim` on listen (seed 5, today 2026-11-30, no
+// ticks) and returns its base URL and a function that stops it (also
+// called when the test ends).
+func startSimAt(t *testing.T, bin, listen string, records int) (string, func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin, "sim", "--listen", "127.0.0.1:0", "--records", fmt.Sprint(records),
+	cmd := exec.CommandContext(ctx, bin, "sim", "--listen", listen, "--records", fmt.Sprint(records),
 		"--seed", "5", "--today", "2026-11-30", "--tick", "0s")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -30,7 +40,9 @@ func startSimProcess(t *testing.T, bin string, records int) string {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cancel(); cmd.Wait() })
+	var once gosync.Once
+	stop := func() { once.Do(func() { cancel(); cmd.Wait() }) }
+	t.Cleanup(stop)
 	urls := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
@@ -46,11 +58,11 @@ func startSimProcess(t *testing.T, bin string, records int) string {
 	}()
 	select {
 	case u := <-urls:
-		return u
+		return u, stop
 	case <-time.After(60 * time.Second):
 		t.Fatal("simulator did not print its URL")
 	}
-	return ""
+	return "", stop
 }
 
 func writeConfig(t *testing.T, dir, url string) string {

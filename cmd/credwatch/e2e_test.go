@@ -99,16 +99,18 @@ func TestDemoInRealTerminal(t *testing.T) {
 	env := []string{"LANG=zh_CN.UTF-8", "HOME=" + home, "XDG_CONFIG_HOME=" + home + "/config", "XDG_CACHE_HOME=" + home + "/cache", "CREDWATCH_CONFIG="}
 	s := startTmux(t, "100", "30", env, bin+" --today 2026-11-30; echo EXITED:$?; sleep 30")
 
-	scr := s.waitFor(15*time.Second, "数据共享清单", "演示数据", "2026-11-30 周一", "武进区", "行政处罚")
+	scr := s.waitFor(15*time.Second, "每日核查", "演示数据", "2026-11-30 周一", "今日尚未签核", "自上一工作日起收到")
 	if strings.Contains(scr, "\x1b") {
 		t.Errorf("raw escape on screen:\n%s", scr)
 	}
 	s.keys("2")
-	s.waitFor(5*time.Second, "江苏省安全生产行政执法系统（常州）", "一网通办", "数据治理与信用修复")
+	s.waitFor(5*time.Second, "数据共享清单", "武进区", "行政处罚")
 	s.keys("3")
-	s.waitFor(5*time.Second, "可申请修复日", "企业名称", "已可申请")
+	s.waitFor(5*time.Second, "江苏省安全生产行政执法系统（常州）", "一网通办", "数据治理与信用修复")
 	s.keys("4")
-	s.waitFor(5*time.Second, "阶段")
+	s.waitFor(5*time.Second, "可申请修复日", "企业名称", "已可申请")
+	s.keys("5")
+	s.waitFor(5*time.Second, "阶段", "待国家系统修复")
 	s.keys("j", "j", "k")
 	s.keys("q")
 	s.waitFor(5*time.Second, "EXITED:0")
