@@ -468,8 +468,17 @@ func holderAlive(h store.Holder) bool {
 	if runtime.GOOS == "windows" {
 		return true // FindProcess opened it, so it exists
 	}
-	err = p.Signal(syscall.Signal(0))
-	return err == nil || errors.Is(err, os.ErrPermission)
+	if err = p.Signal(syscall.Signal(0)); err != nil && !errors.Is(err, os.ErrPermission) {
+		return false
+	}
+	// A killed process stays a zombie until its parent reaps it; it no
+	// longer holds the lock.
+	if stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", h.PID)); err == nil {
+		if i := strings.LastIndexByte(string(stat), ')'); i >= 0 && i+2 < len(stat) && stat[i+2] == 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 // holderText is Holder.String with the time in China time, like every other

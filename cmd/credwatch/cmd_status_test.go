@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/store"
 )
 
 func TestJudge(t *testing.T) {
@@ -79,5 +82,31 @@ func TestAgeText(t *testing.T) {
 	}
 	if got := ageText(nil); got != "-" {
 		t.Errorf("ageText(nil) = %q", got)
+	}
+}
+
+func TestHolderAlive(t *testing.T) {
+	host, _ := os.Hostname()
+	if !holderAlive(store.Holder{PID: os.Getpid(), Host: host}) {
+		t.Error("this process is not alive")
+	}
+	if !holderAlive(store.Holder{PID: 1 << 22, Host: "another-host"}) {
+		t.Error("a holder on another host must be assumed alive")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := cmd.Process.Pid
+	deadline := time.Now().Add(10 * time.Second)
+	for holderAlive(store.Holder{PID: pid, Host: host}) { // exited, not yet reaped: a zombie
+		if time.Now().After(deadline) {
+			t.Fatal("an exited, unreaped process counts as alive")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cmd.Wait()
+	if holderAlive(store.Holder{PID: pid, Host: host}) {
+		t.Error("a reaped process counts as alive")
 	}
 }
