@@ -35,6 +35,7 @@ Commands:
   when       dates for a penalty: disclosure due, repair eligibility, review due
   workdays   working-day arithmetic on the official calendar
   uscc       check unified social credit codes
+  check      the daily check (每日核查) for the configured departments; exit 1 if anything fails
   sim        run the agency simulator
   version    print the version
 
@@ -103,6 +104,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return a.runSync(rest)
 	case "status":
 		return a.runStatus(rest)
+	case "check":
+		return a.runCheck(rest)
 	case "tail":
 		return a.runTail(rest)
 	case "export":

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/czyj/credwatch/credit"
+)
+
+// checkReport is what `credwatch check --json` prints: the daily check of
+// the 每日核查 tab for the configured departments. Keys are stable.
+type checkReport struct {
+	credit.DailyCheck
+	Pass     bool            `json:"pass"`
+	ExitCode int             `json:"exit_code"`
+	Signoff  *credit.Signoff `json:"signoff"` // today's sign-off, null if none
+	Cache    string          `json:"cache"`
+}
+
+// runCheck prints the daily check (Art. 6) for the officer's departments,
+// for cron and monitoring. Exit status: 0 every line passes, 1 something
+// fails, 2 the check could not be made (no cache, a year the calendar does
+// not know).
+func (a *app) runCheck(args []string) int {
+	fs := flag.NewFlagSet("credwatch check", flag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	asJSON := fs.Bool("json", false, "one JSON object")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(a.stderr, "credwatch check: %v\n", err)
+		return 2
+	}
+	db, err := a.openCache(true)
+	if err != nil {
+		return fail(err)
+	}
+	defer db.Close()
+	since, err := a.rules.LastWorkingDayStart(a.today)
+	if err != nil {
+		return fail(err)
+	}
+	data, err := db.Scoped(a.scope).CheckData(since)
+	if err != nil {
+		return fail(err)
+	}
+	c, err := a.rules.DailyCheck(data, a.scope.Depts, a.today)
+	if err != nil {
+		return fail(err)
+	}
+	rep := checkReport{DailyCheck: c, Pass: c.Pass(), Cache: db.Path()}
+	if !c.Pass() {
+		rep.ExitCode = 1
+	}
+	if so, err := db.Signoffs(); err == nil {
+		if s, ok := so[a.today]; ok {
+			rep.Signoff = &s
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return fail(err)
+		}
+		return rep.ExitCode
+	}
+	a.printCheck(rep)
+	return rep.ExitCode
+}
+
+func (a *app) printCheck(r checkReport) {
+	w := a.stdout
+	scope := "all departments"
+	if len(r.Depts) > 0 {
+		var names []string
+		for _, d := range r.Depts {
+			names = append(names, a.depts.ShortName(d))
+		}
+		scope = strings.Join(names, ", ")
+	}
+	verdict := "PASS"
+	if !r.Pass {
+		verdict = fmt.Sprintf("FAIL (%d failing)", r.Failed)
+	}
+	fmt.Fprintf(w, "credwatch check %s: %s, exit %d\n", r.Date, verdict, r.ExitCode)
+	fmt.Fprintf(w, "departments: %s\n", scope)
+	if !r.Working {
+		fmt.Fprintf(w, "not a working day (%s): no check is due today\n", firstNonEmpty(r.Holiday, "weekend"))
+	}
+	if r.Signoff != nil {
+		fmt.Fprintf(w, "signed off:  %s by %s\n", r.Signoff.At.In(credit.ChinaZone).Format("15:04"), r.Signoff.Officer)
+	} else if r.Working {
+		fmt.Fprintln(w, "signed off:  not yet")
+	}
+	fmt.Fprintln(w)
+	for _, it := range r.Items {
+		mark := map[credit.CheckStatus]string{credit.CheckPass: "pass", credit.CheckFail: "FAIL", credit.CheckWarn: "warn"}[it.Status]
+		text := it.Zh
+		if a.lang == "en" {
+			text = it.En
+		}
+		extra := ""
+		if len(it.Depts) > 0 {
+			var names []string
+			for _, d := range it.Depts {
+				names = append(names, a.depts.ShortName(d))
+			}
+			extra = "  [" + strings.Join(names, ", ") + "]"
+		}
+		if len(it.Names) > 0 {
+			extra = "  [" + strings.Join(it.Names, ", ") + "]"
+		}
+		fmt.Fprintf(w, "%-4s  %-18s  %5d  %s%s\n", mark, it.ID, it.Count, text, extra)
+	}
+}
