@@ -96,7 +96,10 @@ func (a *app) runSync(args []string) int {
 
 // formatEvent renders an event as one greppable line.
 func formatEvent(ev credsync.Event) string {
-	s := fmt.Sprintf("%s %s endpoint=%q", ev.At.Format(time.RFC3339), ev.Type, ev.Endpoint)
+	s := fmt.Sprintf("%s %s", ev.At.Format(time.RFC3339), ev.Type)
+	if ev.Endpoint != "" {
+		s += fmt.Sprintf(" endpoint=%q", ev.Endpoint)
+	}
 	if ev.Feed != "" {
 		s += " feed=" + ev.Feed
 	}
