@@ -148,7 +148,7 @@ Exit status: 0 healthy, 1 degraded (some endpoint failing or stale),
 // (departments; endpoints are the installation's), and judges its health. It never fails: a missing
 // or unreadable cache is a report with health failing and Error set.
 func (a *app) status() *statusReport {
-	now := a.now().Truncate(time.Second)
+	now := a.now().In(credit.ChinaZone).Truncate(time.Second)
 	rep := &statusReport{Demo: a.demo, AsOf: now, Today: a.today.String(), Records: map[string]int{}}
 	for _, k := range credit.Kinds {
 		rep.Records[string(k)] = 0
@@ -171,6 +171,9 @@ func (a *app) status() *statusReport {
 	rep.Cache = path
 	if h, ok := store.SyncHolder(path); ok {
 		rep.SyncHolder = &holderReport{Holder: h, Alive: holderAlive(h)}
+		if t := timePtr(h.Since); t != nil {
+			rep.SyncHolder.Since = *t
+		}
 	}
 	db, err := a.openCache(true)
 	if err != nil {
@@ -487,10 +490,12 @@ func holderText(h store.Holder) string {
 	return fmt.Sprintf("%s, pid %d on %s, since %s", h.Command, h.PID, h.Host, clockTime(h.Since))
 }
 
+// timePtr returns t in China time to the second, or nil for the zero time.
 func timePtr(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
 	}
+	t = t.In(credit.ChinaZone).Truncate(time.Second)
 	return &t
 }
 
