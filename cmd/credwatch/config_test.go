@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -134,5 +135,31 @@ func TestResolveToday(t *testing.T) {
 	}
 	if _, err := resolveToday("2026-2-3", "", "", now); err == nil || !strings.Contains(err.Error(), "--today") {
 		t.Errorf("bad flag: err = %v", err)
+	}
+}
+
+// TestCalendarYearFromConfiguration adds a year's schedule in the
+// configuration, without a rebuild, and uses it from the CLI.
+func TestCalendarYearFromConfiguration(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "c.toml")
+	os.WriteFile(cfg, []byte(`[calendar]
+years = [2031]
+[[calendar.day]]
+date = "2031-01-01"
+name = "元旦"
+[[calendar.day]]
+date = "2031-01-04"
+working = true
+name = "元旦"
+`), 0o600)
+	var out, errb bytes.Buffer
+	if code := run([]string{"--config", cfg, "workdays", "--from", "2030-12-31", "--add", "2"}, &out, &errb); code == 0 {
+		t.Errorf("2030 is unknown, but workdays succeeded: %s", out.String())
+	}
+	out.Reset()
+	errb.Reset()
+	// 2031-01-01 (Wed) is off, 01-02 Thu and 01-03 Fri work, 01-04 (Sat) is an adjusted working day.
+	if code := run([]string{"--config", cfg, "workdays", "--from", "2031-01-01", "--add", "3"}, &out, &errb); code != 0 || !strings.HasPrefix(out.String(), "2031-01-04") {
+		t.Errorf("exit %d, out %q, err %q", code, out.String(), errb.String())
 	}
 }
