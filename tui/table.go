@@ -458,8 +458,10 @@ func (t *Table) layout() {
 	t.widths = w
 }
 
-// fit pads or truncates s to exactly w cells.
+// fit pads or truncates s to exactly w cells, drawing ambiguous-width
+// characters narrow (see narrow).
 func fit(s string, w int, right bool) string {
+	s = narrow(s)
 	sw := ansi.StringWidth(s)
 	if sw > w {
 		s = ansi.Truncate(s, w, truncTail)
