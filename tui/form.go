@@ -167,7 +167,9 @@ func (f Form) View(st Styles) string {
 		if fl.Required {
 			req = "*"
 		}
-		line := marker + req + fl.Label + ": " + fl.Input.View()
+		in := fl.Input // a copy: View must not change the form
+		st.Input.Apply(&in)
+		line := marker + req + fl.Label + ": " + in.View()
 		lines = append(lines, ansi.Truncate(line, f.width, truncTail))
 	}
 	return strings.Join(lines, "\n")

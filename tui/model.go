@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/czyj/credwatch/credit"
 	credsync "github.com/czyj/credwatch/sync"
@@ -80,6 +81,12 @@ type Deps struct {
 	// Warnings are shown on every screen, e.g. endpoints whose TLS
 	// verification is turned off. The caller sanitises them.
 	Warnings []string
+	// Renderer draws every style, bubbles' help and text inputs included,
+	// for the terminal the program runs on (nil: lipgloss's default
+	// renderer, the process's own terminal). An SSH server passes each
+	// session's renderer, so the client's colour profile, NO_COLOR and
+	// TERM=dumb decide what that session sees.
+	Renderer *lipgloss.Renderer
 
 	// Officer is the duty officer's name, prefilled in forms and recorded
 	// with every action.
@@ -257,7 +264,7 @@ type Model struct {
 // New builds the TUI. Run it in the alternate screen; Init also asks for it.
 func New(d Deps) Model {
 	d = d.withDefaults()
-	m := Model{d: d, cat: newCatalog(d.Lang), styles: DefaultStyles(), syncing: map[string]bool{}, officer: d.Officer}
+	m := Model{d: d, cat: newCatalog(d.Lang), styles: NewStyles(d.Renderer), syncing: map[string]bool{}, officer: d.Officer}
 	m.baseDay = credit.DateOf(d.Now())
 	m.keys = keyMapFor(m.cat)
 	m.help = help.New()
@@ -265,6 +272,7 @@ func New(d Deps) Model {
 	m.help.ShortSeparator = "  "
 	m.help.Ellipsis = truncTail
 	m.line = newTextInput("", 200)
+	m.styles.Input.Apply(&m.line)
 
 	newTable := func(cols []Column, empty string) Table {
 		t := NewTable(cols, m.styles.Table, m.keys.Table)

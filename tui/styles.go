@@ -2,6 +2,7 @@ package tui
 
 import (
 	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/lipgloss"
 )
 
@@ -10,6 +11,12 @@ import (
 // NO_COLOR) decides what is drawn; with the Ascii profile nothing is, and the
 // screen stays readable because every state is also written as text and
 // symbol ("! 异常", "[1 数据共享清单]", the ">" cursor marker).
+//
+// Every style belongs to one lipgloss.Renderer, which knows the terminal it
+// draws on: its colour profile and whether its background is dark. Build
+// them with NewStyles for the terminal the program draws on; an SSH server
+// passes each session's own renderer, since the default renderer describes
+// the server's standard output, not the officer's terminal.
 type Styles struct {
 	App       lipgloss.Style
 	Header    lipgloss.Style
@@ -25,28 +32,70 @@ type Styles struct {
 	Form      lipgloss.Style
 	Table     TableStyles
 	Help      help.Styles
+	Input     InputStyles
 }
 
-// DefaultStyles returns adaptive colours for light and dark terminals.
-func DefaultStyles() Styles {
+// InputStyles style the text inputs (forms, the filter and command lines):
+// bubbles' textinput and its cursor, whose own defaults are built on the
+// default renderer.
+type InputStyles struct {
+	Prompt, Text, Placeholder, Completion lipgloss.Style
+	Cursor, CursorText                    lipgloss.Style
+}
+
+// Apply sets ti's styles to these. It leaves everything else (value,
+// focus, cursor mode) as it was.
+func (s InputStyles) Apply(ti *textinput.Model) {
+	ti.PromptStyle, ti.TextStyle = s.Prompt, s.Text
+	ti.PlaceholderStyle, ti.CompletionStyle = s.Placeholder, s.Completion
+	ti.Cursor.Style, ti.Cursor.TextStyle = s.Cursor, s.CursorText
+}
+
+// DefaultStyles returns the styles for the process's own terminal (the
+// default renderer): NewStyles(nil).
+func DefaultStyles() Styles { return NewStyles(nil) }
+
+// NewStyles returns adaptive colours for light and dark terminals, built on
+// r (nil: lipgloss's default renderer).
+func NewStyles(r *lipgloss.Renderer) Styles {
+	if r == nil {
+		r = lipgloss.DefaultRenderer()
+	}
 	red := lipgloss.AdaptiveColor{Light: "#B00000", Dark: "#FF6060"}
 	amber := lipgloss.AdaptiveColor{Light: "#8A5A00", Dark: "#FFB000"}
 	green := lipgloss.AdaptiveColor{Light: "#006B00", Dark: "#5FD75F"}
 	muted := lipgloss.AdaptiveColor{Light: "#6C6C6C", Dark: "#9E9E9E"}
 	return Styles{
-		App:       lipgloss.NewStyle().Bold(true),
-		Header:    lipgloss.NewStyle(),
-		OK:        lipgloss.NewStyle().Foreground(green),
-		Warn:      lipgloss.NewStyle().Foreground(amber).Bold(true),
-		Err:       lipgloss.NewStyle().Foreground(red).Bold(true),
-		Demo:      lipgloss.NewStyle().Reverse(true).Bold(true),
-		Tab:       lipgloss.NewStyle().Foreground(muted),
-		ActiveTab: lipgloss.NewStyle().Bold(true).Underline(true),
-		Summary:   lipgloss.NewStyle().Foreground(muted),
-		Detail:    lipgloss.NewStyle().Italic(true),
-		Status:    lipgloss.NewStyle(),
-		Form:      lipgloss.NewStyle().Bold(true),
-		Table:     DefaultTableStyles(),
-		Help:      help.New().Styles,
+		App:       r.NewStyle().Bold(true),
+		Header:    r.NewStyle(),
+		OK:        r.NewStyle().Foreground(green),
+		Warn:      r.NewStyle().Foreground(amber).Bold(true),
+		Err:       r.NewStyle().Foreground(red).Bold(true),
+		Demo:      r.NewStyle().Reverse(true).Bold(true),
+		Tab:       r.NewStyle().Foreground(muted),
+		ActiveTab: r.NewStyle().Bold(true).Underline(true),
+		Summary:   r.NewStyle().Foreground(muted),
+		Detail:    r.NewStyle().Italic(true),
+		Status:    r.NewStyle(),
+		Form:      r.NewStyle().Bold(true),
+		Table:     NewTableStyles(r),
+		Help:      newHelpStyles(r),
+		Input:     newInputStyles(r),
 	}
+}
+
+// newHelpStyles are bubbles' help.New() styles (same colours) on r.
+func newHelpStyles(r *lipgloss.Renderer) help.Styles {
+	key := r.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#909090", Dark: "#626262"})
+	desc := r.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#B2B2B2", Dark: "#4A4A4A"})
+	sep := r.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#DDDADA", Dark: "#3C3C3C"})
+	return help.Styles{ShortKey: key, ShortDesc: desc, ShortSeparator: sep, Ellipsis: sep,
+		FullKey: key, FullDesc: desc, FullSeparator: sep}
+}
+
+// newInputStyles are bubbles' textinput.New() styles on r.
+func newInputStyles(r *lipgloss.Renderer) InputStyles {
+	grey := r.NewStyle().Foreground(lipgloss.Color("240"))
+	return InputStyles{Prompt: r.NewStyle(), Text: r.NewStyle(), Placeholder: grey, Completion: grey,
+		Cursor: r.NewStyle(), CursorText: r.NewStyle()}
 }

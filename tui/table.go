@@ -76,16 +76,24 @@ type TableStyles struct {
 	Empty    lipgloss.Style
 }
 
-// DefaultTableStyles returns bold headers, a reversed cursor row and red
-// alerts. With the Ascii profile (NO_COLOR) none of these show; the cursor
-// row is still marked by the ">" in its first column.
-func DefaultTableStyles() TableStyles {
+// DefaultTableStyles returns NewTableStyles(nil): the table styles for the
+// process's own terminal.
+func DefaultTableStyles() TableStyles { return NewTableStyles(nil) }
+
+// NewTableStyles returns bold headers, a reversed cursor row and red
+// alerts, built on r (nil: lipgloss's default renderer). With the Ascii
+// profile (NO_COLOR) none of these show; the cursor row is still marked by
+// the ">" in its first column.
+func NewTableStyles(r *lipgloss.Renderer) TableStyles {
+	if r == nil {
+		r = lipgloss.DefaultRenderer()
+	}
 	return TableStyles{
-		Header:   lipgloss.NewStyle().Bold(true),
-		Cell:     lipgloss.NewStyle(),
-		Selected: lipgloss.NewStyle().Reverse(true).Bold(true),
-		Alert:    lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#B00000", Dark: "#FF6060"}),
-		Empty:    lipgloss.NewStyle().Faint(true),
+		Header:   r.NewStyle().Bold(true),
+		Cell:     r.NewStyle(),
+		Selected: r.NewStyle().Reverse(true).Bold(true),
+		Alert:    r.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#B00000", Dark: "#FF6060"}),
+		Empty:    r.NewStyle().Faint(true),
 	}
 }
 
