@@ -103,6 +103,11 @@ type Deps struct {
 	// DeadlineDays is the window of the 修复期限 tab's first section:
 	// penalties eligible for repair within this many days (0: 30).
 	DeadlineDays int
+
+	// ExitAfterFirstFrame quits the program as soon as the tab shown at
+	// start has its data (the start-up measurement of docs/PERFORMANCE.md);
+	// ExitAfterLoad quits once every tab has its data (peak memory).
+	ExitAfterFirstFrame, ExitAfterLoad bool
 }
 
 // defaultDeadlineDays is Deps.DeadlineDays when unset.
@@ -419,6 +424,9 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	return m, nil
 }
 
+// Loading reports whether a cache read is in flight or waiting to start.
+func (m Model) Loading() bool { return m.loading || m.dirty }
+
 // startLoad issues a snapshot load with the next sequence number.
 func (m *Model) startLoad() tea.Cmd {
 	if m.d.Snapshot == nil && m.d.Store == nil {
@@ -460,6 +468,9 @@ func (m Model) handleSnapshot(msg snapshotMsg) (Model, tea.Cmd) {
 			m.apply(*msg.built)
 		} else {
 			m.rebuild()
+		}
+		if m.d.ExitAfterFirstFrame || m.d.ExitAfterLoad {
+			return m, tea.Quit
 		}
 	}
 	m.cooling = true

@@ -1,0 +1,191 @@
+package perf
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	gosync "sync"
+	"testing"
+	"time"
+
+	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/store"
+	credsync "github.com/czyj/credwatch/sync"
+	"github.com/czyj/credwatch/sync/api"
+	"github.com/czyj/credwatch/sync/sim"
+)
+
+// today is a working day the calendar knows; every benchmark acts as if it
+// were today.
+var today = credit.MustDate("2026-03-18")
+
+// now is today's date at the real time of day, the clock of the simulator,
+// the engine and the TUI alike (the engine refuses a server clock far off).
+func now() time.Time {
+	offset := today.Time().Sub(credit.DateOf(time.Now()).Time())
+	return time.Now().Add(offset).In(credit.ChinaZone)
+}
+
+// sizes are the record counts to benchmark: small by default (CI),
+// CREDWATCH_BENCH_SIZES=n,m,... or CREDWATCH_BENCH_1M=1 for 100k and 1M.
+func sizes() []int {
+	if v := os.Getenv("CREDWATCH_BENCH_SIZES"); v != "" {
+		var out []int
+		for _, f := range strings.Split(v, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n <= 0 {
+				panic(fmt.Sprintf("CREDWATCH_BENCH_SIZES: bad size %q", f))
+			}
+			out = append(out, n)
+		}
+		return out
+	}
+	if os.Getenv("CREDWATCH_BENCH_1M") == "1" {
+		return []int{100_000, 1_000_000}
+	}
+	return []int{3_000}
+}
+
+func sizeName(n int) string {
+	switch {
+	case n%1_000_000 == 0:
+		return strconv.Itoa(n/1_000_000) + "M"
+	case n%1000 == 0:
+		return strconv.Itoa(n/1000) + "k"
+	}
+	return strconv.Itoa(n)
+}
+
+// feeds is what the benchmark endpoint serves: every feed.
+var feeds = api.AllFeeds
+
+// server is a running simulator over loopback.
+type server struct {
+	url string
+	sim *sim.Sim
+}
+
+// fixture is one size's data: its simulator and a cache synced from it.
+type fixture struct {
+	n     int
+	srv   server
+	cache string // a synced cache; read-only for benchmarks, copy it to write
+	raw   int64  // bytes of JSON of the records (items' data), as served
+	err   error
+}
+
+var (
+	fixMu    gosync.Mutex
+	fixtures = map[int]*fixture{}
+	fixDir   string
+)
+
+// TestMain removes the fixtures' directory after the run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if fixDir != "" {
+		os.RemoveAll(fixDir)
+	}
+	os.Exit(code)
+}
+
+// getFixture builds (once per run) and returns the fixture of n records.
+func getFixture(tb testing.TB, n int) *fixture {
+	tb.Helper()
+	fixMu.Lock()
+	defer fixMu.Unlock()
+	if f, ok := fixtures[n]; ok {
+		if f.err != nil {
+			tb.Fatal(f.err)
+		}
+		return f
+	}
+	f := &fixture{n: n}
+	fixtures[n] = f
+	f.err = f.build()
+	if f.err != nil {
+		tb.Fatal(f.err)
+	}
+	return f
+}
+
+func (f *fixture) build() error {
+	if fixDir == "" {
+		d, err := os.MkdirTemp("", "credwatch-perf-")
+		if err != nil {
+			return err
+		}
+		fixDir = d
+	}
+	f.srv = startSim(f.n)
+	f.cache = filepath.Join(fixDir, fmt.Sprintf("cache-%d.db", f.n))
+	if _, err := ingest(f.srv.url, f.cache); err != nil {
+		return fmt.Errorf("build fixture of %d records: %w", f.n, err)
+	}
+	res, err := rawFetch(f.srv.url)
+	if err != nil {
+		return err
+	}
+	f.raw = res.bytes
+	return nil
+}
+
+// startSim serves a simulator of n records on loopback for the whole run.
+func startSim(n int) server {
+	s := sim.New(sim.Options{Seed: 1, Records: n, Today: today, Now: now})
+	ts := httptest.NewServer(s.Handler())
+	return server{url: ts.URL, sim: s}
+}
+
+// endpoint is the engine's endpoint for the simulator at url.
+func endpoint(url string) credsync.Endpoint {
+	return credsync.Endpoint{Name: "sim", BaseURL: url, Feeds: feeds, Timeout: time.Minute}
+}
+
+// ingest syncs every feed from the simulator at url into a new cache at
+// path, as `credwatch sync --once` does (the cache opened shared, not
+// exclusive), and returns the number of items stored.
+func ingest(url, path string) (int64, error) {
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	eng, err := credsync.New(db, []credsync.Endpoint{endpoint(url)}, credsync.Options{Now: now})
+	if err != nil {
+		return 0, err
+	}
+	if err := eng.SyncOnce(context.Background()); err != nil {
+		return 0, err
+	}
+	st, err := db.EndpointStatus("sim")
+	return st.Items, err
+}
+
+// copyCache copies the fixture's cache to a new file for a benchmark that
+// writes to it.
+func copyCache(tb testing.TB, src string) string {
+	tb.Helper()
+	dst := filepath.Join(tb.TempDir(), "cache.db")
+	in, err := os.Open(src)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		tb.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return dst
+}
