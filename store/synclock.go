@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/czyj/credwatch/credit"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -19,7 +20,7 @@ type Holder struct {
 }
 
 func (h Holder) String() string {
-	return fmt.Sprintf("%s, pid %d on %s, since %s", h.Command, h.PID, h.Host, h.Since.Format("2006-01-02 15:04:05"))
+	return fmt.Sprintf("%s, pid %d on %s, since %s", h.Command, h.PID, h.Host, h.Since.In(credit.ChinaZone).Format("2006-01-02 15:04:05"))
 }
 
 // ErrSyncHeld is returned (wrapped) by LockSync when another process syncs

@@ -33,7 +33,11 @@ type Endpoint struct {
 	InsecureSkipVerify bool
 }
 
-func (ep *Endpoint) interval() time.Duration { return orDefault(ep.Interval, 30*time.Second) }
+// DefaultInterval is the pause between an endpoint's successful passes
+// when its configuration gives none.
+const DefaultInterval = 30 * time.Second
+
+func (ep *Endpoint) interval() time.Duration { return orDefault(ep.Interval, DefaultInterval) }
 func (ep *Endpoint) timeout() time.Duration  { return orDefault(ep.Timeout, 15*time.Second) }
 func (ep *Endpoint) pageSize() int {
 	if ep.PageSize <= 0 {

@@ -128,8 +128,9 @@ func (a *app) exportRows(view, format, cachePath string, snap *credit.Snapshot, 
 	return jsonKeys(en), rows, nil
 }
 
-// tuiDeps are the TUI's settings that decide what its tables hold, for
-// building them without a TUI. (cmd_tui.go builds the running TUI's.)
+// tuiDeps are the TUI's settings that decide what its tables hold: export
+// builds tables with them, and the running TUI (cmd_tui.go) adds its store,
+// events and actions to them, so the two cannot drift apart.
 func (a *app) tuiDeps(cachePath string) tui.Deps {
 	var infos []tui.EndpointInfo
 	for _, ep := range a.endpointNames() {
@@ -137,7 +138,7 @@ func (a *app) tuiDeps(cachePath string) tui.Deps {
 	}
 	return tui.Deps{Rules: a.rules, Depts: a.depts, Endpoints: infos, Today: a.today, Now: a.now, Lang: a.lang,
 		Demo: a.demo, CachePath: cachePath, Officer: a.scope.Officer, OfficerDepts: a.scope.Depts,
-		ReadOnly: true, DeadlineDays: a.cfg.DeadlineDays}
+		ReadOnly: true, DeadlineDays: a.cfg.DeadlineDays, Warnings: a.cfg.warnings()}
 }
 
 // jsonKeys turns English column titles into snake_case keys: "Last push"

@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/store"
+	credsync "github.com/czyj/credwatch/sync"
 )
 
 // Health is the overall state `credwatch status` reports; its value is the
@@ -42,10 +43,6 @@ func (h health) String() string {
 // staleAfter is how many sync intervals may pass since an endpoint's last
 // success before status calls it stale.
 const staleAfter = 3
-
-// defaultSyncInterval mirrors the sync engine's default pause between
-// passes (sync.Endpoint.Interval); the engine does not export it.
-const defaultSyncInterval = 30 * time.Second
 
 // statusReport is what `credwatch status --json` prints. Keys are stable:
 // scripts and monitoring read them. Times are RFC 3339; a zero time is null.
@@ -181,7 +178,7 @@ func (a *app) status() *statusReport {
 		return fail(err)
 	}
 	defer db.Close()
-	snap, err := db.Scoped(a.scope).Snapshot()
+	snap, err := db.Scoped(a.scope).Overview()
 	if err != nil {
 		return fail(err)
 	}
@@ -222,7 +219,7 @@ func (a *app) endpointStates(snap *credit.Snapshot, now time.Time) []endpointSta
 		}
 		iv := intervals[name]
 		if iv == 0 {
-			iv = defaultSyncInterval
+			iv = credsync.DefaultInterval
 		}
 		e := endpointState{Name: name, Feeds: append([]string{}, feeds...), Configured: configured,
 			IntervalSec: int64(iv / time.Second), LastSuccess: timePtr(st.LastSuccess), LastSuccessAge: agePtr(now, st.LastSuccess),

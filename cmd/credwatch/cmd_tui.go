@@ -24,7 +24,7 @@ func (a *app) runTUI(args []string) int {
 		return 2
 	}
 	if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()) {
-		fmt.Fprintln(a.stderr, "credwatch: the full-screen view needs a terminal; without one use `credwatch sync --once`, `credwatch when`, `credwatch workdays` or `credwatch uscc`")
+		fmt.Fprintln(a.stderr, "credwatch: the full-screen view needs a terminal (ssh -t); without one use `credwatch status`, `credwatch tail -f`, `credwatch check`, `credwatch export` or `credwatch sync --once`")
 		return 2
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -45,30 +45,13 @@ func (a *app) runTUI(args []string) int {
 	done := make(chan struct{})
 	go func() { s.run(ctx); close(done) }()
 
-	var infos []tui.EndpointInfo
-	for _, ep := range a.endpointNames() {
-		infos = append(infos, tui.EndpointInfo{Name: ep.Name, Feeds: ep.Feeds})
-	}
-	m := tui.New(tui.Deps{
-		Store:     db.Scoped(a.scope),
-		Events:    db.Follow(ctx, last, followEvery),
-		SyncNow:   s.SyncNow,
-		Rules:     a.rules,
-		Depts:     a.depts,
-		Endpoints: infos,
-		Today:     a.today,
-		Now:       a.now,
-		Lang:      a.lang,
-		Demo:      a.demo,
-		CachePath: db.Path(),
-		Warnings:  a.cfg.warnings(),
-
-		Officer:      a.scope.Officer,
-		OfficerDepts: a.scope.Depts,
-		ReadOnly:     a.scope.ReadOnly,
-		NewActionID:  credsync.NewIdempotencyKey,
-		DeadlineDays: a.cfg.DeadlineDays,
-	})
+	d := a.tuiDeps(db.Path())
+	d.Store = db.Scoped(a.scope)
+	d.Events = db.Follow(ctx, last, followEvery)
+	d.SyncNow = s.SyncNow
+	d.ReadOnly = a.scope.ReadOnly
+	d.NewActionID = credsync.NewIdempotencyKey
+	m := tui.New(d)
 	_, err = tea.NewProgram(m, tea.WithAltScreen()).Run()
 	cancel()
 	select { // let in-flight transactions finish; never hang on quit
