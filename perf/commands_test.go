@@ -19,7 +19,7 @@ func BenchmarkStatus(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				snap, err := db.Scoped(credit.Scope{}).Snapshot()
+				snap, err := db.Scoped(credit.Scope{}).Overview()
 				if err != nil {
 					b.Fatal(err)
 				}

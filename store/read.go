@@ -10,25 +10,13 @@ import (
 )
 
 // Snapshot reads, in one read transaction, everything the views show: the
-// sharing list, endpoint statuses, department aggregates, every penalty with
-// its repair status, the quarantine size and record counts per kind. Values
+// overview (see Overview) plus every penalty with its repair status. Values
 // are decoded inside the transaction; the result shares no memory with bbolt.
 func (db *DB) Snapshot() (*credit.Snapshot, error) {
-	s := &credit.Snapshot{Repairs: map[string]credit.Repair{}, Counts: map[credit.Kind]int{}, TakenAt: time.Now()}
+	s := newSnapshot()
 	err := db.view(func(tx *bolt.Tx) error {
-		if err := eachJSON(tx.Bucket(bSharing), nil, func(e *credit.SharingEntry) { s.Sharing = append(s.Sharing, *e) }); err != nil {
-			return fmt.Errorf("sharing list: %w", err)
-		}
-		if err := eachJSON(tx.Bucket(bEndpoints), nil, func(e *credit.EndpointStatus) { s.Endpoints = append(s.Endpoints, *e) }); err != nil {
-			return fmt.Errorf("endpoint status: %w", err)
-		}
-		if err := eachJSON(tx.Bucket(bDeptStats), nil, func(e *credit.DeptStats) {
-			s.Depts = append(s.Depts, *e)
-			for k, n := range e.Records {
-				s.Counts[k] += n
-			}
-		}); err != nil {
-			return fmt.Errorf("department stats: %w", err)
+		if err := readOverview(tx, s); err != nil {
+			return err
 		}
 		if err := eachJSON(tx.Bucket(bRecords), []byte(string(credit.Penalty)+"/"), func(r *credit.Record) { s.Penalties = append(s.Penalties, *r) }); err != nil {
 			return fmt.Errorf("penalties: %w", err)
@@ -39,15 +27,50 @@ func (db *DB) Snapshot() (*credit.Snapshot, error) {
 		if err := overlayActions(tx, s.Repairs); err != nil {
 			return fmt.Errorf("officer actions: %w", err)
 		}
-		s.Quarantine = tx.Bucket(bQuarantine).Stats().KeyN
-		var err error
-		s.OutboxPending, s.OutboxFailed, err = outboxCounts(tx)
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read snapshot of %s: %w", db.path, err)
 	}
 	return s, nil
+}
+
+// Overview is Snapshot without the penalties and repairs: the sharing list,
+// endpoint statuses, department aggregates, the quarantine size, record
+// counts per kind and the outbox counts. It decodes no record, so it costs
+// the same at any cache size; `credwatch status` and the TUI's first frame
+// read it.
+func (db *DB) Overview() (*credit.Snapshot, error) {
+	s := newSnapshot()
+	if err := db.view(func(tx *bolt.Tx) error { return readOverview(tx, s) }); err != nil {
+		return nil, fmt.Errorf("read overview of %s: %w", db.path, err)
+	}
+	return s, nil
+}
+
+func newSnapshot() *credit.Snapshot {
+	return &credit.Snapshot{Repairs: map[string]credit.Repair{}, Counts: map[credit.Kind]int{}, TakenAt: time.Now()}
+}
+
+func readOverview(tx *bolt.Tx, s *credit.Snapshot) error {
+	if err := eachJSON(tx.Bucket(bSharing), nil, func(e *credit.SharingEntry) { s.Sharing = append(s.Sharing, *e) }); err != nil {
+		return fmt.Errorf("sharing list: %w", err)
+	}
+	if err := eachJSON(tx.Bucket(bEndpoints), nil, func(e *credit.EndpointStatus) { s.Endpoints = append(s.Endpoints, *e) }); err != nil {
+		return fmt.Errorf("endpoint status: %w", err)
+	}
+	if err := eachJSON(tx.Bucket(bDeptStats), nil, func(e *credit.DeptStats) {
+		s.Depts = append(s.Depts, *e)
+		for k, n := range e.Records {
+			s.Counts[k] += n
+		}
+	}); err != nil {
+		return fmt.Errorf("department stats: %w", err)
+	}
+	s.Quarantine = tx.Bucket(bQuarantine).Stats().KeyN
+	var err error
+	s.OutboxPending, s.OutboxFailed, err = outboxCounts(tx)
+	return err
 }
 
 // overlayActions applies officers' recorded actions to the repairs they

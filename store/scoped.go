@@ -32,6 +32,15 @@ func (s *Scoped) Snapshot() (*credit.Snapshot, error) {
 	return s.scope.FilterSnapshot(snap), nil
 }
 
+// Overview reads the overview (DB.Overview), limited to the scope.
+func (s *Scoped) Overview() (*credit.Snapshot, error) {
+	snap, err := s.db.Overview()
+	if err != nil {
+		return nil, err
+	}
+	return s.scope.FilterSnapshot(snap), nil
+}
+
 // CheckData gathers the daily check's data, limited to the scope.
 func (s *Scoped) CheckData(since time.Time) (*credit.CheckData, error) {
 	d, err := s.db.CheckData(since)
