@@ -24,7 +24,11 @@ func (db *DB) CheckData(since time.Time) (*credit.CheckData, error) {
 			return credit.RecordRef{Key: string(key), Dept: m.Dept, Kind: m.Kind, Decided: m.Decided, Disclosed: m.Disclosed, Issues: m.Issues}, ok, err
 		}
 		c := tx.Bucket(bReceived).Cursor()
-		for k, _ := c.Seek(u64(uint64(since.UnixNano()))); k != nil; k, _ = c.Next() {
+		for k, v := c.Seek(u64(uint64(since.UnixNano()))); k != nil; k, v = c.Next() {
+			if dept, kind, ok := parseReceived(v); ok {
+				inc(d.Received, dept, kind)
+				continue
+			}
 			r, ok, err := ref(k[8:])
 			if err != nil {
 				return err

@@ -38,8 +38,8 @@ var (
 	bEvents     = []byte("events")     // 8-byte big-endian seq -> Event JSON
 
 	// Record indexes, maintained with every record write.
-	bMetaRec     = []byte("rec_meta")     // "kind/id" -> recMeta JSON
-	bReceived    = []byte("by_received")  // 8-byte first-arrival ns || "kind/id" -> nil
+	bMetaRec     = []byte("rec_meta")     // "kind/id" -> recMeta, binary (meta.go; older entries JSON)
+	bReceived    = []byte("by_received")  // 8-byte first-arrival ns || "kind/id" -> dept \x00 kind (older entries nil)
 	bUndisclosed = []byte("undisclosed")  // 4-byte decided || "kind/id" -> nil, while not disclosed
 	bDisclosed   = []byte("by_disclosed") // 4-byte disclosed || "kind/id" -> nil
 	bByDocNo     = []byte("by_doc_no")    // kind \x00 doc no \x00 "kind/id" -> nil

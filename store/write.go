@@ -30,18 +30,6 @@ type recMeta struct {
 	Issues    []string    `json:"q,omitempty"`
 }
 
-func getMeta(tx *bolt.Tx, key []byte) (recMeta, bool, error) {
-	var m recMeta
-	v := tx.Bucket(bMetaRec).Get(key)
-	if v == nil {
-		return m, false, nil
-	}
-	if err := json.Unmarshal(v, &m); err != nil {
-		return m, false, fmt.Errorf("decode index entry of %s: %w", key, err)
-	}
-	return m, true, nil
-}
-
 // timeKey is 8-byte big-endian unix nanoseconds followed by key.
 func timeKey(ns int64, key []byte) []byte {
 	return append(u64(uint64(ns)), key...)
@@ -177,13 +165,18 @@ func (w *pageWriter) applyRecord(c *credit.Change) error {
 	m := recMeta{Dept: r.Dept, Kind: r.Kind, ID: r.ID, DocNo: r.DocNo, Decided: r.Decided, Disclosed: r.Disclosed, Received: w.at.UnixNano()}
 	if hadOld {
 		m.Received = old.Received // "received" means first arrival
-	} else if err := w.tx.Bucket(bReceived).Put(timeKey(m.Received, key), nil); err != nil {
+		if old.Dept != r.Dept {
+			if err := w.tx.Bucket(bReceived).Put(timeKey(m.Received, key), receivedValue(r.Dept, r.Kind)); err != nil {
+				return err
+			}
+		}
+	} else if err := w.tx.Bucket(bReceived).Put(timeKey(m.Received, key), receivedValue(r.Dept, r.Kind)); err != nil {
 		return err
 	}
 	for _, is := range credit.CheckRecord(r, credit.DateOf(w.at)) {
 		m.Issues = append(m.Issues, is.Code)
 	}
-	if err := putJSON(w.tx.Bucket(bMetaRec), key, m); err != nil {
+	if err := putMeta(w.tx, key, &m); err != nil {
 		return err
 	}
 	if err := w.index(key, m); err != nil {
