@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -30,6 +31,15 @@ type fakeStore struct {
 }
 
 var _ Store = (*fakeStore)(nil)
+
+// Overview is Snapshot without penalties and repairs.
+func (f *fakeStore) Overview() (*credit.Snapshot, error) {
+	s, err := f.Snapshot()
+	if s != nil {
+		s.Penalties, s.Repairs = nil, map[string]credit.Repair{}
+	}
+	return s, err
+}
 
 // Snapshot returns the snapshot with the outbox counts, as the store
 // counts them in the same transaction.
@@ -254,6 +264,43 @@ func loadedStore(t testing.TB, dp Deps, w, h int) Model {
 	m := New(dp)
 	m = update(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 	msg := m.loadCmd()()
-	m = update(t, m, msg)
+	nm, cmd := m.Update(msg)
+	m = nm.(Model)
+	if msg.(snapshotMsg).partial { // the first frame; the full read follows
+		m = update(t, m, cmd())
+	}
 	return m
+}
+
+// The first read shows the default tab from the overview and the check
+// data; the tabs built from the penalties say they are loading until the
+// full read, issued at once, arrives.
+func TestFirstFrameBeforePenalties(t *testing.T) {
+	dp, _ := storeDeps(t, "zh")
+	m := New(dp)
+	m = update(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	first := m.loadCmd()().(snapshotMsg)
+	if !first.partial || len(first.snap.Penalties) != 0 {
+		t.Fatalf("first read: partial %v, %d penalties", first.partial, len(first.snap.Penalties))
+	}
+	nm, cmd := m.Update(first)
+	m = nm.(Model)
+	if m.tab != tabCheck || !m.Loading() || cmd == nil {
+		t.Fatalf("after the first read: tab %d, loading %v, next read %v", m.tab, m.Loading(), cmd != nil)
+	}
+	if len(m.check.Rows()) == 0 {
+		t.Errorf("the check tab has no rows:\n%s", m.View())
+	}
+	for _, tab := range []string{"2", "4", "5"} {
+		if v := keys(t, m, runes(tab)).View(); !strings.Contains(v, "正在读取缓存") {
+			t.Errorf("tab %s does not say it is loading:\n%s", tab, v)
+		}
+	}
+	m = update(t, m, cmd())
+	if m.Loading() || len(m.repair.Rows()) == 0 {
+		t.Errorf("after the full read: loading %v, %d repair rows", m.Loading(), len(m.repair.Rows()))
+	}
+	if v := keys(t, m, runes("4")).View(); strings.Contains(v, "正在读取缓存") {
+		t.Errorf("repair tab still loading:\n%s", v)
+	}
 }

@@ -30,6 +30,10 @@ type Store interface {
 	// Snapshot reads what the tabs show. Snapshot.Repairs already has the
 	// officers' actions overlaid (credit.ApplyActions).
 	Snapshot() (*credit.Snapshot, error)
+	// Overview is Snapshot without Penalties and Repairs. It must cost
+	// the same at any cache size: the first frame waits only for it and
+	// CheckData; the tabs that need the penalties follow.
+	Overview() (*credit.Snapshot, error)
 	// CheckData gathers the daily check's data; since is
 	// Rules.LastWorkingDayStart(today).
 	CheckData(since time.Time) (*credit.CheckData, error)
@@ -177,6 +181,10 @@ type snapshotMsg struct {
 	snap  *credit.Snapshot
 	err   error
 	built *built // the rows computed from snap; nil to compute them in Update
+	// partial marks a first load from Store.Overview: snap has no
+	// penalties or repairs, and the tabs built from them wait for the
+	// full load that follows at once.
+	partial bool
 
 	// From the Store, when there is one: the data the rows were built from
 	// (the previous values where a read failed) and what failed.
@@ -231,6 +239,7 @@ type Model struct {
 	viewSeq uint64 // numbers the views, to match replies to them
 
 	snap     *credit.Snapshot // last snapshot applied
+	partial  bool             // snap is an overview: the penalty tabs say they are loading
 	view     built
 	warnings []string
 	dayText  string
@@ -332,6 +341,10 @@ func tick() tea.Cmd {
 // outbox; a failure of those keeps the previous values.
 func (m *Model) loadCmd() tea.Cmd {
 	seq, fn, st := m.seq, m.d.Snapshot, m.d.Store
+	// The first read with a Store shows the default tab as soon as it
+	// can: the overview and the check data come from aggregates and
+	// indexes; the penalties are read by the load that follows.
+	partial := st != nil && m.snap == nil
 	in := m.input()
 	in.syncing = maps.Clone(m.syncing)
 	today, base, now, rules := m.d.Today, m.baseDay, m.d.Now, m.d.Rules
@@ -347,11 +360,15 @@ func (m *Model) loadCmd() tea.Cmd {
 			b := build(in)
 			return snapshotMsg{seq: seq, snap: s, built: &b}
 		}
-		s, err := st.Snapshot()
+		read := st.Snapshot
+		if partial {
+			read = st.Overview
+		}
+		s, err := read()
 		if err != nil || s == nil {
 			return snapshotMsg{seq: seq, snap: s, err: err}
 		}
-		in.snap = s
+		in.snap, in.partial = s, partial
 		var errs []error
 		if since, err := rules.LastWorkingDayStart(in.today); err != nil {
 			in.checkErr = cleanText(err.Error())
@@ -371,7 +388,7 @@ func (m *Model) loadCmd() tea.Cmd {
 			in.outbox = ob
 		}
 		b := build(in)
-		return snapshotMsg{seq: seq, snap: s, built: &b, store: true, check: in.check, checkErr: in.checkErr,
+		return snapshotMsg{seq: seq, snap: s, built: &b, partial: partial, store: true, check: in.check, checkErr: in.checkErr,
 			signoffs: in.signoffs, outbox: in.outbox, storeErr: errors.Join(errs...)}
 	}
 }
@@ -418,6 +435,11 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 			return m, m.startLoad()
 		}
 	case tickMsg:
+		// Ages move on: recompute the rows off the UI thread when there is
+		// a cache to read (a large cache takes a while), else here.
+		if m.d.Store != nil || m.d.Snapshot != nil {
+			return m, tea.Batch(tick(), m.requestLoad())
+		}
 		m.rebuild()
 		return m, tick()
 	}
@@ -457,7 +479,7 @@ func (m Model) handleSnapshot(msg snapshotMsg) (Model, tea.Cmd) {
 		m.loadErr = m.cat.f("err.snapshot", clock(m.d.Now(), m.today()), cleanText(msg.err.Error()))
 	} else if msg.snap != nil {
 		m.loadErr = ""
-		m.snap = msg.snap
+		m.snap, m.partial = msg.snap, msg.partial
 		if msg.store {
 			m.checkData, m.checkErr, m.signoffs, m.outbox = msg.check, msg.checkErr, msg.signoffs, msg.outbox
 			if msg.storeErr != nil {
@@ -469,8 +491,11 @@ func (m Model) handleSnapshot(msg snapshotMsg) (Model, tea.Cmd) {
 		} else {
 			m.rebuild()
 		}
-		if m.d.ExitAfterFirstFrame || m.d.ExitAfterLoad {
+		switch {
+		case m.d.ExitAfterFirstFrame || (m.d.ExitAfterLoad && !msg.partial):
 			return m, tea.Quit
+		case msg.partial:
+			return m, m.startLoad() // the full read follows at once
 		}
 	}
 	m.cooling = true
@@ -532,7 +557,7 @@ func (m *Model) input() buildInput {
 		snap: snap, rules: m.d.Rules, depts: m.d.Depts, endpoints: m.d.Endpoints,
 		syncing: m.syncing, today: m.today(), now: m.d.Now(), cat: m.cat, cachePath: m.d.CachePath,
 		scope: m.d.OfficerDepts, deadlineDays: m.d.DeadlineDays,
-		hasStore: m.d.Store != nil, check: m.checkData, checkErr: m.checkErr, signoffs: m.signoffs, outbox: m.outbox,
+		partial: m.partial, hasStore: m.d.Store != nil, check: m.checkData, checkErr: m.checkErr, signoffs: m.signoffs, outbox: m.outbox,
 	}
 }
 
@@ -551,6 +576,15 @@ func (m *Model) apply(b built) {
 	m.depts.SetRows(b.depts)
 	m.repair.SetRows(b.repair)
 	m.queue.SetRows(b.queue)
+	empty := func(key string) string {
+		if b.partial {
+			return m.cat.t("ev.loading")
+		}
+		return m.cat.t(key)
+	}
+	m.sharing.SetEmpty(empty("empty"))
+	m.repair.SetEmpty(empty("empty"))
+	m.queue.SetEmpty(empty("empty.queue"))
 	m.refreshStack()
 
 	m.warnings = nil

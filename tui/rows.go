@@ -36,6 +36,10 @@ type buildInput struct {
 	cat       catalog
 	cachePath string
 
+	// partial: snap is an overview without penalties and repairs; the
+	// tabs built from them are left empty, saying they are loading.
+	partial bool
+
 	// scope is the officer's departments (Deps.OfficerDepts); empty for all.
 	scope        []string
 	deadlineDays int // Deps.DeadlineDays
@@ -73,6 +77,8 @@ type built struct {
 	targets map[string]target
 
 	check checkView
+
+	partial bool // built from an overview: no sharing, repair or queue rows yet
 
 	outbox                      []Row
 	outboxSum                   string
@@ -140,13 +146,20 @@ func build(in buildInput) built {
 	if in.snap == nil {
 		in.snap = &credit.Snapshot{}
 	}
-	b.sharing, b.sharingSum = buildSharing(in, &b.years)
 	b.endpoints, b.failing, b.synced, b.newest = buildEndpoints(in)
 	b.depts = buildDepts(in)
 	b.syncSum = in.cat.f("sync.sum", len(b.endpoints), b.failing, in.snap.Quarantine, in.cachePath)
 	b.targets = map[string]target{}
-	b.repair, b.repairSum = buildRepair(in, &b.years, b.targets)
-	b.queue, b.queueSum = buildQueue(in, &b.years, b.targets)
+	if in.partial {
+		// The sharing tab's overdue counts need the penalties too.
+		b.partial = true
+		loading := in.cat.t("ev.loading")
+		b.sharingSum, b.repairSum, b.queueSum = loading, loading, loading
+	} else {
+		b.sharing, b.sharingSum = buildSharing(in, &b.years)
+		b.repair, b.repairSum = buildRepair(in, &b.years, b.targets)
+		b.queue, b.queueSum = buildQueue(in, &b.years, b.targets)
+	}
 	b.check = buildCheck(in)
 	b.outbox, b.outboxSum, _, _ = buildOutbox(in)
 	// The header counts come with the snapshot, read in the same

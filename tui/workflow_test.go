@@ -61,7 +61,9 @@ func run(t *testing.T, m Model, cmd tea.Cmd) Model {
 		var next tea.Cmd
 		nm, next := m.Update(msg)
 		m = nm.(Model)
-		if _, ok := msg.(snapshotMsg); !ok {
+		// A snapshot's command is the cooldown, not run; after a first,
+		// partial one it is the full read, which is.
+		if s, ok := msg.(snapshotMsg); !ok || s.partial {
 			m = run(t, m, next)
 		}
 	}
