@@ -14,6 +14,14 @@ const (
 	EventAction       EventType = "action"        // an officer's action was recorded (outbox)
 	EventActionSent   EventType = "action-sent"   // the agencies accepted it
 	EventActionFailed EventType = "action-failed" // the agencies refused it for good
+
+	// The audit trail of `credwatch serve`: Actor is the officer named by
+	// the SSH key, Message says from where and what.
+	EventSSHConnect    EventType = "ssh-connect"    // an officer's SSH session began (terminal or command)
+	EventSSHCommand    EventType = "ssh-command"    // a session without a terminal ran a command
+	EventSSHDisconnect EventType = "ssh-disconnect" // the session ended
+	EventSSHRefused    EventType = "ssh-refused"    // a connection offered no authorised key
+	EventSSHKeys       EventType = "ssh-keys"       // the authorised keys file was loaded; Err lists refused lines
 )
 
 // Event is one line of the sync event log: what the sync engine did, and

@@ -23,6 +23,18 @@ import (
 // A closed output is noticed at the next line written; while something
 // syncs, that is within one sync interval.
 func (a *app) runTail(args []string) int {
+	// A write to a closed pipe must fail with EPIPE, which ends the command
+	// quietly, rather than kill it with SIGPIPE.
+	signal.Ignore(syscall.SIGPIPE)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	return a.tail(ctx, args)
+}
+
+// tail is runTail writing to a.stdout and a.stderr, following until ctx is
+// done (an SSH session that ended, the server shutting down) or a write
+// fails.
+func (a *app) tail(ctx context.Context, args []string) int {
 	fs := flag.NewFlagSet("credwatch tail", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
 	follow := fs.Bool("f", false, "keep printing new events until interrupted")
@@ -46,12 +58,6 @@ keeps printing new events until Ctrl-C, SIGTERM or until the output is closed.
 		fmt.Fprintln(a.stderr, "credwatch tail: -n must not be negative, and there are no arguments (see credwatch tail -h)")
 		return 2
 	}
-	// A write to a closed pipe must fail with EPIPE, which ends the command
-	// quietly, rather than kill it with SIGPIPE.
-	signal.Ignore(syscall.SIGPIPE)
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-
 	db, err := a.openCache(true)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "credwatch: %v\n", err)

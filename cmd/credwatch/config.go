@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -30,6 +31,7 @@ type Config struct {
 	RuleSets     []RuleSetConfig  `toml:"rule_set"`
 	Pipeline     *PipelineConfig  `toml:"pipeline"`
 	Directory    []DeptConfig     `toml:"department"`
+	Serve        ServeConfig      `toml:"serve"`
 
 	path string // file it was read from
 }
@@ -254,7 +256,7 @@ func (c *Config) check() error {
 			return c.fail(fmt.Sprintf("department[%d]", i), "%v", err)
 		}
 	}
-	return nil
+	return c.Serve.check(c)
 }
 
 func validFeed(f string) bool {
@@ -407,4 +409,60 @@ func (c *Config) cachePath(demo bool) (string, error) {
 		name = "demo.db"
 	}
 	return filepath.Join(dir, "credwatch", name), nil
+}
+
+// ServeConfig is the [serve] table: `credwatch serve`, the SSH server
+// (docs/serve.md).
+type ServeConfig struct {
+	Listen         string   `toml:"listen"`          // default 127.0.0.1:2222
+	HostKey        string   `toml:"host_key"`        // default <user config dir>/credwatch/ssh_host_ed25519_key
+	AuthorizedKeys string   `toml:"authorized_keys"` // default <user config dir>/credwatch/authorized_keys
+	IdleTimeout    duration `toml:"idle_timeout"`    // default 30m
+	MaxSessions    int      `toml:"max_sessions"`    // default 32
+}
+
+// Defaults of the [serve] table.
+const (
+	defaultServeListen      = "127.0.0.1:2222"
+	defaultServeIdleTimeout = 30 * time.Minute
+	defaultServeMaxSessions = 32
+)
+
+func (s ServeConfig) check(c *Config) error {
+	if s.Listen != "" {
+		if _, _, err := net.SplitHostPort(s.Listen); err != nil {
+			return c.fail("serve.listen", "want host:port such as 127.0.0.1:2222, got %q", s.Listen)
+		}
+	}
+	if s.MaxSessions < 0 {
+		return c.fail("serve.max_sessions", "must be positive, got %d", s.MaxSessions)
+	}
+	return nil
+}
+
+// withDefaults fills in the keys left unset; the two files default to the
+// user configuration directory, next to config.toml.
+func (s ServeConfig) withDefaults() (ServeConfig, error) {
+	if s.Listen == "" {
+		s.Listen = defaultServeListen
+	}
+	if s.IdleTimeout.Duration == 0 {
+		s.IdleTimeout.Duration = defaultServeIdleTimeout
+	}
+	if s.MaxSessions == 0 {
+		s.MaxSessions = defaultServeMaxSessions
+	}
+	if s.HostKey == "" || s.AuthorizedKeys == "" {
+		dir, err := os.UserConfigDir()
+		if err != nil {
+			return s, fmt.Errorf("find the configuration directory (set host_key and authorized_keys in [serve]): %w", err)
+		}
+		if s.HostKey == "" {
+			s.HostKey = filepath.Join(dir, "credwatch", "ssh_host_ed25519_key")
+		}
+		if s.AuthorizedKeys == "" {
+			s.AuthorizedKeys = filepath.Join(dir, "credwatch", "authorized_keys")
+		}
+	}
+	return s, nil
 }

@@ -32,6 +32,7 @@ Commands:
   status     health of the cache, endpoints and departments (--json; exit 0 healthy, 1 degraded, 2 failing)
   tail       the newest sync events (-n N, -f to follow, --json)
   export     one tab as CSV or JSON (--view check|sharing|sync|repair|queue, --format, --out)
+  serve      serve the TUI and these commands over SSH to officers with authorised keys (docs/serve.md)
   when       dates for a penalty: disclosure due, repair eligibility, review due
   workdays   working-day arithmetic on the official calendar
   uscc       check unified social credit codes
@@ -110,6 +111,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return a.runTail(rest)
 	case "export":
 		return a.runExport(rest)
+	case "serve":
+		return a.runServe(rest)
 	case "when":
 		return runWhen(e, rest)
 	case "workdays":

@@ -1,0 +1,498 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/csv"
+	"io"
+	"net"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/store"
+	credsync "github.com/czyj/credwatch/sync"
+	"github.com/czyj/credwatch/sync/api"
+	"github.com/czyj/credwatch/sync/sim"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// serveFixture is a running `credwatch serve` on loopback over a cache
+// synced from a small simulator, with four officers' keys.
+type serveFixture struct {
+	addr    string
+	db      *store.DB
+	hostKey gossh.PublicKey
+	keys    map[string]gossh.Signer // officer, readonly, admin, stranger
+	stop    func()                  // SIGTERM: ends the server and waits for it
+	srv     *sshServer
+}
+
+const serveToday = "2026-11-30" // a Monday
+
+func startServe(t *testing.T) *serveFixture {
+	t.Helper()
+	today := credit.MustDate(serveToday)
+	simSrv := httptest.NewServer(sim.New(sim.Options{Seed: 3, Records: 600, Today: today}).Handler())
+	t.Cleanup(simSrv.Close)
+	dir := t.TempDir()
+	cache := filepath.Join(dir, "cache.db")
+	db, err := store.Open(cache, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eps := []credsync.Endpoint{{Name: "hub", BaseURL: simSrv.URL, Feeds: api.AllFeeds}}
+	seed := &app{today: today}
+	eng, err := credsync.New(db, eps, credsync.Options{Now: seed.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := eng.SyncOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := filepath.Join(dir, "config.toml")
+	cfg := "cache = \"" + cache + "\"\n[[endpoint]]\nname = \"hub\"\nbase_url = \"" + simSrv.URL + "\"\nfeeds = [\"penalty\", \"licence\", \"sharing\", \"repair\"]\n" +
+		"[serve]\nhost_key = \"" + filepath.Join(dir, "state", "host_key") + "\"\nauthorized_keys = \"" + filepath.Join(dir, "authorized_keys") + "\"\nidle_timeout = \"10m\"\nmax_sessions = 8\n"
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a, err := newApp(globals{config: cfgPath, today: serveToday}, io.Discard, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &serveFixture{db: db, keys: map[string]gossh.Signer{}}
+	var lines []string
+	for _, k := range []struct{ name, opts string }{
+		{"officer", `credwatch-name="张三",credwatch-role="officer",credwatch-depts="320412"`},
+		{"readonly", `credwatch-name="李四",credwatch-role="read-only",credwatch-depts="320412"`},
+		{"admin", `credwatch-name="王五",credwatch-role="admin"`},
+		{"stranger", ""},
+	} {
+		_, priv, _ := ed25519.GenerateKey(rand.Reader)
+		signer, err := gossh.NewSignerFromKey(priv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.keys[k.name] = signer
+		if k.opts != "" {
+			lines = append(lines, k.opts+" "+strings.TrimSpace(string(gossh.MarshalAuthorizedKey(signer.PublicKey())))+" "+k.name+"@duty-pc")
+		}
+	}
+	if err := os.WriteFile(a.cfg.Serve.AuthorizedKeys, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sc, err := a.cfg.Serve.withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logBuf lockedBuffer
+	a.stderr = &logBuf
+	f.srv, err = newSSHServer(a, db, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(sc.HostKey); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("host key: %v, mode %v; want a file 0600", err, fi.Mode())
+	}
+	f.hostKey = f.srv.srv.HostSigners[0].PublicKey()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.addr = ln.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- f.srv.serve(ctx, ln, nil) }()
+	var once sync.Once
+	f.stop = func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("serve: %v", err)
+				}
+			case <-time.After(15 * time.Second):
+				t.Error("serve did not stop within 15s")
+			}
+		})
+	}
+	t.Cleanup(f.stop)
+	return f
+}
+
+func (f *serveFixture) dial(t *testing.T, who string) *gossh.Client {
+	t.Helper()
+	c, err := f.dialErr(gossh.PublicKeys(f.keys[who]))
+	if err != nil {
+		t.Fatalf("ssh as %s: %v", who, err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func (f *serveFixture) dialErr(auth ...gossh.AuthMethod) (*gossh.Client, error) {
+	return gossh.Dial("tcp", f.addr, &gossh.ClientConfig{User: "duty", Auth: auth,
+		HostKeyCallback: gossh.FixedHostKey(f.hostKey), Timeout: 5 * time.Second})
+}
+
+// run runs a command in a session without a terminal.
+func (f *serveFixture) run(t *testing.T, who, cmd string) (stdout, stderr string, code int) {
+	t.Helper()
+	sess, err := f.dial(t, who).NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	sess.Stdout, sess.Stderr = &out, &errb
+	err = sess.Run(cmd)
+	if ee, ok := err.(*gossh.ExitError); ok {
+		code = ee.ExitStatus()
+	} else if err != nil {
+		t.Fatalf("%s: %v", cmd, err)
+	}
+	return out.String(), errb.String(), code
+}
+
+// terminal is a session with a PTY running the full-screen view.
+type terminal struct {
+	sess *gossh.Session
+	in   io.Writer
+	out  *lockedBuffer
+	done chan error
+}
+
+func (f *serveFixture) terminal(t *testing.T, who string, env map[string]string) *terminal {
+	t.Helper()
+	sess, err := f.dial(t, who).NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range env {
+		if err := sess.Setenv(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sess.RequestPty("xterm-256color", 30, 100, gossh.TerminalModes{gossh.ECHO: 0}); err != nil {
+		t.Fatal(err)
+	}
+	tm := &terminal{sess: sess, out: &lockedBuffer{}, done: make(chan error, 1)}
+	sess.Stdout, sess.Stderr = tm.out, tm.out
+	if tm.in, err = sess.StdinPipe(); err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { tm.done <- sess.Wait() }()
+	return tm
+}
+
+// waitFor waits until the screen bytes received hold every want.
+func (tm *terminal) waitFor(t *testing.T, timeout time.Duration, want ...string) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		s := ansi.Strip(tm.out.String()) // a style may cover each character on its own
+		missing := ""
+		for _, w := range want {
+			if !strings.Contains(s, w) {
+				missing = w
+				break
+			}
+		}
+		if missing == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%q not on screen within %s; received:\n%q", missing, timeout, tail(s, 3000))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (tm *terminal) send(t *testing.T, keys ...string) {
+	t.Helper()
+	for _, k := range keys {
+		if _, err := io.WriteString(tm.in, k); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(150 * time.Millisecond)
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+func signoffs(t *testing.T, db *store.DB) map[credit.Date]credit.Signoff {
+	t.Helper()
+	so, err := db.Signoffs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return so
+}
+
+// TestServeOfficerSignsOffOverSSH: a PTY session gets the TUI on 每日核查;
+// s, a note and enter sign off, recorded as the key's officer for their
+// department; the connection and the action are in the audit trail.
+func TestServeOfficerSignsOffOverSSH(t *testing.T) {
+	f := startServe(t)
+	tm := f.terminal(t, "officer", nil)
+	tm.waitFor(t, 10*time.Second, "每日核查", "今日尚未签核")
+	if !strings.Contains(tm.out.String(), "\x1b[") {
+		t.Error("no escape sequence at all on a colour terminal")
+	}
+	tm.send(t, "s")
+	tm.waitFor(t, 5*time.Second, "备注")
+	tm.send(t, "远程核查无误", "\r")
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		so, ok := signoffs(t, f.db)[credit.MustDate(serveToday)]
+		if ok {
+			if so.Officer != "张三" || so.Note != "远程核查无误" || strings.Join(so.Depts, ",") != "320412" {
+				t.Fatalf("sign-off %+v; want by 张三 for 320412 with the note", so)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no sign-off in the store; screen:\n%q", tail(tm.out.String(), 2000))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	tm.send(t, "q")
+	select {
+	case <-tm.done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the session did not end after q")
+	}
+	// The end of the session is audited after the client has seen it end.
+	want := []credit.EventType{credit.EventSSHConnect, credit.EventAction, credit.EventSSHDisconnect}
+	deadline = time.Now().Add(3 * time.Second)
+	for {
+		evs, err := f.db.LastEvents(50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[credit.EventType]bool{}
+		for _, ev := range evs {
+			if ev.Actor == "张三" {
+				seen[ev.Type] = true
+			}
+		}
+		missing := ""
+		for _, w := range want {
+			if !seen[w] {
+				missing = string(w)
+			}
+		}
+		if missing == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s event by 张三 in the log", missing)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestServeReadOnlyCannotAct: the sign-off key does nothing for a
+// read-only key, and the store is unchanged; the store refuses the action
+// too (the UI is not the only guard).
+func TestServeReadOnlyCannotAct(t *testing.T) {
+	f := startServe(t)
+	tm := f.terminal(t, "readonly", map[string]string{"NO_COLOR": "1"})
+	tm.waitFor(t, 10*time.Second, "每日核查")
+	tm.send(t, "s", "想签核", "\r")
+	time.Sleep(500 * time.Millisecond)
+	if n := len(signoffs(t, f.db)); n != 0 {
+		t.Fatalf("%d sign-offs after a read-only officer pressed s", n)
+	}
+	out, _ := f.db.Outbox()
+	if len(out) != 0 {
+		t.Fatalf("outbox %+v after a read-only session", out)
+	}
+	if strings.Contains(tm.out.String(), "\x1b[7m") || strings.Contains(tm.out.String(), "\x1b[1m") || strings.Contains(tm.out.String(), "\x1b[38;") {
+		t.Errorf("colours or attributes drawn with NO_COLOR=1 from the client:\n%q", tail(tm.out.String(), 1500))
+	}
+	k, _ := f.srv.keys.lookup(f.keys["readonly"].PublicKey())
+	if _, err := f.db.Scoped(k.Scope()).RecordAction(credit.Action{Type: credit.ActionSignoff, Date: credit.MustDate(serveToday)}); err == nil {
+		t.Fatal("the read-only key's scope recorded an action")
+	}
+}
+
+// TestServeScopeLimitsCommands: export and status over SSH show only the
+// key's district; an admin sees them all; --out is refused.
+func TestServeScopeLimitsCommands(t *testing.T) {
+	f := startServe(t)
+	depts := func(who string) map[string]bool {
+		out, errs, code := f.run(t, who, "export --view sharing --format csv")
+		if code != 0 {
+			t.Fatalf("export as %s: exit %d: %s", who, code, errs)
+		}
+		recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\ufeff"))).ReadAll()
+		if err != nil || len(recs) < 2 {
+			t.Fatalf("export as %s: %v\n%s", who, err, out)
+		}
+		m := map[string]bool{}
+		for _, r := range recs[1:] {
+			m[r[0]] = true
+		}
+		return m
+	}
+	if got := depts("officer"); len(got) != 1 || !got["武进区"] {
+		t.Errorf("officer of 320412 sees departments %v; want only 武进区", got)
+	}
+	if got := depts("admin"); len(got) < 2 {
+		t.Errorf("admin sees departments %v; want all", got)
+	}
+	out, _, _ := f.run(t, "officer", "status")
+	if !strings.Contains(out, "武进区") || strings.Contains(out, "新北区") || strings.Contains(out, "溧阳市") {
+		t.Errorf("status for 320412 shows other departments:\n%s", out)
+	}
+	if _, errs, code := f.run(t, "admin", "export --view sync --out /tmp/x.csv"); code != 2 || !strings.Contains(errs, "--out") {
+		t.Errorf("export --out over SSH: exit %d, %q; want refused", code, errs)
+	}
+	if _, errs, code := f.run(t, "officer", "rm -rf /"); code != 2 || !strings.Contains(errs, "unknown command") {
+		t.Errorf("unknown command: exit %d, %q", code, errs)
+	}
+}
+
+// TestServeRefusesUnknownKeysAndPasswords: a key not in the file and a
+// password both fail authentication, and the refusal is audited.
+func TestServeRefusesUnknownKeysAndPasswords(t *testing.T) {
+	f := startServe(t)
+	if c, err := f.dialErr(gossh.PublicKeys(f.keys["stranger"])); err == nil {
+		c.Close()
+		t.Fatal("an unknown key got in")
+	}
+	if c, err := f.dialErr(gossh.Password("123456")); err == nil {
+		c.Close()
+		t.Fatal("a password got in")
+	}
+	evs, _ := f.db.LastEvents(20)
+	found := false
+	for _, ev := range evs {
+		found = found || ev.Type == credit.EventSSHRefused && strings.Contains(ev.Message, gossh.FingerprintSHA256(f.keys["stranger"].PublicKey()))
+	}
+	if !found {
+		t.Error("no ssh-refused event naming the unknown key")
+	}
+}
+
+// TestServeTailFollows: `tail -f` without a terminal streams an event
+// written to the store, and ends when the session is closed.
+func TestServeTailFollows(t *testing.T) {
+	f := startServe(t)
+	sess, err := f.dial(t, "readonly").NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out lockedBuffer
+	sess.Stdout = &out
+	if err := sess.Start("tail -f -n 0"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if err := f.db.AppendEvent(credit.Event{At: time.Now(), Type: credit.EventError, Endpoint: "探针", Err: "marker-7f3a"}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(out.String(), "marker-7f3a") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the event did not arrive; got %q", out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(out.String(), `endpoint="探针"`) {
+		t.Errorf("event line %q", out.String())
+	}
+	sess.Close()
+	deadline = time.Now().Add(5 * time.Second)
+	for {
+		f.srv.mu.Lock()
+		n := len(f.srv.live)
+		f.srv.mu.Unlock()
+		if n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("tail -f still running on the server after the session closed")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestServeShutdownSaysGoodbye: on shutdown a terminal session is told why
+// and closed, and the server returns.
+func TestServeShutdownSaysGoodbye(t *testing.T) {
+	f := startServe(t)
+	tm := f.terminal(t, "admin", nil)
+	tm.waitFor(t, 10*time.Second, "每日核查")
+	go f.stop()
+	select {
+	case <-tm.done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the session did not end on shutdown")
+	}
+	if !strings.Contains(tm.out.String(), "服务器正在关闭") {
+		t.Errorf("no goodbye on screen:\n%q", tail(tm.out.String(), 800))
+	}
+}
+
+func TestParseAuthorizedKeys(t *testing.T) {
+	_, priv, _ := ed25519.GenerateKey(rand.Reader)
+	signer, _ := gossh.NewSignerFromKey(priv)
+	key := strings.TrimSpace(string(gossh.MarshalAuthorizedKey(signer.PublicKey())))
+	dir := (&Config{}).directory()
+	for _, tc := range []struct {
+		name, line string
+		want       string // "" for refused, else name/role/depts
+		problem    string
+	}{
+		{"officer", `credwatch-name="张三",credwatch-role="officer",credwatch-depts="320412,320411" ` + key + " zs", "张三/officer/320412,320411", ""},
+		{"admin, restrict ignored", `restrict,credwatch-name="王五",credwatch-role="admin" ` + key, "王五/admin/", ""},
+		{"read-only everywhere", `credwatch-name="赵六",credwatch-role="read-only",credwatch-depts="*" ` + key, "赵六/read-only/", ""},
+		{"no options", key + " someone", "", "credwatch-name"},
+		{"no role", `credwatch-name="张三",credwatch-depts="320412" ` + key, "", "credwatch-role"},
+		{"bad role", `credwatch-name="张三",credwatch-role="boss",credwatch-depts="320412" ` + key, "", "officer, read-only or admin"},
+		{"officer without depts", `credwatch-name="张三",credwatch-role="officer" ` + key, "", "credwatch-depts"},
+		{"officer everywhere", `credwatch-name="张三",credwatch-role="officer",credwatch-depts="*" ` + key, "", "admin"},
+		{"unknown dept", `credwatch-name="张三",credwatch-role="officer",credwatch-depts="999999" ` + key, "", "999999"},
+		{"from= not enforced, so refused", `from="10.0.0.0/8",credwatch-name="张三",credwatch-role="admin" ` + key, "", "from"},
+		{"not a key", `credwatch-name="张三" ssh-ed25519 AAAA`, "", "not an authorized_keys entry"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			keys, problems := parseAuthorizedKeys([]byte("# comment\n\n"+tc.line+"\n"), dir)
+			if tc.want == "" {
+				if len(keys) != 0 || len(problems) != 1 || !strings.Contains(problems[0], tc.problem) || !strings.HasPrefix(problems[0], "line 3:") {
+					t.Fatalf("keys %v, problems %q; want refused mentioning %q on line 3", keys, problems, tc.problem)
+				}
+				return
+			}
+			if len(keys) != 1 || len(problems) != 0 {
+				t.Fatalf("keys %v, problems %q", keys, problems)
+			}
+			k := keys[0]
+			if got := k.Name + "/" + k.Role + "/" + strings.Join(k.Depts, ","); got != tc.want {
+				t.Fatalf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+	_, problems := parseAuthorizedKeys([]byte(`credwatch-name="a",credwatch-role="admin" `+key+"\n"+`credwatch-name="b",credwatch-role="admin" `+key+"\n"), dir)
+	if len(problems) != 1 || !strings.Contains(problems[0], "line 1") {
+		t.Errorf("a key listed twice: %q", problems)
+	}
+}
