@@ -51,8 +51,20 @@ func (a *app) runTUI(args []string) int {
 	d.SyncNow = s.SyncNow
 	d.ReadOnly = a.scope.ReadOnly
 	d.NewActionID = credsync.NewIdempotencyKey
+	// Measurements (docs/PERFORMANCE.md): quit after the first frame of
+	// the default tab, or once every tab has its data, saying when.
+	d.ExitAfterFirstFrame = os.Getenv("CREDWATCH_EXIT_AFTER_FIRST_FRAME") == "1"
+	d.ExitAfterLoad = os.Getenv("CREDWATCH_EXIT_AFTER_LOAD") == "1"
 	m := tui.New(d)
 	_, err = tea.NewProgram(m, tea.WithAltScreen()).Run()
+	if d.ExitAfterFirstFrame || d.ExitAfterLoad {
+		what := "first frame"
+		if !d.ExitAfterFirstFrame {
+			what = "every tab loaded"
+		}
+		t := time.Now()
+		fmt.Fprintf(a.stderr, "credwatch: %s %.1f ms after process start (unix ns %d)\n", what, float64(t.Sub(processStart).Microseconds())/1000, t.UnixNano())
+	}
 	cancel()
 	select { // let in-flight transactions finish; never hang on quit
 	case <-done:
@@ -67,6 +79,10 @@ func (a *app) runTUI(args []string) int {
 
 // The TUI reads and acts through a scoped store.
 var _ tui.Store = (*store.Scoped)(nil)
+
+// processStart is when the program's own initialisation ran, a moment
+// after the runtime and the imported packages initialised.
+var processStart = time.Now()
 
 // followEvery is how often views poll the shared event log.
 const followEvery = 300 * time.Millisecond
