@@ -111,11 +111,17 @@ type Table struct {
 	KeyMap TableKeyMap
 	Styles TableStyles
 
-	cols    []Column
-	all     []Row // every row, in the order given
-	rows    []Row // the rows shown: all, filtered and sorted
-	natural []int // natural width of each column: widest of title and cells
-	widths  []int // laid-out width of each column; 0 when hidden
+	cols []Column
+	all  []Row // every row, in the order given
+	rows []Row // the rows shown: all, filtered and sorted
+	// Per row of all, computed once in SetRows so a filter keystroke costs
+	// a substring search per row: hay is the lower-cased Search text and
+	// cells joined by NULs (no filter holds one), cellW the cells' widths.
+	hay     []string
+	cellW   [][]uint16
+	shownW  [][]uint16 // cellW of rows, in the same order
+	natural []int      // natural width of each column: widest of title and cells
+	widths  []int      // laid-out width of each column; 0 when hidden
 	gap     int
 
 	width, height int
@@ -153,6 +159,25 @@ func (t *Table) SetColumns(cols []Column) {
 // measured here, not in View.
 func (t *Table) SetRows(rows []Row) {
 	t.all = rows
+	t.hay = make([]string, len(rows))
+	t.cellW = make([][]uint16, len(rows))
+	widths := make([]uint16, 0, len(rows)*len(t.cols))
+	var b strings.Builder
+	for i := range rows {
+		r := &rows[i]
+		b.Reset()
+		b.WriteString(r.Search)
+		for _, c := range r.Cells {
+			b.WriteByte(0)
+			b.WriteString(c)
+		}
+		t.hay[i] = strings.ToLower(b.String())
+		start := len(widths)
+		for _, c := range r.Cells {
+			widths = append(widths, uint16(min(ansi.StringWidth(c), 0xffff)))
+		}
+		t.cellW[i] = widths[start:len(widths):len(widths)]
+	}
 	t.refresh()
 }
 
@@ -164,27 +189,31 @@ func (t *Table) refresh() {
 	if had {
 		key = t.rows[t.cursor].Key
 	}
-	rows := t.all
+	rows, widths := t.all, t.cellW
 	if t.filter != "" || t.dept != "" || t.sortCol >= 0 {
 		anyDept := slices.ContainsFunc(t.all, func(r Row) bool { return r.Dept != "" })
-		rows = make([]Row, 0, len(t.all))
-		for _, r := range t.all {
-			if t.matches(&r, anyDept) {
-				rows = append(rows, r)
+		idx := make([]int, 0, len(t.all))
+		for i := range t.all {
+			if t.matchesAt(i, anyDept) {
+				idx = append(idx, i)
 			}
 		}
 		if t.sortCol >= 0 {
 			col, desc := t.sortCol, t.sortDesc
-			slices.SortStableFunc(rows, func(a, b Row) int {
-				c := compareCells(cellAt(a, col), cellAt(b, col))
+			slices.SortStableFunc(idx, func(a, b int) int {
+				c := compareCells(cellAt(t.all[a], col), cellAt(t.all[b], col))
 				if desc {
 					return -c
 				}
 				return c
 			})
 		}
+		rows, widths = make([]Row, len(idx)), make([][]uint16, len(idx))
+		for j, i := range idx {
+			rows[j], widths[j] = t.all[i], t.cellW[i]
+		}
 	}
-	t.rows = rows
+	t.rows, t.shownW = rows, widths
 	if had {
 		for i := range rows {
 			if rows[i].Key == key {
@@ -197,16 +226,21 @@ func (t *Table) refresh() {
 	t.clamp()
 }
 
-// matches reports whether r passes the filters. A department filter keeps
-// the rows of that department; rows of no department stay only in tables
-// where no row has one (the endpoints, say), so the filter never empties a
-// table it does not apply to. anyDept says whether some row has one.
-func (t *Table) matches(r *Row, anyDept bool) bool {
+// matchesAt reports whether row i of all passes the filters. A department
+// filter keeps the rows of that department; rows of no department stay only
+// in tables where no row has one (the endpoints, say), so the filter never
+// empties a table it does not apply to. anyDept says whether some row has
+// one.
+func (t *Table) matchesAt(i int, anyDept bool) bool {
+	r := &t.all[i]
 	if t.dept != "" && (r.Dept != t.dept) && (r.Dept != "" || anyDept) {
 		return false
 	}
 	if t.filter == "" {
 		return true
+	}
+	if strings.IndexByte(t.filter, 0) < 0 {
+		return strings.Contains(t.hay[i], t.filter)
 	}
 	if strings.Contains(strings.ToLower(r.Search), t.filter) {
 		return true
@@ -399,9 +433,9 @@ func (t *Table) measure() {
 	for i, title := range t.titles() {
 		t.natural[i] = ansi.StringWidth(title)
 	}
-	for _, r := range t.rows {
-		for i := 0; i < len(r.Cells) && i < len(t.cols); i++ {
-			t.natural[i] = max(t.natural[i], ansi.StringWidth(r.Cells[i]))
+	for _, w := range t.shownW {
+		for i := 0; i < len(w) && i < len(t.cols); i++ {
+			t.natural[i] = max(t.natural[i], int(w[i]))
 		}
 	}
 	t.layout()
