@@ -229,6 +229,20 @@ func (tm *terminal) send(t *testing.T, keys ...string) {
 	}
 }
 
+// quit leaves the view with q and waits for the session to end. Tests
+// quit before the client disconnects: charmbracelet/ssh closes the PTY as
+// soon as the connection goes, while Bubble Tea may still be reading it,
+// which the race detector reports (in library code).
+func (tm *terminal) quit(t *testing.T) {
+	t.Helper()
+	tm.send(t, "q")
+	select {
+	case <-tm.done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the session did not end after q")
+	}
+}
+
 func tail(s string, n int) string {
 	if len(s) > n {
 		return s[len(s)-n:]
@@ -272,12 +286,7 @@ func TestServeOfficerSignsOffOverSSH(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	tm.send(t, "q")
-	select {
-	case <-tm.done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("the session did not end after q")
-	}
+	tm.quit(t)
 	// The end of the session is audited after the client has seen it end.
 	want := []credit.EventType{credit.EventSSHConnect, credit.EventAction, credit.EventSSHDisconnect}
 	deadline = time.Now().Add(3 * time.Second)
@@ -327,6 +336,7 @@ func TestServeReadOnlyCannotAct(t *testing.T) {
 	if strings.Contains(tm.out.String(), "\x1b[7m") || strings.Contains(tm.out.String(), "\x1b[1m") || strings.Contains(tm.out.String(), "\x1b[38;") {
 		t.Errorf("colours or attributes drawn with NO_COLOR=1 from the client:\n%q", tail(tm.out.String(), 1500))
 	}
+	tm.quit(t)
 	k, _ := f.srv.keys.lookup(f.keys["readonly"].PublicKey())
 	if _, err := f.db.Scoped(k.Scope()).RecordAction(credit.Action{Type: credit.ActionSignoff, Date: credit.MustDate(serveToday)}); err == nil {
 		t.Fatal("the read-only key's scope recorded an action")
