@@ -539,8 +539,18 @@ func (m *Model) eventText(ev credsync.Event) string {
 		return m.cat.f("ev.page", t, name, m.cat.feedLabel(ev.Feed), ev.Items)
 	case credsync.EventError:
 		return m.cat.f("ev.error", t, name, cleanText(ev.Err), ev.Retry.Round(time.Second))
+	case credsync.EventResync:
+		return m.cat.f("ev.resync", t, name, m.cat.feedLabel(ev.Feed))
+	case credit.EventAction:
+		return m.cat.f("ev.action", t, cleanText(ev.Actor), cleanText(ev.Message))
+	case credit.EventActionSent:
+		return m.cat.f("ev.sent", t, cleanText(ev.Message))
+	case credit.EventActionFailed:
+		return m.cat.f("ev.refused", t, cleanText(ev.Message), cleanText(ev.Err))
+	case credsync.EventDone:
+		return m.cat.f("ev.done", t, name)
 	}
-	return m.cat.f("ev.done", t, name)
+	return m.cat.f("ev.other", t, string(ev.Type), cleanText(ev.Message))
 }
 
 // today is Deps.Today moved on by the days the clock has advanced since New.

@@ -3,6 +3,9 @@ package tui
 import (
 	"strings"
 	"testing"
+
+	"github.com/czyj/credwatch/credit"
+	credsync "github.com/czyj/credwatch/sync"
 )
 
 // TestWarningsOnEveryTab checks a configuration warning (TLS verification
@@ -19,6 +22,25 @@ func TestWarningsOnEveryTab(t *testing.T) {
 		m = keys(t, m, keyMsg(k))
 		if v := m.View(); !strings.Contains(v, "! TLS verification is OFF for endpoint gov-service") {
 			t.Errorf("tab %s: warning missing:\n%s", k, v)
+		}
+	}
+}
+
+func TestEventTextForOfficerActions(t *testing.T) {
+	m := New(fixtureDeps(t, "zh"))
+	at := fixtureDeps(t, "zh").Now()
+	cases := []struct {
+		ev   credsync.Event
+		want string
+	}{
+		{credsync.Event{At: at, Type: credit.EventAction, Actor: "张三", Message: "signoff"}, "张三 记录操作 signoff，待发送"},
+		{credsync.Event{At: at, Type: credit.EventActionSent, Message: "reminder_sent penalty/1"}, "操作已送达：reminder_sent penalty/1"},
+		{credsync.Event{At: at, Type: credit.EventActionFailed, Message: "x", Err: "HTTP 422"}, "操作被拒绝：x（HTTP 422）"},
+		{credsync.Event{At: at, Type: credsync.EventDone, Endpoint: "hub"}, "hub：同步完成"},
+	}
+	for _, c := range cases {
+		if got := m.eventText(c.ev); !strings.Contains(got, c.want) {
+			t.Errorf("eventText(%s) = %q, want it to contain %q", c.ev.Type, got, c.want)
 		}
 	}
 }
