@@ -64,6 +64,9 @@ type statusReport struct {
 	OutboxPending int    `json:"outbox_pending"`
 	OutboxFailed  int    `json:"outbox_failed"`
 	Error         string `json:"error,omitempty"` // why there is no data (no cache, unreadable)
+	// Warnings about the configuration every screen must show, such as
+	// TLS verification turned off for an endpoint.
+	Warnings []string `json:"warnings"`
 }
 
 type holderReport struct {
@@ -126,6 +129,7 @@ Exit status: 0 healthy, 1 degraded (some endpoint failing or stale),
 		return 2
 	}
 	rep := a.status()
+	rep.Warnings = append([]string{}, a.cfg.warnings()...)
 	var err error
 	if *asJSON {
 		enc := json.NewEncoder(a.stdout)
@@ -362,6 +366,9 @@ func writeStatus(w io.Writer, r *statusReport) error {
 	fmt.Fprintf(ew, "credwatch status: %s (exit %d): %s\n", strings.ToUpper(r.Health), r.ExitCode, r.Reason)
 	if r.Error != "" {
 		fmt.Fprintf(ew, "error:       %s\n", r.Error)
+	}
+	for _, wn := range r.Warnings {
+		fmt.Fprintf(ew, "WARNING:     %s\n", wn)
 	}
 	cache := r.Cache
 	if r.Demo {

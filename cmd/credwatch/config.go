@@ -247,11 +247,21 @@ func (c *Config) check() error {
 		}
 	}
 	for i, r := range c.RuleSets {
+		for _, v := range append([]string{r.Name, r.Title}, r.NotRepairable...) {
+			if credit.Sanitize(v) != v {
+				return c.fail(fmt.Sprintf("rule_set[%d]", i), "contains control characters or invalid text")
+			}
+		}
 		if _, err := r.toRuleSet(); err != nil {
 			return c.fail(fmt.Sprintf("rule_set[%d]", i), "%v", err)
 		}
 	}
 	for i, d := range c.Directory {
+		for _, v := range []string{d.ID, d.Name, d.Short, d.Code} {
+			if credit.Sanitize(v) != v {
+				return c.fail(fmt.Sprintf("department[%d]", i), "contains control characters or invalid text")
+			}
+		}
 		if _, err := d.toDepartment(); err != nil {
 			return c.fail(fmt.Sprintf("department[%d]", i), "%v", err)
 		}
@@ -318,7 +328,7 @@ func (d DeptConfig) toDepartment() (credit.Department, error) {
 func (c *Config) rules() (*credit.Rules, error) {
 	var days []credit.DayOverride
 	for _, d := range c.Calendar.Days {
-		date, _ := credit.ParseDate(d.Date) // checked in check
+		date, _ := credit.ParseDate(d.Date) // checked in check; the name is shown, so it is sanitised
 		days = append(days, credit.DayOverride{Date: date, Working: d.Working, Name: credit.Sanitize(d.Name)})
 	}
 	cal, err := credit.NewCalendar(days, c.Calendar.Years)

@@ -43,6 +43,8 @@ func TestConfigErrorsNameFileLineAndKey(t *testing.T) {
 		{"duplicate endpoint", "[[endpoint]]\nname = \"a\"\nbase_url = \"http://x\"\nfeeds = [\"penalty\"]\n[[endpoint]]\nname = \"a\"\nbase_url = \"http://y\"\nfeeds = [\"licence\"]\n", []string{"endpoint[1].name", "twice"}},
 		{"bad calendar date", "[calendar]\n[[calendar.day]]\ndate = \"2028-13-01\"\n", []string{"calendar.day[0].date"}},
 		{"bad severity", "[[rule_set]]\nname = \"x\"\n[rule_set.periods.huge]\nmin_months = 1\nmax_months = 2\n", []string{"rule_set[0]", "huge"}},
+		{"escape in department name", "[[department]]\nid = \"x\"\nname = \"某局\\u001b]52;c;AA\\u0007\"\n", []string{"department[0]", "control characters"}},
+		{"escape in rule set title", "[[rule_set]]\nname = \"x\"\ntitle = \"\\u001b[2J\"\n", []string{"rule_set[0]", "control characters"}},
 		{"bad department kind", "[[department]]\nid = \"x\"\nname = \"某局\"\nowns = [\"fines\"]\n", []string{"department[0]", "fines"}},
 	}
 	for _, c := range cases {
