@@ -181,10 +181,10 @@ func (s *sshServer) commandMiddleware(next ssh.Handler) ssh.Handler {
 			next(sess)
 			return
 		}
-		out, errOut := io.Writer(sess), sess.Stderr()
+		var out, errOut io.Writer = sess, sess.Stderr()
 		pty, _, isPty := sess.Pty()
-		if isPty && pty.Slave != nil {
-			out, errOut = pty.Slave, pty.Slave // the PTY turns \n into \r\n
+		if w := ptyOutput(pty); isPty && w != nil {
+			out, errOut = w, w // the PTY turns \n into \r\n
 		}
 		l.mu.Lock()
 		ranTUI := l.tui
@@ -263,11 +263,12 @@ func sessionEnv(sess ssh.Session) []string {
 // terminal: a query answered late would be read by the program as keys.
 func sessionRenderer(sess ssh.Session) *lipgloss.Renderer {
 	pty, _, ok := sess.Pty()
-	if !ok || pty.Slave == nil || pty.Term == "" || pty.Term == "dumb" {
+	out := ptyOutput(pty)
+	if !ok || out == nil || pty.Term == "" || pty.Term == "dumb" {
 		return lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.Ascii))
 	}
 	env := sessionEnv(sess)
-	r := lipgloss.NewRenderer(pty.Slave, termenv.WithEnvironment(environ(env)), termenv.WithColorCache(true))
+	r := lipgloss.NewRenderer(out, termenv.WithEnvironment(environ(env)), termenv.WithColorCache(true))
 	r.SetHasDarkBackground(darkBackground(environ(env).Getenv("COLORFGBG")))
 	return r
 }
