@@ -1,4 +1,16 @@
-package perf
+// The bench_*_test.go files hold credwatch's end-to-end performance
+// benchmarks, the measurements behind docs/PERFORMANCE.md: they drive the
+// simulator, the sync engine, the store and the TUI together on data from
+// the simulator's generator.
+//
+// Sizes: by default a small data set, so CI's `-benchtime=1x` run stays
+// quick; CREDWATCH_BENCH_SIZES=100000 (a comma-separated list) picks others,
+// and CREDWATCH_BENCH_1M=1 runs 100,000 and 1,000,000 records. Each size's
+// cache is built once per run, through the real sync engine, and shared by
+// the benchmarks; the ones that write to it work on a copy.
+// (A detached comment: the package's doc is in main.go.)
+
+package main
 
 import (
 	"context"
