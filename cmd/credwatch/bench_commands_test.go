@@ -9,7 +9,7 @@ import (
 
 // BenchmarkStatus is what `credwatch status` reads, in process: open the
 // cache read-only and read the health overview. The binary's figure comes
-// from scripts/perf.sh. Target: ≤ 100 ms at 100k, ≤ 300 ms at 1M.
+// from .ci/perf.sh. Target: ≤ 100 ms at 100k, ≤ 300 ms at 1M.
 func BenchmarkStatus(b *testing.B) {
 	for _, n := range sizes() {
 		b.Run(sizeName(n), func(b *testing.B) {

@@ -58,7 +58,7 @@ func loaded(tb testing.TB, f *fixture) tui.Model {
 // BenchmarkStartup is the start-up of the TUI on a warm cache, in process:
 // open the cache, build the model and run the program until the default
 // tab (每日核查) has its data on screen. The binary's own figure, process
-// start included, comes from scripts/perf.sh. Target: ≤ 150 ms at 100k,
+// start included, comes from .ci/perf.sh. Target: ≤ 150 ms at 100k,
 // ≤ 500 ms at 1M.
 func BenchmarkStartup(b *testing.B) {
 	for _, n := range sizes() {

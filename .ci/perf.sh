@@ -3,7 +3,7 @@
 # records (default 100000): start-up to the first frame of the default tab,
 # peak RSS of the TUI with every tab loaded, and `status` / `check`.
 #
-#   scripts/perf.sh [N] [runs]
+#   .ci/perf.sh [N] [runs]
 #
 # It builds credwatch, starts `credwatch sim` with N records on loopback
 # (today 2026-03-18, a working day, so the default tab is 每日核查), syncs a

@@ -6,7 +6,7 @@
 # writes dist/SHA256SUMS for checking a copy on the target machine
 # (`sha256sum -c SHA256SUMS`).
 #
-# Usage: scripts/build.sh [GOOS/GOARCH ...]     (default: all four)
+# Usage: .ci/build.sh [GOOS/GOARCH ...]     (default: all four)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
