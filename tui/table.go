@@ -182,10 +182,13 @@ func (t *Table) SetRows(rows []Row) {
 }
 
 // refresh recomputes the shown rows from all rows, the filters and the sort
-// order, keeping the cursor on its row's key.
+// order, keeping the cursor on its row's key. A cursor on the first row
+// stays on the first row: a table nobody has moved in keeps showing its top
+// (the most urgent rows) as data arrives, rather than following one row
+// down the list.
 func (t *Table) refresh() {
 	var key string
-	had := t.cursor < len(t.rows)
+	had := t.cursor > 0 && t.cursor < len(t.rows)
 	if had {
 		key = t.rows[t.cursor].Key
 	}

@@ -198,3 +198,20 @@ func TestTableBlurHidesCursor(t *testing.T) {
 		t.Error("blurred table moved")
 	}
 }
+
+// TestTopCursorStaysOnTop: a table nobody moved in keeps its top row as rows
+// arrive above it; a moved cursor follows its row.
+func TestTopCursorStaysOnTop(t *testing.T) {
+	tb := testTable(cjkCols, cjkRows, 80, 10)
+	more := append([]Row{{Key: "new", Cells: []string{"新北区", "新到记录", "1", "+ 正常"}}}, cjkRows...)
+	tb.SetRows(more)
+	if tb.Cursor() != 0 {
+		t.Errorf("untouched cursor moved to %d", tb.Cursor())
+	}
+	tb.SetRows(cjkRows)
+	tb.MoveDown(2) // on "c"
+	tb.SetRows(more)
+	if tb.Cursor() != 3 || tb.Rows()[tb.Cursor()].Key != "c" {
+		t.Errorf("moved cursor at %d, want 3 (row c)", tb.Cursor())
+	}
+}
