@@ -105,6 +105,10 @@ func (s *Scoped) RecordAction(a credit.Action) (credit.OutboxItem, error) {
 	return s.db.RecordAction(a)
 }
 
+// Quarantine returns the quarantined items (they concern the installation:
+// an item that failed validation may not even name a department).
+func (s *Scoped) Quarantine() ([]credit.Quarantined, error) { return s.db.Quarantine() }
+
 // Outbox returns the outbox (it concerns the installation, not a scope).
 func (s *Scoped) Outbox() ([]credit.OutboxItem, error) { return s.db.Outbox() }
 

@@ -28,6 +28,13 @@ type fakeStore struct {
 	since    []time.Time // CheckData calls
 
 	recordAction func(a credit.Action) (credit.OutboxItem, error)
+	quarantine   []credit.Quarantined
+}
+
+func (f *fakeStore) Quarantine() ([]credit.Quarantined, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]credit.Quarantined(nil), f.quarantine...), nil
 }
 
 var _ Store = (*fakeStore)(nil)

@@ -46,6 +46,9 @@ type Store interface {
 	// ActionSignoff) before it returns; the sync engine sends it later. The
 	// TUI confirms an action to the officer only after it returned nil.
 	RecordAction(a credit.Action) (credit.OutboxItem, error)
+	// Quarantine returns the items endpoints sent that failed decoding or
+	// validation, with their reasons.
+	Quarantine() ([]credit.Quarantined, error)
 	// Outbox returns the outbox, newest first.
 	Outbox() ([]credit.OutboxItem, error)
 	// RetryAction puts a failed item back to pending.

@@ -19,6 +19,7 @@ const (
 	viewDetail                  // every field of one record
 	viewOutbox                  // actions not yet accepted by the agencies
 	viewSharing                 // the sharing-list rows of some departments
+	viewQuarantine              // an endpoint's quarantined items
 )
 
 // stackView is one view opened over the tabs; esc closes it.
@@ -85,6 +86,8 @@ func (m *Model) canOpen() bool {
 			it.ID == credit.CheckReceived || it.ID == credit.CheckEndpoints
 	case tabSharing:
 		return m.d.Store != nil
+	case tabSync:
+		return m.d.Store != nil && m.syncFocus == 0 // an endpoint: its quarantine
 	case tabRepair, tabQueue:
 		return m.d.Store != nil || m.penalty(r.Key) != nil
 	}
@@ -131,6 +134,8 @@ func (m Model) open() (Model, tea.Cmd) {
 		}
 	case tabSharing:
 		return m.openDeptRecords(r.Key)
+	case tabSync:
+		return m.openQuarantine(r.Key)
 	case tabRepair, tabQueue:
 		return m.openRecordKey(r.Key)
 	}

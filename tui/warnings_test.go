@@ -44,3 +44,28 @@ func TestEventTextForOfficerActions(t *testing.T) {
 		}
 	}
 }
+
+// TestQuarantineDrillDown: enter on an endpoint of the sync tab lists its
+// quarantined items with their reasons; esc goes back.
+func TestQuarantineDrillDown(t *testing.T) {
+	dp, st := storeDeps(t, "zh")
+	st.quarantine = []credit.Quarantined{
+		{Endpoint: fixtureEndpoints()[0].Name, Feed: "penalty", Key: "penalty/BAD-1", Reason: "decode record: invalid date \"2026-02-30\"", Raw: "{...}"},
+		{Endpoint: "other", Feed: "licence", Key: "licence/X", Reason: "record has no department"},
+	}
+	m := loadedStore(t, dp, 100, 30)
+	m = keys(t, m, keyMsg("3"))
+	m, cmd := press(t, m, keyMsg("enter"))
+	m = run(t, m, cmd)
+	v := m.View()
+	if !strings.Contains(v, "隔离数据") || !strings.Contains(v, "penalty/BAD-1") || !strings.Contains(v, "2026-02-30") {
+		t.Fatalf("quarantine view:\n%s", v)
+	}
+	if strings.Contains(v, "licence/X") {
+		t.Errorf("another endpoint's item is listed:\n%s", v)
+	}
+	m = keys(t, m, keyMsg("esc"))
+	if m.top() != nil {
+		t.Error("esc did not close the quarantine view")
+	}
+}
