@@ -15,11 +15,11 @@ import (
 type viewKind int
 
 const (
-	viewRecords viewKind = iota // a list of records (drill-down)
-	viewDetail                  // every field of one record
-	viewOutbox                  // actions not yet accepted by the agencies
-	viewSharing                 // the sharing-list rows of some departments
-	viewQuarantine              // an endpoint's quarantined items
+	viewRecords    viewKind = iota // a list of records (drill-down)
+	viewDetail                     // every field of one record
+	viewOutbox                     // actions not yet accepted by the agencies
+	viewSharing                    // the sharing-list rows of some departments
+	viewQuarantine                 // an endpoint's quarantined items
 )
 
 // stackView is one view opened over the tabs; esc closes it.
