@@ -170,8 +170,23 @@ func (m Model) handleAction(msg actionMsg) (Model, tea.Cmd) {
 	if msg.item.Seq != 0 && !slices.ContainsFunc(m.outbox, func(it credit.OutboxItem) bool { return it.Seq == msg.item.Seq }) {
 		m.outbox = append([]credit.OutboxItem{msg.item}, m.outbox...)
 	}
-	m.rebuild()
+	m.refreshActions()
 	return m, m.requestLoad()
+}
+
+// refreshActions recomputes what an officer's action changes at once: the
+// check tab (sign-off, history), the outbox, and open views showing them.
+// The repair and queue rows change with the reload the action requests,
+// built off the UI goroutine; rebuilding every tab here would stall keys on
+// a large cache.
+func (m *Model) refreshActions() {
+	in := m.input()
+	m.view.check = buildCheck(in)
+	m.view.outbox, m.view.outboxSum, _, _ = buildOutbox(in)
+	m.check.SetRows(m.view.check.items)
+	m.history.SetRows(m.view.check.history)
+	m.refreshStack()
+	m.resize()
 }
 
 func (m *Model) targetName(key string) string {
