@@ -173,14 +173,7 @@ func TestNewIdempotencyKey(t *testing.T) {
 // TestNationalRepairShowsAfterSync posts national_repair_done and checks the
 // cache holds the national repair after the next sync.
 func TestNationalRepairShowsAfterSync(t *testing.T) {
-	s := sim.New(sim.Options{Seed: 1, Records: 800, Today: testToday})
-	srv := httptest.NewServer(s.Handler())
-	defer srv.Close()
-	db := openStore(t)
-	eng, err := New(db, hub(srv.URL), Options{Now: testNow})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, srv, db, eng := simHub(t, 1, 800)
 	ctx := context.Background()
 	if err := eng.SyncOnce(ctx); err != nil {
 		t.Fatal(err)

@@ -29,6 +29,22 @@ func openStore(t *testing.T) *store.DB {
 	return db
 }
 
+// simHub serves a fresh simulator (seed, records) and returns it, its
+// server (closed when the test ends), an empty cache and an engine over one
+// endpoint serving every feed.
+func simHub(t *testing.T, seed int64, records int) (*sim.Sim, *httptest.Server, *store.DB, *Engine) {
+	t.Helper()
+	s := sim.New(sim.Options{Seed: seed, Records: records, Today: testToday})
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	db := openStore(t)
+	eng, err := New(db, hub(srv.URL), Options{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, srv, db, eng
+}
+
 func hub(url string) []Endpoint {
 	return []Endpoint{{Name: "hub", BaseURL: url, Feeds: api.AllFeeds, PageSize: 97}}
 }
@@ -37,14 +53,7 @@ func hub(url string) []Endpoint {
 // lets the simulator change, syncs incrementally, and checks the cache holds
 // exactly the simulator's live items.
 func TestSyncEndsWithSimulatorDataInCache(t *testing.T) {
-	s := sim.New(sim.Options{Seed: 7, Records: 800, Today: testToday})
-	srv := httptest.NewServer(s.Handler())
-	defer srv.Close()
-	db := openStore(t)
-	eng, err := New(db, hub(srv.URL), Options{Now: testNow})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, _, db, eng := simHub(t, 7, 800)
 	ctx := context.Background()
 
 	if err := eng.SyncOnce(ctx); err != nil {

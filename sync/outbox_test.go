@@ -2,26 +2,17 @@ package sync
 
 import (
 	"context"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/czyj/credwatch/credit"
-	"github.com/czyj/credwatch/sync/sim"
 )
 
 // TestOutboxSendsOnceSurvivesOutageAndReportsRefusals records actions while
 // the endpoint is down, sends them when it is back, resends one (the server
 // must not apply it twice) and checks a refused action is marked failed.
 func TestOutboxSendsOnceSurvivesOutageAndReportsRefusals(t *testing.T) {
-	s := sim.New(sim.Options{Seed: 11, Records: 300, Today: testToday})
-	srv := httptest.NewServer(s.Handler())
-	defer srv.Close()
-	db := openStore(t)
-	eng, err := New(db, hub(srv.URL), Options{Now: testNow})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, _, db, eng := simHub(t, 11, 300)
 	ctx := context.Background()
 	if err := eng.SyncOnce(ctx); err != nil {
 		t.Fatal(err)
