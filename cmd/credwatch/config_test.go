@@ -165,3 +165,16 @@ name = "元旦"
 		t.Errorf("exit %d, out %q, err %q", code, out.String(), errb.String())
 	}
 }
+
+// TestDefaultOfficerWithoutUserVariables: a service or a bare tmux may have
+// no USER; actions still get an actor.
+func TestDefaultOfficerWithoutUserVariables(t *testing.T) {
+	t.Setenv("USER", "")
+	t.Setenv("USERNAME", "")
+	if got := defaultOfficer(false); got == "" {
+		t.Error("no officer name without USER/USERNAME")
+	}
+	if got := defaultOfficer(true); got != "值班员（演示）" {
+		t.Errorf("demo officer = %q", got)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/user"
 	"time"
 
 	"github.com/czyj/credwatch/credit"
@@ -203,10 +204,13 @@ func defaultOfficer(demo bool) string {
 	if demo {
 		return "值班员（演示）"
 	}
-	if u := os.Getenv("USER"); u != "" {
+	if u := firstNonEmpty(os.Getenv("USER"), os.Getenv("USERNAME")); u != "" {
 		return credit.Sanitize(u)
 	}
-	return credit.Sanitize(os.Getenv("USERNAME"))
+	if u, err := user.Current(); err == nil { // no USER in a service or a bare tmux
+		return credit.Sanitize(u.Username)
+	}
+	return ""
 }
 
 func firstNonEmpty(vs ...string) string {
