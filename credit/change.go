@@ -71,6 +71,9 @@ type Store interface {
 	// ApplyPage writes a page's changes, their indexes and aggregates, its
 	// quarantined items, the cursor and the endpoint's success, atomically.
 	ApplyPage(p *Page) error
+	// ApplyPages writes several pages in order, atomically as a whole, each
+	// as ApplyPage would.
+	ApplyPages(ps []*Page) error
 	// SaveEndpointStatus records an attempt's outcome for an endpoint.
 	SaveEndpointStatus(st EndpointStatus) error
 	// EndpointStatus returns the stored status of an endpoint (zero if none).
