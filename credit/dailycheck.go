@@ -32,7 +32,7 @@ type CheckData struct {
 	Undisclosed   []RecordRef // records not yet disclosed
 	LateDisclosed []RecordRef // records disclosed on or after the last working day
 	Quality       []RecordRef // records with quality issues
-	Repairs       []RepairRef
+	Repairs       []RepairRef // the open repairs (Repair.Open), officers' actions applied
 	Endpoints     []EndpointStatus
 }
 

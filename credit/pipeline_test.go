@@ -140,3 +140,38 @@ func TestStageNames(t *testing.T) {
 		})
 	}
 }
+
+// Every combination of steps: a repair that is not Open is never stuck and
+// never an error, whatever the day; the store lists only Open ones for the
+// daily check.
+func TestRepairOpenCoversStuck(t *testing.T) {
+	r := DefaultRules()
+	d := MustDate("2025-06-02")
+	dates := []Date{0, d}
+	for _, outcome := range []string{"", OutcomeApproved, OutcomeRejected, "unknown"} {
+		for _, applied := range dates {
+			for _, reviewed := range dates {
+				for _, cancelled := range dates {
+					for _, regraded := range dates {
+						for _, national := range dates {
+							rep := Repair{RecordKey: "penalty/1", Applied: applied, Reviewed: reviewed, Outcome: outcome,
+								Cancelled: cancelled, Regraded: regraded, NationalDone: national}
+							if rep.Open() {
+								continue
+							}
+							for _, today := range []Date{d, MustDate("2026-06-01")} {
+								st, err := r.Pipeline(&rep, today)
+								if err != nil || st.Stuck {
+									t.Errorf("%+v is not Open, but on %s Pipeline gives %+v, %v", rep, today, st, err)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	if !(&Repair{Applied: d}).Open() || (&Repair{}).Open() || (&Repair{ReminderSent: d}).Open() {
+		t.Error("Open of the plain cases is wrong")
+	}
+}

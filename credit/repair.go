@@ -34,3 +34,20 @@ const (
 	OutcomeApproved = "approved"
 	OutcomeRejected = "rejected"
 )
+
+// Open reports whether the repair can still become stuck, or fail to place
+// in the pipeline: it has been applied for (or has any later step) and is
+// neither rejected nor done in the national system. Rules.Pipeline never
+// marks a repair that is not Open as stuck, and never fails on one.
+func (r *Repair) Open() bool {
+	if r.Outcome == OutcomeRejected {
+		return false
+	}
+	if r.Outcome != "" && r.Outcome != OutcomeApproved {
+		return true // an unknown outcome is an error Pipeline must report
+	}
+	if !r.NationalDone.IsZero() {
+		return false
+	}
+	return !r.Applied.IsZero() || r.Outcome != "" || !r.Cancelled.IsZero() || !r.Regraded.IsZero()
+}

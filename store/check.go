@@ -2,7 +2,9 @@ package store
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -10,12 +12,14 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// CheckData gathers, in one read transaction and from the indexes only
-// (no record is decoded), what the daily check needs: records received since
-// since, cached counts, the sharing list, undisclosed records, records
-// disclosed since since, records with quality issues (including duplicate
-// document numbers), repairs with their departments and officers' actions
-// applied, and endpoint statuses.
+// CheckData gathers, in one read transaction and from the indexes and
+// aggregates only, what the daily check needs: records that first arrived
+// on since's day (China time) or later, cached counts, the sharing list,
+// undisclosed records, records disclosed on or after since's day, records
+// with quality issues (including duplicate document numbers), the open
+// repairs with their departments and officers' actions applied, and
+// endpoint statuses. Its cost grows with the open work and the days since
+// since, not with the size of the cache.
 func (db *DB) CheckData(since time.Time) (*credit.CheckData, error) {
 	d := &credit.CheckData{Since: since, Received: map[string]map[credit.Kind]int{}, Cached: map[string]map[credit.Kind]int{}}
 	err := db.view(func(tx *bolt.Tx) error {
@@ -23,19 +27,19 @@ func (db *DB) CheckData(since time.Time) (*credit.CheckData, error) {
 			m, ok, err := getMeta(tx, key)
 			return credit.RecordRef{Key: string(key), Dept: m.Dept, Kind: m.Kind, Decided: m.Decided, Disclosed: m.Disclosed, Issues: m.Issues}, ok, err
 		}
-		c := tx.Bucket(bReceived).Cursor()
-		for k, v := c.Seek(u64(uint64(since.UnixNano()))); k != nil; k, v = c.Next() {
-			if dept, kind, ok := parseReceived(v); ok {
-				inc(d.Received, dept, kind)
-				continue
+		from := make([]byte, 4)
+		binary.BigEndian.PutUint32(from, uint32(credit.DateOf(since)))
+		c := tx.Bucket(bRecvDays).Cursor()
+		for k, v := c.Seek(from); k != nil; k, v = c.Next() {
+			_, dept, kind, ok := parseRecvDayKey(k)
+			n, _ := binary.Varint(v)
+			if !ok {
+				return fmt.Errorf("malformed arrival count %q", k)
 			}
-			r, ok, err := ref(k[8:])
-			if err != nil {
-				return err
+			if d.Received[dept] == nil {
+				d.Received[dept] = map[credit.Kind]int{}
 			}
-			if ok {
-				inc(d.Received, r.Dept, r.Kind)
-			}
+			d.Received[dept][kind] += int(n)
 		}
 		if err := eachJSON(tx.Bucket(bDeptStats), nil, func(s *credit.DeptStats) {
 			for k, n := range s.Records {
@@ -63,51 +67,89 @@ func (db *DB) CheckData(since time.Time) (*credit.CheckData, error) {
 		if err := tx.Bucket(bUndisclosed).ForEach(func(k, _ []byte) error { return add(&d.Undisclosed, k[4:]) }); err != nil {
 			return err
 		}
-		from := make([]byte, 4)
-		binary.BigEndian.PutUint32(from, uint32(credit.DateOf(since)))
 		dc := tx.Bucket(bDisclosed).Cursor()
 		for k, _ := dc.Seek(from); k != nil; k, _ = dc.Next() {
 			if err := add(&d.LateDisclosed, k[4:]); err != nil {
 				return err
 			}
 		}
-		dups := duplicateKeys(tx)
-		if err := tx.Bucket(bQuality).ForEach(func(k, _ []byte) error {
-			delete(dups, string(k))
-			return add(&d.Quality, k)
-		}); err != nil {
+		if err := readQuality(tx, d, add); err != nil {
 			return err
 		}
-		for key := range dups {
-			if err := add(&d.Quality, []byte(key)); err != nil {
-				return err
-			}
-		}
-		for i := range d.Quality {
-			if dupOf(tx, d.Quality[i].Key) {
-				d.Quality[i].Issues = append(d.Quality[i].Issues, credit.IssueDuplicateDocNo)
-			}
-		}
-		repairs := map[string]credit.Repair{}
-		if err := eachJSON(tx.Bucket(bRepairs), nil, func(r *credit.Repair) { repairs[r.RecordKey] = *r }); err != nil {
-			return err
-		}
-		if err := overlayActions(tx, repairs); err != nil {
-			return err
-		}
-		for key, rep := range repairs {
-			m, _, err := getMeta(tx, []byte(key))
-			if err != nil {
-				return err
-			}
-			d.Repairs = append(d.Repairs, credit.RepairRef{Dept: m.Dept, Repair: rep})
-		}
-		return nil
+		return readOpenRepairs(tx, d)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read daily-check data from %s: %w", db.path, err)
 	}
 	return d, nil
+}
+
+// readQuality lists the records with quality issues, then those whose only
+// issue is a shared document number; a duplicate gets IssueDuplicateDocNo.
+func readQuality(tx *bolt.Tx, d *credit.CheckData, add func(*[]credit.RecordRef, []byte) error) error {
+	dup := tx.Bucket(bDupDocNo)
+	if err := tx.Bucket(bQuality).ForEach(func(k, _ []byte) error { return add(&d.Quality, k) }); err != nil {
+		return err
+	}
+	for i := range d.Quality {
+		if dup.Get([]byte(d.Quality[i].Key)) != nil {
+			d.Quality[i].Issues = append(d.Quality[i].Issues, credit.IssueDuplicateDocNo)
+		}
+	}
+	quality := tx.Bucket(bQuality)
+	return dup.ForEach(func(k, _ []byte) error {
+		if quality.Get(k) != nil {
+			return nil
+		}
+		n := len(d.Quality)
+		if err := add(&d.Quality, k); err != nil || len(d.Quality) == n {
+			return err
+		}
+		d.Quality[n].Issues = append(d.Quality[n].Issues, credit.IssueDuplicateDocNo)
+		return nil
+	})
+}
+
+// readOpenRepairs lists the open repairs, with officers' actions applied,
+// and each one's department from its penalty ("" if it is not cached).
+func readOpenRepairs(tx *bolt.Tx, d *credit.CheckData) error {
+	acts, err := actionsByRecord(tx)
+	if err != nil {
+		return err
+	}
+	repairs := tx.Bucket(bRepairs)
+	var keys []string
+	if err := tx.Bucket(bOpenRepairs).ForEach(func(k, _ []byte) error {
+		keys = append(keys, string(k))
+		return nil
+	}); err != nil {
+		return err
+	}
+	for key := range acts {
+		if _, found := slices.BinarySearch(keys, key); !found {
+			keys = append(keys, key)
+		}
+	}
+	for _, key := range keys {
+		rep := credit.Repair{RecordKey: key}
+		if v := repairs.Get([]byte(key)); v != nil {
+			if err := json.Unmarshal(v, &rep); err != nil {
+				return fmt.Errorf("decode repair %s: %w", key, err)
+			}
+		}
+		if as, ok := acts[key]; ok {
+			credit.ApplyActions(&rep, as)
+		}
+		if !rep.Open() {
+			continue
+		}
+		m, _, err := getMeta(tx, []byte(key))
+		if err != nil {
+			return err
+		}
+		d.Repairs = append(d.Repairs, credit.RepairRef{Dept: m.Dept, Repair: rep})
+	}
+	return nil
 }
 
 func inc(m map[string]map[credit.Kind]int, dept string, k credit.Kind) {
@@ -135,17 +177,3 @@ func duplicateKeys(tx *bolt.Tx) map[string]bool {
 	return out
 }
 
-// dupOf reports whether the record with key shares its document number.
-func dupOf(tx *bolt.Tx, key string) bool {
-	m, ok, err := getMeta(tx, []byte(key))
-	if !ok || err != nil || m.DocNo == "" {
-		return false
-	}
-	prefix := []byte(string(m.Kind) + "\x00" + m.DocNo + "\x00")
-	c := tx.Bucket(bByDocNo).Cursor()
-	n := 0
-	for k, _ := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, _ = c.Next() {
-		n++
-	}
-	return n > 1
-}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 
+	"github.com/czyj/credwatch/credit"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -20,6 +21,12 @@ func (db *DB) Digest() (map[string]string, error) {
 		for _, name := range [][]byte{bRecords, bByDept, bSharing, bRepairs, bCursors, bQuarantine} {
 			h := sha256.New()
 			err := tx.Bucket(name).ForEach(func(k, v []byte) error {
+				if string(name) == string(bRecords) {
+					var err error
+					if v, err = syncedPart(v); err != nil {
+						return fmt.Errorf("record %s: %w", k, err)
+					}
+				}
 				fmt.Fprintf(h, "%d:%s=%d:%s;", len(k), k, len(v), v)
 				return nil
 			})
@@ -34,4 +41,16 @@ func (db *DB) Digest() (map[string]string, error) {
 		return nil, fmt.Errorf("digest %s: %w", db.path, err)
 	}
 	return out, nil
+}
+
+// syncedPart is a record value without what this cache added (the time of
+// first arrival and the quality issues found that day).
+func syncedPart(v []byte) ([]byte, error) {
+	var r credit.Record
+	var m recMeta
+	if err := decodeRecord(v, &r, &m, nil); err != nil {
+		return nil, err
+	}
+	m.Received, m.Issues = 0, nil
+	return appendRecord(nil, &r, &m), nil
 }

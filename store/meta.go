@@ -10,34 +10,16 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// metaV1 is the first byte of a binary recMeta. Entries written before it
-// existed are JSON objects (first byte '{') and are still read.
+// metaV1 is the first byte of a schema-1 rec_meta entry; entries older
+// still are JSON objects (first byte '{'). Only the migration to schema 2
+// reads them (migrate.go): since then the header of the record value itself
+// is the index entry.
 const metaV1 = 1
-
-// appendMeta appends m's binary encoding: the version byte, then Dept,
-// Kind, ID and DocNo as length-prefixed strings, Decided and Disclosed as
-// zig-zag varints, Received as a varint, then the issue codes.
-func appendMeta(b []byte, m *recMeta) []byte {
-	b = append(b, metaV1)
-	for _, s := range []string{m.Dept, string(m.Kind), m.ID, m.DocNo} {
-		b = binary.AppendUvarint(b, uint64(len(s)))
-		b = append(b, s...)
-	}
-	b = binary.AppendVarint(b, int64(m.Decided))
-	b = binary.AppendVarint(b, int64(m.Disclosed))
-	b = binary.AppendVarint(b, m.Received)
-	b = binary.AppendUvarint(b, uint64(len(m.Issues)))
-	for _, s := range m.Issues {
-		b = binary.AppendUvarint(b, uint64(len(s)))
-		b = append(b, s...)
-	}
-	return b
-}
 
 var errShortMeta = errors.New("truncated index entry")
 
-// decodeMeta reads either encoding of a recMeta. Strings are copied: the
-// result does not share memory with v.
+// decodeMeta reads a schema-1 rec_meta entry, in either of its encodings.
+// Strings are copied: the result does not share memory with v.
 func decodeMeta(v []byte, m *recMeta) error {
 	if len(v) > 0 && v[0] == '{' {
 		return json.Unmarshal(v, m)
@@ -46,8 +28,14 @@ func decodeMeta(v []byte, m *recMeta) error {
 		return fmt.Errorf("unknown index entry encoding")
 	}
 	d := metaDecoder{b: v[1:]}
-	m.Dept = d.str()
-	m.Kind = credit.Kind(d.str())
+	d.metaFields(m)
+	return d.err
+}
+
+// metaFields reads what appendMetaFields wrote.
+func (d *metaDecoder) metaFields(m *recMeta) {
+	m.Dept = d.istr()
+	m.Kind = credit.Kind(d.istr())
 	m.ID = d.str()
 	m.DocNo = d.str()
 	m.Decided = credit.Date(d.varint())
@@ -55,24 +43,55 @@ func decodeMeta(v []byte, m *recMeta) error {
 	m.Received = d.varint()
 	n := d.uvarint()
 	m.Issues = nil
-	if n > 0 && n <= uint64(len(d.b)) {
+	if n > uint64(len(d.b)) {
+		d.fail()
+	} else if n > 0 {
 		m.Issues = make([]string, n)
 		for i := range m.Issues {
-			m.Issues[i] = d.str()
+			m.Issues[i] = d.istr()
 		}
 	}
-	return d.err
 }
 
+// metaDecoder reads the binary encodings of meta.go and codec.go. After
+// the first error every read returns a zero value and err stays set.
 type metaDecoder struct {
 	b   []byte
 	err error
+	in  interner // if not nil, istr keeps one copy of each distinct string
+}
+
+func (d *metaDecoder) fail() { d.err, d.b = errShortMeta, nil }
+
+func (d *metaDecoder) byte() byte {
+	if len(d.b) == 0 {
+		d.fail()
+		return 0
+	}
+	c := d.b[0]
+	d.b = d.b[1:]
+	return c
+}
+
+// istr reads a string of few distinct values (interned when d.in is set).
+func (d *metaDecoder) istr() string {
+	if d.in == nil {
+		return d.str()
+	}
+	n := d.uvarint()
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return ""
+	}
+	s := d.in.get(d.b[:n])
+	d.b = d.b[n:]
+	return s
 }
 
 func (d *metaDecoder) uvarint() uint64 {
 	v, n := binary.Uvarint(d.b)
 	if n <= 0 {
-		d.err, d.b = errShortMeta, nil
+		d.fail()
 		return 0
 	}
 	d.b = d.b[n:]
@@ -82,7 +101,7 @@ func (d *metaDecoder) uvarint() uint64 {
 func (d *metaDecoder) varint() int64 {
 	v, n := binary.Varint(d.b)
 	if n <= 0 {
-		d.err, d.b = errShortMeta, nil
+		d.fail()
 		return 0
 	}
 	d.b = d.b[n:]
@@ -92,7 +111,7 @@ func (d *metaDecoder) varint() int64 {
 func (d *metaDecoder) str() string {
 	n := d.uvarint()
 	if n > uint64(len(d.b)) {
-		d.err, d.b = errShortMeta, nil
+		d.fail()
 		return ""
 	}
 	s := string(d.b[:n])
@@ -100,34 +119,17 @@ func (d *metaDecoder) str() string {
 	return s
 }
 
+// getMeta returns the index entry of the record with key: the header of
+// its value in the records bucket.
 func getMeta(tx *bolt.Tx, key []byte) (recMeta, bool, error) {
 	var m recMeta
-	v := tx.Bucket(bMetaRec).Get(key)
+	v := tx.Bucket(bRecords).Get(key)
 	if v == nil {
 		return m, false, nil
 	}
-	if err := decodeMeta(v, &m); err != nil {
+	if err := recordHeader(v, &m); err != nil {
 		return m, false, fmt.Errorf("decode index entry of %s: %w", key, err)
 	}
 	return m, true, nil
 }
 
-func putMeta(tx *bolt.Tx, key []byte, m *recMeta) error {
-	return tx.Bucket(bMetaRec).Put(key, appendMeta(make([]byte, 0, 64), m))
-}
-
-// receivedValue is the value of a by_received entry: the record's
-// department and kind, so counting arrivals reads no other bucket.
-// Entries written before it existed have no value.
-func receivedValue(dept string, k credit.Kind) []byte {
-	return []byte(dept + "\x00" + string(k))
-}
-
-func parseReceived(v []byte) (dept string, k credit.Kind, ok bool) {
-	for i, c := range v {
-		if c == 0 {
-			return string(v[:i]), credit.Kind(v[i+1:]), true
-		}
-	}
-	return "", "", false
-}

@@ -10,14 +10,20 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-func TestMetaEncoding(t *testing.T) {
+// appendMetaV1 writes a schema-1 rec_meta entry, for tests that build an
+// older cache.
+func appendMetaV1(m *recMeta) []byte {
+	return appendMetaFields([]byte{metaV1}, m)
+}
+
+func TestMetaEncodingV1(t *testing.T) {
 	for name, m := range map[string]recMeta{
 		"full":    {Dept: "320412", Kind: credit.Penalty, ID: "CF-1", DocNo: "常武应急罚〔2025〕1号", Decided: credit.MustDate("2025-03-01"), Disclosed: credit.MustDate("2025-03-04"), Received: time.Now().UnixNano(), Issues: []string{"a", "b"}},
 		"minimal": {Dept: "d", Kind: credit.Licence, ID: "x"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var got recMeta
-			if err := decodeMeta(appendMeta(nil, &m), &got); err != nil {
+			if err := decodeMeta(appendMetaV1(&m), &got); err != nil {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(got, m) {
@@ -30,7 +36,7 @@ func TestMetaEncoding(t *testing.T) {
 			}
 		})
 	}
-	for name, v := range map[string][]byte{"empty": {}, "unknown version": {9}, "truncated": appendMeta(nil, &recMeta{Dept: "320412"})[:4]} {
+	for name, v := range map[string][]byte{"empty": {}, "unknown version": {9}, "truncated": appendMetaV1(&recMeta{Dept: "320412"})[:4]} {
 		t.Run(name, func(t *testing.T) {
 			if err := decodeMeta(v, &recMeta{}); err == nil {
 				t.Error("no error")
@@ -40,7 +46,7 @@ func TestMetaEncoding(t *testing.T) {
 }
 
 // A record that moves to another department is counted as received by the
-// new one; entries of older caches (no value) are still counted.
+// new one, on the day it first arrived; a deleted record is no longer counted.
 func TestReceivedCountsFollowDepartment(t *testing.T) {
 	db, _ := openTemp(t)
 	at := time.Date(2026, 3, 18, 9, 0, 0, 0, credit.ChinaZone)
@@ -53,20 +59,31 @@ func TestReceivedCountsFollowDepartment(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	apply(rec("1", "320412"), rec("2", "320412"))
-	apply(rec("1", "320411"))
-	// Make entry 2 look like one written before values existed.
-	if err := db.update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bReceived).Put(timeKey(at.UnixNano(), []byte("penalty/2")), nil)
-	}); err != nil {
+	apply(rec("1", "320412"), rec("2", "320412"), rec("3", "320412"))
+	at = at.Add(24 * time.Hour) // the next day: a change is no new arrival
+	apply(rec("1", "320411"), credit.Change{Op: credit.OpDelete, Key: "penalty/3"}, rec("4", "320412"))
+	for _, c := range []struct {
+		since time.Time
+		want  map[string]map[credit.Kind]int
+	}{
+		{at.Add(-24 * time.Hour), map[string]map[credit.Kind]int{"320412": {credit.Penalty: 2}, "320411": {credit.Penalty: 1}}},
+		// since is counted from the start of its day in China time.
+		{time.Date(2026, 3, 19, 23, 0, 0, 0, credit.ChinaZone), map[string]map[credit.Kind]int{"320412": {credit.Penalty: 1}}},
+		{at.Add(24 * time.Hour), map[string]map[credit.Kind]int{}},
+	} {
+		d, err := db.CheckData(c.since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(d.Received, c.want) {
+			t.Errorf("since %s: received %v, want %v", c.since, d.Received, c.want)
+		}
+	}
+	var n int
+	if err := db.view(func(tx *bolt.Tx) error { n = tx.Bucket(bRecvDays).Stats().KeyN; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	d, err := db.CheckData(at.Add(-time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]map[credit.Kind]int{"320412": {credit.Penalty: 1}, "320411": {credit.Penalty: 1}}
-	if !reflect.DeepEqual(d.Received, want) {
-		t.Errorf("received %v, want %v", d.Received, want)
+	if n != 3 { // 3-18/320412, 3-18/320411 (record 1 moved), 3-19/320412
+		t.Errorf("recv_days holds %d entries, want 3 (no zero counts kept)", n)
 	}
 }

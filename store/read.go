@@ -18,7 +18,7 @@ func (db *DB) Snapshot() (*credit.Snapshot, error) {
 		if err := readOverview(tx, s); err != nil {
 			return err
 		}
-		if err := eachJSON(tx.Bucket(bRecords), []byte(string(credit.Penalty)+"/"), func(r *credit.Record) { s.Penalties = append(s.Penalties, *r) }); err != nil {
+		if err := eachRecord(tx, []byte(string(credit.Penalty)+"/"), func(r *credit.Record) { s.Penalties = append(s.Penalties, *r) }); err != nil {
 			return fmt.Errorf("penalties: %w", err)
 		}
 		if err := eachJSON(tx.Bucket(bRepairs), nil, func(r *credit.Repair) { s.Repairs[r.RecordKey] = *r }); err != nil {
@@ -103,7 +103,7 @@ func (db *DB) Records(keys []string) ([]credit.Record, error) {
 				continue
 			}
 			var r credit.Record
-			if err := json.Unmarshal(v, &r); err != nil {
+			if err := decodeRecord(v, &r, nil, nil); err != nil {
 				return fmt.Errorf("decode %s: %w", k, err)
 			}
 			out = append(out, r)
@@ -123,6 +123,7 @@ func (db *DB) DeptRecords(dept string, kind credit.Kind) ([]credit.Record, error
 	err := db.view(func(tx *bolt.Tx) error {
 		prefix := []byte(dept + "\x00" + string(kind) + "\x00")
 		recs := tx.Bucket(bRecords)
+		in := interner{}
 		c := tx.Bucket(bByDept).Cursor()
 		for k, _ := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, _ = c.Next() {
 			key := credit.RecordKey(kind, string(k[len(prefix):]))
@@ -131,7 +132,7 @@ func (db *DB) DeptRecords(dept string, kind credit.Kind) ([]credit.Record, error
 				continue
 			}
 			var r credit.Record
-			if err := json.Unmarshal(v, &r); err != nil {
+			if err := decodeRecord(v, &r, nil, in); err != nil {
 				return fmt.Errorf("decode %s: %w", key, err)
 			}
 			out = append(out, r)
@@ -154,7 +155,7 @@ func (db *DB) Record(key string) (credit.Record, bool, error) {
 			return nil
 		}
 		found = true
-		return json.Unmarshal(v, &r)
+		return decodeRecord(v, &r, nil, nil)
 	})
 	if err != nil {
 		return r, false, fmt.Errorf("read record %s: %w", key, err)
@@ -172,6 +173,23 @@ func (db *DB) Quarantine() ([]credit.Quarantined, error) {
 		return nil, fmt.Errorf("read quarantine: %w", err)
 	}
 	return out, nil
+}
+
+// eachRecord decodes every record whose key starts with prefix, in key
+// order, into a fresh Record passed to fn; fn may keep a copy of the
+// Record (its strings share no memory with bbolt; repeated short ones are
+// shared among records).
+func eachRecord(tx *bolt.Tx, prefix []byte, fn func(*credit.Record)) error {
+	in := interner{}
+	c := tx.Bucket(bRecords).Cursor()
+	for k, v := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, v = c.Next() {
+		var r credit.Record
+		if err := decodeRecord(v, &r, nil, in); err != nil {
+			return fmt.Errorf("decode %s: %w", k, err)
+		}
+		fn(&r)
+	}
+	return nil
 }
 
 // eachJSON decodes every value under prefix (all values if prefix is nil)

@@ -22,27 +22,29 @@ import (
 )
 
 // SchemaVersion is the layout version this build reads and writes. A cache
-// written with another version is refused with a message saying so.
-const SchemaVersion = 1
+// of schema 1 is converted when it is opened for writing (migrate.go); any
+// other version is refused with a message saying so.
+const SchemaVersion = 2
 
 var (
-	bMeta       = []byte("meta")
-	bRecords    = []byte("records")    // "kind/id" -> record JSON
-	bByDept     = []byte("by_dept")    // dept \x00 kind \x00 id -> nil
-	bSharing    = []byte("sharing")    // "dept/kind" -> SharingEntry JSON
-	bRepairs    = []byte("repairs")    // "penalty/id" -> Repair JSON
-	bCursors    = []byte("cursors")    // endpoint \x00 feed -> cursor
-	bEndpoints  = []byte("endpoints")  // name -> EndpointStatus JSON
-	bDeptStats  = []byte("dept_stats") // dept -> DeptStats JSON
-	bQuarantine = []byte("quarantine") // endpoint \x00 feed \x00 key -> Quarantined JSON
-	bEvents     = []byte("events")     // 8-byte big-endian seq -> Event JSON
+	bMeta        = []byte("meta")
+	bRecords     = []byte("records")      // "kind/id" -> record, binary with its index header (codec.go)
+	bByDept      = []byte("by_dept")      // dept \x00 kind \x00 id -> nil
+	bSharing     = []byte("sharing")      // "dept/kind" -> SharingEntry JSON
+	bRepairs     = []byte("repairs")      // "penalty/id" -> Repair JSON
+	bOpenRepairs = []byte("open_repairs") // "penalty/id" -> nil, for repairs that are Open
+	bCursors     = []byte("cursors")      // endpoint \x00 feed -> cursor
+	bEndpoints   = []byte("endpoints")    // name -> EndpointStatus JSON
+	bDeptStats   = []byte("dept_stats")   // dept -> DeptStats JSON
+	bQuarantine  = []byte("quarantine")   // endpoint \x00 feed \x00 key -> Quarantined JSON
+	bEvents      = []byte("events")       // 8-byte big-endian seq -> Event JSON
 
 	// Record indexes, maintained with every record write.
-	bMetaRec     = []byte("rec_meta")     // "kind/id" -> recMeta, binary (meta.go; older entries JSON)
-	bReceived    = []byte("by_received")  // 8-byte first-arrival ns || "kind/id" -> dept \x00 kind (older entries nil)
+	bRecvDays    = []byte("recv_days")    // 4-byte day of first arrival || dept \x00 kind -> varint count
 	bUndisclosed = []byte("undisclosed")  // 4-byte decided || "kind/id" -> nil, while not disclosed
 	bDisclosed   = []byte("by_disclosed") // 4-byte disclosed || "kind/id" -> nil
 	bByDocNo     = []byte("by_doc_no")    // kind \x00 doc no \x00 "kind/id" -> nil
+	bDupDocNo    = []byte("dup_doc_no")   // "kind/id" -> nil, for records sharing kind and doc no
 	bQuality     = []byte("quality")      // "kind/id" -> nil, for records with quality issues
 
 	// Officer actions: never touched by sync or by `sync --full`.
@@ -51,7 +53,7 @@ var (
 	bSignoffs  = []byte("signoffs")       // "YYYY-MM-DD" -> Signoff JSON
 
 	allBuckets = [][]byte{bMeta, bRecords, bByDept, bSharing, bRepairs, bCursors, bEndpoints, bDeptStats, bQuarantine, bEvents,
-		bMetaRec, bReceived, bUndisclosed, bDisclosed, bByDocNo, bQuality, bOutbox, bActsByRec, bSignoffs}
+		bRecvDays, bUndisclosed, bDisclosed, bByDocNo, bDupDocNo, bQuality, bOpenRepairs, bOutbox, bActsByRec, bSignoffs}
 
 	keySchema     = []byte("schema_version")
 	keyGeneration = []byte("generation")
@@ -175,6 +177,7 @@ func (db *DB) update(fn func(*bolt.Tx) error) error {
 }
 
 func (db *DB) init(b *bolt.DB, readOnly bool) error {
+	version := 0
 	check := func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bMeta)
 		if meta == nil {
@@ -185,7 +188,13 @@ func (db *DB) init(b *bolt.DB, readOnly bool) error {
 		if err != nil {
 			return fmt.Errorf("cache has no readable schema version (%q)", v)
 		}
-		if n != SchemaVersion {
+		version = n
+		switch {
+		case n == 1 && readOnly:
+			return fmt.Errorf("cache was written by an older credwatch (schema 1): open it once without read-only access, for example with `credwatch status`, to convert it in place")
+		case n == 1:
+			return nil // converted below
+		case n != SchemaVersion:
 			return fmt.Errorf("cache was written with schema version %d, this credwatch reads version %d: move the file aside and run `credwatch sync --full` to rebuild it", n, SchemaVersion)
 		}
 		return nil
@@ -193,7 +202,7 @@ func (db *DB) init(b *bolt.DB, readOnly bool) error {
 	if readOnly {
 		return b.View(check)
 	}
-	return b.Update(func(tx *bolt.Tx) error {
+	err := b.Update(func(tx *bolt.Tx) error {
 		meta, err := tx.CreateBucketIfNotExists(bMeta)
 		if err != nil {
 			return err
@@ -213,6 +222,10 @@ func (db *DB) init(b *bolt.DB, readOnly bool) error {
 		}
 		return nil
 	})
+	if err != nil || version != 1 {
+		return err
+	}
+	return migrateV1(b, time.Now())
 }
 
 // Generation returns a number that grows with every write transaction, in

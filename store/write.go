@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,14 +31,9 @@ type recMeta struct {
 	Issues    []string    `json:"q,omitempty"`
 }
 
-// timeKey is 8-byte big-endian unix nanoseconds followed by key.
-func timeKey(ns int64, key []byte) []byte {
-	return append(u64(uint64(ns)), key...)
-}
-
 // appendMostly are the buckets whose keys mostly arrive in increasing order
 // (source ids numbered in sequence, arrival times, log sequence numbers).
-var appendMostly = [][]byte{bRecords, bMetaRec, bReceived, bByDept, bEvents}
+var appendMostly = [][]byte{bRecords, bByDept, bEvents}
 
 // denseFill lets pages of append-mostly buckets fill to 90% before they
 // split, instead of bbolt's 50%: in-order inserts would otherwise leave
@@ -158,7 +154,7 @@ func (w *pageWriter) apply(feed string, c *credit.Change) error {
 	case credit.FeedSharing:
 		return putOrDelete(w.tx.Bucket(bSharing), c.Key, c.Op, c.Sharing)
 	case credit.FeedRepair:
-		return putOrDelete(w.tx.Bucket(bRepairs), c.Key, c.Op, c.Repair)
+		return putRepair(w.tx, c.Key, c.Op, c.Repair)
 	}
 	if !credit.Kind(feed).Valid() {
 		return fmt.Errorf("unknown feed %q", feed)
@@ -173,19 +169,11 @@ func (w *pageWriter) applyRecord(c *credit.Change) error {
 	if err != nil {
 		return err
 	}
-	if hadOld {
-		if err := w.unindex(key, old); err != nil {
-			return err
-		}
-		if err := w.count(old.Dept, old.Kind, -1); err != nil {
-			return err
-		}
-	}
 	if c.Op == credit.OpDelete {
-		if err := w.tx.Bucket(bReceived).Delete(timeKey(old.Received, key)); err != nil {
-			return err
+		if !hadOld {
+			return nil
 		}
-		if err := w.tx.Bucket(bMetaRec).Delete(key); err != nil {
+		if err := w.reindex(key, &old, nil); err != nil {
 			return err
 		}
 		return recs.Delete(key)
@@ -194,30 +182,22 @@ func (w *pageWriter) applyRecord(c *credit.Change) error {
 	if r == nil {
 		return fmt.Errorf("upsert without a record")
 	}
-	if err := putJSON(recs, key, r); err != nil {
-		return err
-	}
 	m := recMeta{Dept: r.Dept, Kind: r.Kind, ID: r.ID, DocNo: r.DocNo, Decided: r.Decided, Disclosed: r.Disclosed, Received: w.at.UnixNano()}
 	if hadOld {
 		m.Received = old.Received // "received" means first arrival
-		if old.Dept != r.Dept {
-			if err := w.tx.Bucket(bReceived).Put(timeKey(m.Received, key), receivedValue(r.Dept, r.Kind)); err != nil {
-				return err
-			}
-		}
-	} else if err := w.tx.Bucket(bReceived).Put(timeKey(m.Received, key), receivedValue(r.Dept, r.Kind)); err != nil {
-		return err
 	}
 	for _, is := range credit.CheckRecord(r, credit.DateOf(w.at)) {
 		m.Issues = append(m.Issues, is.Code)
 	}
-	if err := putMeta(w.tx, key, &m); err != nil {
+	// A fresh slice each time: bbolt keeps the value until the commit.
+	if err := recs.Put(key, appendRecord(make([]byte, 0, 512), r, &m)); err != nil {
 		return err
 	}
-	if err := w.index(key, m); err != nil {
-		return err
+	var prev *recMeta
+	if hadOld {
+		prev = &old
 	}
-	if err := w.count(r.Dept, r.Kind, +1); err != nil {
+	if err := w.reindex(key, prev, &m); err != nil {
 		return err
 	}
 	s := w.stats[r.Dept]
@@ -228,34 +208,83 @@ func (w *pageWriter) applyRecord(c *credit.Change) error {
 	return nil
 }
 
-// index adds the secondary index entries of a record.
-func (w *pageWriter) index(key []byte, m recMeta) error {
-	return w.indexOp(key, m, func(b *bolt.Bucket, k []byte) error { return b.Put(k, nil) })
+// indexEntry is one secondary index entry of a record.
+type indexEntry struct {
+	bucket string
+	key    string
 }
 
-// unindex removes them.
-func (w *pageWriter) unindex(key []byte, m recMeta) error {
-	return w.indexOp(key, m, func(b *bolt.Bucket, k []byte) error { return b.Delete(k) })
-}
-
-func (w *pageWriter) indexOp(key []byte, m recMeta, op func(*bolt.Bucket, []byte) error) error {
-	if err := op(w.tx.Bucket(bByDept), deptIndexKey(m.Dept, m.Kind, m.ID)); err != nil {
-		return err
-	}
+// indexEntries lists the index entries of a record with key and header m.
+func indexEntries(key []byte, m *recMeta) []indexEntry {
+	out := make([]indexEntry, 0, 4)
+	out = append(out, indexEntry{string(bByDept), string(deptIndexKey(m.Dept, m.Kind, m.ID))})
 	if m.Disclosed.IsZero() {
-		if err := op(w.tx.Bucket(bUndisclosed), dateKey(m.Decided, key)); err != nil {
-			return err
-		}
-	} else if err := op(w.tx.Bucket(bDisclosed), dateKey(m.Disclosed, key)); err != nil {
-		return err
+		out = append(out, indexEntry{string(bUndisclosed), string(dateKey(m.Decided, key))})
+	} else {
+		out = append(out, indexEntry{string(bDisclosed), string(dateKey(m.Disclosed, key))})
 	}
 	if m.DocNo != "" {
-		if err := op(w.tx.Bucket(bByDocNo), []byte(string(m.Kind)+"\x00"+m.DocNo+"\x00"+string(key))); err != nil {
+		out = append(out, indexEntry{string(bByDocNo), string(docNoGroup(m.Kind, m.DocNo)) + string(key)})
+	}
+	if len(m.Issues) > 0 {
+		out = append(out, indexEntry{string(bQuality), string(key)})
+	}
+	return out
+}
+
+// reindex moves a record's index entries, department count and arrival
+// count from old to m (either may be nil: a new record, a deletion),
+// touching only the entries that differ.
+func (w *pageWriter) reindex(key []byte, old, m *recMeta) error {
+	var before, after []indexEntry
+	if old != nil {
+		before = indexEntries(key, old)
+	}
+	if m != nil {
+		after = indexEntries(key, m)
+	}
+	for _, e := range before {
+		if slices.Contains(after, e) {
+			continue
+		}
+		if err := w.tx.Bucket([]byte(e.bucket)).Delete([]byte(e.key)); err != nil {
+			return err
+		}
+		if e.bucket == string(bByDocNo) {
+			if err := docNoRemoved(w.tx, docNoGroup(old.Kind, old.DocNo), key); err != nil {
+				return err
+			}
+		}
+	}
+	for _, e := range after {
+		if slices.Contains(before, e) {
+			continue
+		}
+		if err := w.tx.Bucket([]byte(e.bucket)).Put([]byte(e.key), nil); err != nil {
+			return err
+		}
+		if e.bucket == string(bByDocNo) {
+			if err := docNoAdded(w.tx, docNoGroup(m.Kind, m.DocNo)); err != nil {
+				return err
+			}
+		}
+	}
+	if old != nil && m != nil && old.Dept == m.Dept && old.Kind == m.Kind {
+		return w.count(m.Dept, m.Kind, 0) // loads the aggregate for LastReceived
+	}
+	if old != nil {
+		if err := w.count(old.Dept, old.Kind, -1); err != nil {
+			return err
+		}
+		if err := addReceived(w.tx, receivedDay(old.Received), old.Dept, old.Kind, -1); err != nil {
 			return err
 		}
 	}
-	if len(m.Issues) > 0 {
-		return op(w.tx.Bucket(bQuality), key)
+	if m != nil {
+		if err := w.count(m.Dept, m.Kind, +1); err != nil {
+			return err
+		}
+		return addReceived(w.tx, receivedDay(m.Received), m.Dept, m.Kind, +1)
 	}
 	return nil
 }
@@ -347,8 +376,8 @@ func (db *DB) EndpointStatus(name string) (credit.EndpointStatus, error) {
 
 // syncedBuckets hold only what sync fetched; everything in them can be
 // fetched again. Officer actions (sign-offs, outbox) never live in them.
-var syncedBuckets = [][]byte{bRecords, bByDept, bSharing, bRepairs, bCursors, bDeptStats, bQuarantine,
-	bMetaRec, bReceived, bUndisclosed, bDisclosed, bByDocNo, bQuality}
+var syncedBuckets = [][]byte{bRecords, bByDept, bSharing, bRepairs, bOpenRepairs, bCursors, bDeptStats, bQuarantine,
+	bRecvDays, bUndisclosed, bDisclosed, bByDocNo, bDupDocNo, bQuality}
 
 // ResetSynced empties everything sync fetched, and every cursor, in one
 // transaction, so the next sync rebuilds the cache from the beginning. It
@@ -381,15 +410,17 @@ func (db *DB) ResetFeed(feed string) error {
 		w := pageWriter{tx: tx, stats: map[string]*credit.DeptStats{}}
 		switch {
 		case feed == credit.FeedSharing || feed == credit.FeedRepair:
-			name := bSharing
+			names := [][]byte{bSharing}
 			if feed == credit.FeedRepair {
-				name = bRepairs
+				names = [][]byte{bRepairs, bOpenRepairs}
 			}
-			if err := tx.DeleteBucket(name); err != nil {
-				return err
-			}
-			if _, err := tx.CreateBucket(name); err != nil {
-				return err
+			for _, name := range names {
+				if err := tx.DeleteBucket(name); err != nil {
+					return err
+				}
+				if _, err := tx.CreateBucket(name); err != nil {
+					return err
+				}
 			}
 		case credit.Kind(feed).Valid():
 			prefix := []byte(feed + "/")

@@ -1,0 +1,119 @@
+package store
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/czyj/credwatch/credit"
+	bolt "go.etcd.io/bbolt"
+)
+
+func bucketKeys(t *testing.T, db *DB, name []byte) []string {
+	t.Helper()
+	var out []string
+	if err := db.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(name).ForEach(func(k, _ []byte) error { out = append(out, string(k)); return nil })
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// The duplicate set follows document numbers as records are added,
+// renumbered, moved between groups and deleted, and matches a full scan.
+func TestDuplicateSetFollowsWrites(t *testing.T) {
+	db, _ := openTemp(t)
+	at := time.Date(2026, 3, 18, 9, 0, 0, 0, credit.ChinaZone)
+	rec := func(id, docNo string) credit.Change {
+		r := penalty(id, "320412", "2026-03-01")
+		r.DocNo = docNo
+		return upsert(r)
+	}
+	del := func(id string) credit.Change { return credit.Change{Op: credit.OpDelete, Key: "penalty/" + id} }
+	steps := []struct {
+		changes []credit.Change
+		want    []string
+	}{
+		{[]credit.Change{rec("1", "X"), rec("2", "X"), rec("3", "Y")}, []string{"penalty/1", "penalty/2"}},
+		{[]credit.Change{rec("2", "Y")}, []string{"penalty/2", "penalty/3"}},
+		{[]credit.Change{rec("4", "Y")}, []string{"penalty/2", "penalty/3", "penalty/4"}},
+		{[]credit.Change{del("3")}, []string{"penalty/2", "penalty/4"}},
+		{[]credit.Change{rec("4", "")}, nil},
+		{[]credit.Change{rec("5", "X"), rec("2", "X")}, []string{"penalty/1", "penalty/2", "penalty/5"}},
+		{[]credit.Change{del("1"), del("5")}, nil},
+	}
+	for i, s := range steps {
+		if err := db.ApplyPage(&credit.Page{Endpoint: "e", Feed: "penalty", FetchedAt: at, Changes: s.changes}); err != nil {
+			t.Fatal(err)
+		}
+		got := bucketKeys(t, db, bDupDocNo)
+		if !slices.Equal(got, s.want) {
+			t.Errorf("step %d: duplicates %v, want %v", i, got, s.want)
+		}
+		var scan []string
+		db.view(func(tx *bolt.Tx) error {
+			for k := range duplicateKeys(tx) {
+				scan = append(scan, k)
+			}
+			return nil
+		})
+		slices.Sort(scan)
+		if !slices.Equal(scan, got) {
+			t.Errorf("step %d: set %v, full scan of by_doc_no %v", i, got, scan)
+		}
+	}
+}
+
+// open_repairs holds exactly the repairs that are Open, and CheckData
+// returns those, with officers' actions applied (an action can close one).
+func TestOpenRepairs(t *testing.T) {
+	db, _ := openTemp(t)
+	at := time.Date(2026, 3, 18, 9, 0, 0, 0, credit.ChinaZone)
+	day := credit.MustDate("2026-03-02")
+	rep := func(id string, r credit.Repair) credit.Change {
+		r.RecordKey = "penalty/" + id
+		return credit.Change{Op: credit.OpUpsert, Key: r.RecordKey, Repair: &r}
+	}
+	apply := func(feed string, cs ...credit.Change) {
+		t.Helper()
+		if err := db.ApplyPage(&credit.Page{Endpoint: "e", Feed: feed, FetchedAt: at, Changes: cs}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	apply("penalty", upsert(penalty("1", "320412", "2025-01-02")), upsert(penalty("2", "320411", "2025-01-02")))
+	apply("repair",
+		rep("1", credit.Repair{Applied: day}),                                         // under review: open
+		rep("2", credit.Repair{Applied: day, Outcome: credit.OutcomeApproved}),        // awaiting cancel: open
+		rep("3", credit.Repair{Applied: day, Outcome: credit.OutcomeRejected}),        // closed
+		rep("4", credit.Repair{Applied: day, Outcome: "approved", NationalDone: day}), // done
+		rep("5", credit.Repair{ReminderSent: day}),                                    // not applied
+		rep("6", credit.Repair{Applied: day, Outcome: "maybe"}))                       // an error to report: open
+	if got, want := bucketKeys(t, db, bOpenRepairs), []string{"penalty/1", "penalty/2", "penalty/6"}; !slices.Equal(got, want) {
+		t.Errorf("open repairs %v, want %v", got, want)
+	}
+	apply("repair", rep("1", credit.Repair{Applied: day, Outcome: credit.OutcomeRejected}), credit.Change{Op: credit.OpDelete, Key: "penalty/6"})
+	if got, want := bucketKeys(t, db, bOpenRepairs), []string{"penalty/2"}; !slices.Equal(got, want) {
+		t.Errorf("after closing 1 and deleting 6: open repairs %v, want %v", got, want)
+	}
+	d, err := db.CheckData(at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Repairs) != 1 || d.Repairs[0].Repair.RecordKey != "penalty/2" || d.Repairs[0].Dept != "320411" {
+		t.Errorf("check repairs %+v", d.Repairs)
+	}
+	// The officer reports the national repair: the item is closed.
+	if _, err := db.RecordAction(credit.Action{ID: "a", Type: credit.ActionNationalDone, Officer: "张三", At: at, Date: day, RecordKey: "penalty/2", Receipt: "R"}); err != nil {
+		t.Fatal(err)
+	}
+	if d, err = db.CheckData(at); err != nil || len(d.Repairs) != 0 {
+		t.Errorf("after the national-done action: %+v, %v", d.Repairs, err)
+	}
+	if err := db.ResetFeed(credit.FeedRepair); err != nil {
+		t.Fatal(err)
+	}
+	if got := bucketKeys(t, db, bOpenRepairs); len(got) != 0 {
+		t.Errorf("after resetting the repair feed: %v", got)
+	}
+}
