@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/binary"
 	"fmt"
+	"hash/fnv"
 	"time"
 
 	"github.com/czyj/credwatch/credit"
@@ -53,30 +54,50 @@ func addReceived(tx *bolt.Tx, day credit.Date, dept string, k credit.Kind, delta
 }
 
 // docNoGroup is the by_doc_no prefix shared by every record of a kind with
-// one document number.
-func docNoGroup(k credit.Kind, docNo string) []byte {
-	return []byte(string(k) + "\x00" + docNo + "\x00")
+// one document number: an 8-byte FNV-1a hash of kind and number, so index
+// keys stay short whatever the number's length. Records of different
+// numbers may share a group (a hash collision); docNoTwins tells them
+// apart by their headers.
+func docNoGroup(k credit.Kind, docNo string) []byte { return docNoHash(k, docNo) }
+
+// docNoHash is docNoGroup's hash; tests replace it to force collisions.
+var docNoHash = func(k credit.Kind, docNo string) []byte {
+	h := fnv.New64a()
+	h.Write([]byte(k))
+	h.Write([]byte{0})
+	h.Write([]byte(docNo))
+	return h.Sum(nil)
 }
 
-// groupMembers returns the record keys in a by_doc_no group.
-func groupMembers(tx *bolt.Tx, group []byte) [][]byte {
+// docNoTwins returns the keys of the records of kind k whose document
+// number is docNo, from the index group of that number.
+func docNoTwins(tx *bolt.Tx, k credit.Kind, docNo string) ([][]byte, error) {
+	group := docNoGroup(k, docNo)
 	var out [][]byte
 	c := tx.Bucket(bByDocNo).Cursor()
-	for k, _ := c.Seek(group); k != nil && hasPrefix(k, group); k, _ = c.Next() {
-		out = append(out, append([]byte(nil), k[len(group):]...))
+	for key, _ := c.Seek(group); key != nil && hasPrefix(key, group); key, _ = c.Next() {
+		rec := key[len(group):]
+		m, ok, err := getMeta(tx, rec)
+		if err != nil {
+			return nil, err
+		}
+		if ok && m.Kind == k && m.DocNo == docNo {
+			out = append(out, append([]byte(nil), rec...))
+		}
 	}
-	return out
+	return out, nil
 }
 
-// docNoAdded updates the duplicate set after key joined group: if the
-// group now has several members, each of them is a duplicate.
-func docNoAdded(tx *bolt.Tx, group []byte) error {
-	members := groupMembers(tx, group)
-	if len(members) < 2 {
-		return nil
+// docNoAdded updates the duplicate set after a record of kind k with
+// number docNo was written: if several records now share the number, each
+// of them is a duplicate.
+func docNoAdded(tx *bolt.Tx, k credit.Kind, docNo string) error {
+	twins, err := docNoTwins(tx, k, docNo)
+	if err != nil || len(twins) < 2 {
+		return err
 	}
 	dup := tx.Bucket(bDupDocNo)
-	for _, m := range members {
+	for _, m := range twins {
 		if err := dup.Put(m, nil); err != nil {
 			return err
 		}
@@ -84,17 +105,55 @@ func docNoAdded(tx *bolt.Tx, group []byte) error {
 	return nil
 }
 
-// docNoRemoved updates the duplicate set after key left group: key is no
-// longer a duplicate, nor is a member left alone.
-func docNoRemoved(tx *bolt.Tx, group, key []byte) error {
+// docNoRemoved updates the duplicate set after key no longer has kind k
+// and number docNo: key is no longer a duplicate, nor is a record left
+// alone with the number. It must run once key's own header no longer
+// carries the number (deleted or rewritten).
+func docNoRemoved(tx *bolt.Tx, k credit.Kind, docNo string, key []byte) error {
 	dup := tx.Bucket(bDupDocNo)
 	if err := dup.Delete(key); err != nil {
 		return err
 	}
-	if members := groupMembers(tx, group); len(members) == 1 {
-		return dup.Delete(members[0])
+	twins, err := docNoTwins(tx, k, docNo)
+	if err != nil {
+		return err
+	}
+	if len(twins) == 1 {
+		return dup.Delete(twins[0])
 	}
 	return nil
+}
+
+// duplicateKeys returns every record key that shares its kind and document
+// number with another record, from the whole by_doc_no index (the
+// migration builds the duplicate set with it; tests compare the set to it).
+func duplicateKeys(tx *bolt.Tx) (map[string]bool, error) {
+	out := map[string]bool{}
+	groups := map[string]int{}
+	err := tx.Bucket(bRecords).ForEach(func(k, v []byte) error {
+		var m recMeta
+		if err := recordHeader(v, &m); err != nil {
+			return fmt.Errorf("decode %s: %w", k, err)
+		}
+		if m.DocNo != "" {
+			groups[string(m.Kind)+"\x00"+m.DocNo]++
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = tx.Bucket(bRecords).ForEach(func(k, v []byte) error {
+		var m recMeta
+		if err := recordHeader(v, &m); err != nil {
+			return err
+		}
+		if m.DocNo != "" && groups[string(m.Kind)+"\x00"+m.DocNo] > 1 {
+			out[string(k)] = true
+		}
+		return nil
+	})
+	return out, err
 }
 
 // setOpenRepair keeps open_repairs in step with a repair write: rep is nil

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/czyj/credwatch/credit"
@@ -158,22 +157,3 @@ func inc(m map[string]map[credit.Kind]int, dept string, k credit.Kind) {
 	}
 	m[dept][k]++
 }
-
-// duplicateKeys returns the record keys that share their kind and document
-// number with another record, from the doc-number index (adjacent keys).
-func duplicateKeys(tx *bolt.Tx) map[string]bool {
-	out := map[string]bool{}
-	var prevGroup, prevKey string
-	_ = tx.Bucket(bByDocNo).ForEach(func(k, _ []byte) error {
-		s := string(k)
-		i := strings.LastIndexByte(s, 0)
-		group, key := s[:i], s[i+1:]
-		if group == prevGroup {
-			out[prevKey], out[key] = true, true
-		}
-		prevGroup, prevKey = group, key
-		return nil
-	})
-	return out
-}
-

@@ -126,10 +126,10 @@ func metaV1Value(b *bolt.Bucket, key []byte) []byte {
 	return b.Get(key)
 }
 
-// rebuildDerived recomputes recv_days, dup_doc_no and open_repairs from the
-// records, by_doc_no and repairs buckets.
+// rebuildDerived recomputes by_doc_no (whose keys schema 2 hashes),
+// recv_days, dup_doc_no and open_repairs from the records and repairs.
 func rebuildDerived(tx *bolt.Tx) error {
-	for _, name := range [][]byte{bRecvDays, bDupDocNo, bOpenRepairs} {
+	for _, name := range [][]byte{bByDocNo, bRecvDays, bDupDocNo, bOpenRepairs} {
 		if err := tx.DeleteBucket(name); err != nil {
 			return fmt.Errorf("drop %s: %w", name, err)
 		}
@@ -138,16 +138,25 @@ func rebuildDerived(tx *bolt.Tx) error {
 		}
 	}
 	counts := map[string]int64{}
+	var docNos [][]byte
 	err := tx.Bucket(bRecords).ForEach(func(k, v []byte) error {
 		var m recMeta
 		if err := recordHeader(v, &m); err != nil {
 			return fmt.Errorf("decode %s: %w", k, err)
 		}
 		counts[string(recvDayKey(receivedDay(m.Received), m.Dept, m.Kind))]++
+		if m.DocNo != "" {
+			docNos = append(docNos, append(docNoGroup(m.Kind, m.DocNo), k...))
+		}
 		return nil
 	})
 	if err != nil {
 		return err
+	}
+	for _, k := range docNos {
+		if err := tx.Bucket(bByDocNo).Put(k, nil); err != nil {
+			return err
+		}
 	}
 	days := tx.Bucket(bRecvDays)
 	for k, n := range counts {
@@ -155,7 +164,11 @@ func rebuildDerived(tx *bolt.Tx) error {
 			return err
 		}
 	}
-	for key := range duplicateKeys(tx) {
+	dups, err := duplicateKeys(tx)
+	if err != nil {
+		return err
+	}
+	for key := range dups {
 		if err := tx.Bucket(bDupDocNo).Put([]byte(key), nil); err != nil {
 			return err
 		}

@@ -88,6 +88,18 @@ func downgradeToV1(t *testing.T, path string, convert int) {
 		for _, name := range [][]byte{bRecvDays, bDupDocNo, bOpenRepairs} {
 			tx.DeleteBucket(name)
 		}
+		// by_doc_no keys of schema 1: kind \x00 doc no \x00 key.
+		tx.DeleteBucket(bByDocNo)
+		docNos, _ := tx.CreateBucket(bByDocNo)
+		for _, e := range all {
+			var m recMeta
+			if err := recordHeader(e.v, &m); err != nil {
+				return err
+			}
+			if m.DocNo != "" {
+				docNos.Put([]byte(string(m.Kind)+"\x00"+m.DocNo+"\x00"+string(e.k)), nil)
+			}
+		}
 		return tx.Bucket(bMeta).Put(keySchema, []byte("1"))
 	})
 	if err != nil {

@@ -43,7 +43,7 @@ var (
 	bRecvDays    = []byte("recv_days")    // 4-byte day of first arrival || dept \x00 kind -> varint count
 	bUndisclosed = []byte("undisclosed")  // 4-byte decided || "kind/id" -> nil, while not disclosed
 	bDisclosed   = []byte("by_disclosed") // 4-byte disclosed || "kind/id" -> nil
-	bByDocNo     = []byte("by_doc_no")    // kind \x00 doc no \x00 "kind/id" -> nil
+	bByDocNo     = []byte("by_doc_no")    // 8-byte hash of kind and doc no || "kind/id" -> nil
 	bDupDocNo    = []byte("dup_doc_no")   // "kind/id" -> nil, for records sharing kind and doc no
 	bQuality     = []byte("quality")      // "kind/id" -> nil, for records with quality issues
 

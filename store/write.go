@@ -31,18 +31,17 @@ type recMeta struct {
 	Issues    []string    `json:"q,omitempty"`
 }
 
-// appendMostly are the buckets whose keys mostly arrive in increasing order
-// (source ids numbered in sequence, arrival times, log sequence numbers).
-var appendMostly = [][]byte{bRecords, bByDept, bEvents}
-
-// denseFill lets pages of append-mostly buckets fill to 90% before they
-// split, instead of bbolt's 50%: in-order inserts would otherwise leave
-// every page half empty, doubling the cache. FillPercent is not stored; it
-// applies to this transaction's writes.
+// denseFill lets pages of the append-mostly buckets (keys that mostly
+// arrive in increasing order: source ids numbered in sequence, log sequence
+// numbers) fill before they split, instead of at bbolt's 50%: in-order
+// inserts would otherwise leave every page half empty, doubling the cache.
+// Records fill pages completely: a value is about 500 bytes, seven to a
+// 4 KB page, and at 90% a page would split after six. FillPercent is not
+// stored; it applies to this transaction's writes.
 func denseFill(tx *bolt.Tx) {
-	for _, name := range appendMostly {
-		tx.Bucket(name).FillPercent = 0.9
-	}
+	tx.Bucket(bRecords).FillPercent = 1.0
+	tx.Bucket(bByDept).FillPercent = 0.9
+	tx.Bucket(bEvents).FillPercent = 0.9
 }
 
 // dateKey is a 4-byte big-endian Date followed by key.
@@ -250,11 +249,6 @@ func (w *pageWriter) reindex(key []byte, old, m *recMeta) error {
 		if err := w.tx.Bucket([]byte(e.bucket)).Delete([]byte(e.key)); err != nil {
 			return err
 		}
-		if e.bucket == string(bByDocNo) {
-			if err := docNoRemoved(w.tx, docNoGroup(old.Kind, old.DocNo), key); err != nil {
-				return err
-			}
-		}
 	}
 	for _, e := range after {
 		if slices.Contains(before, e) {
@@ -263,8 +257,17 @@ func (w *pageWriter) reindex(key []byte, old, m *recMeta) error {
 		if err := w.tx.Bucket([]byte(e.bucket)).Put([]byte(e.key), nil); err != nil {
 			return err
 		}
-		if e.bucket == string(bByDocNo) {
-			if err := docNoAdded(w.tx, docNoGroup(m.Kind, m.DocNo)); err != nil {
+	}
+	// The duplicate set follows the number itself: two numbers may share
+	// an index entry's hash.
+	if old == nil || m == nil || old.Kind != m.Kind || old.DocNo != m.DocNo {
+		if old != nil && old.DocNo != "" {
+			if err := docNoRemoved(w.tx, old.Kind, old.DocNo, key); err != nil {
+				return err
+			}
+		}
+		if m != nil && m.DocNo != "" {
+			if err := docNoAdded(w.tx, m.Kind, m.DocNo); err != nil {
 				return err
 			}
 		}
