@@ -132,4 +132,3 @@ func getMeta(tx *bolt.Tx, key []byte) (recMeta, bool, error) {
 	}
 	return m, true, nil
 }
-
