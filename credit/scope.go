@@ -36,7 +36,7 @@ func (s Scope) FilterSnapshot(snap *Snapshot) *Snapshot {
 	out := *snap
 	out.Sharing = slices.DeleteFunc(slices.Clone(snap.Sharing), func(e SharingEntry) bool { return !s.Allows(e.Dept) })
 	out.Depts = slices.DeleteFunc(slices.Clone(snap.Depts), func(d DeptStats) bool { return !s.Allows(d.Dept) })
-	out.Penalties = slices.DeleteFunc(slices.Clone(snap.Penalties), func(r Record) bool { return !s.Allows(r.Dept) })
+	out.Penalties = slices.DeleteFunc(slices.Clone(snap.Penalties), func(r PenaltySummary) bool { return !s.Allows(r.Dept) })
 	keep := make(map[string]bool, len(out.Penalties))
 	for _, p := range out.Penalties {
 		keep[p.Key()] = true

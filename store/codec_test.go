@@ -77,3 +77,27 @@ func TestRecordDecodeInterns(t *testing.T) {
 }
 
 func unsafeData(s string) *byte { return unsafe.StringData(s) }
+
+func TestSummaryEncoding(t *testing.T) {
+	for name, p := range map[string]credit.PenaltySummary{
+		"full":  {ID: "CF-1", Dept: "320412", SubjectName: "常州市某某化工有限公司", USCC: "91320412MA1XXXXX0X", DocNo: "常武应急罚〔2025〕1号", Severity: credit.Serious, Decided: credit.MustDate("2025-03-01"), Disclosed: credit.MustDate("2025-03-04"), PenaltyTypes: []string{"警告", "罚款"}},
+		"empty": {ID: "x"},
+	} {
+		key := []byte(credit.RecordKey(credit.Penalty, p.ID))
+		v := appendSummary(nil, &p)
+		for _, in := range []interner{nil, {}} {
+			var got credit.PenaltySummary
+			if err := decodeSummary(key, v, &got, in); err != nil || !reflect.DeepEqual(got, p) {
+				t.Errorf("%s: got %+v (%v), want %+v", name, got, err, p)
+			}
+		}
+		for i := 0; i < len(v); i++ {
+			if err := decodeSummary(key, v[:i], &credit.PenaltySummary{}, nil); err == nil {
+				t.Errorf("%s truncated to %d bytes: no error", name, i)
+			}
+		}
+		if err := decodeSummary([]byte("licence/x"), v, &credit.PenaltySummary{}, nil); err == nil {
+			t.Errorf("%s under a licence key: no error", name)
+		}
+	}
+}

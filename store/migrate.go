@@ -126,10 +126,11 @@ func metaV1Value(b *bolt.Bucket, key []byte) []byte {
 	return b.Get(key)
 }
 
-// rebuildDerived recomputes by_doc_no (whose keys schema 2 hashes),
-// recv_days, dup_doc_no and open_repairs from the records and repairs.
+// rebuildDerived recomputes the penalty summaries, by_doc_no (whose keys
+// schema 2 hashes), recv_days, dup_doc_no and open_repairs from the records
+// and repairs.
 func rebuildDerived(tx *bolt.Tx) error {
-	for _, name := range [][]byte{bByDocNo, bRecvDays, bDupDocNo, bOpenRepairs} {
+	for _, name := range [][]byte{bPenalties, bByDocNo, bRecvDays, bDupDocNo, bOpenRepairs} {
 		if err := tx.DeleteBucket(name); err != nil {
 			return fmt.Errorf("drop %s: %w", name, err)
 		}
@@ -139,10 +140,20 @@ func rebuildDerived(tx *bolt.Tx) error {
 	}
 	counts := map[string]int64{}
 	var docNos [][]byte
+	type kv struct{ k, v []byte }
+	var sums []kv
 	err := tx.Bucket(bRecords).ForEach(func(k, v []byte) error {
 		var m recMeta
 		if err := recordHeader(v, &m); err != nil {
 			return fmt.Errorf("decode %s: %w", k, err)
+		}
+		if m.Kind == credit.Penalty {
+			var r credit.Record
+			if err := decodeRecord(v, &r, nil, nil); err != nil {
+				return fmt.Errorf("decode %s: %w", k, err)
+			}
+			s := credit.Summarize(&r)
+			sums = append(sums, kv{append([]byte(nil), k...), appendSummary(nil, &s)})
 		}
 		counts[string(recvDayKey(receivedDay(m.Received), m.Dept, m.Kind))]++
 		if m.DocNo != "" {
@@ -152,6 +163,11 @@ func rebuildDerived(tx *bolt.Tx) error {
 	})
 	if err != nil {
 		return err
+	}
+	for _, e := range sums {
+		if err := tx.Bucket(bPenalties).Put(e.k, e.v); err != nil {
+			return err
+		}
 	}
 	for _, k := range docNos {
 		if err := tx.Bucket(bByDocNo).Put(k, nil); err != nil {

@@ -85,8 +85,9 @@ func downgradeToV1(t *testing.T, path string, convert int) {
 				tx.Bucket(bRecords).Put(e.k, rj)
 			}
 		}
-		for _, name := range [][]byte{bRecvDays, bDupDocNo, bOpenRepairs} {
+		for _, name := range [][]byte{bPenalties, bRecvDays, bDupDocNo, bOpenRepairs} {
 			tx.DeleteBucket(name)
+			tx.CreateBucket(name) // as Open creates the buckets it lacks
 		}
 		// by_doc_no keys of schema 1: kind \x00 doc no \x00 key.
 		tx.DeleteBucket(bByDocNo)

@@ -10,7 +10,8 @@ import (
 )
 
 // Snapshot reads, in one read transaction, everything the views show: the
-// overview (see Overview) plus every penalty with its repair status. Values
+// overview (see Overview) plus every penalty's summary with its repair
+// status. Values
 // are decoded inside the transaction; the result shares no memory with bbolt.
 func (db *DB) Snapshot() (*credit.Snapshot, error) {
 	s := newSnapshot()
@@ -18,7 +19,7 @@ func (db *DB) Snapshot() (*credit.Snapshot, error) {
 		if err := readOverview(tx, s); err != nil {
 			return err
 		}
-		if err := eachRecord(tx, []byte(string(credit.Penalty)+"/"), func(r *credit.Record) { s.Penalties = append(s.Penalties, *r) }); err != nil {
+		if err := eachSummary(tx, func(p *credit.PenaltySummary) { s.Penalties = append(s.Penalties, *p) }); err != nil {
 			return fmt.Errorf("penalties: %w", err)
 		}
 		if err := eachJSON(tx.Bucket(bRepairs), nil, func(r *credit.Repair) { s.Repairs[r.RecordKey] = *r }); err != nil {
@@ -173,23 +174,6 @@ func (db *DB) Quarantine() ([]credit.Quarantined, error) {
 		return nil, fmt.Errorf("read quarantine: %w", err)
 	}
 	return out, nil
-}
-
-// eachRecord decodes every record whose key starts with prefix, in key
-// order, into a fresh Record passed to fn; fn may keep a copy of the
-// Record (its strings share no memory with bbolt; repeated short ones are
-// shared among records).
-func eachRecord(tx *bolt.Tx, prefix []byte, fn func(*credit.Record)) error {
-	in := interner{}
-	c := tx.Bucket(bRecords).Cursor()
-	for k, v := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, v = c.Next() {
-		var r credit.Record
-		if err := decodeRecord(v, &r, nil, in); err != nil {
-			return fmt.Errorf("decode %s: %w", k, err)
-		}
-		fn(&r)
-	}
-	return nil
 }
 
 // eachJSON decodes every value under prefix (all values if prefix is nil)

@@ -29,6 +29,7 @@ const SchemaVersion = 2
 var (
 	bMeta        = []byte("meta")
 	bRecords     = []byte("records")      // "kind/id" -> record, binary with its index header (codec.go)
+	bPenalties   = []byte("penalties")    // "penalty/id" -> PenaltySummary, binary (summary.go)
 	bByDept      = []byte("by_dept")      // dept \x00 kind \x00 id -> nil
 	bSharing     = []byte("sharing")      // "dept/kind" -> SharingEntry JSON
 	bRepairs     = []byte("repairs")      // "penalty/id" -> Repair JSON
@@ -52,7 +53,7 @@ var (
 	bActsByRec = []byte("actions_by_rec") // "kind/id" \x00 8-byte seq -> nil
 	bSignoffs  = []byte("signoffs")       // "YYYY-MM-DD" -> Signoff JSON
 
-	allBuckets = [][]byte{bMeta, bRecords, bByDept, bSharing, bRepairs, bCursors, bEndpoints, bDeptStats, bQuarantine, bEvents,
+	allBuckets = [][]byte{bMeta, bRecords, bPenalties, bByDept, bSharing, bRepairs, bCursors, bEndpoints, bDeptStats, bQuarantine, bEvents,
 		bRecvDays, bUndisclosed, bDisclosed, bByDocNo, bDupDocNo, bQuality, bOpenRepairs, bOutbox, bActsByRec, bSignoffs}
 
 	keySchema     = []byte("schema_version")

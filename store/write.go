@@ -175,6 +175,9 @@ func (w *pageWriter) applyRecord(c *credit.Change) error {
 		if err := w.reindex(key, &old, nil); err != nil {
 			return err
 		}
+		if err := putSummary(w.tx, key, old.Kind, nil); err != nil {
+			return err
+		}
 		return recs.Delete(key)
 	}
 	r := c.Record
@@ -190,6 +193,14 @@ func (w *pageWriter) applyRecord(c *credit.Change) error {
 	}
 	// A fresh slice each time: bbolt keeps the value until the commit.
 	if err := recs.Put(key, appendRecord(make([]byte, 0, 512), r, &m)); err != nil {
+		return err
+	}
+	if hadOld && old.Kind != r.Kind {
+		if err := putSummary(w.tx, key, old.Kind, nil); err != nil {
+			return err
+		}
+	}
+	if err := putSummary(w.tx, key, r.Kind, r); err != nil {
 		return err
 	}
 	var prev *recMeta
@@ -379,7 +390,7 @@ func (db *DB) EndpointStatus(name string) (credit.EndpointStatus, error) {
 
 // syncedBuckets hold only what sync fetched; everything in them can be
 // fetched again. Officer actions (sign-offs, outbox) never live in them.
-var syncedBuckets = [][]byte{bRecords, bByDept, bSharing, bRepairs, bOpenRepairs, bCursors, bDeptStats, bQuarantine,
+var syncedBuckets = [][]byte{bRecords, bPenalties, bByDept, bSharing, bRepairs, bOpenRepairs, bCursors, bDeptStats, bQuarantine,
 	bRecvDays, bUndisclosed, bDisclosed, bByDocNo, bDupDocNo, bQuality}
 
 // ResetSynced empties everything sync fetched, and every cursor, in one

@@ -19,7 +19,8 @@ func TestApp(t *testing.T) {
 		lang string
 		w, h int
 		keys []string
-		snap bool // the Snapshot-only path, without a Store
+		snap bool   // the Snapshot-only path, without a Store
+		wait string // shown once what the keys open has been read
 	}{
 		{name: "80x24/check", lang: "zh", w: 80, h: 24, keys: []string{"j", "j"}},
 		{name: "80x24/sharing", lang: "zh", w: 80, h: 24, keys: []string{"2", "j", "j", "down", "up", "j"}},
@@ -32,14 +33,14 @@ func TestApp(t *testing.T) {
 		{name: "100x30/sync", lang: "zh", w: 100, h: 30, keys: []string{"3", "j"}},
 		{name: "100x30/repair", lang: "zh", w: 100, h: 30, keys: []string{"4", "pgdown", "home", "j"}},
 		{name: "100x30/queue", lang: "zh", w: 100, h: 30, keys: []string{"tab", "tab", "tab", "tab", "j", "j"}},
-		{name: "100x30/detail", lang: "zh", w: 100, h: 30, keys: []string{"5", "enter"}},
+		{name: "100x30/detail", lang: "zh", w: 100, h: 30, keys: []string{"5", "enter"}, wait: "[修复期限]"},
 		{name: "100x30/outbox", lang: "zh", w: 100, h: 30, keys: []string{"o", "j"}},
 		{name: "100x30/en-check", lang: "en", w: 100, h: 30, keys: []string{"j"}},
 		{name: "100x30/en-sharing", lang: "en", w: 100, h: 30, keys: []string{"2", "j"}},
 		{name: "100x30/en-sync", lang: "en", w: 100, h: 30, keys: []string{"3"}},
 		{name: "100x30/en-repair", lang: "en", w: 100, h: 30, keys: []string{"4"}},
 		{name: "100x30/en-queue", lang: "en", w: 100, h: 30, keys: []string{"5"}},
-		{name: "100x30/en-detail", lang: "en", w: 100, h: 30, keys: []string{"4", "enter"}},
+		{name: "100x30/en-detail", lang: "en", w: 100, h: 30, keys: []string{"4", "enter"}, wait: "[Repair dates]"},
 		{name: "100x30/snapshot-only", lang: "zh", w: 100, h: 30, keys: []string{"j"}, snap: true},
 	}
 	for _, c := range cases {
@@ -54,6 +55,10 @@ func TestApp(t *testing.T) {
 			}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 			for _, k := range c.keys {
 				tm.Send(keyMsg(k))
+			}
+			if c.wait != "" {
+				teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(c.wait)) },
+					teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 			}
 			tm.Send(keyMsg("q"))
 			fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))

@@ -26,7 +26,10 @@ func (m Model) runCommand(text string) (Model, tea.Cmd) {
 		m.stack = nil
 		return m.openRecordKey(q)
 	}
-	if rec := m.findDocNo(q); rec != nil {
+	if key, rec := m.findDocNo(q); key != "" {
+		m.stack = nil
+		return m.openRecordKey(key)
+	} else if rec != nil {
 		m.stack = nil
 		m.openDetail(*rec)
 		return m, nil
@@ -39,13 +42,13 @@ func (m Model) runCommand(text string) (Model, tea.Cmd) {
 	return m, nil
 }
 
-// findDocNo finds a cached penalty, or a record listed in an open view, by
-// its document number (决定书文号), ignoring spaces around it.
-func (m *Model) findDocNo(q string) *credit.Record {
+// findDocNo finds a cached penalty (its key), or else a record listed in an
+// open view, by its document number (决定书文号), ignoring spaces around it.
+func (m *Model) findDocNo(q string) (key string, rec *credit.Record) {
 	if m.snap != nil {
 		for i := range m.snap.Penalties {
 			if strings.TrimSpace(m.snap.Penalties[i].DocNo) == q {
-				return &m.snap.Penalties[i]
+				return m.snap.Penalties[i].Key(), nil
 			}
 		}
 	}
@@ -53,11 +56,11 @@ func (m *Model) findDocNo(q string) *credit.Record {
 		for j := range m.stack[i].recs {
 			if strings.TrimSpace(m.stack[i].recs[j].DocNo) == q {
 				rec := m.stack[i].recs[j]
-				return &rec
+				return "", &rec
 			}
 		}
 	}
-	return nil
+	return "", nil
 }
 
 // findDept finds a department by identifier, division code (when only one

@@ -159,7 +159,7 @@ func (f *fakeStore) recordedActions() []credit.Action {
 // fixtureRecords are the fixture's penalties plus records of other kinds a
 // department drill-down lists.
 func fixtureRecords(snap *credit.Snapshot) []credit.Record {
-	recs := slices.Clone(snap.Penalties)
+	recs := fixturePenalties()
 	lic := credit.Record{
 		Kind: credit.Licence, ID: "XK-2026-0042", Dept: "city-whp", SubjectName: "常州新阳危化品储运有限公司",
 		SubjectKind: credit.SubjectLegal, USCC: uscc("9132040077788810"), LegalRep: "王立", DocNo: "(苏)WH安许证字〔2026〕042号",
@@ -181,7 +181,15 @@ func fixtureCheckData(snap *credit.Snapshot) *credit.CheckData {
 		Sharing:   snap.Sharing,
 		Endpoints: snap.Endpoints,
 	}
-	for _, p := range snap.Penalties {
+	full := map[string]credit.Record{}
+	for _, r := range fixturePenalties() {
+		full[r.Key()] = r
+	}
+	for _, sum := range snap.Penalties {
+		p, ok := full[sum.Key()]
+		if !ok {
+			p = sum.Record()
+		}
 		if data.Cached[p.Dept] == nil {
 			data.Cached[p.Dept] = map[credit.Kind]int{}
 		}

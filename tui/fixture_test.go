@@ -38,6 +38,12 @@ func penalty(id, dept, name, code, doc, decided, disclosed string, sev credit.Se
 	return r
 }
 
+// penaltySum is penalty's summary.
+func penaltySum(id, dept, name, code, doc, decided, disclosed string, sev credit.Severity, types ...string) credit.PenaltySummary {
+	r := penalty(id, dept, name, code, doc, decided, disclosed, sev, types...)
+	return credit.Summarize(&r)
+}
+
 func d(s string) credit.Date {
 	if s == "" {
 		return 0
@@ -50,7 +56,22 @@ func d(s string) credit.Date {
 // every pipeline stage, stuck and not; endpoints healthy, failing and never
 // synced; a stale push and rejections on the sharing list.
 func fixtureSnapshot() *credit.Snapshot {
-	pens := []credit.Record{
+	pens := summaries(fixturePenalties())
+	return fixtureSnapshotOf(pens)
+}
+
+// summaries returns the penalties' summaries, as Store.Snapshot holds them.
+func summaries(recs []credit.Record) []credit.PenaltySummary {
+	out := make([]credit.PenaltySummary, len(recs))
+	for i := range recs {
+		out[i] = credit.Summarize(&recs[i])
+	}
+	return out
+}
+
+// fixturePenalties are the fixture's penalties as full records.
+func fixturePenalties() []credit.Record {
+	return []credit.Record{
 		// Eligible since 11-11, approved 11-13, not cancelled: stuck in 待注销.
 		penalty("CF-2026-0801", "city-zd", "常州恒泰化工有限公司", "9132040071234560", "常应急罚〔2026〕81号", "2026-08-10", "2026-08-14", credit.General),
 		// Decided 11-18, due 11-27, not disclosed: 逾期未公示.
@@ -74,6 +95,9 @@ func fixtureSnapshot() *credit.Snapshot {
 		// Review rejected.
 		penalty("XB-2026-0205", "320411", "新北区安达仓储有限公司", "9132041178978970", "新应急罚〔2026〕25号", "2026-02-05", "2026-02-10", credit.General),
 	}
+}
+
+func fixtureSnapshotOf(pens []credit.PenaltySummary) *credit.Snapshot {
 	rep := func(key string, r credit.Repair) credit.Repair { r.RecordKey = key; return r }
 	repairs := map[string]credit.Repair{}
 	add := func(r credit.Repair) { repairs[r.RecordKey] = r }

@@ -227,7 +227,7 @@ func buildSharing(in buildInput, y *yearNotes) ([]Row, string) {
 	counts := map[string]*disclosureCount{}
 	for i := range in.snap.Penalties {
 		rec := &in.snap.Penalties[i]
-		if rec.Kind != credit.Penalty || !in.inScope(rec.Dept) {
+		if !in.inScope(rec.Dept) {
 			continue
 		}
 		dc := counts[rec.Dept]
@@ -235,7 +235,8 @@ func buildSharing(in buildInput, y *yearNotes) ([]Row, string) {
 			dc = &disclosureCount{}
 			counts[rec.Dept] = dc
 		}
-		d, err := in.rules.Disclosure(rec, in.today)
+		lite := rec.Record()
+		d, err := in.rules.Disclosure(&lite, in.today)
 		if err != nil {
 			y.err(err)
 			dc.failed++
@@ -500,7 +501,7 @@ type target struct {
 // targetFor works out the actions possible on a penalty's repair; rec may be
 // nil (a repair whose penalty is not cached) and eligible is the first day
 // the enterprise may apply (zero when not repairable or unknown).
-func targetFor(key string, rec *credit.Record, rep *credit.Repair, ps credit.PipelineStatus, eligible, today credit.Date) target {
+func targetFor(key string, rec *credit.PenaltySummary, rep *credit.Repair, ps credit.PipelineStatus, eligible, today credit.Date) target {
 	t := target{key: key, name: key, stage: ps.Stage}
 	if rec != nil {
 		t.name, t.doc = cleanText(rec.SubjectName), cleanText(rec.DocNo)
@@ -531,16 +532,18 @@ func buildRepair(in buildInput, y *yearNotes, targets map[string]target) ([]Row,
 	var nEligible, nSoon, nNot, nRemind, nReview, nReviewLate int
 	for i := range in.snap.Penalties {
 		rec := &in.snap.Penalties[i]
-		if rec.Kind != credit.Penalty || !in.inScope(rec.Dept) {
+		if !in.inScope(rec.Dept) {
 			continue
 		}
+		key := rec.Key()
 		var rep *credit.Repair
-		if r, ok := in.snap.Repairs[rec.Key()]; ok {
+		if r, ok := in.snap.Repairs[key]; ok {
 			rep = &r
 		}
 		it := repairItem{decided: rec.Decided}
 		cells := []string{"", cleanText(rec.SubjectName), rec.USCC, cleanText(rec.DocNo), rec.Severity.Chinese(), rec.Decided.String()}
-		rd, err := in.rules.RepairFor(rec, rep)
+		lite := rec.Record()
+		rd, err := in.rules.RepairFor(&lite, rep)
 		var ps credit.PipelineStatus
 		if err == nil {
 			ps, err = in.rules.Pipeline(rep, in.today)
@@ -556,7 +559,7 @@ func buildRepair(in buildInput, y *yearNotes, targets map[string]target) ([]Row,
 			it.section = secError
 			cells[0] = sectionLabel(c, secError, days)
 			it.row = Row{
-				Key:    rec.Key(),
+				Key:    key,
 				Cells:  append(cells, symBad+" "+label, "-", "-"),
 				Alert:  true,
 				Detail: cleanText(err.Error()),
@@ -566,7 +569,7 @@ func buildRepair(in buildInput, y *yearNotes, targets map[string]target) ([]Row,
 			items = append(items, it)
 			continue
 		}
-		targets[rec.Key()] = targetFor(rec.Key(), rec, rep, ps, rd.EligibleFrom, in.today)
+		targets[key] = targetFor(key, rec, rep, ps, rd.EligibleFrom, in.today)
 		status := ps.Stage.Chinese()
 		reminded := rep != nil && !rep.ReminderSent.IsZero()
 		var elig, left string
@@ -639,7 +642,7 @@ func buildRepair(in buildInput, y *yearNotes, targets map[string]target) ([]Row,
 			detail += "; " + c.f("rep.reminddate", rep.ReminderSent)
 		}
 		cells[0] = sectionLabel(c, it.section, days)
-		it.row = Row{Key: rec.Key(), Cells: append(cells, elig, left, status), Alert: alert, Detail: detail,
+		it.row = Row{Key: key, Cells: append(cells, elig, left, status), Alert: alert, Detail: detail,
 			Dept: rec.Dept, Search: search}
 		items = append(items, it)
 	}
@@ -702,7 +705,7 @@ func inQueue(ps credit.PipelineStatus) bool {
 
 func buildQueue(in buildInput, y *yearNotes, targets map[string]target) ([]Row, string) {
 	c := in.cat
-	byKey := make(map[string]*credit.Record, len(in.snap.Penalties))
+	byKey := make(map[string]*credit.PenaltySummary, len(in.snap.Penalties))
 	for i := range in.snap.Penalties {
 		byKey[in.snap.Penalties[i].Key()] = &in.snap.Penalties[i]
 	}

@@ -232,7 +232,7 @@ func TestUnknownYearWarnings(t *testing.T) {
 	in.today = credit.MustDate("2027-11-30")
 	in.now = in.today.Time().Add(9 * time.Hour)
 	in.snap.Penalties = append(in.snap.Penalties,
-		penalty("WJ-2027-1101", "320412", "武进区新建材料厂", "9132041211122230", "武应急罚〔2027〕101号", "2027-11-01", "2027-11-03", credit.General))
+		penaltySum("WJ-2027-1101", "320412", "武进区新建材料厂", "9132041211122230", "武应急罚〔2027〕101号", "2027-11-01", "2027-11-03", credit.General))
 	b := build(in)
 	if got := b.years.missing(in.rules.Cal, in.today); !slices.Equal(got, []int{2028}) {
 		t.Errorf("missing years %v, want [2028]", got)

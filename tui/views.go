@@ -171,24 +171,32 @@ func (m Model) openRecords(title string, read func(Store) ([]credit.Record, erro
 	}
 }
 
-// penalty returns the cached penalty with the given key, or nil.
-func (m *Model) penalty(key string) *credit.Record {
-	if m.snap == nil {
+// penalty returns the summary of the cached penalty with the given key, or
+// nil.
+func (m *Model) penalty(key string) *credit.PenaltySummary {
+	id, ok := strings.CutPrefix(key, string(credit.Penalty)+"/")
+	if m.snap == nil || !ok {
 		return nil
 	}
-	for i := range m.snap.Penalties {
-		if m.snap.Penalties[i].Key() == key {
-			return &m.snap.Penalties[i]
+	// Summaries are in key order (Store.Snapshot), so in ID order.
+	ps := m.snap.Penalties
+	if i, found := slices.BinarySearchFunc(ps, id, func(p credit.PenaltySummary, id string) int { return strings.Compare(p.ID, id) }); found {
+		return &ps[i]
+	}
+	for i := range ps { // a Snapshot from elsewhere need not be sorted
+		if ps[i].ID == id {
+			return &ps[i]
 		}
 	}
 	return nil
 }
 
-// openRecordKey opens the detail of a record by key: from the snapshot when
-// it holds it, else read through the Store.
+// openRecordKey opens the detail of a record by key, read through the Store
+// (the snapshot holds only penalties' summaries). Without a Store, a
+// penalty's detail shows its summary.
 func (m Model) openRecordKey(key string) (Model, tea.Cmd) {
-	if rec := m.penalty(key); rec != nil {
-		m.openDetail(*rec)
+	if rec := m.penalty(key); rec != nil && m.d.Store == nil {
+		m.openDetail(rec.Record())
 		return m, nil
 	}
 	if m.d.Store == nil {
@@ -332,7 +340,8 @@ func (m *Model) targetOf(rec *credit.Record) target {
 	if rd, err := m.d.Rules.RepairFor(rec, rep); err == nil && rd.Repairable {
 		elig = rd.EligibleFrom
 	}
-	return targetFor(rec.Key(), rec, rep, ps, elig, m.today())
+	sum := credit.Summarize(rec)
+	return targetFor(rec.Key(), &sum, rep, ps, elig, m.today())
 }
 
 // selectedFailedOutbox returns the outbox item selected in the outbox view

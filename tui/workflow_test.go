@@ -397,8 +397,10 @@ func TestDrillDown(t *testing.T) {
 		t.Errorf("endpoints line went to tab %d", m.tab)
 	}
 
-	// The detail of a penalty: computed dates with their rule set, steps.
-	m = keys(t, m, runes("5"), keyMsg("enter"))
+	// The detail of a penalty (read through the Store): computed dates with
+	// their rule set, steps.
+	m, cmd = press(t, keys(t, m, runes("5")), keyMsg("enter"))
+	m = run(t, m, cmd)
 	v = m.View()
 	for _, want := range []string{"[修复期限]", "ndrc-2026", "可申请修复日", "2026-08-21 已可申请", "! 待国家系统修复", "企业注销不良记录", "2026-09-20", "[三同步]"} {
 		if !strings.Contains(v, want) {
@@ -420,7 +422,8 @@ func TestDrillDown(t *testing.T) {
 func TestDetailEnglish(t *testing.T) {
 	dp, _ := storeDeps(t, "en")
 	m := loadedStore(t, dp, 100, 30)
-	m = keys(t, m, runes("5"), keyMsg("enter"), keyMsg("end"))
+	m, cmd := press(t, keys(t, m, runes("5")), keyMsg("enter"))
+	m = keys(t, run(t, m, cmd), keyMsg("end"))
 	v := m.View()
 	for _, want := range []string{"Document number", "CF_WSH", "Decision date", "CF_JDRQ"} {
 		if !strings.Contains(v, want) {
@@ -527,16 +530,18 @@ func TestCommandLine(t *testing.T) {
 	if rows := m.repair.Rows(); len(rows) != 2 {
 		t.Errorf(":320412 on the repair tab: %v", rowKeys(rows))
 	}
-	m, _ = cmdline(m, "常应急罚〔2026〕81号")
-	if top := m.top(); top == nil || top.kind != viewDetail || top.recs[0].Key() != "penalty/CF-2026-0801" {
+	m, cmd := cmdline(m, "常应急罚〔2026〕81号")
+	m = run(t, m, cmd)
+	if top := m.top(); top == nil || top.kind != viewDetail || len(top.recs) != 1 || top.recs[0].Key() != "penalty/CF-2026-0801" {
 		t.Fatalf(":docno opened %+v", top)
 	}
-	m, _ = cmdline(m, "penalty/ZL-2026-0520")
-	if top := m.top(); top == nil || top.recs[0].DocNo != "钟应急罚〔2026〕52号" {
+	m, cmd = cmdline(m, "penalty/ZL-2026-0520")
+	m = run(t, m, cmd)
+	if top := m.top(); top == nil || len(top.recs) != 1 || top.recs[0].DocNo != "钟应急罚〔2026〕52号" {
 		t.Fatalf(":key opened %+v", top)
 	}
-	// A key only the Store holds is read through it.
-	m, cmd := cmdline(m, "licence/XK-2026-0042")
+	// A record of another kind is read through the Store too.
+	m, cmd = cmdline(m, "licence/XK-2026-0042")
 	m = run(t, m, cmd)
 	if !strings.Contains(m.View(), "危险化学品经营许可证") {
 		t.Errorf(":licence key:\n%s", m.View())

@@ -1,0 +1,34 @@
+package credit
+
+// PenaltySummary is the part of a penalty that the repair, queue and
+// sharing views list and compute with: who, which decision, how severe,
+// when decided and disclosed. The cache keeps one per penalty beside the
+// full record, so the views never decode (or hold) a million full records;
+// a record's other fields are read when its detail is opened.
+type PenaltySummary struct {
+	ID           string
+	Dept         string
+	SubjectName  string
+	USCC         string
+	DocNo        string
+	Severity     Severity
+	Decided      Date
+	Disclosed    Date
+	PenaltyTypes []string
+}
+
+// Summarize returns the summary of a penalty record.
+func Summarize(r *Record) PenaltySummary {
+	return PenaltySummary{ID: r.ID, Dept: r.Dept, SubjectName: r.SubjectName, USCC: r.USCC, DocNo: r.DocNo,
+		Severity: r.Severity, Decided: r.Decided, Disclosed: r.Disclosed, PenaltyTypes: r.PenaltyTypes}
+}
+
+// Key returns the penalty's natural key, "penalty/id".
+func (p *PenaltySummary) Key() string { return RecordKey(Penalty, p.ID) }
+
+// Record returns a penalty Record holding just the summary's fields: enough
+// for Rules.Disclosure and Rules.RepairFor, which read no other field.
+func (p *PenaltySummary) Record() Record {
+	return Record{Kind: Penalty, ID: p.ID, Dept: p.Dept, SubjectName: p.SubjectName, USCC: p.USCC, DocNo: p.DocNo,
+		Severity: p.Severity, Decided: p.Decided, Disclosed: p.Disclosed, PenaltyTypes: p.PenaltyTypes}
+}
