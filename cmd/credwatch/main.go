@@ -50,7 +50,7 @@ Global flags:
 `
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(withProfile(func() int { return run(os.Args[1:], os.Stdout, os.Stderr) }))
 }
 
 // globals are the flags that come before the command.
