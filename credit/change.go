@@ -53,7 +53,7 @@ type Snapshot struct {
 	Sharing    []SharingEntry
 	Endpoints  []EndpointStatus
 	Depts      []DeptStats
-	Penalties  []PenaltySummary // every penalty, in key order
+	Penalties  []PenaltySummary  // every penalty, in key order
 	Repairs    map[string]Repair // by penalty record key
 	Quarantine int
 	Counts     map[Kind]int
