@@ -264,48 +264,6 @@ func (e *Engine) pass(ctx context.Context, i int) (string, error) {
 	return "", nil
 }
 
-func (e *Engine) syncFeed(ctx context.Context, hc *http.Client, ep *Endpoint, feed string) error {
-	cursor, err := e.store.Cursor(ep.Name, feed)
-	if err != nil {
-		return err
-	}
-	restarted := false
-	for {
-		p, err := fetchPage(ctx, hc, ep, feed, cursor)
-		var he *HTTPError
-		if errors.As(err, &he) && he.Status == http.StatusGone && cursor != "" && !restarted {
-			// The endpoint no longer knows our cursor: fetch the feed anew.
-			if err := e.store.ResetFeed(feed); err != nil {
-				return err
-			}
-			e.publish(Event{At: e.opts.Now(), Endpoint: ep.Name, Feed: feed, Type: EventResync})
-			cursor, restarted = "", true
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		now := e.opts.Now()
-		if err := checkClock(feed, p.ServerTime, now, ep.maxSkew()); err != nil {
-			return err
-		}
-		page := decodePage(ep.Name, feed, p, now)
-		if err := e.store.ApplyPage(page); err != nil {
-			return err
-		}
-		if n := len(page.Changes) + len(page.Quarantine); n > 0 {
-			e.publish(Event{At: page.FetchedAt, Endpoint: ep.Name, Feed: feed, Type: EventPage, Items: n})
-		}
-		if !p.HasMore {
-			return nil
-		}
-		if p.NextCursor == cursor {
-			return fmt.Errorf("%s: has_more is set but the cursor did not advance (%q)", feed, credit.Sanitize(cursor))
-		}
-		cursor = p.NextCursor
-	}
-}
-
 func (e *Engine) recordFailure(ep *Endpoint, feed string, err error, retry time.Duration) {
 	now := e.opts.Now()
 	st, serr := e.store.EndpointStatus(ep.Name)
