@@ -69,11 +69,17 @@ var docNoHash = func(k credit.Kind, docNo string) []byte {
 	return h.Sum(nil)
 }
 
-// docNoTwins returns the keys of the records of kind k whose document
-// number is docNo, from the index group of that number.
-func docNoTwins(tx *bolt.Tx, k credit.Kind, docNo string) ([][]byte, error) {
+// twin is a record found by document number, with its header.
+type twin struct {
+	key []byte
+	m   recMeta
+}
+
+// docNoTwins returns the records of kind k whose document number is docNo,
+// from the index group of that number.
+func docNoTwins(tx *bolt.Tx, k credit.Kind, docNo string) ([]twin, error) {
 	group := docNoGroup(k, docNo)
-	var out [][]byte
+	var out []twin
 	c := tx.Bucket(bByDocNo).Cursor()
 	for key, _ := c.Seek(group); key != nil && hasPrefix(key, group); key, _ = c.Next() {
 		rec := key[len(group):]
@@ -82,7 +88,7 @@ func docNoTwins(tx *bolt.Tx, k credit.Kind, docNo string) ([][]byte, error) {
 			return nil, err
 		}
 		if ok && m.Kind == k && m.DocNo == docNo {
-			out = append(out, append([]byte(nil), rec...))
+			out = append(out, twin{append([]byte(nil), rec...), m})
 		}
 	}
 	return out, nil
@@ -97,8 +103,8 @@ func docNoAdded(tx *bolt.Tx, k credit.Kind, docNo string) error {
 		return err
 	}
 	dup := tx.Bucket(bDupDocNo)
-	for _, m := range twins {
-		if err := dup.Put(m, nil); err != nil {
+	for _, tw := range twins {
+		if err := dup.Put(tw.key, refValue(&tw.m)); err != nil {
 			return err
 		}
 	}
@@ -119,7 +125,7 @@ func docNoRemoved(tx *bolt.Tx, k credit.Kind, docNo string, key []byte) error {
 		return err
 	}
 	if len(twins) == 1 {
-		return dup.Delete(twins[0])
+		return dup.Delete(twins[0].key)
 	}
 	return nil
 }
@@ -157,25 +163,108 @@ func duplicateKeys(tx *bolt.Tx) (map[string]bool, error) {
 }
 
 // setOpenRepair keeps open_repairs in step with a repair write: rep is nil
-// for a deletion.
+// for a deletion. The entry's value is the department of the repair's
+// penalty ("" while the penalty is not cached).
 func setOpenRepair(tx *bolt.Tx, key []byte, rep *credit.Repair) error {
 	b := tx.Bucket(bOpenRepairs)
-	if rep != nil && rep.Open() {
-		return b.Put(key, nil)
+	if rep == nil || !rep.Open() {
+		return b.Delete(key)
 	}
-	return b.Delete(key)
+	m, _, err := getMeta(tx, key)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, []byte(m.Dept))
+}
+
+// setRepairDept updates the department of an open repair, if there is one,
+// after its penalty was written or deleted.
+func setRepairDept(tx *bolt.Tx, key []byte, dept string) error {
+	b := tx.Bucket(bOpenRepairs)
+	if v := b.Get(key); v == nil || string(v) == dept {
+		return nil
+	}
+	return b.Put(key, []byte(dept))
+}
+
+// refValue is the value of an index entry the daily check lists: the
+// record's department, kind, dates and quality issues (a RecordRef without
+// its key, which is the entry's).
+func refValue(m *recMeta) []byte {
+	b := appendStr(make([]byte, 0, 32), m.Dept)
+	b = appendStr(b, string(m.Kind))
+	b = binary.AppendVarint(b, int64(m.Decided))
+	b = binary.AppendVarint(b, int64(m.Disclosed))
+	b = binary.AppendUvarint(b, uint64(len(m.Issues)))
+	for _, s := range m.Issues {
+		b = appendStr(b, s)
+	}
+	return b
+}
+
+// decodeRef decodes a refValue into the reference of the record with key.
+func decodeRef(key, v []byte, in interner) (credit.RecordRef, error) {
+	d := metaDecoder{b: v, in: in}
+	r := credit.RecordRef{Key: string(key), Dept: d.istr(), Kind: credit.Kind(d.istr())}
+	r.Decided = credit.Date(d.varint())
+	r.Disclosed = credit.Date(d.varint())
+	if n := d.uvarint(); n > uint64(len(d.b)) {
+		d.fail()
+	} else if n > 0 {
+		r.Issues = make([]string, n)
+		for i := range r.Issues {
+			r.Issues[i] = d.istr()
+		}
+	}
+	if d.err == nil && len(d.b) != 0 {
+		return r, fmt.Errorf("index entry of %s has %d trailing bytes", key, len(d.b))
+	}
+	if d.err != nil {
+		return r, fmt.Errorf("index entry of %s: %w", key, d.err)
+	}
+	return r, nil
 }
 
 // putRepair stores a repair from the repair feed with its open-set entry.
 func putRepair(tx *bolt.Tx, key, op string, rep *credit.Repair) error {
-	if op != credit.OpDelete && rep == nil {
+	if op == credit.OpDelete {
+		if err := tx.Bucket(bRepairs).Delete([]byte(key)); err != nil {
+			return err
+		}
+		return setOpenRepair(tx, []byte(key), nil)
+	}
+	if rep == nil {
 		return fmt.Errorf("upsert without data")
 	}
-	if op == credit.OpDelete {
-		rep = nil
-	}
-	if err := putOrDelete(tx.Bucket(bRepairs), key, op, rep); err != nil {
+	if err := tx.Bucket(bRepairs).Put([]byte(key), appendRepair(make([]byte, 0, 48), rep)); err != nil {
 		return err
 	}
 	return setOpenRepair(tx, []byte(key), rep)
+}
+
+// getRepair returns the stored repair of the penalty with key.
+func getRepair(tx *bolt.Tx, key []byte) (credit.Repair, bool, error) {
+	var r credit.Repair
+	v := tx.Bucket(bRepairs).Get(key)
+	if v == nil {
+		return r, false, nil
+	}
+	if err := decodeRepair(key, v, &r, nil); err != nil {
+		return r, false, fmt.Errorf("decode repair %s: %w", key, err)
+	}
+	return r, true, nil
+}
+
+// eachRepair decodes every stored repair, in key order.
+func eachRepair(tx *bolt.Tx, fn func(*credit.Repair)) error {
+	in := interner{}
+	c := tx.Bucket(bRepairs).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		var r credit.Repair
+		if err := decodeRepair(k, v, &r, in); err != nil {
+			return fmt.Errorf("decode repair %s: %w", k, err)
+		}
+		fn(&r)
+	}
+	return nil
 }

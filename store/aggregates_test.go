@@ -36,12 +36,25 @@ func TestDuplicateSetFollowsWrites(t *testing.T) {
 func testDuplicateSet(t *testing.T) {
 	db, _ := openTemp(t)
 	at := time.Date(2026, 3, 18, 9, 0, 0, 0, credit.ChinaZone)
+	// Records with no quality issue but a shared number: only the
+	// duplicate set lists them.
 	rec := func(id, docNo string) credit.Change {
 		r := penalty(id, "320412", "2026-03-01")
 		r.DocNo = docNo
+		r.SubjectKind, r.Authority, r.SourceUnit = credit.SubjectPerson, "常州市应急管理局", "执法支队"
+		r.Violation, r.Facts, r.Basis, r.Content, r.PenaltyTypes = "违法", "事实", "依据", "警告", []string{"警告"}
+		if is := credit.CheckRecord(r, credit.DateOf(at)); docNo != "" && len(is) > 0 {
+			t.Fatalf("fixture record has issues: %+v", is)
+		}
 		return upsert(r)
 	}
 	del := func(id string) credit.Change { return credit.Change{Op: credit.OpDelete, Key: "penalty/" + id} }
+	moved := func(c credit.Change, dept string) credit.Change {
+		r := *c.Record
+		r.Dept = dept
+		c.Record = &r
+		return c
+	}
 	steps := []struct {
 		changes []credit.Change
 		want    []string
@@ -52,7 +65,32 @@ func testDuplicateSet(t *testing.T) {
 		{[]credit.Change{del("3")}, []string{"penalty/2", "penalty/4"}},
 		{[]credit.Change{rec("4", "")}, nil},
 		{[]credit.Change{rec("5", "X"), rec("2", "X")}, []string{"penalty/1", "penalty/2", "penalty/5"}},
+		{[]credit.Change{moved(rec("5", "X"), "320411")}, []string{"penalty/1", "penalty/2", "penalty/5"}},
 		{[]credit.Change{del("1"), del("5")}, nil},
+	}
+	checkRefs := func(step int, want []string) {
+		t.Helper()
+		d, err := db.CheckData(at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, q := range d.Quality {
+			if slices.Equal(q.Issues, []string{credit.IssueMissingDocNo}) {
+				continue // record 4, once its number is removed
+			}
+			keys = append(keys, q.Key)
+			if !slices.Equal(q.Issues, []string{credit.IssueDuplicateDocNo}) {
+				t.Errorf("step %d: %s has issues %v", step, q.Key, q.Issues)
+			}
+			r, ok, err := db.Record(q.Key)
+			if err != nil || !ok || q.Dept != r.Dept || q.Decided != r.Decided {
+				t.Errorf("step %d: check lists %+v, the cache holds %+v (%v)", step, q, r, err)
+			}
+		}
+		if !slices.Equal(keys, want) {
+			t.Errorf("step %d: check lists %v with quality issues, want the duplicates %v", step, keys, want)
+		}
 	}
 	for i, s := range steps {
 		if err := db.ApplyPage(&credit.Page{Endpoint: "e", Feed: "penalty", FetchedAt: at, Changes: s.changes}); err != nil {
@@ -74,6 +112,7 @@ func testDuplicateSet(t *testing.T) {
 		if !slices.Equal(scan, got) {
 			t.Errorf("step %d: set %v, full scan of by_doc_no %v", i, got, scan)
 		}
+		checkRefs(i, s.want)
 	}
 }
 
@@ -115,6 +154,18 @@ func TestOpenRepairs(t *testing.T) {
 	if len(d.Repairs) != 1 || d.Repairs[0].Repair.RecordKey != "penalty/2" || d.Repairs[0].Dept != "320411" {
 		t.Errorf("check repairs %+v", d.Repairs)
 	}
+	// The penalty moves to another department, then leaves the cache: the
+	// open repair follows.
+	for _, c := range []struct {
+		change credit.Change
+		dept   string
+	}{{upsert(penalty("2", "320402", "2025-01-02")), "320402"}, {credit.Change{Op: credit.OpDelete, Key: "penalty/2"}, ""}} {
+		apply("penalty", c.change)
+		if d, err = db.CheckData(at); err != nil || len(d.Repairs) != 1 || d.Repairs[0].Dept != c.dept {
+			t.Errorf("after %s %s: check repairs %+v (%v), want department %q", c.change.Op, c.change.Key, d.Repairs, err, c.dept)
+		}
+	}
+	apply("penalty", upsert(penalty("2", "320411", "2025-01-02")))
 	// The officer reports the national repair: the item is closed.
 	if _, err := db.RecordAction(credit.Action{ID: "a", Type: credit.ActionNationalDone, Officer: "张三", At: at, Date: day, RecordKey: "penalty/2", Receipt: "R"}); err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -63,7 +62,12 @@ func (db *DB) CheckData(since time.Time) (*credit.CheckData, error) {
 			}
 			return err
 		}
-		if err := tx.Bucket(bUndisclosed).ForEach(func(k, _ []byte) error { return add(&d.Undisclosed, k[4:]) }); err != nil {
+		in := interner{}
+		if err := tx.Bucket(bUndisclosed).ForEach(func(k, v []byte) error {
+			r, err := decodeRef(k[4:], v, in)
+			d.Undisclosed = append(d.Undisclosed, r)
+			return err
+		}); err != nil {
 			return err
 		}
 		dc := tx.Bucket(bDisclosed).Cursor()
@@ -72,7 +76,7 @@ func (db *DB) CheckData(since time.Time) (*credit.CheckData, error) {
 				return err
 			}
 		}
-		if err := readQuality(tx, d, add); err != nil {
+		if err := readQuality(tx, d, in); err != nil {
 			return err
 		}
 		return readOpenRepairs(tx, d)
@@ -85,27 +89,28 @@ func (db *DB) CheckData(since time.Time) (*credit.CheckData, error) {
 
 // readQuality lists the records with quality issues, then those whose only
 // issue is a shared document number; a duplicate gets IssueDuplicateDocNo.
-func readQuality(tx *bolt.Tx, d *credit.CheckData, add func(*[]credit.RecordRef, []byte) error) error {
+func readQuality(tx *bolt.Tx, d *credit.CheckData, in interner) error {
 	dup := tx.Bucket(bDupDocNo)
-	if err := tx.Bucket(bQuality).ForEach(func(k, _ []byte) error { return add(&d.Quality, k) }); err != nil {
+	err := tx.Bucket(bQuality).ForEach(func(k, v []byte) error {
+		r, err := decodeRef(k, v, in)
+		if dup.Get(k) != nil {
+			r.Issues = append(r.Issues, credit.IssueDuplicateDocNo)
+		}
+		d.Quality = append(d.Quality, r)
+		return err
+	})
+	if err != nil {
 		return err
 	}
-	for i := range d.Quality {
-		if dup.Get([]byte(d.Quality[i].Key)) != nil {
-			d.Quality[i].Issues = append(d.Quality[i].Issues, credit.IssueDuplicateDocNo)
-		}
-	}
 	quality := tx.Bucket(bQuality)
-	return dup.ForEach(func(k, _ []byte) error {
+	return dup.ForEach(func(k, v []byte) error {
 		if quality.Get(k) != nil {
 			return nil
 		}
-		n := len(d.Quality)
-		if err := add(&d.Quality, k); err != nil || len(d.Quality) == n {
-			return err
-		}
-		d.Quality[n].Issues = append(d.Quality[n].Issues, credit.IssueDuplicateDocNo)
-		return nil
+		r, err := decodeRef(k, v, in)
+		r.Issues = append(r.Issues, credit.IssueDuplicateDocNo)
+		d.Quality = append(d.Quality, r)
+		return err
 	})
 }
 
@@ -116,10 +121,11 @@ func readOpenRepairs(tx *bolt.Tx, d *credit.CheckData) error {
 	if err != nil {
 		return err
 	}
-	repairs := tx.Bucket(bRepairs)
 	var keys []string
-	if err := tx.Bucket(bOpenRepairs).ForEach(func(k, _ []byte) error {
+	depts := map[string]string{}
+	if err := tx.Bucket(bOpenRepairs).ForEach(func(k, v []byte) error {
 		keys = append(keys, string(k))
+		depts[string(k)] = string(v)
 		return nil
 	}); err != nil {
 		return err
@@ -130,11 +136,12 @@ func readOpenRepairs(tx *bolt.Tx, d *credit.CheckData) error {
 		}
 	}
 	for _, key := range keys {
-		rep := credit.Repair{RecordKey: key}
-		if v := repairs.Get([]byte(key)); v != nil {
-			if err := json.Unmarshal(v, &rep); err != nil {
-				return fmt.Errorf("decode repair %s: %w", key, err)
-			}
+		rep, found, err := getRepair(tx, []byte(key))
+		if err != nil {
+			return err
+		}
+		if !found {
+			rep = credit.Repair{RecordKey: key}
 		}
 		if as, ok := acts[key]; ok {
 			credit.ApplyActions(&rep, as)
@@ -142,11 +149,15 @@ func readOpenRepairs(tx *bolt.Tx, d *credit.CheckData) error {
 		if !rep.Open() {
 			continue
 		}
-		m, _, err := getMeta(tx, []byte(key))
-		if err != nil {
-			return err
+		dept, ok := depts[key]
+		if !ok { // opened by an officer's action: not in the set
+			m, _, err := getMeta(tx, []byte(key))
+			if err != nil {
+				return err
+			}
+			dept = m.Dept
 		}
-		d.Repairs = append(d.Repairs, credit.RepairRef{Dept: m.Dept, Repair: rep})
+		d.Repairs = append(d.Repairs, credit.RepairRef{Dept: dept, Repair: rep})
 	}
 	return nil
 }

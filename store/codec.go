@@ -193,3 +193,70 @@ func (in interner) get(b []byte) string {
 	in[s] = s
 	return s
 }
+
+// repV1 is the first byte of a value in the repairs bucket (schema 2; schema
+// 1 stored JSON). The record key is the entry's key.
+const repV1 = 1
+
+// appendRepair appends a repair's value: its dates as varints, its
+// outcome, receipt and withdrawal note as strings, then UpdatedAt.
+func appendRepair(b []byte, r *credit.Repair) []byte {
+	b = append(b, repV1)
+	for _, d := range [...]credit.Date{r.ReminderSent, r.Applied, r.Reviewed, r.Cancelled, r.Regraded, r.NationalDone} {
+		b = binary.AppendVarint(b, int64(d))
+	}
+	for _, s := range [...]string{r.Outcome, r.NationalReceipt, r.WithdrawalNote} {
+		b = appendStr(b, s)
+	}
+	return appendTime(b, r.UpdatedAt)
+}
+
+// decodeRepair decodes the repairs entry (key, v) into r.
+func decodeRepair(key, v []byte, r *credit.Repair, in interner) error {
+	if len(v) == 0 || v[0] != repV1 {
+		return fmt.Errorf("unknown repair encoding")
+	}
+	d := metaDecoder{b: v[1:], in: in}
+	*r = credit.Repair{RecordKey: string(key)}
+	for _, p := range [...]*credit.Date{&r.ReminderSent, &r.Applied, &r.Reviewed, &r.Cancelled, &r.Regraded, &r.NationalDone} {
+		*p = credit.Date(d.varint())
+	}
+	r.Outcome = d.istr()
+	r.NationalReceipt = d.str()
+	r.WithdrawalNote = d.str()
+	r.UpdatedAt = d.time()
+	if d.err == nil && len(d.b) != 0 {
+		return fmt.Errorf("repair value has %d trailing bytes", len(d.b))
+	}
+	return d.err
+}
+
+// appendTime appends t: a flag byte (0 for the zero time), then Unix
+// seconds, nanoseconds and the zone's offset in seconds.
+func appendTime(b []byte, t time.Time) []byte {
+	if t.IsZero() {
+		return append(b, 0)
+	}
+	_, off := t.Zone()
+	b = append(b, 1)
+	b = binary.AppendVarint(b, t.Unix())
+	b = binary.AppendUvarint(b, uint64(t.Nanosecond()))
+	return binary.AppendVarint(b, int64(off))
+}
+
+// time reads what appendTime wrote.
+func (d *metaDecoder) time() time.Time {
+	if d.byte() == 0 {
+		return time.Time{}
+	}
+	sec, nsec, off := d.varint(), d.uvarint(), d.varint()
+	if nsec >= 1e9 {
+		d.fail()
+		return time.Time{}
+	}
+	t := time.Unix(sec, int64(nsec))
+	if off == 0 {
+		return t.UTC()
+	}
+	return t.In(zoneAt(int(off)))
+}

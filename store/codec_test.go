@@ -101,3 +101,28 @@ func TestSummaryEncoding(t *testing.T) {
 		}
 	}
 }
+
+func TestRepairEncoding(t *testing.T) {
+	d := credit.MustDate("2026-03-02")
+	for name, r := range map[string]credit.Repair{
+		"full":  {RecordKey: "penalty/1", ReminderSent: d, Applied: d + 1, Reviewed: d + 2, Outcome: credit.OutcomeApproved, Cancelled: d + 3, Regraded: d + 4, NationalDone: d + 5, NationalReceipt: "GS-1", WithdrawalNote: "已去函", UpdatedAt: time.Date(2026, 3, 9, 8, 0, 0, 5, time.FixedZone("", 8*3600))},
+		"empty": {RecordKey: "penalty/2"},
+		"utc":   {RecordKey: "penalty/3", Outcome: "maybe", UpdatedAt: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)},
+	} {
+		v := appendRepair(nil, &r)
+		for _, in := range []interner{nil, {}} {
+			var got credit.Repair
+			if err := decodeRepair([]byte(r.RecordKey), v, &got, in); err != nil || !reflect.DeepEqual(got, r) {
+				t.Errorf("%s: got %+v (%v), want %+v", name, got, err, r)
+			}
+		}
+		for i := 0; i < len(v); i++ {
+			if err := decodeRepair([]byte(r.RecordKey), v[:i], &credit.Repair{}, nil); err == nil {
+				t.Errorf("%s truncated to %d bytes: no error", name, i)
+			}
+		}
+	}
+	if err := decodeRepair([]byte("penalty/1"), []byte(`{"record_key":"penalty/1"}`), &credit.Repair{}, nil); err == nil {
+		t.Error("JSON value: no error")
+	}
+}

@@ -126,11 +126,12 @@ func metaV1Value(b *bolt.Bucket, key []byte) []byte {
 	return b.Get(key)
 }
 
-// rebuildDerived recomputes the penalty summaries, by_doc_no (whose keys
-// schema 2 hashes), recv_days, dup_doc_no and open_repairs from the records
-// and repairs.
+// rebuildDerived recomputes from the records and repairs what schema 2
+// keeps differently: repairs in binary, the penalty summaries, by_doc_no (whose keys it
+// hashes), the undisclosed and quality entries (which carry references),
+// recv_days, dup_doc_no and open_repairs.
 func rebuildDerived(tx *bolt.Tx) error {
-	for _, name := range [][]byte{bPenalties, bByDocNo, bRecvDays, bDupDocNo, bOpenRepairs} {
+	for _, name := range [][]byte{bPenalties, bByDocNo, bUndisclosed, bQuality, bRecvDays, bDupDocNo, bOpenRepairs} {
 		if err := tx.DeleteBucket(name); err != nil {
 			return fmt.Errorf("drop %s: %w", name, err)
 		}
@@ -139,7 +140,7 @@ func rebuildDerived(tx *bolt.Tx) error {
 		}
 	}
 	counts := map[string]int64{}
-	var docNos [][]byte
+	var entries []indexEntry
 	type kv struct{ k, v []byte }
 	var sums []kv
 	err := tx.Bucket(bRecords).ForEach(func(k, v []byte) error {
@@ -156,8 +157,11 @@ func rebuildDerived(tx *bolt.Tx) error {
 			sums = append(sums, kv{append([]byte(nil), k...), appendSummary(nil, &s)})
 		}
 		counts[string(recvDayKey(receivedDay(m.Received), m.Dept, m.Kind))]++
-		if m.DocNo != "" {
-			docNos = append(docNos, append(docNoGroup(m.Kind, m.DocNo), k...))
+		for _, e := range indexEntries(k, &m) {
+			switch e.bucket {
+			case string(bByDocNo), string(bUndisclosed), string(bQuality):
+				entries = append(entries, e)
+			}
 		}
 		return nil
 	})
@@ -169,8 +173,8 @@ func rebuildDerived(tx *bolt.Tx) error {
 			return err
 		}
 	}
-	for _, k := range docNos {
-		if err := tx.Bucket(bByDocNo).Put(k, nil); err != nil {
+	for _, e := range entries {
+		if err := tx.Bucket([]byte(e.bucket)).Put([]byte(e.key), []byte(e.value)); err != nil {
 			return err
 		}
 	}
@@ -185,14 +189,24 @@ func rebuildDerived(tx *bolt.Tx) error {
 		return err
 	}
 	for key := range dups {
-		if err := tx.Bucket(bDupDocNo).Put([]byte(key), nil); err != nil {
+		m, _, err := getMeta(tx, []byte(key))
+		if err != nil {
+			return err
+		}
+		if err := tx.Bucket(bDupDocNo).Put([]byte(key), refValue(&m)); err != nil {
 			return err
 		}
 	}
 	var open [][]byte
+	var reps []kv
 	err = tx.Bucket(bRepairs).ForEach(func(k, v []byte) error {
 		var r credit.Repair
-		if err := json.Unmarshal(v, &r); err != nil {
+		if len(v) > 0 && v[0] == '{' { // schema 1
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("decode repair %s: %w", k, err)
+			}
+			reps = append(reps, kv{append([]byte(nil), k...), appendRepair(nil, &r)})
+		} else if err := decodeRepair(k, v, &r, nil); err != nil {
 			return fmt.Errorf("decode repair %s: %w", k, err)
 		}
 		if r.Open() {
@@ -203,8 +217,17 @@ func rebuildDerived(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
+	for _, e := range reps {
+		if err := tx.Bucket(bRepairs).Put(e.k, e.v); err != nil {
+			return err
+		}
+	}
 	for _, k := range open {
-		if err := tx.Bucket(bOpenRepairs).Put(k, nil); err != nil {
+		m, _, err := getMeta(tx, k)
+		if err != nil {
+			return err
+		}
+		if err := tx.Bucket(bOpenRepairs).Put(k, []byte(m.Dept)); err != nil {
 			return err
 		}
 	}

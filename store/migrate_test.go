@@ -89,6 +89,23 @@ func downgradeToV1(t *testing.T, path string, convert int) {
 			tx.DeleteBucket(name)
 			tx.CreateBucket(name) // as Open creates the buckets it lacks
 		}
+		// Schema 1 stored repairs as JSON.
+		var reps []credit.Repair
+		if err := eachRepair(tx, func(r *credit.Repair) { reps = append(reps, *r) }); err != nil {
+			return err
+		}
+		for _, r := range reps {
+			js, _ := json.Marshal(r)
+			tx.Bucket(bRepairs).Put([]byte(r.RecordKey), js)
+		}
+		// Schema 1's undisclosed and quality entries had no values.
+		for _, name := range [][]byte{bUndisclosed, bQuality} {
+			var keys [][]byte
+			tx.Bucket(name).ForEach(func(k, _ []byte) error { keys = append(keys, append([]byte(nil), k...)); return nil })
+			for _, k := range keys {
+				tx.Bucket(name).Put(k, nil)
+			}
+		}
 		// by_doc_no keys of schema 1: kind \x00 doc no \x00 key.
 		tx.DeleteBucket(bByDocNo)
 		docNos, _ := tx.CreateBucket(bByDocNo)

@@ -22,7 +22,7 @@ func (db *DB) Snapshot() (*credit.Snapshot, error) {
 		if err := eachSummary(tx, func(p *credit.PenaltySummary) { s.Penalties = append(s.Penalties, *p) }); err != nil {
 			return fmt.Errorf("penalties: %w", err)
 		}
-		if err := eachJSON(tx.Bucket(bRepairs), nil, func(r *credit.Repair) { s.Repairs[r.RecordKey] = *r }); err != nil {
+		if err := eachRepair(tx, func(r *credit.Repair) { s.Repairs[r.RecordKey] = *r }); err != nil {
 			return fmt.Errorf("repairs: %w", err)
 		}
 		if err := overlayActions(tx, s.Repairs); err != nil {

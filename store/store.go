@@ -32,7 +32,7 @@ var (
 	bPenalties   = []byte("penalties")    // "penalty/id" -> PenaltySummary, binary (summary.go)
 	bByDept      = []byte("by_dept")      // dept \x00 kind \x00 id -> nil
 	bSharing     = []byte("sharing")      // "dept/kind" -> SharingEntry JSON
-	bRepairs     = []byte("repairs")      // "penalty/id" -> Repair JSON
+	bRepairs     = []byte("repairs")      // "penalty/id" -> Repair, binary (codec.go)
 	bOpenRepairs = []byte("open_repairs") // "penalty/id" -> nil, for repairs that are Open
 	bCursors     = []byte("cursors")      // endpoint \x00 feed -> cursor
 	bEndpoints   = []byte("endpoints")    // name -> EndpointStatus JSON
