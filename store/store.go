@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	gosync "sync"
 	"time"
@@ -202,6 +203,21 @@ func (db *DB) init(b *bolt.DB, readOnly bool) error {
 	}
 	if readOnly {
 		return b.View(check)
+	}
+	// A cache that is current needs no write: most opens (every command,
+	// every start of the TUI) then cost no commit and no fsync.
+	current := false
+	if err := b.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bMeta) == nil || check(tx) != nil || version != SchemaVersion {
+			return nil
+		}
+		current = !slices.ContainsFunc(allBuckets, func(name []byte) bool { return tx.Bucket(name) == nil })
+		return nil
+	}); err != nil {
+		return err
+	}
+	if current {
+		return nil
 	}
 	err := b.Update(func(tx *bolt.Tx) error {
 		meta, err := tx.CreateBucketIfNotExists(bMeta)

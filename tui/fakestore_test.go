@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -317,5 +318,29 @@ func TestFirstFrameBeforePenalties(t *testing.T) {
 	}
 	if v := keys(t, m, runes("4")).View(); strings.Contains(v, "正在读取缓存") {
 		t.Errorf("repair tab still loading:\n%s", v)
+	}
+}
+
+// FirstLoad (cmd starts the sync engine with it) is called once, by a
+// command, after the first read is on screen; later loads do not call it.
+func TestFirstLoadCalledOnce(t *testing.T) {
+	dp, _ := storeDeps(t, "zh")
+	var calls atomic.Int32
+	dp.FirstLoad = func() { calls.Add(1) }
+	m := New(dp)
+	m = update(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	nm, cmd := m.Update(m.loadCmd()())
+	m = nm.(Model)
+	if calls.Load() != 0 || !strings.Contains(m.View(), "每日核查") {
+		t.Fatalf("FirstLoad called %d times inside Update, or the first frame is not drawn:\n%s", calls.Load(), m.View())
+	}
+	m = run(t, m, cmd) // FirstLoad and the full read
+	if calls.Load() != 1 || m.partial {
+		t.Fatalf("after the first load's commands: %d calls, partial %v", calls.Load(), m.partial)
+	}
+	m.seq++
+	run(t, m, m.loadCmd())
+	if calls.Load() != 1 {
+		t.Errorf("a later load called FirstLoad again (%d calls)", calls.Load())
 	}
 }

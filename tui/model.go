@@ -115,6 +115,12 @@ type Deps struct {
 	// start has its data (the start-up measurement of docs/PERFORMANCE.md);
 	// ExitAfterLoad quits once every tab has its data (peak memory).
 	ExitAfterFirstFrame, ExitAfterLoad bool
+
+	// FirstLoad, if set, is called once, inside a tea.Cmd, when the first
+	// read of the cache has been put on screen (or has failed). cmd starts
+	// the sync engine then, so the first frame never waits behind sync's
+	// writes to the cache.
+	FirstLoad func()
 }
 
 // defaultDeadlineDays is Deps.DeadlineDays when unset.
@@ -223,11 +229,12 @@ const (
 // Model is the root of the TUI; it implements tea.Model. It alone handles
 // tea.WindowSizeMsg and tells the tables their size.
 type Model struct {
-	d      Deps
-	cat    catalog
-	keys   KeyMap
-	styles Styles
-	help   help.Model
+	d         Deps
+	firstDone bool // Deps.FirstLoad has been called
+	cat       catalog
+	keys      KeyMap
+	styles    Styles
+	help      help.Model
 
 	width, height int
 	tab           tabID
@@ -475,6 +482,12 @@ func (m *Model) requestLoad() tea.Cmd {
 func (m Model) handleSnapshot(msg snapshotMsg) (Model, tea.Cmd) {
 	if msg.seq != m.seq {
 		return m, nil // stale: a newer load has been issued since
+	}
+	if !m.firstDone && m.d.FirstLoad != nil {
+		m.firstDone = true
+		first := m.d.FirstLoad
+		m, cmd := m.handleSnapshot(msg)
+		return m, tea.Batch(cmd, func() tea.Msg { first(); return nil })
 	}
 	m.loading = false
 	if msg.err != nil {

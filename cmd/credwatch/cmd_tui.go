@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	gosync "sync"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -15,8 +16,13 @@ import (
 	"github.com/czyj/credwatch/tui"
 )
 
-// runTUI opens the cache, starts the sync engine in the background and runs
-// the full-screen UI until the officer quits.
+// syncStartDelay is the longest the TUI's first read of the cache holds back
+// the sync engine.
+const syncStartDelay = 2 * time.Second
+
+// runTUI opens the cache, starts the sync engine in the background once the
+// first frame is on screen, and runs the full-screen UI until the officer
+// quits.
 func (a *app) runTUI(args []string) int {
 	fs := flag.NewFlagSet("credwatch", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
@@ -42,10 +48,21 @@ func (a *app) runTUI(args []string) int {
 		return 1
 	}
 	s := &syncer{a: a, db: db, command: "credwatch (TUI)"}
-	done := make(chan struct{})
-	go func() { s.run(ctx); close(done) }()
+	done, firstLoad := make(chan struct{}), make(chan struct{})
+	go func() {
+		// Sync starts once the cached data is on screen: its writes would
+		// otherwise hold the file while the first frame reads it.
+		select {
+		case <-firstLoad:
+		case <-time.After(syncStartDelay):
+		case <-ctx.Done():
+		}
+		s.run(ctx)
+		close(done)
+	}()
 
 	d := a.tuiDeps(db.Path())
+	d.FirstLoad = gosync.OnceFunc(func() { close(firstLoad) })
 	d.Store = db.Scoped(a.scope)
 	d.Events = db.Follow(ctx, last, followEvery)
 	d.SyncNow = s.SyncNow
