@@ -124,16 +124,26 @@ func Open(path string, opts Options) (*DB, error) {
 	return db, nil
 }
 
-// openBolt opens the file, waiting at most the timeout for its lock.
+// openBolt opens the file, waiting at most the timeout for its lock. If
+// the file was replaced while it waited (Compact renames a new file into
+// place under the lock), it opens the new one: a write into the replaced
+// file would be lost.
 func (db *DB) openBolt(readOnly bool) (*bolt.DB, error) {
-	b, err := bolt.Open(db.path, 0o600, &bolt.Options{Timeout: db.opts.Timeout, ReadOnly: readOnly})
-	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
-			return nil, fmt.Errorf("open cache %s: %w (waited %s for its lock%s)", db.path, ErrLocked, db.opts.Timeout, holderNote(db.path))
+	for attempt := 0; ; attempt++ {
+		before, _ := os.Stat(db.path)
+		b, err := bolt.Open(db.path, 0o600, &bolt.Options{Timeout: db.opts.Timeout, ReadOnly: readOnly})
+		if err != nil {
+			if errors.Is(err, bolt.ErrTimeout) {
+				return nil, fmt.Errorf("open cache %s: %w (waited %s for its lock%s)", db.path, ErrLocked, db.opts.Timeout, holderNote(db.path))
+			}
+			return nil, fmt.Errorf("open cache %s: %w", db.path, err)
 		}
-		return nil, fmt.Errorf("open cache %s: %w", db.path, err)
+		after, err := os.Stat(db.path)
+		if before == nil || (err == nil && os.SameFile(before, after)) || attempt == 3 {
+			return b, nil
+		}
+		b.Close() // replaced while we waited: open the new file
 	}
-	return b, nil
 }
 
 // view runs fn in a read transaction, opening the file for just that

@@ -14,6 +14,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http/httptest"
@@ -88,7 +89,11 @@ type fixture struct {
 	srv   server
 	cache string // a synced cache; read-only for benchmarks, copy it to write
 	raw   int64  // bytes of JSON of the records (items' data), as served
-	err   error
+	// synced is the cache's size after the sync, before `sync --once`
+	// compacts it (store.DB.MaybeCompact), which took compactTime.
+	synced      int64
+	compactTime time.Duration
+	err         error
 }
 
 var (
@@ -138,6 +143,19 @@ func (f *fixture) build() error {
 	f.cache = filepath.Join(fixDir, fmt.Sprintf("cache-%d.db", f.n))
 	if _, err := ingest(f.srv.url, f.cache); err != nil {
 		return fmt.Errorf("build fixture of %d records: %w", f.n, err)
+	}
+	// As `credwatch sync --once` does after its pass.
+	db, err := store.Open(f.cache, store.Options{})
+	if err != nil {
+		return err
+	}
+	fi, _ := os.Stat(f.cache)
+	f.synced = fi.Size()
+	t0 := time.Now()
+	_, err = db.MaybeCompact()
+	f.compactTime = time.Since(t0)
+	if err := errors.Join(err, db.Close()); err != nil {
+		return fmt.Errorf("compact fixture of %d records: %w", f.n, err)
 	}
 	res, err := rawFetch(f.srv.url)
 	if err != nil {

@@ -83,6 +83,7 @@ func (a *app) runSync(args []string) int {
 	if *once {
 		err = eng.SyncOnce(ctx)
 	} else {
+		go s.maintain(ctx, func(msg string) { fmt.Fprintf(a.stderr, "credwatch: %s\n", msg) })
 		eng.Run(ctx)
 	}
 	stopLog()
@@ -90,6 +91,13 @@ func (a *app) runSync(args []string) int {
 	if err != nil {
 		fmt.Fprintf(a.stderr, "credwatch: sync failed: %v\n", err)
 		return 1
+	}
+	if *once {
+		if msg, err := s.compact(); err != nil {
+			fmt.Fprintf(a.stderr, "credwatch: %v\n", err)
+		} else if msg != "" {
+			fmt.Fprintf(a.stderr, "credwatch: %s\n", msg)
+		}
 	}
 	return 0
 }

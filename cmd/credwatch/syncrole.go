@@ -80,7 +80,57 @@ func (s *syncer) serve(ctx context.Context) {
 		return
 	}
 	s.eng.Store(eng)
+	go s.maintain(ctx, func(string) {})
 	eng.Run(ctx)
+}
+
+// compactEvery is how often the process with the sync role considers
+// compacting the cache (store.DB.MaybeCompact: a stat and one small read
+// when there is nothing to do).
+const compactEvery = time.Minute
+
+// maintain compacts the cache when it has grown enough, every compactEvery
+// until ctx is done. Failures go to the event log; report receives a line
+// for each compaction done.
+func (s *syncer) maintain(ctx context.Context, report func(string)) {
+	t := time.NewTicker(compactEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if msg, err := s.compact(); err != nil {
+				s.logError(err)
+			} else if msg != "" {
+				report(msg)
+			}
+		}
+	}
+}
+
+// compact runs store.DB.MaybeCompact and says what it did ("" if nothing).
+// A cache another process wrote to meanwhile is left for the next time.
+func (s *syncer) compact() (string, error) {
+	before := fileSize(s.db.Path())
+	done, err := s.db.MaybeCompact()
+	switch {
+	case errors.Is(err, store.ErrChanged):
+		return "", nil
+	case err != nil:
+		return "", err
+	case !done:
+		return "", nil
+	}
+	return fmt.Sprintf("compacted %s: %.1f MB -> %.1f MB", s.db.Path(), float64(before)/(1<<20), float64(fileSize(s.db.Path()))/(1<<20)), nil
+}
+
+func fileSize(path string) int64 {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
 }
 
 func (s *syncer) logError(err error) {
