@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/czyj/credwatch/credit"
@@ -121,43 +122,48 @@ func readOpenRepairs(tx *bolt.Tx, d *credit.CheckData) error {
 	if err != nil {
 		return err
 	}
-	var keys []string
-	depts := map[string]string{}
-	if err := tx.Bucket(bOpenRepairs).ForEach(func(k, v []byte) error {
-		keys = append(keys, string(k))
-		depts[string(k)] = string(v)
+	type openRef struct {
+		key, dept string
+		inSet     bool
+	}
+	in := interner{}
+	set := tx.Bucket(bOpenRepairs)
+	open := make([]openRef, 0, set.Stats().KeyN+len(acts))
+	if err := set.ForEach(func(k, v []byte) error {
+		open = append(open, openRef{key: string(k), dept: in.get(v), inSet: true})
 		return nil
 	}); err != nil {
 		return err
 	}
+	inSet := len(open) // open[:inSet] is sorted by key
 	for key := range acts {
-		if _, found := slices.BinarySearch(keys, key); !found {
-			keys = append(keys, key)
+		if _, found := slices.BinarySearchFunc(open[:inSet], key, func(r openRef, k string) int { return strings.Compare(r.key, k) }); !found {
+			open = append(open, openRef{key: key})
 		}
 	}
-	for _, key := range keys {
-		rep, found, err := getRepair(tx, []byte(key))
-		if err != nil {
-			return err
+	d.Repairs = make([]credit.RepairRef, 0, len(open))
+	c := tx.Bucket(bRepairs).Cursor() // one cursor: its search stack is reused
+	for _, o := range open {
+		rep := credit.Repair{RecordKey: o.key}
+		if k, v := c.Seek([]byte(o.key)); k != nil && string(k) == o.key {
+			if err := decodeRepair(k, v, &rep, in); err != nil {
+				return fmt.Errorf("decode repair %s: %w", k, err)
+			}
 		}
-		if !found {
-			rep = credit.Repair{RecordKey: key}
-		}
-		if as, ok := acts[key]; ok {
+		if as, ok := acts[o.key]; ok {
 			credit.ApplyActions(&rep, as)
 		}
 		if !rep.Open() {
 			continue
 		}
-		dept, ok := depts[key]
-		if !ok { // opened by an officer's action: not in the set
-			m, _, err := getMeta(tx, []byte(key))
+		if !o.inSet { // opened by an officer's action
+			m, _, err := getMeta(tx, []byte(o.key))
 			if err != nil {
 				return err
 			}
-			dept = m.Dept
+			o.dept = m.Dept
 		}
-		d.Repairs = append(d.Repairs, credit.RepairRef{Dept: dept, Repair: rep})
+		d.Repairs = append(d.Repairs, credit.RepairRef{Dept: o.dept, Repair: rep})
 	}
 	return nil
 }
