@@ -19,6 +19,10 @@ func (db *DB) Snapshot() (*credit.Snapshot, error) {
 		if err := readOverview(tx, s); err != nil {
 			return err
 		}
+		// Sized up front: growing a slice of 300k summaries copies it
+		// about twenty times.
+		s.Penalties = make([]credit.PenaltySummary, 0, s.Counts[credit.Penalty])
+		s.Repairs = make(map[string]credit.Repair, tx.Bucket(bRepairs).Stats().KeyN)
 		if err := eachSummary(tx, func(p *credit.PenaltySummary) { s.Penalties = append(s.Penalties, *p) }); err != nil {
 			return fmt.Errorf("penalties: %w", err)
 		}

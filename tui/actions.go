@@ -190,7 +190,7 @@ func (m *Model) refreshActions() {
 }
 
 func (m *Model) targetName(key string) string {
-	if t, ok := m.view.targets[key]; ok {
+	if t, ok := targetOfKey(m.snap, m.d.Rules, m.today(), key); ok {
 		return t.name
 	}
 	return key

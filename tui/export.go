@@ -122,10 +122,10 @@ func TableFor(view string, d Deps, snap *credit.Snapshot, check *credit.CheckDat
 		rs, _, _, _ = buildEndpoints(in)
 	case "repair":
 		cs = repairColumns(c)
-		rs, _ = buildRepair(in, &y, map[string]target{})
+		rs, _ = buildRepair(in, &y)
 	case "queue":
 		cs = queueColumns(c)
-		rs, _ = buildQueue(in, &y, map[string]target{})
+		rs, _ = buildQueue(in, &y)
 	default:
 		return nil, nil, fmt.Errorf("table %q: want check, sharing, sync, repair or queue", view)
 	}

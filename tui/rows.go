@@ -72,10 +72,6 @@ type built struct {
 
 	sharingSum, syncSum, repairSum, queueSum string
 
-	// targets are the penalties the repair and queue rows stand for, by
-	// record key: what the action keys may do with them.
-	targets map[string]target
-
 	check checkView
 
 	partial bool // built from an overview: no sharing, repair or queue rows yet
@@ -149,7 +145,6 @@ func build(in buildInput) built {
 	b.endpoints, b.failing, b.synced, b.newest = buildEndpoints(in)
 	b.depts = buildDepts(in)
 	b.syncSum = in.cat.f("sync.sum", len(b.endpoints), b.failing, in.snap.Quarantine, in.cachePath)
-	b.targets = map[string]target{}
 	if in.partial {
 		// The sharing tab's overdue counts need the penalties too.
 		b.partial = true
@@ -157,8 +152,8 @@ func build(in buildInput) built {
 		b.sharingSum, b.repairSum, b.queueSum = loading, loading, loading
 	} else {
 		b.sharing, b.sharingSum = buildSharing(in, &b.years)
-		b.repair, b.repairSum = buildRepair(in, &b.years, b.targets)
-		b.queue, b.queueSum = buildQueue(in, &b.years, b.targets)
+		b.repair, b.repairSum = buildRepair(in, &b.years)
+		b.queue, b.queueSum = buildQueue(in, &b.years)
 	}
 	b.check = buildCheck(in)
 	b.outbox, b.outboxSum, _, _ = buildOutbox(in)
@@ -498,6 +493,57 @@ type target struct {
 	withdraw       bool // a withdrawal request may be noted (approved, none noted yet)
 }
 
+// targetOfKey works out the actions possible on the penalty with key from
+// the snapshot: what the action keys may do on its repair or queue row. It
+// is computed when a key needs it rather than kept for every row (300k
+// penalties at 1M records). ok is false when the snapshot has neither the
+// penalty nor a repair of it, or the repair's stage cannot be placed.
+func targetOfKey(snap *credit.Snapshot, rules *credit.Rules, today credit.Date, key string) (target, bool) {
+	if snap == nil {
+		return target{}, false
+	}
+	var rep *credit.Repair
+	if r, ok := snap.Repairs[key]; ok {
+		rep = &r
+	}
+	ps, err := rules.Pipeline(rep, today)
+	if err != nil {
+		return target{}, false
+	}
+	sum := findPenalty(snap, key)
+	if sum == nil {
+		if rep == nil {
+			return target{}, false
+		}
+		return targetFor(key, nil, rep, ps, 0, today), true
+	}
+	var eligible credit.Date
+	lite := sum.Record()
+	if rd, err := rules.RepairFor(&lite, rep); err == nil {
+		eligible = rd.EligibleFrom
+	}
+	return targetFor(key, sum, rep, ps, eligible, today), true
+}
+
+// findPenalty returns the summary of the penalty with key in snap, or nil.
+func findPenalty(snap *credit.Snapshot, key string) *credit.PenaltySummary {
+	id, ok := strings.CutPrefix(key, string(credit.Penalty)+"/")
+	if snap == nil || !ok {
+		return nil
+	}
+	// Store.Snapshot lists summaries in key order, so in ID order.
+	ps := snap.Penalties
+	if i, found := slices.BinarySearchFunc(ps, id, func(p credit.PenaltySummary, id string) int { return strings.Compare(p.ID, id) }); found {
+		return &ps[i]
+	}
+	for i := range ps { // a Snapshot from elsewhere need not be sorted
+		if ps[i].ID == id {
+			return &ps[i]
+		}
+	}
+	return nil
+}
+
 // targetFor works out the actions possible on a penalty's repair; rec may be
 // nil (a repair whose penalty is not cached) and eligible is the first day
 // the enterprise may apply (zero when not repairable or unknown).
@@ -525,10 +571,10 @@ type repairItem struct {
 	decided credit.Date
 }
 
-func buildRepair(in buildInput, y *yearNotes, targets map[string]target) ([]Row, string) {
+func buildRepair(in buildInput, y *yearNotes) ([]Row, string) {
 	c := in.cat
 	days := in.deadlineDays
-	var items []repairItem
+	items := make([]repairItem, 0, len(in.snap.Penalties))
 	var nEligible, nSoon, nNot, nRemind, nReview, nReviewLate int
 	for i := range in.snap.Penalties {
 		rec := &in.snap.Penalties[i]
@@ -541,7 +587,8 @@ func buildRepair(in buildInput, y *yearNotes, targets map[string]target) ([]Row,
 			rep = &r
 		}
 		it := repairItem{decided: rec.Decided}
-		cells := []string{"", cleanText(rec.SubjectName), rec.USCC, cleanText(rec.DocNo), rec.Severity.Chinese(), rec.Decided.String()}
+		cells := make([]string, 6, 9) // the last three follow
+		cells[1], cells[2], cells[3], cells[4], cells[5] = cleanText(rec.SubjectName), rec.USCC, cleanText(rec.DocNo), rec.Severity.Chinese(), rec.Decided.String()
 		lite := rec.Record()
 		rd, err := in.rules.RepairFor(&lite, rep)
 		var ps credit.PipelineStatus
@@ -569,7 +616,6 @@ func buildRepair(in buildInput, y *yearNotes, targets map[string]target) ([]Row,
 			items = append(items, it)
 			continue
 		}
-		targets[key] = targetFor(key, rec, rep, ps, rd.EligibleFrom, in.today)
 		status := ps.Stage.Chinese()
 		reminded := rep != nil && !rep.ReminderSent.IsZero()
 		var elig, left string
@@ -646,7 +692,14 @@ func buildRepair(in buildInput, y *yearNotes, targets map[string]target) ([]Row,
 			Dept: rec.Dept, Search: search}
 		items = append(items, it)
 	}
-	slices.SortFunc(items, func(a, b repairItem) int {
+	// Sort positions, not the items: moving 300k items of 200 bytes about
+	// was most of the tab's build time at 1M records.
+	order := make([]int32, len(items))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(i, j int32) int {
+		a, b := &items[i], &items[j]
 		if a.section != b.section {
 			return cmp.Compare(a.section, b.section)
 		}
@@ -664,8 +717,8 @@ func buildRepair(in buildInput, y *yearNotes, targets map[string]target) ([]Row,
 		return cmp.Or(cmp.Compare(a.elig, b.elig), cmp.Compare(a.decided, b.decided), cmp.Compare(a.row.Key, b.row.Key))
 	})
 	rows := make([]Row, len(items))
-	for i := range items {
-		rows[i] = items[i].row
+	for i, j := range order {
+		rows[i] = items[j].row
 	}
 	return rows, c.f("rep.sum", len(rows), days, nSoon, nEligible, nRemind, nReview, nReviewLate, nNot)
 }
@@ -703,7 +756,7 @@ func inQueue(ps credit.PipelineStatus) bool {
 	return false
 }
 
-func buildQueue(in buildInput, y *yearNotes, targets map[string]target) ([]Row, string) {
+func buildQueue(in buildInput, y *yearNotes) ([]Row, string) {
 	c := in.cat
 	byKey := make(map[string]*credit.PenaltySummary, len(in.snap.Penalties))
 	for i := range in.snap.Penalties {
@@ -732,9 +785,6 @@ func buildQueue(in buildInput, y *yearNotes, targets map[string]target) ([]Row, 
 		}
 		if !inQueue(ps) {
 			continue
-		}
-		if _, ok := targets[k]; !ok {
-			targets[k] = targetFor(k, rec, &rep, ps, 0, in.today)
 		}
 		var dept string
 		if rec != nil {

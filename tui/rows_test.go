@@ -94,7 +94,7 @@ func TestRepairRowsOrder(t *testing.T) {
 }
 
 func TestRepairTargets(t *testing.T) {
-	b := build(fixtureInput("zh"))
+	in := fixtureInput("zh")
 	cases := []struct {
 		key                        string
 		remind, national, withdraw bool
@@ -108,7 +108,7 @@ func TestRepairTargets(t *testing.T) {
 		{"penalty/XB-2026-0205", false, false, false}, // rejected
 	}
 	for _, c := range cases {
-		tg, ok := b.targets[c.key]
+		tg, ok := targetOfKey(in.snap, in.rules, in.today, c.key)
 		if !ok || tg.remind != c.remind || tg.national != c.national || tg.withdraw != c.withdraw {
 			t.Errorf("%s: %+v (found %v)", c.key, tg, ok)
 		}

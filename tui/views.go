@@ -173,23 +173,7 @@ func (m Model) openRecords(title string, read func(Store) ([]credit.Record, erro
 
 // penalty returns the summary of the cached penalty with the given key, or
 // nil.
-func (m *Model) penalty(key string) *credit.PenaltySummary {
-	id, ok := strings.CutPrefix(key, string(credit.Penalty)+"/")
-	if m.snap == nil || !ok {
-		return nil
-	}
-	// Summaries are in key order (Store.Snapshot), so in ID order.
-	ps := m.snap.Penalties
-	if i, found := slices.BinarySearchFunc(ps, id, func(p credit.PenaltySummary, id string) int { return strings.Compare(p.ID, id) }); found {
-		return &ps[i]
-	}
-	for i := range ps { // a Snapshot from elsewhere need not be sorted
-		if ps[i].ID == id {
-			return &ps[i]
-		}
-	}
-	return nil
-}
+func (m *Model) penalty(key string) *credit.PenaltySummary { return findPenalty(m.snap, key) }
 
 // openRecordKey opens the detail of a record by key, read through the Store
 // (the snapshot holds only penalties' summaries). Without a Store, a
@@ -307,7 +291,7 @@ func (m *Model) currentTarget() (target, bool) {
 		if len(m.d.OfficerDepts) > 0 && !slices.Contains(m.d.OfficerDepts, rec.Dept) {
 			return target{}, false
 		}
-		if t, ok := m.view.targets[rec.Key()]; ok {
+		if t, ok := targetOfKey(m.snap, m.d.Rules, m.today(), rec.Key()); ok {
 			return t, true
 		}
 		return m.targetOf(rec), true
@@ -319,8 +303,7 @@ func (m *Model) currentTarget() (target, bool) {
 	if !ok {
 		return target{}, false
 	}
-	t, ok := m.view.targets[r.Key]
-	return t, ok
+	return targetOfKey(m.snap, m.d.Rules, m.today(), r.Key)
 }
 
 // targetOf works out the actions on a penalty outside the snapshot's rows
