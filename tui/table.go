@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -112,17 +113,25 @@ type Table struct {
 	Styles TableStyles
 
 	cols []Column
-	all  []Row // every row, in the order given
-	rows []Row // the rows shown: all, filtered and sorted
-	// Per row of all, computed once in SetRows so a filter keystroke costs
-	// a substring search per row: hay is the lower-cased Search text and
-	// cells joined by NULs (no filter holds one), cellW the cells' widths.
-	hay     []string
-	cellW   [][]uint16
-	shownW  [][]uint16 // cellW of rows, in the same order
-	natural []int      // natural width of each column: widest of title and cells
-	widths  []int      // laid-out width of each column; 0 when hidden
-	gap     int
+	all  []Row     // every row, in the order given
+	x    *rowIndex // all's text and widths, computed once in SetRows
+	// The rows shown, filtered and sorted, are all[shown[i]], or every row
+	// in the order given when every is set; they are never copied.
+	shown []int32
+	every bool
+	// steps are the shown rows for each text filter on the way to the one
+	// in force, each filter a substring of the next; steps[0] is the rows
+	// the department filter and the sort order give, without text filter.
+	// A filter that extends the last searches only its rows; backspace
+	// goes back to an earlier step.
+	steps []filterStep
+	order []int32 // all's rows in sort order; nil when not sorted
+	// shownRows is Rows() once asked for, until the shown rows change.
+	shownRows *rowsCache
+	cellW     []int // widest cell of each column over the shown rows
+	natural   []int // natural width of each column: widest of title and cells
+	widths    []int // laid-out width of each column; 0 when hidden
+	gap       int
 
 	width, height int
 	cursor        int
@@ -136,10 +145,27 @@ type Table struct {
 	sortDesc bool
 }
 
+// filterStep is the rows shown for one text filter.
+type filterStep struct {
+	filter string
+	rows   []int32 // indexes into all; nil with every
+	every  bool    // every row in the order given
+	cellW  []int   // widest cell of each column over rows
+}
+
+// maxSteps bounds the filters a table remembers on the way to the one in
+// force.
+const maxSteps = 32
+
+type rowsCache struct {
+	once sync.Once
+	rows []Row
+}
+
 // NewTable returns an empty, focused table of the given columns.
 func NewTable(cols []Column, st TableStyles, km TableKeyMap) Table {
 	t := Table{KeyMap: km, Styles: st, cols: cols, focused: true, width: 80, height: 10, sortCol: -1}
-	t.measure()
+	t.SetRows(nil)
 	return t
 }
 
@@ -158,68 +184,93 @@ func (t *Table) SetColumns(cols []Column) {
 // The filter and sort order in force apply to the new rows. Widths are
 // measured here, not in View.
 func (t *Table) SetRows(rows []Row) {
+	key, had := t.cursorKey()
 	t.all = rows
-	t.hay = make([]string, len(rows))
-	t.cellW = make([][]uint16, len(rows))
-	widths := make([]uint16, 0, len(rows)*len(t.cols))
-	var b strings.Builder
-	for i := range rows {
-		r := &rows[i]
-		b.Reset()
-		b.WriteString(r.Search)
-		for _, c := range r.Cells {
-			b.WriteByte(0)
-			b.WriteString(c)
-		}
-		t.hay[i] = strings.ToLower(b.String())
-		start := len(widths)
-		for _, c := range r.Cells {
-			widths = append(widths, uint16(min(ansi.StringWidth(c), 0xffff)))
-		}
-		t.cellW[i] = widths[start:len(widths):len(widths)]
-	}
-	t.refresh()
+	t.x = newRowIndex(rows)
+	t.order = nil
+	t.rebase()
+	t.refresh(key, had)
 }
 
-// refresh recomputes the shown rows from all rows, the filters and the sort
-// order, keeping the cursor on its row's key. A cursor on the first row
-// stays on the first row: a table nobody has moved in keeps showing its top
-// (the most urgent rows) as data arrives, rather than following one row
-// down the list.
-func (t *Table) refresh() {
-	var key string
-	had := t.cursor > 0 && t.cursor < len(t.rows)
-	if had {
-		key = t.rows[t.cursor].Key
+// cursorKey returns the key of the cursor row, unless the cursor is on the
+// first row (see refresh).
+func (t *Table) cursorKey() (string, bool) {
+	if t.cursor > 0 && t.cursor < t.Len() {
+		return t.all[t.rowAt(t.cursor)].Key, true
 	}
-	rows, widths := t.all, t.cellW
-	if t.filter != "" || t.dept != "" || t.sortCol >= 0 {
-		anyDept := slices.ContainsFunc(t.all, func(r Row) bool { return r.Dept != "" })
-		idx := make([]int, 0, len(t.all))
-		for i := range t.all {
-			if t.matchesAt(i, anyDept) {
-				idx = append(idx, i)
+	return "", false
+}
+
+// rebase recomputes the rows shown without text filter, from the
+// department filter and the sort order, and forgets the filters typed.
+func (t *Table) rebase() {
+	var rows []int32
+	every := true
+	if t.sortCol >= 0 {
+		if t.order == nil {
+			t.order = sortOrder(t.all, t.sortCol, t.sortDesc)
+		}
+		rows, every = t.order, false
+	}
+	rows, every = t.x.filterDept(rows, every, t.dept)
+	t.steps = []filterStep{{rows: rows, every: every, cellW: t.x.maxWidths(t.all, rows, every)}}
+}
+
+// narrow makes the last step the one for the text filter in force: it
+// goes back to the last step whose filter the new one contains (every row
+// that matches the new filter matches that one), then searches that step's
+// rows.
+func (t *Table) narrow() {
+	n := len(t.steps)
+	for n > 1 && !strings.Contains(t.filter, t.steps[n-1].filter) {
+		n--
+	}
+	// Clip: copies of the table share the array; an append must not write
+	// into theirs.
+	t.steps = t.steps[:n:n]
+	last := t.steps[n-1]
+	if last.filter == t.filter {
+		return
+	}
+	var rows []int32
+	if strings.IndexByte(t.filter, 0) >= 0 {
+		add := func(i int32) {
+			if matchSlow(&t.all[i], t.filter) {
+				rows = append(rows, i)
 			}
 		}
-		if t.sortCol >= 0 {
-			col, desc := t.sortCol, t.sortDesc
-			slices.SortStableFunc(idx, func(a, b int) int {
-				c := compareCells(cellAt(t.all[a], col), cellAt(t.all[b], col))
-				if desc {
-					return -c
-				}
-				return c
-			})
+		if last.every {
+			for i := range t.all {
+				add(int32(i))
+			}
+		} else {
+			for _, i := range last.rows {
+				add(i)
+			}
 		}
-		rows, widths = make([]Row, len(idx)), make([][]uint16, len(idx))
-		for j, i := range idx {
-			rows[j], widths[j] = t.all[i], t.cellW[i]
-		}
+		rows = slices.Clip(rows)
+	} else {
+		rows = t.x.filter(last.rows, last.every, t.filter)
 	}
-	t.rows, t.shownW = rows, widths
+	if n >= maxSteps {
+		t.steps = append(t.steps[:1:1], t.steps[n-maxSteps/2:]...)
+	}
+	t.steps = append(t.steps, filterStep{filter: t.filter, rows: rows, cellW: t.x.maxWidths(t.all, rows, false)})
+}
+
+// refresh shows the last step's rows, keeping the cursor on the row of key
+// when had. A cursor on the first row stays on the first row: a table
+// nobody has moved in keeps showing its top (the most urgent rows) as data
+// arrives, rather than following one row down the list.
+func (t *Table) refresh(key string, had bool) {
+	t.narrow()
+	last := t.steps[len(t.steps)-1]
+	t.shown, t.every, t.cellW = last.rows, last.every, last.cellW
+	t.shownRows = &rowsCache{}
 	if had {
-		for i := range rows {
-			if rows[i].Key == key {
+		n := t.Len()
+		for i := range n {
+			if t.all[t.rowAt(i)].Key == key {
 				t.cursor = i
 				break
 			}
@@ -229,31 +280,20 @@ func (t *Table) refresh() {
 	t.clamp()
 }
 
-// matchesAt reports whether row i of all passes the filters. A department
-// filter keeps the rows of that department; rows of no department stay only
-// in tables where no row has one (the endpoints, say), so the filter never
-// empties a table it does not apply to. anyDept says whether some row has
-// one.
-func (t *Table) matchesAt(i int, anyDept bool) bool {
-	r := &t.all[i]
-	if t.dept != "" && (r.Dept != t.dept) && (r.Dept != "" || anyDept) {
-		return false
+// rowAt returns the index into all of shown row i.
+func (t *Table) rowAt(i int) int {
+	if t.every {
+		return i
 	}
-	if t.filter == "" {
-		return true
+	return int(t.shown[i])
+}
+
+// Len returns the number of rows shown: len(Rows()), without building them.
+func (t *Table) Len() int {
+	if t.every {
+		return len(t.all)
 	}
-	if strings.IndexByte(t.filter, 0) < 0 {
-		return strings.Contains(t.hay[i], t.filter)
-	}
-	if strings.Contains(strings.ToLower(r.Search), t.filter) {
-		return true
-	}
-	for _, c := range r.Cells {
-		if strings.Contains(strings.ToLower(c), t.filter) {
-			return true
-		}
-	}
-	return false
+	return len(t.shown)
 }
 
 func cellAt(r Row, i int) string {
@@ -290,8 +330,9 @@ func cellNumber(s string) (int, bool) {
 // SetFilter keeps only the rows whose cells (or Search text) contain s,
 // ignoring case; "" shows every row.
 func (t *Table) SetFilter(s string) {
+	key, had := t.cursorKey()
 	t.filter = strings.ToLower(strings.TrimSpace(s))
-	t.refresh()
+	t.refresh(key, had)
 }
 
 // Filter returns the text filter in force (lower-cased).
@@ -299,8 +340,12 @@ func (t *Table) Filter() string { return t.filter }
 
 // SetDeptFilter keeps only the rows of department id; "" shows every row.
 func (t *Table) SetDeptFilter(id string) {
-	t.dept = id
-	t.refresh()
+	key, had := t.cursorKey()
+	if id != t.dept {
+		t.dept = id
+		t.rebase()
+	}
+	t.refresh(key, had)
 }
 
 // DeptFilter returns the department filter in force.
@@ -312,8 +357,13 @@ func (t *Table) SetSort(col int, desc bool) {
 	if col < -1 || col >= len(t.cols) {
 		col = -1
 	}
-	t.sortCol, t.sortDesc = col, desc
-	t.refresh()
+	key, had := t.cursorKey()
+	if col != t.sortCol || desc != t.sortDesc {
+		t.sortCol, t.sortDesc = col, desc
+		t.order = nil
+		t.rebase()
+	}
+	t.refresh(key, had)
 }
 
 // Sort returns the sort column (-1 for none) and direction.
@@ -340,8 +390,22 @@ func (t *Table) titles() []string {
 }
 
 // Rows returns the rows shown, filtered and sorted. Callers must not modify
-// them.
-func (t *Table) Rows() []Row { return t.rows }
+// them. Unless every row is shown in the order given, this copies them the
+// first time it is called after they change: Len is the number without the
+// copy.
+func (t *Table) Rows() []Row {
+	if t.every {
+		return t.all
+	}
+	c := t.shownRows
+	c.once.Do(func() {
+		c.rows = make([]Row, len(t.shown))
+		for j, i := range t.shown {
+			c.rows[j] = t.all[i]
+		}
+	})
+	return c.rows
+}
 
 // SetSize sets the table's outer size in cells, the header line included.
 func (t *Table) SetSize(w, h int) {
@@ -370,15 +434,15 @@ func (t *Table) SetCursor(i int) {
 
 // Selected returns the cursor row, if there is one.
 func (t *Table) Selected() (Row, bool) {
-	if t.cursor < 0 || t.cursor >= len(t.rows) {
+	if t.cursor < 0 || t.cursor >= t.Len() {
 		return Row{}, false
 	}
-	return t.rows[t.cursor], true
+	return t.all[t.rowAt(t.cursor)], true
 }
 
 // AtTop and AtBottom report whether the cursor is on the first or last row.
 func (t *Table) AtTop() bool    { return t.cursor <= 0 }
-func (t *Table) AtBottom() bool { return t.cursor >= len(t.rows)-1 }
+func (t *Table) AtBottom() bool { return t.cursor >= t.Len()-1 }
 
 // MoveUp and MoveDown move the cursor n rows.
 func (t *Table) MoveUp(n int)   { t.SetCursor(t.cursor - n) }
@@ -386,7 +450,7 @@ func (t *Table) MoveDown(n int) { t.SetCursor(t.cursor + n) }
 
 // GotoTop and GotoBottom move the cursor to the first or last row.
 func (t *Table) GotoTop()    { t.SetCursor(0) }
-func (t *Table) GotoBottom() { t.SetCursor(len(t.rows) - 1) }
+func (t *Table) GotoBottom() { t.SetCursor(t.Len() - 1) }
 
 // visibleRows is how many rows fit under the header.
 func (t *Table) visibleRows() int { return max(t.height-1, 1) }
@@ -416,7 +480,8 @@ func (t Table) Update(msg tea.Msg) (Table, tea.Cmd) {
 
 // clamp keeps the cursor on a row and the cursor row on screen.
 func (t *Table) clamp() {
-	t.cursor = min(t.cursor, len(t.rows)-1)
+	n := t.Len()
+	t.cursor = min(t.cursor, n-1)
 	t.cursor = max(t.cursor, 0)
 	vis := t.visibleRows()
 	if t.cursor < t.offset {
@@ -426,7 +491,7 @@ func (t *Table) clamp() {
 		t.offset = t.cursor - vis + 1
 	}
 	// Do not leave blank lines below the last row while rows are hidden above.
-	t.offset = min(t.offset, max(len(t.rows)-vis, 0))
+	t.offset = min(t.offset, max(n-vis, 0))
 	t.offset = max(t.offset, 0)
 }
 
@@ -436,10 +501,8 @@ func (t *Table) measure() {
 	for i, title := range t.titles() {
 		t.natural[i] = ansi.StringWidth(title)
 	}
-	for _, w := range t.shownW {
-		for i := 0; i < len(w) && i < len(t.cols); i++ {
-			t.natural[i] = max(t.natural[i], int(w[i]))
-		}
+	for i := 0; i < len(t.cellW) && i < len(t.cols); i++ {
+		t.natural[i] = max(t.natural[i], t.cellW[i])
 	}
 	t.layout()
 }
@@ -548,11 +611,12 @@ func (t Table) View() string {
 	lines := make([]string, 0, t.height)
 	lines = append(lines, t.Styles.Header.Render(t.line("  ", t.titles())))
 	vis := t.visibleRows()
-	if len(t.rows) == 0 {
+	n := t.Len()
+	if n == 0 {
 		lines = append(lines, t.Styles.Empty.Render(fit("  "+t.empty, t.width, false)))
 	}
-	for i := t.offset; i < len(t.rows) && i < t.offset+vis; i++ {
-		r := t.rows[i]
+	for i := t.offset; i < n && i < t.offset+vis; i++ {
+		r := &t.all[t.rowAt(i)]
 		marker := "  "
 		st := t.Styles.Cell
 		if r.Alert {

@@ -2,6 +2,8 @@ package tui
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -213,5 +215,355 @@ func TestTopCursorStaysOnTop(t *testing.T) {
 	tb.SetRows(more)
 	if tb.Cursor() != 3 || tb.Rows()[tb.Cursor()].Key != "c" {
 		t.Errorf("moved cursor at %d, want 3 (row c)", tb.Cursor())
+	}
+}
+
+// refShown is the rows a table shows, computed the plain way: every row
+// tested against the filters, then a stable sort.
+func refShown(rows []Row, filter, dept string, sortCol int, desc bool) []Row {
+	anyDept := false
+	for _, r := range rows {
+		anyDept = anyDept || r.Dept != ""
+	}
+	var out []Row
+	for _, r := range rows {
+		if dept != "" && r.Dept != dept && (r.Dept != "" || anyDept) {
+			continue
+		}
+		if filter != "" {
+			hay := strings.ToLower(r.Search)
+			for _, c := range r.Cells {
+				hay += "\x00" + strings.ToLower(c)
+			}
+			if !strings.Contains(hay, filter) {
+				continue
+			}
+		}
+		out = append(out, r)
+	}
+	if sortCol >= 0 {
+		slices.SortStableFunc(out, func(a, b Row) int {
+			c := compareCells(cellAt(a, sortCol), cellAt(b, sortCol))
+			if desc {
+				return -c
+			}
+			return c
+		})
+	}
+	return out
+}
+
+// checkShown compares the table's rows, count and natural widths with the
+// plain computation.
+func checkShown(t *testing.T, what string, tb *Table, rows []Row) {
+	t.Helper()
+	col, desc := tb.Sort()
+	want := refShown(rows, tb.Filter(), tb.DeptFilter(), col, desc)
+	got := tb.Rows()
+	if tb.Len() != len(want) || len(got) != len(want) {
+		t.Fatalf("%s: %d rows (Len %d), want %d", what, len(got), tb.Len(), len(want))
+	}
+	for i := range want {
+		if got[i].Key != want[i].Key {
+			t.Fatalf("%s: row %d is %q, want %q", what, i, got[i].Key, want[i].Key)
+		}
+	}
+	nat := make([]int, len(tb.cols))
+	for i, title := range tb.titles() {
+		nat[i] = ansi.StringWidth(title)
+	}
+	for _, r := range want {
+		for i := 0; i < len(r.Cells) && i < len(nat); i++ {
+			nat[i] = max(nat[i], ansi.StringWidth(r.Cells[i]))
+		}
+	}
+	if !slices.Equal(tb.natural, nat) {
+		t.Fatalf("%s: natural widths %v, want %v", what, tb.natural, nat)
+	}
+}
+
+var narrowCols = []Column{{Title: "名称"}, {Title: "代码"}, {Title: "文号"}, {Title: "天数", Right: true}}
+
+// narrowRows returns n rows of a few short pieces each, so that filters of
+// one to four characters keep anything from all rows to none.
+func narrowRows(r *rand.Rand, n int) []Row {
+	pieces := []string{"化", "工", "化工", "常州", "A", "b", "B1", "〔2024〕", "号", "É", "é", " ", "12", "3天", "-", "ΣΑ", "ﾃ"}
+	depts := []string{"", "320412", "320411", "city-zd"}
+	cell := func() string {
+		var b strings.Builder
+		for range r.IntN(5) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		return b.String()
+	}
+	rows := make([]Row, n)
+	for i := range rows {
+		cells := make([]string, 2+r.IntN(3)) // some rows are short
+		for c := range cells {
+			cells[c] = cell()
+			// compareCells is no order on text mixing numbers and other
+			// text that begins with digits or blanks: no sort gives one
+			// answer, so the first columns have no numbers and the last
+			// only numbers.
+			if _, ok := cellNumber(cells[c]); ok {
+				cells[c] = "x" + cells[c]
+			}
+		}
+		if len(cells) == 4 {
+			cells[3] = fmt.Sprintf("%d天", r.IntN(50))
+		}
+		d := depts[r.IntN(len(depts))]
+		rows[i] = Row{Key: fmt.Sprint("k", i), Cells: cells, Dept: d}
+		if d != "" && r.IntN(2) == 0 {
+			rows[i].Search = d + " 武进 WJ"
+		}
+	}
+	return rows
+}
+
+// TestTableNarrowing types, deletes, pastes and clears filters, changes
+// the department filter and the sort order, and replaces the rows in
+// between, and checks after every step that the table shows what the plain
+// computation gives: the incremental search never keeps a row that does not
+// match nor loses one that does.
+func TestTableNarrowing(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	for _, n := range []int{0, 1, 40, 700} {
+		rows := narrowRows(r, n)
+		tb := testTable(narrowCols, rows, 100, 10)
+		typed := ""
+		alphabet := []string{"化", "工", "a", "b", "1", "〔", "天", "é", "É", "σ", "武进", "wj", " "}
+		for step := range 400 {
+			what := fmt.Sprintf("n=%d step %d", n, step)
+			switch op := r.IntN(20); {
+			case op < 8: // type a character at the end
+				typed += alphabet[r.IntN(len(alphabet))]
+				what += " type " + typed
+				tb.SetFilter(typed)
+			case op < 12: // backspace
+				if rs := []rune(typed); len(rs) > 0 {
+					typed = string(rs[:len(rs)-1])
+				}
+				what += " backspace " + typed
+				tb.SetFilter(typed)
+			case op < 13: // type at the start
+				typed = alphabet[r.IntN(len(alphabet))] + typed
+				what += " insert " + typed
+				tb.SetFilter(typed)
+			case op < 14:
+				typed = ""
+				what += " clear"
+				tb.SetFilter("")
+			case op < 15: // paste something else
+				typed = alphabet[r.IntN(len(alphabet))] + alphabet[r.IntN(len(alphabet))]
+				what += " paste " + typed
+				tb.SetFilter(typed)
+			case op < 17:
+				d := []string{"", "", "320412", "320411", "nowhere"}[r.IntN(5)]
+				what += " dept " + d
+				tb.SetDeptFilter(d)
+			case op < 18:
+				col := r.IntN(len(narrowCols)+1) - 1
+				what += fmt.Sprintf(" sort %d", col)
+				tb.SetSort(col, r.IntN(2) == 0)
+			default: // new data while filtered: some rows gone, some new
+				next := slices.Clone(rows)
+				if len(next) > 0 {
+					next = slices.Delete(next, 0, r.IntN(min(len(next), 20)))
+				}
+				next = append(next, narrowRows(r, r.IntN(30))...)
+				for i := range next[len(next)-min(len(next), 30):] {
+					next[len(next)-1-i].Key = fmt.Sprint("new", step, i)
+				}
+				rows = next
+				what += " SetRows"
+				tb.SetRows(rows)
+			}
+			checkShown(t, what, &tb, rows)
+		}
+	}
+}
+
+// TestTableNarrowingSteps walks the cases the incremental filter must get
+// right, one by one, on rows where each step changes the result.
+func TestTableNarrowingSteps(t *testing.T) {
+	rows := []Row{
+		{Key: "1", Cells: []string{"常州恒泰化工有限公司", "91320412MA1X2Y3Z4W"}, Dept: "320412", Search: "320412 武进"},
+		{Key: "2", Cells: []string{"武进区鑫达金属制品厂", "91320412MA1AAAAA0B"}, Dept: "320412", Search: "320412 武进"},
+		{Key: "3", Cells: []string{"新北区龙城化工物流", "91320411MA1BBBBB1C"}, Dept: "320411", Search: "320411 新北"},
+		{Key: "4", Cells: []string{"化学品仓储中心", "91320411MA1CCCCC2D"}, Dept: "320411", Search: "320411 新北"},
+	}
+	cols := []Column{{Title: "名称"}, {Title: "代码"}}
+	keys := func(tb *Table) string {
+		var ks []string
+		for _, r := range tb.Rows() {
+			ks = append(ks, r.Key)
+		}
+		return strings.Join(ks, ",")
+	}
+	tb := testTable(cols, rows, 80, 10)
+	steps := []struct {
+		do   func()
+		want string
+	}{
+		{func() { tb.SetFilter("化") }, "1,3,4"},
+		{func() { tb.SetFilter("化工") }, "1,3"},
+		{func() { tb.SetFilter("化工有") }, "1"},
+		{func() { tb.SetFilter("化工") }, "1,3"},         // backspace
+		{func() { tb.SetFilter("化") }, "1,3,4"},        // backspace
+		{func() { tb.SetDeptFilter("320411") }, "3,4"}, // department in between
+		{func() { tb.SetFilter("化工") }, "3"},
+		{func() { tb.SetDeptFilter("") }, "1,3"},
+		{func() { tb.SetFilter("") }, "1,2,3,4"}, // clear
+		{func() { tb.SetFilter("ma1b") }, "3"},   // cells, any case
+		{func() { tb.SetFilter("武进") }, "1,2"},   // Search text only
+		{func() { tb.SetFilter("武进区") }, "2"},    // extends past the Search match
+		{func() { tb.SetFilter("新北") }, "3,4"},
+		{func() { tb.SetSort(0, true) }, "3,4"},
+		{func() {
+			tb.SetRows(append(slices.Clone(rows), Row{Key: "5", Cells: []string{"新北化工"}, Dept: "320411"}))
+		}, "3,5,4"},
+		{func() { tb.SetFilter("新北化") }, "5"},
+		{func() { tb.SetRows(rows[:2]) }, ""},
+		{func() { tb.SetFilter("") }, "2,1"},
+	}
+	for i, s := range steps {
+		s.do()
+		if got := keys(&tb); got != s.want {
+			t.Fatalf("step %d (filter %q, dept %q): rows %s, want %s", i, tb.Filter(), tb.DeptFilter(), got, s.want)
+		}
+		if tb.Len() != len(tb.Rows()) {
+			t.Fatalf("step %d: Len %d, %d rows", i, tb.Len(), len(tb.Rows()))
+		}
+	}
+}
+
+// TestTableFilterKeepsCursor: the cursor stays on its row while the filter
+// narrows and widens, and on its row when new data arrives filtered.
+func TestTableFilterKeepsCursor(t *testing.T) {
+	rows := manyRows(100)
+	tb := testTable([]Column{{Title: "名称"}}, rows, 20, 6)
+	tb.SetFilter("行1") // 行1x and 行1: 10 rows
+	tb.MoveDown(3)     // 行13
+	if r, _ := tb.Selected(); r.Key != "13" {
+		t.Fatalf("cursor on %q", r.Key)
+	}
+	tb.SetFilter("行13")
+	if r, _ := tb.Selected(); r.Key != "13" || tb.Cursor() != 0 {
+		t.Errorf("narrowed: cursor %d on %q", tb.Cursor(), r.Key)
+	}
+	tb.SetFilter("行1")
+	// The cursor was on the first row: it stays on the first row.
+	if tb.Cursor() != 0 {
+		t.Errorf("widened: cursor %d", tb.Cursor())
+	}
+	tb.MoveDown(5) // 行15
+	tb.SetFilter("行")
+	if r, _ := tb.Selected(); r.Key != "15" {
+		t.Errorf("widened: cursor on %q, want 15", r.Key)
+	}
+	tb.SetFilter("行1")
+	tb.SetRows(slices.Concat(manyRows(20)[10:], rows)) // 行10..行19 twice, new ones first
+	if r, _ := tb.Selected(); r.Key != "15" || tb.Cursor() != 5 {
+		t.Errorf("SetRows: cursor %d on %q, want 5 on 15", tb.Cursor(), r.Key)
+	}
+}
+
+// TestTableCopies: a table copied by value (as Bubble Tea models are) and
+// filtered further leaves the original as it was.
+func TestTableCopies(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	rows := narrowRows(r, 300)
+	a := testTable(narrowCols, rows, 100, 10)
+	a.SetFilter("化")
+	b := a
+	b.SetFilter("化工")
+	b.SetFilter("化工a")
+	a.SetFilter("化b")
+	checkShown(t, "a", &a, rows)
+	a.SetFilter("化")
+	checkShown(t, "a back", &a, rows)
+	b.SetFilter("化工")
+	checkShown(t, "b back", &b, rows)
+	c := b
+	c.SetDeptFilter("320412")
+	checkShown(t, "c", &c, rows)
+	checkShown(t, "b", &b, rows)
+}
+
+// TestTableNULFilter: a filter holding a NUL byte matches within a cell, as
+// it always did, never across two cells.
+func TestTableNULFilter(t *testing.T) {
+	rows := []Row{
+		{Key: "a", Cells: []string{"x\x00y", "z"}},
+		{Key: "b", Cells: []string{"x", "y"}},
+	}
+	tb := testTable([]Column{{Title: "1"}, {Title: "2"}}, rows, 40, 5)
+	tb.SetFilter("x")
+	tb.SetFilter("x\x00y")
+	if got := tb.Rows(); len(got) != 1 || got[0].Key != "a" {
+		t.Errorf("rows %v", got)
+	}
+}
+
+func TestAppendLower(t *testing.T) {
+	for _, s := range []string{"", "abc", "ABC", "常州恒泰化工有限公司", "91320412MA1X2Y3Z4W", "常应急罚〔2024〕123号",
+		"ÉCOLE", "ΣΑΣ", "ＡＢＣ", "Ａ化", "x\xffY", "\xe5\x8c", "İstanbul", "ẞ", "Ⅻ", "ꙀA"} {
+		if got := string(appendLower([]byte("pre"), s)); got != "pre"+strings.ToLower(s) {
+			t.Errorf("appendLower(%q) = %q, want %q", s, got[3:], strings.ToLower(s))
+		}
+	}
+}
+
+// TestCellWidth checks the fast path of cellWidth against ansi.StringWidth:
+// every character it takes as simply wide, alone and between others, and
+// random text of those, ASCII and others.
+func TestCellWidth(t *testing.T) {
+	var wide []rune
+	for r := rune(0); r <= 0x10ffff; r++ {
+		if simpleWide(r) {
+			wide = append(wide, r)
+			if got, want := cellWidth(string(r)), ansi.StringWidth(string(r)); got != want {
+				t.Fatalf("%U: %d, want %d", r, got, want)
+			}
+		}
+	}
+	rnd := rand.New(rand.NewPCG(1, 1))
+	pool := []string{"a", "Z", " ", "~", "1", "\t", "\x1b[1m", "é", "e\u0301", "👍", "\u200d", "\ufe0f", "\u302a", "·", "—", "\x7f", "한", "ﾃ"}
+	for range 20000 {
+		var b strings.Builder
+		for range rnd.IntN(8) {
+			if rnd.IntN(3) == 0 {
+				b.WriteString(pool[rnd.IntN(len(pool))])
+			} else {
+				b.WriteRune(wide[rnd.IntN(len(wide))])
+			}
+		}
+		s := b.String()
+		if got, want := cellWidth(s), ansi.StringWidth(s); got != want {
+			t.Fatalf("%q: %d, want %d", s, got, want)
+		}
+	}
+}
+
+// TestTableLongFilter types a filter longer than the steps a table keeps,
+// one character at a time, then deletes it again, over rows with a cell
+// wider than the width table holds.
+func TestTableLongFilter(t *testing.T) {
+	long := strings.Repeat("长文本", 50) // 300 cells
+	var rows []Row
+	for i := range 60 {
+		rows = append(rows, Row{Key: fmt.Sprint(i), Cells: []string{long[:len(long)-3*i], fmt.Sprint(i)}})
+	}
+	rows = append(rows, Row{Key: "short", Cells: []string{"长", "x"}})
+	tb := testTable([]Column{{Title: "文本"}, {Title: "号"}}, rows, 80, 10)
+	rs := []rune(long)
+	for n := 1; n <= len(rs); n += 1 + n/40 {
+		tb.SetFilter(string(rs[:n]))
+		checkShown(t, fmt.Sprintf("type %d", n), &tb, rows)
+	}
+	for n := len(rs); n >= 0; n-- {
+		tb.SetFilter(string(rs[:n]))
+		checkShown(t, fmt.Sprintf("delete to %d", n), &tb, rows)
 	}
 }
