@@ -61,6 +61,11 @@ type Snapshot struct {
 	OutboxPending int
 	OutboxFailed  int
 	TakenAt       time.Time
+	// Generation is the cache's data generation when it was read: it
+	// changes with every write of what the views show (records, repairs,
+	// the sharing list, quarantine, officers' actions) and not with
+	// endpoint status alone. 0: unknown (never equal to a later read's).
+	Generation uint64
 }
 
 // Store is the cache the sync engine writes and the views read. The store

@@ -61,3 +61,54 @@ func TestApplyPagesEqualsOneByOne(t *testing.T) {
 		t.Errorf("duplicates %v", got)
 	}
 }
+
+// The data generation moves with what the views show, not with an empty
+// sync pass, an endpoint's failure or an event.
+func TestDataGeneration(t *testing.T) {
+	db, _ := openTemp(t)
+	at := time.Date(2026, 3, 18, 9, 0, 0, 0, credit.ChinaZone)
+	gen := func() uint64 {
+		t.Helper()
+		s, err := db.Overview()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.Generation
+	}
+	steps := []struct {
+		name  string
+		write func() error
+		moves bool
+	}{
+		{"a page of records", func() error {
+			return db.ApplyPage(&credit.Page{Endpoint: "e", Feed: "penalty", FetchedAt: at, Changes: []credit.Change{upsert(penalty("1", "320412", "2026-03-02"))}})
+		}, true},
+		{"an empty page", func() error {
+			return db.ApplyPage(&credit.Page{Endpoint: "e", Feed: "penalty", FetchedAt: at, NextCursor: "c"})
+		}, false},
+		{"an endpoint failure", func() error {
+			return db.SaveEndpointStatus(credit.EndpointStatus{Name: "e", LastError: "down", Failures: 1})
+		}, false},
+		{"an event", func() error {
+			return db.AppendEvent(credit.Event{At: at, Type: credit.EventError, Endpoint: "e", Err: "down"})
+		}, false},
+		{"a quarantined item", func() error {
+			return db.ApplyPage(&credit.Page{Endpoint: "e", Feed: "penalty", FetchedAt: at, Quarantine: []credit.Quarantined{{Endpoint: "e", Feed: "penalty", Key: "penalty/2", Reason: "bad"}}})
+		}, true},
+		{"an officer's action", func() error {
+			_, err := db.RecordAction(credit.Action{ID: "a", Type: credit.ActionReminder, Officer: "张三", At: at, Date: credit.MustDate("2026-03-18"), RecordKey: "penalty/1"})
+			return err
+		}, true},
+	}
+	last := gen()
+	for _, s := range steps {
+		if err := s.write(); err != nil {
+			t.Fatal(err)
+		}
+		g := gen()
+		if (g != last) != s.moves {
+			t.Errorf("%s: data generation %d -> %d", s.name, last, g)
+		}
+		last = g
+	}
+}

@@ -41,7 +41,7 @@ func appendEvent(tx *bolt.Tx, ev *credit.Event, keep uint64) error {
 
 // AppendEvent adds ev to the event log, assigning its Seq.
 func (db *DB) AppendEvent(ev credit.Event) error {
-	if err := db.update(func(tx *bolt.Tx) error { return appendEvent(tx, &ev, db.maxEvents()) }); err != nil {
+	if err := db.updateStatus(func(tx *bolt.Tx) error { return appendEvent(tx, &ev, db.maxEvents()) }); err != nil {
 		return fmt.Errorf("append %s event: %w", ev.Type, err)
 	}
 	return nil

@@ -58,6 +58,7 @@ func newSnapshot() *credit.Snapshot {
 }
 
 func readOverview(tx *bolt.Tx, s *credit.Snapshot) error {
+	s.Generation = getU64(tx.Bucket(bMeta).Get(keyDataGeneration))
 	if err := eachJSON(tx.Bucket(bSharing), nil, func(e *credit.SharingEntry) { s.Sharing = append(s.Sharing, *e) }); err != nil {
 		return fmt.Errorf("sharing list: %w", err)
 	}

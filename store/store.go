@@ -59,6 +59,10 @@ var (
 
 	keySchema     = []byte("schema_version")
 	keyGeneration = []byte("generation")
+	// keyDataGeneration grows with every write of what the views show
+	// (records, repairs, sharing list, quarantine, officers' actions), but
+	// not with writes of endpoint status, cursors or events alone.
+	keyDataGeneration = []byte("data_generation")
 )
 
 // ErrLocked is returned (wrapped) when another process holds the cache
@@ -163,8 +167,14 @@ func (db *DB) view(fn func(*bolt.Tx) error) error {
 }
 
 // update runs fn in a write transaction and bumps the cache generation, so
-// other processes can tell that something changed.
-func (db *DB) update(fn func(*bolt.Tx) error) error {
+// other processes can tell that something changed, and the data generation.
+func (db *DB) update(fn func(*bolt.Tx) error) error { return db.write(true, fn) }
+
+// updateStatus is update for writes of endpoint status, cursors and events
+// only: the data generation stays, so views need not read the data again.
+func (db *DB) updateStatus(fn func(*bolt.Tx) error) error { return db.write(false, fn) }
+
+func (db *DB) write(data bool, fn func(*bolt.Tx) error) error {
 	if db.opts.ReadOnly {
 		return fmt.Errorf("cache %s is open read-only", db.path)
 	}
@@ -173,6 +183,11 @@ func (db *DB) update(fn func(*bolt.Tx) error) error {
 			return err
 		}
 		meta := tx.Bucket(bMeta)
+		if data {
+			if err := meta.Put(keyDataGeneration, u64(getU64(meta.Get(keyDataGeneration))+1)); err != nil {
+				return err
+			}
+		}
 		return meta.Put(keyGeneration, u64(getU64(meta.Get(keyGeneration))+1))
 	}
 	if db.held != nil {

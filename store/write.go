@@ -89,7 +89,8 @@ func (db *DB) ApplyPages(pages []*credit.Page) error {
 	if len(pages) == 0 {
 		return nil
 	}
-	err := db.update(func(tx *bolt.Tx) error {
+	data := slices.ContainsFunc(pages, func(p *credit.Page) bool { return len(p.Changes)+len(p.Quarantine) > 0 })
+	err := db.write(data, func(tx *bolt.Tx) error {
 		denseFill(tx)
 		return db.applyPages(tx, pages)
 	})
@@ -440,7 +441,7 @@ func getEndpoint(tx *bolt.Tx, name string) (credit.EndpointStatus, error) {
 
 // SaveEndpointStatus replaces the stored status of st.Name.
 func (db *DB) SaveEndpointStatus(st credit.EndpointStatus) error {
-	err := db.update(func(tx *bolt.Tx) error {
+	err := db.updateStatus(func(tx *bolt.Tx) error {
 		return putJSON(tx.Bucket(bEndpoints), []byte(st.Name), st)
 	})
 	if err != nil {

@@ -344,3 +344,54 @@ func TestFirstLoadCalledOnce(t *testing.T) {
 		t.Errorf("a later load called FirstLoad again (%d calls)", calls.Load())
 	}
 }
+
+// countingStore counts full Snapshot reads.
+type countingStore struct {
+	*fakeStore
+	full atomic.Int32
+}
+
+func (c *countingStore) Snapshot() (*credit.Snapshot, error) {
+	c.full.Add(1)
+	return c.fakeStore.Snapshot()
+}
+
+// A reload that finds the data generation unchanged on the same day keeps
+// the penalties and the repair and queue rows; a new generation or a new
+// day builds them again.
+func TestReloadKeepsUnchangedPenaltyTabs(t *testing.T) {
+	dp, st := storeDeps(t, "zh")
+	st.snap.Generation = 5
+	cs := &countingStore{fakeStore: st}
+	dp.Store = cs
+	m := loadedStore(t, dp, 100, 30)
+	reload := func() Model {
+		t.Helper()
+		m.seq++
+		return run(t, m, m.loadCmd())
+	}
+	full := cs.full.Load()
+	rows := m.repair.Rows()
+	m = reload()
+	if got := m.repair.Rows(); cs.full.Load() != full || !m.view.reused || len(got) != len(rows) || &got[0] != &rows[0] {
+		t.Fatalf("same generation: %d full reads (had %d), reused %v", cs.full.Load(), full, m.view.reused)
+	}
+	if len(m.snap.Penalties) == 0 || len(m.snap.Repairs) == 0 {
+		t.Fatal("the kept snapshot lost its penalties or repairs")
+	}
+	// New data: a penalty disappears.
+	st.mu.Lock()
+	st.snap.Penalties = st.snap.Penalties[1:]
+	st.snap.Generation = 6
+	st.mu.Unlock()
+	m = reload()
+	if m.view.reused || cs.full.Load() != full+1 || len(m.repair.Rows()) != len(rows)-1 {
+		t.Errorf("new generation: reused %v, %d full reads, %d rows (had %d)", m.view.reused, cs.full.Load(), len(m.repair.Rows()), len(rows))
+	}
+	// The next day: the deadlines move, so the rows are built again.
+	m.baseDay--
+	m = reload()
+	if m.view.reused || cs.full.Load() != full+2 {
+		t.Errorf("next day: reused %v, %d full reads", m.view.reused, cs.full.Load())
+	}
+}

@@ -358,6 +358,15 @@ func (m *Model) loadCmd() tea.Cmd {
 	in := m.input()
 	in.syncing = maps.Clone(m.syncing)
 	today, base, now, rules := m.d.Today, m.baseDay, m.d.Now, m.d.Rules
+	// Most reloads follow a sync pass or the age tick that changed no
+	// data: the overview says so (its generation), and the penalties,
+	// repairs and the tabs built from them are kept.
+	var prev *built
+	var prevSnap *credit.Snapshot
+	if st != nil && m.snap != nil && !m.partial && m.snap.Generation != 0 {
+		v := m.view
+		prev, prevSnap = &v, m.snap
+	}
 	return func() tea.Msg {
 		in.now = now()
 		in.today = today + (credit.DateOf(in.now) - base)
@@ -371,10 +380,18 @@ func (m *Model) loadCmd() tea.Cmd {
 			return snapshotMsg{seq: seq, snap: s, built: &b}
 		}
 		read := st.Snapshot
-		if partial {
+		if partial || prev != nil {
 			read = st.Overview
 		}
 		s, err := read()
+		if err == nil && s != nil && prev != nil {
+			if s.Generation == prevSnap.Generation && in.today == prev.today {
+				s.Penalties, s.Repairs = prevSnap.Penalties, prevSnap.Repairs
+				in.reuse = prev
+			} else {
+				s, err = st.Snapshot() // the data changed: read it all
+			}
+		}
 		if err != nil || s == nil {
 			return snapshotMsg{seq: seq, snap: s, err: err}
 		}
@@ -600,8 +617,10 @@ func (m *Model) apply(b built) {
 	m.sharing.SetRows(b.sharing)
 	m.endpoints.SetRows(b.endpoints)
 	m.depts.SetRows(b.depts)
-	m.repair.SetRows(b.repair)
-	m.queue.SetRows(b.queue)
+	if !b.reused { // else the tables hold these rows already
+		m.repair.SetRows(b.repair)
+		m.queue.SetRows(b.queue)
+	}
 	empty := func(key string) string {
 		if b.partial {
 			return m.cat.t("ev.loading")
