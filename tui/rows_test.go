@@ -75,9 +75,18 @@ func TestRepairRowsOrder(t *testing.T) {
 			}
 		})
 	}
-	if r := rowByKey(t, b.repair, "penalty/XB-2026-0601"); !strings.Contains(r.Detail, "ndrc-2026") {
-		t.Errorf("detail should name the rule set: %q", r.Detail)
+	// The detail line is computed for the selected row, not kept per row.
+	if r := rowByKey(t, b.repair, "penalty/XB-2026-0601"); r.Detail != "" {
+		t.Errorf("repair row carries a detail: %q", r.Detail)
 	}
+	if d := repairDetail(in, "penalty/XB-2026-0601"); !strings.Contains(d, "ndrc-2026") || !strings.Contains(d, "2026-06-01") {
+		t.Errorf("detail should name the rule set and decision: %q", d)
+	}
+	in.snap.Repairs["penalty/JK-2026-0820"] = credit.Repair{RecordKey: "penalty/JK-2026-0820", ReminderSent: d("2026-11-23")}
+	if d := repairDetail(in, "penalty/JK-2026-0820"); !strings.Contains(d, "到期提醒 2026-11-23 已发") {
+		t.Errorf("detail should give the reminder's day: %q", d)
+	}
+	delete(in.snap.Repairs, "penalty/JK-2026-0820")
 
 	// A wider window puts 2027-02-19 (81 days away) in the first section.
 	in.deadlineDays = 90

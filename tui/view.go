@@ -103,6 +103,9 @@ func (m Model) View() string {
 		var detail string
 		if r, ok := t.Selected(); ok {
 			detail = r.Detail
+			if detail == "" && len(m.stack) == 0 && m.tab == tabRepair {
+				detail = repairDetail(m.input(), r.Key)
+			}
 		}
 		lines = append(lines, m.styles.Detail.Render(ansi.Truncate(detail, w, truncTail)))
 	}
