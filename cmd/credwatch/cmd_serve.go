@@ -64,6 +64,7 @@ See docs/serve.md.
 	cfg.HostKey = firstNonEmpty(*hostKey, cfg.HostKey)
 	cfg.AuthorizedKeys = firstNonEmpty(*authKeys, cfg.AuthorizedKeys)
 
+	lowerGCTarget() // every session is a TUI
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	hup := make(chan os.Signal, 1)

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/debug"
 	gosync "sync"
 	"time"
 
@@ -15,6 +16,19 @@ import (
 	credsync "github.com/czyj/credwatch/sync"
 	"github.com/czyj/credwatch/tui"
 )
+
+// tuiGCPercent is the garbage collector's target for processes that show
+// the TUI: they hold their data for hours and rebuild it in bursts, and a
+// lower target keeps peak memory near the live heap (100k records, every
+// tab loaded: 79 MB at Go's default of 100, 62 MB at 30; 1M: 463 -> 419 MB)
+// with no measured cost in load time. GOGC in the environment still wins.
+const tuiGCPercent = 30
+
+func lowerGCTarget() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(tuiGCPercent)
+	}
+}
 
 // syncStartDelay is the longest the TUI's first read of the cache holds back
 // the sync engine.
@@ -33,6 +47,7 @@ func (a *app) runTUI(args []string) int {
 		fmt.Fprintln(a.stderr, "credwatch: the full-screen view needs a terminal (ssh -t); without one use `credwatch status`, `credwatch tail -f`, `credwatch check`, `credwatch export` or `credwatch sync --once`")
 		return 2
 	}
+	lowerGCTarget()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
