@@ -374,7 +374,7 @@ func recordRows(in buildInput, recs []credit.Record) []Row {
 			Alert:  alert,
 			Detail: detail,
 			Dept:   rec.Dept,
-			Search: deptSearch(in.depts, rec.Dept),
+			Search: in.deptSearch(rec.Dept),
 		})
 	}
 	return rows

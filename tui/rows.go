@@ -44,6 +44,9 @@ type buildInput struct {
 	scope        []string
 	deadlineDays int // Deps.DeadlineDays
 
+	// deptTexts holds deptSearch's strings, when build made it.
+	deptTexts map[string]string
+
 	// reuse, if set, is a build from the same penalties and repairs for
 	// the same day: its repair and queue tabs are taken as they are (they
 	// depend on nothing else), which at 1M records saves seconds and a
@@ -63,13 +66,26 @@ func (in *buildInput) inScope(dept string) bool {
 	return len(in.scope) == 0 || slices.Contains(in.scope, dept)
 }
 
-// deptSearch is the hidden text a row of dept matches in the filter: the
+// deptSearchText is the hidden text a row of dept matches in the filter: the
 // department's identifier, code and names.
-func deptSearch(d *credit.Directory, dept string) string {
+func deptSearchText(d *credit.Directory, dept string) string {
 	if dep, ok := d.Get(dept); ok {
 		return dep.ID + " " + dep.Code + " " + dep.Short + " " + dep.Name
 	}
 	return dept
+}
+
+// deptSearch is deptSearchText, made once per department and build: every
+// row of a department shares the string (300k repair rows at 1M records).
+func (in *buildInput) deptSearch(dept string) string {
+	if s, ok := in.deptTexts[dept]; ok {
+		return s
+	}
+	s := deptSearchText(in.depts, dept)
+	if in.deptTexts != nil {
+		in.deptTexts[dept] = s
+	}
+	return s
 }
 
 // built is the rows and summary lines of every view, ready to show.
@@ -166,6 +182,7 @@ func (y *yearNotes) missing(cal *credit.Calendar, today credit.Date) []int {
 // views with the configured endpoints.
 func build(in buildInput) built {
 	var b built
+	in.deptTexts = map[string]string{}
 	if in.snap == nil {
 		in.snap = &credit.Snapshot{}
 	}
@@ -344,7 +361,7 @@ func buildSharing(in buildInput, y *yearNotes) ([]Row, string) {
 			Alert:  stale || dc.overdue > 0,
 			Detail: detail,
 			Dept:   e.Dept,
-			Search: deptSearch(in.depts, e.Dept),
+			Search: in.deptSearch(e.Dept),
 		})
 	}
 	sum := c.f("sharing.sum", totPending, totRejected, totOverdue, totLate, totStale)
@@ -472,7 +489,7 @@ func buildDepts(in buildInput) []Row {
 			Cells:  cells,
 			Detail: c.f("sync.dept", deptFullName(in.depts, id), total, c.age(in.now, st.LastReceived)),
 			Dept:   id,
-			Search: deptSearch(in.depts, id),
+			Search: in.deptSearch(id),
 		})
 	}
 	return rows
@@ -628,7 +645,7 @@ func buildRepair(in buildInput, y *yearNotes) ([]Row, string) {
 		if err == nil {
 			ps, err = in.rules.Pipeline(rep, in.today)
 		}
-		search := deptSearch(in.depts, rec.Dept)
+		search := in.deptSearch(rec.Dept)
 		if err != nil {
 			y.err(err)
 			var u *credit.UnknownYearError
@@ -883,7 +900,7 @@ func buildQueue(in buildInput, y *yearNotes) ([]Row, string) {
 			Alert:  ps.Stuck,
 			Detail: detail,
 			Dept:   dept,
-			Search: deptSearch(in.depts, dept),
+			Search: in.deptSearch(dept),
 		}})
 	}
 	sortQueue(items)
