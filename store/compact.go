@@ -19,9 +19,12 @@ var (
 	// compactMinSize: smaller caches are never compacted (a city's year
 	// is well under it; the gain would be a few megabytes).
 	compactMinSize int64 = 32 << 20
-	// compactGrowth: a cache is compacted again once its file has grown to
-	// this many times its size after the last compaction.
+	// compactGrowth: a cache is considered again once its file has grown to
+	// this many times its size when last considered.
 	compactGrowth = 1.5
+	// compactUsed: a cache is compacted when its pages in use fill less
+	// than this share of the file.
+	compactUsed = 0.8
 )
 
 var keyCompactedSize = []byte("compacted_size")
@@ -31,9 +34,11 @@ var keyCompactedSize = []byte("compacted_size")
 // call will try again.
 var ErrChanged = errors.New("the cache changed while it was being compacted")
 
-// MaybeCompact compacts the cache if it is at least 32 MB and was never
-// compacted, or has grown to 1.5 times its size after the last compaction.
-// It reports whether it compacted. The process holding the sync role calls
+// MaybeCompact considers compacting the cache when it is at least 32 MB
+// and was never considered, or has grown to 1.5 times its size when last
+// considered; it then compacts if less than 80% of the file's pages are in
+// use (walking every page's header to count), else notes the size. It reports
+// whether it compacted. The process holding the sync role calls
 // it after its passes; it is a no-op in Exclusive and ReadOnly mode and on
 // Windows (which cannot rename over a file that is open).
 func (db *DB) MaybeCompact() (bool, error) {
@@ -53,6 +58,26 @@ func (db *DB) MaybeCompact() (bool, error) {
 	}
 	if fi.Size() < compactMinSize || (last > 0 && float64(fi.Size()) < compactGrowth*float64(last)) {
 		return false, nil
+	}
+	// Pages in use against the pages the file holds (tx.Size: its high
+	// water mark; the file's preallocated tail would be there after
+	// compacting too).
+	var used, held int64
+	if err := db.view(func(tx *bolt.Tx) error {
+		held = tx.Size()
+		return tx.ForEach(func(_ []byte, b *bolt.Bucket) error {
+			st := b.Stats()
+			used += int64(st.BranchInuse + st.LeafInuse)
+			return nil
+		})
+	}); err != nil {
+		return false, fmt.Errorf("compact %s: %w", db.path, err)
+	}
+	if float64(used) >= compactUsed*float64(held) {
+		err := db.updateStatus(func(tx *bolt.Tx) error {
+			return tx.Bucket(bMeta).Put(keyCompactedSize, []byte(strconv.FormatInt(fi.Size(), 10)))
+		})
+		return false, err
 	}
 	return true, db.Compact()
 }
@@ -89,6 +114,7 @@ func (db *DB) compactTo(tmp string) error {
 		src.Close()
 		return err
 	}
+	dst.AllocSize = allocSize
 	err = bolt.Compact(dst, src, 64<<20)
 	if err == nil {
 		err = dst.Update(func(tx *bolt.Tx) error {

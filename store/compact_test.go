@@ -115,3 +115,41 @@ func TestWriterFollowsReplacedFile(t *testing.T) {
 		t.Errorf("the waiting writer's record is not in the file now in place: %v %v", ok, err)
 	}
 }
+
+// A cache whose pages are mostly in use is not rewritten; its size is noted
+// so it is not considered again until it has grown by half.
+func TestMaybeCompactSkipsDenseCache(t *testing.T) {
+	old := compactMinSize
+	compactMinSize = 0
+	t.Cleanup(func() { compactMinSize = old })
+	db, path := openTemp(t)
+	at := time.Date(2026, 3, 18, 9, 0, 0, 0, credit.ChinaZone)
+	var cs []credit.Change
+	for i := range 3000 { // in key order, one transaction: dense pages
+		// Complete and disclosed, so records dominate as in a real cache
+		// (no quality or undisclosed entries).
+		r := penalty(fmt.Sprintf("%06d", i), "320412", "2026-03-02")
+		r.SubjectKind, r.Authority, r.SourceUnit = credit.SubjectPerson, "常州市应急管理局", "执法支队"
+		r.Violation, r.Basis, r.Content, r.PenaltyTypes = "违法", "依据", "警告", []string{"警告"}
+		r.Facts, r.Disclosed = fmt.Sprintf("事实 %0400d", i), credit.MustDate("2026-03-04")
+		cs = append(cs, upsert(r))
+	}
+	if err := db.ApplyPage(&credit.Page{Endpoint: "e", Feed: "penalty", FetchedAt: at, Changes: cs}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.Stat(path)
+	if done, err := db.MaybeCompact(); err != nil || done {
+		t.Fatalf("a dense cache was compacted: %v %v", done, err)
+	}
+	var noted string
+	db.view(func(tx *bolt.Tx) error { noted = string(tx.Bucket(bMeta).Get(keyCompactedSize)); return nil })
+	if noted != fmt.Sprint(before.Size()) {
+		t.Errorf("noted size %q, file %d", noted, before.Size())
+	}
+	// The fragmented one of TestCompactKeepsEverythingAndShrinks is.
+	db2, _ := openTemp(t)
+	fragmented(t, db2, 3000)
+	if done, err := db2.MaybeCompact(); err != nil || !done {
+		t.Errorf("a fragmented cache was not compacted: %v %v", done, err)
+	}
+}

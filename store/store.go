@@ -128,6 +128,11 @@ func Open(path string, opts Options) (*DB, error) {
 	return db, nil
 }
 
+// allocSize is how much the file grows at a time once it is larger than
+// that (bbolt's default is 16 MB: a sixth of a city's 90 MB cache would be
+// preallocated tail).
+const allocSize = 4 << 20
+
 // openBolt opens the file, waiting at most the timeout for its lock. If
 // the file was replaced while it waited (Compact renames a new file into
 // place under the lock), it opens the new one: a write into the replaced
@@ -144,6 +149,7 @@ func (db *DB) openBolt(readOnly bool) (*bolt.DB, error) {
 		}
 		after, err := os.Stat(db.path)
 		if before == nil || (err == nil && os.SameFile(before, after)) || attempt == 3 {
+			b.AllocSize = allocSize
 			return b, nil
 		}
 		b.Close() // replaced while we waited: open the new file
