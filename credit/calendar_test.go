@@ -555,3 +555,27 @@ func TestWorkingDaysAfterGapYear(t *testing.T) {
 		t.Errorf("err = %v, want *UnknownYearError{2029}", err)
 	}
 }
+
+// The indexed AddWorkingDays agrees with stepping a day at a time, across
+// year boundaries, holidays, adjusted working days and up to the end of the
+// known years (and with a gap year configured out).
+func TestAddWorkingDaysIndexedMatchesStepped(t *testing.T) {
+	gap, err := NewCalendar(nil, []int{2029}) // 2028 unknown between known years
+	if err != nil {
+		t.Fatal(err)
+	}
+	cals := map[string]*Calendar{"builtin": BuiltinCalendar(), "gap": gap}
+	for name, c := range cals {
+		years := c.KnownYears()
+		from, to := NewDate(years[0], 1, 1), NewDate(years[len(years)-1], 12, 31)
+		for d := from; d <= to; d += 3 {
+			for _, n := range []int{1, 2, 5, 7, 10, 15, 20, 60, 250} {
+				want, werr := c.addWorkingDaysStepped(d, n)
+				got, gerr := c.AddWorkingDays(d, n)
+				if got != want || (werr == nil) != (gerr == nil) {
+					t.Fatalf("%s: %s + %d working days = %s (%v), stepping gives %s (%v)", name, d, n, got, gerr, want, werr)
+				}
+			}
+		}
+	}
+}
