@@ -3,8 +3,6 @@ package store
 import (
 	"encoding/binary"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/czyj/credwatch/credit"
@@ -122,48 +120,44 @@ func readOpenRepairs(tx *bolt.Tx, d *credit.CheckData) error {
 	if err != nil {
 		return err
 	}
-	type openRef struct {
-		key, dept string
-		inSet     bool
-	}
 	in := interner{}
 	set := tx.Bucket(bOpenRepairs)
-	open := make([]openRef, 0, set.Stats().KeyN+len(acts))
+	d.Repairs = make([]credit.RepairRef, 0, set.Stats().KeyN+len(acts))
+	add := func(dept string, rep credit.Repair) {
+		if as, ok := acts[rep.RecordKey]; ok {
+			credit.ApplyActions(&rep, as)
+		}
+		if rep.Open() { // an officer's action may have closed it
+			d.Repairs = append(d.Repairs, credit.RepairRef{Dept: dept, Repair: rep})
+		}
+	}
 	if err := set.ForEach(func(k, v []byte) error {
-		open = append(open, openRef{key: string(k), dept: in.get(v), inSet: true})
-		return nil
+		dept, rep, err := decodeOpen(k, v, in)
+		if err == nil {
+			add(dept, rep)
+		}
+		return err
 	}); err != nil {
 		return err
 	}
-	inSet := len(open) // open[:inSet] is sorted by key
+	// Repairs an officer's action opened (the set holds what the agencies
+	// reported).
 	for key := range acts {
-		if _, found := slices.BinarySearchFunc(open[:inSet], key, func(r openRef, k string) int { return strings.Compare(r.key, k) }); !found {
-			open = append(open, openRef{key: key})
-		}
-	}
-	d.Repairs = make([]credit.RepairRef, 0, len(open))
-	c := tx.Bucket(bRepairs).Cursor() // one cursor: its search stack is reused
-	for _, o := range open {
-		rep := credit.Repair{RecordKey: o.key}
-		if k, v := c.Seek([]byte(o.key)); k != nil && string(k) == o.key {
-			if err := decodeRepair(k, v, &rep, in); err != nil {
-				return fmt.Errorf("decode repair %s: %w", k, err)
-			}
-		}
-		if as, ok := acts[o.key]; ok {
-			credit.ApplyActions(&rep, as)
-		}
-		if !rep.Open() {
+		if set.Get([]byte(key)) != nil {
 			continue
 		}
-		if !o.inSet { // opened by an officer's action
-			m, _, err := getMeta(tx, []byte(o.key))
-			if err != nil {
-				return err
-			}
-			o.dept = m.Dept
+		rep, found, err := getRepair(tx, []byte(key))
+		if err != nil {
+			return err
 		}
-		d.Repairs = append(d.Repairs, credit.RepairRef{Dept: o.dept, Repair: rep})
+		if !found {
+			rep = credit.Repair{RecordKey: key}
+		}
+		m, _, err := getMeta(tx, []byte(key))
+		if err != nil {
+			return err
+		}
+		add(m.Dept, rep)
 	}
 	return nil
 }

@@ -197,7 +197,7 @@ func rebuildDerived(tx *bolt.Tx) error {
 			return err
 		}
 	}
-	var open [][]byte
+	var open []credit.Repair
 	var reps []kv
 	err = tx.Bucket(bRepairs).ForEach(func(k, v []byte) error {
 		var r credit.Repair
@@ -210,7 +210,7 @@ func rebuildDerived(tx *bolt.Tx) error {
 			return fmt.Errorf("decode repair %s: %w", k, err)
 		}
 		if r.Open() {
-			open = append(open, append([]byte(nil), k...))
+			open = append(open, r)
 		}
 		return nil
 	})
@@ -222,12 +222,13 @@ func rebuildDerived(tx *bolt.Tx) error {
 			return err
 		}
 	}
-	for _, k := range open {
+	for i := range open {
+		k := []byte(open[i].RecordKey)
 		m, _, err := getMeta(tx, k)
 		if err != nil {
 			return err
 		}
-		if err := tx.Bucket(bOpenRepairs).Put(k, []byte(m.Dept)); err != nil {
+		if err := tx.Bucket(bOpenRepairs).Put(k, openValue(m.Dept, &open[i])); err != nil {
 			return err
 		}
 	}

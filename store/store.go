@@ -34,7 +34,7 @@ var (
 	bByDept      = []byte("by_dept")      // dept \x00 kind \x00 id -> nil
 	bSharing     = []byte("sharing")      // "dept/kind" -> SharingEntry JSON
 	bRepairs     = []byte("repairs")      // "penalty/id" -> Repair, binary (codec.go)
-	bOpenRepairs = []byte("open_repairs") // "penalty/id" -> nil, for repairs that are Open
+	bOpenRepairs = []byte("open_repairs") // "penalty/id" -> dept + Repair, for repairs that are Open
 	bCursors     = []byte("cursors")      // endpoint \x00 feed -> cursor
 	bEndpoints   = []byte("endpoints")    // name -> EndpointStatus JSON
 	bDeptStats   = []byte("dept_stats")   // dept -> DeptStats JSON
