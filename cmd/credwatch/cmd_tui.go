@@ -47,7 +47,6 @@ func (a *app) runTUI(args []string) int {
 		fmt.Fprintln(a.stderr, "credwatch: the full-screen view needs a terminal (ssh -t); without one use `credwatch status`, `credwatch tail -f`, `credwatch check`, `credwatch export` or `credwatch sync --once`")
 		return 2
 	}
-	lowerGCTarget()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
@@ -77,7 +76,12 @@ func (a *app) runTUI(args []string) int {
 	}()
 
 	d := a.tuiDeps(db.Path())
-	d.FirstLoad = gosync.OnceFunc(func() { close(firstLoad) })
+	d.FirstLoad = gosync.OnceFunc(func() {
+		// The first frame, with little to hold, runs at Go's default
+		// target; the full load that follows and the hours after do not.
+		lowerGCTarget()
+		close(firstLoad)
+	})
 	d.Store = db.Scoped(a.scope)
 	d.Events = db.Follow(ctx, last, followEvery)
 	d.SyncNow = s.SyncNow
