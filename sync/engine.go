@@ -252,13 +252,11 @@ func (e *Engine) pass(ctx context.Context, i int) (string, error) {
 	ep := &e.eps[i]
 	e.busy[i].Lock()
 	defer e.busy[i].Unlock()
-	for _, feed := range ep.Feeds {
-		if err := e.syncFeed(ctx, e.clients[i], ep, feed); err != nil {
-			if ctx.Err() != nil {
-				return feed, ctx.Err()
-			}
-			return feed, err
+	if feed, err := e.syncFeeds(ctx, e.clients[i], ep, ep.Feeds); err != nil {
+		if ctx.Err() != nil {
+			return feed, ctx.Err()
 		}
+		return feed, err
 	}
 	e.publish(Event{At: e.opts.Now(), Endpoint: ep.Name, Type: EventDone})
 	return "", nil

@@ -5,188 +5,259 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/czyj/credwatch/credit"
 )
 
-// A feed is synced by a small pipeline: a fetcher goroutine fetches, checks
-// and decodes page after page along the cursor chain into a bounded queue,
-// while the syncing goroutine stores what has queued up, several pages per
-// transaction (group commit). The store's commit and fsync then overlap the
-// next fetch, and a store slower than the endpoint pays for one commit per
-// batch instead of one per page. Pages are stored in the order fetched, each
-// batch all or nothing, so the stored cursor only ever follows pages that
-// are stored.
+// An endpoint's pass is a small pipeline: a fetcher goroutine fetches,
+// checks and decodes page after page, feed after feed, along each feed's
+// cursor chain, into a bounded queue, while the pass's goroutine stores the
+// pages in batches, several pages of a feed per transaction (group commit):
+// it takes what has queued up and waits a little (linger) for more. A
+// transaction's fixed cost (opening the file, commit, fsync) is more than
+// that of storing a page of 500 items, so batches of 8 pages halve the
+// store's work; and that work overlaps the next fetches, also across feed
+// boundaries. Pages are stored in the order fetched, each batch all or
+// nothing, so a stored cursor only ever follows pages that are stored.
 var (
-	// fetchAhead is how many decoded pages may wait for the store.
+	// fetchAhead is how many fetched items may wait for the store.
 	fetchAhead = 8
 	// maxBatchPages and maxBatchItems cap one transaction: a batch ends
 	// at whichever is reached first.
 	maxBatchPages = 8
 	maxBatchItems = 4000
+	// linger is how long the store side waits for more pages of a feed
+	// once a batch has its first: a commit costs about as much as storing
+	// a page, so a fast feed is stored in full batches. A batch never
+	// waits for an error, the next feed or the end of the pass, only for
+	// a page still being fetched, and then for linger at most.
+	linger = 150 * time.Millisecond
 )
 
-// fetched is what the fetcher hands the store side: a decoded page, or the
-// error that ended the fetch.
-type fetched struct {
-	page *credit.Page
-	last bool // the endpoint has no more pages after page
-	err  error
-	// cursor is, with err, the cursor the failing request was made with.
-	cursor string
+// item is what the fetcher hands the store side, in the order fetched:
+// exactly one of page, reset, err and done.
+type item struct {
+	feed  string
+	page  *credit.Page // the next page of feed
+	reset bool         // the endpoint forgot our cursor of feed: forget the feed; its pages from the beginning follow
+	err   error        // fetching feed failed; nothing follows
+	done  bool         // every feed is fetched; nothing follows
 }
 
-// fetchError is a fetch that failed after every page fetched before it was
-// stored.
-type fetchError struct {
-	err    error
-	cursor string // that of the failing request
-}
-
-func (fe *fetchError) Error() string { return fe.err.Error() }
-
-// syncFeed brings one feed of ep up to date from its stored cursor. If the
-// endpoint no longer knows a cursor (410 Gone), the feed is forgotten and
-// fetched anew from the beginning, once.
-func (e *Engine) syncFeed(ctx context.Context, hc *http.Client, ep *Endpoint, feed string) error {
-	cursor, err := e.store.Cursor(ep.Name, feed)
-	if err != nil {
-		return err
-	}
-	restarted := false
-	for {
-		err := e.runFeed(ctx, hc, ep, feed, cursor)
-		fe, ok := err.(*fetchError)
-		if !ok {
-			return err // nil, a store error, or ctx's
-		}
-		var he *HTTPError
-		if errors.As(fe.err, &he) && he.Status == http.StatusGone && fe.cursor != "" && !restarted {
-			// The endpoint no longer knows our cursor: fetch the feed anew.
-			// Every page fetched before the 410 is stored by now.
-			if err := e.store.ResetFeed(feed); err != nil {
-				return err
-			}
-			e.publish(Event{At: e.opts.Now(), Endpoint: ep.Name, Feed: feed, Type: EventResync})
-			cursor, restarted = "", true
-			continue
-		}
-		return fe.err
-	}
-}
-
-// runFeed fetches feed from cursor on a goroutine and stores the pages in
-// order, in batches, until the last page is stored (nil), a fetch fails (a
-// *fetchError, returned once every page fetched before it is stored), a
-// store fails or ctx is done. The fetcher has stopped when it returns.
-func (e *Engine) runFeed(ctx context.Context, hc *http.Client, ep *Endpoint, feed, cursor string) error {
+// syncFeeds brings every feed of ep up to date, in order, from its stored
+// cursor. If the endpoint no longer knows a cursor (410 Gone), that feed is
+// forgotten, once every page fetched before is stored, and fetched anew from
+// the beginning, once. On failure it returns the feed that failed, after
+// storing every page fetched before the failure. The fetcher has stopped
+// when it returns.
+func (e *Engine) syncFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, feeds []string) (string, error) {
 	fctx, cancel := context.WithCancel(ctx)
-	queue := make(chan fetched, fetchAhead)
+	queue := make(chan item, fetchAhead)
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
 		defer close(queue)
-		e.fetchPages(fctx, hc, ep, feed, cursor, queue)
+		e.fetchFeeds(fctx, hc, ep, feeds, queue)
 	}()
 	defer func() {
 		cancel()
 		<-stopped
 	}()
 
+	q := queueReader{queue: queue}
+	feed := "" // of the last item taken
 	batch := make([]*credit.Page, 0, maxBatchPages)
 	for {
-		f, ok := <-queue
+		it, ok := q.take()
 		if !ok {
-			return queueClosed(ctx)
-		}
-		// Take what has queued up, to the end of the feed or the first
-		// error, within the caps.
-		batch, items := batch[:0], 0
-		closed := false
-	gather:
-		for {
-			if f.page != nil {
-				batch = append(batch, f.page)
-				items += len(f.page.Changes) + len(f.page.Quarantine)
+			// Only ctx being done stops the fetcher without a last item.
+			if err := ctx.Err(); err != nil {
+				return feed, err
 			}
-			if f.err != nil || f.last || len(batch) >= maxBatchPages || items >= maxBatchItems {
+			return feed, errors.New("sync: the fetcher stopped without a reason") // not reached
+		}
+		feed = it.feed
+		switch {
+		case it.err != nil:
+			return feed, it.err
+		case it.done:
+			return "", nil
+		case it.reset:
+			if err := e.store.ResetFeed(feed); err != nil {
+				return feed, err
+			}
+			e.publish(Event{At: e.opts.Now(), Endpoint: ep.Name, Feed: feed, Type: EventResync})
+			continue
+		}
+		// Take the pages of this feed that have queued up, within the caps.
+		batch = append(batch[:0], it.page)
+		items := pageItems(it.page)
+		var wait *time.Timer
+		for len(batch) < maxBatchPages && items < maxBatchItems {
+			nx, ok := q.poll(nil, nil)
+			if !ok && linger > 0 {
+				if wait == nil {
+					wait = time.NewTimer(linger)
+				}
+				nx, ok = q.poll(wait.C, ctx.Done())
+			}
+			if !ok {
 				break
 			}
-			select {
-			case f, ok = <-queue:
-				if !ok {
-					closed = true
-					break gather
-				}
-			default:
-				f = fetched{}
-				break gather
+			if nx.page == nil || nx.feed != feed {
+				q.putBack(nx)
+				break
 			}
+			batch = append(batch, nx.page)
+			items += pageItems(nx.page)
+		}
+		if wait != nil {
+			wait.Stop()
 		}
 		if err := ctx.Err(); err != nil {
-			return err
+			return feed, err
 		}
-		if len(batch) > 0 {
-			if err := e.store.ApplyPages(batch); err != nil {
-				return err
-			}
-			for _, p := range batch {
-				if n := len(p.Changes) + len(p.Quarantine); n > 0 {
-					e.publish(Event{At: p.FetchedAt, Endpoint: ep.Name, Feed: feed, Type: EventPage, Items: n})
-				}
-			}
+		if err := e.store.ApplyPages(batch); err != nil {
+			return feed, err
 		}
-		switch {
-		case f.err != nil:
-			return &fetchError{err: f.err, cursor: f.cursor}
-		case f.last:
-			return nil
-		case closed:
-			return queueClosed(ctx)
+		for _, p := range batch {
+			if n := pageItems(p); n > 0 {
+				e.publish(Event{At: p.FetchedAt, Endpoint: ep.Name, Feed: feed, Type: EventPage, Items: n})
+			}
 		}
 	}
 }
 
-// queueClosed is the error of a fetcher that stopped without a last page
-// or an error: only ctx being done makes it do that.
-func queueClosed(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return errors.New("sync: the fetcher stopped without a reason") // not reached
+func pageItems(p *credit.Page) int { return len(p.Changes) + len(p.Quarantine) }
+
+// queueReader reads the fetcher's queue with one item of look-ahead.
+type queueReader struct {
+	queue <-chan item
+	held  item
+	has   bool
 }
 
-// fetchPages fetches, checks and decodes the pages of feed from cursor on,
-// following each page's next cursor, and queues them; it ends after the
-// last page, after queueing an error, or when ctx is done.
-func (e *Engine) fetchPages(ctx context.Context, hc *http.Client, ep *Endpoint, feed, cursor string, queue chan<- fetched) {
-	send := func(f fetched) bool {
+// take returns the next item, waiting for it; false if the queue is
+// closed.
+func (q *queueReader) take() (item, bool) {
+	if q.has {
+		q.has = false
+		return q.held, true
+	}
+	it, ok := <-q.queue
+	return it, ok
+}
+
+// poll returns the next item if one is ready or arrives before wait fires
+// or done is closed (nil channels: only one that is ready); false if there
+// is none, or the queue is closed.
+func (q *queueReader) poll(wait <-chan time.Time, done <-chan struct{}) (item, bool) {
+	if q.has {
+		q.has = false
+		return q.held, true
+	}
+	if wait == nil && done == nil {
 		select {
-		case queue <- f:
+		case it, ok := <-q.queue:
+			return it, ok
+		default:
+			return item{}, false
+		}
+	}
+	select {
+	case it, ok := <-q.queue:
+		return it, ok
+	case <-wait:
+	case <-done:
+	}
+	return item{}, false
+}
+
+// putBack makes it the next item again.
+func (q *queueReader) putBack(it item) { q.held, q.has = it, true }
+
+// fetchFeeds fetches, checks and decodes the pages of every feed and queues
+// them, then done; it ends early after queueing an error, or when ctx is
+// done.
+func (e *Engine) fetchFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, feeds []string, queue chan<- item) {
+	send := func(it item) bool {
+		select {
+		case queue <- it:
 			return true
 		case <-ctx.Done():
 			return false
 		}
 	}
+	// Every stored cursor is read before the first page is stored: read
+	// later, it would wait for the store's transaction in progress. (Only
+	// this pass writes them: passes of an endpoint are serialised, and
+	// only the sync role holder syncs.) A feed listed twice continues
+	// where the pass got to.
+	type start struct {
+		cursor string
+		err    error
+	}
+	starts := make([]start, len(feeds))
+	for i, feed := range feeds {
+		starts[i].cursor, starts[i].err = e.store.Cursor(ep.Name, feed)
+	}
+	reached := map[string]string{}
+	for i, feed := range feeds {
+		cursor, err := starts[i].cursor, starts[i].err
+		if c, ok := reached[feed]; ok {
+			cursor, err = c, nil
+		}
+		if err != nil {
+			send(item{feed: feed, err: err})
+			return
+		}
+		next, ok := e.fetchFeed(ctx, hc, ep, feed, cursor, send)
+		if !ok {
+			return
+		}
+		reached[feed] = next
+	}
+	send(item{done: true})
+}
+
+// fetchFeed queues the pages of feed from cursor on, following each page's
+// next cursor, until the last, and returns the cursor that follows it. It
+// reports false if it queued an error or ctx is done.
+func (e *Engine) fetchFeed(ctx context.Context, hc *http.Client, ep *Endpoint, feed, cursor string, send func(item) bool) (string, bool) {
+	fail := func(err error) (string, bool) {
+		send(item{feed: feed, err: err})
+		return "", false
+	}
+	restarted := false
 	for {
 		p, err := fetchPage(ctx, hc, ep, feed, cursor)
+		var he *HTTPError
+		if errors.As(err, &he) && he.Status == http.StatusGone && cursor != "" && !restarted {
+			// The endpoint no longer knows our cursor: fetch the feed anew.
+			// The store side forgets the feed when it gets here.
+			if !send(item{feed: feed, reset: true}) {
+				return "", false
+			}
+			cursor, restarted = "", true
+			continue
+		}
 		if err != nil {
-			send(fetched{err: err, cursor: cursor})
-			return
+			return fail(err)
 		}
 		now := e.opts.Now()
 		if err := checkClock(feed, p.ServerTime, now, ep.maxSkew()); err != nil {
-			send(fetched{err: err, cursor: cursor})
-			return
+			return fail(err)
 		}
-		page := decodePage(ep.Name, feed, p, now)
-		if !send(fetched{page: page, last: !p.HasMore}) || !p.HasMore {
-			return
+		if !send(item{feed: feed, page: decodePage(ep.Name, feed, p, now)}) {
+			return "", false
+		}
+		if !p.HasMore {
+			return p.NextCursor, true
 		}
 		if p.NextCursor == cursor {
 			// The page is stored, as it always was; the feed then fails.
-			send(fetched{err: fmt.Errorf("%s: has_more is set but the cursor did not advance (%q)", feed, credit.Sanitize(cursor)), cursor: cursor})
-			return
+			return fail(fmt.Errorf("%s: has_more is set but the cursor did not advance (%q)", feed, credit.Sanitize(cursor)))
 		}
 		cursor = p.NextCursor
 	}

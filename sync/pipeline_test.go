@@ -11,6 +11,7 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"path"
 	"runtime"
 	"strconv"
 	"strings"
@@ -24,11 +25,17 @@ import (
 )
 
 // slowStore wraps a store: every ApplyPages call (ApplyPage included) waits
-// delay first, is recorded, and the failAt-th call (1-based) fails.
+// delay first, is recorded, and the failAt-th call (1-based) fails, as does
+// the first call with pages of failFeed. onApply, if set, sees each call
+// first.
 type slowStore struct {
 	credit.Store
-	delay  time.Duration
-	failAt int
+	delay    time.Duration
+	failAt   int
+	failFeed string
+	onApply  func(ps []*credit.Page)
+	// failCursor fails reading the cursor of this feed.
+	failCursor string
 
 	mu    gosync.Mutex
 	calls [][]*credit.Page // pages of each call, failed ones included
@@ -36,13 +43,26 @@ type slowStore struct {
 
 var errDiskOnFire = errors.New("disk on fire")
 
+func (s *slowStore) Cursor(endpoint, feed string) (string, error) {
+	if feed == s.failCursor {
+		return "", errDiskOnFire
+	}
+	return s.Store.Cursor(endpoint, feed)
+}
+
 func (s *slowStore) ApplyPage(p *credit.Page) error { return s.ApplyPages([]*credit.Page{p}) }
 
 func (s *slowStore) ApplyPages(ps []*credit.Page) error {
+	if s.onApply != nil {
+		s.onApply(ps)
+	}
 	time.Sleep(s.delay)
 	s.mu.Lock()
 	s.calls = append(s.calls, append([]*credit.Page(nil), ps...))
 	n := len(s.calls)
+	if s.failFeed != "" && ps[0].Feed == s.failFeed {
+		s.failAt, s.failFeed = n, ""
+	}
 	s.mu.Unlock()
 	if n == s.failAt {
 		return errDiskOnFire
@@ -64,7 +84,7 @@ func (s *slowStore) stored() (pages []*credit.Page, largest int) {
 	return pages, largest
 }
 
-// feedServer serves feed "penalty" as pages of perPage records: page i is
+// feedServer serves record feeds as pages of perPage records: page i is
 // served for cursor "c<i>" ("" for page 0) and names "c<i+1>" next. pages < 0
 // never ends. answer may replace the response to a request (gen is
 // the generation: record ids are "g<gen>-<page>-<i>"); it returns 0 to
@@ -104,10 +124,11 @@ func (fs *feedServer) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	p := api.Page{Feed: "penalty", NextCursor: fmt.Sprintf("c%d", page+1), HasMore: fs.pages < 0 || page+1 < fs.pages}
+	feed := path.Base(r.URL.Path)
+	p := api.Page{Feed: feed, NextCursor: fmt.Sprintf("c%d", page+1), HasMore: fs.pages < 0 || page+1 < fs.pages}
 	for i := range fs.perPage {
 		id := fs.id(page, i)
-		data, _ := json.Marshal(credit.Record{Kind: credit.Penalty, ID: id, Dept: "320412", Decided: testToday, SubjectName: "常州某某公司"})
+		data, _ := json.Marshal(credit.Record{Kind: credit.Kind(feed), ID: id, Dept: "320412", Decided: testToday, SubjectName: "常州某某公司"})
 		p.Items = append(p.Items, api.Item{Op: api.OpUpsert, Key: id, Data: data})
 	}
 	json.NewEncoder(w).Encode(p)
@@ -115,13 +136,13 @@ func (fs *feedServer) serve(w http.ResponseWriter, r *http.Request) {
 
 func (fs *feedServer) id(page, i int) string { return fmt.Sprintf("g%d-%d-%d", fs.gen.Load(), page, i) }
 
-// fetcherRunning reports whether any goroutine is inside fetchPages.
+// fetcherRunning reports whether any goroutine is inside fetchFeeds.
 func fetcherRunning() bool {
 	buf := make([]byte, 1<<20)
 	for {
 		n := runtime.Stack(buf, true)
 		if n < len(buf) {
-			return strings.Contains(string(buf[:n]), ".(*Engine).fetchPages(")
+			return strings.Contains(string(buf[:n]), ".(*Engine).fetchFeeds(")
 		}
 		buf = make([]byte, 2*len(buf))
 	}
@@ -228,7 +249,8 @@ func TestStoreFailureStopsFetcher(t *testing.T) {
 	t.Logf("%d requests, %d pages stored in 2 calls", asked, len(pages))
 }
 
-// TestCancelStopsFetcher cancels a sync of a never-ending feed.
+// TestCancelStopsFetcher cancels a sync of a never-ending feed while the
+// fetcher runs: the sync returns ctx's error at once and the fetcher stops.
 func TestCancelStopsFetcher(t *testing.T) {
 	fs := newFeedServer(t, -1, 10, nil)
 	db := openStore(t)
@@ -237,15 +259,25 @@ func TestCancelStopsFetcher(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	start := time.Now()
-	err = eng.SyncOnce(ctx)
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("sync error %v, want the context's", err)
+	done := make(chan error, 1)
+	go func() { done <- eng.SyncOnce(ctx) }()
+	// The check for a leftover fetcher must see one while it runs.
+	for deadline := time.Now().Add(5 * time.Second); !fetcherRunning() || fs.requests.Load() < 3; {
+		if time.Now().After(deadline) {
+			t.Fatal("no fetcher goroutine seen during the sync")
+		}
+		time.Sleep(time.Millisecond)
 	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("sync returned %v after it started, with a 150ms deadline", d)
+	cancel()
+	select {
+	case err = <-done:
+	case <-time.After(2 * time.Second):
+		t.Fatal("sync did not return within 2s of the cancel")
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("sync error %v, want the context's", err)
 	}
 	waitNoFetcher(t)
 	pages, _ := ss.stored()
@@ -402,5 +434,172 @@ func TestCursorNotAdvancingStoresPageThenFails(t *testing.T) {
 	}
 	if c, _ := db.Cursor("x", "penalty"); c != "c1" {
 		t.Errorf("stored cursor %q, want c1", c)
+	}
+}
+
+// TestFetcherRunsAcrossFeeds syncs two feeds through a slow store that
+// fails on the second: the fetcher is already fetching the second feed while
+// the first is stored, the first is stored entirely, and the failure is the
+// second feed's.
+func TestFetcherRunsAcrossFeeds(t *testing.T) {
+	fs := newFeedServer(t, 4, 10, nil)
+	db := openStore(t)
+	var aheadAtLastLicence atomic.Int64
+	ss := &slowStore{Store: db, delay: 40 * time.Millisecond, failFeed: "penalty"}
+	ss.onApply = func(ps []*credit.Page) {
+		if last := ps[len(ps)-1]; last.Feed == "licence" && last.NextCursor == "c4" {
+			aheadAtLastLicence.Store(fs.requests.Load())
+		}
+	}
+	eng, err := New(ss, []Endpoint{{Name: "x", BaseURL: fs.srv.URL, Feeds: []string{"licence", "penalty"}}}, Options{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := eng.SyncOnce(context.Background()); !errors.Is(err, errDiskOnFire) {
+		t.Fatalf("sync error %v, want the store's", err)
+	}
+	waitNoFetcher(t)
+	if n := aheadAtLastLicence.Load(); n <= 4 {
+		t.Errorf("%d requests when the last licence page was stored: the penalty feed was not fetched meanwhile", n)
+	}
+	if c, _ := db.Cursor("x", "licence"); c != "c4" {
+		t.Errorf("licence cursor %q, want c4", c)
+	}
+	if c, _ := db.Cursor("x", "penalty"); c != "" {
+		t.Errorf("penalty cursor %q, want none: its first batch failed", c)
+	}
+	var failed []Event
+	for len(eng.Events()) > 0 {
+		if ev := <-eng.Events(); ev.Type == EventError {
+			failed = append(failed, ev)
+		}
+	}
+	if len(failed) != 1 || failed[0].Feed != "penalty" || !strings.Contains(failed[0].Err, "disk on fire") {
+		t.Errorf("error events %+v, want one of feed penalty", failed)
+	}
+}
+
+// setLinger sets how long a batch waits for more pages, for one test.
+func setLinger(t *testing.T, d time.Duration) {
+	old := linger
+	linger = d
+	t.Cleanup(func() { linger = old })
+}
+
+// TestLingerNeverDelaysTheEnd sets a batch's wait for more pages far beyond
+// the test's patience: the end of a feed, the end of the pass and a fetch
+// error all end a batch at once, so syncs return promptly.
+func TestLingerNeverDelaysTheEnd(t *testing.T) {
+	setLinger(t, time.Hour)
+	s, _, db, eng := simHub(t, 8, 600)
+	start := time.Now()
+	if err := eng.SyncOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("sync of %d feeds took %v", len(api.AllFeeds), d)
+	}
+	if got := cacheCounts(t, db); !maps.Equal(got, s.Counts()) {
+		t.Errorf("counts %v, simulator %v", got, s.Counts())
+	}
+
+	fs := newFeedServer(t, 10, 5, func(_ *feedServer, page int) int {
+		if page == 4 {
+			return http.StatusBadGateway
+		}
+		return 0
+	})
+	db = openStore(t)
+	eng, err := New(db, []Endpoint{{Name: "x", BaseURL: fs.srv.URL, Feeds: []string{"penalty"}}}, Options{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start = time.Now()
+	if err := eng.SyncOnce(context.Background()); err == nil || !strings.Contains(err.Error(), "HTTP 502") {
+		t.Fatalf("sync error %v, want the 502", err)
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("a failing sync took %v", d)
+	}
+	if c, _ := db.Cursor("x", "penalty"); c != "c4" {
+		t.Errorf("stored cursor %q, want c4", c)
+	}
+}
+
+// TestLingerBoundsTheWait: while the request for page 3 hangs, pages 0-2
+// are stored after at most linger, not when the request ends.
+func TestLingerBoundsTheWait(t *testing.T) {
+	setLinger(t, 50*time.Millisecond)
+	release := make(chan struct{})
+	fs := newFeedServer(t, 6, 5, func(_ *feedServer, page int) int {
+		if page == 3 {
+			<-release
+		}
+		return 0
+	})
+	db := openStore(t)
+	eng, err := New(db, []Endpoint{{Name: "x", BaseURL: fs.srv.URL, Feeds: []string{"penalty"}}}, Options{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- eng.SyncOnce(context.Background()) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := db.Cursor("x", "penalty")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c == "c3" {
+			break
+		}
+		if time.Now().After(deadline) {
+			close(release)
+			t.Fatalf("stored cursor %q 10s into a hung request for page 3, want c3", c)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := db.Cursor("x", "penalty"); c != "c6" {
+		t.Errorf("stored cursor %q, want c6", c)
+	}
+}
+
+// TestFeedListedTwiceAndCursorReadFailure: a feed listed twice continues
+// where the pass got to, as it did when each feed read its stored cursor
+// when it started; a cursor that cannot be read fails its feed, after the
+// feeds before it are stored.
+func TestFeedListedTwiceAndCursorReadFailure(t *testing.T) {
+	fs := newFeedServer(t, 3, 5, nil)
+	db := openStore(t)
+	ss := &slowStore{Store: db, failCursor: "reward"}
+	eng, err := New(ss, []Endpoint{{Name: "x", BaseURL: fs.srv.URL, Feeds: []string{"penalty", "penalty", "licence", "reward"}}}, Options{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := eng.SyncOnce(context.Background()); !errors.Is(err, errDiskOnFire) {
+		t.Fatalf("sync error %v, want the cursor read's", err)
+	}
+	// penalty: pages 0-2, then page 3 asked for with cursor c3; licence:
+	// pages 0-2.
+	if n := fs.requests.Load(); n != 3+1+3 {
+		t.Errorf("%d requests, want 7", n)
+	}
+	for feed, want := range map[string]string{"penalty": "c4", "licence": "c3", "reward": ""} {
+		if c, _ := db.Cursor("x", feed); c != want {
+			t.Errorf("%s: stored cursor %q, want %q", feed, c, want)
+		}
+	}
+	var failed []Event
+	for len(eng.Events()) > 0 {
+		if ev := <-eng.Events(); ev.Type == EventError {
+			failed = append(failed, ev)
+		}
+	}
+	if len(failed) != 1 || failed[0].Feed != "reward" {
+		t.Errorf("error events %+v, want one of feed reward", failed)
 	}
 }
