@@ -92,6 +92,12 @@ func (db *DB) Compact() error {
 	if db.held != nil || db.opts.ReadOnly {
 		return fmt.Errorf("compact %s: the cache must be open shared and writable", db.path)
 	}
+	return db.compactNow()
+}
+
+// compactNow is Compact without the check of how the DB was opened (Open
+// compacts a converted cache even when opened read-only).
+func (db *DB) compactNow() error {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	tmp := db.path + ".compact"

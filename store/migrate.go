@@ -1,10 +1,14 @@
 package store
 
 import (
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/czyj/credwatch/credit"
@@ -168,6 +172,11 @@ func rebuildDerived(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
+	// Within one transaction bbolt inserts into unsplit nodes: keys out of
+	// order cost a memmove each (minutes at 1M records); in order, nothing.
+	slices.SortFunc(entries, func(a, b indexEntry) int {
+		return cmp.Or(strings.Compare(a.bucket, b.bucket), strings.Compare(a.key, b.key))
+	})
 	for _, e := range sums {
 		if err := tx.Bucket(bPenalties).Put(e.k, e.v); err != nil {
 			return err
@@ -179,8 +188,8 @@ func rebuildDerived(tx *bolt.Tx) error {
 		}
 	}
 	days := tx.Bucket(bRecvDays)
-	for k, n := range counts {
-		if err := days.Put([]byte(k), binary.AppendVarint(nil, n)); err != nil {
+	for _, k := range slices.Sorted(maps.Keys(counts)) {
+		if err := days.Put([]byte(k), binary.AppendVarint(nil, counts[k])); err != nil {
 			return err
 		}
 	}
@@ -188,7 +197,7 @@ func rebuildDerived(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	for key := range dups {
+	for _, key := range slices.Sorted(maps.Keys(dups)) {
 		m, _, err := getMeta(tx, []byte(key))
 		if err != nil {
 			return err

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	gosync "sync"
@@ -93,6 +94,9 @@ type DB struct {
 	opts Options
 	mu   gosync.RWMutex // in this process, a write excludes reads: flock is per file description
 	held *bolt.DB       // the open file in Exclusive mode, else nil
+	// migrated: Open converted a schema-1 cache (which leaves it with
+	// many free pages; Open compacts it then).
+	migrated bool
 }
 
 var _ credit.Store = (*DB)(nil)
@@ -114,7 +118,21 @@ func Open(path string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := db.init(b, opts.ReadOnly); err != nil {
+	err = db.init(b, opts.ReadOnly)
+	if errors.Is(err, errSchema1) {
+		// A read-only open of a schema-1 cache converts it first, with
+		// write access for just that, so `status` or `check` works on
+		// the first run after an upgrade.
+		b.Close()
+		if err := db.upgrade(); err != nil {
+			return nil, fmt.Errorf("open cache %s: it was written by an older credwatch (schema 1) and converting it failed: %w; run `credwatch sync --once` as the cache's owner to convert it", path, err)
+		}
+		if b, err = db.openBolt(opts.ReadOnly); err != nil {
+			return nil, err
+		}
+		err = db.init(b, opts.ReadOnly)
+	}
+	if err != nil {
 		b.Close()
 		return nil, fmt.Errorf("open cache %s: %w", path, err)
 	}
@@ -125,6 +143,11 @@ func Open(path string, opts Options) (*DB, error) {
 	if err := b.Close(); err != nil {
 		return nil, fmt.Errorf("close cache %s: %w", path, err)
 	}
+	if db.migrated && runtime.GOOS != "windows" {
+		// Best effort: a cache that stays large is compacted later by
+		// the process with the sync role.
+		_ = db.compactNow()
+	}
 	return db, nil
 }
 
@@ -132,6 +155,18 @@ func Open(path string, opts Options) (*DB, error) {
 // that (bbolt's default is 16 MB: a sixth of a city's 90 MB cache would be
 // preallocated tail).
 const allocSize = 4 << 20
+
+// errSchema1 is init's answer to a read-only open of a schema-1 cache.
+var errSchema1 = errors.New("cache was written by an older credwatch (schema 1) and must be converted")
+
+// upgrade converts a schema-1 cache in place (see migrateV1).
+func (db *DB) upgrade() error {
+	b, err := db.openBolt(false)
+	if err != nil {
+		return err
+	}
+	return errors.Join(db.init(b, false), b.Close())
+}
 
 // openBolt opens the file, waiting at most the timeout for its lock. If
 // the file was replaced while it waited (Compact renames a new file into
@@ -224,7 +259,7 @@ func (db *DB) init(b *bolt.DB, readOnly bool) error {
 		version = n
 		switch {
 		case n == 1 && readOnly:
-			return fmt.Errorf("cache was written by an older credwatch (schema 1): open it once without read-only access, for example with `credwatch status`, to convert it in place")
+			return errSchema1
 		case n == 1:
 			return nil // converted below
 		case n != SchemaVersion:
@@ -273,7 +308,11 @@ func (db *DB) init(b *bolt.DB, readOnly bool) error {
 	if err != nil || version != 1 {
 		return err
 	}
-	return migrateV1(b, time.Now())
+	if err := migrateV1(b, time.Now()); err != nil {
+		return err
+	}
+	db.migrated = true
+	return nil
 }
 
 // Generation returns a number that grows with every write transaction, in
