@@ -19,17 +19,23 @@ import (
 // value share it.
 type rowIndex struct {
 	n int
-	// hay holds every row's cells, lower-cased, each followed by a NUL
-	// (no filter that is searched here holds one, so a match never spans
-	// two cells or two rows); row i's are hay[off[i]:off[i+1]].
-	hay []byte
-	off []uint32
-	// stride is the most cells of any row; w[i*stride+c] is the display
-	// width of row i's cell c, or wideCell when it is wider (measured again
-	// when needed); colMax the widest of each column over every row.
+	// stride is the most cells of any row; colMax the widest cell of each
+	// column over every row.
 	stride int
-	w      []uint8
 	colMax []int
+	// The text columns (text) are kept as text: hay holds every row's
+	// cells of them, lower-cased, each followed by a NUL (no filter that is
+	// searched here holds one, so a match never spans two cells or two
+	// rows); row i's are hay[off[i]:off[i+1]]. tw[i*len(text)+j] is the
+	// display width of row i's cell in column text[j], or wideCell when it
+	// is wider (measured again when needed).
+	text []int
+	hay  []byte
+	off  []uint32
+	tw   []uint8
+	// Columns of few distinct values (section, status, dates) are kept as
+	// dictionaries: a keystroke searches each value once.
+	dicts []dictCol
 	// Rows share their Search text and department with many others (a
 	// department's names): grp[i] is row i's (Search, Dept) pair in groups,
 	// whose Search is lower-cased once.
@@ -47,57 +53,186 @@ type rowGroup struct {
 	dept   string
 }
 
-// wideCell in rowIndex.w stands for a cell of 255 cells or more.
+// dictCol is a column kept as a dictionary: row i's cell is vals[ids[i]].
+type dictCol struct {
+	col   int
+	ids   []uint16
+	lower []string // each value lower-cased
+	w     []int    // each value's display width
+}
+
+// wideCell in rowIndex.tw stands for a cell of 255 cells or more.
 const wideCell = math.MaxUint8
+
+// A column is a dictionary when the table has dictMinRows rows or more,
+// at most half of the cells of its first dictSample rows differ, and it has
+// at most a quarter as many distinct values as rows (and at most 65536).
+const (
+	dictMinRows = 64
+	dictSample  = 4096
+)
 
 func newRowIndex(rows []Row) *rowIndex {
 	x := &rowIndex{n: len(rows)}
-	size := 0
 	for i := range rows {
 		x.stride = max(x.stride, len(rows[i].Cells))
-		for _, c := range rows[i].Cells {
-			size += len(c) + 1
-		}
 	}
+	x.colMax = make([]int, x.stride)
+	size := x.groupAndDicts(rows)
 	if size > math.MaxUint32 {
 		panic("tui: table text over 4 GiB")
 	}
-	x.hay = make([]byte, 0, size)
-	x.off = make([]uint32, len(rows)+1)
-	x.w = make([]uint8, len(rows)*x.stride)
-	x.colMax = make([]int, x.stride)
-	x.grp = make([]int32, len(rows))
-	type groupKey struct{ search, dept string }
-	ids := map[groupKey]int32{}
-	last, lastID := groupKey{}, int32(-1)
-	for i := range rows {
-		r := &rows[i]
-		k := groupKey{r.Search, r.Dept}
-		if k != last || lastID < 0 {
-			id, ok := ids[k]
-			if !ok {
-				id = int32(len(x.groups))
-				ids[k] = id
-				x.groups = append(x.groups, rowGroup{search: strings.ToLower(r.Search), dept: r.Dept})
-			}
-			last, lastID = k, id
-		}
-		x.grp[i] = lastID
-		x.anyDept = x.anyDept || r.Dept != ""
-		w := x.w[i*x.stride : (i+1)*x.stride]
-		for c, s := range r.Cells {
-			x.hay = appendLower(x.hay, s)
-			x.hay = append(x.hay, 0)
-			cw := min(cellWidth(s), math.MaxUint16)
-			x.colMax[c] = max(x.colMax[c], cw)
-			w[c] = uint8(min(cw, wideCell))
-		}
-		x.off[i+1] = uint32(len(x.hay))
-	}
+	x.buildText(rows, size)
 	for i := 0; i < len(x.hay); i += 31 {
 		x.freq[x.hay[i]]++
 	}
 	return x
+}
+
+// dictCandidates returns the columns that look like dictionaries in the
+// first rows.
+func dictCandidates(rows []Row, stride int) []int {
+	if len(rows) < dictMinRows {
+		return nil
+	}
+	m := min(len(rows), dictSample)
+	var cand []int
+	for c := range stride {
+		seen := map[string]struct{}{}
+		for i := 0; i < m && len(seen) <= m/2; i++ {
+			seen[cellAt(rows[i], c)] = struct{}{}
+		}
+		if len(seen) <= m/2 {
+			cand = append(cand, c)
+		}
+	}
+	return cand
+}
+
+// groupAndDicts sets grp, groups and anyDept, makes the dictionary columns
+// and sets text to the others, in one pass over the rows. It returns the
+// size of the text columns' cells with a NUL each. A row without the cell
+// has the value "".
+func (x *rowIndex) groupAndDicts(rows []Row) int {
+	n := len(rows)
+	x.grp = make([]int32, n)
+	type groupKey struct{ search, dept string }
+	groupIDs := map[groupKey]int32{}
+	lastGroup, lastGroupID := groupKey{}, int32(-1)
+
+	cand := dictCandidates(rows, x.stride)
+	limit := min(math.MaxUint16+1, n/4)
+	type building struct {
+		ids     map[string]uint16
+		vals    []string
+		last    string
+		size    int // the column's text size, should it be text after all
+		dropped bool
+	}
+	bs := make([]building, len(cand))
+	dicts := make([]dictCol, len(cand))
+	isDict := make([]bool, x.stride)
+	for d, c := range cand {
+		dicts[d] = dictCol{col: c, ids: make([]uint16, n)}
+		bs[d].ids = map[string]uint16{}
+		isDict[c] = true
+	}
+	size := 0
+	for i := range rows {
+		r := &rows[i]
+		k := groupKey{r.Search, r.Dept}
+		if k != lastGroup || lastGroupID < 0 {
+			id, ok := groupIDs[k]
+			if !ok {
+				id = int32(len(x.groups))
+				groupIDs[k] = id
+				x.groups = append(x.groups, rowGroup{search: strings.ToLower(r.Search), dept: r.Dept})
+			}
+			lastGroup, lastGroupID = k, id
+		}
+		x.grp[i] = lastGroupID
+		x.anyDept = x.anyDept || r.Dept != ""
+
+		for c, s := range r.Cells {
+			if !isDict[c] {
+				size += len(s) + 1
+			}
+		}
+		for d := range cand {
+			b := &bs[d]
+			if b.dropped {
+				continue
+			}
+			s := cellAt(*r, cand[d])
+			b.size += len(s) + 1
+			if i > 0 && s == b.last {
+				dicts[d].ids[i] = dicts[d].ids[i-1]
+				continue
+			}
+			id, ok := b.ids[s]
+			if !ok {
+				if len(b.vals) == limit {
+					// Too many values: text after all, counted in size
+					// from the next row on.
+					b.dropped, b.ids, b.vals, dicts[d].ids = true, nil, nil, nil
+					isDict[cand[d]] = false
+					continue
+				}
+				id = uint16(len(b.vals))
+				b.ids[s] = id
+				b.vals = append(b.vals, s)
+			}
+			dicts[d].ids[i], b.last = id, s
+		}
+	}
+	for d, c := range cand {
+		b := &bs[d]
+		if b.dropped {
+			// The rows before: those without the cell counted a NUL
+			// they do not have, which only over-allocates.
+			size += b.size
+			continue
+		}
+		dc := dicts[d]
+		dc.lower, dc.w = make([]string, len(b.vals)), make([]int, len(b.vals))
+		for id, s := range b.vals {
+			dc.lower[id] = strings.ToLower(s)
+			dc.w[id] = min(cellWidth(s), math.MaxUint16)
+			x.colMax[c] = max(x.colMax[c], dc.w[id])
+		}
+		x.dicts = append(x.dicts, dc)
+	}
+	for c := range x.stride {
+		if !isDict[c] {
+			x.text = append(x.text, c)
+		}
+	}
+	return size
+}
+
+// buildText sets hay (of size bytes), off and tw from the text columns.
+func (x *rowIndex) buildText(rows []Row, size int) {
+	k := len(x.text)
+	x.hay = make([]byte, 0, size)
+	x.off = make([]uint32, len(rows)+1)
+	x.tw = make([]uint8, len(rows)*k)
+	for i := range rows {
+		cells := rows[i].Cells
+		tw := x.tw[i*k : (i+1)*k]
+		for j, c := range x.text {
+			if c >= len(cells) {
+				break
+			}
+			s := cells[c]
+			var w int
+			x.hay, w = appendCell(x.hay, s)
+			x.hay = append(x.hay, 0)
+			w = min(w, math.MaxUint16)
+			x.colMax[c] = max(x.colMax[c], w)
+			tw[j] = uint8(min(w, wideCell))
+		}
+		x.off[i+1] = uint32(len(x.hay))
+	}
 }
 
 // needle is a filter prepared for searching hay: its rarest byte, at k, is
@@ -139,29 +274,57 @@ func (nd needle) index(h []byte) int {
 	return -1
 }
 
-// appendLower appends strings.ToLower(s) to dst, without allocating for
-// text that needs no or only ASCII changes (Chinese text, credit codes).
-func appendLower(dst []byte, s string) []byte {
+// appendCell appends strings.ToLower(s) to dst and returns it with
+// cellWidth(s), in one pass over s for text that needs no or only ASCII
+// case changes (Chinese text, credit codes).
+func appendCell(dst []byte, s string) ([]byte, int) {
 	start := len(dst)
 	dst = append(dst, s...)
 	seg := dst[start:]
+	w := 0
+	lower, measure := true, true // still lower-casing / measuring here
 	for i := 0; i < len(seg); {
 		c := seg[i]
 		if c < utf8.RuneSelf {
 			if 'A' <= c && c <= 'Z' {
 				seg[i] = c + 'a' - 'A'
 			}
+			if c < 0x20 || c == 0x7f {
+				measure = false
+			}
+			w++
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRune(seg[i:])
-		if r == utf8.RuneError && size == 1 || !(r >= 0x3000 && r < 0xa640) && unicode.ToLower(r) != r {
-			// Invalid text or a non-ASCII case change: the general path.
-			return append(dst[:start], strings.ToLower(s)...)
+		var r rune
+		var size int
+		if c&0xf0 == 0xe0 && i+2 < len(seg) && seg[i+1]&0xc0 == 0x80 && seg[i+2]&0xc0 == 0x80 {
+			// Three bytes: CJK. Any rune decoded here from 0x3000 on is
+			// neither overlong nor a surrogate.
+			r, size = rune(c&0x0f)<<12|rune(seg[i+1]&0x3f)<<6|rune(seg[i+2]&0x3f), 3
 		}
+		if r < 0x3000 || r >= 0xa640 {
+			r, size = utf8.DecodeRune(seg[i:])
+			if r == utf8.RuneError && size == 1 || unicode.ToLower(r) != r {
+				lower = false
+			}
+		}
+		if !simpleWide(r) {
+			measure = false
+		}
+		w += 2
 		i += size
+		if !lower && !measure {
+			break
+		}
 	}
-	return dst
+	if !lower {
+		dst = append(dst[:start], strings.ToLower(s)...)
+	}
+	if !measure {
+		w = ansi.StringWidth(s)
+	}
+	return dst, w
 }
 
 // cellWidth is ansi.StringWidth(s), without the grapheme segmentation for
@@ -197,15 +360,6 @@ func simpleWide(r rune) bool {
 	return r >= 0x4e00 && r <= 0x9fff || r >= 0x3000 && r <= 0x3029 || r >= 0xff01 && r <= 0xff60
 }
 
-// width returns the display width of row i's cell c.
-func (x *rowIndex) width(rows []Row, i, c int) int {
-	w := int(x.w[i*x.stride+c])
-	if w == wideCell {
-		w = min(ansi.StringWidth(rows[i].Cells[c]), math.MaxUint16)
-	}
-	return w
-}
-
 // maxWidths returns the widest cell of each column over the rows (every row
 // when all), stopping early once every column is as wide as it gets.
 func (x *rowIndex) maxWidths(rows []Row, sel []int32, all bool) []int {
@@ -219,25 +373,33 @@ func (x *rowIndex) maxWidths(rows []Row, sel []int32, all bool) []int {
 			left++
 		}
 	}
+	k := len(x.text)
+	see := func(c, w int) {
+		if w > m[c] {
+			m[c] = w
+			if w == x.colMax[c] {
+				left--
+			}
+		}
+	}
 	for _, i := range sel {
 		if left == 0 {
 			break
 		}
-		ws := x.w[int(i)*x.stride : int(i+1)*x.stride]
-		for c, w8 := range ws {
+		for j, w8 := range x.tw[int(i)*k : int(i+1)*k] {
+			c := x.text[j]
 			w := int(w8)
 			if w <= m[c] {
 				continue
 			}
 			if w == wideCell {
-				w = x.width(rows, int(i), c)
+				w = min(ansi.StringWidth(rows[i].Cells[c]), math.MaxUint16)
 			}
-			if w > m[c] {
-				m[c] = w
-				if w == x.colMax[c] {
-					left--
-				}
-			}
+			see(c, w)
+		}
+		for d := range x.dicts {
+			dc := &x.dicts[d]
+			see(dc.col, dc.w[dc.ids[i]])
 		}
 	}
 	return m
@@ -295,11 +457,43 @@ func (x *rowIndex) filter(cand []int32, all bool, f string) []int32 {
 		gm[g] = strings.Contains(x.groups[g].search, f)
 		anyGM = anyGM || gm[g]
 	}
+	// The dictionaries with a value that matches, and which.
+	type dictMatch struct {
+		ids []uint16
+		ok  []bool
+	}
+	var dm []dictMatch
+	for d := range x.dicts {
+		dc := &x.dicts[d]
+		var ok []bool
+		for id, v := range dc.lower {
+			if strings.Contains(v, f) {
+				if ok == nil {
+					ok = make([]bool, len(dc.lower))
+				}
+				ok[id] = true
+			}
+		}
+		if ok != nil {
+			dm = append(dm, dictMatch{dc.ids, ok})
+		}
+	}
 	nd := x.needle(f)
 	if !all && len(cand) < x.n/scanFraction {
 		out := make([]int32, 0, len(cand))
+	rows:
 		for _, i := range cand {
-			if gm[x.grp[i]] || nd.index(x.hay[x.off[i]:x.off[i+1]]) >= 0 {
+			if gm[x.grp[i]] {
+				out = append(out, i)
+				continue
+			}
+			for _, d := range dm {
+				if d.ok[d.ids[i]] {
+					out = append(out, i)
+					continue rows
+				}
+			}
+			if nd.index(x.hay[x.off[i]:x.off[i+1]]) >= 0 {
 				out = append(out, i)
 			}
 		}
@@ -309,6 +503,13 @@ func (x *rowIndex) filter(cand []int32, all bool, f string) []int32 {
 	if anyGM {
 		for i, g := range x.grp {
 			if gm[g] {
+				set[i/64] |= 1 << (i % 64)
+			}
+		}
+	}
+	for _, d := range dm {
+		for i, id := range d.ids {
+			if d.ok[id] {
 				set[i/64] |= 1 << (i % 64)
 			}
 		}

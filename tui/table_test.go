@@ -301,6 +301,9 @@ func narrowRows(r *rand.Rand, n int) []Row {
 		cells := make([]string, 2+r.IntN(3)) // some rows are short
 		for c := range cells {
 			cells[c] = cell()
+			if c == 2 { // few values: a dictionary column
+				cells[c] = pieces[r.IntN(len(pieces))]
+			}
 			// compareCells is no order on text mixing numbers and other
 			// text that begins with digits or blanks: no sort gives one
 			// answer, so the first columns have no numbers and the last
@@ -310,7 +313,7 @@ func narrowRows(r *rand.Rand, n int) []Row {
 			}
 		}
 		if len(cells) == 4 {
-			cells[3] = fmt.Sprintf("%d天", r.IntN(50))
+			cells[3] = fmt.Sprintf("%d天", r.IntN(20))
 		}
 		d := depts[r.IntN(len(depts))]
 		rows[i] = Row{Key: fmt.Sprint("k", i), Cells: cells, Dept: d}
@@ -331,6 +334,9 @@ func TestTableNarrowing(t *testing.T) {
 	for _, n := range []int{0, 1, 40, 700} {
 		rows := narrowRows(r, n)
 		tb := testTable(narrowCols, rows, 100, 10)
+		if n >= 700 && len(tb.x.dicts) != 2 {
+			t.Errorf("%d dictionary columns, want 2 (the last two)", len(tb.x.dicts))
+		}
 		typed := ""
 		alphabet := []string{"化", "工", "a", "b", "1", "〔", "天", "é", "É", "σ", "武进", "wj", " "}
 		for step := range 400 {
@@ -506,11 +512,16 @@ func TestTableNULFilter(t *testing.T) {
 	}
 }
 
-func TestAppendLower(t *testing.T) {
+func TestAppendCell(t *testing.T) {
 	for _, s := range []string{"", "abc", "ABC", "常州恒泰化工有限公司", "91320412MA1X2Y3Z4W", "常应急罚〔2024〕123号",
-		"ÉCOLE", "ΣΑΣ", "ＡＢＣ", "Ａ化", "x\xffY", "\xe5\x8c", "İstanbul", "ẞ", "Ⅻ", "ꙀA"} {
-		if got := string(appendLower([]byte("pre"), s)); got != "pre"+strings.ToLower(s) {
-			t.Errorf("appendLower(%q) = %q, want %q", s, got[3:], strings.ToLower(s))
+		"ÉCOLE", "ΣΑΣ", "ＡＢＣ", "Ａ化", "x\xffY", "\xe5\x8c", "\xe5\x8cA", "\xed\xa0\x80A", "\xe0\x80\x80", "İstanbul", "ẞ", "Ⅻ", "ꙀA",
+		"a\tB", "\x1b[1mX", "e\u0301", "👍A", "化\ufe0f"} {
+		got, w := appendCell([]byte("pre"), s)
+		if string(got) != "pre"+strings.ToLower(s) {
+			t.Errorf("appendCell(%q) = %q, want %q", s, got[3:], strings.ToLower(s))
+		}
+		if want := ansi.StringWidth(s); w != want {
+			t.Errorf("appendCell(%q): width %d, want %d", s, w, want)
 		}
 	}
 }
@@ -529,7 +540,7 @@ func TestCellWidth(t *testing.T) {
 		}
 	}
 	rnd := rand.New(rand.NewPCG(1, 1))
-	pool := []string{"a", "Z", " ", "~", "1", "\t", "\x1b[1m", "é", "e\u0301", "👍", "\u200d", "\ufe0f", "\u302a", "·", "—", "\x7f", "한", "ﾃ"}
+	pool := []string{"a", "Z", "Ａ", "\xe5", "\xed\xa0\x80", " ", "~", "1", "\t", "\x1b[1m", "é", "e\u0301", "👍", "\u200d", "\ufe0f", "\u302a", "·", "—", "\x7f", "한", "ﾃ"}
 	for range 20000 {
 		var b strings.Builder
 		for range rnd.IntN(8) {
@@ -542,6 +553,9 @@ func TestCellWidth(t *testing.T) {
 		s := b.String()
 		if got, want := cellWidth(s), ansi.StringWidth(s); got != want {
 			t.Fatalf("%q: %d, want %d", s, got, want)
+		}
+		if low, w := appendCell(nil, s); string(low) != strings.ToLower(s) || w != ansi.StringWidth(s) {
+			t.Fatalf("appendCell(%q) = %q, %d", s, low, w)
 		}
 	}
 }
