@@ -109,9 +109,10 @@ type itemOp struct {
 }
 
 // applyPages writes pages inside tx. Their items are written in key order:
-// feeds deliver ids in shuffled windows, and sorted inserts let bbolt fill
-// each page before it splits (at 1M records, 73% -> see docs/PERFORMANCE.md)
-// and touch each page once. The sort is stable, so the items of one key keep
+// feeds deliver ids in shuffled windows, and sorted inserts touch each page
+// once and fill it before it splits (across batches the windows overlap,
+// so a large first sync still needs compacting: compact.go). The sort is
+// stable, so the items of one key keep
 // their pages' order and the last page still wins, as when the pages are
 // applied one after another. Cursors, endpoint status and events follow, page
 // by page.
