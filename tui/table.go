@@ -398,6 +398,9 @@ func (t *Table) Rows() []Row {
 		return t.all
 	}
 	c := t.shownRows
+	if c == nil { // the zero Table
+		return nil
+	}
 	c.once.Do(func() {
 		c.rows = make([]Row, len(t.shown))
 		for j, i := range t.shown {

@@ -495,6 +495,10 @@ func TestTableCopies(t *testing.T) {
 	c.SetDeptFilter("320412")
 	checkShown(t, "c", &c, rows)
 	checkShown(t, "b", &b, rows)
+	var zero Table
+	if zero.Rows() != nil || zero.Len() != 0 {
+		t.Error("the zero Table has rows")
+	}
 }
 
 // TestTableNULFilter: a filter holding a NUL byte matches within a cell, as
