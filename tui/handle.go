@@ -140,11 +140,11 @@ func (m *Model) moveStacked(msg tea.KeyMsg, focus *int, top, bottom *Table) {
 		m.focusStacked(focus, top, bottom, 1)
 		bottom.GotoBottom()
 		return
-	case *focus == 0 && key.Matches(msg, tk.LineDown, tk.PageDown) && top.AtBottom() && len(bottom.Rows()) > 0:
+	case *focus == 0 && key.Matches(msg, tk.LineDown, tk.PageDown) && top.AtBottom() && bottom.Len() > 0:
 		m.focusStacked(focus, top, bottom, 1)
 		bottom.GotoTop()
 		return
-	case *focus == 1 && key.Matches(msg, tk.LineUp, tk.PageUp) && bottom.AtTop() && len(top.Rows()) > 0:
+	case *focus == 1 && key.Matches(msg, tk.LineUp, tk.PageUp) && bottom.AtTop() && top.Len() > 0:
 		m.focusStacked(focus, top, bottom, 0)
 		top.GotoBottom()
 		return
@@ -249,8 +249,8 @@ func (m *Model) updateKeys() {
 	k.SortPrev.SetEnabled(sortable)
 	col, _ := t.Sort()
 	k.SortDir.SetEnabled(sortable && col >= 0)
-	k.Export.SetEnabled(normal && len(t.Rows()) > 0)
-	k.ExportJSON.SetEnabled(normal && len(t.Rows()) > 0)
+	k.Export.SetEnabled(normal && t.Len() > 0)
+	k.ExportJSON.SetEnabled(normal && t.Len() > 0)
 	k.Outbox.SetEnabled(normal && m.d.Store != nil && (top == nil || top.kind != viewOutbox))
 
 	act := normal && m.canAct()

@@ -62,12 +62,12 @@ func (m *Model) resize() {
 	}
 	// The sync tab stacks the endpoints over the departments, a blank line
 	// between; the endpoints get what they need up to half the height.
-	epH := max(min(len(m.endpoints.Rows())+1, h/2), 2)
+	epH := max(min(m.endpoints.Len()+1, h/2), 2)
 	m.endpoints.SetSize(m.width, epH)
 	m.depts.SetSize(m.width, max(h-epH-1, 2))
 	// The check tab stacks the checklist over the sign-off history; the
 	// checklist gets what it needs, the history at least three lines.
-	ckH := max(min(len(m.check.Rows())+1, h-4), 2)
+	ckH := max(min(m.check.Len()+1, h-4), 2)
 	m.check.SetSize(m.width, ckH)
 	m.history.SetSize(m.width, max(h-ckH-1, 2))
 }
@@ -128,7 +128,7 @@ func (m Model) View() string {
 func (m *Model) summaryLine() string {
 	t := m.activeTable()
 	var parts []string
-	if n := len(t.Rows()); n > 0 {
+	if n := t.Len(); n > 0 {
 		parts = append(parts, m.cat.f("pos", t.Cursor()+1, n))
 	}
 	if top := m.top(); top != nil {
