@@ -395,3 +395,21 @@ func TestReloadKeepsUnchangedPenaltyTabs(t *testing.T) {
 		t.Errorf("next day: reused %v, %d full reads", m.view.reused, cs.full.Load())
 	}
 }
+
+// The check judges endpoints by the statuses of the snapshot the header
+// and the sync tab show, even when the store's check data, read in another
+// transaction, already holds a newer failure: the screen never says both
+// "1 failing" and "2 failing".
+func TestCheckEndpointsAgreeWithHeader(t *testing.T) {
+	dp, st := storeDeps(t, "zh")
+	newer := slices.Clone(st.snap.Endpoints)
+	for i := range newer {
+		newer[i].LastError, newer[i].Failures = "dial tcp: connection refused", 1
+	}
+	st.check.Endpoints = newer
+	m := loadedStore(t, dp, 120, 40)
+	v := m.View()
+	if !strings.Contains(v, "1个接口异常") || !strings.Contains(v, "1个接口同步异常") || strings.Contains(v, "2个接口同步异常") {
+		t.Errorf("header and check disagree about the failing endpoints:\n%s", v)
+	}
+}

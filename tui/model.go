@@ -402,6 +402,10 @@ func (m *Model) loadCmd() tea.Cmd {
 		} else if data, err := st.CheckData(since); err != nil {
 			in.checkErr = cleanText(fmt.Sprintf("read check data: %v", err))
 		} else {
+			// The check judges the endpoints by the statuses the header
+			// and the sync tab show: a sync failure written between the
+			// two reads must not pass one and fail the other.
+			data.Endpoints = s.Endpoints
 			in.check, in.checkErr = data, ""
 		}
 		if sg, err := st.Signoffs(); err != nil {

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -38,7 +40,7 @@ func buildBinary(t *testing.T) string {
 
 func startTmux(t *testing.T, width, height string, env []string, command string) *tmuxSession {
 	t.Helper()
-	s := &tmuxSession{t: t, name: "credwatch-e2e-" + filepath.Base(t.TempDir())}
+	s := &tmuxSession{t: t, name: tmuxSessionName(t)}
 	args := []string{"new-session", "-d", "-s", s.name, "-x", width, "-y", height}
 	for _, e := range env {
 		args = append(args, "-e", e)
@@ -49,6 +51,15 @@ func startTmux(t *testing.T, width, height string, env []string, command string)
 	}
 	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", s.name).Run() })
 	return s
+}
+
+// tmuxSessions counts the sessions this test process started.
+var tmuxSessions atomic.Int64
+
+// tmuxSessionName is unique to the session: tests that run at the same
+// time, one after another, or start several sessions never share one.
+func tmuxSessionName(t *testing.T) string {
+	return fmt.Sprintf("credwatch-e2e-%d-%d-%s", os.Getpid(), tmuxSessions.Add(1), filepath.Base(filepath.Dir(t.TempDir())))
 }
 
 func (s *tmuxSession) screen() string {
