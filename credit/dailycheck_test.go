@@ -1,6 +1,8 @@
 package credit
 
 import (
+	"reflect"
+	"slices"
 	"testing"
 	"time"
 )
@@ -111,5 +113,42 @@ func TestSignoffHistory(t *testing.T) {
 	h, _ = r.SignoffHistory(MustDate("2026-11-29"), 1, nil)
 	if h[0].Date != MustDate("2026-11-27") {
 		t.Errorf("sunday history starts %s", h[0].Date)
+	}
+}
+
+// KeepFailing keeps the stuck repairs and those the pipeline cannot place,
+// and the check over what it keeps equals the check over every repair.
+func TestKeepFailing(t *testing.T) {
+	r := DefaultRules()
+	today := MustDate("2026-11-30")
+	repairs := []RepairRef{
+		{Dept: "320412", Repair: Repair{RecordKey: "penalty/g", Applied: MustDate("2026-10-08")}}, // review overdue
+		{Dept: "320412", Repair: Repair{RecordKey: "penalty/h", Applied: MustDate("2026-11-27")}}, // on time
+		{Dept: "320411", Repair: Repair{RecordKey: "penalty/i", Applied: MustDate("2026-10-08"), Reviewed: MustDate("2026-10-20"), Outcome: "maybe"}},
+		{Dept: "320411", Repair: Repair{RecordKey: "penalty/j", Applied: MustDate("2026-11-02"), Reviewed: MustDate("2026-11-10"), Outcome: OutcomeApproved}}, // cancellation due 11-24: stuck
+		{Dept: "320411", Repair: Repair{RecordKey: "penalty/k", Applied: MustDate("2026-11-20"), Reviewed: MustDate("2026-11-27"), Outcome: OutcomeApproved}}, // due 12-11
+	}
+	kept := r.KeepFailing(slices.Clone(repairs), today)
+	var keys []string
+	for _, rr := range kept {
+		keys = append(keys, rr.Repair.RecordKey)
+	}
+	if _, err := r.Pipeline(&repairs[2].Repair, today); err == nil {
+		t.Fatal("an unknown outcome should not place")
+	}
+	want := []string{"penalty/g", "penalty/i", "penalty/j"}
+	if !slices.Equal(keys, want) {
+		t.Errorf("kept %v, want %v", keys, want)
+	}
+	// Without the repair the rules cannot place, both checks give the same.
+	ok := []RepairRef{repairs[0], repairs[1], repairs[3], repairs[4]}
+	full, err1 := r.DailyCheck(&CheckData{Repairs: ok}, nil, today)
+	part, err2 := r.DailyCheck(&CheckData{Repairs: r.KeepFailing(ok, today)}, nil, today)
+	if err1 != nil || err2 != nil || !reflect.DeepEqual(full, part) {
+		t.Errorf("check over every repair %+v (%v)\nover the kept ones %+v (%v)", full, err1, part, err2)
+	}
+	// The one the rules cannot place still fails the check.
+	if _, err := r.DailyCheck(&CheckData{Repairs: r.KeepFailing(repairs, today)}, nil, today); err == nil {
+		t.Error("the unplaceable repair was dropped")
 	}
 }

@@ -122,10 +122,12 @@ func TableFor(view string, d Deps, snap *credit.Snapshot, check *credit.CheckDat
 		rs, _, _, _ = buildEndpoints(in)
 	case "repair":
 		cs = repairColumns(c)
-		rs, _ = buildRepair(in, &y)
+		src, _ := buildRepair(in, &y)
+		rs = allRows(src)
 	case "queue":
 		cs = queueColumns(c)
-		rs, _ = buildQueue(in, &y)
+		src, _ := buildQueue(in, &y)
+		rs = allRows(src)
 	default:
 		return nil, nil, fmt.Errorf("table %q: want check, sharing, sync, repair or queue", view)
 	}

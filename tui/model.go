@@ -379,6 +379,18 @@ func (m *Model) loadCmd() tea.Cmd {
 			b := build(in)
 			return snapshotMsg{seq: seq, snap: s, built: &b}
 		}
+		// The check data first: its open repairs (70k at 1M records) are
+		// cut to the failing ones before the snapshot is read.
+		var check *credit.CheckData
+		var checkErr string
+		if since, err := rules.LastWorkingDayStart(in.today); err != nil {
+			checkErr = cleanText(err.Error())
+		} else if data, err := st.CheckData(since); err != nil {
+			checkErr = cleanText(fmt.Sprintf("read check data: %v", err))
+		} else {
+			data.Repairs = rules.KeepFailing(data.Repairs, in.today)
+			check = data
+		}
 		read := st.Snapshot
 		if partial || prev != nil {
 			read = st.Overview
@@ -396,18 +408,16 @@ func (m *Model) loadCmd() tea.Cmd {
 			return snapshotMsg{seq: seq, snap: s, err: err}
 		}
 		in.snap, in.partial = s, partial
-		var errs []error
-		if since, err := rules.LastWorkingDayStart(in.today); err != nil {
-			in.checkErr = cleanText(err.Error())
-		} else if data, err := st.CheckData(since); err != nil {
-			in.checkErr = cleanText(fmt.Sprintf("read check data: %v", err))
-		} else {
+		if check != nil {
 			// The check judges the endpoints by the statuses the header
 			// and the sync tab show: a sync failure written between the
 			// two reads must not pass one and fail the other.
-			data.Endpoints = s.Endpoints
-			in.check, in.checkErr = data, ""
+			check.Endpoints = s.Endpoints
+			in.check, in.checkErr = check, ""
+		} else {
+			in.checkErr = checkErr
 		}
+		var errs []error
 		if sg, err := st.Signoffs(); err != nil {
 			errs = append(errs, fmt.Errorf("read sign-offs: %w", err))
 		} else {
@@ -622,8 +632,8 @@ func (m *Model) apply(b built) {
 	m.endpoints.SetRows(b.endpoints)
 	m.depts.SetRows(b.depts)
 	if !b.reused { // else the tables hold these rows already
-		m.repair.SetRows(b.repair)
-		m.queue.SetRows(b.queue)
+		m.repair.setIndexed(b.repair)
+		m.queue.setIndexed(b.queue)
 	}
 	empty := func(key string) string {
 		if b.partial {

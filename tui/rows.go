@@ -90,7 +90,8 @@ func (in *buildInput) deptSearch(dept string) string {
 
 // built is the rows and summary lines of every view, ready to show.
 type built struct {
-	sharing, endpoints, depts, repair, queue []Row
+	sharing, endpoints, depts []Row
+	repair, queue             indexedRows
 
 	sharingSum, syncSum, repairSum, queueSum string
 
@@ -200,8 +201,12 @@ func build(in buildInput) built {
 		b.penaltyYears, b.reused = r.penaltyYears, true
 	} else {
 		b.sharing, b.sharingSum = buildSharing(in, &b.years)
-		b.repair, b.repairSum = buildRepair(in, &b.penaltyYears)
-		b.queue, b.queueSum = buildQueue(in, &b.penaltyYears)
+		var src *repairRows
+		src, b.repairSum = buildRepair(in, &b.penaltyYears)
+		b.repair = indexRows(src)
+		var q *queueRows
+		q, b.queueSum = buildQueue(in, &b.penaltyYears)
+		b.queue = indexRows(q)
 	}
 	b.years.merge(b.penaltyYears)
 	b.today = in.today
@@ -577,21 +582,26 @@ func targetOfKey(snap *credit.Snapshot, rules *credit.Rules, today credit.Date, 
 
 // findPenalty returns the summary of the penalty with key in snap, or nil.
 func findPenalty(snap *credit.Snapshot, key string) *credit.PenaltySummary {
+	if i := penaltyIndex(snap, key); i >= 0 {
+		return &snap.Penalties[i]
+	}
+	return nil
+}
+
+// penaltyIndex returns the index in snap.Penalties of the penalty with
+// key, or -1.
+func penaltyIndex(snap *credit.Snapshot, key string) int {
 	id, ok := strings.CutPrefix(key, string(credit.Penalty)+"/")
 	if snap == nil || !ok {
-		return nil
+		return -1
 	}
 	// Store.Snapshot lists summaries in key order, so in ID order.
 	ps := snap.Penalties
 	if i, found := slices.BinarySearchFunc(ps, id, func(p credit.PenaltySummary, id string) int { return strings.Compare(p.ID, id) }); found {
-		return &ps[i]
+		return i
 	}
-	for i := range ps { // a Snapshot from elsewhere need not be sorted
-		if ps[i].ID == id {
-			return &ps[i]
-		}
-	}
-	return nil
+	// A Snapshot from elsewhere need not be sorted.
+	return slices.IndexFunc(ps, func(p credit.PenaltySummary) bool { return p.ID == id })
 }
 
 // targetFor works out the actions possible on a penalty's repair; rec may be
@@ -612,157 +622,121 @@ func targetFor(key string, rec *credit.PenaltySummary, rep *credit.Repair, ps cr
 	return t
 }
 
-type repairItem struct {
-	row     Row
-	section int
-	stuck   bool
-	due     credit.Date // review due, for the review section
-	elig    credit.Date
-	decided credit.Date
-}
-
-func buildRepair(in buildInput, y *yearNotes) ([]Row, string) {
+// buildRepair works out every penalty's repair row (the rules run here,
+// once per build) and returns them, sorted, as a RowSource that makes each
+// row's cells when the table asks, with the tab's summary line.
+func buildRepair(in buildInput, y *yearNotes) (*repairRows, string) {
 	c := in.cat
 	days := in.deadlineDays
-	items := make([]repairItem, 0, len(in.snap.Penalties))
+	pens := in.snap.Penalties
+	src := &repairRows{pens: pens, entries: make([]repairEntry, 0, len(pens)), pos: make([]int32, len(pens)),
+		search: map[string]string{}, cat: c, today: in.today, days: days}
 	var nEligible, nSoon, nNot, nRemind, nReview, nReviewLate int
-	for i := range in.snap.Penalties {
-		rec := &in.snap.Penalties[i]
+	for i := range pens {
+		rec := &pens[i]
+		src.pos[i] = -1
 		if !in.inScope(rec.Dept) {
 			continue
 		}
-		key := rec.Key()
+		if _, ok := src.search[rec.Dept]; !ok {
+			src.search[rec.Dept] = in.deptSearch(rec.Dept)
+		}
 		var rep *credit.Repair
-		if r, ok := in.snap.Repairs[key]; ok {
+		if r, ok := in.snap.Repairs[rec.Key()]; ok {
 			rep = &r
 		}
-		it := repairItem{decided: rec.Decided}
-		cells := make([]string, 6, 9) // the last three follow
-		cells[1], cells[2], cells[3], cells[4], cells[5] = cleanText(rec.SubjectName), rec.USCC, cleanText(rec.DocNo), rec.Severity.Chinese(), rec.Decided.String()
+		e := repairEntry{pen: int32(i)}
 		lite := rec.Record()
 		rd, err := in.rules.RepairFor(&lite, rep)
 		var ps credit.PipelineStatus
 		if err == nil {
 			ps, err = in.rules.Pipeline(rep, in.today)
 		}
-		search := in.deptSearch(rec.Dept)
 		if err != nil {
 			y.err(err)
 			var u *credit.UnknownYearError
-			label := c.t("rep.error")
+			label := "rep.error"
 			if errors.As(err, &u) {
-				label = c.t("rep.calunknown")
+				label = "rep.calunknown"
 			}
-			it.section = secError
-			cells[0] = sectionLabel(c, secError, days)
-			it.row = Row{
-				Key:    key,
-				Cells:  append(cells, symBad+" "+label, "-", "-"),
-				Alert:  true,
-				Detail: cleanText(err.Error()),
-				Dept:   rec.Dept,
-				Search: search,
+			if src.errs == nil {
+				src.errs = map[int32]repairError{}
 			}
-			items = append(items, it)
+			src.errs[e.pen] = repairError{label: label, detail: cleanText(err.Error())}
+			e.section, e.flags = secError, repError
+			src.entries = append(src.entries, e)
 			continue
 		}
-		status := ps.Stage.Chinese()
+		e.stage, e.due = uint8(ps.Stage), ps.Due
 		reminded := rep != nil && !rep.ReminderSent.IsZero()
-		var elig, left string
-		alert := ps.Stuck
-		it.stuck, it.due = ps.Stuck, ps.Due
+		if reminded {
+			e.flags |= repReminded
+		}
+		if ps.Stuck {
+			e.flags |= repStuck
+		}
 		if rd.Repairable {
-			it.elig = rd.EligibleFrom
+			e.flags |= repRepairable
+			e.elig = rd.EligibleFrom
 			y.date(rd.EligibleFrom)
-			elig = rd.EligibleFrom.String()
 			daysLeft := int(rd.EligibleFrom - in.today)
 			if daysLeft <= 0 {
-				left = c.t("rep.now")
 				nEligible++
-				// Eligible and not applied: whether 到期提醒 went out.
-				switch {
-				case ps.Stage != credit.StageNotApplied:
-				case reminded:
-					status += " " + c.t("rep.reminded")
-				default:
-					status += " " + c.t("rep.noremind")
-				}
-				// 三同步: a general penalty's enterprise must get the
-				// "eligible now" reminder once the minimum period passed.
 				if !reminded && ps.Stage == credit.StageNotApplied && rec.Severity == credit.General {
-					status = symBad + " " + ps.Stage.Chinese() + " " + c.t("rep.remind")
-					alert = true
 					nRemind++
 				}
-			} else {
-				left = c.f("rep.days", daysLeft)
-				if daysLeft <= days {
-					nSoon++
-				}
+			} else if daysLeft <= days {
+				nSoon++
 			}
 			switch {
 			case ps.Stage == credit.StageUnderReview:
-				it.section = secReview
+				e.section = secReview
 			case ps.Stage != credit.StageNotApplied:
-				it.section = secOther
+				e.section = secOther
 			case daysLeft <= 0:
-				it.section = secNow
+				e.section = secNow
 			case daysLeft <= days:
-				it.section = secSoon
+				e.section = secSoon
 			default:
-				it.section = secLater
+				e.section = secLater
 			}
 		} else {
-			it.section = secNotRepairable
-			elig, left = c.t("rep.norepair"), "-"
+			e.section = secNotRepairable
 			nNot++
 		}
 		if ps.Stage == credit.StageUnderReview {
 			nReview++
 			if ps.Stuck {
 				nReviewLate++
-				status += " " + c.t("rep.reviewlate")
 			}
 		}
-		if ps.Stuck {
-			status = symBad + " " + status
-		}
-		// No Detail: repairDetail computes it for the selected row, which
-		// at 1M records saves 50 MB of lines nobody reads.
-		cells[0] = sectionLabel(c, it.section, days)
-		it.row = Row{Key: key, Cells: append(cells, elig, left, status), Alert: alert,
-			Dept: rec.Dept, Search: search}
-		items = append(items, it)
+		src.entries = append(src.entries, e)
 	}
-	// Sort positions, not the items: moving 300k items of 200 bytes about
-	// was most of the tab's build time at 1M records.
-	order := make([]int32, len(items))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(i, j int32) int {
-		a, b := &items[i], &items[j]
+	// Most urgent first: by section; overdue reviews first and by due date;
+	// then by eligibility, decision and key (the penalty's id).
+	slices.SortFunc(src.entries, func(a, b repairEntry) int {
 		if a.section != b.section {
 			return cmp.Compare(a.section, b.section)
 		}
-		if a.section == secReview && a.stuck != b.stuck {
-			if a.stuck {
-				return -1
-			}
-			return 1
-		}
 		if a.section == secReview {
+			as, bs := a.flags&repStuck != 0, b.flags&repStuck != 0
+			if as != bs {
+				if as {
+					return -1
+				}
+				return 1
+			}
 			if c := cmp.Compare(a.due, b.due); c != 0 {
 				return c
 			}
 		}
-		return cmp.Or(cmp.Compare(a.elig, b.elig), cmp.Compare(a.decided, b.decided), cmp.Compare(a.row.Key, b.row.Key))
+		pa, pb := &pens[a.pen], &pens[b.pen]
+		return cmp.Or(cmp.Compare(a.elig, b.elig), cmp.Compare(pa.Decided, pb.Decided), strings.Compare(pa.ID, pb.ID))
 	})
-	rows := make([]Row, len(items))
-	for i, j := range order {
-		rows[i] = items[j].row
+	for i, e := range src.entries {
+		src.pos[e.pen] = int32(i)
 	}
-	return rows, c.f("rep.sum", len(rows), days, nSoon, nEligible, nRemind, nReview, nReviewLate, nNot)
+	return src, c.f("rep.sum", len(src.entries), days, nSoon, nEligible, nRemind, nReview, nReviewLate, nNot)
 }
 
 // repairDetail is the detail line of the repair tab's row of the penalty
@@ -817,11 +791,6 @@ func repairColumns(c catalog) []Column {
 
 // ---- 注销队列 ----
 
-type queueItem struct {
-	row Row
-	ps  credit.PipelineStatus
-}
-
 // inQueue reports whether a repair at this stage is in the post-approval
 // queues: approved and waiting on a step, or a review that is overdue.
 func inQueue(ps credit.PipelineStatus) bool {
@@ -834,26 +803,28 @@ func inQueue(ps credit.PipelineStatus) bool {
 	return false
 }
 
-func buildQueue(in buildInput, y *yearNotes) ([]Row, string) {
+// buildQueue works out which repairs are in the post-approval queues and
+// returns them, sorted, as a RowSource, with the tab's summary line.
+func buildQueue(in buildInput, y *yearNotes) (*queueRows, string) {
 	c := in.cat
-	byKey := make(map[string]*credit.PenaltySummary, len(in.snap.Penalties))
-	for i := range in.snap.Penalties {
-		byKey[in.snap.Penalties[i].Key()] = &in.snap.Penalties[i]
-	}
 	keys := make([]string, 0, len(in.snap.Repairs))
 	for k := range in.snap.Repairs {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	var items []queueItem
+	src := &queueRows{pens: in.snap.Penalties, search: map[string]string{}, cat: c}
 	perStage := map[credit.Stage]int{}
 	stuck := 0
 	for _, k := range keys {
 		rep := in.snap.Repairs[k]
-		rec := byKey[k]
+		pen := int32(penaltyIndex(in.snap, k))
+		var dept string
+		if pen >= 0 {
+			dept = in.snap.Penalties[pen].Dept
+		}
 		// A repair whose penalty is not cached has no known department: an
 		// officer scoped to departments does not see it.
-		if len(in.scope) > 0 && (rec == nil || !in.inScope(rec.Dept)) {
+		if len(in.scope) > 0 && (pen < 0 || !in.inScope(dept)) {
 			continue
 		}
 		ps, err := in.rules.Pipeline(&rep, in.today)
@@ -864,67 +835,34 @@ func buildQueue(in buildInput, y *yearNotes) ([]Row, string) {
 		if !inQueue(ps) {
 			continue
 		}
-		var dept string
-		if rec != nil {
-			dept = rec.Dept
+		if _, ok := src.search[dept]; !ok {
+			src.search[dept] = in.deptSearch(dept)
 		}
 		y.date(ps.Due)
 		perStage[ps.Stage]++
-		name, doc := k, ""
-		if rec := byKey[k]; rec != nil {
-			name, doc = cleanText(rec.SubjectName), cleanText(rec.DocNo)
-		}
-		state := symOK + " " + c.t("q.ok")
 		if ps.Stuck {
-			state = symBad + " " + c.t("q.stuck")
 			stuck++
 		}
-		var todo string
-		switch ps.Stage {
-		case credit.StageUnderReview:
-			todo = c.t("q.review")
-		case credit.StageAwaitingCancel:
-			todo = c.t("q.cancel")
-		case credit.StageAwaitingRegrade:
-			todo = c.t("q.regrade")
-		case credit.StageAwaitingNational:
-			todo = c.t("q.national")
-		}
-		if byKey[k] == nil {
-			name += c.t("q.norecord")
-		}
-		detail := name + " " + doc + ": " + todo + "; " + c.f("q.since", ps.Since, ps.AgeWorkingDays, ps.Due)
-		items = append(items, queueItem{ps: ps, row: Row{
-			Key:    k,
-			Cells:  []string{name, doc, ps.Stage.Chinese(), ps.Since.String(), strconv.Itoa(ps.AgeWorkingDays), ps.Due.String(), state},
-			Alert:  ps.Stuck,
-			Detail: detail,
-			Dept:   dept,
-			Search: in.deptSearch(dept),
-		}})
+		src.entries = append(src.entries, queueEntry{key: k, pen: pen, since: ps.Since, due: ps.Due,
+			age: int32(ps.AgeWorkingDays), stage: uint8(ps.Stage), stuck: ps.Stuck})
 	}
-	sortQueue(items)
-	rows := make([]Row, len(items))
-	for i := range items {
-		rows[i] = items[i].row
-	}
+	sortQueue(src.entries)
 	sum := c.f("q.sum", stuck, perStage[credit.StageAwaitingCancel], perStage[credit.StageAwaitingRegrade],
 		perStage[credit.StageAwaitingNational], perStage[credit.StageUnderReview])
-	return rows, sum
+	return src, sum
 }
 
 // sortQueue puts stuck items first, then the oldest (most working days in
-// the stage), then the earliest start.
-func sortQueue(items []queueItem) {
-	slices.SortStableFunc(items, func(a, b queueItem) int {
-		if a.ps.Stuck != b.ps.Stuck {
-			if a.ps.Stuck {
+// the stage), then the earliest start, then by key.
+func sortQueue(entries []queueEntry) {
+	slices.SortFunc(entries, func(a, b queueEntry) int {
+		if a.stuck != b.stuck {
+			if a.stuck {
 				return -1
 			}
 			return 1
 		}
-		return cmp.Or(cmp.Compare(b.ps.AgeWorkingDays, a.ps.AgeWorkingDays), cmp.Compare(a.ps.Since, b.ps.Since),
-			cmp.Compare(a.row.Key, b.row.Key))
+		return cmp.Or(cmp.Compare(b.age, a.age), cmp.Compare(a.since, b.since), strings.Compare(a.key, b.key))
 	})
 }
 

@@ -38,6 +38,7 @@ func rowByKey(t *testing.T, rows []Row, key string) Row {
 func TestRepairRowsOrder(t *testing.T) {
 	in := fixtureInput("zh")
 	b := build(in)
+	repair := allRows(b.repair.src)
 	want := []string{
 		"penalty/JK-2026-0820", // 已可申请: eligible 2026-11-21, not applied
 		"penalty/CF-2025-1015", // 审核中, overdue first
@@ -51,7 +52,7 @@ func TestRepairRowsOrder(t *testing.T) {
 		"penalty/JT-2026-0803", // 2026-11-04
 		"penalty/CF-2026-0801", // 2026-11-11
 	}
-	if got := rowKeys(b.repair); !slices.Equal(got, want) {
+	if got := rowKeys(repair); !slices.Equal(got, want) {
 		t.Errorf("repair order\n got %v\nwant %v", got, want)
 	}
 	cases := []struct {
@@ -69,14 +70,14 @@ func TestRepairRowsOrder(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.key, func(t *testing.T) {
-			r := rowByKey(t, b.repair, c.key)
+			r := rowByKey(t, repair, c.key)
 			if r.Cells[0] != c.section || r.Cells[6] != c.eligible || r.Cells[7] != c.left || r.Cells[8] != c.status || r.Alert != c.alert {
 				t.Errorf("got section %q eligible %q left %q status %q alert %v", r.Cells[0], r.Cells[6], r.Cells[7], r.Cells[8], r.Alert)
 			}
 		})
 	}
 	// The detail line is computed for the selected row, not kept per row.
-	if r := rowByKey(t, b.repair, "penalty/XB-2026-0601"); r.Detail != "" {
+	if r := rowByKey(t, repair, "penalty/XB-2026-0601"); r.Detail != "" {
 		t.Errorf("repair row carries a detail: %q", r.Detail)
 	}
 	if d := repairDetail(in, "penalty/XB-2026-0601"); !strings.Contains(d, "ndrc-2026") || !strings.Contains(d, "2026-06-01") {
@@ -91,13 +92,15 @@ func TestRepairRowsOrder(t *testing.T) {
 	// A wider window puts 2027-02-19 (81 days away) in the first section.
 	in.deadlineDays = 90
 	b = build(in)
-	if r := b.repair[0]; r.Key != "penalty/WJ-2026-1118" || r.Cells[0] != "90天内可申请" {
+	repair = allRows(b.repair.src)
+	if r := repair[0]; r.Key != "penalty/WJ-2026-1118" || r.Cells[0] != "90天内可申请" {
 		t.Errorf("90-day window: first row %s %q", r.Key, r.Cells[0])
 	}
 	// A reminder already sent shows on an eligible, not applied row.
 	in.snap.Repairs["penalty/JK-2026-0820"] = credit.Repair{RecordKey: "penalty/JK-2026-0820", ReminderSent: d("2026-11-23")}
 	b = build(in)
-	if r := rowByKey(t, b.repair, "penalty/JK-2026-0820"); r.Cells[8] != "未申请 到期提醒已发" || r.Alert {
+	repair = allRows(b.repair.src)
+	if r := rowByKey(t, repair, "penalty/JK-2026-0820"); r.Cells[8] != "未申请 到期提醒已发" || r.Alert {
 		t.Errorf("reminded row: %q alert %v", r.Cells[8], r.Alert)
 	}
 }
@@ -126,35 +129,36 @@ func TestRepairTargets(t *testing.T) {
 
 func TestQueueStuckFirst(t *testing.T) {
 	b := build(fixtureInput("zh"))
+	queue := allRows(b.queue.src)
 	want := []string{
 		"penalty/ZL-2026-0520", // 待国家系统修复, stuck, 45 working days
 		"penalty/CF-2025-1015", // review overdue, 20
 		"penalty/CF-2026-0801", // 待注销, stuck, 11
 		"penalty/JT-2026-0803", // 待重算等级, on time
 	}
-	if got := rowKeys(b.queue); !slices.Equal(got, want) {
+	if got := rowKeys(queue); !slices.Equal(got, want) {
 		t.Errorf("queue order\n got %v\nwant %v", got, want)
 	}
 	// Under review on time, done, rejected and not applied are not queued.
 	for _, k := range []string{"penalty/LY-2026-0701", "penalty/WJ-2026-0110", "penalty/XB-2026-0205", "penalty/JK-2026-0820"} {
-		if slices.Contains(rowKeys(b.queue), k) {
+		if slices.Contains(rowKeys(queue), k) {
 			t.Errorf("%s should not be queued", k)
 		}
 	}
-	r := rowByKey(t, b.queue, "penalty/CF-2026-0801")
+	r := rowByKey(t, queue, "penalty/CF-2026-0801")
 	if got := strings.Join(r.Cells[2:], "|"); got != "待注销|2026-11-13|11|2026-11-27|! 超期" {
 		t.Errorf("待注销 row: %s", got)
 	}
-	if r := rowByKey(t, b.queue, "penalty/JT-2026-0803"); r.Cells[6] != "+ 正常" || r.Alert {
+	if r := rowByKey(t, queue, "penalty/JT-2026-0803"); r.Cells[6] != "+ 正常" || r.Alert {
 		t.Errorf("on-time row: %v alert %v", r.Cells, r.Alert)
 	}
 }
 
 func TestSortQueueTies(t *testing.T) {
-	item := func(key string, stuck bool, age int, since string) queueItem {
-		return queueItem{row: Row{Key: key}, ps: credit.PipelineStatus{Stuck: stuck, AgeWorkingDays: age, Since: credit.MustDate(since)}}
+	item := func(key string, stuck bool, age int, since string) queueEntry {
+		return queueEntry{key: key, stuck: stuck, age: int32(age), since: credit.MustDate(since)}
 	}
-	items := []queueItem{
+	items := []queueEntry{
 		item("young-ok", false, 1, "2026-11-27"),
 		item("old-ok", false, 9, "2026-11-16"),
 		item("young-stuck", true, 3, "2026-11-25"),
@@ -164,7 +168,7 @@ func TestSortQueueTies(t *testing.T) {
 	sortQueue(items)
 	var got []string
 	for _, it := range items {
-		got = append(got, it.row.Key)
+		got = append(got, it.key)
 	}
 	want := []string{"old-stuck", "b-tie", "young-stuck", "old-ok", "young-ok"}
 	if !slices.Equal(got, want) {

@@ -50,6 +50,43 @@ type Row struct {
 	Search string
 }
 
+// RowSource gives a table its rows on demand: a table of 300k rows (the
+// repair tab at 1M records) keeps a few bytes a row and makes the Row of
+// the rows on screen when it draws them. Row must return the same row for
+// the same i as long as the source is set, and be cheap enough to call for
+// every row once (SetSource indexes their text).
+type RowSource interface {
+	Len() int
+	Row(i int) Row
+	// Find returns the index of the row with key, or -1.
+	Find(key string) int
+	// Width returns the most cells of any row.
+	Width() int
+}
+
+// rowSlice is the RowSource of rows held as they are.
+type rowSlice []Row
+
+func (s rowSlice) Len() int      { return len(s) }
+func (s rowSlice) Row(i int) Row { return s[i] }
+
+func (s rowSlice) Find(key string) int {
+	for i := range s {
+		if s[i].Key == key {
+			return i
+		}
+	}
+	return -1
+}
+
+func (s rowSlice) Width() int {
+	w := 0
+	for i := range s {
+		w = max(w, len(s[i].Cells))
+	}
+	return w
+}
+
 // TableKeyMap are the table's movement keys.
 type TableKeyMap struct {
 	LineUp, LineDown, PageUp, PageDown, GotoTop, GotoBottom key.Binding
@@ -113,9 +150,9 @@ type Table struct {
 	Styles TableStyles
 
 	cols []Column
-	all  []Row     // every row, in the order given
-	x    *rowIndex // all's text and widths, computed once in SetRows
-	// The rows shown, filtered and sorted, are all[shown[i]], or every row
+	all  RowSource // every row, in the order given
+	x    *rowIndex // all's text and widths, computed once in SetSource
+	// The rows shown, filtered and sorted, are all.Row(shown[i]), or every row
 	// in the order given when every is set; they are never copied.
 	shown []int32
 	every bool
@@ -183,20 +220,45 @@ func (t *Table) SetColumns(cols []Column) {
 // when there is one; otherwise it keeps its index, clamped to the new rows.
 // The filter and sort order in force apply to the new rows. Widths are
 // measured here, not in View.
-func (t *Table) SetRows(rows []Row) {
+func (t *Table) SetRows(rows []Row) { t.setIndexed(indexRows(rowSlice(rows))) }
+
+// indexedRows are a RowSource with its rows' text indexed, which reads
+// every row once: indexRows makes them on the build goroutine, so that the
+// UI's setIndexed costs no more than SetRows of a few rows.
+type indexedRows struct {
+	src RowSource
+	x   *rowIndex
+}
+
+func indexRows(src RowSource) indexedRows { return indexedRows{src, newRowIndex(src)} }
+
+// setIndexed replaces the rows with those of r, as SetRows does; the zero
+// indexedRows is no rows.
+func (t *Table) setIndexed(r indexedRows) {
+	if r.src == nil {
+		r = indexRows(rowSlice(nil))
+	}
 	key, had := t.cursorKey()
-	t.all = rows
-	t.x = newRowIndex(rows)
+	t.all, t.x = r.src, r.x
 	t.order = nil
 	t.rebase()
 	t.refresh(key, had)
+}
+
+// allRows returns every row of src, in order.
+func allRows(src RowSource) []Row {
+	rows := make([]Row, src.Len())
+	for i := range rows {
+		rows[i] = src.Row(i)
+	}
+	return rows
 }
 
 // cursorKey returns the key of the cursor row, unless the cursor is on the
 // first row (see refresh).
 func (t *Table) cursorKey() (string, bool) {
 	if t.cursor > 0 && t.cursor < t.Len() {
-		return t.all[t.rowAt(t.cursor)].Key, true
+		return t.all.Row(t.rowAt(t.cursor)).Key, true
 	}
 	return "", false
 }
@@ -235,12 +297,12 @@ func (t *Table) narrow() {
 	var rows []int32
 	if strings.IndexByte(t.filter, 0) >= 0 {
 		add := func(i int32) {
-			if matchSlow(&t.all[i], t.filter) {
+			if r := t.all.Row(int(i)); matchSlow(&r, t.filter) {
 				rows = append(rows, i)
 			}
 		}
 		if last.every {
-			for i := range t.all {
+			for i := range t.all.Len() {
 				add(int32(i))
 			}
 		} else {
@@ -268,11 +330,11 @@ func (t *Table) refresh(key string, had bool) {
 	t.shown, t.every, t.cellW = last.rows, last.every, last.cellW
 	t.shownRows = &rowsCache{}
 	if had {
-		n := t.Len()
-		for i := range n {
-			if t.all[t.rowAt(i)].Key == key {
+		if j := t.all.Find(key); j >= 0 {
+			if t.every {
+				t.cursor = j
+			} else if i := slices.Index(t.shown, int32(j)); i >= 0 {
 				t.cursor = i
-				break
 			}
 		}
 	}
@@ -291,7 +353,7 @@ func (t *Table) rowAt(i int) int {
 // Len returns the number of rows shown: len(Rows()), without building them.
 func (t *Table) Len() int {
 	if t.every {
-		return len(t.all)
+		return t.all.Len()
 	}
 	return len(t.shown)
 }
@@ -390,23 +452,29 @@ func (t *Table) titles() []string {
 }
 
 // Rows returns the rows shown, filtered and sorted. Callers must not modify
-// them. Unless every row is shown in the order given, this copies them the
-// first time it is called after they change: Len is the number without the
-// copy.
+// them. Unless every row given to SetRows is shown in the order given, this
+// copies them (once after they change for SetRows; at every call for
+// SetSource, which keeps no rows): Len is the number without the copy.
 func (t *Table) Rows() []Row {
-	if t.every {
-		return t.all
-	}
-	c := t.shownRows
-	if c == nil { // the zero Table
+	if t.all == nil { // the zero Table
 		return nil
 	}
-	c.once.Do(func() {
-		c.rows = make([]Row, len(t.shown))
-		for j, i := range t.shown {
-			c.rows[j] = t.all[i]
+	rs, held := t.all.(rowSlice)
+	if held && t.every {
+		return rs
+	}
+	copyRows := func() []Row {
+		rows := make([]Row, t.Len())
+		for j := range rows {
+			rows[j] = t.all.Row(t.rowAt(j))
 		}
-	})
+		return rows
+	}
+	c := t.shownRows
+	if !held {
+		return copyRows()
+	}
+	c.once.Do(func() { c.rows = copyRows() })
 	return c.rows
 }
 
@@ -440,7 +508,7 @@ func (t *Table) Selected() (Row, bool) {
 	if t.cursor < 0 || t.cursor >= t.Len() {
 		return Row{}, false
 	}
-	return t.all[t.rowAt(t.cursor)], true
+	return t.all.Row(t.rowAt(t.cursor)), true
 }
 
 // AtTop and AtBottom report whether the cursor is on the first or last row.
@@ -619,7 +687,7 @@ func (t Table) View() string {
 		lines = append(lines, t.Styles.Empty.Render(fit("  "+t.empty, t.width, false)))
 	}
 	for i := t.offset; i < n && i < t.offset+vis; i++ {
-		r := &t.all[t.rowAt(i)]
+		r := t.all.Row(t.rowAt(i))
 		marker := "  "
 		st := t.Styles.Cell
 		if r.Alert {

@@ -72,11 +72,8 @@ const (
 	dictSample  = 4096
 )
 
-func newRowIndex(rows []Row) *rowIndex {
-	x := &rowIndex{n: len(rows)}
-	for i := range rows {
-		x.stride = max(x.stride, len(rows[i].Cells))
-	}
+func newRowIndex(rows RowSource) *rowIndex {
+	x := &rowIndex{n: rows.Len(), stride: rows.Width()}
 	x.colMax = make([]int, x.stride)
 	size := x.groupAndDicts(rows)
 	if size > math.MaxUint32 {
@@ -91,16 +88,20 @@ func newRowIndex(rows []Row) *rowIndex {
 
 // dictCandidates returns the columns that look like dictionaries in the
 // first rows.
-func dictCandidates(rows []Row, stride int) []int {
-	if len(rows) < dictMinRows {
+func dictCandidates(rows RowSource, stride int) []int {
+	if rows.Len() < dictMinRows {
 		return nil
 	}
-	m := min(len(rows), dictSample)
+	m := min(rows.Len(), dictSample)
+	sample := make([]Row, m)
+	for i := range sample {
+		sample[i] = rows.Row(i)
+	}
 	var cand []int
 	for c := range stride {
 		seen := map[string]struct{}{}
 		for i := 0; i < m && len(seen) <= m/2; i++ {
-			seen[cellAt(rows[i], c)] = struct{}{}
+			seen[cellAt(sample[i], c)] = struct{}{}
 		}
 		if len(seen) <= m/2 {
 			cand = append(cand, c)
@@ -113,8 +114,8 @@ func dictCandidates(rows []Row, stride int) []int {
 // and sets text to the others, in one pass over the rows. It returns the
 // size of the text columns' cells with a NUL each. A row without the cell
 // has the value "".
-func (x *rowIndex) groupAndDicts(rows []Row) int {
-	n := len(rows)
+func (x *rowIndex) groupAndDicts(rows RowSource) int {
+	n := rows.Len()
 	x.grp = make([]int32, n)
 	type groupKey struct{ search, dept string }
 	groupIDs := map[groupKey]int32{}
@@ -138,8 +139,9 @@ func (x *rowIndex) groupAndDicts(rows []Row) int {
 		isDict[c] = true
 	}
 	size := 0
-	for i := range rows {
-		r := &rows[i]
+	for i := range n {
+		row := rows.Row(i)
+		r := &row
 		k := groupKey{r.Search, r.Dept}
 		if k != lastGroup || lastGroupID < 0 {
 			id, ok := groupIDs[k]
@@ -211,13 +213,13 @@ func (x *rowIndex) groupAndDicts(rows []Row) int {
 }
 
 // buildText sets hay (of size bytes), off and tw from the text columns.
-func (x *rowIndex) buildText(rows []Row, size int) {
-	k := len(x.text)
+func (x *rowIndex) buildText(rows RowSource, size int) {
+	k, n := len(x.text), rows.Len()
 	x.hay = make([]byte, 0, size)
-	x.off = make([]uint32, len(rows)+1)
-	x.tw = make([]uint8, len(rows)*k)
-	for i := range rows {
-		cells := rows[i].Cells
+	x.off = make([]uint32, n+1)
+	x.tw = make([]uint8, n*k)
+	for i := range n {
+		cells := rows.Row(i).Cells
 		tw := x.tw[i*k : (i+1)*k]
 		for j, c := range x.text {
 			if c >= len(cells) {
@@ -362,7 +364,7 @@ func simpleWide(r rune) bool {
 
 // maxWidths returns the widest cell of each column over the rows (every row
 // when all), stopping early once every column is as wide as it gets.
-func (x *rowIndex) maxWidths(rows []Row, sel []int32, all bool) []int {
+func (x *rowIndex) maxWidths(rows RowSource, sel []int32, all bool) []int {
 	if all {
 		return x.colMax
 	}
@@ -393,7 +395,7 @@ func (x *rowIndex) maxWidths(rows []Row, sel []int32, all bool) []int {
 				continue
 			}
 			if w == wideCell {
-				w = min(ansi.StringWidth(rows[i].Cells[c]), math.MaxUint16)
+				w = min(ansi.StringWidth(rows.Row(int(i)).Cells[c]), math.MaxUint16)
 			}
 			see(c, w)
 		}
@@ -604,16 +606,16 @@ func matchSlow(r *Row, f string) bool {
 // order rather than sorting the rows each filter keeps: for a column that
 // compareCells orders (no text that starts with digits or blanks mixed
 // with numbers) the two are the same.
-func sortOrder(rows []Row, col int, desc bool) []int32 {
+func sortOrder(rows RowSource, col int, desc bool) []int32 {
 	type key struct {
 		s     string
 		n     int
 		isNum bool
 	}
-	keys := make([]key, len(rows))
-	order := make([]int32, len(rows))
-	for i := range rows {
-		s := cellAt(rows[i], col)
+	keys := make([]key, rows.Len())
+	order := make([]int32, rows.Len())
+	for i := range keys {
+		s := cellAt(rows.Row(i), col)
 		n, ok := cellNumber(s)
 		keys[i] = key{s, n, ok}
 		order[i] = int32(i)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -583,5 +584,67 @@ func TestTableLongFilter(t *testing.T) {
 	for n := len(rs); n >= 0; n-- {
 		tb.SetFilter(string(rs[:n]))
 		checkShown(t, fmt.Sprintf("delete to %d", n), &tb, rows)
+	}
+}
+
+// countingSource makes rows on demand and counts the rows made after
+// reset: a table over a RowSource makes only the rows it shows.
+type countingSource struct {
+	n     int
+	made  int
+	finds int
+}
+
+func (s *countingSource) Len() int   { return s.n }
+func (s *countingSource) Width() int { return 2 }
+func (s *countingSource) Row(i int) Row {
+	s.made++
+	return Row{Key: fmt.Sprintf("k%05d", i), Cells: []string{fmt.Sprintf("企业%05d", i), strconv.Itoa(i % 7)}, Alert: i%7 == 0}
+}
+func (s *countingSource) Find(key string) int {
+	s.finds++
+	var i int
+	if _, err := fmt.Sscanf(key, "k%05d", &i); err != nil || i >= s.n {
+		return -1
+	}
+	return i
+}
+
+func TestTableRowSourceOnDemand(t *testing.T) {
+	src := &countingSource{n: 5000}
+	tb := NewTable([]Column{{Title: "企业"}, {Title: "n", Right: true}}, DefaultTableStyles(), DefaultTableKeyMap())
+	tb.SetSize(40, 11)
+	tb.setIndexed(indexRows(src))
+	if tb.Len() != 5000 {
+		t.Fatalf("Len %d", tb.Len())
+	}
+	src.made = 0
+	v := tb.View()
+	if src.made != 10 || !strings.Contains(v, "企业00009") || strings.Contains(v, "企业00010") {
+		t.Errorf("the view of 10 rows made %d rows:\n%s", src.made, v)
+	}
+	// The filter searches the index, not the rows; the cursor stays on its
+	// row through a filter that keeps it.
+	tb.SetCursor(3)
+	src.made = 0
+	tb.SetFilter("企业0123")
+	if tb.Len() != 10 || src.made > 2 {
+		t.Errorf("filter: %d rows shown, %d rows made", tb.Len(), src.made)
+	}
+	tb.SetFilter("")
+	tb.SetCursor(1234)
+	tb.SetFilter("企业0123")
+	if r, ok := tb.Selected(); !ok || r.Key != "k01234" {
+		t.Errorf("cursor after filter: %+v", r)
+	}
+	// A new source keeps the cursor on the same key through Find.
+	src2 := &countingSource{n: 6000}
+	tb.setIndexed(indexRows(src2))
+	if r, _ := tb.Selected(); r.Key != "k01234" || src2.finds == 0 {
+		t.Errorf("cursor after new rows: %s (%d finds)", r.Key, src2.finds)
+	}
+	// Rows copies the rows shown, each time.
+	if rows := tb.Rows(); len(rows) != 10 || rows[4].Key != "k01234" {
+		t.Errorf("Rows: %d rows", len(rows))
 	}
 }

@@ -600,15 +600,16 @@ func TestScope(t *testing.T) {
 	dp, st := storeDeps(t, "zh")
 	dp.OfficerDepts = []string{"320412"}
 	m := loadedStore(t, dp, 100, 30)
-	for _, rows := range [][]Row{m.view.sharing, m.view.repair, m.view.depts} {
+	repair := allRows(m.view.repair.src)
+	for _, rows := range [][]Row{m.view.sharing, repair, m.view.depts} {
 		for _, r := range rows {
 			if r.Dept != "320412" {
 				t.Errorf("row of %s for an officer of 320412: %v", r.Dept, r.Cells)
 			}
 		}
 	}
-	if len(m.view.repair) != 2 || len(m.view.queue) != 0 {
-		t.Errorf("repair %d queue %d", len(m.view.repair), len(m.view.queue))
+	if len(repair) != 2 || m.view.queue.src.Len() != 0 {
+		t.Errorf("repair %d queue %d", len(repair), m.view.queue.src.Len())
 	}
 	// The check covers the officer's department only: its overdue penalty
 	// fails, 经开区's stale push does not.
