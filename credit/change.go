@@ -53,8 +53,8 @@ type Snapshot struct {
 	Sharing    []SharingEntry
 	Endpoints  []EndpointStatus
 	Depts      []DeptStats
-	Penalties  []PenaltySummary  // every penalty, in key order
-	Repairs    map[string]Repair // by penalty record key
+	Penalties  Penalties // every penalty, in key order
+	Repairs    Repairs   // by penalty record key
 	Quarantine int
 	Counts     map[Kind]int
 	// Outbox: officers' actions not yet accepted, and refused ones.

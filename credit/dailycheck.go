@@ -99,12 +99,19 @@ func (r *Rules) LastWorkingDayStart(today Date) (time.Time, error) {
 // these as with all of them: a holder of CheckData for one day keeps these
 // rather than every open repair (70k, 20 MB at 1M records).
 func (r *Rules) KeepFailing(repairs []RepairRef, today Date) []RepairRef {
-	var kept []RepairRef
+	var idx []int32 // a slice of exactly the kept ones is what stays
 	for i := range repairs {
 		st, err := r.Pipeline(&repairs[i].Repair, today)
 		if err != nil || st.Stuck {
-			kept = append(kept, repairs[i])
+			idx = append(idx, int32(i))
 		}
+	}
+	if len(idx) == 0 {
+		return nil
+	}
+	kept := make([]RepairRef, len(idx))
+	for j, i := range idx {
+		kept[j] = repairs[i]
 	}
 	return kept
 }

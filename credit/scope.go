@@ -36,17 +36,12 @@ func (s Scope) FilterSnapshot(snap *Snapshot) *Snapshot {
 	out := *snap
 	out.Sharing = slices.DeleteFunc(slices.Clone(snap.Sharing), func(e SharingEntry) bool { return !s.Allows(e.Dept) })
 	out.Depts = slices.DeleteFunc(slices.Clone(snap.Depts), func(d DeptStats) bool { return !s.Allows(d.Dept) })
-	out.Penalties = slices.DeleteFunc(slices.Clone(snap.Penalties), func(r PenaltySummary) bool { return !s.Allows(r.Dept) })
-	keep := make(map[string]bool, len(out.Penalties))
-	for _, p := range out.Penalties {
-		keep[p.Key()] = true
+	out.Penalties = snap.Penalties.Select(func(r *PenaltySummary) bool { return s.Allows(r.Dept) })
+	keep := make(map[string]bool, out.Penalties.Len())
+	for i := range out.Penalties.Len() {
+		keep[RecordKey(Penalty, out.Penalties.ID(i))] = true
 	}
-	out.Repairs = make(map[string]Repair, len(keep))
-	for k, r := range snap.Repairs {
-		if keep[k] {
-			out.Repairs[k] = r
-		}
-	}
+	out.Repairs = snap.Repairs.Select(func(k string) bool { return keep[k] })
 	out.Counts = map[Kind]int{}
 	for _, d := range out.Depts {
 		for k, n := range d.Records {

@@ -40,7 +40,7 @@ func TestActionsSurviveReopenAndFullResync(t *testing.T) {
 		t.Errorf("signoff = %+v", s)
 	}
 	snap, _ := db.Snapshot()
-	rep := snap.Repairs[r.Key()]
+	rep, _ := snap.Repairs.Get(r.Key())
 	if rep.ReminderSent != credit.MustDate("2026-11-30") || rep.NationalReceipt != "GS2026-001" {
 		t.Errorf("repair overlay = %+v", rep)
 	}

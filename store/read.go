@@ -19,17 +19,21 @@ func (db *DB) Snapshot() (*credit.Snapshot, error) {
 		if err := readOverview(tx, s); err != nil {
 			return err
 		}
-		// Sized up front: growing a slice of 300k summaries copies it
+		// Sized up front: growing a list of 300k summaries copies it
 		// about twenty times.
-		s.Penalties = make([]credit.PenaltySummary, 0, s.Counts[credit.Penalty])
-		s.Repairs = make(map[string]credit.Repair, tx.Bucket(bRepairs).Stats().KeyN)
-		if err := eachSummary(tx, func(p *credit.PenaltySummary) { s.Penalties = append(s.Penalties, *p) }); err != nil {
+		var pens credit.PenaltiesBuilder
+		pens.Grow(s.Counts[credit.Penalty])
+		if err := eachSummary(tx, pens.Add); err != nil {
 			return fmt.Errorf("penalties: %w", err)
 		}
-		if err := eachRepair(tx, func(r *credit.Repair) { s.Repairs[r.RecordKey] = *r }); err != nil {
+		s.Penalties = pens.Done()
+		var reps credit.RepairsBuilder
+		reps.Grow(tx.Bucket(bRepairs).Stats().KeyN)
+		if err := eachRepair(tx, reps.Add); err != nil {
 			return fmt.Errorf("repairs: %w", err)
 		}
-		if err := overlayActions(tx, s.Repairs); err != nil {
+		s.Repairs = reps.Done()
+		if err := overlayActions(tx, &s.Repairs); err != nil {
 			return fmt.Errorf("officer actions: %w", err)
 		}
 		return nil
@@ -54,7 +58,7 @@ func (db *DB) Overview() (*credit.Snapshot, error) {
 }
 
 func newSnapshot() *credit.Snapshot {
-	return &credit.Snapshot{Repairs: map[string]credit.Repair{}, Counts: map[credit.Kind]int{}, TakenAt: time.Now()}
+	return &credit.Snapshot{Counts: map[credit.Kind]int{}, TakenAt: time.Now()}
 }
 
 func readOverview(tx *bolt.Tx, s *credit.Snapshot) error {
@@ -81,19 +85,21 @@ func readOverview(tx *bolt.Tx, s *credit.Snapshot) error {
 
 // overlayActions applies officers' recorded actions to the repairs they
 // concern, adding a repair entry where the agencies have reported none yet.
-func overlayActions(tx *bolt.Tx, repairs map[string]credit.Repair) error {
+func overlayActions(tx *bolt.Tx, repairs *credit.Repairs) error {
 	acts, err := actionsByRecord(tx)
 	if err != nil {
 		return err
 	}
+	changed := make([]credit.Repair, 0, len(acts))
 	for key, as := range acts {
-		rep, ok := repairs[key]
+		rep, ok := repairs.Get(key)
 		if !ok {
 			rep = credit.Repair{RecordKey: key}
 		}
 		credit.ApplyActions(&rep, as)
-		repairs[key] = rep
+		changed = append(changed, rep)
 	}
+	*repairs = repairs.With(changed...)
 	return nil
 }
 

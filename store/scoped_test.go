@@ -23,8 +23,8 @@ func TestScopedEnforcesDepartmentsAndReadOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(snap.Penalties) != 1 || snap.Penalties[0].Dept != "320412" || len(snap.Sharing) != 1 || snap.Counts[credit.Penalty] != 1 {
-		t.Errorf("scoped snapshot: %d penalties, %d sharing rows, counts %v", len(snap.Penalties), len(snap.Sharing), snap.Counts)
+	if snap.Penalties.Len() != 1 || snap.Penalties.Dept(0) != "320412" || len(snap.Sharing) != 1 || snap.Counts[credit.Penalty] != 1 {
+		t.Errorf("scoped snapshot: %d penalties, %d sharing rows, counts %v", snap.Penalties.Len(), len(snap.Sharing), snap.Counts)
 	}
 	cd, _ := wujin.CheckData(at.Add(-48 * time.Hour))
 	if len(cd.Received) != 1 || cd.Received["320411"] != nil {

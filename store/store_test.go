@@ -95,11 +95,11 @@ func TestApplyPageRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.Penalties) != 2 {
-		t.Fatalf("penalties = %d, want 2", len(s.Penalties))
+	if s.Penalties.Len() != 2 {
+		t.Fatalf("penalties = %d, want 2", s.Penalties.Len())
 	}
-	if s.Penalties[0].ID != "1" || s.Penalties[1].Dept != "320402" {
-		t.Errorf("penalties = %+v", s.Penalties)
+	if s.Penalties.ID(0) != "1" || s.Penalties.Dept(1) != "320402" {
+		t.Errorf("penalties = %+v", s.Penalties.All())
 	}
 	counts := map[string]int{}
 	for _, d := range s.Depts {
@@ -117,7 +117,7 @@ func TestApplyPageRoundTrip(t *testing.T) {
 	if len(s.Sharing) != 1 || s.Sharing[0].Received != 2 {
 		t.Errorf("sharing = %+v", s.Sharing)
 	}
-	if r := s.Repairs[a.Key()]; r.Applied != credit.MustDate("2026-06-01") {
+	if r, _ := s.Repairs.Get(a.Key()); r.Applied != credit.MustDate("2026-06-01") {
 		t.Errorf("repair = %+v", r)
 	}
 	if len(s.Endpoints) != 1 || !s.Endpoints[0].LastSuccess.Equal(at) || s.Endpoints[0].Items != 9 {
@@ -199,7 +199,7 @@ func TestResetSyncedKeepsStatusAndEmptiesData(t *testing.T) {
 		t.Fatal(err)
 	}
 	s, _ := db.Snapshot()
-	if len(s.Penalties) != 0 || len(s.Depts) != 0 || s.Counts[credit.Penalty] != 0 {
+	if s.Penalties.Len() != 0 || len(s.Depts) != 0 || s.Counts[credit.Penalty] != 0 {
 		t.Errorf("data left after reset: %+v", s)
 	}
 	if c, _ := db.Cursor("zf", "penalty"); c != "" {

@@ -190,7 +190,7 @@ func TestNationalRepairShowsAfterSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rp, ok := snap.Repairs[key]
+	rp, ok := snap.Repairs.Get(key)
 	if !ok || rp.NationalDone != testToday || rp.NationalReceipt != a.Receipt {
 		t.Errorf("cached repair of %s = %+v (found %v), want national_done %s receipt %s", key, rp, ok, testToday, a.Receipt)
 	}

@@ -60,8 +60,8 @@ func TestFullDiskLeavesCacheConsistent(t *testing.T) {
 	for _, d := range snap.Depts {
 		penalties += d.Records[credit.Penalty]
 	}
-	if penalties != len(snap.Penalties) {
-		t.Errorf("aggregates say %d penalties, the cache holds %d", penalties, len(snap.Penalties))
+	if penalties != snap.Penalties.Len() {
+		t.Errorf("aggregates say %d penalties, the cache holds %d", penalties, snap.Penalties.Len())
 	}
 	d, err := db.CheckData(testToday.Time())
 	if err != nil {

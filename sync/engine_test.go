@@ -71,14 +71,14 @@ func TestSyncEndsWithSimulatorDataInCache(t *testing.T) {
 				t.Errorf("%s: %s records in cache = %d, simulator has %d", when, k, snap.Counts[k], want[string(k)])
 			}
 		}
-		if len(snap.Penalties) != want["penalty"] {
-			t.Errorf("%s: penalties = %d, want %d", when, len(snap.Penalties), want["penalty"])
+		if snap.Penalties.Len() != want["penalty"] {
+			t.Errorf("%s: penalties = %d, want %d", when, snap.Penalties.Len(), want["penalty"])
 		}
 		if len(snap.Sharing) != want[api.FeedSharing] {
 			t.Errorf("%s: sharing rows = %d, want %d", when, len(snap.Sharing), want[api.FeedSharing])
 		}
-		if len(snap.Repairs) != want[api.FeedRepair] {
-			t.Errorf("%s: repairs = %d, want %d", when, len(snap.Repairs), want[api.FeedRepair])
+		if snap.Repairs.Len() != want[api.FeedRepair] {
+			t.Errorf("%s: repairs = %d, want %d", when, snap.Repairs.Len(), want[api.FeedRepair])
 		}
 		if len(snap.Endpoints) != 1 || !snap.Endpoints[0].Healthy() {
 			t.Errorf("%s: endpoint status = %+v", when, snap.Endpoints)
@@ -290,8 +290,8 @@ func TestExpiredCursorRefetchesFeed(t *testing.T) {
 			t.Errorf("%s: cache %d, new simulator %d", k, snap.Counts[k], want[string(k)])
 		}
 	}
-	if len(snap.Repairs) != want[api.FeedRepair] || len(snap.Sharing) != want[api.FeedSharing] {
-		t.Errorf("repairs %d/%d sharing %d/%d", len(snap.Repairs), want[api.FeedRepair], len(snap.Sharing), want[api.FeedSharing])
+	if snap.Repairs.Len() != want[api.FeedRepair] || len(snap.Sharing) != want[api.FeedSharing] {
+		t.Errorf("repairs %d/%d sharing %d/%d", snap.Repairs.Len(), want[api.FeedRepair], len(snap.Sharing), want[api.FeedSharing])
 	}
 }
 

@@ -183,7 +183,7 @@ func cacheCounts(t *testing.T, db *store.DB) map[string]int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]int{api.FeedSharing: len(snap.Sharing), api.FeedRepair: len(snap.Repairs)}
+	out := map[string]int{api.FeedSharing: len(snap.Sharing), api.FeedRepair: snap.Repairs.Len()}
 	for _, k := range credit.Kinds {
 		out[string(k)] = snap.Counts[k]
 	}
@@ -319,7 +319,7 @@ func checkCleanCache(t *testing.T, db *store.DB, keys map[string][]string) {
 	for _, part := range []struct {
 		name string
 		v    any
-	}{{"records", recs}, {"sharing", snap.Sharing}, {"repairs", snap.Repairs}, {"penalties", snap.Penalties},
+	}{{"records", recs}, {"sharing", snap.Sharing}, {"repairs", snap.Repairs.All()}, {"penalties", snap.Penalties.All()},
 		{"endpoints", snap.Endpoints}, {"depts", snap.Depts}, {"quarantine", q}} {
 		for _, b := range badText(part.v) {
 			bad = append(bad, part.name+b)
@@ -331,7 +331,7 @@ func checkCleanCache(t *testing.T, db *store.DB, keys map[string][]string) {
 	// Nothing duplicated: every penalty once, and the counts per kind are
 	// exactly the distinct records the cache holds.
 	seen := map[string]bool{}
-	for _, p := range snap.Penalties {
+	for _, p := range snap.Penalties.All() {
 		if seen[p.ID] {
 			t.Errorf("penalty %s twice in the cache", p.ID)
 		}

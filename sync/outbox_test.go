@@ -19,7 +19,8 @@ func TestOutboxSendsOnceSurvivesOutageAndReportsRefusals(t *testing.T) {
 	}
 	snap, _ := db.Snapshot()
 	var penaltyKey string
-	for k, r := range snap.Repairs {
+	for _, r := range snap.Repairs.All() {
+		k := r.RecordKey
 		if !r.Regraded.IsZero() && r.NationalDone.IsZero() && (penaltyKey == "" || k < penaltyKey) {
 			penaltyKey = k // awaiting the bureau's national repair
 		}
@@ -102,7 +103,7 @@ func TestOutboxSendsOnceSurvivesOutageAndReportsRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	snap, _ = db.Snapshot()
-	if r := snap.Repairs[penaltyKey]; r.NationalReceipt != "GS-2026-0001" {
+	if r, _ := snap.Repairs.Get(penaltyKey); r.NationalReceipt != "GS-2026-0001" {
 		t.Errorf("repair after sync: %+v", r)
 	}
 	if snap.OutboxPending != 0 || snap.OutboxFailed != 1 {

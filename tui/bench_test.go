@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,17 +17,20 @@ import (
 // which Update does once per snapshot and once per age tick.
 func BenchmarkBuild(b *testing.B) {
 	in := fixtureInput("zh")
-	base := in.snap.Penalties
-	repairs := in.snap.Repairs
+	base := in.snap.Penalties.All()
+	all := slices.Clone(base)
+	repairs := in.snap.Repairs.All()
 	for i := range 3000 {
 		p := base[i%len(base)]
 		p.ID = fmt.Sprintf("%s-%d", p.ID, i)
-		in.snap.Penalties = append(in.snap.Penalties, p)
-		if r, ok := repairs[base[i%len(base)].Key()]; ok {
+		all = append(all, p)
+		if r, ok := in.snap.Repairs.Get(base[i%len(base)].Key()); ok {
 			r.RecordKey = p.Key()
-			repairs[p.Key()] = r
+			repairs = append(repairs, r)
 		}
 	}
+	in.snap.Penalties = credit.NewPenalties(all...)
+	in.snap.Repairs = credit.NewRepairs(repairs...)
 	b.ResetTimer()
 	for b.Loop() {
 		build(in)

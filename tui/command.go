@@ -46,9 +46,9 @@ func (m Model) runCommand(text string) (Model, tea.Cmd) {
 // open view, by its document number (决定书文号), ignoring spaces around it.
 func (m *Model) findDocNo(q string) (key string, rec *credit.Record) {
 	if m.snap != nil {
-		for i := range m.snap.Penalties {
-			if strings.TrimSpace(m.snap.Penalties[i].DocNo) == q {
-				return m.snap.Penalties[i].Key(), nil
+		for i := range m.snap.Penalties.Len() {
+			if p := m.snap.Penalties.At(i); strings.TrimSpace(p.DocNo) == q {
+				return p.Key(), nil
 			}
 		}
 	}

@@ -111,7 +111,7 @@ func detailRows(in buildInput, rec *credit.Record) []Row {
 	}
 
 	var rep *credit.Repair
-	if r, ok := in.snap.Repairs[rec.Key()]; ok {
+	if r, ok := in.snap.Repairs.Get(rec.Key()); ok {
 		rep = &r
 	}
 	if rec.Kind == credit.Penalty {

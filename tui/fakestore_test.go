@@ -44,7 +44,7 @@ var _ Store = (*fakeStore)(nil)
 func (f *fakeStore) Overview() (*credit.Snapshot, error) {
 	s, err := f.Snapshot()
 	if s != nil {
-		s.Penalties, s.Repairs = nil, map[string]credit.Repair{}
+		s.Penalties, s.Repairs = credit.Penalties{}, credit.Repairs{}
 	}
 	return s, err
 }
@@ -186,7 +186,7 @@ func fixtureCheckData(snap *credit.Snapshot) *credit.CheckData {
 	for _, r := range fixturePenalties() {
 		full[r.Key()] = r
 	}
-	for _, sum := range snap.Penalties {
+	for _, sum := range snap.Penalties.All() {
 		p, ok := full[sum.Key()]
 		if !ok {
 			p = sum.Record()
@@ -205,7 +205,7 @@ func fixtureCheckData(snap *credit.Snapshot) *credit.CheckData {
 		if len(ref.Issues) > 0 {
 			data.Quality = append(data.Quality, ref)
 		}
-		if r, ok := snap.Repairs[p.Key()]; ok {
+		if r, ok := snap.Repairs.Get(p.Key()); ok {
 			data.Repairs = append(data.Repairs, credit.RepairRef{Dept: p.Dept, Repair: r})
 		}
 	}
@@ -296,8 +296,8 @@ func TestFirstFrameBeforePenalties(t *testing.T) {
 	m := New(dp)
 	m = update(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
 	first := m.loadCmd()().(snapshotMsg)
-	if !first.partial || len(first.snap.Penalties) != 0 {
-		t.Fatalf("first read: partial %v, %d penalties", first.partial, len(first.snap.Penalties))
+	if !first.partial || first.snap.Penalties.Len() != 0 {
+		t.Fatalf("first read: partial %v, %d penalties", first.partial, first.snap.Penalties.Len())
 	}
 	nm, cmd := m.Update(first)
 	m = nm.(Model)
@@ -376,12 +376,12 @@ func TestReloadKeepsUnchangedPenaltyTabs(t *testing.T) {
 	if cs.full.Load() != full || !m.view.reused || m.repair.all != src {
 		t.Fatalf("same generation: %d full reads (had %d), reused %v", cs.full.Load(), full, m.view.reused)
 	}
-	if len(m.snap.Penalties) == 0 || len(m.snap.Repairs) == 0 {
+	if m.snap.Penalties.Len() == 0 || m.snap.Repairs.Len() == 0 {
 		t.Fatal("the kept snapshot lost its penalties or repairs")
 	}
 	// New data: a penalty disappears.
 	st.mu.Lock()
-	st.snap.Penalties = st.snap.Penalties[1:]
+	st.snap.Penalties = credit.NewPenalties(st.snap.Penalties.All()[1:]...)
 	st.snap.Generation = 6
 	st.mu.Unlock()
 	m = reload()

@@ -36,7 +36,7 @@ type repairError struct{ label, detail string }
 // shares the snapshot's penalties, so tables copied by value (and the
 // build goroutine, then the UI) may read it.
 type repairRows struct {
-	pens    []credit.PenaltySummary
+	pens    credit.Penalties
 	entries []repairEntry // in the tab's order
 	pos     []int32       // pos[pen] is the pen's index in entries, or -1
 	errs    map[int32]repairError
@@ -63,7 +63,8 @@ func (r *repairRows) Find(key string) int {
 // Row makes row i's cells; see buildRepair for what they say.
 func (r *repairRows) Row(i int) Row {
 	e := &r.entries[i]
-	rec := &r.pens[e.pen]
+	sum := r.pens.At(int(e.pen))
+	rec := &sum
 	c := r.cat
 	search, ok := r.search[rec.Dept]
 	if !ok {
@@ -131,7 +132,7 @@ type queueEntry struct {
 
 // queueRows is the queue tab's RowSource, read-only once built.
 type queueRows struct {
-	pens    []credit.PenaltySummary
+	pens    credit.Penalties
 	entries []queueEntry // in the tab's order
 	search  map[string]string
 	cat     catalog
@@ -155,7 +156,7 @@ func (q *queueRows) Row(i int) Row {
 	c := q.cat
 	name, doc, dept := e.key+c.t("q.norecord"), "", ""
 	if e.pen >= 0 {
-		rec := &q.pens[e.pen]
+		rec := q.pens.At(int(e.pen))
 		name, doc, dept = cleanText(rec.SubjectName), cleanText(rec.DocNo), rec.Dept
 	}
 	search, ok := q.search[dept]

@@ -275,11 +275,12 @@ func buildSharing(in buildInput, y *yearNotes) ([]Row, string) {
 	c := in.cat
 	// Disclosure timeliness of the cached penalties, per department.
 	counts := map[string]*disclosureCount{}
-	for i := range in.snap.Penalties {
-		rec := &in.snap.Penalties[i]
-		if !in.inScope(rec.Dept) {
+	for i := range in.snap.Penalties.Len() {
+		if !in.inScope(in.snap.Penalties.Dept(i)) {
 			continue
 		}
+		sum := in.snap.Penalties.At(i)
+		rec := &sum
 		dc := counts[rec.Dept]
 		if dc == nil {
 			dc = &disclosureCount{}
@@ -558,7 +559,7 @@ func targetOfKey(snap *credit.Snapshot, rules *credit.Rules, today credit.Date, 
 		return target{}, false
 	}
 	var rep *credit.Repair
-	if r, ok := snap.Repairs[key]; ok {
+	if r, ok := snap.Repairs.Get(key); ok {
 		rep = &r
 	}
 	ps, err := rules.Pipeline(rep, today)
@@ -580,10 +581,12 @@ func targetOfKey(snap *credit.Snapshot, rules *credit.Rules, today credit.Date, 
 	return targetFor(key, sum, rep, ps, eligible, today), true
 }
 
-// findPenalty returns the summary of the penalty with key in snap, or nil.
+// findPenalty returns (a copy of) the summary of the penalty with key in
+// snap, or nil.
 func findPenalty(snap *credit.Snapshot, key string) *credit.PenaltySummary {
 	if i := penaltyIndex(snap, key); i >= 0 {
-		return &snap.Penalties[i]
+		p := snap.Penalties.At(i)
+		return &p
 	}
 	return nil
 }
@@ -595,13 +598,7 @@ func penaltyIndex(snap *credit.Snapshot, key string) int {
 	if snap == nil || !ok {
 		return -1
 	}
-	// Store.Snapshot lists summaries in key order, so in ID order.
-	ps := snap.Penalties
-	if i, found := slices.BinarySearchFunc(ps, id, func(p credit.PenaltySummary, id string) int { return strings.Compare(p.ID, id) }); found {
-		return i
-	}
-	// A Snapshot from elsewhere need not be sorted.
-	return slices.IndexFunc(ps, func(p credit.PenaltySummary) bool { return p.ID == id })
+	return snap.Penalties.Index(id)
 }
 
 // targetFor works out the actions possible on a penalty's repair; rec may be
@@ -629,20 +626,21 @@ func buildRepair(in buildInput, y *yearNotes) (*repairRows, string) {
 	c := in.cat
 	days := in.deadlineDays
 	pens := in.snap.Penalties
-	src := &repairRows{pens: pens, entries: make([]repairEntry, 0, len(pens)), pos: make([]int32, len(pens)),
+	src := &repairRows{pens: pens, entries: make([]repairEntry, 0, pens.Len()), pos: make([]int32, pens.Len()),
 		search: map[string]string{}, cat: c, today: in.today, days: days}
 	var nEligible, nSoon, nNot, nRemind, nReview, nReviewLate int
-	for i := range pens {
-		rec := &pens[i]
+	for i := range pens.Len() {
 		src.pos[i] = -1
-		if !in.inScope(rec.Dept) {
+		if !in.inScope(pens.Dept(i)) {
 			continue
 		}
+		sum := pens.At(i)
+		rec := &sum
 		if _, ok := src.search[rec.Dept]; !ok {
 			src.search[rec.Dept] = in.deptSearch(rec.Dept)
 		}
 		var rep *credit.Repair
-		if r, ok := in.snap.Repairs[rec.Key()]; ok {
+		if r, ok := in.snap.Repairs.Get(rec.Key()); ok {
 			rep = &r
 		}
 		e := repairEntry{pen: int32(i)}
@@ -730,8 +728,11 @@ func buildRepair(in buildInput, y *yearNotes) (*repairRows, string) {
 				return c
 			}
 		}
-		pa, pb := &pens[a.pen], &pens[b.pen]
-		return cmp.Or(cmp.Compare(a.elig, b.elig), cmp.Compare(pa.Decided, pb.Decided), strings.Compare(pa.ID, pb.ID))
+		if c := cmp.Compare(a.elig, b.elig); c != 0 {
+			return c
+		}
+		pa, pb := pens.At(int(a.pen)), pens.At(int(b.pen))
+		return cmp.Or(cmp.Compare(pa.Decided, pb.Decided), strings.Compare(pa.ID, pb.ID))
 	})
 	for i, e := range src.entries {
 		src.pos[e.pen] = int32(i)
@@ -749,7 +750,7 @@ func repairDetail(in buildInput, key string) string {
 		return ""
 	}
 	var rep *credit.Repair
-	if r, ok := in.snap.Repairs[key]; ok {
+	if r, ok := in.snap.Repairs.Get(key); ok {
 		rep = &r
 	}
 	lite := rec.Record()
@@ -807,20 +808,15 @@ func inQueue(ps credit.PipelineStatus) bool {
 // returns them, sorted, as a RowSource, with the tab's summary line.
 func buildQueue(in buildInput, y *yearNotes) (*queueRows, string) {
 	c := in.cat
-	keys := make([]string, 0, len(in.snap.Repairs))
-	for k := range in.snap.Repairs {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
 	src := &queueRows{pens: in.snap.Penalties, search: map[string]string{}, cat: c}
 	perStage := map[credit.Stage]int{}
 	stuck := 0
-	for _, k := range keys {
-		rep := in.snap.Repairs[k]
+	for i := range in.snap.Repairs.Len() { // in key order
+		k, rep := in.snap.Repairs.Key(i), in.snap.Repairs.At(i)
 		pen := int32(penaltyIndex(in.snap, k))
 		var dept string
 		if pen >= 0 {
-			dept = in.snap.Penalties[pen].Dept
+			dept = in.snap.Penalties.Dept(int(pen))
 		}
 		// A repair whose penalty is not cached has no known department: an
 		// officer scoped to departments does not see it.

@@ -83,11 +83,12 @@ func TestRepairRowsOrder(t *testing.T) {
 	if d := repairDetail(in, "penalty/XB-2026-0601"); !strings.Contains(d, "ndrc-2026") || !strings.Contains(d, "2026-06-01") {
 		t.Errorf("detail should name the rule set and decision: %q", d)
 	}
-	in.snap.Repairs["penalty/JK-2026-0820"] = credit.Repair{RecordKey: "penalty/JK-2026-0820", ReminderSent: d("2026-11-23")}
+	withoutReminder := in.snap.Repairs
+	in.snap.Repairs = in.snap.Repairs.With(credit.Repair{RecordKey: "penalty/JK-2026-0820", ReminderSent: d("2026-11-23")})
 	if d := repairDetail(in, "penalty/JK-2026-0820"); !strings.Contains(d, "到期提醒 2026-11-23 已发") {
 		t.Errorf("detail should give the reminder's day: %q", d)
 	}
-	delete(in.snap.Repairs, "penalty/JK-2026-0820")
+	in.snap.Repairs = withoutReminder
 
 	// A wider window puts 2027-02-19 (81 days away) in the first section.
 	in.deadlineDays = 90
@@ -97,7 +98,7 @@ func TestRepairRowsOrder(t *testing.T) {
 		t.Errorf("90-day window: first row %s %q", r.Key, r.Cells[0])
 	}
 	// A reminder already sent shows on an eligible, not applied row.
-	in.snap.Repairs["penalty/JK-2026-0820"] = credit.Repair{RecordKey: "penalty/JK-2026-0820", ReminderSent: d("2026-11-23")}
+	in.snap.Repairs = in.snap.Repairs.With(credit.Repair{RecordKey: "penalty/JK-2026-0820", ReminderSent: d("2026-11-23")})
 	b = build(in)
 	repair = allRows(b.repair.src)
 	if r := rowByKey(t, repair, "penalty/JK-2026-0820"); r.Cells[8] != "未申请 到期提醒已发" || r.Alert {
@@ -244,8 +245,8 @@ func TestUnknownYearWarnings(t *testing.T) {
 	in := fixtureInput("zh")
 	in.today = credit.MustDate("2027-11-30")
 	in.now = in.today.Time().Add(9 * time.Hour)
-	in.snap.Penalties = append(in.snap.Penalties,
-		penaltySum("WJ-2027-1101", "320412", "武进区新建材料厂", "9132041211122230", "武应急罚〔2027〕101号", "2027-11-01", "2027-11-03", credit.General))
+	in.snap.Penalties = credit.NewPenalties(append(in.snap.Penalties.All(),
+		penaltySum("WJ-2027-1101", "320412", "武进区新建材料厂", "9132041211122230", "武应急罚〔2027〕101号", "2027-11-01", "2027-11-03", credit.General))...)
 	b := build(in)
 	if got := b.years.missing(in.rules.Cal, in.today); !slices.Equal(got, []int{2028}) {
 		t.Errorf("missing years %v, want [2028]", got)

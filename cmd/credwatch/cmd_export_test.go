@@ -48,15 +48,15 @@ func exportFixture(t *testing.T) *credit.Snapshot {
 			{Name: "一网通办", Feeds: []string{"licence", "reward"}, LastSuccess: at, LastAttempt: at, Items: 10},
 		},
 		Depts: []credit.DeptStats{{Dept: "320412", Records: map[credit.Kind]int{credit.Penalty: 2, credit.Licence: 10}, LastReceived: at}},
-		Penalties: []credit.PenaltySummary{
-			{ID: "p1", Dept: "320412", SubjectName: "常州市武进区宏达机械制造有限公司", DocNo: "常武应急罚〔2026〕1号",
+		Penalties: credit.NewPenalties(
+			credit.PenaltySummary{ID: "p1", Dept: "320412", SubjectName: "常州市武进区宏达机械制造有限公司", DocNo: "常武应急罚〔2026〕1号",
 				Decided: mustDate(t, "2026-10-09"), Severity: credit.General},
-			{ID: "p2", Dept: "320412", SubjectName: "江苏友联石油化工股份有限公司, \"总厂\"", DocNo: "常武应急罚〔2025〕45号",
+			credit.PenaltySummary{ID: "p2", Dept: "320412", SubjectName: "江苏友联石油化工股份有限公司, \"总厂\"", DocNo: "常武应急罚〔2025〕45号",
 				Decided: mustDate(t, "2025-03-03"), Severity: credit.General, Disclosed: mustDate(t, "2025-03-05")},
-		},
-		Repairs: map[string]credit.Repair{
-			"penalty/p2": {RecordKey: "penalty/p2", Applied: mustDate(t, "2026-06-01"), Reviewed: mustDate(t, "2026-06-10"), Outcome: credit.OutcomeApproved},
-		},
+		),
+		Repairs: credit.NewRepairs(
+			credit.Repair{RecordKey: "penalty/p2", Applied: mustDate(t, "2026-06-01"), Reviewed: mustDate(t, "2026-06-10"), Outcome: credit.OutcomeApproved},
+		),
 		Counts: map[credit.Kind]int{credit.Penalty: 2, credit.Licence: 10},
 	}
 }

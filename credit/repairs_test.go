@@ -1,0 +1,80 @@
+package credit
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+)
+
+func testRepairs(n int) []Repair {
+	out := make([]Repair, n)
+	at := time.Date(2026, 11, 30, 9, 0, 0, 0, ChinaZone)
+	for i := range out {
+		out[i] = Repair{RecordKey: fmt.Sprintf("penalty/P%06d", i), Applied: MustDate("2026-06-01").AddDays(i % 90), UpdatedAt: at.Add(time.Duration(i) * time.Second)}
+		switch i % 4 {
+		case 1:
+			out[i].Reviewed, out[i].Outcome = out[i].Applied.AddDays(5), OutcomeApproved
+		case 2:
+			out[i].Reviewed, out[i].Outcome, out[i].Cancelled = out[i].Applied.AddDays(5), OutcomeApproved, out[i].Applied.AddDays(9)
+			out[i].NationalDone, out[i].NationalReceipt = out[i].Applied.AddDays(20), fmt.Sprintf("GS-%d", i)
+		case 3:
+			out[i].Reviewed, out[i].Outcome, out[i].WithdrawalNote = out[i].Applied.AddDays(5), OutcomeRejected, "note"
+		}
+	}
+	return out
+}
+
+func TestRepairsRoundTrip(t *testing.T) {
+	list := testRepairs(1000)
+	// Added in reverse: Done sorts by key.
+	rev := make([]Repair, len(list))
+	for i := range list {
+		rev[len(list)-1-i] = list[i]
+	}
+	for name, rs := range map[string]Repairs{"sorted": NewRepairs(list...), "reversed": NewRepairs(rev...)} {
+		if rs.Len() != len(list) || !reflect.DeepEqual(rs.All(), list) {
+			t.Fatalf("%s: %d repairs, not the ones added", name, rs.Len())
+		}
+		for _, i := range []int{0, 1, 2, 3, 517, 999} {
+			got, ok := rs.Get(list[i].RecordKey)
+			if !ok || !reflect.DeepEqual(got, list[i]) || rs.Key(i) != list[i].RecordKey {
+				t.Errorf("%s: Get(%s) = %+v, %v", name, list[i].RecordKey, got, ok)
+			}
+		}
+		if _, ok := rs.Get("penalty/none"); ok {
+			t.Errorf("%s: found a repair never added", name)
+		}
+	}
+	var zero Repairs
+	if _, ok := zero.Get("x"); ok || zero.Len() != 0 {
+		t.Error("the zero Repairs is not empty")
+	}
+}
+
+// Of two repairs of one key the later wins, in NewRepairs and in With.
+func TestRepairsLaterWins(t *testing.T) {
+	list := testRepairs(10)
+	newer := list[4]
+	newer.ReminderSent, newer.WithdrawalNote = MustDate("2026-11-30"), "撤回"
+	rs := NewRepairs(append(list, newer)...)
+	if got, _ := rs.Get(newer.RecordKey); rs.Len() != 10 || !reflect.DeepEqual(got, newer) {
+		t.Errorf("NewRepairs: %d repairs, %s = %+v", rs.Len(), newer.RecordKey, got)
+	}
+	added := Repair{RecordKey: "penalty/A-new", Applied: MustDate("2026-11-02")}
+	base := NewRepairs(list...)
+	w := base.With(newer, added)
+	if w.Len() != 11 || w.Key(0) != added.RecordKey {
+		t.Errorf("With: %d repairs, first %s", w.Len(), w.Key(0))
+	}
+	if got, _ := w.Get(newer.RecordKey); !reflect.DeepEqual(got, newer) {
+		t.Errorf("With did not replace: %+v", got)
+	}
+	if got, _ := base.Get(newer.RecordKey); !reflect.DeepEqual(got, list[4]) || base.Len() != 10 {
+		t.Error("With changed the repairs it was called on")
+	}
+	s := w.Select(func(k string) bool { return k == added.RecordKey || k == list[2].RecordKey })
+	if got := s.All(); len(got) != 2 || !reflect.DeepEqual(got[1], list[2]) {
+		t.Errorf("Select: %+v", got)
+	}
+}
