@@ -256,7 +256,9 @@ type Model struct {
 	dayBad   bool
 	baseDay  credit.Date // the clock's day when New ran; Today moves with the clock
 
-	// From the Store: the last check data, sign-offs and outbox read.
+	// From the Store: the last check data, sign-offs and outbox read. The
+	// check data's Repairs are those failing on the day it was read
+	// (Rules.KeepFailing); a new day reloads it (the age tick).
 	checkData *credit.CheckData
 	checkErr  string
 	signoffs  map[credit.Date]credit.Signoff

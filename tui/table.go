@@ -54,7 +54,7 @@ type Row struct {
 // repair tab at 1M records) keeps a few bytes a row and makes the Row of
 // the rows on screen when it draws them. Row must return the same row for
 // the same i as long as the source is set, and be cheap enough to call for
-// every row once (SetSource indexes their text).
+// every row once (indexRows reads them all to index their text).
 type RowSource interface {
 	Len() int
 	Row(i int) Row
