@@ -1,14 +1,12 @@
 package store
 
 import (
-	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/czyj/credwatch/credit"
@@ -135,16 +133,12 @@ func metaV1Value(b *bolt.Bucket, key []byte) []byte {
 // hashes), the undisclosed and quality entries (which carry references),
 // recv_days, dup_doc_no and open_repairs.
 func rebuildDerived(tx *bolt.Tx) error {
-	for _, name := range [][]byte{bPenalties, bByDocNo, bUndisclosed, bQuality, bRecvDays, bDupDocNo, bOpenRepairs} {
-		if err := tx.DeleteBucket(name); err != nil {
-			return fmt.Errorf("drop %s: %w", name, err)
-		}
-		if _, err := tx.CreateBucket(name); err != nil {
-			return fmt.Errorf("recreate %s: %w", name, err)
+	for _, name := range [][]byte{bPenalties, bRecvDays, bOpenRepairs} {
+		if err := recreateBucket(tx, name); err != nil {
+			return err
 		}
 	}
 	counts := map[string]int64{}
-	var entries []indexEntry
 	type kv struct{ k, v []byte }
 	var sums []kv
 	err := tx.Bucket(bRecords).ForEach(func(k, v []byte) error {
@@ -161,48 +155,24 @@ func rebuildDerived(tx *bolt.Tx) error {
 			sums = append(sums, kv{append([]byte(nil), k...), appendSummary(nil, &s)})
 		}
 		counts[string(recvDayKey(receivedDay(m.Received), m.Dept, m.Kind))]++
-		for _, e := range indexEntries(k, &m) {
-			switch e.bucket {
-			case string(bByDocNo), string(bUndisclosed), string(bQuality):
-				entries = append(entries, e)
-			}
-		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	// Within one transaction bbolt inserts into unsplit nodes: keys out of
-	// order cost a memmove each (minutes at 1M records); in order, nothing.
-	slices.SortFunc(entries, func(a, b indexEntry) int {
-		return cmp.Or(strings.Compare(a.bucket, b.bucket), strings.Compare(a.key, b.key))
-	})
 	for _, e := range sums {
 		if err := tx.Bucket(bPenalties).Put(e.k, e.v); err != nil {
 			return err
 		}
 	}
-	for _, e := range entries {
-		if err := tx.Bucket([]byte(e.bucket)).Put([]byte(e.key), []byte(e.value)); err != nil {
-			return err
-		}
+	// The index entries (by_doc_no then the duplicate set from it) go in
+	// in key order: see rebuildIndexes.
+	if err := rebuildIndexes(tx, bByDocNo, bUndisclosed, bQuality); err != nil {
+		return err
 	}
 	days := tx.Bucket(bRecvDays)
 	for _, k := range slices.Sorted(maps.Keys(counts)) {
 		if err := days.Put([]byte(k), binary.AppendVarint(nil, counts[k])); err != nil {
-			return err
-		}
-	}
-	dups, err := duplicateKeys(tx)
-	if err != nil {
-		return err
-	}
-	for _, key := range slices.Sorted(maps.Keys(dups)) {
-		m, _, err := getMeta(tx, []byte(key))
-		if err != nil {
-			return err
-		}
-		if err := tx.Bucket(bDupDocNo).Put([]byte(key), refValue(&m)); err != nil {
 			return err
 		}
 	}

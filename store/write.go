@@ -127,7 +127,7 @@ func (db *DB) applyPages(tx *bolt.Tx, pages []*credit.Page) error {
 		}
 	}
 	slices.SortStableFunc(ops, func(a, b itemOp) int { return strings.Compare(a.key, b.key) })
-	w := pageWriter{tx: tx, stats: map[string]*credit.DeptStats{}}
+	w := pageWriter{tx: tx, stats: map[string]*credit.DeptStats{}, deferDocNo: docNoDeferred(tx)}
 	for _, op := range ops {
 		p := pages[op.page]
 		w.endpoint, w.at = p.Endpoint, p.FetchedAt
@@ -181,6 +181,9 @@ type pageWriter struct {
 	endpoint string
 	at       time.Time
 	stats    map[string]*credit.DeptStats
+	// deferDocNo: a bulk load is in progress (bulk.go), so by_doc_no and
+	// the duplicate set are left to FinishBulkLoad.
+	deferDocNo bool
 }
 
 func (w *pageWriter) apply(feed string, c *credit.Change) error {
@@ -286,6 +289,16 @@ func indexEntries(key []byte, m *recMeta) []indexEntry {
 	return out
 }
 
+// indexEntries is the package's indexEntries without the by_doc_no entry
+// during a bulk load.
+func (w *pageWriter) indexEntries(key []byte, m *recMeta) []indexEntry {
+	out := indexEntries(key, m)
+	if w.deferDocNo {
+		out = slices.DeleteFunc(out, func(e indexEntry) bool { return e.bucket == string(bByDocNo) })
+	}
+	return out
+}
+
 func sameKey(a indexEntry) func(indexEntry) bool {
 	return func(b indexEntry) bool { return a.bucket == b.bucket && a.key == b.key }
 }
@@ -296,10 +309,10 @@ func sameKey(a indexEntry) func(indexEntry) bool {
 func (w *pageWriter) reindex(key []byte, old, m *recMeta) error {
 	var before, after []indexEntry
 	if old != nil {
-		before = indexEntries(key, old)
+		before = w.indexEntries(key, old)
 	}
 	if m != nil {
-		after = indexEntries(key, m)
+		after = w.indexEntries(key, m)
 	}
 	for _, e := range before {
 		if slices.ContainsFunc(after, sameKey(e)) {
@@ -322,7 +335,7 @@ func (w *pageWriter) reindex(key []byte, old, m *recMeta) error {
 	}
 	// The duplicate set follows the number itself: two numbers may share
 	// an index entry's hash.
-	if old == nil || m == nil || old.Kind != m.Kind || old.DocNo != m.DocNo {
+	if !w.deferDocNo && (old == nil || m == nil || old.Kind != m.Kind || old.DocNo != m.DocNo) {
 		if old != nil && old.DocNo != "" {
 			if err := docNoRemoved(w.tx, old.Kind, old.DocNo, key); err != nil {
 				return err
@@ -363,7 +376,7 @@ func (w *pageWriter) refreshRefs(key []byte, old, m *recMeta) error {
 		}
 		return nil
 	}
-	if old != nil && old.Kind == m.Kind && old.DocNo == m.DocNo && m.DocNo != "" {
+	if !w.deferDocNo && old != nil && old.Kind == m.Kind && old.DocNo == m.DocNo && m.DocNo != "" {
 		dup := w.tx.Bucket(bDupDocNo)
 		if v := dup.Get(key); v != nil {
 			if ref := refValue(m); string(v) != string(ref) {
@@ -497,7 +510,7 @@ func (db *DB) ResetSynced() error {
 // while the cursor was stale are thereby not kept.
 func (db *DB) ResetFeed(feed string) error {
 	err := db.update(func(tx *bolt.Tx) error {
-		w := pageWriter{tx: tx, stats: map[string]*credit.DeptStats{}}
+		w := pageWriter{tx: tx, stats: map[string]*credit.DeptStats{}, deferDocNo: docNoDeferred(tx)}
 		switch {
 		case feed == credit.FeedSharing || feed == credit.FeedRepair:
 			names := [][]byte{bSharing}
