@@ -92,6 +92,16 @@ type Engine struct {
 	busy       []gosync.Mutex // per endpoint: serialises its passes (Run vs SyncOnce)
 	clients    []*http.Client // per endpoint
 	outboxKick chan struct{}
+	bulkMu     gosync.Mutex
+	bulkPasses int // passes running in a bulk load of the store
+}
+
+// bulkLoader is a store that indexes a first sync faster as a bulk load
+// (store.DB): between BeginBulkLoad and FinishBulkLoad it may leave some
+// indexes to FinishBulkLoad, which completes them.
+type bulkLoader interface {
+	BeginBulkLoad() (bool, error)
+	FinishBulkLoad() error
 }
 
 // New returns an engine for the given endpoints. Nothing happens until Run
@@ -252,7 +262,15 @@ func (e *Engine) pass(ctx context.Context, i int) (string, error) {
 	ep := &e.eps[i]
 	e.busy[i].Lock()
 	defer e.busy[i].Unlock()
-	if feed, err := e.syncFeeds(ctx, e.clients[i], ep, ep.Feeds); err != nil {
+	bl, bulk, err := e.beginBulk()
+	if err != nil {
+		return "", err
+	}
+	feed, err := e.syncFeeds(ctx, e.clients[i], ep, ep.Feeds)
+	if bulk {
+		err = e.endBulk(ctx, bl, err)
+	}
+	if err != nil {
 		if ctx.Err() != nil {
 			return feed, ctx.Err()
 		}
@@ -260,6 +278,43 @@ func (e *Engine) pass(ctx context.Context, i int) (string, error) {
 	}
 	e.publish(Event{At: e.opts.Now(), Endpoint: ep.Name, Type: EventDone})
 	return "", nil
+}
+
+// beginBulk starts or continues a bulk load of the store if it is empty
+// or one is pending (a first sync: see store.DB.BeginBulkLoad), and counts
+// this pass in it.
+func (e *Engine) beginBulk() (bulkLoader, bool, error) {
+	bl, ok := e.store.(bulkLoader)
+	if !ok {
+		return nil, false, nil
+	}
+	e.bulkMu.Lock()
+	defer e.bulkMu.Unlock()
+	bulk, err := bl.BeginBulkLoad()
+	if err != nil || !bulk {
+		return nil, false, err
+	}
+	e.bulkPasses++
+	return bl, true, nil
+}
+
+// endBulk ends a pass's part in a bulk load, given the pass's error. The
+// last pass of the engine in the load to end, successful or not, finishes
+// it, so the views are complete as soon as the first sync ends, or fails,
+// and do not wait for a retry. When ctx is done it does not (the process
+// is stopping): the store keeps the load pending, and the next pass
+// finishes it.
+func (e *Engine) endBulk(ctx context.Context, bl bulkLoader, err error) error {
+	e.bulkMu.Lock()
+	defer e.bulkMu.Unlock()
+	e.bulkPasses--
+	if e.bulkPasses > 0 || ctx.Err() != nil {
+		return err
+	}
+	if ferr := bl.FinishBulkLoad(); ferr != nil {
+		return errors.Join(err, ferr)
+	}
+	return err
 }
 
 func (e *Engine) recordFailure(ep *Endpoint, feed string, err error, retry time.Duration) {
