@@ -40,6 +40,57 @@ func (e *HTTPError) Error() string {
 
 // fetchPage asks endpoint ep for the page of feed after cursor.
 func fetchPage(ctx context.Context, hc *http.Client, ep *Endpoint, feed, cursor string) (*api.Page, error) {
+	body, err := fetchBody(ctx, hc, ep, feed, cursor)
+	if err != nil {
+		return nil, err
+	}
+	return parsePage(feed, cursor, body)
+}
+
+// fetchWire is fetchPage for the sync: a record feed's page whose items
+// all decode and pass the checks comes back decoded already (see
+// decodeRecordPage), any other as fetchPage returns it.
+func fetchWire(ctx context.Context, hc *http.Client, ep *Endpoint, feed, cursor string) (*wirePage, error) {
+	body, err := fetchBody(ctx, hc, ep, feed, cursor)
+	if err != nil {
+		return nil, err
+	}
+	if credit.Kind(feed).Valid() {
+		if wp, ok := decodeRecordPage(feed, body); ok {
+			if err := checkFeed(feed, wp.Feed); err != nil {
+				return nil, err
+			}
+			return wp, nil
+		}
+	}
+	p, err := parsePage(feed, cursor, body)
+	if err != nil {
+		return nil, err
+	}
+	return &wirePage{Page: *p}, nil
+}
+
+func parsePage(feed, cursor string, body []byte) (*api.Page, error) {
+	var p api.Page
+	if err := json.Unmarshal(body, &p); err != nil {
+		return nil, fmt.Errorf("decode %s page after cursor %q: %w", feed, credit.Sanitize(cursor), err)
+	}
+	if err := checkFeed(feed, p.Feed); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+func checkFeed(feed, got string) error {
+	if got != "" && got != feed {
+		return fmt.Errorf("asked for feed %s, got %q", feed, credit.Sanitize(got))
+	}
+	return nil
+}
+
+// fetchBody asks endpoint ep for the page of feed after cursor and returns
+// the body of a 200 answer; any other is an *HTTPError.
+func fetchBody(ctx context.Context, hc *http.Client, ep *Endpoint, feed, cursor string) ([]byte, error) {
 	u := strings.TrimRight(ep.BaseURL, "/") + api.FeedPath(feed)
 	q := url.Values{}
 	if cursor != "" {
@@ -76,14 +127,7 @@ func fetchPage(ctx context.Context, hc *http.Client, ep *Endpoint, feed, cursor 
 		}
 		return nil, fmt.Errorf("fetch %s: %w", feed, he)
 	}
-	var p api.Page
-	if err := json.Unmarshal(body, &p); err != nil {
-		return nil, fmt.Errorf("decode %s page after cursor %q: %w", feed, credit.Sanitize(cursor), err)
-	}
-	if p.Feed != "" && p.Feed != feed {
-		return nil, fmt.Errorf("asked for feed %s, got %q", feed, credit.Sanitize(p.Feed))
-	}
-	return &p, nil
+	return body, nil
 }
 
 // parseRetryAfter reads delay-seconds or an HTTP date; 0 if absent or bad.

@@ -234,7 +234,7 @@ func (e *Engine) fetchFeed(ctx context.Context, hc *http.Client, ep *Endpoint, f
 	}
 	restarted := false
 	for {
-		p, err := fetchPage(ctx, hc, ep, feed, cursor)
+		p, err := fetchWire(ctx, hc, ep, feed, cursor)
 		var he *HTTPError
 		if errors.As(err, &he) && he.Status == http.StatusGone && cursor != "" && !restarted {
 			// The endpoint no longer knows our cursor: fetch the feed anew.
@@ -252,7 +252,7 @@ func (e *Engine) fetchFeed(ctx context.Context, hc *http.Client, ep *Endpoint, f
 		if err := checkClock(feed, p.ServerTime, now, ep.maxSkew()); err != nil {
 			return fail(err)
 		}
-		if !send(item{feed: feed, page: decodePage(ep.Name, feed, p, now)}) {
+		if !send(item{feed: feed, page: p.storePage(ep.Name, feed, now)}) {
 			return "", false
 		}
 		if !p.HasMore {

@@ -1,0 +1,93 @@
+package sync
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/sync/sim"
+)
+
+// A record feed's page decoded in one pass (decodeRecordPage) becomes the
+// same store page as item by item (decodePage); a page with an item either
+// refuses is decoded item by item, so the item is quarantined as before.
+func TestRecordPageDecodedInOnePass(t *testing.T) {
+	s := sim.New(sim.Options{Seed: 5, Records: 1500, Today: testToday})
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	ep := &Endpoint{Name: "hub", BaseURL: srv.URL, PageSize: 200}
+	at := testNow()
+	same := func(feed string, body []byte) *wirePage {
+		t.Helper()
+		p, err := parsePage(feed, "", body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := decodePage("hub", feed, p, at)
+		wp, ok := decodeRecordPage(feed, body)
+		if !ok {
+			wp = &wirePage{Page: *p}
+		}
+		if got := wp.storePage("hub", feed, at); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: one pass gives\n%+v\nitem by item\n%+v", feed, got, want)
+		}
+		return wp
+	}
+	pages, decoded := 0, 0
+	for _, k := range credit.Kinds {
+		feed := string(k)
+		cursor := ""
+		for {
+			body, err := fetchBody(context.Background(), http.DefaultClient, ep, feed, cursor)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wp := same(feed, body)
+			if !wp.decoded && len(wp.Items) > 0 {
+				if q := decodePage("hub", feed, &wp.Page, at).Quarantine; len(q) == 0 {
+					t.Errorf("%s: a page with every item valid was not decoded in one pass", feed)
+				}
+			}
+			pages++
+			if wp.decoded {
+				decoded++
+			}
+			if !wp.HasMore {
+				break
+			}
+			cursor = wp.NextCursor
+		}
+	}
+	if pages < 10 || decoded < pages/2 {
+		t.Fatalf("%d of %d pages decoded in one pass", decoded, pages)
+	}
+
+	// Refused items: the page goes item by item and they are quarantined.
+	good := `{"op":"upsert","key":"CF1","data":{"kind":"penalty","id":"CF1","dept":"320412","decided":"2026-01-05"}}`
+	for name, bad := range map[string]string{
+		"null data":     `{"op":"upsert","key":"CF2","data":null}`,
+		"no data":       `{"op":"upsert","key":"CF2"}`,
+		"wrong kind":    `{"op":"upsert","key":"CF2","data":{"kind":"licence","id":"CF2","dept":"320412","decided":"2026-01-05"}}`,
+		"wrong type":    `{"op":"upsert","key":"CF2","data":{"kind":"penalty","id":"CF2","dept":320412,"decided":"2026-01-05"}}`,
+		"bad date":      `{"op":"upsert","key":"CF2","data":{"kind":"penalty","id":"CF2","dept":"320412","decided":"2026-02-30"}}`,
+		"control key":   `{"op":"upsert","key":"CF\u001b2","data":{"kind":"penalty","id":"CF\u001b2","dept":"320412","decided":"2026-01-05"}}`,
+		"unknown op":    `{"op":"merge","key":"CF2"}`,
+		"no department": `{"op":"upsert","key":"CF2","data":{"kind":"penalty","id":"CF2","decided":"2026-01-05"}}`,
+	} {
+		body := []byte(`{"feed":"penalty","items":[` + good + `,` + bad + `,{"op":"delete","key":"CF3"}],"next_cursor":"c","has_more":true,"server_time":"` + at.Format(time.RFC3339) + `"}`)
+		wp := same("penalty", body)
+		if wp.decoded {
+			t.Errorf("%s: decoded in one pass", name)
+		}
+		p, _ := parsePage("penalty", "", body)
+		out := decodePage("hub", "penalty", p, at)
+		if len(out.Changes) != 2 || len(out.Quarantine) != 1 || !strings.HasPrefix(out.Quarantine[0].Key, "penalty/CF") {
+			t.Errorf("%s: %d changes, quarantine %+v", name, len(out.Changes), out.Quarantine)
+		}
+	}
+}
