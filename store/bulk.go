@@ -119,18 +119,29 @@ func (db *DB) FinishBulkLoad() error {
 		}
 		afterBulkChunk()
 	}
-	err = db.update(func(tx *bolt.Tx) error {
+	// The duplicate set is what readers see of the load: the data
+	// generation grows unless there is no record with a number (a cache
+	// that only syncs the sharing list would otherwise make every view
+	// read the data again after every pass).
+	err = db.updateStatus(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bMeta)
 		if meta.Get(keyDocNoPending) == nil {
 			return nil
 		}
+		changed := len(e.ents) > 0
 		if getU64(meta.Get(keyDataGeneration)) != gen {
 			// Written since the records were read: start over, here.
 			if err := rebuildIndexes(tx, bByDocNo); err != nil {
 				return err
 			}
+			changed = true
 		} else if err := rebuildDupSet(tx); err != nil {
 			return err
+		}
+		if changed {
+			if err := meta.Put(keyDataGeneration, u64(getU64(meta.Get(keyDataGeneration))+1)); err != nil {
+				return err
+			}
 		}
 		return meta.Delete(keyDocNoPending)
 	})

@@ -125,8 +125,12 @@ func testBulkLoad(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			d0 := dataGeneration(t, db)
 			if err := db.FinishBulkLoad(); err != nil {
 				t.Fatal(err)
+			}
+			if d := dataGeneration(t, db); d == d0 {
+				t.Error("finishing the load left the data generation: views would not read the duplicates")
 			}
 			for _, name := range indexBuckets {
 				if got, w := bucketKVs(t, db, name), bucketKVs(t, normal, name); !slices.Equal(got, w) {
@@ -166,6 +170,18 @@ func TestBulkLoadOnlyWhenEmpty(t *testing.T) {
 	}
 	if g, _ := db.Generation(); g != g0 {
 		t.Errorf("FinishBulkLoad without a load wrote (generation %d -> %d)", g0, g)
+	}
+	// A load of no record (a cache that syncs only the sharing list)
+	// changes nothing readers see.
+	d0 := dataGeneration(t, db)
+	if bulk, err := db.BeginBulkLoad(); err != nil || !bulk {
+		t.Fatalf("BeginBulkLoad on an empty cache: %v, %v", bulk, err)
+	}
+	if err := db.FinishBulkLoad(); err != nil {
+		t.Fatal(err)
+	}
+	if d := dataGeneration(t, db); d != d0 {
+		t.Errorf("a load of no record moved the data generation %d -> %d", d0, d)
 	}
 	if err := db.ApplyPage(bulkPages(at)[0]); err != nil {
 		t.Fatal(err)
@@ -263,4 +279,13 @@ func TestFinishBulkLoadInRuns(t *testing.T) {
 			}
 		})
 	}
+}
+
+func dataGeneration(t *testing.T, db *DB) uint64 {
+	t.Helper()
+	var g uint64
+	if err := db.view(func(tx *bolt.Tx) error { g = getU64(tx.Bucket(bMeta).Get(keyDataGeneration)); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return g
 }
