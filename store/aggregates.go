@@ -131,8 +131,9 @@ func docNoRemoved(tx *bolt.Tx, k credit.Kind, docNo string, key []byte) error {
 }
 
 // duplicateKeys returns every record key that shares its kind and document
-// number with another record, from the whole by_doc_no index (the
-// migration builds the duplicate set with it; tests compare the set to it).
+// number with another record, computed from the records alone: the
+// reference that tests compare the maintained duplicate set to (writes and
+// FinishBulkLoad's sorted rebuild keep the set itself).
 func duplicateKeys(tx *bolt.Tx) (map[string]bool, error) {
 	out := map[string]bool{}
 	groups := map[string]int{}
