@@ -43,7 +43,7 @@ type repairRows struct {
 	search  map[string]string // department -> its search text
 	cat     catalog
 	today   credit.Date
-	days    int // the 90-day-style "soon" window (Deps.DeadlineDays)
+	days    int // the "eligible soon" section's window in days (Deps.DeadlineDays)
 }
 
 var _ RowSource = (*repairRows)(nil)
