@@ -357,8 +357,9 @@ func (c *countingStore) Snapshot() (*credit.Snapshot, error) {
 }
 
 // A reload that finds the data generation unchanged on the same day keeps
-// the penalties and the repair and queue rows; a new generation or a new
-// day builds them again.
+// the penalties, the repair and queue rows and the check data (taking the
+// endpoints' statuses from the overview); a new generation or a new day
+// reads and builds them again.
 func TestReloadKeepsUnchangedPenaltyTabs(t *testing.T) {
 	dp, st := storeDeps(t, "zh")
 	st.snap.Generation = 5
@@ -370,11 +371,24 @@ func TestReloadKeepsUnchangedPenaltyTabs(t *testing.T) {
 		m.seq++
 		return run(t, m, m.loadCmd())
 	}
-	full := cs.full.Load()
+	checkReads := func() int {
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		return len(st.since)
+	}
+	full, checks := cs.full.Load(), checkReads()
 	src, rows := m.repair.all, m.repair.Rows()
+	// Meanwhile an endpoint starts failing: a status write, not data.
+	st.mu.Lock()
+	st.snap.Endpoints = slices.Clone(st.snap.Endpoints)
+	st.snap.Endpoints[0].LastError = "dial tcp: connection refused"
+	st.mu.Unlock()
 	m = reload()
 	if cs.full.Load() != full || !m.view.reused || m.repair.all != src {
 		t.Fatalf("same generation: %d full reads (had %d), reused %v", cs.full.Load(), full, m.view.reused)
+	}
+	if checkReads() != checks || m.checkData.Endpoints[0].LastError == "" || !strings.Contains(m.View(), "2个接口同步异常") {
+		t.Errorf("same generation: %d check reads (had %d), endpoint error %q:\n%s", checkReads(), checks, m.checkData.Endpoints[0].LastError, m.View())
 	}
 	if m.snap.Penalties.Len() == 0 || m.snap.Repairs.Len() == 0 {
 		t.Fatal("the kept snapshot lost its penalties or repairs")
@@ -385,14 +399,14 @@ func TestReloadKeepsUnchangedPenaltyTabs(t *testing.T) {
 	st.snap.Generation = 6
 	st.mu.Unlock()
 	m = reload()
-	if m.view.reused || cs.full.Load() != full+1 || len(m.repair.Rows()) != len(rows)-1 {
-		t.Errorf("new generation: reused %v, %d full reads, %d rows (had %d)", m.view.reused, cs.full.Load(), len(m.repair.Rows()), len(rows))
+	if m.view.reused || cs.full.Load() != full+1 || len(m.repair.Rows()) != len(rows)-1 || checkReads() != checks+1 {
+		t.Errorf("new generation: reused %v, %d full reads, %d rows (had %d), %d check reads", m.view.reused, cs.full.Load(), len(m.repair.Rows()), len(rows), checkReads())
 	}
 	// The next day: the deadlines move, so the rows are built again.
 	m.baseDay--
 	m = reload()
-	if m.view.reused || cs.full.Load() != full+2 {
-		t.Errorf("next day: reused %v, %d full reads", m.view.reused, cs.full.Load())
+	if m.view.reused || cs.full.Load() != full+2 || checkReads() != checks+2 {
+		t.Errorf("next day: reused %v, %d full reads, %d check reads", m.view.reused, cs.full.Load(), checkReads())
 	}
 }
 

@@ -362,12 +362,16 @@ func (m *Model) loadCmd() tea.Cmd {
 	today, base, now, rules := m.d.Today, m.baseDay, m.d.Now, m.d.Rules
 	// Most reloads follow a sync pass or the age tick that changed no
 	// data: the overview says so (its generation), and the penalties,
-	// repairs and the tabs built from them are kept.
+	// repairs, the tabs built from them and the check data are kept.
 	var prev *built
 	var prevSnap *credit.Snapshot
+	var prevCheck *credit.CheckData
 	if st != nil && m.snap != nil && !m.partial && m.snap.Generation != 0 {
 		v := m.view
 		prev, prevSnap = &v, m.snap
+		if m.checkErr == "" {
+			prevCheck = m.checkData
+		}
 	}
 	return func() tea.Msg {
 		in.now = now()
@@ -381,30 +385,50 @@ func (m *Model) loadCmd() tea.Cmd {
 			b := build(in)
 			return snapshotMsg{seq: seq, snap: s, built: &b}
 		}
-		// The check data first: its open repairs (70k at 1M records) are
-		// cut to the failing ones before the snapshot is read.
+		// The check data before the snapshot: its open repairs (70k at 1M
+		// records) are cut to the failing ones before the penalties arrive.
 		var check *credit.CheckData
 		var checkErr string
-		if since, err := rules.LastWorkingDayStart(in.today); err != nil {
-			checkErr = cleanText(err.Error())
-		} else if data, err := st.CheckData(since); err != nil {
-			checkErr = cleanText(fmt.Sprintf("read check data: %v", err))
-		} else {
-			data.Repairs = rules.KeepFailing(data.Repairs, in.today)
-			check = data
+		readCheck := func() {
+			if since, err := rules.LastWorkingDayStart(in.today); err != nil {
+				checkErr = cleanText(err.Error())
+			} else if data, err := st.CheckData(since); err != nil {
+				checkErr = cleanText(fmt.Sprintf("read check data: %v", err))
+			} else {
+				data.Repairs = rules.KeepFailing(data.Repairs, in.today)
+				check = data
+			}
 		}
-		read := st.Snapshot
-		if partial || prev != nil {
-			read = st.Overview
-		}
-		s, err := read()
-		if err == nil && s != nil && prev != nil {
+		var s *credit.Snapshot
+		var err error
+		switch {
+		case prev != nil:
+			s, err = st.Overview()
+			if err != nil || s == nil {
+				break
+			}
 			if s.Generation == prevSnap.Generation && in.today == prev.today {
 				s.Penalties, s.Repairs = prevSnap.Penalties, prevSnap.Repairs
 				in.reuse = prev
+				if prevCheck != nil {
+					// The check data moves with the generation and the
+					// day too; only the endpoints' statuses (below) may
+					// have changed.
+					c := *prevCheck
+					check = &c
+				} else {
+					readCheck()
+				}
 			} else {
+				readCheck()
 				s, err = st.Snapshot() // the data changed: read it all
 			}
+		case partial:
+			readCheck()
+			s, err = st.Overview()
+		default:
+			readCheck()
+			s, err = st.Snapshot()
 		}
 		if err != nil || s == nil {
 			return snapshotMsg{seq: seq, snap: s, err: err}
