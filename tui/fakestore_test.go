@@ -427,3 +427,46 @@ func TestCheckEndpointsAgreeWithHeader(t *testing.T) {
 		t.Errorf("header and check disagree about the failing endpoints:\n%s", v)
 	}
 }
+
+// Rebuilt (cmd returns the old generation's memory with it) is called,
+// inside a command, after each load that rebuilt the penalty tabs: the
+// first full load and loads of changed data, not the first frame's read
+// nor reloads that kept the tabs.
+func TestRebuiltAfterFullLoadsOnly(t *testing.T) {
+	dp, st := storeDeps(t, "zh")
+	st.snap.Generation = 5
+	var calls atomic.Int32
+	dp.Rebuilt = func() { calls.Add(1) }
+	m := New(dp)
+	m = update(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	// load applies one load's result and runs the commands it returns.
+	load := func() {
+		t.Helper()
+		nm, cmd := m.Update(m.loadCmd()())
+		m = run(t, nm.(Model), cmd)
+	}
+	m.seq++
+	nm, _ := m.Update(m.loadCmd()()) // the first frame's read
+	m = nm.(Model)
+	if calls.Load() != 0 || !m.partial {
+		t.Fatalf("after the first frame's read: %d calls (partial %v)", calls.Load(), m.partial)
+	}
+	m.seq++
+	load() // the full read
+	if calls.Load() != 1 || m.partial {
+		t.Fatalf("after the first full load: %d calls (partial %v)", calls.Load(), m.partial)
+	}
+	m.seq++
+	load() // same generation: the tabs are kept
+	if calls.Load() != 1 || !m.view.reused {
+		t.Errorf("after a reload that kept the tabs: %d calls (reused %v)", calls.Load(), m.view.reused)
+	}
+	st.mu.Lock()
+	st.snap.Generation = 6
+	st.mu.Unlock()
+	m.seq++
+	load()
+	if calls.Load() != 2 || m.view.reused {
+		t.Errorf("after a reload of changed data: %d calls (reused %v)", calls.Load(), m.view.reused)
+	}
+}

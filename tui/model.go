@@ -121,6 +121,11 @@ type Deps struct {
 	// the sync engine then, so the first frame never waits behind sync's
 	// writes to the cache.
 	FirstLoad func()
+	// Rebuilt, if set, is called inside a tea.Cmd each time a load that
+	// read the penalties and rebuilt their tabs (the first full load, or
+	// one after the data changed) is on screen: the previous generation is
+	// garbage then, and cmd hands its memory back to the system.
+	Rebuilt func()
 }
 
 // defaultDeadlineDays is Deps.DeadlineDays when unset.
@@ -569,6 +574,12 @@ func (m Model) handleSnapshot(msg snapshotMsg) (Model, tea.Cmd) {
 			return m, tea.Quit
 		case msg.partial:
 			return m, m.startLoad() // the full read follows at once
+		}
+		if b := msg.built; b != nil && msg.store && !b.reused && m.d.Rebuilt != nil {
+			m.cooling = true
+			rebuilt := m.d.Rebuilt
+			return m, tea.Batch(tea.Tick(reloadGap, func(time.Time) tea.Msg { return cooldownMsg{} }),
+				func() tea.Msg { rebuilt(); return nil })
 		}
 	}
 	m.cooling = true

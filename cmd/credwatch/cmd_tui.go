@@ -82,6 +82,10 @@ func (a *app) runTUI(args []string) int {
 		lowerGCTarget()
 		close(firstLoad)
 	})
+	// After a rebuild the previous generation (at 1M records about 100 MB)
+	// is garbage: hand it back now rather than over the scavenger's
+	// minutes (1M, after a changed-data reload: RSS 310 -> 180 MB).
+	d.Rebuilt = debug.FreeOSMemory
 	d.Store = db.Scoped(a.scope)
 	d.Events = db.Follow(ctx, last, followEvery)
 	d.SyncNow = s.SyncNow
