@@ -110,10 +110,7 @@ func detailRows(in buildInput, rec *credit.Record) []Row {
 		return f.zh
 	}
 
-	var rep *credit.Repair
-	if r, ok := in.snap.Repairs.Get(rec.Key()); ok {
-		rep = &r
-	}
+	rep := repairOf(in.snap, rec.Key())
 	if rec.Kind == credit.Penalty {
 		rows = append(rows, repairDetailRows(in, rec, rep, &n)...)
 	}

@@ -558,10 +558,7 @@ func targetOfKey(snap *credit.Snapshot, rules *credit.Rules, today credit.Date, 
 	if snap == nil {
 		return target{}, false
 	}
-	var rep *credit.Repair
-	if r, ok := snap.Repairs.Get(key); ok {
-		rep = &r
-	}
+	rep := repairOf(snap, key)
 	ps, err := rules.Pipeline(rep, today)
 	if err != nil {
 		return target{}, false
@@ -579,6 +576,15 @@ func targetOfKey(snap *credit.Snapshot, rules *credit.Rules, today credit.Date, 
 		eligible = rd.EligibleFrom
 	}
 	return targetFor(key, sum, rep, ps, eligible, today), true
+}
+
+// repairOf returns (a copy of) the repair of the record with key in snap,
+// or nil when there is none.
+func repairOf(snap *credit.Snapshot, key string) *credit.Repair {
+	if r, ok := snap.Repairs.Get(key); ok {
+		return &r
+	}
+	return nil
 }
 
 // findPenalty returns (a copy of) the summary of the penalty with key in
@@ -639,10 +645,7 @@ func buildRepair(in buildInput, y *yearNotes) (*repairRows, string) {
 		if _, ok := src.search[rec.Dept]; !ok {
 			src.search[rec.Dept] = in.deptSearch(rec.Dept)
 		}
-		var rep *credit.Repair
-		if r, ok := in.snap.Repairs.Get(rec.Key()); ok {
-			rep = &r
-		}
+		rep := repairOf(in.snap, rec.Key())
 		e := repairEntry{pen: int32(i)}
 		lite := rec.Record()
 		rd, err := in.rules.RepairFor(&lite, rep)
@@ -749,10 +752,7 @@ func repairDetail(in buildInput, key string) string {
 	if rec == nil {
 		return ""
 	}
-	var rep *credit.Repair
-	if r, ok := in.snap.Repairs.Get(key); ok {
-		rep = &r
-	}
+	rep := repairOf(in.snap, key)
 	lite := rec.Record()
 	rd, err := in.rules.RepairFor(&lite, rep)
 	var ps credit.PipelineStatus

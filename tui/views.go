@@ -311,9 +311,7 @@ func (m *Model) currentTarget() (target, bool) {
 func (m *Model) targetOf(rec *credit.Record) target {
 	var rep *credit.Repair
 	if m.snap != nil {
-		if r, ok := m.snap.Repairs.Get(rec.Key()); ok {
-			rep = &r
-		}
+		rep = repairOf(m.snap, rec.Key())
 	}
 	ps, err := m.d.Rules.Pipeline(rep, m.today())
 	if err != nil {
