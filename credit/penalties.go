@@ -58,7 +58,7 @@ func (p *Penalties) At(i int) PenaltySummary {
 	}
 }
 
-// ID returns summary i's ID, and Dept its department, without the rest.
+// ID returns summary i's ID without making the rest of the summary.
 func (p *Penalties) ID(i int) string {
 	r := &p.rows[i]
 	return p.chunks[r.chunk][r.off : r.off+r.ends[0]]
@@ -66,6 +66,9 @@ func (p *Penalties) ID(i int) string {
 
 // Dept returns summary i's department.
 func (p *Penalties) Dept(i int) string { return p.depts[p.rows[i].dept] }
+
+// Decided returns summary i's decision date.
+func (p *Penalties) Decided(i int) Date { return p.rows[i].decided }
 
 // Index returns the index of the summary with id, or -1: a binary search
 // when the IDs ascend (as Store.Snapshot lists them), else a scan.

@@ -37,8 +37,8 @@ func TestPenaltiesRoundTrip(t *testing.T) {
 		if got := p.At(i); !reflect.DeepEqual(got, list[i]) {
 			t.Fatalf("summary %d: got %+v, want %+v", i, got, list[i])
 		}
-		if p.ID(i) != list[i].ID || p.Dept(i) != list[i].Dept {
-			t.Fatalf("summary %d: ID %q dept %q", i, p.ID(i), p.Dept(i))
+		if p.ID(i) != list[i].ID || p.Dept(i) != list[i].Dept || p.Decided(i) != list[i].Decided {
+			t.Fatalf("summary %d: ID %q dept %q decided %s", i, p.ID(i), p.Dept(i), p.Decided(i))
 		}
 	}
 	if !p.sorted {

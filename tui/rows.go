@@ -587,6 +587,18 @@ func repairOf(snap *credit.Snapshot, key string) *credit.Repair {
 	return nil
 }
 
+// placeRepair works out a penalty's repair dates and where its repair
+// (nil: none reported) stands in the pipeline on in.today.
+func placeRepair(in *buildInput, rec *credit.PenaltySummary, rep *credit.Repair) (credit.RepairDates, credit.PipelineStatus, error) {
+	lite := rec.Record()
+	rd, err := in.rules.RepairFor(&lite, rep)
+	if err != nil {
+		return rd, credit.PipelineStatus{}, err
+	}
+	ps, err := in.rules.Pipeline(rep, in.today)
+	return rd, ps, err
+}
+
 // findPenalty returns (a copy of) the summary of the penalty with key in
 // snap, or nil.
 func findPenalty(snap *credit.Snapshot, key string) *credit.PenaltySummary {
@@ -647,12 +659,7 @@ func buildRepair(in buildInput, y *yearNotes) (*repairRows, string) {
 		}
 		rep := repairOf(in.snap, rec.Key())
 		e := repairEntry{pen: int32(i)}
-		lite := rec.Record()
-		rd, err := in.rules.RepairFor(&lite, rep)
-		var ps credit.PipelineStatus
-		if err == nil {
-			ps, err = in.rules.Pipeline(rep, in.today)
-		}
+		rd, ps, err := placeRepair(&in, rec, rep)
 		if err != nil {
 			y.err(err)
 			var u *credit.UnknownYearError
@@ -734,8 +741,8 @@ func buildRepair(in buildInput, y *yearNotes) (*repairRows, string) {
 		if c := cmp.Compare(a.elig, b.elig); c != 0 {
 			return c
 		}
-		pa, pb := pens.At(int(a.pen)), pens.At(int(b.pen))
-		return cmp.Or(cmp.Compare(pa.Decided, pb.Decided), strings.Compare(pa.ID, pb.ID))
+		pa, pb := int(a.pen), int(b.pen)
+		return cmp.Or(cmp.Compare(pens.Decided(pa), pens.Decided(pb)), strings.Compare(pens.ID(pa), pens.ID(pb)))
 	})
 	for i, e := range src.entries {
 		src.pos[e.pen] = int32(i)
@@ -753,12 +760,7 @@ func repairDetail(in buildInput, key string) string {
 		return ""
 	}
 	rep := repairOf(in.snap, key)
-	lite := rec.Record()
-	rd, err := in.rules.RepairFor(&lite, rep)
-	var ps credit.PipelineStatus
-	if err == nil {
-		ps, err = in.rules.Pipeline(rep, in.today)
-	}
+	rd, ps, err := placeRepair(&in, rec, rep)
 	if err != nil {
 		return cleanText(err.Error())
 	}
