@@ -53,7 +53,7 @@ func (r *repairRows) Width() int { return len(repairColumns(r.cat)) }
 
 // Find returns the row of the penalty with key ("penalty/id"), or -1.
 func (r *repairRows) Find(key string) int {
-	p := penaltyIndex(&credit.Snapshot{Penalties: r.pens}, key)
+	p := penaltyIndex(&r.pens, key)
 	if p < 0 || p >= len(r.pos) {
 		return -1
 	}

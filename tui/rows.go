@@ -602,21 +602,24 @@ func placeRepair(in *buildInput, rec *credit.PenaltySummary, rep *credit.Repair)
 // findPenalty returns (a copy of) the summary of the penalty with key in
 // snap, or nil.
 func findPenalty(snap *credit.Snapshot, key string) *credit.PenaltySummary {
-	if i := penaltyIndex(snap, key); i >= 0 {
+	if snap == nil {
+		return nil
+	}
+	if i := penaltyIndex(&snap.Penalties, key); i >= 0 {
 		p := snap.Penalties.At(i)
 		return &p
 	}
 	return nil
 }
 
-// penaltyIndex returns the index in snap.Penalties of the penalty with
-// key, or -1.
-func penaltyIndex(snap *credit.Snapshot, key string) int {
+// penaltyIndex returns the index in pens of the penalty with key
+// ("penalty/id"), or -1.
+func penaltyIndex(pens *credit.Penalties, key string) int {
 	id, ok := strings.CutPrefix(key, string(credit.Penalty)+"/")
-	if snap == nil || !ok {
+	if !ok {
 		return -1
 	}
-	return snap.Penalties.Index(id)
+	return pens.Index(id)
 }
 
 // targetFor works out the actions possible on a penalty's repair; rec may be
@@ -815,7 +818,7 @@ func buildQueue(in buildInput, y *yearNotes) (*queueRows, string) {
 	stuck := 0
 	for i := range in.snap.Repairs.Len() { // in key order
 		k, rep := in.snap.Repairs.Key(i), in.snap.Repairs.At(i)
-		pen := int32(penaltyIndex(in.snap, k))
+		pen := int32(penaltyIndex(&in.snap.Penalties, k))
 		var dept string
 		if pen >= 0 {
 			dept = in.snap.Penalties.Dept(int(pen))
