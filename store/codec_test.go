@@ -2,7 +2,6 @@ package store
 
 import (
 	"reflect"
-	"slices"
 	"testing"
 	"time"
 	"unsafe"
@@ -88,43 +87,18 @@ func TestSummaryEncoding(t *testing.T) {
 		v := appendSummary(nil, &p)
 		for _, in := range []interner{nil, {}} {
 			var got credit.PenaltySummary
-			if err := decodeSummary(key, v, &got, in, listInterner{}); err != nil || !reflect.DeepEqual(got, p) {
+			if err := decodeSummary(key, v, &got, in); err != nil || !reflect.DeepEqual(got, p) {
 				t.Errorf("%s: got %+v (%v), want %+v", name, got, err, p)
 			}
 		}
 		for i := 0; i < len(v); i++ {
-			if err := decodeSummary(key, v[:i], &credit.PenaltySummary{}, nil, nil); err == nil {
+			if err := decodeSummary(key, v[:i], &credit.PenaltySummary{}, nil); err == nil {
 				t.Errorf("%s truncated to %d bytes: no error", name, i)
 			}
 		}
-		if err := decodeSummary([]byte("licence/x"), v, &credit.PenaltySummary{}, nil, nil); err == nil {
+		if err := decodeSummary([]byte("licence/x"), v, &credit.PenaltySummary{}, nil); err == nil {
 			t.Errorf("%s under a licence key: no error", name)
 		}
-	}
-}
-
-// Summaries decoded through one listInterner share their penalty-type
-// lists when the lists are equal, and only then.
-func TestSummaryTypesShared(t *testing.T) {
-	in, lists := interner{}, listInterner{}
-	decode := func(id string, types ...string) credit.PenaltySummary {
-		p := credit.PenaltySummary{ID: id, PenaltyTypes: types}
-		var got credit.PenaltySummary
-		if err := decodeSummary([]byte(credit.RecordKey(credit.Penalty, id)), appendSummary(nil, &p), &got, in, lists); err != nil {
-			t.Fatal(err)
-		}
-		if !slices.Equal(got.PenaltyTypes, types) {
-			t.Fatalf("%s: types %q, want %q", id, got.PenaltyTypes, types)
-		}
-		return got
-	}
-	a, b := decode("a", "警告", "罚款"), decode("b", "警告", "罚款")
-	c, d := decode("c", "警告罚款"), decode("d", "警告", "罚款", "")
-	if &a.PenaltyTypes[0] != &b.PenaltyTypes[0] {
-		t.Error("equal lists decoded into separate slices")
-	}
-	if &c.PenaltyTypes[0] == &a.PenaltyTypes[0] || &d.PenaltyTypes[0] == &a.PenaltyTypes[0] {
-		t.Error("different lists share a slice")
 	}
 }
 

@@ -32,9 +32,8 @@ func appendSummary(b []byte, p *credit.PenaltySummary) []byte {
 }
 
 // decodeSummary decodes the penalties entry (key, v) into p; strings of few
-// distinct values go through in, and the list of penalty types through
-// lists (either may be nil).
-func decodeSummary(key, v []byte, p *credit.PenaltySummary, in interner, lists listInterner) error {
+// distinct values go through in (which may be nil).
+func decodeSummary(key, v []byte, p *credit.PenaltySummary, in interner) error {
 	if len(v) == 0 || v[0] != sumV1 || !hasPrefix(key, penaltyPrefix) {
 		return fmt.Errorf("unknown penalty summary encoding")
 	}
@@ -50,11 +49,10 @@ func decodeSummary(key, v []byte, p *credit.PenaltySummary, in interner, lists l
 	if n := d.uvarint(); n > uint64(len(d.b)) {
 		d.fail()
 	} else if n > 0 {
-		types := make([]string, n)
-		for i := range types {
-			types[i] = d.istr()
+		p.PenaltyTypes = make([]string, n)
+		for i := range p.PenaltyTypes {
+			p.PenaltyTypes[i] = d.istr()
 		}
-		p.PenaltyTypes = lists.get(types)
 	}
 	if d.err == nil && len(d.b) != 0 {
 		return fmt.Errorf("penalty summary has %d trailing bytes", len(d.b))
@@ -78,38 +76,14 @@ func putSummary(tx *bolt.Tx, key []byte, kind credit.Kind, r *credit.Record) err
 
 // eachSummary decodes every penalty summary, in key order.
 func eachSummary(tx *bolt.Tx, fn func(*credit.PenaltySummary)) error {
-	in, lists := interner{}, listInterner{}
+	in := interner{}
 	c := tx.Bucket(bPenalties).Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		var p credit.PenaltySummary
-		if err := decodeSummary(k, v, &p, in, lists); err != nil {
+		if err := decodeSummary(k, v, &p, in); err != nil {
 			return fmt.Errorf("decode %s: %w", k, err)
 		}
 		fn(&p)
 	}
 	return nil
-}
-
-// listInterner keeps one copy of each list of strings: a few dozen
-// distinct lists of penalty types over 300k penalties at 1M records (9 MB
-// of slices otherwise). The lists it hands out are shared and must not be
-// modified.
-type listInterner map[string][]string
-
-// get returns the kept copy of list, keeping list if it is new; a nil
-// listInterner returns list.
-func (li listInterner) get(list []string) []string {
-	if li == nil {
-		return list
-	}
-	var b []byte
-	for _, s := range list { // length-prefixed: no two lists share a key
-		b = binary.AppendUvarint(b, uint64(len(s)))
-		b = append(b, s...)
-	}
-	if kept, ok := li[string(b)]; ok { // no allocation for the lookup
-		return kept
-	}
-	li[string(b)] = list
-	return list
 }

@@ -151,7 +151,7 @@ type Table struct {
 
 	cols []Column
 	all  RowSource // every row, in the order given
-	x    *rowIndex // all's text and widths, computed once in SetSource
+	x    *rowIndex // all's text and widths, computed once by indexRows
 	// The rows shown, filtered and sorted, are all.Row(shown[i]), or every row
 	// in the order given when every is set; they are never copied.
 	shown []int32
