@@ -49,10 +49,7 @@ func TestApp(t *testing.T) {
 			if c.snap {
 				dp = fixtureDeps(t, c.lang)
 			}
-			tm := teatest.NewTestModel(t, New(dp), teatest.WithInitialTermSize(c.w, c.h))
-			teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-				return bytes.Contains(b, []byte("监察支队")) // a row of the loaded snapshot
-			}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+			tm := startProgram(t, dp, c.w, c.h)
 			for _, k := range c.keys {
 				tm.Send(keyMsg(k))
 			}
@@ -65,4 +62,34 @@ func TestApp(t *testing.T) {
 			golden.RequireEqual(t, []byte(fm.View()))
 		})
 	}
+}
+
+// startProgram runs the whole program at w x h over dp and returns once its
+// data is on screen. The store path shows the overview first and reads the
+// penalties after it; keys sent before that read lands would act on tabs
+// that are still loading (seen under -race in CI), so over a Store it also
+// waits for Rebuilt, which is called once the full read has been applied.
+func startProgram(t *testing.T, dp Deps, w, h int) *teatest.TestModel {
+	t.Helper()
+	full := make(chan struct{}, 1)
+	if dp.Store != nil {
+		dp.Rebuilt = func() {
+			select {
+			case full <- struct{}{}:
+			default:
+			}
+		}
+	} else {
+		full <- struct{}{} // a Snapshot is read in one go
+	}
+	tm := teatest.NewTestModel(t, New(dp), teatest.WithInitialTermSize(w, h))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		return bytes.Contains(b, []byte("监察支队")) // a row of the loaded snapshot
+	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	select {
+	case <-full:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the full read of the store was not applied within 5s")
+	}
+	return tm
 }

@@ -499,9 +499,7 @@ func TestBatchedKeys(t *testing.T) {
 
 	// The same through a running program: keys sent back to back, without
 	// waiting for frames between them.
-	tm := teatest.NewTestModel(t, New(dp), teatest.WithInitialTermSize(100, 30))
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("监察支队")) },
-		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	tm := startProgram(t, dp, 100, 30)
 	for _, k := range []tea.KeyMsg{runes("5"), runes("j"), runes("j"), typeText("4G"), runes("k")} {
 		tm.Send(k)
 	}
