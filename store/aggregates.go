@@ -285,7 +285,9 @@ func getRepair(tx *bolt.Tx, key []byte) (credit.Repair, bool, error) {
 func eachRepair(tx *bolt.Tx, fn func(*credit.Repair)) error {
 	in := interner{}
 	c := tx.Bucket(bRepairs).Cursor()
+	rel := newPageRelease(tx)
 	for k, v := c.First(); k != nil; k, v = c.Next() {
+		rel.add(len(k) + len(v))
 		var r credit.Repair
 		if err := decodeRepair(k, v, &r, in); err != nil {
 			return fmt.Errorf("decode repair %s: %w", k, err)

@@ -62,7 +62,9 @@ func (db *DB) CheckData(since time.Time) (*credit.CheckData, error) {
 			return err
 		}
 		in := interner{}
+		rel := newPageRelease(tx)
 		if err := tx.Bucket(bUndisclosed).ForEach(func(k, v []byte) error {
+			rel.add(len(k) + len(v))
 			r, err := decodeRef(k[4:], v, in)
 			d.Undisclosed = append(d.Undisclosed, r)
 			return err
@@ -71,6 +73,7 @@ func (db *DB) CheckData(since time.Time) (*credit.CheckData, error) {
 		}
 		dc := tx.Bucket(bDisclosed).Cursor()
 		for k, _ := dc.Seek(from); k != nil; k, _ = dc.Next() {
+			rel.add(4096) // the record's leaf, read at random
 			if err := add(&d.LateDisclosed, k[4:]); err != nil {
 				return err
 			}
@@ -122,7 +125,7 @@ func readOpenRepairs(tx *bolt.Tx, d *credit.CheckData) error {
 	}
 	in := interner{}
 	set := tx.Bucket(bOpenRepairs)
-	d.Repairs = make([]credit.RepairRef, 0, set.Stats().KeyN+len(acts))
+	d.Repairs = nil // grown as read: Stats would map the whole bucket (see pageRelease)
 	add := func(dept string, rep credit.Repair) {
 		if as, ok := acts[rep.RecordKey]; ok {
 			credit.ApplyActions(&rep, as)
@@ -131,7 +134,9 @@ func readOpenRepairs(tx *bolt.Tx, d *credit.CheckData) error {
 			d.Repairs = append(d.Repairs, credit.RepairRef{Dept: dept, Repair: rep})
 		}
 	}
+	rel := newPageRelease(tx)
 	if err := set.ForEach(func(k, v []byte) error {
+		rel.add(len(k) + len(v))
 		dept, rep, err := decodeOpen(k, v, in)
 		if err == nil {
 			add(dept, rep)

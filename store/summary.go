@@ -78,7 +78,9 @@ func putSummary(tx *bolt.Tx, key []byte, kind credit.Kind, r *credit.Record) err
 func eachSummary(tx *bolt.Tx, fn func(*credit.PenaltySummary)) error {
 	in := interner{}
 	c := tx.Bucket(bPenalties).Cursor()
+	rel := newPageRelease(tx)
 	for k, v := c.First(); k != nil; k, v = c.Next() {
+		rel.add(len(k) + len(v))
 		var p credit.PenaltySummary
 		if err := decodeSummary(k, v, &p, in); err != nil {
 			return fmt.Errorf("decode %s: %w", k, err)

@@ -1,0 +1,45 @@
+package store
+
+import bolt "go.etcd.io/bbolt"
+
+// releaseEvery is how many bytes of keys and values a long scan reads
+// between two releases of the cache file's mapped pages.
+const releaseEvery = 1 << 20
+
+// pageRelease hands the pages of the cache file that a long scan has mapped
+// back to the kernel as it goes. bbolt reads through a read-only shared
+// mapping of the file; every page a scan touches stays in the process's
+// resident set (with the kernel's fault-around, up to 16 pages per page
+// read) until the file is unmapped. Reading every penalty summary of a
+// 1M-record cache whose buckets are interleaved by months of incremental
+// writes mapped 267 MB that way, more than the TUI's whole heap. Dropping
+// the mapping's pages (MADV_DONTNEED) only unmaps them: they are clean
+// copies of the file, and the next read maps them again from the page cache.
+//
+// A pageRelease is used inside the transaction it was made for: bbolt
+// remaps the file only when no transaction is open, so the range stays the
+// file's mapping for as long as the transaction is.
+type pageRelease struct {
+	tx   *bolt.Tx
+	read int
+}
+
+func newPageRelease(tx *bolt.Tx) *pageRelease { return &pageRelease{tx: tx} }
+
+// add counts n bytes read and releases the mapped pages every releaseEvery
+// bytes.
+func (r *pageRelease) add(n int) {
+	r.read += n
+	if r.read >= releaseEvery {
+		r.read = 0
+		r.release()
+	}
+}
+
+// release drops every mapped page of the file up to the transaction's size.
+// It is best effort: where the platform cannot, pages stay mapped until the
+// file is closed, as they would without it.
+func (r *pageRelease) release() {
+	info := r.tx.DB().Info()
+	dropMapped(info.Data, uintptr(r.tx.Size()))
+}

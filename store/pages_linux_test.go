@@ -1,0 +1,122 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// mappedKB returns the resident size in kB of this process's mappings of
+// path, from /proc/self/smaps.
+func mappedKB(t *testing.T, path string) int {
+	t.Helper()
+	f, err := os.Open("/proc/self/smaps")
+	if err != nil {
+		t.Skipf("no smaps: %v", err)
+	}
+	defer f.Close()
+	total, in := 0, false
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		fields := strings.Fields(line)
+		if len(fields) > 0 && strings.Contains(fields[0], "-") && !strings.HasSuffix(fields[0], ":") {
+			in = strings.HasSuffix(line, " "+path)
+			continue
+		}
+		if in && len(fields) >= 2 && fields[0] == "Rss:" {
+			n, _ := strconv.Atoi(fields[1])
+			total += n
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return total
+}
+
+// A scan that releases as it reads keeps a small part of the file mapped;
+// the same scan without it maps the whole file. What it reads is unchanged.
+func TestPageReleaseBoundsMappedFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "pages.db")
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n, size = 6000, 4000 // 24 MB of values
+	val := func(i int) []byte { return bytes.Repeat([]byte{byte(i)}, size) }
+	err = b.Update(func(tx *bolt.Tx) error {
+		bk, err := tx.CreateBucket([]byte("b"))
+		if err != nil {
+			return err
+		}
+		for i := range n {
+			if err := bk.Put([]byte(fmt.Sprintf("%08d", i)), val(i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+
+	scan := func(release bool) (peakKB, endKB int) {
+		b, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer b.Close()
+		err = b.View(func(tx *bolt.Tx) error {
+			rel := newPageRelease(tx)
+			i := 0
+			c := tx.Bucket([]byte("b")).Cursor()
+			for k, v := c.First(); k != nil; k, v = c.Next() {
+				if release {
+					rel.add(len(k) + len(v))
+				}
+				if !bytes.Equal(v, val(i)) {
+					return fmt.Errorf("value %s read back wrong", k)
+				}
+				if i%500 == 0 {
+					peakKB = max(peakKB, mappedKB(t, path))
+				}
+				i++
+			}
+			endKB = mappedKB(t, path)
+			rel.release()
+			if got := mappedKB(t, path); got > 1024 {
+				t.Errorf("after release %d kB stay mapped", got)
+			}
+			// Released pages read back the same.
+			if v := tx.Bucket([]byte("b")).Get([]byte(fmt.Sprintf("%08d", 17))); !bytes.Equal(v, val(17)) {
+				return fmt.Errorf("value 17 read back wrong after release")
+			}
+			if i != n {
+				return fmt.Errorf("read %d values, want %d", i, n)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return peakKB, endKB
+	}
+	_, whole := scan(false)
+	if whole < 20<<10 {
+		t.Fatalf("a scan without release mapped only %d kB of a 24 MB file; the test cannot tell", whole)
+	}
+	peak, _ := scan(true)
+	if limit := 2 * releaseEvery >> 10; peak > limit+1024 {
+		t.Errorf("a releasing scan mapped up to %d kB, want at most %d kB", peak, limit+1024)
+	}
+	t.Logf("mapped: %d kB without release, at most %d kB with", whole, peak)
+}
