@@ -125,7 +125,7 @@ func readOpenRepairs(tx *bolt.Tx, d *credit.CheckData) error {
 	}
 	in := interner{}
 	set := tx.Bucket(bOpenRepairs)
-	d.Repairs = nil // grown as read: Stats would map the whole bucket (see pageRelease)
+	d.Repairs = make([]credit.RepairRef, 0, countKeys(tx, set)+len(acts))
 	add := func(dept string, rep credit.Repair) {
 		if as, ok := acts[rep.RecordKey]; ok {
 			credit.ApplyActions(&rep, as)

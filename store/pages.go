@@ -36,6 +36,20 @@ func (r *pageRelease) add(n int) {
 	}
 }
 
+// countKeys counts b's keys, releasing the pages it reads as it goes. It
+// takes the place of b.Stats().KeyN for sizing lists before a scan: Stats
+// reads every page of the bucket at once, which maps it whole.
+func countKeys(tx *bolt.Tx, b *bolt.Bucket) int {
+	rel := newPageRelease(tx)
+	n := 0
+	c := b.Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		rel.add(len(k) + 16) // the key and its leaf element
+		n++
+	}
+	return n
+}
+
 // release drops every mapped page of the file up to the transaction's size.
 // It is best effort: where the platform cannot, pages stay mapped until the
 // file is closed, as they would without it.

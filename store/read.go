@@ -27,9 +27,8 @@ func (db *DB) Snapshot() (*credit.Snapshot, error) {
 			return fmt.Errorf("penalties: %w", err)
 		}
 		s.Penalties = pens.Done()
-		// Not sized with the bucket's Stats: they read every page of the
-		// bucket at once, which maps it whole (see pageRelease).
 		var reps credit.RepairsBuilder
+		reps.Grow(countKeys(tx, tx.Bucket(bRepairs)))
 		if err := eachRepair(tx, reps.Add); err != nil {
 			return fmt.Errorf("repairs: %w", err)
 		}
