@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/czyj/credwatch/credit"
@@ -14,19 +15,40 @@ import (
 // status. Values
 // are decoded inside the transaction; the result shares no memory with bbolt.
 func (db *DB) Snapshot() (*credit.Snapshot, error) {
-	s := newSnapshot()
-	err := db.view(func(tx *bolt.Tx) error {
+	s, _, err := db.SnapshotSince(nil)
+	return s, err
+}
+
+// SnapshotSince is Snapshot for a reader that holds prev, an earlier
+// Snapshot of this cache: when the change log (changes.go) covers every
+// data generation since prev's, the penalties are prev's with only the
+// summaries written since read and patched in (patched is then true), and
+// share prev's memory. Otherwise, and when prev is nil, it reads them all.
+// Either way the result is what Snapshot would return; the repairs are
+// always read whole (a tenth of the penalties' size).
+func (db *DB) SnapshotSince(prev *credit.Snapshot) (s *credit.Snapshot, patched bool, err error) {
+	s = newSnapshot()
+	err = db.view(func(tx *bolt.Tx) error {
 		if err := readOverview(tx, s); err != nil {
 			return err
 		}
-		// Sized up front: growing a list of 300k summaries copies it
-		// about twenty times.
-		var pens credit.PenaltiesBuilder
-		pens.Grow(s.Counts[credit.Penalty])
-		if err := eachSummary(tx, pens.Add); err != nil {
-			return fmt.Errorf("penalties: %w", err)
+		if prev != nil {
+			p, ok, err := patchPenalties(tx, prev, s.Generation)
+			if err != nil {
+				return fmt.Errorf("penalties changed since generation %d: %w", prev.Generation, err)
+			}
+			s.Penalties, patched = p, ok
 		}
-		s.Penalties = pens.Done()
+		if !patched {
+			// Sized up front: growing a list of 300k summaries copies
+			// it about twenty times.
+			var pens credit.PenaltiesBuilder
+			pens.Grow(s.Counts[credit.Penalty])
+			if err := eachSummary(tx, pens.Add); err != nil {
+				return fmt.Errorf("penalties: %w", err)
+			}
+			s.Penalties = pens.Done()
+		}
 		var reps credit.RepairsBuilder
 		reps.Grow(countKeys(tx, tx.Bucket(bRepairs)))
 		if err := eachRepair(tx, reps.Add); err != nil {
@@ -39,9 +61,37 @@ func (db *DB) Snapshot() (*credit.Snapshot, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read snapshot of %s: %w", db.path, err)
+		return nil, false, fmt.Errorf("read snapshot of %s: %w", db.path, err)
 	}
-	return s, nil
+	return s, patched, nil
+}
+
+// patchPenalties returns prev's penalties with the summaries the change log
+// names since prev's generation read again, or ok false when the log cannot
+// tell or the patched list would carry too much dead text.
+func patchPenalties(tx *bolt.Tx, prev *credit.Snapshot, cur uint64) (credit.Penalties, bool, error) {
+	keys, ok := changedPenalties(tx, prev.Generation, cur)
+	if !ok {
+		return credit.Penalties{}, false, nil
+	}
+	var upserts []credit.PenaltySummary
+	var deletes []string
+	in := interner{}
+	b := tx.Bucket(bPenalties)
+	for _, k := range keys {
+		v := b.Get(k)
+		if v == nil {
+			deletes = append(deletes, strings.TrimPrefix(string(k), string(credit.Penalty)+"/"))
+			continue
+		}
+		var p credit.PenaltySummary
+		if err := decodeSummary(k, v, &p, in); err != nil {
+			return credit.Penalties{}, false, fmt.Errorf("decode %s: %w", k, err)
+		}
+		upserts = append(upserts, p)
+	}
+	q, ok := prev.Penalties.Patch(upserts, deletes)
+	return q, ok, nil
 }
 
 // Overview is Snapshot without the penalties and repairs: the sharing list,

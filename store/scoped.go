@@ -32,6 +32,18 @@ func (s *Scoped) Snapshot() (*credit.Snapshot, error) {
 	return s.scope.FilterSnapshot(snap), nil
 }
 
+// SnapshotSince is Snapshot for a reader that holds prev, an earlier
+// Snapshot through the same scope: with every department in scope it
+// patches prev's penalties (DB.SnapshotSince); a narrower scope's lists are
+// filtered copies, so it reads them again.
+func (s *Scoped) SnapshotSince(prev *credit.Snapshot) (*credit.Snapshot, error) {
+	if !s.scope.All() {
+		return s.Snapshot()
+	}
+	snap, _, err := s.db.SnapshotSince(prev)
+	return snap, err
+}
+
 // Overview reads the overview (DB.Overview), limited to the scope.
 func (s *Scoped) Overview() (*credit.Snapshot, error) {
 	snap, err := s.db.Overview()

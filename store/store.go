@@ -56,7 +56,7 @@ var (
 	bSignoffs  = []byte("signoffs")       // "YYYY-MM-DD" -> Signoff JSON
 
 	allBuckets = [][]byte{bMeta, bRecords, bPenalties, bByDept, bSharing, bRepairs, bCursors, bEndpoints, bDeptStats, bQuarantine, bEvents,
-		bRecvDays, bUndisclosed, bDisclosed, bByDocNo, bDupDocNo, bQuality, bOpenRepairs, bOutbox, bActsByRec, bSignoffs}
+		bRecvDays, bUndisclosed, bDisclosed, bByDocNo, bDupDocNo, bQuality, bOpenRepairs, bOutbox, bActsByRec, bSignoffs, bChanges}
 
 	keySchema     = []byte("schema_version")
 	keyGeneration = []byte("generation")
@@ -225,8 +225,12 @@ func (db *DB) write(data bool, fn func(*bolt.Tx) error) error {
 		}
 		meta := tx.Bucket(bMeta)
 		if data {
-			if err := meta.Put(keyDataGeneration, u64(getU64(meta.Get(keyDataGeneration))+1)); err != nil {
+			gen := getU64(meta.Get(keyDataGeneration)) + 1
+			if err := meta.Put(keyDataGeneration, u64(gen)); err != nil {
 				return err
+			}
+			if err := markGeneration(tx, gen); err != nil {
+				return fmt.Errorf("change log: %w", err)
 			}
 		}
 		return meta.Put(keyGeneration, u64(getU64(meta.Get(keyGeneration))+1))

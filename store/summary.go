@@ -66,6 +66,9 @@ func putSummary(tx *bolt.Tx, key []byte, kind credit.Kind, r *credit.Record) err
 	if kind != credit.Penalty {
 		return nil
 	}
+	if err := logPenaltyChange(tx, key); err != nil {
+		return fmt.Errorf("log change of %s: %w", key, err)
+	}
 	b := tx.Bucket(bPenalties)
 	if r == nil {
 		return b.Delete(key)

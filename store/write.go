@@ -487,6 +487,9 @@ var syncedBuckets = [][]byte{bRecords, bPenalties, bByDept, bSharing, bRepairs, 
 // keeps endpoint statuses and every bucket that holds officer actions.
 func (db *DB) ResetSynced() error {
 	err := db.update(func(tx *bolt.Tx) error {
+		if err := markOverflow(tx); err != nil { // the penalties go without a key each
+			return err
+		}
 		for _, name := range syncedBuckets {
 			if err := tx.DeleteBucket(name); err != nil {
 				return fmt.Errorf("drop %s: %w", name, err)

@@ -27,6 +27,8 @@ type fakeStore struct {
 	actions  []credit.Action     // RecordAction calls, in order
 	retried  []uint64
 	since    []time.Time // CheckData calls
+	// sinceSnaps are the snapshots SnapshotSince was given.
+	sinceSnaps []*credit.Snapshot
 
 	recordAction func(a credit.Action) (credit.OutboxItem, error)
 	quarantine   []credit.Quarantined
@@ -65,6 +67,13 @@ func (f *fakeStore) Snapshot() (*credit.Snapshot, error) {
 		}
 	}
 	return &s, nil
+}
+
+func (f *fakeStore) SnapshotSince(prev *credit.Snapshot) (*credit.Snapshot, error) {
+	f.mu.Lock()
+	f.sinceSnaps = append(f.sinceSnaps, prev)
+	f.mu.Unlock()
+	return f.Snapshot()
 }
 
 func (f *fakeStore) CheckData(since time.Time) (*credit.CheckData, error) {
@@ -356,6 +365,11 @@ func (c *countingStore) Snapshot() (*credit.Snapshot, error) {
 	return c.fakeStore.Snapshot()
 }
 
+func (c *countingStore) SnapshotSince(prev *credit.Snapshot) (*credit.Snapshot, error) {
+	c.full.Add(1)
+	return c.fakeStore.SnapshotSince(prev)
+}
+
 // A reload that finds the data generation unchanged on the same day keeps
 // the penalties, the repair and queue rows and the check data (taking the
 // endpoints' statuses from the overview); a new generation or a new day
@@ -401,6 +415,11 @@ func TestReloadKeepsUnchangedPenaltyTabs(t *testing.T) {
 	m = reload()
 	if m.view.reused || cs.full.Load() != full+1 || len(m.repair.Rows()) != len(rows)-1 || checkReads() != checks+1 {
 		t.Errorf("new generation: reused %v, %d full reads, %d rows (had %d), %d check reads", m.view.reused, cs.full.Load(), len(m.repair.Rows()), len(rows), checkReads())
+	}
+	// It was read as changes since the snapshot on screen, which the
+	// store may patch rather than read whole.
+	if n := len(st.sinceSnaps); n == 0 || st.sinceSnaps[n-1] == nil || st.sinceSnaps[n-1].Generation != 5 {
+		t.Errorf("new generation: SnapshotSince given %v", st.sinceSnaps)
 	}
 	// The next day: the deadlines move, so the rows are built again.
 	m.baseDay--

@@ -30,6 +30,10 @@ type Store interface {
 	// Snapshot reads what the tabs show. Snapshot.Repairs already has the
 	// officers' actions overlaid (credit.ApplyActions).
 	Snapshot() (*credit.Snapshot, error)
+	// SnapshotSince is Snapshot for a reader that holds prev, an earlier
+	// Snapshot of this Store: it may share prev's memory and read only
+	// what changed since, but returns what Snapshot would.
+	SnapshotSince(prev *credit.Snapshot) (*credit.Snapshot, error)
 	// Overview is Snapshot without Penalties and Repairs. It must cost
 	// the same at any cache size: the first frame waits only for it and
 	// CheckData; the tabs that need the penalties follow.
@@ -426,7 +430,9 @@ func (m *Model) loadCmd() tea.Cmd {
 				}
 			} else {
 				readCheck()
-				s, err = st.Snapshot() // the data changed: read it all
+				// The data changed: read what changed since prevSnap,
+				// sharing the rest with it.
+				s, err = st.SnapshotSince(prevSnap)
 			}
 		case partial:
 			readCheck()

@@ -1,0 +1,99 @@
+package credit
+
+import (
+	"cmp"
+	"encoding/binary"
+	"slices"
+)
+
+// Patch returns the list with each of upserts added, or replacing the
+// summary of the same ID, and the summaries whose IDs are in deletes
+// removed, in ID order. The summaries kept share p's text: a patch of a
+// few summaries costs the 44-byte entries of the list and the new text,
+// not a copy of the text of all of them.
+//
+// ok is false, and the result unusable, when p's IDs do not ascend (a list
+// not made by Store.Snapshot) or when the text no summary uses any more
+// would pass a quarter of the text kept alive: the caller then builds the
+// list again from scratch.
+func (p *Penalties) Patch(upserts []PenaltySummary, deletes []string) (_ Penalties, ok bool) {
+	if !p.sorted {
+		return Penalties{}, false
+	}
+	ups := slices.Clone(upserts)
+	slices.SortStableFunc(ups, func(a, b PenaltySummary) int { return cmp.Compare(a.ID, b.ID) })
+	// Of two upserts of one ID the later wins.
+	last := ups[:0]
+	for i := range ups {
+		if i+1 < len(ups) && ups[i+1].ID == ups[i].ID {
+			continue
+		}
+		last = append(last, ups[i])
+	}
+	ups = last
+	dels := slices.Clone(deletes)
+	slices.Sort(dels)
+
+	b := PenaltiesBuilder{
+		p: Penalties{
+			chunks: slices.Clip(p.chunks),
+			depts:  slices.Clip(p.depts),
+			sevs:   slices.Clip(p.sevs),
+			types:  slices.Clip(p.types),
+			sorted: true,
+		},
+		depts: make(map[string]uint32, len(p.depts)),
+		sevs:  make(map[Severity]uint32, len(p.sevs)),
+		types: make(map[string]uint32, len(p.types)),
+	}
+	for i, d := range p.depts {
+		b.depts[d] = uint32(i)
+	}
+	for i, s := range p.sevs {
+		b.sevs[s] = uint32(i)
+	}
+	for i, list := range p.types {
+		var key []byte
+		for _, t := range list {
+			key = binary.AppendUvarint(key, uint64(len(t)))
+			key = append(key, t...)
+		}
+		b.types[string(key)] = uint32(i)
+	}
+	b.Grow(len(p.rows) + len(ups))
+	j, d := 0, 0
+	for i := range p.rows {
+		id := p.ID(i)
+		for j < len(ups) && ups[j].ID < id {
+			b.Add(&ups[j])
+			j++
+		}
+		for d < len(dels) && dels[d] < id {
+			d++
+		}
+		switch {
+		case j < len(ups) && ups[j].ID == id:
+			b.Add(&ups[j])
+			j++
+		case d < len(dels) && dels[d] == id:
+		default:
+			b.p.rows = append(b.p.rows, p.rows[i])
+			b.last = id
+		}
+	}
+	for ; j < len(ups); j++ {
+		b.Add(&ups[j])
+	}
+	q := b.Done()
+	var used, all int
+	for i := range q.rows {
+		used += int(q.rows[i].ends[3])
+	}
+	for _, c := range q.chunks {
+		all += len(c)
+	}
+	if dead := all - used; dead > used/4 && dead > penaltyChunk {
+		return Penalties{}, false
+	}
+	return q, true
+}

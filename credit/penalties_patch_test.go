@@ -1,0 +1,116 @@
+package credit
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// A patched list holds exactly what a list built from scratch of the same
+// summaries holds, for random upserts (new IDs, replaced IDs, repeated
+// IDs) and deletes, across chunk boundaries, and finds each by ID.
+func TestPenaltiesPatchMatchesRebuild(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	every := testSummaries(31000)
+	base := slices.Clone(every[:30000])
+	// Leave gaps in the IDs so that upserts also insert between them.
+	base = slices.DeleteFunc(base, func(s PenaltySummary) bool { return s.ID[len(s.ID)-1] == '5' })
+	p := NewPenalties(base...)
+	want := map[string]PenaltySummary{}
+	for _, s := range base {
+		want[s.ID] = s
+	}
+	for round := range 5 {
+		var ups []PenaltySummary
+		var dels []string
+		used := map[string]bool{}
+		for range 200 {
+			i := rng.IntN(31000)
+			id := fmt.Sprintf("P%07d", i)
+			if used[id] { // the store names a key once: written or deleted
+				continue
+			}
+			used[id] = true
+			switch rng.IntN(3) {
+			case 0:
+				dels = append(dels, id)
+				delete(want, id)
+			default:
+				s := every[i]
+				s.SubjectName = fmt.Sprintf("第%d轮 %s", round, s.SubjectName)
+				s.Dept = []string{"320401", "新部门", "320499"}[rng.IntN(3)]
+				s.PenaltyTypes = [][]string{{"没收违法所得"}, nil, {"罚款"}}[rng.IntN(3)]
+				ups = append(ups, s)
+				want[id] = s
+			}
+		}
+		// An ID upserted twice in one patch: the later wins.
+		if len(ups) > 1 {
+			again := ups[len(ups)-1]
+			again.ID = ups[0].ID
+			ups = append(ups, again)
+			want[again.ID] = again
+		}
+		q, ok := p.Patch(ups, dels)
+		if !ok {
+			t.Fatalf("round %d: patch refused", round)
+		}
+		ids := make([]string, 0, len(want))
+		for id := range want {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		if q.Len() != len(ids) {
+			t.Fatalf("round %d: %d summaries, want %d", round, q.Len(), len(ids))
+		}
+		for i, id := range ids {
+			if got := q.At(i); !reflect.DeepEqual(got, want[id]) {
+				t.Fatalf("round %d: summary %d = %+v, want %+v", round, i, got, want[id])
+			}
+			if q.Index(id) != i {
+				t.Fatalf("round %d: Index(%s) = %d, want %d", round, id, q.Index(id), i)
+			}
+		}
+		if q.Index("P9999999") != -1 {
+			t.Fatal("Index finds an ID never added")
+		}
+		// The list patched from is unchanged.
+		if fresh := NewPenalties(base...); round == 0 && !reflect.DeepEqual(p.All(), fresh.All()) {
+			t.Fatal("patching changed the list patched from")
+		}
+		p = q
+	}
+}
+
+// A list whose IDs do not ascend, or a patch that would leave more dead
+// text than a quarter of the text in use, is refused: the caller builds
+// the list again.
+func TestPenaltiesPatchRefuses(t *testing.T) {
+	list := testSummaries(100)
+	list[3], list[4] = list[4], list[3]
+	unsorted := NewPenalties(list...)
+	if _, ok := unsorted.Patch(nil, []string{"P0000001"}); ok {
+		t.Error("patched a list whose IDs do not ascend")
+	}
+
+	big := testSummaries(20000)
+	for i := range big {
+		big[i].SubjectName = strings.Repeat("名", 40)
+	}
+	p := NewPenalties(big...)
+	// Replacing every summary leaves all of the old text dead.
+	ups := slices.Clone(big)
+	for i := range ups {
+		ups[i].SubjectName = strings.Repeat("新", 40)
+	}
+	if _, ok := p.Patch(ups, nil); ok {
+		t.Error("a patch replacing every summary was accepted")
+	}
+	// Replacing a few is fine.
+	if q, ok := p.Patch(ups[:50], nil); !ok || q.At(10).SubjectName != ups[10].SubjectName || q.At(60).SubjectName != big[60].SubjectName {
+		t.Errorf("a small patch: ok %v", ok)
+	}
+}
