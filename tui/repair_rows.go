@@ -62,6 +62,17 @@ func (r *repairRows) Find(key string) int {
 
 // Row makes row i's cells; see buildRepair for what they say.
 func (r *repairRows) Row(i int) Row {
+	var row Row
+	r.fill(i, &row, nil)
+	return row
+}
+
+// IndexRow implements rowIndexer.
+func (r *repairRows) IndexRow(i int, row *Row, memo *cellMemo) { r.fill(i, row, memo) }
+
+// fill makes row i into row: all of it with a nil memo, else what the
+// index reads (see rowIndexer).
+func (r *repairRows) fill(i int, row *Row, memo *cellMemo) {
 	e := &r.entries[i]
 	sum := r.pens.At(int(e.pen))
 	rec := &sum
@@ -70,44 +81,66 @@ func (r *repairRows) Row(i int) Row {
 	if !ok {
 		search = rec.Dept
 	}
-	cells := make([]string, 9)
-	cells[0] = sectionLabel(c, int(e.section), r.days)
-	cells[1], cells[2], cells[3], cells[4], cells[5] = cleanText(rec.SubjectName), rec.USCC, cleanText(rec.DocNo), rec.Severity.Chinese(), rec.Decided.String()
-	row := Row{Key: rec.Key(), Cells: cells, Dept: rec.Dept, Search: search}
+	cells := cellsOf(row, 9)
+	cells[0] = memo.str(memoKey(memoSection, int(e.section)), func() string { return sectionLabel(c, int(e.section), r.days) })
+	cells[1], cells[2], cells[3], cells[4], cells[5] = cleanText(rec.SubjectName), rec.USCC, cleanText(rec.DocNo), rec.Severity.Chinese(), memo.date(rec.Decided)
+	*row = Row{Cells: cells, Dept: rec.Dept, Search: search}
+	if memo == nil {
+		row.Key = rec.Key()
+	}
 	if e.flags&repError != 0 {
 		er := r.errs[e.pen]
 		cells[6], cells[7], cells[8] = symBad+" "+c.t(er.label), "-", "-"
-		row.Alert, row.Detail = true, er.detail
-		return row
+		row.Alert = true
+		if memo == nil {
+			row.Detail = er.detail
+		}
+		return
 	}
 	stage := credit.Stage(e.stage)
 	stuck, reminded := e.flags&repStuck != 0, e.flags&repReminded != 0
-	status := stage.Chinese()
-	row.Alert = stuck
-	if e.flags&repRepairable != 0 {
-		cells[6] = e.elig.String()
-		daysLeft := int(e.elig - r.today)
-		if daysLeft <= 0 {
-			cells[7] = c.t("rep.now")
-			// Eligible and not applied: whether 到期提醒 went out.
-			switch {
-			case stage != credit.StageNotApplied:
-			case reminded:
-				status += " " + c.t("rep.reminded")
-			default:
-				status += " " + c.t("rep.noremind")
-			}
-			// 三同步: a general penalty's enterprise must get the
-			// "eligible now" reminder once the minimum period passed.
-			if !reminded && stage == credit.StageNotApplied && rec.Severity == credit.General {
-				status = symBad + " " + stage.Chinese() + " " + c.t("rep.remind")
-				row.Alert = true
-			}
-		} else {
-			cells[7] = c.f("rep.days", daysLeft)
-		}
-	} else {
+	repairable := e.flags&repRepairable != 0
+	daysLeft := int(e.elig - r.today)
+	now := repairable && daysLeft <= 0
+	// 三同步: a general penalty's enterprise must get the "eligible now"
+	// reminder once the minimum period passed.
+	remindDue := now && !reminded && stage == credit.StageNotApplied && rec.Severity == credit.General
+	row.Alert = stuck || remindDue
+	switch {
+	case !repairable:
 		cells[6], cells[7] = c.t("rep.norepair"), "-"
+	case now:
+		cells[6], cells[7] = memo.date(e.elig), c.t("rep.now")
+	default:
+		cells[6] = memo.date(e.elig)
+		cells[7] = memo.str(memoKey(memoDays, daysLeft), func() string { return c.f("rep.days", daysLeft) })
+	}
+	var code int
+	for bit, on := range [...]bool{stuck, reminded, now, remindDue} {
+		if on {
+			code |= 1 << (8 + bit)
+		}
+	}
+	cells[8] = memo.str(memoKey(memoRepairStatus, int(stage)|code), func() string { return repairStatus(c, stage, stuck, reminded, now, remindDue) })
+}
+
+// repairStatus is the repair tab's status cell: the stage, with whether
+// 到期提醒 went out once the penalty is eligible (now), and marks for a
+// reminder due and a stuck pipeline.
+func repairStatus(c catalog, stage credit.Stage, stuck, reminded, now, remindDue bool) string {
+	status := stage.Chinese()
+	if now {
+		// Eligible and not applied: whether 到期提醒 went out.
+		switch {
+		case stage != credit.StageNotApplied:
+		case reminded:
+			status += " " + c.t("rep.reminded")
+		default:
+			status += " " + c.t("rep.noremind")
+		}
+		if remindDue {
+			status = symBad + " " + stage.Chinese() + " " + c.t("rep.remind")
+		}
 	}
 	if stage == credit.StageUnderReview && stuck {
 		status += " " + c.t("rep.reviewlate")
@@ -115,8 +148,7 @@ func (r *repairRows) Row(i int) Row {
 	if stuck {
 		status = symBad + " " + status
 	}
-	cells[8] = status
-	return row
+	return status
 }
 
 // queueEntry is one row of the cancellation queues: a repair in a
@@ -152,21 +184,48 @@ func (q *queueRows) Find(key string) int {
 // Row makes row i: the enterprise and document, the step it waits on,
 // since when and how long, its deadline and whether it is overdue.
 func (q *queueRows) Row(i int) Row {
+	var row Row
+	q.fill(i, &row, nil)
+	return row
+}
+
+// IndexRow implements rowIndexer.
+func (q *queueRows) IndexRow(i int, row *Row, memo *cellMemo) { q.fill(i, row, memo) }
+
+// fill makes row i into row: all of it with a nil memo, else what the
+// index reads (see rowIndexer).
+func (q *queueRows) fill(i int, row *Row, memo *cellMemo) {
 	e := &q.entries[i]
 	c := q.cat
-	name, doc, dept := e.key+c.t("q.norecord"), "", ""
+	name, doc, dept := "", "", ""
 	if e.pen >= 0 {
 		rec := q.pens.At(int(e.pen))
 		name, doc, dept = cleanText(rec.SubjectName), cleanText(rec.DocNo), rec.Dept
+	} else {
+		name = e.key + c.t("q.norecord")
 	}
 	search, ok := q.search[dept]
 	if !ok {
 		search = dept
 	}
 	stage := credit.Stage(e.stage)
-	state := symOK + " " + c.t("q.ok")
+	stuck := 0
 	if e.stuck {
-		state = symBad + " " + c.t("q.stuck")
+		stuck = 1
+	}
+	state := memo.str(memoKey(memoQueueState, stuck), func() string {
+		if e.stuck {
+			return symBad + " " + c.t("q.stuck")
+		}
+		return symOK + " " + c.t("q.ok")
+	})
+	cells := cellsOf(row, 7)
+	cells[0], cells[1], cells[2], cells[3] = name, doc, stage.Chinese(), memo.date(e.since)
+	cells[4] = memo.str(memoKey(memoAge, int(e.age)), func() string { return strconv.Itoa(int(e.age)) })
+	cells[5], cells[6] = memo.date(e.due), state
+	*row = Row{Cells: cells, Alert: e.stuck, Dept: dept, Search: search}
+	if memo != nil {
+		return
 	}
 	var todo string
 	switch stage {
@@ -179,12 +238,6 @@ func (q *queueRows) Row(i int) Row {
 	case credit.StageAwaitingNational:
 		todo = c.t("q.national")
 	}
-	return Row{
-		Key:    e.key,
-		Cells:  []string{name, doc, stage.Chinese(), e.since.String(), strconv.Itoa(int(e.age)), e.due.String(), state},
-		Alert:  e.stuck,
-		Detail: name + " " + doc + ": " + todo + "; " + c.f("q.since", e.since, int(e.age), e.due),
-		Dept:   dept,
-		Search: search,
-	}
+	row.Key = e.key
+	row.Detail = name + " " + doc + ": " + todo + "; " + c.f("q.since", e.since, int(e.age), e.due)
 }

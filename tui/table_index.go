@@ -86,6 +86,24 @@ func newRowIndex(rows RowSource) *rowIndex {
 	return x
 }
 
+// rowReader returns a function giving row i of rows, for reading every row
+// once in order: through IndexRow into one reused Row where rows is a
+// rowIndexer, else Row. What it returns is valid until the next call.
+func rowReader(rows RowSource) func(i int) *Row {
+	var row Row
+	if ix, ok := rows.(rowIndexer); ok {
+		memo := &cellMemo{}
+		return func(i int) *Row {
+			ix.IndexRow(i, &row, memo)
+			return &row
+		}
+	}
+	return func(i int) *Row {
+		row = rows.Row(i)
+		return &row
+	}
+}
+
 // dictCandidates returns the columns that look like dictionaries in the
 // first rows.
 func dictCandidates(rows RowSource, stride int) []int {
@@ -139,9 +157,9 @@ func (x *rowIndex) groupAndDicts(rows RowSource) int {
 		isDict[c] = true
 	}
 	size := 0
+	read := rowReader(rows)
 	for i := range n {
-		row := rows.Row(i)
-		r := &row
+		r := read(i)
 		k := groupKey{r.Search, r.Dept}
 		if k != lastGroup || lastGroupID < 0 {
 			id, ok := groupIDs[k]
@@ -218,8 +236,9 @@ func (x *rowIndex) buildText(rows RowSource, size int) {
 	x.hay = make([]byte, 0, size)
 	x.off = make([]uint32, n+1)
 	x.tw = make([]uint8, n*k)
+	read := rowReader(rows)
 	for i := range n {
-		cells := rows.Row(i).Cells
+		cells := read(i).Cells
 		tw := x.tw[i*k : (i+1)*k]
 		for j, c := range x.text {
 			if c >= len(cells) {

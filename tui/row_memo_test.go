@@ -1,0 +1,62 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/czyj/credwatch/credit"
+)
+
+// What IndexRow makes of each row, with one memo and one reused Row across
+// all of them, is what Row makes: the same cells, department, search text
+// and alert, over the fixture grown to thousands of penalties decided over
+// two years (every section, stage and day count), in both languages.
+func TestIndexRowMatchesRow(t *testing.T) {
+	for _, lang := range []string{"zh", "en"} {
+		in := fixtureInput(lang)
+		base := in.snap.Penalties.All()
+		all := slices.Clone(base)
+		repairs := in.snap.Repairs.All()
+		for i := range 4000 {
+			p := base[i%len(base)]
+			p.ID = fmt.Sprintf("%s-%d", p.ID, i)
+			p.Decided = p.Decided.AddDays(-(i % 700))
+			all = append(all, p)
+			if r, ok := in.snap.Repairs.Get(base[i%len(base)].Key()); ok {
+				r.RecordKey = p.Key()
+				repairs = append(repairs, r)
+			}
+		}
+		in.snap.Penalties = credit.NewPenalties(all...)
+		in.snap.Repairs = credit.NewRepairs(repairs...)
+		b := build(in)
+		for name, src := range map[string]RowSource{"repair": b.repair.src, "queue": b.queue.src} {
+			ix, ok := src.(rowIndexer)
+			if !ok {
+				t.Fatalf("%s rows are not a rowIndexer", name)
+			}
+			if src.Len() < 500 {
+				t.Fatalf("%s: only %d rows", name, src.Len())
+			}
+			memo := &cellMemo{}
+			var row Row
+			sections := map[string]bool{}
+			for i := range src.Len() {
+				ix.IndexRow(i, &row, memo)
+				want := src.Row(i)
+				if !slices.Equal(row.Cells, want.Cells) || row.Dept != want.Dept || row.Search != want.Search || row.Alert != want.Alert {
+					t.Fatalf("%s %s row %d:\nIndexRow %q %q %q %v\n     Row %q %q %q %v", lang, name, i,
+						row.Cells, row.Dept, row.Search, row.Alert, want.Cells, want.Dept, want.Search, want.Alert)
+				}
+				if want.Key == "" || want.Detail == "" && name == "queue" {
+					t.Fatalf("%s %s row %d: Row lost its key or detail: %+v", lang, name, i, want)
+				}
+				sections[want.Cells[0]] = true
+			}
+			if name == "repair" && len(sections) < 5 {
+				t.Errorf("%s: the grown fixture covers only sections %v", lang, sections)
+			}
+		}
+	}
+}
