@@ -66,6 +66,11 @@ type Snapshot struct {
 	// the sharing list, quarantine, officers' actions) and not with
 	// endpoint status alone. 0: unknown (never equal to a later read's).
 	Generation uint64
+	// Cache identifies the cache the snapshot was read from: a random id
+	// made when the cache was created. Generations compare only between
+	// snapshots of one cache (a cache moved aside and synced again counts
+	// from the start). "": unknown.
+	Cache string
 }
 
 // Store is the cache the sync engine writes and the views read. The store

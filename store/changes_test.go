@@ -122,6 +122,37 @@ func TestSnapshotSincePatchesPenalties(t *testing.T) {
 	since("no snapshot", nil, false)
 }
 
+// A snapshot of another cache is never patched, even when its generation
+// numbers line up with this one's.
+func TestSnapshotSinceOtherCache(t *testing.T) {
+	a, _ := openTemp(t)
+	b, _ := openTemp(t)
+	at := time.Date(2026, 3, 18, 9, 0, 0, 0, credit.ChinaZone)
+	for i, db := range []*DB{a, b} {
+		for j := range 3 {
+			p := penalty(fmt.Sprint(j), "320412", "2026-01-02")
+			p.SubjectName = fmt.Sprintf("缓存%d的公司", i)
+			if err := db.ApplyPage(&credit.Page{Endpoint: "e", Feed: "penalty", FetchedAt: at, Changes: []credit.Change{upsert(p)}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	sa, err := a.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, patched, err := b.SnapshotSince(sa)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sa.Cache == "" || sa.Cache == got.Cache || got.Generation != sa.Generation {
+		t.Fatalf("caches %q and %q, generations %d and %d: the test needs two ids and one generation", sa.Cache, got.Cache, sa.Generation, got.Generation)
+	}
+	if patched || got.Penalties.At(0).SubjectName != "缓存1的公司" {
+		t.Errorf("patched %v from another cache: %+v", patched, got.Penalties.At(0))
+	}
+}
+
 // The log keeps changesKeepGens generations: a snapshot older than that is
 // read whole, a recent one patched.
 func TestChangeLogIsPruned(t *testing.T) {

@@ -20,8 +20,8 @@ func (db *DB) Snapshot() (*credit.Snapshot, error) {
 }
 
 // SnapshotSince is Snapshot for a reader that holds prev, an earlier
-// Snapshot of this cache: when the change log (changes.go) covers every
-// data generation since prev's, the penalties are prev's with only the
+// Snapshot: when prev was read from this cache (Snapshot.Cache) and the
+// change log (changes.go) covers every data generation since prev's, the penalties are prev's with only the
 // summaries written since read and patched in (patched is then true), and
 // share prev's memory. Otherwise, and when prev is nil, it reads them all.
 // Either way the result is what Snapshot would return; the repairs are
@@ -32,7 +32,7 @@ func (db *DB) SnapshotSince(prev *credit.Snapshot) (s *credit.Snapshot, patched 
 		if err := readOverview(tx, s); err != nil {
 			return err
 		}
-		if prev != nil {
+		if prev != nil && prev.Cache != "" && prev.Cache == s.Cache {
 			p, ok, err := patchPenalties(tx, prev, s.Generation)
 			if err != nil {
 				return fmt.Errorf("penalties changed since generation %d: %w", prev.Generation, err)
@@ -113,6 +113,7 @@ func newSnapshot() *credit.Snapshot {
 
 func readOverview(tx *bolt.Tx, s *credit.Snapshot) error {
 	s.Generation = getU64(tx.Bucket(bMeta).Get(keyDataGeneration))
+	s.Cache = string(tx.Bucket(bMeta).Get(keyCacheID))
 	if err := eachJSON(tx.Bucket(bSharing), nil, func(e *credit.SharingEntry) { s.Sharing = append(s.Sharing, *e) }); err != nil {
 		return fmt.Errorf("sharing list: %w", err)
 	}

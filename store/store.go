@@ -8,6 +8,7 @@
 package store
 
 import (
+	"crypto/rand"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -58,7 +59,10 @@ var (
 	allBuckets = [][]byte{bMeta, bRecords, bPenalties, bByDept, bSharing, bRepairs, bCursors, bEndpoints, bDeptStats, bQuarantine, bEvents,
 		bRecvDays, bUndisclosed, bDisclosed, bByDocNo, bDupDocNo, bQuality, bOpenRepairs, bOutbox, bActsByRec, bSignoffs, bChanges}
 
-	keySchema     = []byte("schema_version")
+	keySchema = []byte("schema_version")
+	// keyCacheID is a random id made when the cache is created (or first
+	// opened for writing by a credwatch that knows it): Snapshot.Cache.
+	keyCacheID    = []byte("cache_id")
 	keyGeneration = []byte("generation")
 	// keyDataGeneration grows with every write of what the views show
 	// (records, repairs, sharing list, quarantine, officers' actions), but
@@ -281,7 +285,8 @@ func (db *DB) init(b *bolt.DB, readOnly bool) error {
 		if tx.Bucket(bMeta) == nil || check(tx) != nil || version != SchemaVersion {
 			return nil
 		}
-		current = !slices.ContainsFunc(allBuckets, func(name []byte) bool { return tx.Bucket(name) == nil })
+		current = !slices.ContainsFunc(allBuckets, func(name []byte) bool { return tx.Bucket(name) == nil }) &&
+			tx.Bucket(bMeta).Get(keyCacheID) != nil
 		return nil
 	}); err != nil {
 		return err
@@ -301,6 +306,11 @@ func (db *DB) init(b *bolt.DB, readOnly bool) error {
 		}
 		if err := check(tx); err != nil {
 			return err
+		}
+		if meta.Get(keyCacheID) == nil {
+			if err := meta.Put(keyCacheID, []byte(rand.Text())); err != nil {
+				return err
+			}
 		}
 		for _, name := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {

@@ -416,7 +416,7 @@ func (m *Model) loadCmd() tea.Cmd {
 			if err != nil || s == nil {
 				break
 			}
-			if s.Generation == prevSnap.Generation && in.today == prev.today {
+			if s.Generation == prevSnap.Generation && s.Cache == prevSnap.Cache && in.today == prev.today {
 				s.Penalties, s.Repairs = prevSnap.Penalties, prevSnap.Repairs
 				in.reuse = prev
 				if prevCheck != nil {
