@@ -1,6 +1,10 @@
 package store
 
-import bolt "go.etcd.io/bbolt"
+import (
+	"os"
+
+	bolt "go.etcd.io/bbolt"
+)
 
 // releaseEvery is how many bytes of keys and values a long scan reads
 // between two releases of the cache file's mapped pages.
@@ -18,19 +22,36 @@ const releaseEvery = 1 << 20
 //
 // A pageRelease is used inside the transaction it was made for: bbolt
 // remaps the file only when no transaction is open, so the range stays the
-// file's mapping for as long as the transaction is.
+// file's mapping for as long as the transaction is. The range is the
+// transaction's size, and never more than the file's: a file cut short
+// (bbolt does not check its size against its page count) must not make the
+// range run past the mapping.
 type pageRelease struct {
-	tx   *bolt.Tx
-	read int
+	tx    *bolt.Tx
+	every int   // bytes read between two releases
+	size  int64 // bytes from the start of the mapping to release; 0: none
+	read  int
 }
 
-func newPageRelease(tx *bolt.Tx) *pageRelease { return &pageRelease{tx: tx} }
+func newPageRelease(tx *bolt.Tx) *pageRelease { return newPageReleaseEvery(tx, releaseEvery) }
 
-// add counts n bytes read and releases the mapped pages every releaseEvery
-// bytes.
+// newPageReleaseEvery is newPageRelease releasing every n bytes read:
+// reads that must be quick (the TUI's first frame waits for the daily
+// check's) trade a larger resident set for fewer page faults.
+func newPageReleaseEvery(tx *bolt.Tx, n int) *pageRelease {
+	size := tx.Size()
+	if fi, err := os.Stat(tx.DB().Path()); err != nil {
+		size = 0 // cannot tell the file's size: leave the pages mapped
+	} else {
+		size = min(size, fi.Size())
+	}
+	return &pageRelease{tx: tx, every: n, size: size}
+}
+
+// add counts n bytes read and releases the mapped pages every r.every bytes.
 func (r *pageRelease) add(n int) {
 	r.read += n
-	if r.read >= releaseEvery {
+	if r.read >= r.every {
 		r.read = 0
 		r.release()
 	}
@@ -50,10 +71,12 @@ func countKeys(tx *bolt.Tx, b *bolt.Bucket) int {
 	return n
 }
 
-// release drops every mapped page of the file up to the transaction's size.
-// It is best effort: where the platform cannot, pages stay mapped until the
-// file is closed, as they would without it.
+// release drops every mapped page of the file up to r.size. It is best
+// effort: where the platform cannot, pages stay mapped until the file is
+// closed, as they would without it.
 func (r *pageRelease) release() {
-	info := r.tx.DB().Info()
-	dropMapped(info.Data, uintptr(r.tx.Size()))
+	if r.size <= 0 {
+		return
+	}
+	dropMapped(r.tx.DB().Info().Data, uintptr(r.size))
 }
