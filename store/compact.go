@@ -33,6 +33,13 @@ var (
 	compactAge = 24 * time.Hour
 )
 
+// compactTxBytes is how many bytes of keys and values compaction writes
+// to the copy per transaction. Compacting the aged 1M cache (1,062 MB to
+// 801 MB) in 64 MB transactions peaked at 1,080 MB of RSS (the copy's
+// dirty pages and what committing them allocates) in 19.4 s; in 8 MB ones
+// at 250 MB in 15.9 s; in 2 MB ones at 87 MB in 16.9 s.
+const compactTxBytes = 2 << 20
+
 // keyCompactedSize and keyCompactedAt in bMeta: the file's size and the
 // time (unix seconds) when MaybeCompact last considered the cache.
 var (
@@ -133,7 +140,7 @@ func (db *DB) compactTo(tmp string) error {
 		return err
 	}
 	dst.AllocSize = allocSize
-	err = compactCopy(dst, src, 64<<20)
+	err = compactCopy(dst, src, compactTxBytes)
 	if err == nil {
 		err = dst.Update(func(tx *bolt.Tx) error {
 			// The size the copy will have on disk: its pages so far.
