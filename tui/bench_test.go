@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,25 +16,11 @@ import (
 // which Update does once per snapshot and once per age tick.
 func BenchmarkBuild(b *testing.B) {
 	in := fixtureInput("zh")
-	base := in.snap.Penalties.All()
-	all := slices.Clone(base)
-	repairs := in.snap.Repairs.All()
-	for i := range 3000 {
-		p := base[i%len(base)]
-		p.ID = fmt.Sprintf("%s-%d", p.ID, i)
-		all = append(all, p)
-		if r, ok := in.snap.Repairs.Get(base[i%len(base)].Key()); ok {
-			r.RecordKey = p.Key()
-			repairs = append(repairs, r)
-		}
-	}
-	in.snap.Penalties = credit.NewPenalties(all...)
-	in.snap.Repairs = credit.NewRepairs(repairs...)
+	growFixture(&in, 3000, 0)
 	b.ResetTimer()
 	for b.Loop() {
 		build(in)
 	}
-	_ = credit.Penalty
 }
 
 // benchDepts are the departments of the synthetic repair rows: id, code,

@@ -1,11 +1,8 @@
 package tui
 
 import (
-	"fmt"
 	"slices"
 	"testing"
-
-	"github.com/czyj/credwatch/credit"
 )
 
 // What IndexRow makes of each row, with one memo and one reused Row across
@@ -15,21 +12,7 @@ import (
 func TestIndexRowMatchesRow(t *testing.T) {
 	for _, lang := range []string{"zh", "en"} {
 		in := fixtureInput(lang)
-		base := in.snap.Penalties.All()
-		all := slices.Clone(base)
-		repairs := in.snap.Repairs.All()
-		for i := range 4000 {
-			p := base[i%len(base)]
-			p.ID = fmt.Sprintf("%s-%d", p.ID, i)
-			p.Decided = p.Decided.AddDays(-(i % 700))
-			all = append(all, p)
-			if r, ok := in.snap.Repairs.Get(base[i%len(base)].Key()); ok {
-				r.RecordKey = p.Key()
-				repairs = append(repairs, r)
-			}
-		}
-		in.snap.Penalties = credit.NewPenalties(all...)
-		in.snap.Repairs = credit.NewRepairs(repairs...)
+		growFixture(&in, 4000, 700)
 		b := build(in)
 		for name, src := range map[string]RowSource{"repair": b.repair.src, "queue": b.queue.src} {
 			ix, ok := src.(rowIndexer)

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +15,29 @@ func fixtureInput(lang string) buildInput {
 		snap: fixtureSnapshot(), rules: credit.DefaultRules(), depts: credit.NewDirectory(credit.DefaultDepartments()),
 		endpoints: fixtureEndpoints(), syncing: map[string]bool{}, today: fxToday, now: fxNow, cat: newCatalog(lang),
 	}
+}
+
+// growFixture adds n copies of the fixture's penalties, with their
+// repairs, to in's snapshot: copy i has its ID suffixed with i and, when
+// spread is not 0, its decision date moved i%spread days earlier.
+func growFixture(in *buildInput, n, spread int) {
+	base := in.snap.Penalties.All()
+	all := slices.Clone(base)
+	repairs := in.snap.Repairs.All()
+	for i := range n {
+		p := base[i%len(base)]
+		p.ID = fmt.Sprintf("%s-%d", p.ID, i)
+		if spread != 0 {
+			p.Decided = p.Decided.AddDays(-(i % spread))
+		}
+		all = append(all, p)
+		if r, ok := in.snap.Repairs.Get(base[i%len(base)].Key()); ok {
+			r.RecordKey = p.Key()
+			repairs = append(repairs, r)
+		}
+	}
+	in.snap.Penalties = credit.NewPenalties(all...)
+	in.snap.Repairs = credit.NewRepairs(repairs...)
 }
 
 func rowKeys(rows []Row) []string {
