@@ -26,16 +26,20 @@ import (
 // overflow. A generation written by an older credwatch, by FinishBulkLoad or
 // before the log was pruned has no marker, and the reader reads everything,
 // as it would without the log. A generation that writes more than
-// changesPerGen summaries, or drops the penalties bucket, is marked
-// overflow and logs no keys: reading everything is then cheaper.
+// changesPerGen summaries, drops the penalties bucket or is part of a bulk
+// load is marked overflow and logs no keys: reading everything is then
+// cheaper.
 var bChanges = []byte("changes")
 
 const (
 	markerComplete = "c"
 	markerOverflow = "o"
 	// changesPerGen is the most summaries one generation logs before it
-	// is marked overflow.
-	changesPerGen = 256
+	// is marked overflow. A sync transaction stores up to 8,000 items
+	// (ApplyPages), 2,400 of them penalties at the simulator's mix, so a
+	// catch-up pass (the first after the TUI starts, say) is still
+	// patched; a reset or a feed's resync is not.
+	changesPerGen = 4096
 	// changesMaxRead is the most summaries a reader patches in; beyond
 	// that it reads everything.
 	changesMaxRead = 50000
@@ -69,6 +73,10 @@ func logPenaltyChange(tx *bolt.Tx, key []byte) error {
 		return nil
 	}
 	meta := tx.Bucket(bMeta)
+	if meta.Get(keyDocNoPending) != nil {
+		// A bulk load writes every summary: nothing to patch.
+		return markOverflow(tx)
+	}
 	n := uint64(0)
 	if v := meta.Get(keyChangeCount); len(v) == 16 && binary.BigEndian.Uint64(v) == gen {
 		n = binary.BigEndian.Uint64(v[8:])

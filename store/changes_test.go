@@ -115,6 +115,29 @@ func TestSnapshotSincePatchesPenalties(t *testing.T) {
 	if cur.Penalties.Len() != 0 {
 		t.Errorf("%d penalties after a reset", cur.Penalties.Len())
 	}
+	// A bulk load's writes are not logged.
+	if bulk, err := db.BeginBulkLoad(); err != nil || !bulk {
+		t.Fatalf("no bulk load into the emptied cache: %v %v", bulk, err)
+	}
+	apply("penalty", upsert(penalty("3000", "320402", "2026-01-02")))
+	err = db.view(func(tx *bolt.Tx) error {
+		g := u64(getU64(tx.Bucket(bMeta).Get(keyDataGeneration)))
+		if m := tx.Bucket(bChanges).Get(g); string(m) != markerOverflow {
+			t.Errorf("bulk load generation marked %q", m)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur = since("bulk load", cur, false)
+	if err := db.FinishBulkLoad(); err != nil {
+		t.Fatal(err)
+	}
+	cur = since("after the bulk load", cur, false)
+	apply("penalty", upsert(penalty("3001", "320402", "2026-01-02")))
+	cur = since("logged again after the bulk load", cur, true)
+
 	// A snapshot newer than the cache (another cache, say) is read whole.
 	future := *cur
 	future.Generation += 10
