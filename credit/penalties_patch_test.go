@@ -77,6 +77,7 @@ func TestPenaltiesPatchMatchesRebuild(t *testing.T) {
 		if q.Index("P9999999") != -1 {
 			t.Fatal("Index finds an ID never added")
 		}
+		checkSpans(t, &q)
 		// The list patched from is unchanged.
 		if fresh := NewPenalties(base...); round == 0 && !reflect.DeepEqual(p.All(), fresh.All()) {
 			t.Fatal("patching changed the list patched from")
@@ -112,5 +113,25 @@ func TestPenaltiesPatchRefuses(t *testing.T) {
 	// Replacing a few is fine.
 	if q, ok := p.Patch(ups[:50], nil); !ok || q.At(10).SubjectName != ups[10].SubjectName || q.At(60).SubjectName != big[60].SubjectName {
 		t.Errorf("a small patch: ok %v", ok)
+	}
+}
+
+// checkSpans checks Span and Text against At, and that the summaries of
+// each chunk lie in the order of their indexes, as Span promises.
+func checkSpans(t *testing.T, p *Penalties) {
+	t.Helper()
+	last := map[int]int{}
+	for i := range p.Len() {
+		c, off, ends := p.Span(i)
+		text := p.Text()[c][off:]
+		s := p.At(i)
+		got := [4]string{text[:ends[0]], text[ends[0]:ends[1]], text[ends[1]:ends[2]], text[ends[2]:ends[3]]}
+		if got != [4]string{s.ID, s.SubjectName, s.USCC, s.DocNo} {
+			t.Fatalf("Span(%d) gives %q, At %+v", i, got, s)
+		}
+		if prev, ok := last[c]; ok && off <= prev {
+			t.Fatalf("summary %d at offset %d of chunk %d, after one at %d", i, off, c, prev)
+		}
+		last[c] = off
 	}
 }

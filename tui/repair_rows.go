@@ -70,6 +70,13 @@ func (r *repairRows) Row(i int) Row {
 // IndexRow implements rowIndexer.
 func (r *repairRows) IndexRow(i int, row *Row, memo *cellMemo) { r.fill(i, row, memo) }
 
+// summaryText implements summaryRows: the name, code and document number
+// are columns 1 to 3.
+func (r *repairRows) summaryText() (*credit.Penalties, [3]int) { return &r.pens, [3]int{1, 2, 3} }
+
+// rowSummary implements summaryRows.
+func (r *repairRows) rowSummary(i int) int { return int(r.entries[i].pen) }
+
 // fill makes row i into row: all of it with a nil memo, else what the
 // index reads (see rowIndexer).
 func (r *repairRows) fill(i int, row *Row, memo *cellMemo) {
@@ -191,6 +198,14 @@ func (q *queueRows) Row(i int) Row {
 
 // IndexRow implements rowIndexer.
 func (q *queueRows) IndexRow(i int, row *Row, memo *cellMemo) { q.fill(i, row, memo) }
+
+// summaryText implements summaryRows: the name and document number are
+// columns 0 and 1.
+func (q *queueRows) summaryText() (*credit.Penalties, [3]int) { return &q.pens, [3]int{0, -1, 1} }
+
+// rowSummary implements summaryRows: -1 for a repair whose penalty is not
+// cached (its name cell is the key).
+func (q *queueRows) rowSummary(i int) int { return int(q.entries[i].pen) }
 
 // fill makes row i into row: all of it with a nil memo, else what the
 // index reads (see rowIndexer).

@@ -43,9 +43,14 @@ type rowIndex struct {
 	groups []rowGroup
 	// anyDept: some row has a department.
 	anyDept bool
-	// freq estimates how often each byte occurs in hay: a search looks for
-	// the needle's rarest byte first.
+	// freq estimates how often each byte occurs in hay and, letters
+	// lower-cased, in st's text: a search looks for the needle's rarest
+	// byte first.
 	freq [256]uint32
+	// st searches the summary cells of rows that show penalty summaries in
+	// the summaries' own text; those cells are then not in hay. nil for
+	// other rows.
+	st *sharedText
 }
 
 type rowGroup struct {
@@ -79,9 +84,22 @@ func newRowIndex(rows RowSource) *rowIndex {
 	if size > math.MaxUint32 {
 		panic("tui: table text over 4 GiB")
 	}
+	x.st = newSharedText(rows, x.text)
 	x.buildText(rows, size)
 	for i := 0; i < len(x.hay); i += 31 {
 		x.freq[x.hay[i]]++
+	}
+	if x.st != nil {
+		x.st.finish()
+		for _, chunk := range x.st.pens.Text() {
+			for i := 0; i < len(chunk); i += 31 {
+				c := chunk[i]
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				x.freq[c]++
+			}
+		}
 	}
 	return x
 }
@@ -157,9 +175,23 @@ func (x *rowIndex) groupAndDicts(rows RowSource) int {
 		isDict[c] = true
 	}
 	size := 0
+	// The summary cells of rows that show a summary are searched in the
+	// summaries' text (sharedText), so they are not counted: the few that
+	// are not make hay grow.
+	sumCol := make([]bool, x.stride)
+	sr, _ := rows.(summaryRows)
+	if sr != nil {
+		_, cols := sr.summaryText()
+		for _, c := range cols {
+			if c >= 0 && c < x.stride {
+				sumCol[c] = true
+			}
+		}
+	}
 	read := rowReader(rows)
 	for i := range n {
 		r := read(i)
+		hasSummary := sr != nil && sr.rowSummary(i) >= 0
 		k := groupKey{r.Search, r.Dept}
 		if k != lastGroup || lastGroupID < 0 {
 			id, ok := groupIDs[k]
@@ -174,7 +206,7 @@ func (x *rowIndex) groupAndDicts(rows RowSource) int {
 		x.anyDept = x.anyDept || r.Dept != ""
 
 		for c, s := range r.Cells {
-			if !isDict[c] {
+			if !isDict[c] && !(hasSummary && sumCol[c]) {
 				size += len(s) + 1
 			}
 		}
@@ -237,22 +269,37 @@ func (x *rowIndex) buildText(rows RowSource, size int) {
 	x.off = make([]uint32, n+1)
 	x.tw = make([]uint8, n*k)
 	read := rowReader(rows)
+	sw := make([]int, k) // widths of a row's summary cells
 	for i := range n {
 		cells := read(i).Cells
 		tw := x.tw[i*k : (i+1)*k]
+		inPlace := false
+		if x.st != nil {
+			inPlace = x.st.inPlace(i, cells, x.text, sw)
+			if !inPlace {
+				x.st.pen[i] = -1
+			}
+		}
 		for j, c := range x.text {
 			if c >= len(cells) {
 				break
 			}
 			s := cells[c]
 			var w int
-			x.hay, w = appendCell(x.hay, s)
-			x.hay = append(x.hay, 0)
+			if inPlace && x.st.field[j] != 0 {
+				w = sw[j]
+			} else {
+				x.hay, w = appendCell(x.hay, s)
+				x.hay = append(x.hay, 0)
+			}
 			w = min(w, math.MaxUint16)
 			x.colMax[c] = max(x.colMax[c], w)
 			tw[j] = uint8(min(w, wideCell))
 		}
 		x.off[i+1] = uint32(len(x.hay))
+	}
+	if cap(x.hay)-len(x.hay) > len(x.hay) {
+		x.hay = slices.Clone(x.hay)
 	}
 }
 
@@ -500,6 +547,10 @@ func (x *rowIndex) filter(cand []int32, all bool, f string) []int32 {
 		}
 	}
 	nd := x.needle(f)
+	var fn foldNeedle
+	if x.st != nil {
+		fn = newFoldNeedle(nd)
+	}
 	if !all && len(cand) < x.n/scanFraction {
 		out := make([]int32, 0, len(cand))
 	rows:
@@ -516,11 +567,25 @@ func (x *rowIndex) filter(cand []int32, all bool, f string) []int32 {
 			}
 			if nd.index(x.hay[x.off[i]:x.off[i+1]]) >= 0 {
 				out = append(out, i)
+				continue
+			}
+			if x.st != nil {
+				if p := x.st.pen[i]; p >= 0 && x.st.match(&fn, p) {
+					out = append(out, i)
+				}
 			}
 		}
 		return shrink(out)
 	}
 	set := x.scan(nd)
+	if x.st != nil {
+		pens := x.st.scan(&fn)
+		for i, p := range x.st.pen {
+			if p >= 0 && pens[p/64]&(1<<(p%64)) != 0 {
+				set[i/64] |= 1 << (i % 64)
+			}
+		}
+	}
 	if anyGM {
 		for i, g := range x.grp {
 			if gm[g] {

@@ -1,0 +1,349 @@
+package tui
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/czyj/credwatch/credit"
+)
+
+// summaryRows is a RowSource whose rows show penalty summaries' text
+// fields. The table's index searches those cells in the summaries' own
+// shared text (credit.Penalties.Text) rather than in a lower-cased copy per
+// row: at 1M records that copy was 33 MB, made again on every reload while
+// the old one was still on screen.
+type summaryRows interface {
+	RowSource
+	// summaryText returns the penalties the rows show and, for the
+	// SubjectName, USCC and DocNo fields, the column showing it or -1.
+	summaryText() (*credit.Penalties, [3]int)
+	// rowSummary returns the index of the penalty row i shows, or -1.
+	rowSummary(i int) int
+}
+
+// sharedText is the part of a rowIndex that searches the summaries' text in
+// place. A row's summary cells are searched there only when each cell is
+// its field's text as it is and lower-cases by ASCII case alone (checked
+// per row at build): then strings.Contains(strings.ToLower(cell), f) is a
+// match of f in the field with ASCII letters folded. Other rows (a name
+// with a control character or a trailing blank, an É) keep those cells in
+// the index's own text, as every row of other tables does.
+type sharedText struct {
+	pens *credit.Penalties
+	// field[j] is the summary field (1 SubjectName, 2 USCC, 3 DocNo) that
+	// the index's text column text[j] shows, or 0.
+	field []uint8
+	// shown[f] is whether field f is shown in some column.
+	shown [4]bool
+	// pen[i] is row i's summary when its summary cells are searched in
+	// place, else -1.
+	pen []int32
+	// slots[c] are the summaries searched in place whose text is in chunk c,
+	// by offset: a match at an offset is in the last slot at or before it.
+	slots [][]textSlot
+}
+
+type textSlot struct {
+	off uint32
+	pen int32
+}
+
+// newSharedText returns the sharedText of rows for the index's text
+// columns, or nil when rows show no summary text among them. pen is
+// filled in by buildText, slots by finish.
+func newSharedText(rows RowSource, text []int) *sharedText {
+	sr, ok := rows.(summaryRows)
+	if !ok {
+		return nil
+	}
+	pens, cols := sr.summaryText()
+	st := &sharedText{pens: pens, field: make([]uint8, len(text))}
+	any := false
+	for j, c := range text {
+		for f, fc := range cols {
+			if fc == c {
+				st.field[j] = uint8(f + 1)
+				st.shown[f+1] = true
+				any = true
+			}
+		}
+	}
+	if !any {
+		return nil
+	}
+	st.pen = make([]int32, rows.Len())
+	for i := range st.pen {
+		st.pen[i] = int32(sr.rowSummary(i))
+	}
+	return st
+}
+
+// fieldText returns field f of summary p.
+func (st *sharedText) fieldText(p int32, f uint8) string {
+	c, off, ends := st.pens.Span(int(p))
+	start := uint32(0)
+	if f > 0 {
+		start = ends[f-1]
+	}
+	return st.pens.Text()[c][off+int(start) : off+int(ends[f])]
+}
+
+// inPlace reports whether row i's summary cells can be searched in place:
+// the row shows a summary and each of cells' summary cells (text columns
+// text) is its field as it is and folds by ASCII alone. It returns the
+// cells' widths in w (indexed like text; only summary cells set).
+func (st *sharedText) inPlace(i int, cells []string, text []int, w []int) bool {
+	p := st.pen[i]
+	if p < 0 {
+		return false
+	}
+	for j, c := range text {
+		f := st.field[j]
+		if f == 0 {
+			continue
+		}
+		s := ""
+		if c < len(cells) {
+			s = cells[c]
+		}
+		if s != st.fieldText(p, f) {
+			return false
+		}
+		var simple bool
+		if w[j], simple = foldWidth(s); !simple {
+			return false
+		}
+	}
+	return true
+}
+
+// finish sets slots from pen, once buildText has set it.
+func (st *sharedText) finish() {
+	used := make([]bool, st.pens.Len())
+	for _, p := range st.pen {
+		if p >= 0 {
+			used[p] = true
+		}
+	}
+	count := make([]int, len(st.pens.Text()))
+	for p, u := range used {
+		if u {
+			c, _, _ := st.pens.Span(p)
+			count[c]++
+		}
+	}
+	st.slots = make([][]textSlot, len(count))
+	all := make([]textSlot, 0, len(st.pen))
+	for c, n := range count {
+		st.slots[c] = all[len(all) : len(all) : len(all)+n]
+		all = all[:len(all)+n]
+	}
+	for p, u := range used {
+		if u {
+			c, off, _ := st.pens.Span(p)
+			st.slots[c] = append(st.slots[c], textSlot{off: uint32(off), pen: int32(p)})
+		}
+	}
+}
+
+// foldWidth returns s's display width and whether strings.ToLower(s) is s
+// with its ASCII letters lower-cased: valid UTF-8 whose other runes have
+// no lower case of their own.
+func foldWidth(s string) (int, bool) {
+	w := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < 0x7f {
+			w++
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			return cellWidth(s), foldsByASCII(s[i:])
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || unicode.ToLower(r) != r {
+			return cellWidth(s), false
+		}
+		if !simpleWide(r) {
+			return cellWidth(s), foldsByASCII(s[i:])
+		}
+		w += 2
+		i += size
+	}
+	return w, true
+}
+
+// foldsByASCII reports whether every rune of s is valid and its own lower
+// case, ASCII letters aside.
+func foldsByASCII(s string) bool {
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || unicode.ToLower(r) != r {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// foldNeedle is a lower-cased filter prepared for searching text with
+// ASCII letters folded: its rarest byte, at k, is searched for first, in
+// both cases when it is a letter.
+type foldNeedle struct {
+	f      string
+	k      int
+	lo, up byte
+}
+
+func newFoldNeedle(nd needle) foldNeedle {
+	b := nd.f[nd.k]
+	fn := foldNeedle{f: string(nd.f), k: nd.k, lo: b, up: b}
+	if 'a' <= b && b <= 'z' {
+		fn.up = b - 'a' + 'A'
+	}
+	return fn
+}
+
+// index returns the index of the first match of the needle in h, letters
+// folded, or -1.
+func (fn *foldNeedle) index(h string) int {
+	n, k := len(fn.f), fn.k
+	if n == 0 {
+		return 0
+	}
+	if n > len(h) {
+		return -1
+	}
+	seg := h[k : len(h)-n+k+1] // where the needle's byte k can be
+	// nl and nu: the next position in seg of lo and up at or after i, or
+	// len(seg) when none; each found once, so the search stays linear.
+	nl, nu := -1, -1
+	for i := 0; i < len(seg); i++ {
+		if nl < i {
+			nl = nextByte(seg, i, fn.lo)
+		}
+		if fn.up == fn.lo {
+			nu = nl
+		} else if nu < i {
+			nu = nextByte(seg, i, fn.up)
+		}
+		i = min(nl, nu)
+		if i == len(seg) {
+			return -1
+		}
+		if equalFold(h[i:i+n], fn.f) {
+			return i
+		}
+	}
+	return -1
+}
+
+// nextByte returns the index of the first b in s at or after i, or len(s).
+func nextByte(s string, i int, b byte) int {
+	j := strings.IndexByte(s[i:], b)
+	if j < 0 {
+		return len(s)
+	}
+	return i + j
+}
+
+// equalFold reports whether s is f with some ASCII letters upper-cased; f
+// is lower-cased.
+func equalFold(s, f string) bool {
+	for j := 0; j < len(f); j++ {
+		c := s[j]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != f[j] {
+			return false
+		}
+	}
+	return true
+}
+
+// match reports whether the needle is in one of summary p's shown fields.
+func (st *sharedText) match(fn *foldNeedle, p int32) bool {
+	for f := uint8(1); f <= 3; f++ {
+		if st.shown[f] && fn.index(st.fieldText(p, f)) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// scan returns the set of summaries (bits indexed by summary) searched in
+// place whose shown fields hold the needle, searching each chunk of text
+// at once.
+func (st *sharedText) scan(fn *foldNeedle) []uint64 {
+	set := make([]uint64, (st.pens.Len()+63)/64)
+	n := len(fn.f)
+	for c, chunk := range st.pens.Text() {
+		slots := st.slots[c]
+		if len(slots) == 0 {
+			continue
+		}
+		s := 0 // the slot at or before pos
+		pos := int(slots[0].off)
+		for pos < len(chunk) {
+			k := fn.index(chunk[pos:])
+			if k < 0 {
+				break
+			}
+			p := pos + k
+			// The last slot at or before p, galloping from s: matches come
+			// in order.
+			if s+1 < len(slots) && int(slots[s+1].off) <= p {
+				lo, step := s+1, 1
+				hi := lo + step
+				for hi < len(slots) && int(slots[hi].off) <= p {
+					lo = hi
+					step *= 2
+					hi = lo + step
+				}
+				hi = min(hi, len(slots))
+				for hi-lo > 1 {
+					mid := int(uint(lo+hi) >> 1)
+					if int(slots[mid].off) <= p {
+						lo = mid
+					} else {
+						hi = mid
+					}
+				}
+				s = lo
+			}
+			sl := slots[s]
+			_, _, ends := st.pens.Span(int(sl.pen))
+			rel := uint32(p) - sl.off
+			if rel >= ends[3] {
+				// Text of no summary searched here.
+				if s+1 == len(slots) {
+					break
+				}
+				s++
+				pos = int(slots[s].off)
+				continue
+			}
+			f := uint8(0)
+			for rel >= ends[f] {
+				f++
+			}
+			switch {
+			case f > 0 && st.shown[f] && rel+uint32(n) <= ends[f]:
+				set[sl.pen/64] |= 1 << (sl.pen % 64)
+				pos = int(sl.off + ends[3]) // the summary's next match adds nothing
+			case f == 0 || !st.shown[f]:
+				pos = int(sl.off + ends[f]) // not searched: the next field
+			default:
+				pos = p + 1 // spans two fields: look further on
+			}
+		}
+	}
+	return set
+}
