@@ -1,7 +1,11 @@
 package store
 
 import (
+	"fmt"
 	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,6 +124,9 @@ func TestCheckDataFromIndexes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if lean, err := db.CheckDataLean(d.Since); err != nil || !reflect.DeepEqual(lean, d) {
+		t.Errorf("CheckDataLean = %+v, %v; CheckData %+v", lean, err, d)
+	}
 	if d.Received["320412"][credit.Penalty] != 1 || d.Received["320411"][credit.Penalty] != 2 {
 		t.Errorf("received = %v", d.Received)
 	}
@@ -150,5 +157,52 @@ func TestCheckDataFromIndexes(t *testing.T) {
 	got, _ := db.Records([]string{dupB.Key(), "penalty/none", old.Key()})
 	if len(got) != 2 || got[0].ID != "4" || got[1].ID != "1" {
 		t.Errorf("records = %+v", got)
+	}
+}
+
+// TestSnapshotRepairsWithActions checks the one-pass read of the repairs
+// against the overlay it replaces: every reported repair, with actions
+// applied where an officer acted, and a repair for each record an officer
+// acted on that has none reported, before, between and after the others.
+func TestSnapshotRepairsWithActions(t *testing.T) {
+	db, _ := openTemp(t)
+	at := time.Date(2026, 11, 30, 9, 0, 0, 0, credit.ChinaZone)
+	var changes []credit.Change
+	reported := map[string]credit.Repair{}
+	for _, id := range []string{"20", "40", "60"} {
+		rep := credit.Repair{RecordKey: "penalty/" + id, Applied: credit.MustDate("2026-06-01")}
+		reported[rep.RecordKey] = rep
+		changes = append(changes, credit.Change{Op: credit.OpUpsert, Key: rep.RecordKey, Repair: &rep})
+	}
+	if err := db.ApplyPage(&credit.Page{Endpoint: "zf", Feed: "repair", Changes: changes, NextCursor: "r1", FetchedAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	acted := []string{"10", "40", "50", "70"} // before, on, between and after the reported ones
+	for i, id := range acted {
+		a := credit.Action{ID: fmt.Sprint("a", i), Type: credit.ActionReminder, Officer: "张三", At: at,
+			Date: credit.MustDate("2026-11-30"), RecordKey: "penalty/" + id}
+		if _, err := db.RecordAction(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snap, err := db.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for i := range snap.Repairs.Len() {
+		r := snap.Repairs.At(i)
+		got = append(got, fmt.Sprintf("%s applied=%v reminded=%v", r.RecordKey, r.Applied, r.ReminderSent))
+	}
+	want := []string{
+		"penalty/10 applied= reminded=2026-11-30",
+		"penalty/20 applied=2026-06-01 reminded=",
+		"penalty/40 applied=2026-06-01 reminded=2026-11-30",
+		"penalty/50 applied= reminded=2026-11-30",
+		"penalty/60 applied=2026-06-01 reminded=",
+		"penalty/70 applied= reminded=2026-11-30",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("repairs:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

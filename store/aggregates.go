@@ -281,14 +281,15 @@ func getRepair(tx *bolt.Tx, key []byte) (credit.Repair, bool, error) {
 	return r, true, nil
 }
 
-// eachRepair decodes every stored repair, in key order.
+// eachRepair decodes every stored repair, in key order. The repair fn is
+// given is valid until fn returns.
 func eachRepair(tx *bolt.Tx, fn func(*credit.Repair)) error {
 	in := interner{}
 	c := tx.Bucket(bRepairs).Cursor()
 	rel := newPageRelease(tx)
+	var r credit.Repair // one for the scan: fn must not keep it
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		rel.add(len(k) + len(v))
-		var r credit.Repair
 		if err := decodeRepair(k, v, &r, in); err != nil {
 			return fmt.Errorf("decode repair %s: %w", k, err)
 		}
