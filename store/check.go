@@ -18,6 +18,20 @@ import (
 // endpoint statuses. Its cost grows with the open work and the days since
 // since, not with the size of the cache.
 func (db *DB) CheckData(since time.Time) (*credit.CheckData, error) {
+	return db.checkData(since, checkReleaseEvery)
+}
+
+// CheckDataLean is CheckData trading time for memory: it releases the
+// cache file's mapped pages every 1 MB read instead of every 8 MB (see
+// checkReleaseEvery). At 1M records CheckData maps about 100 MB of the
+// file before it releases them; the TUI reads the check data again at
+// every data change, in the background, and uses this.
+func (db *DB) CheckDataLean(since time.Time) (*credit.CheckData, error) {
+	return db.checkData(since, releaseEvery)
+}
+
+// checkData is CheckData releasing the mapped pages every `every` bytes.
+func (db *DB) checkData(since time.Time, every int) (*credit.CheckData, error) {
 	d := &credit.CheckData{Since: since, Received: map[string]map[credit.Kind]int{}, Cached: map[string]map[credit.Kind]int{}}
 	err := db.view(func(tx *bolt.Tx) error {
 		ref := func(key []byte) (credit.RecordRef, bool, error) {
@@ -62,7 +76,7 @@ func (db *DB) CheckData(since time.Time) (*credit.CheckData, error) {
 			return err
 		}
 		in := interner{}
-		rel := newPageReleaseEvery(tx, checkReleaseEvery)
+		rel := newPageReleaseEvery(tx, every)
 		if err := tx.Bucket(bUndisclosed).ForEach(func(k, v []byte) error {
 			rel.add(len(k) + len(v))
 			r, err := decodeRef(k[4:], v, in)
@@ -78,10 +92,10 @@ func (db *DB) CheckData(since time.Time) (*credit.CheckData, error) {
 				return err
 			}
 		}
-		if err := readQuality(tx, d, in); err != nil {
+		if err := readQuality(tx, d, in, rel); err != nil {
 			return err
 		}
-		return readOpenRepairs(tx, d)
+		return readOpenRepairs(tx, d, rel)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read daily-check data from %s: %w", db.path, err)
@@ -101,9 +115,10 @@ const checkReleaseEvery = 8 << 20
 
 // readQuality lists the records with quality issues, then those whose only
 // issue is a shared document number; a duplicate gets IssueDuplicateDocNo.
-func readQuality(tx *bolt.Tx, d *credit.CheckData, in interner) error {
+func readQuality(tx *bolt.Tx, d *credit.CheckData, in interner, rel *pageRelease) error {
 	dup := tx.Bucket(bDupDocNo)
 	err := tx.Bucket(bQuality).ForEach(func(k, v []byte) error {
+		rel.add(len(k) + len(v))
 		r, err := decodeRef(k, v, in)
 		if dup.Get(k) != nil {
 			r.Issues = append(r.Issues, credit.IssueDuplicateDocNo)
@@ -116,6 +131,7 @@ func readQuality(tx *bolt.Tx, d *credit.CheckData, in interner) error {
 	}
 	quality := tx.Bucket(bQuality)
 	return dup.ForEach(func(k, v []byte) error {
+		rel.add(len(k) + len(v))
 		if quality.Get(k) != nil {
 			return nil
 		}
@@ -128,14 +144,20 @@ func readQuality(tx *bolt.Tx, d *credit.CheckData, in interner) error {
 
 // readOpenRepairs lists the open repairs, with officers' actions applied,
 // and each one's department from its penalty ("" if it is not cached).
-func readOpenRepairs(tx *bolt.Tx, d *credit.CheckData) error {
+func readOpenRepairs(tx *bolt.Tx, d *credit.CheckData, rel *pageRelease) error {
 	acts, err := actionsByRecord(tx)
 	if err != nil {
 		return err
 	}
 	in := interner{}
 	set := tx.Bucket(bOpenRepairs)
-	d.Repairs = make([]credit.RepairRef, 0, set.Stats().KeyN+len(acts)) // Stats: see checkReleaseEvery
+	var n int
+	if rel.every < checkReleaseEvery {
+		n = countKeys(tx, set)
+	} else {
+		n = set.Stats().KeyN // quicker, and maps the bucket whole: see checkReleaseEvery
+	}
+	d.Repairs = make([]credit.RepairRef, 0, n+len(acts))
 	add := func(dept string, rep credit.Repair) {
 		if as, ok := acts[rep.RecordKey]; ok {
 			credit.ApplyActions(&rep, as)
@@ -144,7 +166,6 @@ func readOpenRepairs(tx *bolt.Tx, d *credit.CheckData) error {
 			d.Repairs = append(d.Repairs, credit.RepairRef{Dept: dept, Repair: rep})
 		}
 	}
-	rel := newPageReleaseEvery(tx, checkReleaseEvery)
 	if err := set.ForEach(func(k, v []byte) error {
 		rel.add(len(k) + len(v))
 		dept, rep, err := decodeOpen(k, v, in)

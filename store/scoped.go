@@ -62,6 +62,15 @@ func (s *Scoped) CheckData(since time.Time) (*credit.CheckData, error) {
 	return s.scope.FilterCheckData(d), nil
 }
 
+// CheckDataLean is CheckData read as DB.CheckDataLean reads it.
+func (s *Scoped) CheckDataLean(since time.Time) (*credit.CheckData, error) {
+	d, err := s.db.CheckDataLean(since)
+	if err != nil {
+		return nil, err
+	}
+	return s.scope.FilterCheckData(d), nil
+}
+
 // Records returns the records with the given keys that the scope covers.
 func (s *Scoped) Records(keys []string) ([]credit.Record, error) {
 	recs, err := s.db.Records(keys)

@@ -26,7 +26,8 @@ type fakeStore struct {
 	outbox   []credit.OutboxItem // newest first
 	actions  []credit.Action     // RecordAction calls, in order
 	retried  []uint64
-	since    []time.Time // CheckData calls
+	since    []time.Time // CheckData and CheckDataLean calls
+	lean     int         // CheckDataLean calls
 	// sinceSnaps are the snapshots SnapshotSince was given.
 	sinceSnaps []*credit.Snapshot
 
@@ -81,6 +82,13 @@ func (f *fakeStore) CheckData(since time.Time) (*credit.CheckData, error) {
 	defer f.mu.Unlock()
 	f.since = append(f.since, since)
 	return f.check, nil
+}
+
+func (f *fakeStore) CheckDataLean(since time.Time) (*credit.CheckData, error) {
+	f.mu.Lock()
+	f.lean++
+	f.mu.Unlock()
+	return f.CheckData(since)
 }
 
 func (f *fakeStore) Records(keys []string) ([]credit.Record, error) {
@@ -391,6 +399,9 @@ func TestReloadKeepsUnchangedPenaltyTabs(t *testing.T) {
 		return len(st.since)
 	}
 	full, checks := cs.full.Load(), checkReads()
+	if st.lean != 0 {
+		t.Errorf("the first loads read the check data lean %d times: the first frame waits for it", st.lean)
+	}
 	src, rows := m.repair.all, m.repair.Rows()
 	// Meanwhile an endpoint starts failing: a status write, not data.
 	st.mu.Lock()
@@ -415,6 +426,9 @@ func TestReloadKeepsUnchangedPenaltyTabs(t *testing.T) {
 	m = reload()
 	if m.view.reused || cs.full.Load() != full+1 || len(m.repair.Rows()) != len(rows)-1 || checkReads() != checks+1 {
 		t.Errorf("new generation: reused %v, %d full reads, %d rows (had %d), %d check reads", m.view.reused, cs.full.Load(), len(m.repair.Rows()), len(rows), checkReads())
+	}
+	if st.lean != 1 {
+		t.Errorf("new generation: %d lean check reads, want 1 (a reload in the background)", st.lean)
 	}
 	// It was read as changes since the snapshot on screen, which the
 	// store may patch rather than read whole.

@@ -39,8 +39,11 @@ type Store interface {
 	// CheckData; the tabs that need the penalties follow.
 	Overview() (*credit.Snapshot, error)
 	// CheckData gathers the daily check's data; since is
-	// Rules.LastWorkingDayStart(today).
+	// Rules.LastWorkingDayStart(today). The first frame waits for it.
 	CheckData(since time.Time) (*credit.CheckData, error)
+	// CheckDataLean is CheckData for the reloads in the background: it
+	// may take longer to hold less memory while it reads.
+	CheckDataLean(since time.Time) (*credit.CheckData, error)
 	// Records returns records by natural key, in the given order, skipping
 	// keys it does not hold.
 	Records(keys []string) ([]credit.Record, error)
@@ -399,9 +402,13 @@ func (m *Model) loadCmd() tea.Cmd {
 		var check *credit.CheckData
 		var checkErr string
 		readCheck := func() {
+			read := st.CheckData
+			if prev != nil {
+				read = st.CheckDataLean
+			}
 			if since, err := rules.LastWorkingDayStart(in.today); err != nil {
 				checkErr = cleanText(err.Error())
-			} else if data, err := st.CheckData(since); err != nil {
+			} else if data, err := read(since); err != nil {
 				checkErr = cleanText(fmt.Sprintf("read check data: %v", err))
 			} else {
 				data.Repairs = rules.KeepFailing(data.Repairs, in.today)
