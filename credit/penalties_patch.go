@@ -60,34 +60,63 @@ func (p *Penalties) Patch(upserts []PenaltySummary, deletes []string) (_ Penalti
 		}
 		b.types[string(key)] = uint32(i)
 	}
-	b.Grow(len(p.rows) + len(ups))
+	// Blocks no upsert or delete falls in are shared as they are; the
+	// others are copied with the changes, in blocks of up to twice the
+	// usual size so that an insert does not leave a block of one.
+	b.maxBlock = 2 * penaltyBlock
+	b.p.blocks = make([][]packedPenalty, 0, len(p.blocks)+len(ups)/penaltyBlock+1)
 	j, d := 0, 0
-	for i := range p.rows {
-		id := p.ID(i)
-		for j < len(ups) && ups[j].ID < id {
+	for k, blk := range p.blocks {
+		// The IDs up to the next block's first fall in this block (the
+		// first block also takes those before it, the last those after).
+		next := ""
+		if k+1 < len(p.blocks) {
+			next = p.id(&p.blocks[k+1][0])
+		}
+		before := func(id string) bool { return next == "" || id < next }
+		if !(j < len(ups) && before(ups[j].ID)) && !(d < len(dels) && before(dels[d])) {
+			b.shareBlock(blk, p)
+			continue
+		}
+		for r := range blk {
+			id := p.id(&blk[r])
+			for j < len(ups) && ups[j].ID < id {
+				b.Add(&ups[j])
+				j++
+			}
+			for d < len(dels) && dels[d] < id {
+				d++
+			}
+			switch {
+			case j < len(ups) && ups[j].ID == id:
+				b.Add(&ups[j])
+				j++
+			case d < len(dels) && dels[d] == id:
+			default:
+				b.addRow(blk[r])
+				b.last = id
+			}
+		}
+		for j < len(ups) && before(ups[j].ID) {
 			b.Add(&ups[j])
 			j++
 		}
-		for d < len(dels) && dels[d] < id {
+		for d < len(dels) && before(dels[d]) {
 			d++
 		}
-		switch {
-		case j < len(ups) && ups[j].ID == id:
-			b.Add(&ups[j])
-			j++
-		case d < len(dels) && dels[d] == id:
-		default:
-			b.p.rows = append(b.p.rows, p.rows[i])
-			b.last = id
+		if len(b.cur) >= penaltyBlock/2 {
+			b.endBlock()
 		}
 	}
-	for ; j < len(ups); j++ {
+	for ; j < len(ups); j++ { // p is empty
 		b.Add(&ups[j])
 	}
 	q := b.Done()
 	var used, all int
-	for i := range q.rows {
-		used += int(q.rows[i].ends[3])
+	for _, blk := range q.blocks {
+		for r := range blk {
+			used += int(blk[r].ends[3])
+		}
 	}
 	for _, c := range q.chunks {
 		all += len(c)

@@ -15,8 +15,9 @@ import (
 
 // rowIndex is what SetRows computes once per set of rows, so that a filter
 // keystroke is a byte search over one buffer and integer maxima, and the
-// rows are never copied. It never changes after SetRows: tables copied by
-// value share it.
+// rows are never copied. It never changes after SetRows (but for what
+// the first search makes once, sharedText's slots): tables copied by value
+// share it.
 type rowIndex struct {
 	n int
 	// stride is the most cells of any row; colMax the widest cell of each
@@ -90,7 +91,6 @@ func newRowIndex(rows RowSource) *rowIndex {
 		x.freq[x.hay[i]]++
 	}
 	if x.st != nil {
-		x.st.finish()
 		for _, chunk := range x.st.pens.Text() {
 			for i := 0; i < len(chunk); i += 31 {
 				c := chunk[i]

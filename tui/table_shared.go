@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -41,7 +42,10 @@ type sharedText struct {
 	pen []int32
 	// slots[c] are the summaries searched in place whose text is in chunk c,
 	// by offset: a match at an offset is in the last slot at or before it.
-	slots [][]textSlot
+	// Made by the first scan (most tables are replaced by the next reload
+	// before anyone filters them: 2.7 MB at 1M records).
+	slots     [][]textSlot
+	slotsOnce sync.Once
 }
 
 type textSlot struct {
@@ -51,7 +55,7 @@ type textSlot struct {
 
 // newSharedText returns the sharedText of rows for the index's text
 // columns, or nil when rows show no summary text among them. pen is
-// filled in by buildText, slots by finish.
+// filled in by buildText.
 func newSharedText(rows RowSource, text []int) *sharedText {
 	sr, ok := rows.(summaryRows)
 	if !ok {
@@ -118,8 +122,8 @@ func (st *sharedText) inPlace(i int, cells []string, text []int, w []int) bool {
 	return true
 }
 
-// finish sets slots from pen, once buildText has set it.
-func (st *sharedText) finish() {
+// makeSlots sets slots from pen.
+func (st *sharedText) makeSlots() {
 	used := make([]bool, st.pens.Len())
 	for _, p := range st.pen {
 		if p >= 0 {
@@ -282,6 +286,7 @@ func (st *sharedText) match(fn *foldNeedle, p int32) bool {
 // place whose shown fields hold the needle, searching each chunk of text
 // at once.
 func (st *sharedText) scan(fn *foldNeedle) []uint64 {
+	st.slotsOnce.Do(st.makeSlots)
 	set := make([]uint64, (st.pens.Len()+63)/64)
 	n := len(fn.f)
 	for c, chunk := range st.pens.Text() {
