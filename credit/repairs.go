@@ -3,18 +3,24 @@ package credit
 import (
 	"cmp"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 )
 
-// Repairs is a snapshot's repairs by record key, packed into one array
-// sorted by key: 72 bytes a repair where a map of Repair values takes about
-// 180 (133k repairs at 1M records: 10 MB instead of 24 MB). The rare
-// receipts and withdrawal notes and the few outcomes sit in side tables.
-// Build one with NewRepairs or a RepairsBuilder. The zero value is empty;
-// a Repairs is read-only and copies share their arrays.
+// Repairs is a snapshot's repairs by record key, packed sorted by key: 72
+// bytes a repair where a map of Repair values takes about 180 (133k repairs
+// at 1M records: 10 MB instead of 24 MB). The rare receipts and withdrawal
+// notes and the few outcomes sit in side tables. The repairs are kept in
+// blocks of up to repairBlock, so that a list patched from another (Patch)
+// shares the blocks no change falls in. Build one with NewRepairs or a
+// RepairsBuilder. The zero value is empty; a Repairs is read-only and
+// copies share their arrays.
 type Repairs struct {
-	rows     []packedRepair
+	blocks [][]packedRepair
+	// starts[b] is the index of blocks[b][0]; starts[len(blocks)] is Len.
+	// nil for the empty list.
+	starts   []int
 	outcomes []string
 	texts    [][2]string // NationalReceipt, WithdrawalNote; texts[0] is unused
 }
@@ -27,15 +33,41 @@ type packedRepair struct {
 	texts   uint32 // index into texts; 0 for none
 }
 
+// repairBlock is the number of repairs a block holds when built (log2:
+// repairBlockShift); Patch makes blocks of up to twice that.
+const (
+	repairBlockShift = 10
+	repairBlock      = 1 << repairBlockShift
+)
+
 // Len returns the number of repairs.
-func (rs *Repairs) Len() int { return len(rs.rows) }
+func (rs *Repairs) Len() int {
+	if len(rs.starts) == 0 {
+		return 0
+	}
+	return rs.starts[len(rs.starts)-1]
+}
+
+// row returns repair i's entry: found by a shift when the blocks before it
+// are full, else by searching the block starts.
+func (rs *Repairs) row(i int) *packedRepair {
+	b := i >> repairBlockShift
+	if b >= len(rs.blocks) || rs.starts[b] > i || rs.starts[b+1] <= i {
+		if i < 0 || i >= rs.Len() {
+			panic("credit: repair index out of range")
+		}
+		b = sort.Search(len(rs.blocks), func(b int) bool { return rs.starts[b+1] > i })
+	}
+	return &rs.blocks[b][i-rs.starts[b]]
+}
 
 // Key returns the record key of repair i, in key order.
-func (rs *Repairs) Key(i int) string { return rs.rows[i].key }
+func (rs *Repairs) Key(i int) string { return rs.row(i).key }
 
 // At returns repair i, in key order.
-func (rs *Repairs) At(i int) Repair {
-	p := &rs.rows[i]
+func (rs *Repairs) At(i int) Repair { return rs.unpack(rs.row(i)) }
+
+func (rs *Repairs) unpack(p *packedRepair) Repair {
 	r := Repair{
 		RecordKey: p.key, ReminderSent: p.dates[0], Applied: p.dates[1], Reviewed: p.dates[2],
 		Cancelled: p.dates[3], Regraded: p.dates[4], NationalDone: p.dates[5],
@@ -49,18 +81,25 @@ func (rs *Repairs) At(i int) Repair {
 
 // Get returns the repair of the record with key.
 func (rs *Repairs) Get(key string) (Repair, bool) {
-	i, ok := slices.BinarySearchFunc(rs.rows, key, func(p packedRepair, k string) int { return strings.Compare(p.key, k) })
+	b := sort.Search(len(rs.blocks), func(b int) bool { return rs.blocks[b][0].key > key }) - 1
+	if b < 0 {
+		return Repair{}, false
+	}
+	blk := rs.blocks[b]
+	j, ok := slices.BinarySearchFunc(blk, key, func(p packedRepair, k string) int { return strings.Compare(p.key, k) })
 	if !ok {
 		return Repair{}, false
 	}
-	return rs.At(i), true
+	return rs.unpack(&blk[j]), true
 }
 
 // All returns every repair, in key order.
 func (rs *Repairs) All() []Repair {
-	out := make([]Repair, len(rs.rows))
-	for i := range out {
-		out[i] = rs.At(i)
+	out := make([]Repair, 0, rs.Len())
+	for _, blk := range rs.blocks {
+		for j := range blk {
+			out = append(out, rs.unpack(&blk[j]))
+		}
 	}
 	return out
 }
@@ -68,31 +107,140 @@ func (rs *Repairs) All() []Repair {
 // Select returns the repairs whose key keep accepts.
 func (rs *Repairs) Select(keep func(key string) bool) Repairs {
 	var b RepairsBuilder
-	for i := range rs.rows {
-		if keep(rs.rows[i].key) {
-			r := rs.At(i)
-			b.Add(&r)
+	for _, blk := range rs.blocks {
+		for j := range blk {
+			if keep(blk[j].key) {
+				r := rs.unpack(&blk[j])
+				b.Add(&r)
+			}
 		}
 	}
 	return b.Done()
 }
 
 // With returns the repairs with each of changed added, or replacing the
-// repair of the same key.
-func (rs *Repairs) With(changed ...Repair) Repairs {
-	if len(changed) == 0 {
+// repair of the same key (of two of one key in changed, the later).
+func (rs *Repairs) With(changed ...Repair) Repairs { return rs.Patch(changed, nil) }
+
+// Patch returns the repairs with each of upserts added, or replacing the
+// repair of the same key (of two of one key, the later), and those of the
+// keys in deletes removed. The blocks no change falls in are shared with
+// rs: a patch of a few repairs copies a few blocks, not the list.
+func (rs *Repairs) Patch(upserts []Repair, deletes []string) Repairs {
+	if len(upserts) == 0 && len(deletes) == 0 {
 		return *rs
 	}
-	var b RepairsBuilder
-	b.Grow(len(rs.rows) + len(changed))
-	for i := range rs.rows {
-		r := rs.At(i)
-		b.Add(&r)
+	ups := slices.Clone(upserts)
+	slices.SortStableFunc(ups, func(a, b Repair) int { return cmp.Compare(a.RecordKey, b.RecordKey) })
+	last := ups[:0]
+	for i := range ups {
+		if i+1 < len(ups) && ups[i+1].RecordKey == ups[i].RecordKey {
+			continue
+		}
+		last = append(last, ups[i])
 	}
-	for i := range changed {
-		b.Add(&changed[i])
+	ups = last
+	dels := slices.Clone(deletes)
+	slices.Sort(dels)
+
+	// The side tables grow by appending: the first entries stay shared.
+	out := Repairs{outcomes: slices.Clip(rs.outcomes), texts: slices.Clip(rs.texts)}
+	if len(out.texts) == 0 {
+		out.texts = [][2]string{{}}
 	}
-	return b.Done()
+	if len(out.outcomes) == 0 {
+		out.outcomes = []string{""}
+	}
+	outcomes := make(map[string]uint32, len(out.outcomes))
+	for i, o := range out.outcomes {
+		outcomes[o] = uint32(i)
+	}
+	pack := func(r *Repair) packedRepair {
+		p := packedRepair{
+			key:     r.RecordKey,
+			dates:   [6]Date{r.ReminderSent, r.Applied, r.Reviewed, r.Cancelled, r.Regraded, r.NationalDone},
+			updated: r.UpdatedAt,
+			outcome: intern(outcomes, &out.outcomes, r.Outcome),
+		}
+		if r.NationalReceipt != "" || r.WithdrawalNote != "" {
+			p.texts = uint32(len(out.texts))
+			out.texts = append(out.texts, [2]string{r.NationalReceipt, r.WithdrawalNote})
+		}
+		return p
+	}
+	var cur []packedRepair // the block being made
+	end := func() {
+		if len(cur) > 0 {
+			out.blocks = append(out.blocks, slices.Clip(cur))
+			cur = nil
+		}
+	}
+	add := func(p packedRepair) {
+		if cur == nil {
+			cur = make([]packedRepair, 0, repairBlock+8)
+		}
+		cur = append(cur, p)
+		if len(cur) == 2*repairBlock {
+			end()
+		}
+	}
+	j, d := 0, 0
+	for k, blk := range rs.blocks {
+		// The keys up to the next block's first fall in this block (the
+		// first block also takes those before it, the last those after).
+		before := func(key string) bool { return k+1 == len(rs.blocks) || key < rs.blocks[k+1][0].key }
+		if !(j < len(ups) && before(ups[j].RecordKey)) && !(d < len(dels) && before(dels[d])) {
+			end()
+			out.blocks = append(out.blocks, blk)
+			continue
+		}
+		for r := range blk {
+			key := blk[r].key
+			for j < len(ups) && ups[j].RecordKey < key {
+				add(pack(&ups[j]))
+				j++
+			}
+			for d < len(dels) && dels[d] < key {
+				d++
+			}
+			switch {
+			case j < len(ups) && ups[j].RecordKey == key:
+				add(pack(&ups[j]))
+				j++
+			case d < len(dels) && dels[d] == key:
+			default:
+				add(blk[r])
+			}
+		}
+		for j < len(ups) && before(ups[j].RecordKey) {
+			add(pack(&ups[j]))
+			j++
+		}
+		for d < len(dels) && before(dels[d]) {
+			d++
+		}
+		if len(cur) >= repairBlock/2 {
+			end()
+		}
+	}
+	for ; j < len(ups); j++ { // rs is empty
+		add(pack(&ups[j]))
+	}
+	end()
+	out.setStarts()
+	return out
+}
+
+// setStarts sets starts from blocks.
+func (rs *Repairs) setStarts() {
+	if len(rs.blocks) == 0 {
+		rs.starts = nil
+		return
+	}
+	rs.starts = make([]int, len(rs.blocks)+1)
+	for i, blk := range rs.blocks {
+		rs.starts[i+1] = rs.starts[i] + len(blk)
+	}
 }
 
 // NewRepairs packs list; of two repairs of one key the later is kept.
@@ -110,12 +258,13 @@ func NewRepairs(list ...Repair) Repairs {
 // repairs and empties the builder.
 type RepairsBuilder struct {
 	rs       Repairs
+	rows     []packedRepair // in the order added
 	outcomes map[string]uint32
 	sorted   bool // the keys added so far ascend strictly
 }
 
 // Grow makes room for n more repairs.
-func (b *RepairsBuilder) Grow(n int) { b.rs.rows = slices.Grow(b.rs.rows, n) }
+func (b *RepairsBuilder) Grow(n int) { b.rows = slices.Grow(b.rows, n) }
 
 // Add adds a copy of r.
 func (b *RepairsBuilder) Add(r *Repair) {
@@ -134,30 +283,36 @@ func (b *RepairsBuilder) Add(r *Repair) {
 		p.texts = uint32(len(b.rs.texts))
 		b.rs.texts = append(b.rs.texts, [2]string{r.NationalReceipt, r.WithdrawalNote})
 	}
-	if n := len(b.rs.rows); n > 0 && b.rs.rows[n-1].key >= p.key {
+	if n := len(b.rows); n > 0 && b.rows[n-1].key >= p.key {
 		b.sorted = false
 	}
-	b.rs.rows = append(b.rs.rows, p)
+	b.rows = append(b.rows, p)
 }
 
 // Done returns the packed repairs and empties the builder.
 func (b *RepairsBuilder) Done() Repairs {
-	rs := b.rs
+	rs, rows := b.rs, b.rows
 	if !b.sorted {
 		// Stable, so that of equal keys the last added ends last; then
 		// keep the last of each run.
-		slices.SortStableFunc(rs.rows, func(x, y packedRepair) int { return cmp.Compare(x.key, y.key) })
-		out := rs.rows[:0]
-		for i, p := range rs.rows {
-			if i+1 < len(rs.rows) && rs.rows[i+1].key == p.key {
+		slices.SortStableFunc(rows, func(x, y packedRepair) int { return cmp.Compare(x.key, y.key) })
+		out := rows[:0]
+		for i, p := range rows {
+			if i+1 < len(rows) && rows[i+1].key == p.key {
 				continue
 			}
 			out = append(out, p)
 		}
-		clear(rs.rows[len(out):])
-		rs.rows = out
+		clear(rows[len(out):])
+		rows = out
 	}
-	rs.rows = slices.Clip(rs.rows)
+	rows = slices.Clip(rows)
+	// The blocks share the one array: a list patched from this one keeps
+	// it while it shares any block.
+	for i := 0; i < len(rows); i += repairBlock {
+		rs.blocks = append(rs.blocks, rows[i:min(i+repairBlock, len(rows)):min(i+repairBlock, len(rows))])
+	}
+	rs.setStarts()
 	if rs.outcomes == nil {
 		rs.outcomes = []string{""}
 	}

@@ -2,7 +2,9 @@ package credit
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 )
@@ -76,5 +78,80 @@ func TestRepairsLaterWins(t *testing.T) {
 	s := w.Select(func(k string) bool { return k == added.RecordKey || k == list[2].RecordKey })
 	if got := s.All(); len(got) != 2 || !reflect.DeepEqual(got[1], list[2]) {
 		t.Errorf("Select: %+v", got)
+	}
+}
+
+// A patched list holds what a list built from scratch of the same repairs
+// holds, for random upserts and deletes across block boundaries, and
+// shares the blocks no change falls in.
+func TestRepairsPatchMatchesRebuild(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	every := testRepairs(6 * repairBlock)
+	want := map[string]Repair{}
+	var base []Repair
+	for i, r := range every {
+		if i%3 != 0 { // gaps: upserts also insert between
+			base = append(base, r)
+			want[r.RecordKey] = r
+		}
+	}
+	rs := NewRepairs(base...)
+	for round := range 6 {
+		var ups []Repair
+		var dels []string
+		used := map[string]bool{}
+		for range rng.IntN(40) + 1 {
+			r := every[rng.IntN(len(every))]
+			if used[r.RecordKey] {
+				continue
+			}
+			used[r.RecordKey] = true
+			if rng.IntN(3) == 0 {
+				dels = append(dels, r.RecordKey)
+				delete(want, r.RecordKey)
+				continue
+			}
+			r.ReminderSent, r.Outcome = MustDate("2026-11-30"), fmt.Sprintf("outcome %d", round)
+			if rng.IntN(2) == 0 {
+				r.NationalReceipt = fmt.Sprintf("GS-round-%d", round)
+			}
+			ups = append(ups, r)
+			want[r.RecordKey] = r
+		}
+		q := rs.Patch(ups, dels)
+		var keys []string
+		for k := range want {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		got := q.All()
+		if len(got) != len(keys) || q.Len() != len(keys) {
+			t.Fatalf("round %d: %d repairs (Len %d), want %d", round, len(got), q.Len(), len(keys))
+		}
+		for i, k := range keys {
+			if !reflect.DeepEqual(got[i], want[k]) || q.Key(i) != k || !reflect.DeepEqual(q.At(i), want[k]) {
+				t.Fatalf("round %d: repair %d = %+v, want %+v", round, i, got[i], want[k])
+			}
+			if g, ok := q.Get(k); !ok || !reflect.DeepEqual(g, want[k]) {
+				t.Fatalf("round %d: Get(%s) = %+v, %v", round, k, g, ok)
+			}
+		}
+		if _, ok := q.Get("penalty/none"); ok {
+			t.Fatalf("round %d: Get found a key never added", round)
+		}
+		rs = q
+	}
+	// One repair added at the end copies the last block only.
+	added := rs.With(Repair{RecordKey: "penalty/Z-last"})
+	shared := 0
+	for _, a := range added.blocks {
+		for _, b := range rs.blocks {
+			if &a[0] == &b[0] && len(a) == len(b) {
+				shared++
+			}
+		}
+	}
+	if shared != len(rs.blocks)-1 {
+		t.Errorf("a repair added at the end: %d of %d blocks shared", shared, len(rs.blocks))
 	}
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,6 +37,10 @@ func (db *DB) RecordAction(a credit.Action) (credit.OutboxItem, error) {
 		if a.RecordKey != "" {
 			if err := tx.Bucket(bActsByRec).Put(append([]byte(a.RecordKey+"\x00"), u64(seq)...), nil); err != nil {
 				return err
+			}
+			// Snapshots show the repair with the action applied.
+			if err := logRepairChange(tx, []byte(a.RecordKey)); err != nil {
+				return fmt.Errorf("change log: %w", err)
 			}
 		}
 		if a.Type == credit.ActionSignoff {
@@ -159,6 +164,30 @@ func (db *DB) Signoffs() (map[credit.Date]credit.Signoff, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read sign-offs of %s: %w", db.path, err)
+	}
+	return out, nil
+}
+
+// actionsOf returns the actions on the record of key, in the order they
+// were recorded (as actionsByRecord lists them).
+func actionsOf(tx *bolt.Tx, key []byte) ([]credit.Action, error) {
+	var out []credit.Action
+	ob := tx.Bucket(bOutbox)
+	prefix := append(bytes.Clone(key), 0)
+	c := tx.Bucket(bActsByRec).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if len(k) != len(prefix)+8 {
+			continue // a longer key that shares the prefix
+		}
+		v := ob.Get(k[len(prefix):])
+		if v == nil {
+			continue
+		}
+		var it credit.OutboxItem
+		if err := json.Unmarshal(v, &it); err != nil {
+			return nil, fmt.Errorf("decode outbox item: %w", err)
+		}
+		out = append(out, it.Action)
 	}
 	return out, nil
 }

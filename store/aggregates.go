@@ -253,6 +253,9 @@ func decodeRef(key, v []byte, in interner) (credit.RecordRef, error) {
 
 // putRepair stores a repair from the repair feed with its open-set entry.
 func putRepair(tx *bolt.Tx, key, op string, rep *credit.Repair) error {
+	if err := logRepairChange(tx, []byte(key)); err != nil {
+		return fmt.Errorf("change log: %w", err)
+	}
 	if op == credit.OpDelete {
 		if err := tx.Bucket(bRepairs).Delete([]byte(key)); err != nil {
 			return err

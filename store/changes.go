@@ -8,22 +8,27 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// The change log lets a reader that holds the penalty summaries of one data
-// generation bring them up to date by reading only the summaries written
-// since, instead of all of them (300k at 1M records, which is what made
-// every sync pass that stored a record cost the TUI a second copy of its
-// data).
+// The change log lets a reader that holds the penalty summaries and the
+// repairs of one data generation bring them up to date by reading only
+// those written since, instead of all of them (300k summaries and 133k
+// repairs at 1M records, which is what made every sync pass that stored a
+// record cost the TUI a second copy of its data).
 //
 // Layout of bChanges, in key order:
 //
-//	8-byte data generation          -> markerComplete or markerOverflow
-//	8-byte data generation || key   -> nil, for each penalty summary that
-//	                                   generation wrote or deleted
+//	8-byte data generation                 -> markerRepairs, markerComplete
+//	                                          or markerOverflow
+//	8-byte data generation || key          -> nil, for each penalty summary
+//	                                          that generation wrote or deleted
+//	8-byte data generation || 0x01 || key  -> nil, for each record whose
+//	                                          repair or officers' actions
+//	                                          that generation changed
 //
 // Every data write (DB.update) puts its generation's marker, so the log
 // proves itself complete: a reader trusts it from generation a to b only if
 // the markers of every generation after a up to b are there and none says
-// overflow. A generation written by an older credwatch, by FinishBulkLoad or
+// overflow. markerComplete is what a credwatch that logged no repairs put:
+// the summaries of such a generation can be patched, its repairs not. A generation written by an older credwatch, by FinishBulkLoad or
 // before the log was pruned has no marker, and the reader reads everything,
 // as it would without the log. A generation that writes more than
 // changesPerGen summaries, drops the penalties bucket or is part of a bulk
@@ -33,7 +38,11 @@ var bChanges = []byte("changes")
 
 const (
 	markerComplete = "c"
+	markerRepairs  = "r"
 	markerOverflow = "o"
+	// repairChange starts the key of a logged repair change after the
+	// generation; no record key starts with it.
+	repairChange = 0x01
 	// changesPerGen is the most summaries one generation logs before it
 	// is marked overflow. A sync transaction stores up to 8,000 items
 	// (ApplyPages), 2,400 of them penalties at the simulator's mix, so a
@@ -62,7 +71,17 @@ func pendingGeneration(tx *bolt.Tx) uint64 {
 
 // logPenaltyChange records that the summary of key is written or deleted
 // in tx.
-func logPenaltyChange(tx *bolt.Tx, key []byte) error {
+func logPenaltyChange(tx *bolt.Tx, key []byte) error { return logChange(tx, key) }
+
+// logRepairChange records that the repair of the record of key, or the
+// officers' actions on it, change in tx.
+func logRepairChange(tx *bolt.Tx, key []byte) error {
+	return logChange(tx, append([]byte{repairChange}, key...))
+}
+
+// logChange logs entry, a summary's key or a repair change's, for tx's
+// generation.
+func logChange(tx *bolt.Tx, key []byte) error {
 	b := tx.Bucket(bChanges)
 	if b == nil {
 		return nil // a cache opened before the log existed; readers read everything
@@ -123,7 +142,7 @@ func markGeneration(tx *bolt.Tx, gen uint64) error {
 	}
 	g := u64(gen)
 	if b.Get(g) == nil {
-		if err := b.Put(g, []byte(markerComplete)); err != nil {
+		if err := b.Put(g, []byte(markerRepairs)); err != nil {
 			return err
 		}
 	}
@@ -144,22 +163,25 @@ func markGeneration(tx *bolt.Tx, gen uint64) error {
 	return nil
 }
 
-// changedPenalties returns the keys of the penalty summaries written or
-// deleted after generation since up to cur, each once, in key order (they
-// are bbolt's memory: valid only inside tx); ok is
-// false when the log cannot tell (see bChanges) or names more than
-// changesMaxRead keys.
-func changedPenalties(tx *bolt.Tx, since, cur uint64) (keys [][]byte, ok bool) {
+// changedKeys returns the keys of the penalty summaries written or deleted
+// after generation since up to cur (pens), and of the records whose repair
+// or actions changed (reps), each once, in key order (they are bbolt's
+// memory: valid only inside tx). ok is false when the log cannot tell (see
+// bChanges) or names more than changesMaxRead keys; repsOK is false when
+// it cannot tell for the repairs (a generation written by a credwatch that
+// did not log them).
+func changedKeys(tx *bolt.Tx, since, cur uint64) (pens, reps [][]byte, repsOK, ok bool) {
 	if since > cur {
-		return nil, false
+		return nil, nil, false, false
 	}
 	if since == cur {
-		return nil, true
+		return nil, nil, true, true
 	}
 	b := tx.Bucket(bChanges)
 	if b == nil {
-		return nil, false
+		return nil, nil, false, false
 	}
+	repsOK = true
 	want := since + 1 // the next marker expected
 	c := b.Cursor()
 	for k, v := c.Seek(u64(since + 1)); k != nil && len(k) >= 8; k, v = c.Next() {
@@ -168,20 +190,33 @@ func changedPenalties(tx *bolt.Tx, since, cur uint64) (keys [][]byte, ok bool) {
 			break
 		}
 		if len(k) == 8 {
-			if gen != want || string(v) != markerComplete {
-				return nil, false
+			switch {
+			case gen != want:
+				return nil, nil, false, false
+			case string(v) == markerComplete:
+				repsOK = false
+			case string(v) != markerRepairs:
+				return nil, nil, false, false
 			}
 			want++
 			continue
 		}
-		if gen != want-1 || len(keys) >= changesMaxRead {
-			return nil, false
+		if gen != want-1 || len(pens)+len(reps) >= changesMaxRead {
+			return nil, nil, false, false
 		}
-		keys = append(keys, k[8:])
+		if k[8] == repairChange {
+			reps = append(reps, k[9:])
+		} else {
+			pens = append(pens, k[8:])
+		}
 	}
 	if want != cur+1 {
-		return nil, false
+		return nil, nil, false, false
 	}
-	slices.SortFunc(keys, bytes.Compare)
-	return slices.CompactFunc(keys, bytes.Equal), true
+	if !repsOK {
+		reps = nil
+	}
+	slices.SortFunc(pens, bytes.Compare)
+	slices.SortFunc(reps, bytes.Compare)
+	return slices.CompactFunc(pens, bytes.Equal), slices.CompactFunc(reps, bytes.Equal), repsOK, true
 }

@@ -45,14 +45,24 @@ func TestSnapshotSincePatchesPenalties(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// repsWant, when set, is whether the next call patches the repairs;
+	// else it does when it patches the penalties.
+	var repsWant *bool
 	since := func(what string, prev *credit.Snapshot, wantPatched bool) *credit.Snapshot {
 		t.Helper()
-		got, patched, err := db.SnapshotSince(prev)
+		got, patched, repsPatched, err := db.snapshotSince(prev)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if patched != wantPatched {
 			t.Errorf("%s: patched = %v, want %v", what, patched, wantPatched)
+		}
+		want := wantPatched
+		if repsWant != nil {
+			want, repsWant = *repsWant, nil
+		}
+		if repsPatched != want {
+			t.Errorf("%s: repairs patched = %v, want %v", what, repsPatched, want)
 		}
 		full, err := db.Snapshot()
 		if err != nil {
@@ -84,6 +94,43 @@ func TestSnapshotSincePatchesPenalties(t *testing.T) {
 	}
 	if r, ok := cur.Repairs.Get("penalty/102"); !ok || r.ReminderSent.IsZero() {
 		t.Errorf("the officer's action is not on the repairs: %+v", r)
+	}
+	// Repairs: one deleted by its feed, an action on a reported one and on
+	// a record with neither repair nor penalty.
+	apply("repair", credit.Change{Op: credit.OpUpsert, Key: "penalty/104", Repair: &credit.Repair{RecordKey: "penalty/104", Applied: credit.MustDate("2026-03-03")}})
+	cur = since("a second repair", cur, true)
+	apply("repair", credit.Change{Op: credit.OpDelete, Key: "penalty/101"})
+	for i, key := range []string{"penalty/104", "penalty/999"} {
+		if _, err := db.RecordAction(credit.Action{ID: fmt.Sprint("b", i), Type: credit.ActionReminder, RecordKey: key, Officer: "张三", At: at, Date: credit.MustDate("2026-03-18")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cur = since("repairs deleted and acted on", cur, true)
+	if _, ok := cur.Repairs.Get("penalty/101"); ok {
+		t.Error("the deleted repair is still there")
+	}
+	if r, ok := cur.Repairs.Get("penalty/999"); !ok || r.ReminderSent.IsZero() {
+		t.Errorf("the action on a record without a repair: %+v, %v", r, ok)
+	}
+	// A generation an older credwatch wrote: its summaries are logged, its
+	// repairs are not.
+	apply("repair", credit.Change{Op: credit.OpUpsert, Key: "penalty/105", Repair: &credit.Repair{RecordKey: "penalty/105", Applied: credit.MustDate("2026-03-04")}})
+	err = db.updateStatus(func(tx *bolt.Tx) error {
+		return tx.Bucket(bChanges).Put(u64(getU64(tx.Bucket(bMeta).Get(keyDataGeneration))), []byte(markerComplete))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	no := false
+	repsWant = &no
+	cur = since("a generation without its repairs logged", cur, true)
+	// A feed reset drops every repair without a key each.
+	if err := db.ResetFeed(credit.FeedRepair); err != nil {
+		t.Fatal(err)
+	}
+	cur = since("repair feed reset", cur, false)
+	if cur.Repairs.Len() != 3 { // the three records acted on
+		t.Errorf("%d repairs after the repair feed's reset", cur.Repairs.Len())
 	}
 
 	// One generation writing more summaries than it logs.

@@ -22,13 +22,18 @@ func (db *DB) CheckData(since time.Time) (*credit.CheckData, error) {
 }
 
 // CheckDataLean is CheckData trading time for memory: it releases the
-// cache file's mapped pages every 1 MB read instead of every 8 MB (see
+// cache file's mapped pages every 256 KB read instead of every 8 MB (see
 // checkReleaseEvery). At 1M records CheckData maps about 100 MB of the
 // file before it releases them; the TUI reads the check data again at
 // every data change, in the background, and uses this.
 func (db *DB) CheckDataLean(since time.Time) (*credit.CheckData, error) {
-	return db.checkData(since, releaseEvery)
+	return db.checkData(since, leanReleaseEvery)
 }
+
+// leanReleaseEvery is CheckDataLean's pageRelease interval. The kernel maps
+// up to 16 pages around each page read, so a release every 1 MB still
+// left 16 MB or so mapped at times.
+const leanReleaseEvery = 256 << 10
 
 // checkData is CheckData releasing the mapped pages every `every` bytes.
 func (db *DB) checkData(since time.Time, every int) (*credit.CheckData, error) {

@@ -23,23 +23,41 @@ func (db *DB) Snapshot() (*credit.Snapshot, error) {
 
 // SnapshotSince is Snapshot for a reader that holds prev, an earlier
 // Snapshot: when prev was read from this cache (Snapshot.Cache) and the
-// change log (changes.go) covers every data generation since prev's, the penalties are prev's with only the
-// summaries written since read and patched in (patched is then true), and
-// share prev's memory. Otherwise, and when prev is nil, it reads them all.
-// Either way the result is what Snapshot would return; the repairs are
-// always read whole (a tenth of the penalties' size).
+// change log (changes.go) covers every data generation since prev's, the
+// penalties are prev's with only the summaries written since read and
+// patched in (patched is then true), and the repairs likewise (when every
+// one of those generations logged its repairs); the result shares prev's
+// memory. Otherwise, and when prev is nil, it reads them all. Either way
+// the result is what Snapshot would return.
 func (db *DB) SnapshotSince(prev *credit.Snapshot) (s *credit.Snapshot, patched bool, err error) {
+	s, patched, _, err = db.snapshotSince(prev)
+	return s, patched, err
+}
+
+// snapshotSince is SnapshotSince, saying also whether the repairs were
+// patched.
+func (db *DB) snapshotSince(prev *credit.Snapshot) (s *credit.Snapshot, patched, repsPatched bool, err error) {
 	s = newSnapshot()
 	err = db.view(func(tx *bolt.Tx) error {
 		if err := readOverview(tx, s); err != nil {
 			return err
 		}
 		if prev != nil && prev.Cache != "" && prev.Cache == s.Cache {
-			p, ok, err := patchPenalties(tx, prev, s.Generation)
-			if err != nil {
-				return fmt.Errorf("penalties changed since generation %d: %w", prev.Generation, err)
+			pens, reps, repsOK, ok := changedKeys(tx, prev.Generation, s.Generation)
+			if ok {
+				p, ok, err := patchPenalties(tx, prev, pens)
+				if err != nil {
+					return fmt.Errorf("penalties changed since generation %d: %w", prev.Generation, err)
+				}
+				s.Penalties, patched = p, ok
 			}
-			s.Penalties, patched = p, ok
+			if ok && repsOK {
+				r, err := patchRepairs(tx, prev, reps)
+				if err != nil {
+					return fmt.Errorf("repairs changed since generation %d: %w", prev.Generation, err)
+				}
+				s.Repairs, repsPatched = r, true
+			}
 		}
 		if !patched {
 			// Sized up front: growing a list of 300k summaries copies
@@ -51,27 +69,25 @@ func (db *DB) SnapshotSince(prev *credit.Snapshot) (s *credit.Snapshot, patched 
 			}
 			s.Penalties = pens.Done()
 		}
-		reps, err := readRepairs(tx)
-		if err != nil {
-			return err
+		if !repsPatched {
+			reps, err := readRepairs(tx)
+			if err != nil {
+				return err
+			}
+			s.Repairs = reps
 		}
-		s.Repairs = reps
 		return nil
 	})
 	if err != nil {
-		return nil, false, fmt.Errorf("read snapshot of %s: %w", db.path, err)
+		return nil, false, false, fmt.Errorf("read snapshot of %s: %w", db.path, err)
 	}
-	return s, patched, nil
+	return s, patched, repsPatched, nil
 }
 
-// patchPenalties returns prev's penalties with the summaries the change log
-// names since prev's generation read again, or ok false when the log cannot
-// tell or the patched list would carry too much dead text.
-func patchPenalties(tx *bolt.Tx, prev *credit.Snapshot, cur uint64) (credit.Penalties, bool, error) {
-	keys, ok := changedPenalties(tx, prev.Generation, cur)
-	if !ok {
-		return credit.Penalties{}, false, nil
-	}
+// patchPenalties returns prev's penalties with the summaries of keys (the
+// change log's since prev's generation) read again, or ok false when the
+// patched list would carry too much dead text.
+func patchPenalties(tx *bolt.Tx, prev *credit.Snapshot, keys [][]byte) (credit.Penalties, bool, error) {
 	var upserts []credit.PenaltySummary
 	var deletes []string
 	in := interner{}
@@ -90,6 +106,34 @@ func patchPenalties(tx *bolt.Tx, prev *credit.Snapshot, cur uint64) (credit.Pena
 	}
 	q, ok := prev.Penalties.Patch(upserts, deletes)
 	return q, ok, nil
+}
+
+// patchRepairs returns prev's repairs with those of the records of keys
+// (the change log's since prev's generation) read again, with officers'
+// actions applied as readRepairs applies them.
+func patchRepairs(tx *bolt.Tx, prev *credit.Snapshot, keys [][]byte) (credit.Repairs, error) {
+	var upserts []credit.Repair
+	var deletes []string
+	for _, k := range keys {
+		rep, found, err := getRepair(tx, k)
+		if err != nil {
+			return credit.Repairs{}, err
+		}
+		acts, err := actionsOf(tx, k)
+		if err != nil {
+			return credit.Repairs{}, fmt.Errorf("officer actions on %s: %w", k, err)
+		}
+		if !found && len(acts) == 0 {
+			deletes = append(deletes, string(k))
+			continue
+		}
+		if !found {
+			rep = credit.Repair{RecordKey: string(k)}
+		}
+		credit.ApplyActions(&rep, acts)
+		upserts = append(upserts, rep)
+	}
+	return prev.Repairs.Patch(upserts, deletes), nil
 }
 
 // Overview is Snapshot without the penalties and repairs: the sharing list,

@@ -519,6 +519,9 @@ func (db *DB) ResetFeed(feed string) error {
 			names := [][]byte{bSharing}
 			if feed == credit.FeedRepair {
 				names = [][]byte{bRepairs, bOpenRepairs}
+				if err := markOverflow(tx); err != nil { // the repairs go without a key each
+					return err
+				}
 			}
 			for _, name := range names {
 				if err := tx.DeleteBucket(name); err != nil {

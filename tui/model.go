@@ -403,8 +403,8 @@ func (m *Model) loadCmd() tea.Cmd {
 		var checkErr string
 		readCheck := func() {
 			read := st.CheckData
-			if prev != nil {
-				read = st.CheckDataLean
+			if !partial {
+				read = st.CheckDataLean // only the first frame waits for it
 			}
 			if since, err := rules.LastWorkingDayStart(in.today); err != nil {
 				checkErr = cleanText(err.Error())
