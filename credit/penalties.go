@@ -15,8 +15,9 @@ import (
 // Build one with a PenaltiesBuilder or NewPenalties. The zero value is an
 // empty list. A Penalties is read-only; copies share their arrays.
 //
-// The summaries are kept in blocks of up to penaltyBlock, so that a list
-// patched from another (Patch) shares the blocks no change falls in: a
+// The summaries are kept in blocks of penaltyBlock (up to twice that once
+// patched), so that a list patched from another (Patch) shares the blocks
+// no change falls in: a
 // reload after a sync pass that changed a few summaries of 300k copies a
 // few 45 KB blocks, not 13 MB of entries.
 type Penalties struct {

@@ -12,8 +12,8 @@ import (
 // bytes a repair where a map of Repair values takes about 180 (133k repairs
 // at 1M records: 10 MB instead of 24 MB). The rare receipts and withdrawal
 // notes and the few outcomes sit in side tables. The repairs are kept in
-// blocks of up to repairBlock, so that a list patched from another (Patch)
-// shares the blocks no change falls in. Build one with NewRepairs or a
+// blocks of repairBlock (up to twice that once patched), so that a list
+// patched from another (Patch) shares the blocks no change falls in. Build one with NewRepairs or a
 // RepairsBuilder. The zero value is empty; a Repairs is read-only and
 // copies share their arrays.
 type Repairs struct {
@@ -228,6 +228,27 @@ func (rs *Repairs) Patch(upserts []Repair, deletes []string) Repairs {
 	}
 	end()
 	out.setStarts()
+	// The texts of replaced repairs stay in the side table: once they
+	// outnumber those in use, the list is built again without them.
+	live := 0
+	for _, blk := range out.blocks {
+		for r := range blk {
+			if blk[r].texts != 0 {
+				live++
+			}
+		}
+	}
+	if dead := len(out.texts) - 1 - live; dead > live && dead > repairBlock {
+		var b RepairsBuilder
+		b.Grow(out.Len())
+		for _, blk := range out.blocks {
+			for r := range blk {
+				rep := out.unpack(&blk[r])
+				b.Add(&rep)
+			}
+		}
+		return b.Done()
+	}
 	return out
 }
 

@@ -155,3 +155,27 @@ func TestRepairsPatchMatchesRebuild(t *testing.T) {
 		t.Errorf("a repair added at the end: %d of %d blocks shared", shared, len(rs.blocks))
 	}
 }
+
+// The texts of repairs replaced patch after patch do not pile up: the list
+// is built again once they outnumber the texts in use.
+func TestRepairsPatchDropsReplacedTexts(t *testing.T) {
+	rs := NewRepairs(testRepairs(100)...)
+	key := rs.Key(5)
+	for round := range 5000 {
+		r, _ := rs.Get(key)
+		r.NationalReceipt = fmt.Sprint("GS-", round)
+		rs = rs.Patch([]Repair{r}, nil)
+	}
+	live := 0
+	for i := range rs.Len() {
+		if r := rs.At(i); r.NationalReceipt != "" || r.WithdrawalNote != "" {
+			live++
+		}
+	}
+	if len(rs.texts) > 2*live+repairBlock+2 {
+		t.Errorf("%d texts kept for %d in use", len(rs.texts), live)
+	}
+	if r, _ := rs.Get(key); r.NationalReceipt != "GS-4999" {
+		t.Errorf("the last patch's receipt: %q", r.NationalReceipt)
+	}
+}

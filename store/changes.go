@@ -28,12 +28,13 @@ import (
 // proves itself complete: a reader trusts it from generation a to b only if
 // the markers of every generation after a up to b are there and none says
 // overflow. markerComplete is what a credwatch that logged no repairs put:
-// the summaries of such a generation can be patched, its repairs not. A generation written by an older credwatch, by FinishBulkLoad or
+// the summaries of such a generation can be patched, its repairs not. A
+// generation written by an even older credwatch, by FinishBulkLoad or
 // before the log was pruned has no marker, and the reader reads everything,
-// as it would without the log. A generation that writes more than
-// changesPerGen summaries, drops the penalties bucket or is part of a bulk
-// load is marked overflow and logs no keys: reading everything is then
-// cheaper.
+// as it would without the log. A generation that logs more than
+// changesPerGen entries, drops the penalties or the repairs (ResetSynced,
+// ResetFeed) or is part of a bulk load is marked overflow and logs no
+// keys: reading everything is then cheaper.
 var bChanges = []byte("changes")
 
 const (
@@ -43,14 +44,15 @@ const (
 	// repairChange starts the key of a logged repair change after the
 	// generation; no record key starts with it.
 	repairChange = 0x01
-	// changesPerGen is the most summaries one generation logs before it
-	// is marked overflow. A sync transaction stores up to 8,000 items
-	// (ApplyPages), 2,400 of them penalties at the simulator's mix, so a
-	// catch-up pass (the first after the TUI starts, say) is still
-	// patched; a reset or a feed's resync is not.
+	// changesPerGen is the most entries (summaries and repair changes)
+	// one generation logs before it is marked overflow. A steady sync
+	// pass logs a few dozen; a sync transaction stores up to 8,000 items
+	// of one feed (ApplyPages), so a catch-up transaction of more than
+	// 4,096 penalties or repairs, a reset or a feed's resync is read
+	// whole instead.
 	changesPerGen = 4096
-	// changesMaxRead is the most summaries a reader patches in; beyond
-	// that it reads everything.
+	// changesMaxRead is the most entries a reader patches in; beyond that
+	// it reads everything.
 	changesMaxRead = 50000
 )
 

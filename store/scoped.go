@@ -34,8 +34,8 @@ func (s *Scoped) Snapshot() (*credit.Snapshot, error) {
 
 // SnapshotSince is Snapshot for a reader that holds prev, an earlier
 // Snapshot through the same scope: with every department in scope it
-// patches prev's penalties (DB.SnapshotSince); a narrower scope's lists are
-// filtered copies, so it reads them again.
+// patches prev's penalties and repairs (DB.SnapshotSince); a narrower
+// scope's lists are filtered copies, so it reads them again.
 func (s *Scoped) SnapshotSince(prev *credit.Snapshot) (*credit.Snapshot, error) {
 	if !s.scope.All() {
 		return s.Snapshot()

@@ -579,7 +579,7 @@ func (x *rowIndex) filter(cand []int32, all bool, f string) []int32 {
 	}
 	set := x.scan(nd)
 	if x.st != nil {
-		pens := x.st.scan(&fn)
+		pens := x.st.matches(&fn)
 		for i, p := range x.st.pen {
 			if p >= 0 && pens[p/64]&(1<<(p%64)) != 0 {
 				set[i/64] |= 1 << (i % 64)

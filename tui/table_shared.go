@@ -217,32 +217,48 @@ func newFoldNeedle(nd needle) foldNeedle {
 // index returns the index of the first match of the needle in h, letters
 // folded, or -1.
 func (fn *foldNeedle) index(h string) int {
+	sc := newFoldScan(fn, h)
+	return sc.next(0)
+}
+
+// foldScan finds the needle's matches in one text, left to right. It keeps
+// where the next copies of the needle's rarest byte are, in both cases,
+// across calls: a letter found in one case only (the upper-case letters of
+// credit codes, say) is then looked for once per text, not once per match.
+type foldScan struct {
+	fn *foldNeedle
+	h  string
+	// nl and nu: the position in h of the next lo and up at or after the
+	// last position looked at, or len(h) when none; -1 before the first.
+	nl, nu int
+}
+
+func newFoldScan(fn *foldNeedle, h string) foldScan { return foldScan{fn: fn, h: h, nl: -1, nu: -1} }
+
+// next returns the index of the first match at or after from, or -1. The
+// calls' from must not decrease.
+func (sc *foldScan) next(from int) int {
+	fn := sc.fn
 	n, k := len(fn.f), fn.k
 	if n == 0 {
-		return 0
+		return from
 	}
-	if n > len(h) {
-		return -1
-	}
-	seg := h[k : len(h)-n+k+1] // where the needle's byte k can be
-	// nl and nu: the next position in seg of lo and up at or after i, or
-	// len(seg) when none; each found once, so the search stays linear.
-	nl, nu := -1, -1
-	for i := 0; i < len(seg); i++ {
-		if nl < i {
-			nl = nextByte(seg, i, fn.lo)
+	last := len(sc.h) - n + k // the last position byte k of a match can be at
+	for i := from + k; i <= last; i++ {
+		if sc.nl < i {
+			sc.nl = nextByte(sc.h, i, fn.lo)
 		}
 		if fn.up == fn.lo {
-			nu = nl
-		} else if nu < i {
-			nu = nextByte(seg, i, fn.up)
+			sc.nu = sc.nl
+		} else if sc.nu < i {
+			sc.nu = nextByte(sc.h, i, fn.up)
 		}
-		i = min(nl, nu)
-		if i == len(seg) {
+		i = min(sc.nl, sc.nu)
+		if i > last {
 			return -1
 		}
-		if equalFold(h[i:i+n], fn.f) {
-			return i
+		if equalFold(sc.h[i-k:i-k+n], fn.f) {
+			return i - k
 		}
 	}
 	return -1
@@ -282,9 +298,24 @@ func (st *sharedText) match(fn *foldNeedle, p int32) bool {
 	return false
 }
 
-// scan returns the set of summaries (bits indexed by summary) searched in
-// place whose shown fields hold the needle, searching each chunk of text
-// at once.
+// matches returns the set of summaries (bits indexed by summary) searched
+// in place whose shown fields hold the needle: by scanning the text, or
+// summary by summary when the table shows few of the summaries (a queue of
+// a thousand rows would otherwise search the text of all 300k).
+func (st *sharedText) matches(fn *foldNeedle) []uint64 {
+	if len(st.pen)*scanFraction >= st.pens.Len() {
+		return st.scan(fn)
+	}
+	set := make([]uint64, (st.pens.Len()+63)/64)
+	for _, p := range st.pen {
+		if p >= 0 && set[p/64]&(1<<(p%64)) == 0 && st.match(fn, p) {
+			set[p/64] |= 1 << (p % 64)
+		}
+	}
+	return set
+}
+
+// scan is matches searching each chunk of text at once.
 func (st *sharedText) scan(fn *foldNeedle) []uint64 {
 	st.slotsOnce.Do(st.makeSlots)
 	set := make([]uint64, (st.pens.Len()+63)/64)
@@ -296,12 +327,12 @@ func (st *sharedText) scan(fn *foldNeedle) []uint64 {
 		}
 		s := 0 // the slot at or before pos
 		pos := int(slots[0].off)
+		sc := newFoldScan(fn, chunk)
 		for pos < len(chunk) {
-			k := fn.index(chunk[pos:])
-			if k < 0 {
+			p := sc.next(pos)
+			if p < 0 {
 				break
 			}
-			p := pos + k
 			// The last slot at or before p, galloping from s: matches come
 			// in order.
 			if s+1 < len(slots) && int(slots[s+1].off) <= p {
