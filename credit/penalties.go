@@ -15,17 +15,13 @@ import (
 // Build one with a PenaltiesBuilder or NewPenalties. The zero value is an
 // empty list. A Penalties is read-only; copies share their arrays.
 //
-// The summaries are kept in blocks of penaltyBlock (up to twice that once
-// patched), so that a list patched from another (Patch) shares the blocks
-// no change falls in: a
+// The summaries are kept in blocks (blocks.go), so that a list patched
+// from another (Patch) shares the blocks no change falls in: a
 // reload after a sync pass that changed a few summaries of 300k copies a
 // few 45 KB blocks, not 13 MB of entries.
 type Penalties struct {
 	chunks []string
-	blocks [][]packedPenalty
-	// starts[b] is the index of blocks[b][0]; starts[len(blocks)] is Len.
-	// nil for the empty list.
-	starts []int
+	rows   blocks[packedPenalty]
 	depts  []string
 	sevs   []Severity
 	types  [][]string
@@ -46,39 +42,13 @@ type packedPenalty struct {
 // summary longer than this gets a string of its own.
 const penaltyChunk = 1 << 20
 
-// penaltyBlock is the number of summaries the builder puts in a block
-// (log2: penaltyBlockShift).
-const (
-	penaltyBlockShift = 10
-	penaltyBlock      = 1 << penaltyBlockShift
-)
-
 // Len returns the number of summaries.
-func (p *Penalties) Len() int {
-	if len(p.starts) == 0 {
-		return 0
-	}
-	return p.starts[len(p.starts)-1]
-}
-
-// row returns summary i's entry. A list whose blocks are all full but the
-// last (one not patched, or patched only at its end) finds the block by a
-// shift; others search the block starts.
-func (p *Penalties) row(i int) *packedPenalty {
-	b := i >> penaltyBlockShift
-	if b >= len(p.blocks) || p.starts[b] > i || p.starts[b+1] <= i {
-		if i < 0 || i >= p.Len() {
-			panic("credit: penalty index out of range")
-		}
-		b = sort.Search(len(p.blocks), func(b int) bool { return p.starts[b+1] > i })
-	}
-	return &p.blocks[b][i-p.starts[b]]
-}
+func (p *Penalties) Len() int { return p.rows.Len() }
 
 // At returns summary i. Its strings share the list's memory; its
 // PenaltyTypes is shared with other summaries and must not be modified.
 func (p *Penalties) At(i int) PenaltySummary {
-	r := p.row(i)
+	r := p.rows.at(i)
 	s := p.chunks[r.chunk][r.off:]
 	return PenaltySummary{
 		ID:           s[:r.ends[0]],
@@ -95,7 +65,7 @@ func (p *Penalties) At(i int) PenaltySummary {
 
 // ID returns summary i's ID without making the rest of the summary.
 func (p *Penalties) ID(i int) string {
-	r := p.row(i)
+	r := p.rows.at(i)
 	return p.chunks[r.chunk][r.off : r.off+r.ends[0]]
 }
 
@@ -110,31 +80,31 @@ func (p *Penalties) Text() []string { return p.chunks }
 // [off+ends[1]:off+ends[2]] and [off+ends[2]:off+ends[3]]. Summaries of
 // one chunk lie in the order of their indexes.
 func (p *Penalties) Span(i int) (chunk, off int, ends [4]uint32) {
-	r := p.row(i)
+	r := p.rows.at(i)
 	return int(r.chunk), int(r.off), r.ends
 }
 
 func (p *Penalties) id(r *packedPenalty) string { return p.chunks[r.chunk][r.off : r.off+r.ends[0]] }
 
 // Dept returns summary i's department.
-func (p *Penalties) Dept(i int) string { return p.depts[p.row(i).dept] }
+func (p *Penalties) Dept(i int) string { return p.depts[p.rows.at(i).dept] }
 
 // Decided returns summary i's decision date.
-func (p *Penalties) Decided(i int) Date { return p.row(i).decided }
+func (p *Penalties) Decided(i int) Date { return p.rows.at(i).decided }
 
 // Index returns the index of the summary with id, or -1: a binary search
 // when the IDs ascend (as Store.Snapshot lists them), else a scan.
 func (p *Penalties) Index(id string) int {
 	if p.sorted {
 		// The block that would hold id, then the summary in it.
-		b := sort.Search(len(p.blocks), func(b int) bool { return p.id(&p.blocks[b][0]) > id }) - 1
+		b := sort.Search(len(p.rows.b), func(b int) bool { return p.id(&p.rows.b[b][0]) > id }) - 1
 		if b < 0 {
 			return -1
 		}
-		blk := p.blocks[b]
+		blk := p.rows.b[b]
 		j := sort.Search(len(blk), func(j int) bool { return p.id(&blk[j]) >= id })
 		if j < len(blk) && p.id(&blk[j]) == id {
-			return p.starts[b] + j
+			return p.rows.starts[b] + j
 		}
 		return -1
 	}
@@ -181,8 +151,8 @@ func NewPenalties(list ...PenaltySummary) Penalties {
 // to use; Done returns the list, after which the builder is empty again.
 type PenaltiesBuilder struct {
 	p Penalties
-	// cur is the block being filled, not yet in p.blocks; n counts the
-	// summaries in p.blocks. A block ends at penaltyBlock summaries, or at
+	// cur is the block being filled, not yet in p.rows.b; n counts the
+	// summaries in p.rows.b. A block ends at blockSize summaries, or at
 	// maxBlock when that is set (Patch).
 	cur      []packedPenalty
 	n        int
@@ -197,7 +167,7 @@ type PenaltiesBuilder struct {
 
 // Grow makes room for n more summaries.
 func (b *PenaltiesBuilder) Grow(n int) {
-	b.p.blocks = slices.Grow(b.p.blocks, (len(b.cur)+n)>>penaltyBlockShift+1)
+	b.p.rows.b = slices.Grow(b.p.rows.b, (len(b.cur)+n)>>blockShift+1)
 }
 
 // Add appends a copy of s.
@@ -243,10 +213,10 @@ func (b *PenaltiesBuilder) Add(s *PenaltySummary) {
 // once it is full.
 func (b *PenaltiesBuilder) addRow(r packedPenalty) {
 	if b.cur == nil {
-		b.cur = make([]packedPenalty, 0, penaltyBlock)
+		b.cur = make([]packedPenalty, 0, blockSize)
 	}
 	b.cur = append(b.cur, r)
-	if len(b.cur) == max(b.maxBlock, penaltyBlock) {
+	if len(b.cur) == max(b.maxBlock, blockSize) {
 		b.endBlock()
 	}
 }
@@ -260,7 +230,7 @@ func (b *PenaltiesBuilder) endBlock() {
 	if cap(blk)-len(blk) > len(blk) {
 		blk = slices.Clone(blk) // not half full: do not keep the rest
 	}
-	b.p.blocks = append(b.p.blocks, slices.Clip(blk))
+	b.p.rows.b = append(b.p.rows.b, slices.Clip(blk))
 	b.n += len(blk)
 	b.cur = nil
 }
@@ -269,7 +239,7 @@ func (b *PenaltiesBuilder) endBlock() {
 // list whose IDs continue those added so far, to the list as it is.
 func (b *PenaltiesBuilder) shareBlock(blk []packedPenalty, p *Penalties) {
 	b.endBlock()
-	b.p.blocks = append(b.p.blocks, blk)
+	b.p.rows.b = append(b.p.rows.b, blk)
 	b.n += len(blk)
 	b.last = p.id(&blk[len(blk)-1])
 }
@@ -296,14 +266,10 @@ func (b *PenaltiesBuilder) Done() Penalties {
 	}
 	b.endBlock()
 	p := b.p
-	p.blocks = slices.Clip(p.blocks)
-	if len(p.blocks) == 0 {
+	p.rows.b = slices.Clip(p.rows.b)
+	p.rows.setStarts()
+	if len(p.rows.b) == 0 {
 		p.sorted = true
-	} else {
-		p.starts = make([]int, len(p.blocks)+1)
-		for i, blk := range p.blocks {
-			p.starts[i+1] = p.starts[i] + len(blk)
-		}
 	}
 	*b = PenaltiesBuilder{}
 	return p

@@ -1,7 +1,6 @@
 package credit
 
 import (
-	"cmp"
 	"encoding/binary"
 	"slices"
 )
@@ -20,17 +19,7 @@ func (p *Penalties) Patch(upserts []PenaltySummary, deletes []string) (_ Penalti
 	if !p.sorted {
 		return Penalties{}, false
 	}
-	ups := slices.Clone(upserts)
-	slices.SortStableFunc(ups, func(a, b PenaltySummary) int { return cmp.Compare(a.ID, b.ID) })
-	// Of two upserts of one ID the later wins.
-	last := ups[:0]
-	for i := range ups {
-		if i+1 < len(ups) && ups[i+1].ID == ups[i].ID {
-			continue
-		}
-		last = append(last, ups[i])
-	}
-	ups = last
+	ups := lastOfEach(upserts, func(s *PenaltySummary) string { return s.ID })
 	dels := slices.Clone(deletes)
 	slices.Sort(dels)
 
@@ -63,15 +52,15 @@ func (p *Penalties) Patch(upserts []PenaltySummary, deletes []string) (_ Penalti
 	// Blocks no upsert or delete falls in are shared as they are; the
 	// others are copied with the changes, in blocks of up to twice the
 	// usual size so that an insert does not leave a block of one.
-	b.maxBlock = 2 * penaltyBlock
-	b.p.blocks = make([][]packedPenalty, 0, len(p.blocks)+len(ups)/penaltyBlock+1)
+	b.maxBlock = 2 * blockSize
+	b.p.rows.b = make([][]packedPenalty, 0, len(p.rows.b)+len(ups)/blockSize+1)
 	j, d := 0, 0
-	for k, blk := range p.blocks {
+	for k, blk := range p.rows.b {
 		// The IDs up to the next block's first fall in this block (the
 		// first block also takes those before it, the last those after).
 		next := ""
-		if k+1 < len(p.blocks) {
-			next = p.id(&p.blocks[k+1][0])
+		if k+1 < len(p.rows.b) {
+			next = p.id(&p.rows.b[k+1][0])
 		}
 		before := func(id string) bool { return next == "" || id < next }
 		if !(j < len(ups) && before(ups[j].ID)) && !(d < len(dels) && before(dels[d])) {
@@ -104,7 +93,7 @@ func (p *Penalties) Patch(upserts []PenaltySummary, deletes []string) (_ Penalti
 		for d < len(dels) && before(dels[d]) {
 			d++
 		}
-		if len(b.cur) >= penaltyBlock/2 {
+		if len(b.cur) >= blockSize/2 {
 			b.endBlock()
 		}
 	}
@@ -113,7 +102,7 @@ func (p *Penalties) Patch(upserts []PenaltySummary, deletes []string) (_ Penalti
 	}
 	q := b.Done()
 	var used, all int
-	for _, blk := range q.blocks {
+	for _, blk := range q.rows.b {
 		for r := range blk {
 			used += int(blk[r].ends[3])
 		}

@@ -140,12 +140,12 @@ func checkSpans(t *testing.T, p *Penalties) {
 // summary at the end copies the last block only, one replaced in the
 // middle its own block only.
 func TestPenaltiesPatchSharesBlocks(t *testing.T) {
-	all := testSummaries(10*penaltyBlock + 7)
-	p := NewPenalties(all[:10*penaltyBlock]...)
+	all := testSummaries(10*blockSize + 7)
+	p := NewPenalties(all[:10*blockSize]...)
 	shared := func(q *Penalties) int {
 		n := 0
-		for _, a := range q.blocks {
-			for _, b := range p.blocks {
+		for _, a := range q.rows.b {
+			for _, b := range p.rows.b {
 				if &a[0] == &b[0] && len(a) == len(b) {
 					n++
 				}
@@ -153,15 +153,15 @@ func TestPenaltiesPatchSharesBlocks(t *testing.T) {
 		}
 		return n
 	}
-	end, ok := p.Patch(all[10*penaltyBlock:10*penaltyBlock+1], nil)
-	if !ok || end.Len() != p.Len()+1 || shared(&end) != len(p.blocks)-1 {
-		t.Errorf("a summary added at the end: %d of %d blocks shared", shared(&end), len(p.blocks))
+	end, ok := p.Patch(all[10*blockSize:10*blockSize+1], nil)
+	if !ok || end.Len() != p.Len()+1 || shared(&end) != len(p.rows.b)-1 {
+		t.Errorf("a summary added at the end: %d of %d blocks shared", shared(&end), len(p.rows.b))
 	}
-	mid := all[5*penaltyBlock+3]
+	mid := all[5*blockSize+3]
 	mid.SubjectName = "改过的名称"
-	q, ok := p.Patch([]PenaltySummary{mid}, []string{all[2*penaltyBlock].ID})
-	if !ok || q.Len() != p.Len()-1 || shared(&q) != len(p.blocks)-2 {
-		t.Errorf("one summary replaced and one deleted: %d of %d blocks shared", shared(&q), len(p.blocks))
+	q, ok := p.Patch([]PenaltySummary{mid}, []string{all[2*blockSize].ID})
+	if !ok || q.Len() != p.Len()-1 || shared(&q) != len(p.rows.b)-2 {
+		t.Errorf("one summary replaced and one deleted: %d of %d blocks shared", shared(&q), len(p.rows.b))
 	}
 	if i := q.Index(mid.ID); i < 0 || q.At(i).SubjectName != "改过的名称" {
 		t.Errorf("the replaced summary: index %d", i)

@@ -12,15 +12,12 @@ import (
 // bytes a repair where a map of Repair values takes about 180 (133k repairs
 // at 1M records: 10 MB instead of 24 MB). The rare receipts and withdrawal
 // notes and the few outcomes sit in side tables. The repairs are kept in
-// blocks of repairBlock (up to twice that once patched), so that a list
-// patched from another (Patch) shares the blocks no change falls in. Build one with NewRepairs or a
+// blocks (blocks.go), so that a list patched from another (Patch) shares
+// the blocks no change falls in. Build one with NewRepairs or a
 // RepairsBuilder. The zero value is empty; a Repairs is read-only and
 // copies share their arrays.
 type Repairs struct {
-	blocks [][]packedRepair
-	// starts[b] is the index of blocks[b][0]; starts[len(blocks)] is Len.
-	// nil for the empty list.
-	starts   []int
+	rows     blocks[packedRepair]
 	outcomes []string
 	texts    [][2]string // NationalReceipt, WithdrawalNote; texts[0] is unused
 }
@@ -33,39 +30,14 @@ type packedRepair struct {
 	texts   uint32 // index into texts; 0 for none
 }
 
-// repairBlock is the number of repairs a block holds when built (log2:
-// repairBlockShift); Patch makes blocks of up to twice that.
-const (
-	repairBlockShift = 10
-	repairBlock      = 1 << repairBlockShift
-)
-
 // Len returns the number of repairs.
-func (rs *Repairs) Len() int {
-	if len(rs.starts) == 0 {
-		return 0
-	}
-	return rs.starts[len(rs.starts)-1]
-}
-
-// row returns repair i's entry: found by a shift when the blocks before it
-// are full, else by searching the block starts.
-func (rs *Repairs) row(i int) *packedRepair {
-	b := i >> repairBlockShift
-	if b >= len(rs.blocks) || rs.starts[b] > i || rs.starts[b+1] <= i {
-		if i < 0 || i >= rs.Len() {
-			panic("credit: repair index out of range")
-		}
-		b = sort.Search(len(rs.blocks), func(b int) bool { return rs.starts[b+1] > i })
-	}
-	return &rs.blocks[b][i-rs.starts[b]]
-}
+func (rs *Repairs) Len() int { return rs.rows.Len() }
 
 // Key returns the record key of repair i, in key order.
-func (rs *Repairs) Key(i int) string { return rs.row(i).key }
+func (rs *Repairs) Key(i int) string { return rs.rows.at(i).key }
 
 // At returns repair i, in key order.
-func (rs *Repairs) At(i int) Repair { return rs.unpack(rs.row(i)) }
+func (rs *Repairs) At(i int) Repair { return rs.unpack(rs.rows.at(i)) }
 
 func (rs *Repairs) unpack(p *packedRepair) Repair {
 	r := Repair{
@@ -81,11 +53,11 @@ func (rs *Repairs) unpack(p *packedRepair) Repair {
 
 // Get returns the repair of the record with key.
 func (rs *Repairs) Get(key string) (Repair, bool) {
-	b := sort.Search(len(rs.blocks), func(b int) bool { return rs.blocks[b][0].key > key }) - 1
+	b := sort.Search(len(rs.rows.b), func(b int) bool { return rs.rows.b[b][0].key > key }) - 1
 	if b < 0 {
 		return Repair{}, false
 	}
-	blk := rs.blocks[b]
+	blk := rs.rows.b[b]
 	j, ok := slices.BinarySearchFunc(blk, key, func(p packedRepair, k string) int { return strings.Compare(p.key, k) })
 	if !ok {
 		return Repair{}, false
@@ -96,7 +68,7 @@ func (rs *Repairs) Get(key string) (Repair, bool) {
 // All returns every repair, in key order.
 func (rs *Repairs) All() []Repair {
 	out := make([]Repair, 0, rs.Len())
-	for _, blk := range rs.blocks {
+	for _, blk := range rs.rows.b {
 		for j := range blk {
 			out = append(out, rs.unpack(&blk[j]))
 		}
@@ -107,7 +79,7 @@ func (rs *Repairs) All() []Repair {
 // Select returns the repairs whose key keep accepts.
 func (rs *Repairs) Select(keep func(key string) bool) Repairs {
 	var b RepairsBuilder
-	for _, blk := range rs.blocks {
+	for _, blk := range rs.rows.b {
 		for j := range blk {
 			if keep(blk[j].key) {
 				r := rs.unpack(&blk[j])
@@ -130,16 +102,7 @@ func (rs *Repairs) Patch(upserts []Repair, deletes []string) Repairs {
 	if len(upserts) == 0 && len(deletes) == 0 {
 		return *rs
 	}
-	ups := slices.Clone(upserts)
-	slices.SortStableFunc(ups, func(a, b Repair) int { return cmp.Compare(a.RecordKey, b.RecordKey) })
-	last := ups[:0]
-	for i := range ups {
-		if i+1 < len(ups) && ups[i+1].RecordKey == ups[i].RecordKey {
-			continue
-		}
-		last = append(last, ups[i])
-	}
-	ups = last
+	ups := lastOfEach(upserts, func(r *Repair) string { return r.RecordKey })
 	dels := slices.Clone(deletes)
 	slices.Sort(dels)
 
@@ -171,27 +134,27 @@ func (rs *Repairs) Patch(upserts []Repair, deletes []string) Repairs {
 	var cur []packedRepair // the block being made
 	end := func() {
 		if len(cur) > 0 {
-			out.blocks = append(out.blocks, slices.Clip(cur))
+			out.rows.b = append(out.rows.b, slices.Clip(cur))
 			cur = nil
 		}
 	}
 	add := func(p packedRepair) {
 		if cur == nil {
-			cur = make([]packedRepair, 0, repairBlock+8)
+			cur = make([]packedRepair, 0, blockSize+8)
 		}
 		cur = append(cur, p)
-		if len(cur) == 2*repairBlock {
+		if len(cur) == 2*blockSize {
 			end()
 		}
 	}
 	j, d := 0, 0
-	for k, blk := range rs.blocks {
+	for k, blk := range rs.rows.b {
 		// The keys up to the next block's first fall in this block (the
 		// first block also takes those before it, the last those after).
-		before := func(key string) bool { return k+1 == len(rs.blocks) || key < rs.blocks[k+1][0].key }
+		before := func(key string) bool { return k+1 == len(rs.rows.b) || key < rs.rows.b[k+1][0].key }
 		if !(j < len(ups) && before(ups[j].RecordKey)) && !(d < len(dels) && before(dels[d])) {
 			end()
-			out.blocks = append(out.blocks, blk)
+			out.rows.b = append(out.rows.b, blk)
 			continue
 		}
 		for r := range blk {
@@ -219,7 +182,7 @@ func (rs *Repairs) Patch(upserts []Repair, deletes []string) Repairs {
 		for d < len(dels) && before(dels[d]) {
 			d++
 		}
-		if len(cur) >= repairBlock/2 {
+		if len(cur) >= blockSize/2 {
 			end()
 		}
 	}
@@ -227,21 +190,21 @@ func (rs *Repairs) Patch(upserts []Repair, deletes []string) Repairs {
 		add(pack(&ups[j]))
 	}
 	end()
-	out.setStarts()
+	out.rows.setStarts()
 	// The texts of replaced repairs stay in the side table: once they
 	// outnumber those in use, the list is built again without them.
 	live := 0
-	for _, blk := range out.blocks {
+	for _, blk := range out.rows.b {
 		for r := range blk {
 			if blk[r].texts != 0 {
 				live++
 			}
 		}
 	}
-	if dead := len(out.texts) - 1 - live; dead > live && dead > repairBlock {
+	if dead := len(out.texts) - 1 - live; dead > live && dead > blockSize {
 		var b RepairsBuilder
 		b.Grow(out.Len())
-		for _, blk := range out.blocks {
+		for _, blk := range out.rows.b {
 			for r := range blk {
 				rep := out.unpack(&blk[r])
 				b.Add(&rep)
@@ -250,18 +213,6 @@ func (rs *Repairs) Patch(upserts []Repair, deletes []string) Repairs {
 		return b.Done()
 	}
 	return out
-}
-
-// setStarts sets starts from blocks.
-func (rs *Repairs) setStarts() {
-	if len(rs.blocks) == 0 {
-		rs.starts = nil
-		return
-	}
-	rs.starts = make([]int, len(rs.blocks)+1)
-	for i, blk := range rs.blocks {
-		rs.starts[i+1] = rs.starts[i] + len(blk)
-	}
 }
 
 // NewRepairs packs list; of two repairs of one key the later is kept.
@@ -330,10 +281,10 @@ func (b *RepairsBuilder) Done() Repairs {
 	rows = slices.Clip(rows)
 	// The blocks share the one array: a list patched from this one keeps
 	// it while it shares any block.
-	for i := 0; i < len(rows); i += repairBlock {
-		rs.blocks = append(rs.blocks, rows[i:min(i+repairBlock, len(rows)):min(i+repairBlock, len(rows))])
+	for i := 0; i < len(rows); i += blockSize {
+		rs.rows.b = append(rs.rows.b, rows[i:min(i+blockSize, len(rows)):min(i+blockSize, len(rows))])
 	}
-	rs.setStarts()
+	rs.rows.setStarts()
 	if rs.outcomes == nil {
 		rs.outcomes = []string{""}
 	}

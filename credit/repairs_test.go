@@ -86,7 +86,7 @@ func TestRepairsLaterWins(t *testing.T) {
 // shares the blocks no change falls in.
 func TestRepairsPatchMatchesRebuild(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
-	every := testRepairs(6 * repairBlock)
+	every := testRepairs(6 * blockSize)
 	want := map[string]Repair{}
 	var base []Repair
 	for i, r := range every {
@@ -144,15 +144,15 @@ func TestRepairsPatchMatchesRebuild(t *testing.T) {
 	// One repair added at the end copies the last block only.
 	added := rs.With(Repair{RecordKey: "penalty/Z-last"})
 	shared := 0
-	for _, a := range added.blocks {
-		for _, b := range rs.blocks {
+	for _, a := range added.rows.b {
+		for _, b := range rs.rows.b {
 			if &a[0] == &b[0] && len(a) == len(b) {
 				shared++
 			}
 		}
 	}
-	if shared != len(rs.blocks)-1 {
-		t.Errorf("a repair added at the end: %d of %d blocks shared", shared, len(rs.blocks))
+	if shared != len(rs.rows.b)-1 {
+		t.Errorf("a repair added at the end: %d of %d blocks shared", shared, len(rs.rows.b))
 	}
 }
 
@@ -172,7 +172,7 @@ func TestRepairsPatchDropsReplacedTexts(t *testing.T) {
 			live++
 		}
 	}
-	if len(rs.texts) > 2*live+repairBlock+2 {
+	if len(rs.texts) > 2*live+blockSize+2 {
 		t.Errorf("%d texts kept for %d in use", len(rs.texts), live)
 	}
 	if r, _ := rs.Get(key); r.NationalReceipt != "GS-4999" {

@@ -154,30 +154,7 @@ func (st *sharedText) makeSlots() {
 // foldWidth returns s's display width and whether strings.ToLower(s) is s
 // with its ASCII letters lower-cased: valid UTF-8 whose other runes have
 // no lower case of their own.
-func foldWidth(s string) (int, bool) {
-	w := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c < 0x7f {
-			w++
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			return cellWidth(s), foldsByASCII(s[i:])
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 || unicode.ToLower(r) != r {
-			return cellWidth(s), false
-		}
-		if !simpleWide(r) {
-			return cellWidth(s), foldsByASCII(s[i:])
-		}
-		w += 2
-		i += size
-	}
-	return w, true
-}
+func foldWidth(s string) (int, bool) { return cellWidth(s), foldsByASCII(s) }
 
 // foldsByASCII reports whether every rune of s is valid and its own lower
 // case, ASCII letters aside.

@@ -1,0 +1,72 @@
+package credit
+
+import (
+	"slices"
+	"sort"
+	"strings"
+)
+
+// The summaries of a Penalties and the repairs of a Repairs are kept in
+// blocks of blockSize entries when built, up to twice that once patched, so
+// that a list patched from another shares the blocks no change falls in.
+const (
+	blockShift = 10
+	blockSize  = 1 << blockShift
+)
+
+// blocks is a list kept in blocks. The zero value is empty.
+type blocks[T any] struct {
+	b [][]T
+	// starts[k] is the index of b[k][0]; starts[len(b)] is Len. nil for
+	// the empty list.
+	starts []int
+}
+
+// Len returns the number of entries.
+func (l *blocks[T]) Len() int {
+	if len(l.starts) == 0 {
+		return 0
+	}
+	return l.starts[len(l.starts)-1]
+}
+
+// at returns entry i. A list whose blocks are all full but the last (one
+// not patched, or patched only at its end) finds the block by a shift;
+// others search the block starts.
+func (l *blocks[T]) at(i int) *T {
+	k := i >> blockShift
+	if k >= len(l.b) || l.starts[k] > i || l.starts[k+1] <= i {
+		if i < 0 || i >= l.Len() {
+			panic("credit: index out of range")
+		}
+		k = sort.Search(len(l.b), func(k int) bool { return l.starts[k+1] > i })
+	}
+	return &l.b[k][i-l.starts[k]]
+}
+
+// setStarts sets starts from b.
+func (l *blocks[T]) setStarts() {
+	if len(l.b) == 0 {
+		l.starts = nil
+		return
+	}
+	l.starts = make([]int, len(l.b)+1)
+	for k, blk := range l.b {
+		l.starts[k+1] = l.starts[k] + len(blk)
+	}
+}
+
+// lastOfEach returns a copy of list sorted stably by key, keeping of the
+// entries of one key the last: what a patch of upserts applies.
+func lastOfEach[T any](list []T, key func(*T) string) []T {
+	out := slices.Clone(list)
+	slices.SortStableFunc(out, func(a, b T) int { return strings.Compare(key(&a), key(&b)) })
+	last := out[:0]
+	for i := range out {
+		if i+1 < len(out) && key(&out[i+1]) == key(&out[i]) {
+			continue
+		}
+		last = append(last, out[i])
+	}
+	return last
+}
