@@ -100,7 +100,7 @@ func (db *DB) checkData(since time.Time, every int) (*credit.CheckData, error) {
 		if err := readQuality(tx, d, in, rel); err != nil {
 			return err
 		}
-		return readOpenRepairs(tx, d, rel)
+		return readOpenRepairs(tx, d, every)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read daily-check data from %s: %w", db.path, err)
@@ -148,12 +148,13 @@ func readQuality(tx *bolt.Tx, d *credit.CheckData, in interner, rel *pageRelease
 }
 
 // readOpenRepairs lists the open repairs, with officers' actions applied,
-// and each one's department from its penalty ("" if it is not cached).
-func readOpenRepairs(tx *bolt.Tx, d *credit.CheckData, rel *pageRelease) error {
-	// Counted afresh: a release due from the reads before would drop the
-	// pages Stats has just mapped, and the scan would map them again (36
-	// ms more for the first frame at 1M records).
-	rel = newPageReleaseEvery(tx, rel.every)
+// and each one's department from its penalty ("" if it is not cached),
+// releasing the mapped pages every `every` bytes read. Its count starts
+// afresh: a release due from the check's reads before would drop the pages
+// Stats has just mapped, and the scan would map them again (36 ms more for
+// the first frame at 1M records).
+func readOpenRepairs(tx *bolt.Tx, d *credit.CheckData, every int) error {
+	rel := newPageReleaseEvery(tx, every)
 	acts, err := actionsByRecord(tx)
 	if err != nil {
 		return err
@@ -161,7 +162,7 @@ func readOpenRepairs(tx *bolt.Tx, d *credit.CheckData, rel *pageRelease) error {
 	in := interner{}
 	set := tx.Bucket(bOpenRepairs)
 	var n int
-	if rel.every < checkReleaseEvery {
+	if every < checkReleaseEvery {
 		n = countKeys(tx, set)
 	} else {
 		n = set.Stats().KeyN // quicker, and maps the bucket whole: see checkReleaseEvery
