@@ -34,6 +34,10 @@ type Page struct {
 	Quarantine []Quarantined // items that failed decoding or validation
 	NextCursor string
 	FetchedAt  time.Time
+	// WalkEnd: the page's has_more was false, so the walk of the feed
+	// reached its end with it. The store then records the feed's walk as
+	// complete and finishes a re-walk in progress (BeginRewalk).
+	WalkEnd bool
 }
 
 // Quarantined is an item kept aside because it failed decoding or validation,
@@ -90,8 +94,10 @@ type Store interface {
 	EndpointStatus(name string) (EndpointStatus, error)
 	// AppendEvent adds an event to the shared event log.
 	AppendEvent(ev Event) error
-	// ResetFeed forgets a feed's items and cursors so it can be fetched again.
-	ResetFeed(feed string) error
+	// BeginRewalk starts (or restarts) walking an endpoint's feed from the
+	// beginning, keeping its items until the walk ends: the page with
+	// WalkEnd then removes, atomically, the items the walk did not name.
+	BeginRewalk(endpoint, feed string) error
 	// DueActions returns pending outbox items due at now, oldest first.
 	DueActions(now time.Time) ([]OutboxItem, error)
 	// UpdateOutbox records an outbox item's delivery state.

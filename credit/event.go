@@ -10,6 +10,9 @@ const (
 	EventDone   EventType = "done"   // an endpoint finished a pass with no error
 	EventError  EventType = "error"  // an endpoint's pass failed; it will retry after Retry
 	EventResync EventType = "resync" // the endpoint expired our cursor; the feed is fetched anew
+	// EventResyncDone: a feed's re-walk reached its end; Items is how many
+	// cached items it did not deliver and were removed.
+	EventResyncDone EventType = "resync-done"
 
 	EventAction       EventType = "action"        // an officer's action was recorded (outbox)
 	EventActionSent   EventType = "action-sent"   // the agencies accepted it

@@ -57,7 +57,7 @@ var (
 	bSignoffs  = []byte("signoffs")       // "YYYY-MM-DD" -> Signoff JSON
 
 	allBuckets = [][]byte{bMeta, bRecords, bPenalties, bByDept, bSharing, bRepairs, bCursors, bEndpoints, bDeptStats, bQuarantine, bEvents,
-		bRecvDays, bUndisclosed, bDisclosed, bByDocNo, bDupDocNo, bQuality, bOpenRepairs, bOutbox, bActsByRec, bSignoffs, bChanges}
+		bRecvDays, bUndisclosed, bDisclosed, bByDocNo, bDupDocNo, bQuality, bOpenRepairs, bOutbox, bActsByRec, bSignoffs, bChanges, bRewalk}
 
 	keySchema = []byte("schema_version")
 	// keyCacheID is a random id made when the cache is created (or first
@@ -220,11 +220,18 @@ func (db *DB) update(fn func(*bolt.Tx) error) error { return db.write(true, fn) 
 func (db *DB) updateStatus(fn func(*bolt.Tx) error) error { return db.write(false, fn) }
 
 func (db *DB) write(data bool, fn func(*bolt.Tx) error) error {
+	return db.writeData(func(tx *bolt.Tx) (bool, error) { return data, fn(tx) })
+}
+
+// writeData is write for a transaction that learns as it goes whether it
+// wrote what the views show: fn says so.
+func (db *DB) writeData(fn func(*bolt.Tx) (bool, error)) error {
 	if db.opts.ReadOnly {
 		return fmt.Errorf("cache %s is open read-only", db.path)
 	}
 	run := func(tx *bolt.Tx) error {
-		if err := fn(tx); err != nil {
+		data, err := fn(tx)
+		if err != nil {
 			return err
 		}
 		meta := tx.Bucket(bMeta)

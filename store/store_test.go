@@ -120,7 +120,9 @@ func TestApplyPageRoundTrip(t *testing.T) {
 	if r, _ := s.Repairs.Get(a.Key()); r.Applied != credit.MustDate("2026-06-01") {
 		t.Errorf("repair = %+v", r)
 	}
-	if len(s.Endpoints) != 1 || !s.Endpoints[0].LastSuccess.Equal(at) || s.Endpoints[0].Items != 9 {
+	// A page is progress (LastAttempt), not a success: only a pass that
+	// completes sets LastSuccess (the engine).
+	if len(s.Endpoints) != 1 || !s.Endpoints[0].LastAttempt.Equal(at) || !s.Endpoints[0].LastSuccess.IsZero() || s.Endpoints[0].Items != 9 {
 		t.Errorf("endpoint = %+v", s.Endpoints)
 	}
 	var n int
@@ -205,7 +207,7 @@ func TestResetSyncedKeepsStatusAndEmptiesData(t *testing.T) {
 	if c, _ := db.Cursor("zf", "penalty"); c != "" {
 		t.Errorf("cursor left after reset: %q", c)
 	}
-	if st, _ := db.EndpointStatus("zf"); !st.LastSuccess.Equal(at) {
+	if st, _ := db.EndpointStatus("zf"); !st.LastAttempt.Equal(at) {
 		t.Errorf("endpoint status lost: %+v", st)
 	}
 }

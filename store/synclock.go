@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	gosync "sync"
 	"time"
 
 	"github.com/czyj/credwatch/credit"
@@ -17,6 +18,11 @@ type Holder struct {
 	Command string    `json:"command"` // e.g. "credwatch (TUI)" or "credwatch sync"
 	Host    string    `json:"host"`
 	Since   time.Time `json:"since"`
+	// StoreError is the holder's last failure to write the cache (a
+	// read-only directory, a full disk), which the cache itself could not
+	// record; StoreErrorAt when it happened. Empty once a write succeeds.
+	StoreError   string    `json:"store_error,omitempty"`
+	StoreErrorAt time.Time `json:"store_error_at,omitzero"`
 }
 
 func (h Holder) String() string {
@@ -31,6 +37,8 @@ var ErrSyncHeld = errors.New("another process is syncing this cache")
 type SyncLock struct {
 	lock   *bolt.DB
 	holder string
+	me     Holder
+	mu     gosync.Mutex
 }
 
 func lockPaths(cache string) (lock, holder string) {
@@ -55,7 +63,32 @@ func LockSync(cache string, me Holder) (*SyncLock, error) {
 	if err := os.WriteFile(tmp, data, 0o600); err == nil {
 		_ = os.Rename(tmp, holderPath) // informational only
 	}
-	return &SyncLock{lock: b, holder: holderPath}, nil
+	return &SyncLock{lock: b, holder: holderPath, me: me}, nil
+}
+
+// RecordStoreError notes in the holder file that this process failed to
+// write the cache (err), or, with nil, that it writes again; every reader
+// of the cache sees it (SyncHolder). The file is rewritten in place, not
+// replaced, so that this works in a directory that became read-only,
+// which is one of the failures it reports. It is best effort: it says
+// whether the note was written.
+func (l *SyncLock) RecordStoreError(err error, at time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err == nil && l.me.StoreError == "" {
+		return true
+	}
+	l.me.StoreError, l.me.StoreErrorAt = "", time.Time{}
+	if err != nil {
+		l.me.StoreError, l.me.StoreErrorAt = credit.Sanitize(err.Error()), at
+	}
+	data, _ := json.Marshal(l.me)
+	f, oerr := os.OpenFile(l.holder, os.O_WRONLY|os.O_TRUNC, 0)
+	if oerr != nil {
+		return false
+	}
+	_, werr := f.Write(data)
+	return errors.Join(werr, f.Close()) == nil
 }
 
 // Unlock gives up the sync role.

@@ -90,9 +90,10 @@ func (db *DB) ApplyPages(pages []*credit.Page) error {
 		return nil
 	}
 	data := slices.ContainsFunc(pages, func(p *credit.Page) bool { return len(p.Changes)+len(p.Quarantine) > 0 })
-	err := db.write(data, func(tx *bolt.Tx) error {
+	err := db.writeData(func(tx *bolt.Tx) (bool, error) {
 		denseFill(tx)
-		return db.applyPages(tx, pages)
+		removed, err := db.applyPages(tx, pages)
+		return data || removed > 0, err
 	})
 	if err != nil {
 		return fmt.Errorf("store %d page(s) of %s/%s: %w", len(pages), pages[0].Endpoint, pages[0].Feed, err)
@@ -116,7 +117,7 @@ type itemOp struct {
 // their pages' order and the last page still wins, as when the pages are
 // applied one after another. Cursors, endpoint status and events follow, page
 // by page.
-func (db *DB) applyPages(tx *bolt.Tx, pages []*credit.Page) error {
+func (db *DB) applyPages(tx *bolt.Tx, pages []*credit.Page) (removed int, err error) {
 	var ops []itemOp
 	for i, p := range pages {
 		for j := range p.Changes {
@@ -133,28 +134,48 @@ func (db *DB) applyPages(tx *bolt.Tx, pages []*credit.Page) error {
 		w.endpoint, w.at = p.Endpoint, p.FetchedAt
 		if op.bad != nil {
 			if err := putJSON(tx.Bucket(bQuarantine), quarantineKey(op.bad.Endpoint, op.bad.Feed, op.bad.Key), op.bad); err != nil {
-				return err
+				return 0, err
 			}
 			continue
 		}
 		if err := w.apply(p.Feed, op.change); err != nil {
-			return fmt.Errorf("item %q: %w", op.key, err)
+			return 0, fmt.Errorf("item %q: %w", op.key, err)
 		}
-	}
-	if err := w.flushStats(); err != nil {
-		return err
 	}
 	for _, p := range pages {
-		if err := db.finishPage(tx, p); err != nil {
-			return err
+		if err := noteWalked(tx, p); err != nil {
+			return 0, fmt.Errorf("re-walk of %s/%s: %w", p.Endpoint, p.Feed, err)
 		}
 	}
-	return nil
+	var perPage []int
+	for _, p := range pages {
+		n := 0
+		if p.WalkEnd {
+			var err error
+			if n, err = endWalk(tx, &w, p.Endpoint, p.Feed, p.FetchedAt); err != nil {
+				return 0, fmt.Errorf("end re-walk of %s/%s: %w", p.Endpoint, p.Feed, err)
+			}
+		}
+		perPage = append(perPage, n)
+		removed += n
+	}
+	if err := w.flushStats(); err != nil {
+		return 0, err
+	}
+	for i, p := range pages {
+		if err := db.finishPage(tx, p, perPage[i]); err != nil {
+			return 0, err
+		}
+	}
+	return removed, nil
 }
 
 // finishPage records a written page: its feed's cursor, the endpoint's
-// success and, if the page held items, a page event in the log.
-func (db *DB) finishPage(tx *bolt.Tx, p *credit.Page) error {
+// progress (LastAttempt; a page is not a success, see
+// credit.EndpointStatus), the end of the feed's walk if the page ends it,
+// and, if the page held items, a page event in the log; removed > 0 logs
+// the end of a re-walk that removed that many items.
+func (db *DB) finishPage(tx *bolt.Tx, p *credit.Page, removed int) error {
 	if err := tx.Bucket(bCursors).Put(cursorKey(p.Endpoint, p.Feed), []byte(p.NextCursor)); err != nil {
 		return err
 	}
@@ -163,11 +184,22 @@ func (db *DB) finishPage(tx *bolt.Tx, p *credit.Page) error {
 		return err
 	}
 	st.Name = p.Endpoint
-	st.LastAttempt, st.LastSuccess = p.FetchedAt, p.FetchedAt
-	st.LastError, st.Failures, st.ErrorSince = "", 0, time.Time{}
+	st.LastAttempt = p.FetchedAt
 	st.Items += int64(len(p.Changes))
+	if p.WalkEnd {
+		if st.FeedsDone == nil {
+			st.FeedsDone = map[string]time.Time{}
+		}
+		st.FeedsDone[p.Feed] = p.FetchedAt
+	}
 	if err := putJSON(tx.Bucket(bEndpoints), []byte(p.Endpoint), st); err != nil {
 		return err
+	}
+	if removed > 0 {
+		if err := appendEvent(tx, &credit.Event{At: p.FetchedAt, Type: credit.EventResyncDone, Endpoint: p.Endpoint,
+			Feed: p.Feed, Items: removed}, db.maxEvents()); err != nil {
+			return err
+		}
 	}
 	if len(p.Changes)+len(p.Quarantine) == 0 {
 		return nil
@@ -480,7 +512,7 @@ func (db *DB) EndpointStatus(name string) (credit.EndpointStatus, error) {
 // syncedBuckets hold only what sync fetched; everything in them can be
 // fetched again. Officer actions (sign-offs, outbox) never live in them.
 var syncedBuckets = [][]byte{bRecords, bPenalties, bByDept, bSharing, bRepairs, bOpenRepairs, bCursors, bDeptStats, bQuarantine,
-	bRecvDays, bUndisclosed, bDisclosed, bByDocNo, bDupDocNo, bQuality}
+	bRecvDays, bUndisclosed, bDisclosed, bByDocNo, bDupDocNo, bQuality, bRewalk}
 
 // ResetSynced empties everything sync fetched, and every cursor, in one
 // transaction, so the next sync rebuilds the cache from the beginning. It

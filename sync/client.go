@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -21,10 +22,12 @@ const maxPageBytes = 64 << 20
 
 // HTTPError is a non-2xx answer from an endpoint.
 type HTTPError struct {
-	Status     int
-	Code       string        // api error code, if the body had one
-	Message    string        // sanitised
-	RetryAfter time.Duration // from Retry-After, if given
+	Status      int
+	Code        string        // api error code, if the body had one
+	Message     string        // sanitised, the token redacted
+	ContentType string        // of a body that was not the contract's error body
+	Start       string        // its first bytes, sanitised, the token redacted
+	RetryAfter  time.Duration // from Retry-After, if given (uncapped; the engine caps it)
 }
 
 func (e *HTTPError) Error() string {
@@ -35,23 +38,55 @@ func (e *HTTPError) Error() string {
 	if e.Message != "" {
 		s += ": " + e.Message
 	}
+	if e.Code == "" && e.Message == "" {
+		s += " " + describeBody(e.ContentType, e.Start)
+	}
 	return s
 }
 
-// fetchPage asks endpoint ep for the page of feed after cursor.
+// describeBody says what came back when it was not what the contract
+// promises: its content type and first bytes.
+func describeBody(ctype, start string) string {
+	if ctype == "" {
+		ctype = "no Content-Type"
+	}
+	if start == "" {
+		return "(" + ctype + ", empty body)"
+	}
+	return fmt.Sprintf("(%s, body starts: %s)", ctype, start)
+}
+
+// bodyStart is the first bytes of a body for an error text: at most 80,
+// sanitised, the token redacted.
+func bodyStart(body []byte, token string) string {
+	b := body
+	if len(b) > 80 {
+		b = b[:80]
+	}
+	return redact(credit.Sanitize(strings.TrimSpace(string(b))), token)
+}
+
+// fetchPage asks endpoint ep for the page of feed after cursor (tests).
 func fetchPage(ctx context.Context, hc *http.Client, ep *Endpoint, feed, cursor string) (*api.Page, error) {
-	body, err := fetchBody(ctx, hc, ep, feed, cursor)
+	body, _, err := fetchBody(ctx, hc, ep, feed, cursor)
 	if err != nil {
 		return nil, err
 	}
-	return parsePage(feed, cursor, body)
+	var p api.Page
+	if err := json.Unmarshal(body, &p); err != nil {
+		return nil, fmt.Errorf("decode %s page: %w", feed, err)
+	}
+	return &p, checkFeed(feed, p.Feed)
 }
 
-// fetchWire is fetchPage for the sync: a record feed's page whose items
-// all decode and pass the checks comes back decoded already (see
-// decodeRecordPage), any other as fetchPage returns it.
+// fetchWire asks endpoint ep for the page of feed after cursor. A record
+// feed's page whose items all decode and pass the checks comes back
+// decoded already (decodeRecordPage); any other page comes back as its
+// header and the raw bytes of each item (splitPage), so that one bad item
+// is refused alone. Only a body whose envelope cannot be read fails, with
+// the HTTP status, content type and first bytes of what came back.
 func fetchWire(ctx context.Context, hc *http.Client, ep *Endpoint, feed, cursor string) (*wirePage, error) {
-	body, err := fetchBody(ctx, hc, ep, feed, cursor)
+	body, ctype, err := fetchBody(ctx, hc, ep, feed, cursor)
 	if err != nil {
 		return nil, err
 	}
@@ -63,22 +98,19 @@ func fetchWire(ctx context.Context, hc *http.Client, ep *Endpoint, feed, cursor 
 			return wp, nil
 		}
 	}
-	p, err := parsePage(feed, cursor, body)
+	env, raws, err := splitPage(body)
 	if err != nil {
+		// encoding/json's words for what is wrong are the familiar ones.
+		if jerr := json.Unmarshal(body, new(json.RawMessage)); jerr != nil {
+			err = fmt.Errorf("%w: %v", errNotJSON, jerr)
+		}
+		return nil, fmt.Errorf("decode %s page after cursor %q: HTTP 200 %s: %w", feed, credit.Sanitize(cursor),
+			describeBody(ctype, bodyStart(body, ep.Token)), err)
+	}
+	if err := checkFeed(feed, env.Feed); err != nil {
 		return nil, err
 	}
-	return &wirePage{Page: *p}, nil
-}
-
-func parsePage(feed, cursor string, body []byte) (*api.Page, error) {
-	var p api.Page
-	if err := json.Unmarshal(body, &p); err != nil {
-		return nil, fmt.Errorf("decode %s page after cursor %q: %w", feed, credit.Sanitize(cursor), err)
-	}
-	if err := checkFeed(feed, p.Feed); err != nil {
-		return nil, err
-	}
-	return &p, nil
+	return &wirePage{Page: env, raws: raws}, nil
 }
 
 func checkFeed(feed, got string) error {
@@ -88,9 +120,13 @@ func checkFeed(feed, got string) error {
 	return nil
 }
 
+// maxErrorBody bounds how much of a non-200 answer is read.
+const maxErrorBody = 64 << 10
+
 // fetchBody asks endpoint ep for the page of feed after cursor and returns
-// the body of a 200 answer; any other is an *HTTPError.
-func fetchBody(ctx context.Context, hc *http.Client, ep *Endpoint, feed, cursor string) ([]byte, error) {
+// the body of a 200 answer and its content type; any other answer is an
+// *HTTPError. Error texts never hold the token.
+func fetchBody(ctx context.Context, hc *http.Client, ep *Endpoint, feed, cursor string) ([]byte, string, error) {
 	u := strings.TrimRight(ep.BaseURL, "/") + api.FeedPath(feed)
 	q := url.Values{}
 	if cursor != "" {
@@ -101,7 +137,7 @@ func fetchBody(ctx context.Context, hc *http.Client, ep *Endpoint, feed, cursor 
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u+"?"+q.Encode(), nil)
 	if err != nil {
-		return nil, fmt.Errorf("build request for %s: %w", feed, err)
+		return nil, "", fmt.Errorf("build request for %s: %w", feed, err)
 	}
 	req.Header.Set("Accept", "application/json")
 	if ep.Token != "" {
@@ -109,33 +145,43 @@ func fetchBody(ctx context.Context, hc *http.Client, ep *Endpoint, feed, cursor 
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", feed, redactURL(err))
+		return nil, "", fmt.Errorf("fetch %s: %s", feed, redact(redactURL(err).Error(), ep.Token))
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxPageBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s page: %w", feed, err)
-	}
-	if len(body) > maxPageBytes {
-		return nil, fmt.Errorf("%s page is larger than %d MB", feed, maxPageBytes>>20)
-	}
+	ctype := credit.Sanitize(resp.Header.Get("Content-Type"))
 	if resp.StatusCode != http.StatusOK {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 		he := &HTTPError{Status: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
 		var eb api.ErrorBody
-		if json.Unmarshal(body, &eb) == nil {
-			he.Code, he.Message = credit.Sanitize(eb.Error.Code), credit.Sanitize(eb.Error.Message)
+		if json.Unmarshal(body, &eb) == nil && eb.Error.Code != "" {
+			he.Code, he.Message = redact(credit.Sanitize(eb.Error.Code), ep.Token), redact(credit.Sanitize(eb.Error.Message), ep.Token)
+		} else {
+			he.ContentType, he.Start = ctype, bodyStart(body, ep.Token)
 		}
-		return nil, fmt.Errorf("fetch %s: %w", feed, he)
+		return nil, "", fmt.Errorf("fetch %s: %w", feed, he)
 	}
-	return body, nil
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxPageBytes+1))
+	if err != nil {
+		return nil, "", fmt.Errorf("read %s page (HTTP 200, %s): %s", feed, ctype, redact(err.Error(), ep.Token))
+	}
+	if len(body) > maxPageBytes {
+		return nil, "", fmt.Errorf("%s page is larger than %d MB (HTTP 200 %s)", feed, maxPageBytes>>20, describeBody(ctype, bodyStart(body, ep.Token)))
+	}
+	return body, ctype, nil
 }
 
 // parseRetryAfter reads delay-seconds or an HTTP date; 0 if absent or bad.
+// It does not cap the wait (the engine does: Options.MaxRetryAfter), but a
+// value too large for a Duration is the largest Duration.
 func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n >= 0 {
+	if n, err := strconv.ParseUint(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) && strings.Trim(v, "0123456789") == "" {
+		if err != nil || n > uint64(math.MaxInt64/int64(time.Second)) {
+			return time.Duration(math.MaxInt64)
+		}
 		return time.Duration(n) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {

@@ -1,8 +1,11 @@
 package sync
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -13,23 +16,123 @@ import (
 // maxRawQuarantine bounds the copy of a bad item kept in the quarantine.
 const maxRawQuarantine = 4096
 
-// decodePage turns a wire page into a store page: each item becomes a
-// sanitised Change, or a Quarantined entry with the reason it was refused.
-// It never fails as a whole because of one bad item.
-func decodePage(endpoint, feed string, p *api.Page, at time.Time) *credit.Page {
-	out := &credit.Page{Endpoint: endpoint, Feed: feed, NextCursor: p.NextCursor, FetchedAt: at}
-	for i := range p.Items {
-		c, err := decodeItem(feed, &p.Items[i])
-		if err != nil {
-			out.Quarantine = append(out.Quarantine, credit.Quarantined{
-				Endpoint: endpoint, Feed: feed, Key: naturalKey(feed, credit.Sanitize(p.Items[i].Key)),
-				Reason: credit.Sanitize(err.Error()), Raw: boundedRaw(p.Items[i].Data), At: at,
-			})
+// decodeRawPage turns a page read item by item (splitPage) into a store
+// page: each item becomes a sanitised Change, or a Quarantined entry with
+// the reason it was refused. It never fails as a whole because of one bad
+// item, whatever the item holds.
+func decodeRawPage(endpoint, feed string, env *api.Page, items [][]byte, at time.Time) *credit.Page {
+	out := &credit.Page{Endpoint: endpoint, Feed: feed, NextCursor: env.NextCursor, FetchedAt: at, WalkEnd: !env.HasMore}
+	for _, raw := range items {
+		c, q := decodeRawItem(endpoint, feed, raw, at)
+		if q != nil {
+			out.Quarantine = append(out.Quarantine, *q)
 			continue
 		}
 		out.Changes = append(out.Changes, c)
 	}
 	return out
+}
+
+// decodeRawItem decodes one item of a page from its raw bytes, or says
+// why it is refused. An item is refused with its raw bytes when it is not
+// an object, when its key or op is missing or not a string, when its key
+// is not clean text as sent (invalid UTF-8, an escaped lone surrogate,
+// U+FFFD, control characters: such a key could not be matched later, and
+// two of them could collapse into one), or when its data is refused.
+func decodeRawItem(endpoint, feed string, raw []byte, at time.Time) (credit.Change, *credit.Quarantined) {
+	refuse := func(key, reason string, raw []byte) (credit.Change, *credit.Quarantined) {
+		return credit.Change{}, &credit.Quarantined{Endpoint: endpoint, Feed: feed, Key: key,
+			Reason: credit.Sanitize(reason), Raw: boundedRaw(raw), At: at}
+	}
+	ms, err := objectMembers(raw)
+	if err != nil {
+		return refuse(naturalKey(feed, anonKey(raw)), "item is not a JSON object", raw)
+	}
+	var keyRaw, opRaw, dataRaw []byte
+	for _, m := range ms { // the last of a repeated name wins, as in encoding/json
+		switch m.name {
+		case "key":
+			keyRaw = raw[m.start:m.end]
+		case "op":
+			opRaw = raw[m.start:m.end]
+		case "data":
+			dataRaw = raw[m.start:m.end]
+		}
+	}
+	var it api.Item
+	if keyRaw == nil {
+		return refuse(naturalKey(feed, anonKey(raw)), "item has no key", raw)
+	}
+	if err := json.Unmarshal(keyRaw, &it.Key); err != nil {
+		return refuse(naturalKey(feed, escapeRaw(keyRaw)), fmt.Sprintf("item key is not a JSON string: %s", escapeRaw(bounded(keyRaw, 80))), raw)
+	}
+	if err := checkRawKey(keyRaw, it.Key); err != nil {
+		// Named by the key as sent (the string's bytes between the quotes,
+		// escapes and invalid bytes shown as such), so two keys that
+		// decode alike stay two entries.
+		return refuse(naturalKey(feed, escapeRaw(keyRaw[1:len(keyRaw)-1])), err.Error(), raw)
+	}
+	if opRaw == nil || json.Unmarshal(opRaw, &it.Op) != nil {
+		return refuse(naturalKey(feed, it.Key), fmt.Sprintf("item op is missing or not a JSON string: %s", escapeRaw(bounded(opRaw, 80))), raw)
+	}
+	if string(dataRaw) != "null" {
+		it.Data = dataRaw
+	}
+	c, err := decodeItem(feed, &it)
+	if err != nil {
+		if it.Data == nil {
+			return refuse(naturalKey(feed, it.Key), err.Error(), raw)
+		}
+		return refuse(naturalKey(feed, it.Key), err.Error(), it.Data)
+	}
+	return c, nil
+}
+
+// checkRawKey refuses a key that is not clean text as the endpoint sent
+// it: raw is the JSON string token, key what encoding/json made of it
+// (which turns invalid UTF-8 and lone surrogates into U+FFFD).
+func checkRawKey(raw []byte, key string) error {
+	if !utf8.Valid(raw) {
+		return fmt.Errorf("item key %s is not valid UTF-8", escapeRaw(bounded(raw, 200)))
+	}
+	if err := checkKey(key); err != nil {
+		return fmt.Errorf("%w: %s", err, escapeRaw(bounded(raw, 200)))
+	}
+	return nil
+}
+
+// anonKey names an item whose key cannot be read: a hash of its bytes,
+// so two different such items never share a quarantine entry.
+func anonKey(raw []byte) string {
+	sum := sha256.Sum256(raw)
+	return "#" + hex.EncodeToString(sum[:8])
+}
+
+// escapeRaw shows bytes as printable text that keeps them apart: valid
+// printable UTF-8 as is, each invalid byte as \xNN, each control or
+// bidirectional character as \u{N}.
+func escapeRaw(b []byte) string {
+	var sb strings.Builder
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		switch {
+		case r == utf8.RuneError && n <= 1:
+			fmt.Fprintf(&sb, `\x%02x`, b[i])
+		case r == utf8.RuneError || credit.Sanitize(string(r)) != string(r):
+			fmt.Fprintf(&sb, `\u{%x}`, r)
+		default:
+			sb.WriteRune(r)
+		}
+		i += n
+	}
+	return sb.String()
+}
+
+func bounded(b []byte, n int) []byte {
+	if len(b) > n {
+		return b[:n]
+	}
+	return b
 }
 
 // naturalKey maps a feed's item key to the key the store uses.
@@ -40,11 +143,10 @@ func naturalKey(feed, key string) string {
 	return key
 }
 
+// boundedRaw is the quarantine's copy of an item's bytes: at most
+// maxRawQuarantine of them, shown as escapeRaw does.
 func boundedRaw(b []byte) string {
-	if len(b) > maxRawQuarantine {
-		b = b[:maxRawQuarantine]
-	}
-	return credit.Sanitize(string(b))
+	return credit.Sanitize(escapeRaw(bounded(b, maxRawQuarantine)))
 }
 
 func decodeItem(feed string, it *api.Item) (credit.Change, error) {
@@ -104,8 +206,8 @@ func checkKey(key string) error {
 	if key == "" {
 		return fmt.Errorf("item has no key")
 	}
-	if !utf8.ValidString(key) || credit.Sanitize(key) != key {
-		return fmt.Errorf("item key contains control characters or invalid UTF-8")
+	if !utf8.ValidString(key) || strings.ContainsRune(key, utf8.RuneError) || credit.Sanitize(key) != key {
+		return fmt.Errorf("item key contains control characters, invalid UTF-8 or U+FFFD")
 	}
 	return nil
 }
@@ -151,12 +253,14 @@ type recordItem struct {
 	Data *credit.Record `json:"data,omitempty"`
 }
 
-// wirePage is a fetched page: api.Page, or, when every item of a record
-// feed's page decoded and passed the checks in one pass (decodeRecordPage),
-// its header and the items as changes already.
+// wirePage is a fetched page: its header (api.Page without items) and,
+// when every item of a record feed's page decoded and passed the checks in
+// one pass (decodeRecordPage), the items as changes already; otherwise the
+// raw bytes of each item, decoded one by one (decodeRawPage).
 type wirePage struct {
-	api.Page // without Items if changes is set
+	api.Page // without Items
 	changes  []credit.Change
+	raws     [][]byte
 	decoded  bool
 }
 
@@ -195,10 +299,18 @@ func decodeRecordPage(feed string, body []byte) (*wirePage, bool) {
 	return wp, true
 }
 
-// storePage is the store's page of a fetched page (see decodePage).
+// storePage is the store's page of a fetched page.
 func (wp *wirePage) storePage(endpoint, feed string, at time.Time) *credit.Page {
 	if !wp.decoded {
-		return decodePage(endpoint, feed, &wp.Page, at)
+		return decodeRawPage(endpoint, feed, &wp.Page, wp.raws, at)
 	}
-	return &credit.Page{Endpoint: endpoint, Feed: feed, NextCursor: wp.NextCursor, FetchedAt: at, Changes: wp.changes}
+	return &credit.Page{Endpoint: endpoint, Feed: feed, NextCursor: wp.NextCursor, FetchedAt: at, Changes: wp.changes, WalkEnd: !wp.HasMore}
+}
+
+// items is how many items the page holds.
+func (wp *wirePage) items() int {
+	if wp.decoded {
+		return len(wp.changes)
+	}
+	return len(wp.raws)
 }

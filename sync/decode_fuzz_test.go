@@ -19,13 +19,21 @@ func FuzzDecodePage(f *testing.F) {
 	f.Add("repair", []byte(`{"items":[{"op":"delete","key":"penalty/9"},{"op":"upsert","key":"penalty/1","data":{"record_key":"penalty/1","applied":"2026-02-30"}}]}`))
 	f.Add("licence", []byte(`{"items":[{"op":"upsert","key":"\u202e1","data":null}]}`))
 	f.Fuzz(func(t *testing.T, feed string, body []byte) {
-		var p api.Page
-		if json.Unmarshal(body, &p) != nil {
+		env, raws, err := splitPage(body)
+		if err != nil {
+			var p api.Page
+			if json.Unmarshal(body, &p) == nil {
+				t.Fatalf("encoding/json reads the page, the splitter does not: %v", err)
+			}
 			return
 		}
-		out := decodePage("ep", feed, &p, time.Unix(0, 0))
-		if len(out.Changes)+len(out.Quarantine) != len(p.Items) {
-			t.Fatalf("%d items became %d changes and %d quarantined", len(p.Items), len(out.Changes), len(out.Quarantine))
+		out := decodeRawPage("ep", feed, &env, raws, time.Unix(0, 0))
+		if len(out.Changes)+len(out.Quarantine) != len(raws) {
+			t.Fatalf("%d items became %d changes and %d quarantined", len(raws), len(out.Changes), len(out.Quarantine))
+		}
+		keys := map[string]bool{}
+		for _, q := range out.Quarantine {
+			keys[q.Key] = true
 		}
 		for _, c := range out.Changes {
 			if c.Key != naturalKey(feed, c.Key[len(c.Key)-len(lastPart(c.Key, feed)):]) && credit.Kind(feed).Valid() {

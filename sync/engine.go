@@ -31,6 +31,37 @@ type Endpoint struct {
 	// InsecureSkipVerify turns TLS verification off. It exists for broken
 	// intranet gateways only; every screen must say it is on.
 	InsecureSkipVerify bool
+	// MaxPages and MaxWalk are the ceiling of one feed's walk in one pass
+	// (defaults DefaultMaxPages, DefaultMaxWalk): a walk that reaches
+	// either stops with a *WalkError, keeping what it stored, and goes on
+	// from there at the next pass. They stop a server that pages forever.
+	MaxPages int
+	MaxWalk  time.Duration
+	// MaxRetryAfter caps the endpoint's Retry-After (default
+	// DefaultMaxRetryAfter): a server cannot stop the polling for longer.
+	MaxRetryAfter time.Duration
+}
+
+// Defaults of the ceiling of one walk.
+const (
+	DefaultMaxPages = 5000
+	DefaultMaxWalk  = 10 * time.Minute
+	// DefaultMaxRetryAfter caps how long an endpoint's Retry-After can
+	// keep the engine away.
+	DefaultMaxRetryAfter = time.Hour
+)
+
+func (ep *Endpoint) maxPages() int {
+	if ep.MaxPages <= 0 {
+		return DefaultMaxPages
+	}
+	return ep.MaxPages
+}
+
+func (ep *Endpoint) maxWalk() time.Duration { return orDefault(ep.MaxWalk, DefaultMaxWalk) }
+
+func (ep *Endpoint) maxRetryAfter() time.Duration {
+	return orDefault(ep.MaxRetryAfter, DefaultMaxRetryAfter)
 }
 
 // DefaultInterval is the pause between an endpoint's successful passes
@@ -80,6 +111,11 @@ type Options struct {
 	Now        func() time.Time // default time.Now
 	MaxBackoff time.Duration    // cap of the retry delay (default 5 minutes)
 	Rand       func() float64   // jitter source in [0,1) (default math/rand/v2)
+	// OnStoreError, if set, hears of every pass that failed to write the
+	// cache (a full disk, a read-only directory), which the cache itself
+	// may be unable to record for other processes to see, and, with nil,
+	// of every pass that wrote its success.
+	OnStoreError func(error)
 }
 
 // Engine syncs endpoints into a store in the background.
@@ -116,6 +152,7 @@ func New(store credit.Store, eps []Endpoint, opts Options) (*Engine, error) {
 	if opts.MaxBackoff <= 0 {
 		opts.MaxBackoff = 5 * time.Minute
 	}
+
 	if opts.Rand == nil {
 		opts.Rand = rand.Float64
 	}
@@ -201,9 +238,9 @@ func (e *Engine) SyncOnce(ctx context.Context) error {
 			defer wg.Done()
 			feed, err := e.pass(ctx, i)
 			if err != nil && ctx.Err() == nil {
-				e.recordFailure(&e.eps[i], feed, err, 0)
+				e.recordFailure(&e.eps[i], feed, err, 0, 0)
 			}
-			errs[i] = err
+			errs[i] = redactErr(err, e.eps[i].Token)
 		}()
 	}
 	wg.Wait()
@@ -222,7 +259,7 @@ func (e *Engine) loop(ctx context.Context, i int) {
 		if err != nil {
 			failures++
 			wait = e.backoff(ep, failures, err)
-			e.recordFailure(ep, feed, err, wait)
+			e.recordFailure(ep, feed, err, wait, failures)
 		} else {
 			failures = 0
 		}
@@ -240,7 +277,7 @@ func (e *Engine) loop(ctx context.Context, i int) {
 
 // backoff is exponential from the endpoint's interval/8 (at least 1s),
 // doubled per consecutive failure, capped, with ±20% jitter; a Retry-After
-// from the server is honoured when longer.
+// from the server is honoured when longer, up to Endpoint.MaxRetryAfter.
 func (e *Engine) backoff(ep *Endpoint, failures int, err error) time.Duration {
 	base := max(ep.interval()/8, time.Second)
 	d := base
@@ -251,7 +288,7 @@ func (e *Engine) backoff(ep *Endpoint, failures int, err error) time.Duration {
 	d = time.Duration(float64(d) * (0.8 + 0.4*e.opts.Rand()))
 	var he *HTTPError
 	if errors.As(err, &he) && he.RetryAfter > d {
-		d = he.RetryAfter
+		d = min(he.RetryAfter, ep.maxRetryAfter())
 	}
 	return d
 }
@@ -276,7 +313,7 @@ func (e *Engine) pass(ctx context.Context, i int) (string, error) {
 		}
 		return feed, err
 	}
-	e.publish(Event{At: e.opts.Now(), Endpoint: ep.Name, Type: EventDone})
+	e.recordSuccess(ep)
 	return "", nil
 }
 
@@ -317,7 +354,29 @@ func (e *Engine) endBulk(ctx context.Context, bl bulkLoader, err error) error {
 	return err
 }
 
-func (e *Engine) recordFailure(ep *Endpoint, feed string, err error, retry time.Duration) {
+// recordSuccess records a pass that completed: every feed walked to its
+// end with no error. Only this resets the failure count.
+func (e *Engine) recordSuccess(ep *Endpoint) {
+	now := e.opts.Now()
+	st, err := e.store.EndpointStatus(ep.Name)
+	if err != nil {
+		st = credit.EndpointStatus{Name: ep.Name}
+	}
+	st.LastAttempt, st.LastSuccess = now, now
+	st.LastError, st.Failures, st.ErrorSince, st.RetryAt = "", 0, time.Time{}, time.Time{}
+	st.Feeds = ep.Feeds
+	err = e.store.SaveEndpointStatus(st)
+	if e.opts.OnStoreError != nil {
+		e.opts.OnStoreError(err)
+	}
+	e.publish(Event{At: now, Endpoint: ep.Name, Type: EventDone})
+}
+
+// recordFailure records a pass that failed: one more consecutive failure
+// (at least n, the caller's own count: a failure the cache could not
+// record still counts), the error (the token redacted) and, when the
+// engine will retry by itself, when (retry > 0).
+func (e *Engine) recordFailure(ep *Endpoint, feed string, err error, retry time.Duration, n int) {
 	now := e.opts.Now()
 	st, serr := e.store.EndpointStatus(ep.Name)
 	if serr != nil {
@@ -326,10 +385,29 @@ func (e *Engine) recordFailure(ep *Endpoint, feed string, err error, retry time.
 	if st.Failures == 0 {
 		st.ErrorSince = now
 	}
-	st.Failures++
+	st.Failures = max(st.Failures+1, n)
 	st.LastAttempt = now
-	st.LastError = credit.Sanitize(err.Error())
+	st.LastError = credit.Sanitize(redact(err.Error(), ep.Token))
 	st.Feeds = ep.Feeds
-	_ = e.store.SaveEndpointStatus(st) // a full disk is reported by the next ApplyPage
+	st.RetryAt = time.Time{}
+	if retry > 0 {
+		st.RetryAt = now.Add(retry)
+	}
+	serr = e.store.SaveEndpointStatus(st)
+	var se *StoreError
+	if e.opts.OnStoreError != nil && (serr != nil || errors.As(err, &se)) {
+		e.opts.OnStoreError(errors.Join(redactErr(err, ep.Token), serr))
+	}
 	e.publish(Event{At: now, Endpoint: ep.Name, Feed: feed, Type: EventError, Err: st.LastError, Retry: retry})
+}
+
+// redactErr is err with the token redacted from its text (nil stays nil).
+func redactErr(err error, token string) error {
+	if err == nil {
+		return nil
+	}
+	if s := redact(err.Error(), token); s != err.Error() {
+		return errors.New(s)
+	}
+	return err
 }

@@ -83,15 +83,15 @@ func (e *Engine) sendOutbox(ctx context.Context, i int, force bool) {
 		case err == nil:
 			it.State, it.SentAt, it.RemoteID, it.LastError = credit.OutboxSent, now, res.ID, ""
 		case IsRetryable(err):
-			it.LastError = err.Error()
+			it.LastError = credit.Sanitize(redact(err.Error(), e.eps[i].Token))
 			wait := min(time.Duration(1<<min(it.Attempts, 9))*time.Second, e.opts.MaxBackoff)
 			var ae *ActionError
 			if errors.As(err, &ae) && ae.RetryAfter > wait {
-				wait = ae.RetryAfter
+				wait = min(ae.RetryAfter, e.eps[i].maxRetryAfter())
 			}
 			it.NextTry = now.Add(wait)
 		default:
-			it.State, it.LastError = credit.OutboxFailed, err.Error()
+			it.State, it.LastError = credit.OutboxFailed, credit.Sanitize(redact(err.Error(), e.eps[i].Token))
 		}
 		if uerr := e.store.UpdateOutbox(it); uerr != nil {
 			return

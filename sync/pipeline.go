@@ -43,16 +43,19 @@ var (
 type item struct {
 	feed  string
 	page  *credit.Page // the next page of feed
-	reset bool         // the endpoint forgot our cursor of feed: forget the feed; its pages from the beginning follow
-	err   error        // fetching feed failed; nothing follows
+	reset bool         // the endpoint forgot our cursor of feed: re-walk it (keeping its items); its pages from the beginning follow
+	err   error        // fetching feed failed; nothing follows unless more
+	more  bool         // with err: the failure is the feed's own (feedFault); the next feeds follow
 	done  bool         // every feed is fetched; nothing follows
 }
 
 // syncFeeds brings every feed of ep up to date, in order, from its stored
 // cursor. If the endpoint no longer knows a cursor (410 Gone), that feed is
-// forgotten, once every page fetched before is stored, and fetched anew from
-// the beginning, once. On failure it returns the feed that failed, after
-// storing every page fetched before the failure. The fetcher has stopped
+// re-walked from the beginning (store: BeginRewalk), once per pass: its
+// cached items stay until the walk ends. A feed that fails for a reason of
+// its own (see feedFault) does not stop the others; any other failure ends
+// the pass. It returns the first feed that failed and every failure,
+// joined, after storing every page fetched before. The fetcher has stopped
 // when it returns.
 func (e *Engine) syncFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, feeds []string) (string, error) {
 	fctx, cancel := context.WithCancel(ctx)
@@ -70,6 +73,7 @@ func (e *Engine) syncFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, f
 
 	q := queueReader{queue: queue}
 	feed := "" // of the last item taken
+	failed, errs := "", []error(nil)
 	batch := make([]*credit.Page, 0, maxBatchPages)
 	for {
 		it, ok := q.take()
@@ -82,13 +86,23 @@ func (e *Engine) syncFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, f
 		}
 		feed = it.feed
 		switch {
+		case it.err != nil && it.more:
+			// The feed failed on its own; the fetcher goes on with the next.
+			if failed == "" {
+				failed = feed
+			}
+			errs = append(errs, it.err)
+			continue
 		case it.err != nil:
-			return feed, it.err
+			if failed == "" {
+				failed = feed
+			}
+			return failed, errors.Join(append(errs, it.err)...)
 		case it.done:
-			return "", nil
+			return failed, errors.Join(errs...)
 		case it.reset:
-			if err := e.store.ResetFeed(feed); err != nil {
-				return feed, err
+			if err := e.store.BeginRewalk(ep.Name, feed); err != nil {
+				return feed, &StoreError{Err: err}
 			}
 			e.publish(Event{At: e.opts.Now(), Endpoint: ep.Name, Feed: feed, Type: EventResync})
 			continue
@@ -122,7 +136,7 @@ func (e *Engine) syncFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, f
 			return feed, err
 		}
 		if err := e.store.ApplyPages(batch); err != nil {
-			return feed, err
+			return feed, errors.Join(append(errs, &StoreError{Err: err})...)
 		}
 		for _, p := range batch {
 			if n := pageItems(p); n > 0 {
@@ -181,8 +195,9 @@ func (q *queueReader) poll(wait <-chan time.Time, done <-chan struct{}) (item, b
 func (q *queueReader) putBack(it item) { q.held, q.has = it, true }
 
 // fetchFeeds fetches, checks and decodes the pages of every feed and queues
-// them, then done; it ends early after queueing an error, or when ctx is
-// done.
+// them, then done. A feed that fails on its own (feedFault) is queued as an
+// error with more set, and the next feed follows; any other failure is
+// queued as the last item. It ends early when ctx is done.
 func (e *Engine) fetchFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, feeds []string, queue chan<- item) {
 	send := func(it item) bool {
 		select {
@@ -211,57 +226,130 @@ func (e *Engine) fetchFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, 
 		if c, ok := reached[feed]; ok {
 			cursor, err = c, nil
 		}
+		if err == nil {
+			cursor, err = e.fetchFeed(ctx, hc, ep, feed, cursor, send)
+		}
+		if errors.Is(err, errStopped) {
+			return
+		}
 		if err != nil {
-			send(item{feed: feed, err: err})
-			return
+			more := feedFault(err)
+			if !send(item{feed: feed, err: err, more: more}) || !more {
+				return
+			}
+			continue
 		}
-		next, ok := e.fetchFeed(ctx, hc, ep, feed, cursor, send)
-		if !ok {
-			return
-		}
-		reached[feed] = next
+		reached[feed] = cursor
 	}
 	send(item{done: true})
 }
 
+// StoreError is a pass that failed because the cache could not be
+// written.
+type StoreError struct{ Err error }
+
+func (e *StoreError) Error() string { return e.Err.Error() }
+func (e *StoreError) Unwrap() error { return e.Err }
+
+// errStopped: the fetcher stopped because its context is done.
+var errStopped = errors.New("sync: fetcher stopped")
+
+// WalkError is a feed's walk ended because the endpoint broke the paging
+// contract, or the walk hit its ceiling for one pass. The pages stored
+// before stay stored; the feed fails; the other feeds go on.
+type WalkError struct {
+	Feed   string
+	Reason string
+}
+
+func (e *WalkError) Error() string { return e.Feed + ": " + e.Reason }
+
+// feedFault reports whether err is a failure of one feed, after which the
+// endpoint's other feeds are still worth asking: a broken walk, or a 4xx
+// answer about the feed (bad or expired cursor, unknown feed). Network
+// errors, timeouts, unreadable bodies, 401, 403, 408, 429 and 5xx concern
+// the whole endpoint and end the pass.
+func feedFault(err error) bool {
+	var we *WalkError
+	if errors.As(err, &we) {
+		return true
+	}
+	var he *HTTPError
+	if errors.As(err, &he) {
+		switch he.Status {
+		case http.StatusUnauthorized, http.StatusForbidden, http.StatusRequestTimeout, http.StatusTooManyRequests:
+			return false
+		}
+		return he.Status >= 400 && he.Status < 500
+	}
+	return false
+}
+
 // fetchFeed queues the pages of feed from cursor on, following each page's
 // next cursor, until the last, and returns the cursor that follows it. It
-// reports false if it queued an error or ctx is done.
-func (e *Engine) fetchFeed(ctx context.Context, hc *http.Client, ep *Endpoint, feed, cursor string, send func(item) bool) (string, bool) {
-	fail := func(err error) (string, bool) {
-		send(item{feed: feed, err: err})
-		return "", false
-	}
+// returns errStopped when ctx is done. A walk ends with a *WalkError when
+// the endpoint breaks the paging contract (a page with no items but
+// has_more, a cursor that does not advance, a cursor served before in the
+// same walk) or the walk reaches its ceiling (Endpoint.MaxPages pages or
+// MaxWalk time in one pass); the pages queued before are stored, so a walk
+// stopped at its ceiling continues at the next pass.
+func (e *Engine) fetchFeed(ctx context.Context, hc *http.Client, ep *Endpoint, feed, cursor string, send func(item) bool) (string, error) {
 	restarted := false
+	began := time.Now()
+	pages := 0
+	seen := map[string]bool{cursor: true}
+	walkErr := func(format string, a ...any) (string, error) {
+		return "", &WalkError{Feed: feed, Reason: fmt.Sprintf(format, a...)}
+	}
 	for {
 		p, err := fetchWire(ctx, hc, ep, feed, cursor)
 		var he *HTTPError
 		if errors.As(err, &he) && he.Status == http.StatusGone && cursor != "" && !restarted {
-			// The endpoint no longer knows our cursor: fetch the feed anew.
-			// The store side forgets the feed when it gets here.
+			// The endpoint no longer knows our cursor: walk the feed anew.
+			// The store side starts the re-walk when it gets here.
 			if !send(item{feed: feed, reset: true}) {
-				return "", false
+				return "", errStopped
 			}
 			cursor, restarted = "", true
+			clear(seen)
+			seen[""] = true
 			continue
 		}
 		if err != nil {
-			return fail(err)
+			if ctx.Err() != nil {
+				return "", errStopped
+			}
+			return "", err
 		}
 		now := e.opts.Now()
 		if err := checkClock(feed, p.ServerTime, now, ep.maxSkew()); err != nil {
-			return fail(err)
+			return "", err
+		}
+		if p.HasMore && p.items() == 0 {
+			return walkErr("the endpoint broke the paging contract: a page after cursor %q has no items but has_more is true (walk stopped after %d pages)",
+				credit.Sanitize(cursor), pages)
 		}
 		if !send(item{feed: feed, page: p.storePage(ep.Name, feed, now)}) {
-			return "", false
+			return "", errStopped
 		}
+		pages++
 		if !p.HasMore {
-			return p.NextCursor, true
+			return p.NextCursor, nil
 		}
-		if p.NextCursor == cursor {
+		switch {
+		case p.NextCursor == cursor:
 			// The page is stored, as it always was; the feed then fails.
-			return fail(fmt.Errorf("%s: has_more is set but the cursor did not advance (%q)", feed, credit.Sanitize(cursor)))
+			return walkErr("has_more is set but the cursor did not advance (%q)", credit.Sanitize(cursor))
+		case seen[p.NextCursor]:
+			return walkErr("the endpoint's cursors cycle: next_cursor %q was already served in this walk (walk stopped after %d pages)",
+				credit.Sanitize(p.NextCursor), pages)
+		case pages >= ep.maxPages():
+			return walkErr("walk stopped after %d pages, the ceiling of one pass (max_pages); it continues from there at the next pass", pages)
+		case time.Since(began) >= ep.maxWalk():
+			return walkErr("walk stopped after %s and %d pages, the ceiling of one pass (max_walk); it continues from there at the next pass",
+				ep.maxWalk(), pages)
 		}
+		seen[p.NextCursor] = true
 		cursor = p.NextCursor
 	}
 }

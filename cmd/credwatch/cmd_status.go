@@ -25,8 +25,8 @@ import (
 type health int
 
 const (
-	healthy  health = 0 // every endpoint succeeded within 3× its interval, none failing
-	degraded health = 1 // some endpoint failing, stale or never synced
+	healthy  health = 0 // every endpoint completed a pass within 3× its interval, none failing
+	degraded health = 1 // some endpoint failing, stale, incomplete or never synced; the sync holder stalled or unable to write
 	failing  health = 2 // no cache, no endpoint ever succeeded, or all failing
 )
 
@@ -39,10 +39,6 @@ func (h health) String() string {
 	}
 	return "failing"
 }
-
-// staleAfter is how many sync intervals may pass since an endpoint's last
-// success before status calls it stale.
-const staleAfter = 3
 
 // statusReport is what `credwatch status --json` prints. Keys are stable:
 // scripts and monitoring read them. Times are RFC 3339; a zero time is null.
@@ -74,13 +70,18 @@ type holderReport struct {
 	// Alive is false when the holder file names a process on this host
 	// that no longer exists (it crashed; the lock itself was released).
 	Alive bool `json:"alive"`
+	// Stalled: the holder is alive but has shown no sign of work for
+	// credit.StaleAfter intervals (credit.Stalled): stopped (SIGSTOP), hung
+	// or starved. No pass can start while it holds the role.
+	Stalled  bool       `json:"stalled"`
+	LastWork *time.Time `json:"last_work"` // its newest sign of work
 }
 
 type endpointState struct {
 	Name           string     `json:"name"`
 	Feeds          []string   `json:"feeds"`
 	Configured     bool       `json:"configured"` // false: only in the cache, not in this configuration
-	State          string     `json:"state"`      // ok, stale, failing, never, unconfigured
+	State          string     `json:"state"`      // ok, stale, incomplete, failing, never, unconfigured (credit.JudgeEndpoint)
 	IntervalSec    int64      `json:"interval_seconds"`
 	LastSuccess    *time.Time `json:"last_success"`
 	LastSuccessAge *int64     `json:"last_success_age_seconds"`
@@ -89,6 +90,10 @@ type endpointState struct {
 	ErrorSince     *time.Time `json:"error_since"`
 	Failures       int        `json:"consecutive_failures"`
 	Items          int64      `json:"items"`
+	// IncompleteFeeds are the feeds never walked to their end: what the
+	// cache holds of them may be partial.
+	IncompleteFeeds []string   `json:"incomplete_feeds"`
+	RetryAt         *time.Time `json:"retry_at"` // when the syncing process tries again after a failure
 }
 
 type deptState struct {
@@ -194,13 +199,24 @@ func (a *app) status() *statusReport {
 	rep.Endpoints = a.endpointStates(snap, now)
 	rep.Depts = a.deptStates(snap, now)
 	h, reason := judge(rep.Endpoints)
-	if rep.OutboxFailed > 0 {
+	worse := func(why string) {
 		if h == healthy {
-			h, reason = degraded, ""
-		} else {
-			reason += "; "
+			h, reason = degraded, why
+			return
 		}
-		reason += fmt.Sprintf("%d officer actions refused by the agencies (outbox)", rep.OutboxFailed)
+		reason += "; " + why
+	}
+	if hr := rep.SyncHolder; hr != nil && hr.Alive {
+		hr.Stalled, hr.LastWork = a.holderStalled(hr.Holder, snap.Endpoints, now)
+		if hr.Stalled {
+			worse(fmt.Sprintf("the syncing process (pid %d) has made no progress since %s: no pass can start while it holds the sync role", hr.PID, clockTimePtr(hr.LastWork)))
+		}
+		if hr.StoreError != "" {
+			worse(fmt.Sprintf("the syncing process (pid %d) cannot write the cache: %s", hr.PID, oneLine(hr.StoreError)))
+		}
+	}
+	if rep.OutboxFailed > 0 {
+		worse(fmt.Sprintf("%d officer actions refused by the agencies (outbox)", rep.OutboxFailed))
 	}
 	rep.Health, rep.ExitCode, rep.Reason = h.String(), int(h), reason
 	return rep
@@ -229,17 +245,16 @@ func (a *app) endpointStates(snap *credit.Snapshot, now time.Time) []endpointSta
 			IntervalSec: int64(iv / time.Second), LastSuccess: timePtr(st.LastSuccess), LastSuccessAge: agePtr(now, st.LastSuccess),
 			LastAttempt: timePtr(st.LastAttempt), LastError: st.LastError, ErrorSince: timePtr(st.ErrorSince),
 			Failures: st.Failures, Items: st.Items}
-		switch {
-		case !configured:
+		e.IncompleteFeeds = st.Incomplete(feeds)
+		if e.IncompleteFeeds == nil {
+			e.IncompleteFeeds = []string{}
+		}
+		if st.RetryAt.After(now) {
+			e.RetryAt = timePtr(st.RetryAt)
+		}
+		e.State = string(credit.JudgeEndpoint(st, feeds, iv, now))
+		if !configured {
 			e.State = "unconfigured"
-		case st.LastError != "":
-			e.State = "failing"
-		case st.LastSuccess.IsZero():
-			e.State = "never"
-		case now.Sub(st.LastSuccess) > staleAfter*iv:
-			e.State = "stale"
-		default:
-			e.State = "ok"
 		}
 		if st.LastError == "" {
 			e.ErrorSince = nil
@@ -261,6 +276,31 @@ func (a *app) endpointStates(snap *credit.Snapshot, now time.Time) []endpointSta
 		add(name, nil, false)
 	}
 	return out
+}
+
+// holderStalled judges a live sync holder (credit.Stalled) from the
+// endpoints' newest sign of work, their scheduled retries and the shortest
+// configured interval, and returns its last sign of work.
+func (a *app) holderStalled(h store.Holder, eps []credit.EndpointStatus, now time.Time) (bool, *time.Time) {
+	last, retry := h.Since, time.Time{}
+	for _, st := range eps {
+		if st.LastAttempt.After(last) {
+			last = st.LastAttempt
+		}
+		if st.RetryAt.After(retry) {
+			retry = st.RetryAt
+		}
+	}
+	iv := time.Duration(0)
+	for _, d := range a.endpointIntervals() {
+		if d <= 0 {
+			d = credsync.DefaultInterval
+		}
+		if iv == 0 || d < iv {
+			iv = d
+		}
+	}
+	return credit.Stalled(last, retry, iv, now), timePtr(last)
 }
 
 // endpointIntervals returns each configured endpoint's sync interval (0:
@@ -297,8 +337,8 @@ func judge(eps []endpointState) (health, string) {
 	var bad, ever []string
 	nFailing := 0
 	for _, e := range judged {
-		if e.LastSuccess != nil {
-			ever = append(ever, e.Name)
+		if e.LastSuccess != nil || e.State == string(credit.StateIncomplete) {
+			ever = append(ever, e.Name) // holds data, complete or not
 		}
 		switch e.State {
 		case "ok":
@@ -317,7 +357,7 @@ func judge(eps []endpointState) (health, string) {
 	case len(bad) > 0:
 		return degraded, fmt.Sprintf("%d of %d endpoints not OK: %s", len(bad), len(judged), strings.Join(bad, "; "))
 	}
-	return healthy, fmt.Sprintf("all %d endpoints synced within %d intervals", len(judged), staleAfter)
+	return healthy, fmt.Sprintf("all %d endpoints completed a pass within %d intervals", len(judged), credit.StaleAfter)
 }
 
 func (a *app) deptStates(snap *credit.Snapshot, now time.Time) []deptState {
@@ -380,8 +420,13 @@ func writeStatus(w io.Writer, r *statusReport) error {
 		fmt.Fprintln(ew, "sync role:   nobody (start `credwatch sync` or the TUI to keep the cache current)")
 	case !r.SyncHolder.Alive:
 		fmt.Fprintf(ew, "sync role:   nobody (%s crashed or was killed)\n", holderText(r.SyncHolder.Holder))
+	case r.SyncHolder.Stalled:
+		fmt.Fprintf(ew, "sync role:   STALLED: %s; no progress since %s, no pass can start\n", holderText(r.SyncHolder.Holder), clockTimePtr(r.SyncHolder.LastWork))
 	default:
 		fmt.Fprintf(ew, "sync role:   %s\n", holderText(r.SyncHolder.Holder))
+	}
+	if h := r.SyncHolder; h != nil && h.StoreError != "" {
+		fmt.Fprintf(ew, "sync role:   CANNOT WRITE THE CACHE since %s: %s\n", clockTime(h.StoreErrorAt), oneLine(h.StoreError))
 	}
 	fmt.Fprintf(ew, "as of:       %s (today %s)\n", clockTime(r.AsOf), r.Today)
 	if r.Error != "" {
@@ -395,10 +440,18 @@ func writeStatus(w io.Writer, r *statusReport) error {
 	fmt.Fprintf(ew, "quarantine:  %d\n", r.Quarantine)
 	fmt.Fprintf(ew, "outbox:      %d pending, %d refused\n\n", r.OutboxPending, r.OutboxFailed)
 
-	rows := [][]string{{"ENDPOINT", "STATE", "LAST SUCCESS", "AGE", "FAILURES", "ITEMS", "FEEDS", "LAST ERROR"}}
+	rows := [][]string{{"ENDPOINT", "STATE", "LAST SUCCESS", "AGE", "FAILURES", "NEXT TRY", "ITEMS", "FEEDS", "LAST ERROR"}}
 	for _, e := range r.Endpoints {
-		rows = append(rows, []string{e.Name, e.State, clockTimePtr(e.LastSuccess), ageText(e.LastSuccessAge),
-			strconv.Itoa(e.Failures), strconv.FormatInt(e.Items, 10), strings.Join(e.Feeds, ","), orDash(oneLine(e.LastError))})
+		state := e.State
+		if len(e.IncompleteFeeds) > 0 && len(e.IncompleteFeeds) < len(e.Feeds) {
+			state += " (" + strings.Join(e.IncompleteFeeds, ",") + ")"
+		}
+		next := "-"
+		if e.RetryAt != nil {
+			next = clockTime(*e.RetryAt)
+		}
+		rows = append(rows, []string{e.Name, state, clockTimePtr(e.LastSuccess), ageText(e.LastSuccessAge),
+			strconv.Itoa(e.Failures), next, strconv.FormatInt(e.Items, 10), strings.Join(e.Feeds, ","), orDash(oneLine(e.LastError))})
 	}
 	writeColumns(ew, rows)
 	fmt.Fprintln(ew)

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/store"
+	"github.com/czyj/credwatch/sync/api"
 )
 
 func TestJudge(t *testing.T) {
@@ -25,6 +27,8 @@ func TestJudge(t *testing.T) {
 		{"one stale", []endpointState{ok, with(ok, "stale")}, degraded},
 		{"one failing", []endpointState{ok, with(ok, "failing")}, degraded},
 		{"one never synced", []endpointState{ok, never}, degraded},
+		{"one incomplete", []endpointState{ok, with(never, "incomplete")}, degraded},
+		{"a first sync killed half way", []endpointState{with(never, "incomplete")}, degraded},
 		{"all failing", []endpointState{with(ok, "failing"), with(ok, "failing")}, failing},
 		{"none ever synced", []endpointState{never, with(never, "failing")}, failing},
 		{"nothing configured or cached", nil, failing},
@@ -42,21 +46,47 @@ func TestJudge(t *testing.T) {
 func TestEndpointStates(t *testing.T) {
 	a := demoApp(t)
 	now := a.now()
-	snap := &credit.Snapshot{Endpoints: []credit.EndpointStatus{
-		{Name: "一网通办", LastSuccess: now.Add(-2 * time.Second)},
-		{Name: "数据治理与信用修复", LastSuccess: now.Add(-time.Hour)}, // demo interval is 4s: stale
-		{Name: "江苏省安全生产行政执法系统（常州）", LastSuccess: now.Add(-time.Hour), LastError: "connection refused", Failures: 3},
-		{Name: "旧接口", LastSuccess: now.Add(-time.Hour)},
-	}}
-	got := map[string]string{}
-	for _, e := range a.endpointStates(snap, now) {
-		got[e.Name] = e.State
-	}
-	want := map[string]string{"一网通办": "ok", "数据治理与信用修复": "stale", "江苏省安全生产行政执法系统（常州）": "failing", "旧接口": "unconfigured"}
-	for k, w := range want {
-		if got[k] != w {
-			t.Errorf("%s: state %q, want %q", k, got[k], w)
+	walked := func(st credit.EndpointStatus, except ...string) credit.EndpointStatus {
+		st.FeedsDone = map[string]time.Time{}
+		for _, f := range api.AllFeeds {
+			if !slices.Contains(except, f) {
+				st.FeedsDone[f] = st.LastSuccess
+			}
 		}
+		return st
+	}
+	for _, tc := range []struct {
+		name string
+		eps  []credit.EndpointStatus
+		want map[string]string
+	}{
+		{"complete", []credit.EndpointStatus{
+			walked(credit.EndpointStatus{Name: "一网通办", LastSuccess: now.Add(-2 * time.Second)}),
+			walked(credit.EndpointStatus{Name: "数据治理与信用修复", LastSuccess: now.Add(-time.Hour)}), // demo interval is 4s: stale
+			walked(credit.EndpointStatus{Name: "江苏省安全生产行政执法系统（常州）", LastSuccess: now.Add(-time.Hour), LastError: "connection refused", Failures: 3}),
+			{Name: "旧接口", LastSuccess: now.Add(-time.Hour)},
+		}, map[string]string{"一网通办": "ok", "数据治理与信用修复": "stale", "江苏省安全生产行政执法系统（常州）": "failing", "旧接口": "unconfigured"}},
+		// A first sync killed half way: pages stored, no walk complete, no
+		// pass complete. A feed added to a synced endpoint: never walked.
+		{"partial", []credit.EndpointStatus{
+			{Name: "一网通办", LastAttempt: now.Add(-time.Second)},
+			walked(credit.EndpointStatus{Name: "数据治理与信用修复", LastSuccess: now.Add(-time.Second)}, "repair"),
+		}, map[string]string{"一网通办": "incomplete", "数据治理与信用修复": "incomplete", "江苏省安全生产行政执法系统（常州）": "never"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := map[string]string{}
+			for _, e := range a.endpointStates(&credit.Snapshot{Endpoints: tc.eps}, now) {
+				got[e.Name] = e.State
+			}
+			for k, w := range tc.want {
+				if got[k] != w {
+					t.Errorf("%s: state %q, want %q", k, got[k], w)
+				}
+			}
+			if h, reason := judge(a.endpointStates(&credit.Snapshot{Endpoints: tc.eps}, now)); h == healthy {
+				t.Errorf("judged healthy (%s)", reason)
+			}
+		})
 	}
 }
 

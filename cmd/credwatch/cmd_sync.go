@@ -19,7 +19,7 @@ func (a *app) runSync(args []string) int {
 	fs := flag.NewFlagSet("credwatch sync", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
 	once := fs.Bool("once", false, "one pass over every endpoint, then exit (status 1 if any failed)")
-	full := fs.Bool("full", false, "rebuild: forget every cursor and all synced data, then sync from the beginning (officer actions are kept)")
+	full := fs.Bool("full", false, "rebuild: walk every feed again from the beginning; what a completed walk did not deliver is then removed (the cached data stays until then; officer actions are kept)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -39,13 +39,6 @@ func (a *app) runSync(args []string) int {
 	}
 	defer lock.Unlock()
 
-	if *full {
-		if err := db.ResetSynced(); err != nil {
-			fmt.Fprintf(a.stderr, "credwatch: %v\n", err)
-			return 1
-		}
-		fmt.Fprintf(a.stderr, "credwatch: cleared synced data in %s; syncing from the beginning\n", db.Path())
-	}
 	for _, w := range a.cfg.warnings() {
 		fmt.Fprintf(a.stderr, "credwatch: WARNING: %s\n", w)
 	}
@@ -59,7 +52,18 @@ func (a *app) runSync(args []string) int {
 		fmt.Fprintf(a.stderr, "credwatch: %v\n", err)
 		return 1
 	}
-	eng, err := credsync.New(db, eps, credsync.Options{Now: a.now})
+	if *full {
+		for _, ep := range eps {
+			for _, feed := range ep.Feeds {
+				if err := db.BeginRewalk(ep.Name, feed); err != nil {
+					fmt.Fprintf(a.stderr, "credwatch: %v\n", err)
+					return 1
+				}
+			}
+		}
+		fmt.Fprintf(a.stderr, "credwatch: walking every feed of %s again from the beginning; the cached data stays until each walk completes\n", db.Path())
+	}
+	eng, err := credsync.New(db, eps, credsync.Options{Now: a.now, OnStoreError: storeErrorNote(lock)})
 	if err != nil {
 		fmt.Fprintf(a.stderr, "credwatch: %v\n", err)
 		return 1
@@ -100,6 +104,12 @@ func (a *app) runSync(args []string) int {
 		}
 	}
 	return 0
+}
+
+// storeErrorNote is the engine's OnStoreError for the holder of lock: the
+// note in the holder file that every reader of the cache sees.
+func storeErrorNote(lock *store.SyncLock) func(error) {
+	return func(err error) { lock.RecordStoreError(err, time.Now()) }
 }
 
 // formatEvent renders an event as one greppable line.

@@ -50,6 +50,10 @@ type EndpointConfig struct {
 	MaxSkew   duration `toml:"max_clock_skew"`
 	Actions   bool     `toml:"actions"`
 	Insecure  bool     `toml:"insecure_skip_verify"`
+	// The ceiling of one feed's walk in one pass, and of a Retry-After.
+	MaxPages      int      `toml:"max_pages"`
+	MaxWalk       duration `toml:"max_walk"`
+	MaxRetryAfter duration `toml:"max_retry_after"`
 }
 
 // CalendarConfig is the [calendar] table: extra known years and day overrides.
@@ -234,6 +238,14 @@ func (c *Config) check() error {
 		if e.TokenEnv != "" && e.TokenFile != "" {
 			return c.fail(key, "set token_env or token_file, not both")
 		}
+		if e.MaxPages < 0 {
+			return c.fail(key+".max_pages", "must be a positive number of pages, got %d", e.MaxPages)
+		}
+		for name, d := range map[string]duration{"max_walk": e.MaxWalk, "max_retry_after": e.MaxRetryAfter} {
+			if d.Duration < 0 {
+				return c.fail(key+"."+name, "must be a positive duration, got %s", d.Duration)
+			}
+		}
 	}
 	if credit.Sanitize(c.Officer) != c.Officer {
 		return c.fail("officer", "contains control characters")
@@ -387,7 +399,8 @@ func (c *Config) endpoints() ([]credsync.Endpoint, error) {
 		}
 		out = append(out, credsync.Endpoint{Name: e.Name, BaseURL: e.BaseURL, Feeds: e.Feeds, Token: tok,
 			Interval: e.Interval.Duration, Timeout: e.Timeout.Duration, PageSize: e.PageSize,
-			CAFile: e.CAFile, InsecureSkipVerify: e.Insecure, MaxClockSkew: e.MaxSkew.Duration, Actions: e.Actions})
+			CAFile: e.CAFile, InsecureSkipVerify: e.Insecure, MaxClockSkew: e.MaxSkew.Duration, Actions: e.Actions,
+			MaxPages: e.MaxPages, MaxWalk: e.MaxWalk.Duration, MaxRetryAfter: e.MaxRetryAfter.Duration})
 	}
 	return out, nil
 }

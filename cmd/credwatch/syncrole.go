@@ -47,7 +47,7 @@ func (s *syncer) run(ctx context.Context) {
 	for {
 		lock, err := store.LockSync(s.db.Path(), s.holder())
 		if err == nil {
-			s.serve(ctx)
+			s.serve(ctx, lock)
 			lock.Unlock()
 			return
 		}
@@ -62,7 +62,7 @@ func (s *syncer) run(ctx context.Context) {
 	}
 }
 
-func (s *syncer) serve(ctx context.Context) {
+func (s *syncer) serve(ctx context.Context, lock *store.SyncLock) {
 	var eps []credsync.Endpoint
 	var err error
 	if s.a.demo {
@@ -74,7 +74,7 @@ func (s *syncer) serve(ctx context.Context) {
 		s.logError(err)
 		return
 	}
-	eng, err := credsync.New(s.db, eps, credsync.Options{Now: s.a.now})
+	eng, err := credsync.New(s.db, eps, credsync.Options{Now: s.a.now, OnStoreError: storeErrorNote(lock)})
 	if err != nil {
 		s.logError(err)
 		return

@@ -1,0 +1,189 @@
+package store
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/czyj/credwatch/credit"
+)
+
+// rewalkFixture is a cache holding an endpoint's penalty, sharing and
+// repair feeds, and the pages of a walk of the same feeds from the
+// beginning that differs: one penalty changed, one deleted, two gone
+// without a delete, one new, one sharing row and one repair gone.
+type rewalkFixture struct {
+	at        time.Time
+	old, walk map[string][]*credit.Page // by feed
+}
+
+func newRewalkFixture() rewalkFixture {
+	at := time.Date(2026, 3, 18, 9, 0, 0, 0, credit.ChinaZone)
+	pen := func(id string) *credit.Record { return penalty(id, "320412", "2026-01-0"+id[len(id)-1:]) }
+	changed := pen("P1")
+	changed.SubjectName = "常州市改名化工有限公司"
+	share := func(kind credit.Kind) credit.Change {
+		s := &credit.SharingEntry{Dept: "320412", Kind: kind, Received: 3, Disclosed: 2}
+		return credit.Change{Op: credit.OpUpsert, Key: s.Key(), Sharing: s}
+	}
+	rep := func(id string) credit.Change {
+		r := &credit.Repair{RecordKey: "penalty/" + id, Applied: credit.MustDate("2026-03-02")}
+		return credit.Change{Op: credit.OpUpsert, Key: r.RecordKey, Repair: r}
+	}
+	page := func(feed string, end bool, cs ...credit.Change) *credit.Page {
+		return &credit.Page{Endpoint: "e", Feed: feed, Changes: cs, NextCursor: "c", FetchedAt: at, WalkEnd: end}
+	}
+	bad := credit.Quarantined{Endpoint: "e", Feed: "penalty", Key: "penalty/P9", Reason: "record has no department", Raw: "{}", At: at}
+	oldPen := page("penalty", true, upsert(pen("P1")), upsert(pen("P2")), upsert(pen("P3")), upsert(pen("P4")), upsert(pen("P5")))
+	oldPen.Quarantine = []credit.Quarantined{bad}
+	return rewalkFixture{at: at,
+		old: map[string][]*credit.Page{
+			"penalty": {oldPen},
+			"sharing": {page("sharing", true, share(credit.Penalty), share(credit.Licence))},
+			"repair":  {page("repair", true, rep("P1"), rep("P2"))},
+		},
+		walk: map[string][]*credit.Page{
+			"penalty": {page("penalty", false, upsert(changed), upsert(pen("P6"))),
+				page("penalty", true, upsert(pen("P2")), credit.Change{Op: credit.OpDelete, Key: "penalty/P3"})},
+			"sharing": {page("sharing", true, share(credit.Penalty))},
+			"repair":  {page("repair", true, rep("P1"))},
+		},
+	}
+}
+
+func applyAll(t *testing.T, db *DB, pages ...*credit.Page) {
+	t.Helper()
+	for _, p := range pages {
+		if err := db.ApplyPage(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// comparable drops what differs between a re-walked cache and one that
+// only ever saw the walk (endpoint progress), and the cursors, which
+// BeginRewalk forgets.
+func comparable(v cacheView) cacheView {
+	v.snap.Endpoints, v.check.Endpoints = nil, nil
+	delete(v.digest, string(bCursors))
+	return v
+}
+
+// A re-walk keeps every cached item until the walk ends, then leaves the
+// cache exactly as if it had only ever seen the walk; an interrupted walk
+// resumes, and one started over forgets what the first attempt had seen.
+func TestRewalkKeepsItemsUntilTheWalkEnds(t *testing.T) {
+	f := newRewalkFixture()
+	since := f.at.Add(-time.Hour)
+	feeds := []string{"penalty", "sharing", "repair"}
+
+	fresh, _ := openTemp(t)
+	for _, feed := range feeds {
+		applyAll(t, fresh, f.walk[feed]...)
+	}
+	want := comparable(viewOf(t, fresh, since))
+
+	for _, name := range []string{"straight", "interrupted", "restarted"} {
+		t.Run(name, func(t *testing.T) {
+			db, _ := openTemp(t)
+			for _, feed := range feeds {
+				applyAll(t, db, f.old[feed]...)
+			}
+			before := viewOf(t, db, since)
+			for _, feed := range feeds {
+				if err := db.BeginRewalk("e", feed); err != nil {
+					t.Fatal(err)
+				}
+				if c, _ := db.Cursor("e", feed); c != "" {
+					t.Errorf("%s: cursor %q after BeginRewalk, want it forgotten", feed, c)
+				}
+			}
+			if got := viewOf(t, db, since); !reflect.DeepEqual(comparable(got), comparable(before)) {
+				t.Fatal("BeginRewalk changed what the views show")
+			}
+			walks, err := db.Rewalks()
+			if err != nil || !slices.Equal(walks["e"], []string{"penalty", "repair", "sharing"}) {
+				t.Fatalf("Rewalks = %v, %v", walks, err)
+			}
+			applyAll(t, db, f.walk["penalty"][0]) // first page only: the walk is under way
+			mid, _ := db.Snapshot()
+			if mid.Penalties.Len() != 6 || mid.Quarantine != 1 {
+				t.Errorf("mid-walk: %d penalties, %d quarantined; want all 5 old and the new one, and the quarantine kept",
+					mid.Penalties.Len(), mid.Quarantine)
+			}
+			switch name {
+			case "interrupted": // the process dies; the next pass resumes from the stored cursor
+				db.Close()
+				var err error
+				if db, err = Open(db.Path(), Options{Timeout: time.Second}); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { db.Close() })
+			case "restarted": // the walk's own cursor expires: it starts over
+				if err := db.BeginRewalk("e", "penalty"); err != nil {
+					t.Fatal(err)
+				}
+				applyAll(t, db, &credit.Page{Endpoint: "e", Feed: "penalty", Changes: []credit.Change{upsert(penalty("P4", "320412", "2026-01-04"))},
+					NextCursor: "c", FetchedAt: f.at}) // seen by the first attempt only
+				if err := db.BeginRewalk("e", "penalty"); err != nil {
+					t.Fatal(err)
+				}
+				applyAll(t, db, f.walk["penalty"][0])
+			}
+			for _, feed := range feeds {
+				ps := f.walk[feed]
+				if feed == "penalty" {
+					ps = ps[1:]
+				}
+				applyAll(t, db, ps...)
+			}
+			got := comparable(viewOf(t, db, since))
+			g, w := fmt.Sprintf("%+v\n%+v", got.snap, got.check), fmt.Sprintf("%+v\n%+v", want.snap, want.check)
+			if g != w || !reflect.DeepEqual(got.digest, want.digest) {
+				t.Errorf("after the walk the cache differs from one that only saw it:\n got %s\nwant %s", g, w)
+			}
+			if walks, _ := db.Rewalks(); len(walks) != 0 {
+				t.Errorf("walks left after they ended: %v", walks)
+			}
+			if q := bucketKeys(t, db, bQuarantine); len(q) != 0 {
+				t.Errorf("quarantine the walk did not deliver is kept: %q", q)
+			}
+		})
+	}
+}
+
+// A walk's end that removes items is a data change (the views reload) and
+// is logged with the count; one that removes nothing writes no data.
+func TestRewalkEndIsLogged(t *testing.T) {
+	f := newRewalkFixture()
+	db, _ := openTemp(t)
+	applyAll(t, db, f.old["sharing"]...)
+	if err := db.BeginRewalk("e", "sharing"); err != nil {
+		t.Fatal(err)
+	}
+	g0, _ := db.Snapshot()
+	empty := &credit.Page{Endpoint: "e", Feed: "sharing", NextCursor: "c", FetchedAt: f.at, WalkEnd: true}
+	applyAll(t, db, empty)
+	g1, _ := db.Snapshot()
+	if len(g1.Sharing) != 0 || g1.Generation == g0.Generation {
+		t.Errorf("an empty walk left %d sharing rows, generation %d -> %d", len(g1.Sharing), g0.Generation, g1.Generation)
+	}
+	evs, err := db.LastEvents(10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i := slices.IndexFunc(evs, func(e credit.Event) bool { return e.Type == credit.EventResyncDone }); i < 0 || evs[i].Items != 2 {
+		t.Errorf("events %+v: want a resync-done removing 2", evs)
+	}
+	applyAll(t, db, empty) // no walk now: nothing to remove
+	g2, _ := db.Snapshot()
+	if g2.Generation != g1.Generation {
+		t.Errorf("an empty page without a walk changed the data generation")
+	}
+	st, _ := db.EndpointStatus("e")
+	if st.FeedsDone["sharing"].IsZero() {
+		t.Errorf("FeedsDone not set by the walk's end: %+v", st)
+	}
+}
