@@ -18,6 +18,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	gosync "sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -775,4 +776,132 @@ func TestFaultDrillClockSkewIsRefused(t *testing.T) {
 	d.setFaults("off")
 	d.mustSync("after the skew")
 	sameDigest(t, "after recovery", d.digest(), referenceDigest(t, d.sim), syncedContent...)
+}
+
+// The simulator's hostile fault modes drill the engine's defences: a
+// rebuilt log (gone) loses nothing, unreadable items (undecodable) are
+// quarantined alone, a redirect to another port (redirect) and an error
+// that quotes the header (leaktoken) do not leak the token, a walk that
+// never ends (endless) ends, and a Retry-After date ten years away is
+// capped. Each ends with the fault off and the cache equal to one that
+// never saw it.
+func TestFaultDrillsHostileServer(t *testing.T) {
+	const token = "drill-token-8c1f"
+	for _, tc := range []struct {
+		name, spec string
+		check      func(t *testing.T, d *drill, err error, before map[string]int)
+		pageSize   int  // small: walks of several pages
+		lossy      bool // the items refused are not served again after the fault
+	}{
+		{"gone", "gone=1", func(t *testing.T, d *drill, err error, before map[string]int) {
+			if err == nil || !strings.Contains(err.Error(), "cursor_expired") {
+				t.Errorf("error %v", err)
+			}
+			for feed, n := range cacheCounts(t, d.db) {
+				if n < before[feed] {
+					t.Errorf("%s: %d items after the re-walk failed, %d before", feed, n, before[feed])
+				}
+			}
+		}, 10, false},
+		{"undecodable", "undecodable=0.3", func(t *testing.T, d *drill, err error, _ map[string]int) {
+			if err != nil {
+				t.Errorf("a pass with unreadable items failed: %v", err)
+			}
+			reasons := map[string]int{}
+			for _, q := range d.quarantine() {
+				switch {
+				case strings.Contains(q.Reason, "key is not a JSON string"):
+					reasons["key"]++
+				case strings.Contains(q.Reason, "op is missing or not a JSON string"):
+					reasons["op"]++
+				case strings.Contains(q.Reason, "depth"):
+					reasons["depth"]++
+				}
+			}
+			if reasons["key"] == 0 || reasons["op"] == 0 || reasons["depth"] == 0 {
+				t.Errorf("quarantine reasons %v, want each kind", reasons)
+			}
+			if d.faults.Injected()["undecodable"] != reasons["key"]+reasons["op"]+reasons["depth"] {
+				t.Errorf("%d injected, %v quarantined", d.faults.Injected()["undecodable"], reasons)
+			}
+		}, 0, true},
+		{"leaktoken", "leaktoken=1", func(t *testing.T, d *drill, err error, _ map[string]int) {
+			st := d.status()
+			if err == nil || strings.Contains(err.Error(), token) || strings.Contains(st.LastError, token) || !strings.Contains(st.LastError, "[redacted]") {
+				t.Errorf("error %v, status %q", err, st.LastError)
+			}
+		}, 0, false},
+		{"endless empty", "endless=empty", func(t *testing.T, d *drill, err error, _ map[string]int) {
+			if err == nil || !strings.Contains(err.Error(), "no items but has_more") {
+				t.Errorf("error %v", err)
+			}
+		}, 0, false},
+		{"endless cycle", "endless=cycle", func(t *testing.T, d *drill, err error, _ map[string]int) {
+			if err == nil || !strings.Contains(err.Error(), "cycle") {
+				t.Errorf("error %v", err)
+			}
+		}, 10, false},
+		{"retry-after date", "429=1:retry=87600h:date=1", func(t *testing.T, d *drill, err error, _ map[string]int) {
+			var he *HTTPError
+			if !errors.As(err, &he) || he.RetryAfter < 87000*time.Hour {
+				t.Fatalf("error %v: want the ten-year Retry-After read from the date", err)
+			}
+			if w := d.eng.backoff(&d.eng.eps[0], 1, err); w != DefaultMaxRetryAfter {
+				t.Errorf("wait %s, want the cap", w)
+			}
+		}, 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newDrill(t, Endpoint{Token: token, PageSize: tc.pageSize}, Options{Now: testNow})
+			d.mustSync("clean")
+			d.step()
+			before := cacheCounts(t, d.db)
+			d.setFaults(tc.spec)
+			err := d.sync()
+			tc.check(t, d, err, before)
+			d.setFaults("")
+			d.mustSync("fault off")
+			if tc.lossy {
+				// The way back is sync --full: a re-walk of every feed,
+				// which also clears the quarantine it does not see again.
+				for _, feed := range d.eng.eps[0].Feeds {
+					if err := d.db.BeginRewalk("hub", feed); err != nil {
+						t.Fatal(err)
+					}
+				}
+				d.mustSync("re-walk")
+				sameDigest(t, "after a re-walk", d.digest(), referenceDigest(t, d.sim), append(syncedContent, "quarantine")...)
+				return
+			}
+			sameDigest(t, tc.name+" then off", d.digest(), referenceDigest(t, d.sim), "records", "sharing", "repairs")
+		})
+	}
+
+	t.Run("redirect", func(t *testing.T) {
+		var got []string
+		var mu gosync.Mutex
+		other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			got = append(got, r.Header.Get("Authorization"))
+			mu.Unlock()
+			w.WriteHeader(http.StatusNotFound)
+		}))
+		defer other.Close()
+		u, _ := url.Parse(other.URL)
+		d := newDrill(t, Endpoint{Token: token}, Options{Now: testNow})
+		d.setFaults("redirect=" + u.Port())
+		if err := d.sync(); err == nil {
+			t.Error("a pass redirected to a server without the feeds succeeded")
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(got) == 0 {
+			t.Fatal("the redirect was not followed: the drill proves nothing")
+		}
+		for _, a := range got {
+			if a != "" {
+				t.Errorf("the server on another port got Authorization %q", a)
+			}
+		}
+	})
 }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -74,10 +75,26 @@ const (
 //	                          C1 controls and invalid UTF-8; every fourth hostile record gets
 //	                          a 100 KB subject_name
 //	clockskew=D               shift server_time, updated_at and last_push by D (may be negative)
+//	gone=P                    answer a feed request that carries a cursor with 410
+//	                          cursor_expired, as an adapter that rebuilt its log
+//	undecodable=P             per upsert item: make the item unreadable as the contract's item
+//	                          (in turn: key a number, op an object, data nested 10,001 deep);
+//	                          the rest of the page stays valid JSON
+//	redirect=PORT[:status=N]  answer every feed request with a redirect (307, or N of 301,
+//	                          302, 303, 307, 308) to the same path and query on plain http at
+//	                          this host and port PORT: a client that sends its token there
+//	                          leaks it
+//	leaktoken=P               answer 500 with an error message that quotes the request's
+//	                          Authorization header (the client must not store or show it)
+//	endless=empty|cycle       break the paging contract on every feed page: empty, answer no
+//	                          items with has_more true and a fresh cursor; cycle, answer
+//	                          has_more true with next_cursor "" (back to the start) once the
+//	                          request carries a cursor
+//	429=P[:retry=D][:date=1]  as above; date=1 sends Retry-After as an HTTP date
 //	seed=N                    seed of the decisions (default 1)
 //
 // When several request faults are drawn for one request, the first of
-// timeout, reset, 429 and 5xx wins. Body faults apply to 200 answers only, in
+// redirect, timeout, reset, 429, 5xx, gone and leaktoken wins. Body faults apply to 200 answers only, in
 // the order invalid, hostile, clockskew, malformed, truncate; invalid,
 // hostile and clockskew only change feed pages (and clockskew the health
 // answer).
@@ -90,6 +107,8 @@ type Faults struct {
 	changed chan struct{} // closed and replaced by every Set: wakes hanging requests
 	reqID   atomic.Uint64
 	counts  [numFaults]atomic.Int64
+	// undecodableN turns the kind of unreadable item in turn.
+	undecodableN atomic.Uint64
 }
 
 // Fault kinds, for counting what was injected.
@@ -104,10 +123,16 @@ const (
 	faultInvalid
 	faultHostile
 	faultClockSkew
+	faultGone
+	faultUndecodable
+	faultRedirect
+	faultLeakToken
+	faultEndless
 	numFaults
 )
 
-var faultNames = [numFaults]string{"latency", "5xx", "timeout", "429", "reset", "truncate", "malformed", "invalid", "hostile", "clockskew"}
+var faultNames = [numFaults]string{"latency", "5xx", "timeout", "429", "reset", "truncate", "malformed", "invalid", "hostile", "clockskew",
+	"gone", "undecodable", "redirect", "leaktoken", "endless"}
 
 // faultConfig is a parsed spec. Its zero value injects nothing.
 type faultConfig struct {
@@ -125,6 +150,13 @@ type faultConfig struct {
 	pInvalid        float64
 	pHostile        float64
 	clockSkew       time.Duration
+	pGone           float64
+	pUndecodable    float64
+	redirectPort    int
+	redirectStatus  int
+	pLeakToken      float64
+	endless         string // "", "empty" or "cycle"
+	date429         bool
 	seed            uint64
 }
 
@@ -236,6 +268,37 @@ func parseFaultSpec(spec string) (faultConfig, error) {
 		case "429":
 			cfg.p429 = r.prob()
 			cfg.retry429 = r.paramDuration("retry", time.Second)
+			if v, ok := r.take("date"); ok {
+				b, err := strconv.ParseBool(v)
+				if err != nil {
+					r.fail("date %q: want 1 or 0", v)
+				}
+				cfg.date429 = b
+			}
+		case "gone":
+			cfg.pGone = r.prob()
+		case "undecodable":
+			cfg.pUndecodable = r.prob()
+		case "leaktoken":
+			cfg.pLeakToken = r.prob()
+		case "redirect":
+			n, err := strconv.Atoi(value)
+			if err != nil || n < 1 || n > 65535 {
+				r.fail("want redirect=PORT, a port from 1 to 65535")
+			}
+			cfg.redirectPort, cfg.redirectStatus = n, http.StatusTemporaryRedirect
+			if v, ok := r.take("status"); ok {
+				st, err := strconv.Atoi(v)
+				if err != nil || (st != 301 && st != 302 && st != 303 && st != 307 && st != 308) {
+					r.fail("status %q: want 301, 302, 303, 307 or 308", v)
+				}
+				cfg.redirectStatus = st
+			}
+		case "endless":
+			if value != "empty" && value != "cycle" {
+				r.fail("want endless=empty or endless=cycle")
+			}
+			cfg.endless = value
 		case "reset":
 			cfg.pReset = r.prob()
 		case "truncate":
@@ -265,7 +328,7 @@ func parseFaultSpec(spec string) (faultConfig, error) {
 			}
 			cfg.seed = n
 		default:
-			return cfg, fmt.Errorf("fault rule %q: unknown mode %q; modes are latency, 5xx, timeout, 429, reset, truncate, malformed, invalid, hostile, clockskew, seed", rule, mode)
+			return cfg, fmt.Errorf("fault rule %q: unknown mode %q; modes are latency, 5xx, timeout, 429, reset, truncate, malformed, invalid, hostile, clockskew, gone, undecodable, redirect, leaktoken, endless, seed", rule, mode)
 		}
 		if r.err == nil {
 			for k := range params {
@@ -365,7 +428,11 @@ func (c faultConfig) String() string {
 		rules = append(rules, "timeout="+prob(c.pTimeout))
 	}
 	if c.p429 > 0 {
-		rules = append(rules, "429="+prob(c.p429)+":retry="+c.retry429.String())
+		s := "429=" + prob(c.p429) + ":retry=" + c.retry429.String()
+		if c.date429 {
+			s += ":date=1"
+		}
+		rules = append(rules, s)
 	}
 	if c.pReset > 0 {
 		rules = append(rules, "reset="+prob(c.pReset))
@@ -389,6 +456,25 @@ func (c faultConfig) String() string {
 	if c.clockSkew != 0 {
 		rules = append(rules, "clockskew="+c.clockSkew.String())
 	}
+	if c.pGone > 0 {
+		rules = append(rules, "gone="+prob(c.pGone))
+	}
+	if c.pUndecodable > 0 {
+		rules = append(rules, "undecodable="+prob(c.pUndecodable))
+	}
+	if c.redirectPort > 0 {
+		s := "redirect=" + strconv.Itoa(c.redirectPort)
+		if c.redirectStatus != http.StatusTemporaryRedirect {
+			s += ":status=" + strconv.Itoa(c.redirectStatus)
+		}
+		rules = append(rules, s)
+	}
+	if c.pLeakToken > 0 {
+		rules = append(rules, "leaktoken="+prob(c.pLeakToken))
+	}
+	if c.endless != "" {
+		rules = append(rules, "endless="+c.endless)
+	}
 	if len(rules) == 0 {
 		return "off"
 	}
@@ -401,7 +487,8 @@ func (c faultConfig) String() string {
 // bodyFaults reports whether c changes 200 bodies, so that answers must be
 // buffered.
 func (c faultConfig) bodyFaults() bool {
-	return c.pTruncate > 0 || c.pMalformed > 0 || c.pInvalid > 0 || c.pHostile > 0 || c.clockSkew != 0
+	return c.pTruncate > 0 || c.pMalformed > 0 || c.pInvalid > 0 || c.pHostile > 0 || c.clockSkew != 0 ||
+		c.pUndecodable > 0 || c.endless != ""
 }
 
 // plan is what happens to one request, drawn when it arrives.
@@ -411,9 +498,11 @@ type plan struct {
 	changed                     <-chan struct{}
 	latency                     time.Duration
 	timeout, reset, limit, fail bool
+	gone, leakToken             bool
 	status                      int
 	truncate, malformed         bool
 	malformedKind               int
+	cursor                      string // of the request, for endless=cycle
 }
 
 func (f *Faults) draw() plan {
@@ -440,10 +529,12 @@ func (f *Faults) draw() plan {
 			p.status = []int{500, 502, 503}[r.IntN(3)]
 		}
 	}
+	p.gone = hit(c.pGone)
+	p.leakToken = hit(c.pLeakToken)
 	p.malformed = hit(c.pMalformed)
 	p.malformedKind = r.IntN(len(malformations))
 	p.truncate = hit(c.pTruncate)
-	if c.pInvalid > 0 || c.pHostile > 0 {
+	if c.pInvalid > 0 || c.pHostile > 0 || c.pUndecodable > 0 {
 		p.rng = rand.New(rand.NewPCG(r.Uint64(), r.Uint64()))
 	}
 	return p
@@ -519,7 +610,18 @@ func (f *Faults) serve(next http.Handler, w http.ResponseWriter, r *http.Request
 		case <-t.C:
 		}
 	}
+	feedPath := strings.HasPrefix(r.URL.Path, "/"+api.Version+"/feeds/")
 	switch {
+	case p.cfg.redirectPort > 0 && feedPath:
+		f.count(faultRedirect, 1)
+		host := r.Host
+		if h, _, err := net.SplitHostPort(r.Host); err == nil {
+			host = h
+		}
+		to := url.URL{Scheme: "http", Host: net.JoinHostPort(host, strconv.Itoa(p.cfg.redirectPort)), Path: r.URL.Path, RawQuery: r.URL.RawQuery}
+		w.Header().Set(RequestIDHeader, f.requestID())
+		http.Redirect(w, r, to.String(), p.cfg.redirectStatus)
+		return
 	case p.timeout:
 		f.count(faultTimeout, 1)
 		select {
@@ -534,7 +636,11 @@ func (f *Faults) serve(next http.Handler, w http.ResponseWriter, r *http.Request
 	case p.limit:
 		f.count(fault429, 1)
 		w.Header().Set(RequestIDHeader, f.requestID())
-		w.Header().Set("Retry-After", retryAfter(p.cfg.retry429))
+		if p.cfg.date429 {
+			w.Header().Set("Retry-After", time.Now().Add(p.cfg.retry429).UTC().Format(http.TimeFormat))
+		} else {
+			w.Header().Set("Retry-After", retryAfter(p.cfg.retry429))
+		}
 		WriteError(w, http.StatusTooManyRequests, CodeRateLimited, "too many requests (simulated); retry after "+p.cfg.retry429.String())
 		return
 	case p.fail:
@@ -552,6 +658,16 @@ func (f *Faults) serve(next http.Handler, w http.ResponseWriter, r *http.Request
 		}
 		WriteError(w, p.status, code, msg)
 		return
+	case p.gone && feedPath && r.URL.Query().Get("cursor") != "":
+		f.count(faultGone, 1)
+		w.Header().Set(RequestIDHeader, f.requestID())
+		WriteError(w, http.StatusGone, CodeCursorExpired, "cursor is from an earlier run of this feed's log (simulated); discard it and sync the feed again from the beginning")
+		return
+	case p.leakToken:
+		f.count(faultLeakToken, 1)
+		w.Header().Set(RequestIDHeader, f.requestID())
+		WriteError(w, http.StatusInternalServerError, CodeInternal, "the server failed handling the request with header Authorization: "+r.Header.Get("Authorization")+" (simulated)")
+		return
 	}
 	if !p.cfg.bodyFaults() {
 		next.ServeHTTP(w, r)
@@ -568,6 +684,7 @@ func (f *Faults) serve(next http.Handler, w http.ResponseWriter, r *http.Request
 		_, _ = w.Write(body)
 		return
 	}
+	p.cursor = r.URL.Query().Get("cursor")
 	body = f.changeBody(&p, r.URL.Path, body)
 	if p.malformed {
 		f.count(faultMalformed, 1)
@@ -678,18 +795,41 @@ func (f *Faults) changeBody(p *plan, path string, body []byte) []byte {
 		}
 		return body
 	}
-	if c.pInvalid == 0 && c.pHostile == 0 && c.clockSkew == 0 {
+	if c.pInvalid == 0 && c.pHostile == 0 && c.clockSkew == 0 && c.pUndecodable == 0 && c.endless == "" {
 		return body
 	}
 	var page api.Page
 	if err := json.Unmarshal(body, &page); err != nil {
 		return body
 	}
+	if c.endless != "" {
+		f.count(faultEndless, 1)
+		switch {
+		case c.endless == "empty":
+			page.Items, page.HasMore = []api.Item{}, true
+			page.NextCursor = fmt.Sprintf("%s.e%d", page.NextCursor, f.reqID.Add(1))
+		case p.cursor != "":
+			page.HasMore, page.NextCursor = true, ""
+		}
+	}
 	hit := func(prob float64) bool { return prob > 0 && (prob >= 1 || p.rng.Float64() < prob) }
-	hostileN := 0
+	hostileN, undecodable := 0, 0 // undecodable: on this page
 	for i := range page.Items {
 		it := &page.Items[i]
 		if it.Op != api.OpUpsert || len(it.Data) == 0 {
+			continue
+		}
+		if hit(c.pUndecodable) {
+			f.count(faultUndecodable, 1)
+			switch f.undecodableN.Add(1) % 3 {
+			case 0:
+				it.Key = undecodableKey
+			case 1:
+				it.Op = undecodableOp
+			default:
+				it.Data = json.RawMessage(`"` + undecodableData + `"`)
+			}
+			undecodable++
 			continue
 		}
 		var m map[string]json.RawMessage
@@ -724,6 +864,11 @@ func (f *Faults) changeBody(p *plan, path string, body []byte) []byte {
 	// JSON cannot carry invalid UTF-8 in a string, so the bytes go in after
 	// encoding, as a broken adapter would send them.
 	b = bytes.ReplaceAll(b, []byte(invalidUTF8Marker), []byte("\xff\xfe\xc3("))
+	if undecodable > 0 {
+		b = bytes.ReplaceAll(b, []byte(`"`+undecodableKey+`"`), []byte("4711"))
+		b = bytes.ReplaceAll(b, []byte(`"`+undecodableOp+`"`), []byte(`{"upsert":true}`))
+		b = bytes.ReplaceAll(b, []byte(`"`+undecodableData+`"`), []byte(strings.Repeat("[", 10001)+strings.Repeat("]", 10001)))
+	}
 	return append(b, '\n')
 }
 
@@ -808,6 +953,11 @@ const (
 	hostileOSC8  = "\x1b]8;;http://evil.example/\x1b\\"
 	hostileBidi  = "\u202e\u2066"
 	hostileC1    = "\u0085\u009b31m\u009d0;owned\u009c"
+	// The undecodable markers are replaced after encoding: by a key that
+	// is a number, an op that is an object, data nested 10,001 deep.
+	undecodableKey  = "@@undecodable-key@@"
+	undecodableOp   = "@@undecodable-op@@"
+	undecodableData = "@@undecodable-data@@"
 	// invalidUTF8Marker is replaced by invalid bytes after encoding.
 	invalidUTF8Marker = "@@invalid-utf8@@"
 	// HostileNameBytes is the size of the overlong subject_name.
