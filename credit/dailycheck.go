@@ -240,15 +240,24 @@ func (r *Rules) DailyCheck(data *CheckData, depts []string, today Date) (DailyCh
 	c.add(statusItem(CheckStuck, len(stuck), nil, stuck,
 		fmt.Sprintf("%d项信用修复事项超期未办", len(stuck)), fmt.Sprintf("%d repair items stuck past their expected time", len(stuck))))
 
-	// Endpoints.
-	var failing []string
+	// Endpoints: failing, or never synced to the end of every feed (the
+	// check would be computed on partial data).
+	var failing, incomplete []string
 	for _, e := range data.Endpoints {
-		if e.LastError != "" || e.LastSuccess.IsZero() {
+		switch JudgeEndpoint(e, e.Feeds, 0, time.Time{}) {
+		case StateFailing, StateNever:
 			failing = append(failing, e.Name)
+		case StateIncomplete:
+			failing = append(failing, e.Name)
+			incomplete = append(incomplete, e.Name)
 		}
 	}
-	it := statusItem(CheckEndpoints, len(failing), nil, nil,
-		fmt.Sprintf("%d个接口同步异常", len(failing)), fmt.Sprintf("%d endpoints failing", len(failing)))
+	zh, en = fmt.Sprintf("%d个接口同步异常", len(failing)), fmt.Sprintf("%d endpoints failing", len(failing))
+	if len(incomplete) > 0 {
+		zh = fmt.Sprintf("%d个接口同步异常（其中%d个尚未完整同步，数据可能不全）", len(failing), len(incomplete))
+		en = fmt.Sprintf("%d endpoints failing (%d never synced to the end: data may be partial)", len(failing), len(incomplete))
+	}
+	it := statusItem(CheckEndpoints, len(failing), nil, nil, zh, en)
 	it.Names = failing
 	c.add(it)
 	return c, nil

@@ -128,10 +128,10 @@ func fixtureSnapshotOf(pens []credit.PenaltySummary) *credit.Snapshot {
 	}
 	endpoints := []credit.EndpointStatus{
 		{Name: "law-enforcement", Feeds: []string{"penalty", "coercion", "inspection", "repair"}, LastAttempt: ago(10 * time.Minute),
-			LastSuccess: ago(10 * time.Minute), Items: 1234},
+			LastSuccess: ago(10 * time.Minute), Items: 1234, FeedsDone: walked(ago(10*time.Minute), "penalty", "coercion", "inspection", "repair")},
 		{Name: "gov-service", Feeds: []string{"licence", "reward"}, LastAttempt: ago(2 * time.Minute), LastSuccess: ago(3 * time.Hour),
 			LastError:  "GET https://10.32.4.18/api/v1/licence?cursor=abc: dial tcp 10.32.4.18:443: connect: connection refused",
-			ErrorSince: ago(2*time.Hour + 40*time.Minute), Failures: 3, Items: 88},
+			ErrorSince: ago(2*time.Hour + 40*time.Minute), Failures: 3, Items: 88, FeedsDone: walked(ago(3*time.Hour), "licence", "reward")},
 	}
 	depts := []credit.DeptStats{
 		{Dept: "city-zd", Records: map[credit.Kind]int{credit.Penalty: 3, credit.Coercion: 6, credit.Inspection: 130}, LastReceived: ago(10 * time.Minute)},
@@ -145,10 +145,19 @@ func fixtureSnapshotOf(pens []credit.PenaltySummary) *credit.Snapshot {
 	}
 }
 
+// walked is FeedsDone for feeds whose walks all ended at t.
+func walked(t time.Time, feeds ...string) map[string]time.Time {
+	m := map[string]time.Time{}
+	for _, f := range feeds {
+		m[f] = t
+	}
+	return m
+}
+
 func fixtureEndpoints() []EndpointInfo {
 	return []EndpointInfo{
-		{Name: "law-enforcement", Feeds: []string{"penalty", "coercion", "inspection", "repair"}},
-		{Name: "gov-service", Feeds: []string{"licence", "reward"}},
+		{Name: "law-enforcement", Feeds: []string{"penalty", "coercion", "inspection", "repair"}, Interval: 5 * time.Minute},
+		{Name: "gov-service", Feeds: []string{"licence", "reward"}, Interval: 5 * time.Minute},
 		{Name: "credit-platform", Feeds: []string{"sharing"}},
 	}
 }
@@ -160,7 +169,7 @@ func fixtureDeps(t testing.TB, lang string) Deps {
 	s := fixtureSnapshot()
 	return Deps{
 		Snapshot:  func() (*credit.Snapshot, error) { return s, nil },
-		SyncNow:   func() {},
+		SyncNow:   func() error { return nil },
 		Rules:     credit.DefaultRules(),
 		Depts:     credit.NewDirectory(credit.DefaultDepartments()),
 		Endpoints: fixtureEndpoints(),

@@ -79,9 +79,13 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, k.Outbox):
 		m.openOutbox()
 	case key.Matches(msg, k.Sync):
+		if m.view.stalled {
+			m.lastEvent = m.cat.f("ev.syncheld", m.view.holderNote)
+			return m, nil
+		}
 		fn := m.d.SyncNow
 		m.lastEvent = m.cat.t("ev.syncnow")
-		return m, func() tea.Msg { fn(); return nil }
+		return m, func() tea.Msg { return syncNowMsg{err: fn()} }
 	case key.Matches(msg, k.Signoff):
 		m.openSignoff()
 	case key.Matches(msg, k.Remind, k.National, k.Withdraw):

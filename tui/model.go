@@ -20,8 +20,22 @@ import (
 // EndpointInfo is one configured agency endpoint, shown on the sync tab even
 // before the cache holds any status for it.
 type EndpointInfo struct {
-	Name  string
-	Feeds []string
+	Name     string
+	Feeds    []string
+	Interval time.Duration // between passes (0: sync.DefaultInterval)
+}
+
+// HolderInfo is the process that holds the cache's sync role, as every
+// process sharing the cache sees it (Deps.Holder).
+type HolderInfo struct {
+	PID     int
+	Command string
+	Self    bool // this process
+	Alive   bool // false: it died without giving up the role
+	// StoreError is its last failure to write the cache, which the cache
+	// itself could not record; empty when it writes again.
+	StoreError   string
+	StoreErrorAt time.Time
 }
 
 // Store is what the TUI reads and writes; cmd passes *store.DB (or a scoped
@@ -78,8 +92,12 @@ type Deps struct {
 	// Events delivers sync progress; nil when there is no engine.
 	Events <-chan credsync.Event
 	// SyncNow asks the engine to start a pass; nil when there is no engine.
-	// It is called inside a tea.Cmd.
-	SyncNow func()
+	// It is called inside a tea.Cmd. An error says why no pass can start
+	// (another process holds the sync role), and is shown.
+	SyncNow func() error
+	// Holder, if set, says which process holds the cache's sync role
+	// (false: none). It is called inside the load's tea.Cmd.
+	Holder func() (HolderInfo, bool)
 	Rules   *credit.Rules     // nil: credit.DefaultRules()
 	Depts   *credit.Directory // nil: credit.DefaultDepartments()
 	// Endpoints are the configured endpoints, in the order to show them.
@@ -190,7 +208,7 @@ var tabViewNames = [tabCount]string{"check", "sharing", "sync", "repair", "queue
 
 const (
 	// tickInterval is how often ages ("2小时前") are recomputed.
-	tickInterval = 30 * time.Second
+	tickInterval = 10 * time.Second
 	// reloadGap is the pause after each snapshot load before the next may
 	// start: with at most one load in flight, at most about four a second.
 	reloadGap = 250 * time.Millisecond
@@ -224,6 +242,9 @@ type eventMsg struct {
 }
 
 type tickMsg struct{}
+
+// syncNowMsg is the answer to the sync key: err says why no pass starts.
+type syncNowMsg struct{ err error }
 
 // cooldownMsg ends the pause after a load; a reload asked for meanwhile starts.
 type cooldownMsg struct{}
@@ -371,6 +392,7 @@ func (m *Model) loadCmd() tea.Cmd {
 	partial := st != nil && m.snap == nil
 	in := m.input()
 	in.syncing = maps.Clone(m.syncing)
+	holderFn := m.d.Holder
 	today, base, now, rules := m.d.Today, m.baseDay, m.d.Now, m.d.Rules
 	// Most reloads follow a sync pass or the age tick that changed no
 	// data: the overview says so (its generation), and the penalties,
@@ -387,6 +409,9 @@ func (m *Model) loadCmd() tea.Cmd {
 	}
 	return func() tea.Msg {
 		in.now = now()
+		if holderFn != nil {
+			in.holder, in.hasHolder = holderFn()
+		}
 		in.today = today + (credit.DateOf(in.now) - base)
 		if st == nil {
 			s, err := fn()
@@ -518,6 +543,10 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		if m.dirty {
 			m.dirty = false
 			return m, m.startLoad()
+		}
+	case syncNowMsg:
+		if msg.err != nil {
+			m.lastEvent = m.cat.f("ev.syncheld", cleanText(msg.err.Error()))
 		}
 	case tickMsg:
 		// Ages move on: recompute the rows off the UI thread when there is
@@ -665,6 +694,7 @@ func (m *Model) input() buildInput {
 		syncing: m.syncing, today: m.today(), now: m.d.Now(), cat: m.cat, cachePath: m.d.CachePath,
 		scope: m.d.OfficerDepts, deadlineDays: m.d.DeadlineDays,
 		partial: m.partial, hasStore: m.d.Store != nil, check: m.checkData, checkErr: m.checkErr, signoffs: m.signoffs, outbox: m.outbox,
+		holder: m.view.holder, hasHolder: m.view.hasHolder,
 	}
 }
 

@@ -163,7 +163,7 @@ func TestTickRefreshesAges(t *testing.T) {
 func TestKeys(t *testing.T) {
 	synced := 0
 	d := fixtureDeps(t, "zh")
-	d.SyncNow = func() { synced++ }
+	d.SyncNow = func() error { synced++; return nil }
 	m := loaded(t, d, 100, 30)
 	for _, c := range []struct {
 		key  string

@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/czyj/credwatch/credit"
+	credsync "github.com/czyj/credwatch/sync"
 )
 
 // Status symbols. Each is ASCII, narrow in every terminal, and always
@@ -35,6 +36,9 @@ type buildInput struct {
 	now       time.Time
 	cat       catalog
 	cachePath string
+	// holder is the process with the sync role, if hasHolder (Deps.Holder).
+	holder    HolderInfo
+	hasHolder bool
 
 	// partial: snap is an overview without penalties and repairs; the
 	// tabs built from them are left empty, saying they are loading.
@@ -103,7 +107,14 @@ type built struct {
 	outboxSum                   string
 	outboxPending, outboxFailed int // Snapshot.OutboxPending, OutboxFailed: the header's counts
 
-	failing int       // endpoints whose last attempt failed
+	failing int       // endpoints not OK: failing, stale or incomplete
+	// holderNote says, on every screen, that the process with the sync
+	// role is stalled or cannot write the cache; "" when neither.
+	holderNote string
+	stalled    bool // that process is stalled: no pass can start
+	// holder is buildInput.holder, kept for the rebuilds in Update.
+	holder    HolderInfo
+	hasHolder bool
 	synced  bool      // some endpoint has succeeded at least once
 	newest  time.Time // newest endpoint success
 	years   yearNotes
@@ -188,6 +199,8 @@ func build(in buildInput) built {
 		in.snap = &credit.Snapshot{}
 	}
 	b.endpoints, b.failing, b.synced, b.newest = buildEndpoints(in)
+	b.holderNote, b.stalled = holderNote(in)
+	b.holder, b.hasHolder = in.holder, in.hasHolder
 	b.depts = buildDepts(in)
 	b.syncSum = in.cat.f("sync.sum", len(b.endpoints), b.failing, in.snap.Quarantine, in.cachePath)
 	if in.partial {
@@ -412,14 +425,19 @@ func buildEndpoints(in buildInput) (rows []Row, failing int, synced bool, newest
 				feeds = append(feeds, c.feedLabel(f))
 			}
 		}
+		judged := credit.JudgeEndpoint(st, ep.Feeds, cmp.Or(ep.Interval, credsync.DefaultInterval), in.now)
+		bad := judged == credit.StateFailing || judged == credit.StateStale || judged == credit.StateIncomplete
 		var state string
-		bad := st.LastError != ""
 		switch {
 		case in.syncing[ep.Name]:
 			state = symSyncing + " " + c.t("state.sync")
-		case bad:
+		case judged == credit.StateFailing:
 			state = symBad + " " + c.t("state.error")
-		case st.LastSuccess.IsZero():
+		case judged == credit.StateStale:
+			state = symBad + " " + c.t("state.stale")
+		case judged == credit.StateIncomplete:
+			state = symBad + " " + c.t("state.incomplete")
+		case judged == credit.StateNever:
 			state = symNone + " " + c.t("state.never")
 		default:
 			state = symOK + " " + c.t("state.ok")
@@ -427,7 +445,7 @@ func buildEndpoints(in buildInput) (rows []Row, failing int, synced bool, newest
 		if bad {
 			failing++
 		}
-		if !st.LastSuccess.IsZero() {
+		if !st.LastSuccess.IsZero() || judged == credit.StateIncomplete {
 			synced = true
 			if st.LastSuccess.After(newest) {
 				newest = st.LastSuccess
@@ -435,8 +453,17 @@ func buildEndpoints(in buildInput) (rows []Row, failing int, synced bool, newest
 		}
 		errText := cleanText(st.LastError)
 		detail := c.f("sync.epdetail", cleanText(ep.Name), c.age(in.now, st.LastAttempt), c.age(in.now, st.LastSuccess), st.Items)
-		if bad {
+		if st.LastError != "" {
 			detail += c.f("sync.errsince", clock(st.ErrorSince, in.today), errText)
+		}
+		if st.RetryAt.After(in.now) {
+			detail += c.f("sync.retryat", clock(st.RetryAt, in.today))
+		}
+		if inc := st.Incomplete(ep.Feeds); len(inc) > 0 && st.LastError == "" {
+			detail += c.f("sync.incomplete", strings.Join(inc, ","))
+		}
+		if st.RetryAt.After(in.now) && errText != "" {
+			errText = c.f("sync.retrycell", clock(st.RetryAt, in.today)) + errText
 		}
 		rows = append(rows, Row{
 			Key:    ep.Name,
@@ -446,6 +473,46 @@ func buildEndpoints(in buildInput) (rows []Row, failing int, synced bool, newest
 		})
 	}
 	return rows, failing, synced, newest
+}
+
+// holderNote judges the process with the sync role as every process on
+// the cache sees it: stalled (alive, another process, no sign of work for
+// credit.StaleAfter intervals: credit.Stalled) or unable to write the
+// cache. It returns the line every screen shows ("" if neither) and
+// whether no pass can start.
+func holderNote(in buildInput) (string, bool) {
+	h := in.holder
+	if !in.hasHolder || !h.Alive {
+		return "", false
+	}
+	c := in.cat
+	last, retry, iv := time.Time{}, time.Time{}, time.Duration(0)
+	for _, st := range in.snap.Endpoints {
+		last = latest(last, st.LastAttempt)
+		retry = latest(retry, st.RetryAt)
+	}
+	for _, ep := range in.endpoints {
+		d := cmp.Or(ep.Interval, credsync.DefaultInterval)
+		if iv == 0 || d < iv {
+			iv = d
+		}
+	}
+	stalled := !h.Self && credit.Stalled(last, retry, iv, in.now)
+	var notes []string
+	if stalled {
+		notes = append(notes, c.f("holder.stalled", cleanText(h.Command), h.PID, c.age(in.now, last)))
+	}
+	if h.StoreError != "" {
+		notes = append(notes, c.f("holder.storeerr", h.PID, clock(h.StoreErrorAt, in.today), cleanText(h.StoreError)))
+	}
+	return strings.Join(notes, "; "), stalled
+}
+
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 func endpointColumns(c catalog) []Column {

@@ -1,12 +1,14 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/czyj/credwatch/credit"
 )
 
@@ -290,5 +292,98 @@ func TestUnknownYearWarnings(t *testing.T) {
 func TestCleanText(t *testing.T) {
 	if got := cleanText("a\nb\tc\x1b[31m\r"); strings.ContainsAny(got, "\n\t\x1b\r") {
 		t.Errorf("control characters left: %q", got)
+	}
+}
+
+// The sync tab judges each endpoint with credit.JudgeEndpoint: stale after
+// three intervals without a complete pass, incomplete while a feed has
+// never been walked to its end; both count as not OK in the header, and a
+// scheduled retry shows with the error.
+func TestSyncRowsStaleIncompleteRetry(t *testing.T) {
+	in := fixtureInput("zh")
+	eps := slices.Clone(in.snap.Endpoints)
+	snap := *in.snap
+	snap.Endpoints = eps
+	in.snap = &snap
+	eps[0].LastSuccess = fxNow.Add(-20 * time.Minute) // interval 5m: stale
+	eps[0].LastAttempt = eps[0].LastSuccess
+	eps[1].RetryAt = fxNow.Add(40 * time.Minute)
+	eps = append(eps, credit.EndpointStatus{Name: "credit-platform", Feeds: []string{"sharing"}, LastAttempt: fxNow.Add(-time.Minute), Items: 500})
+	snap.Endpoints = eps
+	b := build(in)
+	for k, want := range map[string]string{"law-enforcement": "! 过期", "gov-service": "! 异常", "credit-platform": "! 未完成"} {
+		if r := rowByKey(t, b.endpoints, k); r.Cells[2] != want || !r.Alert {
+			t.Errorf("%s state %q alert %v, want %q", k, r.Cells[2], r.Alert, want)
+		}
+	}
+	if b.failing != 3 {
+		t.Errorf("header counts %d not OK, want 3", b.failing)
+	}
+	if r := rowByKey(t, b.endpoints, "gov-service"); !strings.Contains(r.Detail, "10:10 重试") || !strings.HasPrefix(r.Cells[5], "10:10重试") {
+		t.Errorf("retry time not shown: %q / %q", r.Cells[5], r.Detail)
+	}
+	if r := rowByKey(t, b.endpoints, "credit-platform"); !strings.Contains(r.Detail, "未完整同步：sharing") {
+		t.Errorf("incomplete feeds not named: %q", r.Detail)
+	}
+}
+
+// A live holder of the sync role in another process that shows no sign of
+// work is stalled: every screen says so with its pid, and r says that no
+// pass can start instead of pretending to request one. A holder that
+// cannot write the cache says that too.
+func TestStalledHolder(t *testing.T) {
+	d := fixtureDeps(t, "zh")
+	synced := 0
+	d.SyncNow = func() error { synced++; return nil }
+	holder := HolderInfo{PID: 4242, Command: "credwatch sync", Alive: true}
+	d.Holder = func() (HolderInfo, bool) { return holder, true }
+	loaded := func(t *testing.T, d Deps, w, h int) Model { // through the load command, which reads the holder
+		m := New(d)
+		m = update(t, m, tea.WindowSizeMsg{Width: w, Height: h})
+		return update(t, m, m.loadCmd()())
+	}
+	for i := range d.Endpoints {
+		d.Endpoints[i].Interval = 5 * time.Minute
+	}
+	m := loaded(t, d, 120, 30) // the fixture's newest attempt is 2 minutes old; intervals 5m: not stalled
+	if strings.Contains(m.View(), "已停滞") {
+		t.Fatalf("a holder that worked 2 minutes ago is shown stalled:\n%s", m.View())
+	}
+	for i := range d.Endpoints {
+		d.Endpoints[i].Interval = 10 * time.Second // now 2 minutes is 12 intervals
+	}
+	m = loaded(t, d, 120, 30)
+	for _, tab := range []string{"1", "2", "3", "4", "5"} {
+		m = update(t, m, runes(tab))
+		if v := m.View(); !strings.Contains(v, "同步进程 credwatch sync（pid 4242）已停滞") {
+			t.Errorf("tab %s does not say the holder is stalled:\n%s", tab, v)
+		}
+	}
+	nm, cmd := m.Update(runes("r"))
+	m = nm.(Model)
+	if cmd != nil || synced != 0 || !strings.Contains(m.View(), "无法开始同步") {
+		t.Errorf("r with a stalled holder: command %v, %d passes requested\n%s", cmd != nil, synced, m.View())
+	}
+
+	holder.Self = true // this process: it is working, not stalled
+	holder.StoreError, holder.StoreErrorAt = "open cache.db: permission denied", fxNow.Add(-time.Minute)
+	m = loaded(t, d, 160, 30)
+	if v := m.View(); strings.Contains(v, "已停滞") || !strings.Contains(v, "无法写入缓存：open cache.db: permission denied") {
+		t.Errorf("store error of the holder not shown:\n%s", v)
+	}
+
+	// Another process holds the role and is fine: r says so.
+	holder = HolderInfo{PID: 7, Command: "credwatch sync", Alive: true}
+	for i := range d.Endpoints {
+		d.Endpoints[i].Interval = 5 * time.Minute
+	}
+	d.SyncNow = func() error {
+		return errors.New("credwatch sync, pid 7 holds the sync role and syncs on its own schedule")
+	}
+	m = loaded(t, d, 160, 30)
+	nm, cmd = m.Update(runes("r"))
+	m = update(t, nm.(Model), cmd())
+	if !strings.Contains(m.View(), "无法开始同步：credwatch sync, pid 7 holds the sync role") {
+		t.Errorf("r without the sync role:\n%s", m.View())
 	}
 }

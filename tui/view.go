@@ -16,6 +16,9 @@ import (
 // banner is the line other screens show while today's check is not signed
 // off; "" when there is none.
 func (m *Model) banner() string {
+	if m.view.holderNote != "" {
+		return symBad + " " + m.view.holderNote
+	}
 	if !m.view.check.unsigned() || (m.tab == tabCheck && len(m.stack) == 0) {
 		return ""
 	}

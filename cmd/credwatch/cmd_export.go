@@ -134,9 +134,9 @@ func (a *app) exportRows(view, format, cachePath string, snap *credit.Snapshot, 
 func (a *app) tuiDeps(cachePath string) tui.Deps {
 	var infos []tui.EndpointInfo
 	for _, ep := range a.endpointNames() {
-		infos = append(infos, tui.EndpointInfo{Name: ep.Name, Feeds: ep.Feeds})
+		infos = append(infos, tui.EndpointInfo{Name: ep.Name, Feeds: ep.Feeds, Interval: ep.Interval})
 	}
-	return tui.Deps{Rules: a.rules, Depts: a.depts, Endpoints: infos, Today: a.today, Now: a.now, Lang: a.lang,
+	return tui.Deps{Rules: a.rules, Depts: a.depts, Endpoints: infos, Holder: holderInfo(cachePath), Today: a.today, Now: a.now, Lang: a.lang,
 		Demo: a.demo, CachePath: cachePath, Officer: a.scope.Officer, OfficerDepts: a.scope.Depts,
 		ReadOnly: true, DeadlineDays: a.cfg.DeadlineDays, Warnings: a.cfg.warnings()}
 }

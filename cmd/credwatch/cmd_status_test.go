@@ -2,8 +2,12 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -138,5 +142,64 @@ func TestHolderAlive(t *testing.T) {
 	cmd.Wait()
 	if holderAlive(store.Holder{PID: pid, Host: host}) {
 		t.Error("a reaped process counts as alive")
+	}
+}
+
+// A live holder of the sync role that shows no sign of work is reported as
+// stalled, with its pid, and degrades the health; a holder that cannot
+// write the cache says so in the holder file, and status shows it.
+func TestStatusStalledHolderAndStoreError(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "http://127.0.0.1:9")
+	// Today is the real day: the stored times are the real clock's.
+	a, err := newApp(globals{config: cfg, today: credit.DateOf(time.Now().In(credit.ChinaZone)).String()}, io.Discard, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "cache.db")
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := time.Now().Add(-2 * time.Hour)
+	all := map[string]time.Time{}
+	for _, f := range []string{"licence", "penalty", "coercion", "reward", "inspection", "sharing", "repair"} {
+		all[f] = long
+	}
+	if err := db.SaveEndpointStatus(credit.EndpointStatus{Name: "hub", LastAttempt: long, LastSuccess: long, FeedsDone: all}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	host, _ := os.Hostname()
+	lock, err := store.LockSync(path, store.Holder{PID: os.Getpid(), Command: "credwatch sync", Host: host, Since: long})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Unlock()
+
+	rep := a.status()
+	if rep.SyncHolder == nil || !rep.SyncHolder.Stalled || rep.ExitCode != int(degraded) ||
+		!strings.Contains(rep.Reason, fmt.Sprintf("pid %d", os.Getpid())) || !strings.Contains(rep.Reason, "no pass can start") {
+		t.Errorf("stalled holder: %+v, exit %d, reason %q", rep.SyncHolder, rep.ExitCode, rep.Reason)
+	}
+	var out bytes.Buffer
+	if err := writeStatus(&out, rep); err != nil || !strings.Contains(out.String(), "STALLED") {
+		t.Errorf("text status does not say STALLED:\n%s", out.String())
+	}
+
+	if !lock.RecordStoreError(errors.New("store 1 page(s) of hub/penalty: open cache.db: permission denied"), time.Now()) {
+		t.Fatal("the holder file was not rewritten")
+	}
+	os.Chmod(dir, 0o500) // the failure: the directory went read-only
+	defer os.Chmod(dir, 0o700)
+	rep = a.status()
+	if rep.SyncHolder == nil || !strings.Contains(rep.SyncHolder.StoreError, "permission denied") || !strings.Contains(rep.Reason, "cannot write the cache") {
+		t.Errorf("store error: %+v, reason %q", rep.SyncHolder, rep.Reason)
+	}
+	if !lock.RecordStoreError(nil, time.Now()) {
+		t.Error("clearing the note failed in a read-only directory")
+	}
+	if rep = a.status(); rep.SyncHolder == nil || rep.SyncHolder.StoreError != "" {
+		t.Errorf("store error not cleared: %+v", rep.SyncHolder)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/store"
 	credsync "github.com/czyj/credwatch/sync"
+	"github.com/czyj/credwatch/tui"
 )
 
 // syncer gives one process per cache the sync role (docs/multi-process.md):
@@ -35,7 +36,7 @@ func (a *app) endpointNames() []credsync.Endpoint {
 	}
 	eps := make([]credsync.Endpoint, len(a.cfg.Endpoints))
 	for i, e := range a.cfg.Endpoints {
-		eps[i] = credsync.Endpoint{Name: e.Name, Feeds: e.Feeds}
+		eps[i] = credsync.Endpoint{Name: e.Name, Feeds: e.Feeds, Interval: e.Interval.Duration}
 	}
 	return eps
 }
@@ -142,12 +143,39 @@ func (s *syncer) holder() store.Holder {
 	return store.Holder{PID: os.Getpid(), Command: s.command, Host: host, Since: time.Now()}
 }
 
-// SyncNow asks this process's engine for a pass; it does nothing while
+// SyncNow asks this process's engine for a pass. Without the sync role
+// it cannot start one, and says which process syncs instead.
 // another process has the sync role.
-func (s *syncer) SyncNow() {
+func (s *syncer) SyncNow() error {
 	if e := s.eng.Load(); e != nil {
 		e.SyncNow()
+		return nil
 	}
+	h, ok := store.SyncHolder(s.db.Path())
+	switch {
+	case !ok:
+		return errors.New("no process holds the sync role yet (this one takes it within seconds)")
+	case !holderAlive(h):
+		return fmt.Errorf("%s died holding the sync role; this process takes it within seconds", holderText(h))
+	}
+	return fmt.Errorf("%s holds the sync role and syncs on its own schedule", holderText(h))
+}
+
+// holderInfo is the TUI's view of the cache's sync holder (tui.Deps.Holder).
+func holderInfo(cache string) func() (tui.HolderInfo, bool) {
+	return func() (tui.HolderInfo, bool) {
+		h, ok := store.SyncHolder(cache)
+		if !ok {
+			return tui.HolderInfo{}, false
+		}
+		return tui.HolderInfo{PID: h.PID, Command: h.Command, Self: h.PID == os.Getpid() && sameHost(h.Host),
+			Alive: holderAlive(h), StoreError: h.StoreError, StoreErrorAt: h.StoreErrorAt}, true
+	}
+}
+
+func sameHost(host string) bool {
+	h, _ := os.Hostname()
+	return h == host
 }
 
 // openCache opens the shared cache of this configuration (demo or real).

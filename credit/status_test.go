@@ -1,0 +1,84 @@
+package credit
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// JudgeEndpoint is the one verdict every view shows; the order of its
+// tests is its contract.
+func TestJudgeEndpoint(t *testing.T) {
+	now := time.Date(2026, 11, 30, 10, 0, 0, 0, ChinaZone)
+	feeds := []string{"penalty", "repair"}
+	done := map[string]time.Time{"penalty": now.Add(-time.Minute), "repair": now.Add(-time.Minute)}
+	for _, tc := range []struct {
+		name     string
+		st       EndpointStatus
+		interval time.Duration
+		want     EndpointState
+	}{
+		{"nothing yet", EndpointStatus{}, time.Minute, StateNever},
+		{"first sync half way", EndpointStatus{LastAttempt: now, Items: 3600}, time.Minute, StateIncomplete},
+		{"first sync failing half way", EndpointStatus{LastAttempt: now, LastError: "HTTP 503"}, time.Minute, StateFailing},
+		{"complete", EndpointStatus{LastSuccess: now.Add(-time.Minute), FeedsDone: done}, time.Minute, StateOK},
+		{"a feed added", EndpointStatus{LastSuccess: now.Add(-time.Minute), FeedsDone: map[string]time.Time{"penalty": now}}, time.Minute, StateIncomplete},
+		{"three intervals", EndpointStatus{LastSuccess: now.Add(-3 * time.Minute), FeedsDone: done}, time.Minute, StateOK},
+		{"past three intervals", EndpointStatus{LastSuccess: now.Add(-3*time.Minute - time.Second), FeedsDone: done}, time.Minute, StateStale},
+		{"interval unknown: never stale", EndpointStatus{LastSuccess: now.Add(-48 * time.Hour), FeedsDone: done}, 0, StateOK},
+		{"failing wins over stale", EndpointStatus{LastSuccess: now.Add(-time.Hour), FeedsDone: done, LastError: "x"}, time.Minute, StateFailing},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := JudgeEndpoint(tc.st, feeds, tc.interval, now); got != tc.want {
+				t.Errorf("JudgeEndpoint = %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestStalled(t *testing.T) {
+	now := time.Date(2026, 11, 30, 10, 0, 0, 0, ChinaZone)
+	for _, tc := range []struct {
+		name            string
+		lastWork, retry time.Time
+		interval        time.Duration
+		want            bool
+	}{
+		{"working", now.Add(-10 * time.Second), time.Time{}, 10 * time.Second, false},
+		{"30 s is the least", now.Add(-29 * time.Second), time.Time{}, time.Second, false},
+		{"silent for 31 s at 10 s", now.Add(-31 * time.Second), time.Time{}, 10 * time.Second, true},
+		{"silent for 71 s at 4 s (the demo)", now.Add(-71 * time.Second), time.Time{}, 4 * time.Second, true},
+		{"waiting for a Retry-After", now.Add(-time.Hour), now.Add(time.Minute), 10 * time.Second, false},
+		{"nothing known", time.Time{}, time.Time{}, 10 * time.Second, false},
+	} {
+		if got := Stalled(tc.lastWork, tc.retry, tc.interval, now); got != tc.want {
+			t.Errorf("%s: Stalled = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// An endpoint that has never completed a walk of every feed fails the
+// daily check: the officer must not sign off a check on partial data
+// without seeing it.
+func TestDailyCheckFailsOnIncompleteSync(t *testing.T) {
+	r := DefaultRules()
+	now := time.Date(2026, 11, 30, 10, 0, 0, 0, ChinaZone)
+	data := &CheckData{Endpoints: []EndpointStatus{
+		{Name: "hub", Feeds: []string{"penalty", "repair"}, LastAttempt: now, Items: 3600},
+		{Name: "ok", Feeds: []string{"sharing"}, LastSuccess: now, FeedsDone: map[string]time.Time{"sharing": now}},
+	}}
+	c, err := r.DailyCheck(data, nil, MustDate("2026-11-30"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range c.Items {
+		if it.ID != CheckEndpoints {
+			continue
+		}
+		if it.Status != CheckFail || it.Count != 1 || len(it.Names) != 1 || it.Names[0] != "hub" || !strings.Contains(it.Zh, "尚未完整同步") {
+			t.Errorf("endpoint line %+v", it)
+		}
+		return
+	}
+	t.Fatal("no endpoint line")
+}
