@@ -98,8 +98,8 @@ type Deps struct {
 	// Holder, if set, says which process holds the cache's sync role
 	// (false: none). It is called inside the load's tea.Cmd.
 	Holder func() (HolderInfo, bool)
-	Rules   *credit.Rules     // nil: credit.DefaultRules()
-	Depts   *credit.Directory // nil: credit.DefaultDepartments()
+	Rules  *credit.Rules     // nil: credit.DefaultRules()
+	Depts  *credit.Directory // nil: credit.DefaultDepartments()
 	// Endpoints are the configured endpoints, in the order to show them.
 	Endpoints []EndpointInfo
 	// Today is the day the deadlines are computed for (zero: today in China).

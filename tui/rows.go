@@ -107,7 +107,7 @@ type built struct {
 	outboxSum                   string
 	outboxPending, outboxFailed int // Snapshot.OutboxPending, OutboxFailed: the header's counts
 
-	failing int       // endpoints not OK: failing, stale or incomplete
+	failing int // endpoints not OK: failing, stale or incomplete
 	// holderNote says, on every screen, that the process with the sync
 	// role is stalled or cannot write the cache; "" when neither.
 	holderNote string
@@ -115,9 +115,9 @@ type built struct {
 	// holder is buildInput.holder, kept for the rebuilds in Update.
 	holder    HolderInfo
 	hasHolder bool
-	synced  bool      // some endpoint has succeeded at least once
-	newest  time.Time // newest endpoint success
-	years   yearNotes
+	synced    bool      // some endpoint has succeeded at least once
+	newest    time.Time // newest endpoint success
+	years     yearNotes
 
 	// today is the day the rows were built for; penaltyYears the year
 	// notes of the repair and queue tabs alone (included in years);
