@@ -396,7 +396,11 @@ func (e *Engine) recordFailure(ep *Endpoint, feed string, err error, retry time.
 	serr = e.store.SaveEndpointStatus(st)
 	var se *StoreError
 	if e.opts.OnStoreError != nil && (serr != nil || errors.As(err, &se)) {
-		e.opts.OnStoreError(errors.Join(redactErr(err, ep.Token), serr))
+		note := redactErr(err, ep.Token)
+		if serr != nil {
+			note = fmt.Errorf("%v; and recording the failure: %w", note, serr)
+		}
+		e.opts.OnStoreError(note)
 	}
 	e.publish(Event{At: now, Endpoint: ep.Name, Feed: feed, Type: EventError, Err: st.LastError, Retry: retry})
 }

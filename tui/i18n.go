@@ -44,7 +44,7 @@ var messages = map[string]message{
 	"state.never":      {"未同步", "not synced"},
 	"state.stale":      {"过期", "stale"},
 	"state.incomplete": {"未完成", "incomplete"},
-	"holder.stalled":   {"同步进程 %s（pid %d）已停滞：%s起无进展，无法开始同步", "the syncing process %s (pid %d) is stalled: no progress since %s; no pass can start"},
+	"holder.stalled":   {"同步进程 %s（pid %d）已停滞：自 %s 起无进展，无法开始同步", "the syncing process %s (pid %d) is stalled: no progress since %s; no pass can start"},
 	"holder.storeerr":  {"同步进程（pid %d）自 %s 起无法写入缓存：%s", "the syncing process (pid %d) cannot write the cache since %s: %s"},
 	"ev.syncheld":      {"无法开始同步：%s", "no pass can start: %s"},
 	"state.error":      {"异常", "failing"},
@@ -55,6 +55,7 @@ var messages = map[string]message{
 	// Ages.
 	"age.never": {"从未", "never"},
 	"age.now":   {"刚刚", "just now"},
+	"age.sec":   {"%d秒前", "%ds ago"},
 	"age.min":   {"%d分钟前", "%dm ago"},
 	"age.hour":  {"%d小时前", "%dh ago"},
 	"age.day":   {"%d天前", "%dd ago"},
@@ -352,8 +353,10 @@ func (c catalog) age(now, t time.Time) string {
 	}
 	d := now.Sub(t)
 	switch {
-	case d < time.Minute:
+	case d < 10*time.Second:
 		return c.t("age.now")
+	case d < time.Minute:
+		return c.f("age.sec", int(d/time.Second))
 	case d < time.Hour:
 		return c.f("age.min", int(d/time.Minute))
 	case d < 24*time.Hour:

@@ -500,7 +500,7 @@ func holderNote(in buildInput) (string, bool) {
 	stalled := !h.Self && credit.Stalled(last, retry, iv, in.now)
 	var notes []string
 	if stalled {
-		notes = append(notes, c.f("holder.stalled", cleanText(h.Command), h.PID, c.age(in.now, last)))
+		notes = append(notes, c.f("holder.stalled", cleanText(h.Command), h.PID, last.In(credit.ChinaZone).Format("15:04:05")))
 	}
 	if h.StoreError != "" {
 		notes = append(notes, c.f("holder.storeerr", h.PID, clock(h.StoreErrorAt, in.today), cleanText(h.StoreError)))

@@ -75,7 +75,7 @@ func (s *syncer) serve(ctx context.Context, lock *store.SyncLock) {
 		s.logError(err)
 		return
 	}
-	eng, err := credsync.New(s.db, eps, credsync.Options{Now: s.a.now, OnStoreError: storeErrorNote(lock)})
+	eng, err := credsync.New(s.db, eps, credsync.Options{Now: s.a.now, OnStoreError: storeErrorNote(lock, s.a.now)})
 	if err != nil {
 		s.logError(err)
 		return
@@ -138,9 +138,12 @@ func (s *syncer) logError(err error) {
 	_ = s.db.AppendEvent(credit.Event{At: s.a.now(), Type: credit.EventError, Endpoint: s.command, Err: err.Error()})
 }
 
+// holder describes this process for the holder file. Since is on the
+// clock of the engine's stored times (app.now), so that readers compare it
+// with the endpoints' last attempts (credit.Stalled).
 func (s *syncer) holder() store.Holder {
 	host, _ := os.Hostname()
-	return store.Holder{PID: os.Getpid(), Command: s.command, Host: host, Since: time.Now()}
+	return store.Holder{PID: os.Getpid(), Command: s.command, Host: host, Since: s.a.now()}
 }
 
 // SyncNow asks this process's engine for a pass. Without the sync role
