@@ -15,12 +15,13 @@ type PenaltySummary struct {
 	Decided      Date
 	Disclosed    Date
 	PenaltyTypes []string
+	Accident     bool // 涉及生产安全事故: the rules put it in the serious tier
 }
 
 // Summarize returns the summary of a penalty record.
 func Summarize(r *Record) PenaltySummary {
 	return PenaltySummary{ID: r.ID, Dept: r.Dept, SubjectName: r.SubjectName, USCC: r.USCC, DocNo: r.DocNo,
-		Severity: r.Severity, Decided: r.Decided, Disclosed: r.Disclosed, PenaltyTypes: r.PenaltyTypes}
+		Severity: r.Severity, Decided: r.Decided, Disclosed: r.Disclosed, PenaltyTypes: r.PenaltyTypes, Accident: r.Accident}
 }
 
 // Key returns the penalty's natural key, "penalty/id".
@@ -30,5 +31,5 @@ func (p *PenaltySummary) Key() string { return RecordKey(Penalty, p.ID) }
 // for Rules.Disclosure and Rules.RepairFor, which read no other field.
 func (p *PenaltySummary) Record() Record {
 	return Record{Kind: Penalty, ID: p.ID, Dept: p.Dept, SubjectName: p.SubjectName, USCC: p.USCC, DocNo: p.DocNo,
-		Severity: p.Severity, Decided: p.Decided, Disclosed: p.Disclosed, PenaltyTypes: p.PenaltyTypes}
+		Severity: p.Severity, Decided: p.Decided, Disclosed: p.Disclosed, PenaltyTypes: p.PenaltyTypes, Accident: p.Accident}
 }

@@ -15,9 +15,11 @@ func TestSummaryRecordKeepsRules(t *testing.T) {
 		for _, sev := range []Severity{Minor, General, Serious} {
 			for _, types := range [][]string{nil, {"罚款"}, {"警告", "责令停产停业"}, {"吊销许可证件"}} {
 				for _, disclosed := range []Date{0, MustDate(decided).AddDays(3), MustDate(decided).AddDays(40)} {
-					recs = append(recs, Record{Kind: Penalty, ID: "1", Dept: "320412", SubjectName: "某公司", USCC: "91320412MA1XXXXX0X",
-						DocNo: "常应急罚〔2026〕1号", Decided: MustDate(decided), Severity: sev, PenaltyTypes: types, Disclosed: disclosed,
-						Facts: "事实", Basis: "依据", Content: "内容", FineYuan: 1000, Accident: true, NoticeGiven: true})
+					for _, accident := range []bool{false, true} {
+						recs = append(recs, Record{Kind: Penalty, ID: "1", Dept: "320412", SubjectName: "某公司", USCC: "91320412MA1XXXXX0X",
+							DocNo: "常应急罚〔2026〕1号", Decided: MustDate(decided), Severity: sev, PenaltyTypes: types, Disclosed: disclosed,
+							Facts: "事实", Basis: "依据", Content: "内容", FineYuan: 1000, Accident: accident, NoticeGiven: true})
+					}
 				}
 			}
 		}
