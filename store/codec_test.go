@@ -80,8 +80,9 @@ func unsafeData(s string) *byte { return unsafe.StringData(s) }
 
 func TestSummaryEncoding(t *testing.T) {
 	for name, p := range map[string]credit.PenaltySummary{
-		"full":  {ID: "CF-1", Dept: "320412", SubjectName: "常州市某某化工有限公司", USCC: "91320412MA1XXXXX0X", DocNo: "常武应急罚〔2025〕1号", Severity: credit.Serious, Decided: credit.MustDate("2025-03-01"), Disclosed: credit.MustDate("2025-03-04"), PenaltyTypes: []string{"警告", "罚款"}},
-		"empty": {ID: "x"},
+		"full":     {ID: "CF-1", Dept: "320412", SubjectName: "常州市某某化工有限公司", USCC: "91320412MA1XXXXX0X", DocNo: "常武应急罚〔2025〕1号", Severity: credit.Serious, Decided: credit.MustDate("2025-03-01"), Disclosed: credit.MustDate("2025-03-04"), PenaltyTypes: []string{"警告", "罚款"}},
+		"empty":    {ID: "x"},
+		"accident": {ID: "CF-2", Dept: "320412", Severity: credit.General, Decided: credit.MustDate("2025-03-01"), Accident: true},
 	} {
 		key := []byte(credit.RecordKey(credit.Penalty, p.ID))
 		v := appendSummary(nil, &p)
@@ -99,6 +100,19 @@ func TestSummaryEncoding(t *testing.T) {
 		if err := decodeSummary([]byte("licence/x"), v, &credit.PenaltySummary{}, nil); err == nil {
 			t.Errorf("%s under a licence key: no error", name)
 		}
+	}
+}
+
+// A summary written before the accident flag (sumV1) still decodes, without
+// it.
+func TestSummaryV1Decodes(t *testing.T) {
+	p := credit.PenaltySummary{ID: "CF-1", Dept: "320412", SubjectName: "某公司", DocNo: "常武应急罚〔2025〕1号",
+		Severity: credit.General, Decided: credit.MustDate("2025-03-01"), PenaltyTypes: []string{"罚款"}}
+	v := appendSummary(nil, &p)
+	v1 := append([]byte{sumV1}, v[1:len(v)-1]...) // the v1 layout: no flags byte
+	var got credit.PenaltySummary
+	if err := decodeSummary([]byte("penalty/CF-1"), v1, &got, nil); err != nil || !reflect.DeepEqual(got, p) {
+		t.Errorf("v1: got %+v (%v), want %+v", got, err, p)
 	}
 }
 

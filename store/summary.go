@@ -14,11 +14,20 @@ import (
 // instead of the records, so the views' load touches a tenth of the file.
 const sumV1 = 1
 
+// sumV2 is sumV1 followed by one flags byte (sumAccident). A v1 value
+// decodes with no flags, so a cache written before needs no migration; it
+// learns a penalty's accident flag when the penalty is next written (or on
+// `sync --full`).
+const (
+	sumV2       = 2
+	sumAccident = 1
+)
+
 var penaltyPrefix = []byte(string(credit.Penalty) + "/")
 
 // appendSummary appends the value of a penalties entry (the ID is in the key).
 func appendSummary(b []byte, p *credit.PenaltySummary) []byte {
-	b = append(b, sumV1)
+	b = append(b, sumV2)
 	for _, s := range [...]string{p.Dept, p.SubjectName, p.USCC, p.DocNo, string(p.Severity)} {
 		b = appendStr(b, s)
 	}
@@ -28,13 +37,17 @@ func appendSummary(b []byte, p *credit.PenaltySummary) []byte {
 	for _, s := range p.PenaltyTypes {
 		b = appendStr(b, s)
 	}
-	return b
+	var flags byte
+	if p.Accident {
+		flags |= sumAccident
+	}
+	return append(b, flags)
 }
 
 // decodeSummary decodes the penalties entry (key, v) into p; strings of few
 // distinct values go through in (which may be nil).
 func decodeSummary(key, v []byte, p *credit.PenaltySummary, in interner) error {
-	if len(v) == 0 || v[0] != sumV1 || !hasPrefix(key, penaltyPrefix) {
+	if len(v) == 0 || (v[0] != sumV1 && v[0] != sumV2) || !hasPrefix(key, penaltyPrefix) {
 		return fmt.Errorf("unknown penalty summary encoding")
 	}
 	d := metaDecoder{b: v[1:], in: in}
@@ -53,6 +66,13 @@ func decodeSummary(key, v []byte, p *credit.PenaltySummary, in interner) error {
 		for i := range p.PenaltyTypes {
 			p.PenaltyTypes[i] = d.istr()
 		}
+	}
+	if v[0] == sumV2 && d.err == nil {
+		if len(d.b) == 0 {
+			return fmt.Errorf("penalty summary lacks its flags")
+		}
+		p.Accident = d.b[0]&sumAccident != 0
+		d.b = d.b[1:]
 	}
 	if d.err == nil && len(d.b) != 0 {
 		return fmt.Errorf("penalty summary has %d trailing bytes", len(d.b))
