@@ -83,6 +83,7 @@ func TestSummaryEncoding(t *testing.T) {
 		"full":     {ID: "CF-1", Dept: "320412", SubjectName: "常州市某某化工有限公司", USCC: "91320412MA1XXXXX0X", DocNo: "常武应急罚〔2025〕1号", Severity: credit.Serious, Decided: credit.MustDate("2025-03-01"), Disclosed: credit.MustDate("2025-03-04"), PenaltyTypes: []string{"警告", "罚款"}},
 		"empty":    {ID: "x"},
 		"accident": {ID: "CF-2", Dept: "320412", Severity: credit.General, Decided: credit.MustDate("2025-03-01"), Accident: true},
+		"三同步":      {ID: "CF-3", Dept: "320412", Severity: credit.General, Decided: credit.MustDate("2025-03-01"), NoticeGiven: true, ReminderSet: true},
 	} {
 		key := []byte(credit.RecordKey(credit.Penalty, p.ID))
 		v := appendSummary(nil, &p)

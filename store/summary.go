@@ -14,13 +14,17 @@ import (
 // instead of the records, so the views' load touches a tenth of the file.
 const sumV1 = 1
 
-// sumV2 is sumV1 followed by one flags byte (sumAccident). A v1 value
-// decodes with no flags, so a cache written before needs no migration; it
-// learns a penalty's accident flag when the penalty is next written (or on
-// `sync --full`).
+// sumV2 is sumV1 followed by one flags byte (the accident and the three
+// 三同步 steps). A v1 value decodes with no flags, so a cache written before
+// needs no migration; it learns a penalty's flags when the penalty is next
+// written (or on `sync --full`).
 const (
-	sumV2       = 2
-	sumAccident = 1
+	sumV2 = 2
+
+	sumAccident = 1 << iota
+	sumNotice
+	sumEducation
+	sumReminder
 )
 
 var penaltyPrefix = []byte(string(credit.Penalty) + "/")
@@ -38,8 +42,10 @@ func appendSummary(b []byte, p *credit.PenaltySummary) []byte {
 		b = appendStr(b, s)
 	}
 	var flags byte
-	if p.Accident {
-		flags |= sumAccident
+	for bit, on := range map[byte]bool{sumAccident: p.Accident, sumNotice: p.NoticeGiven, sumEducation: p.EducationDone, sumReminder: p.ReminderSet} {
+		if on {
+			flags |= bit
+		}
 	}
 	return append(b, flags)
 }
@@ -71,7 +77,9 @@ func decodeSummary(key, v []byte, p *credit.PenaltySummary, in interner) error {
 		if len(d.b) == 0 {
 			return fmt.Errorf("penalty summary lacks its flags")
 		}
-		p.Accident = d.b[0]&sumAccident != 0
+		f := d.b[0]
+		p.Accident, p.NoticeGiven = f&sumAccident != 0, f&sumNotice != 0
+		p.EducationDone, p.ReminderSet = f&sumEducation != 0, f&sumReminder != 0
 		d.b = d.b[1:]
 	}
 	if d.err == nil && len(d.b) != 0 {
