@@ -524,13 +524,14 @@ const (
 	secSoon          = iota // eligible within DeadlineDays days
 	secNow                  // eligible now, no application known
 	secReview               // Credit China reviewing; overdue reviews first
-	secNotRepairable        // 责令停产停业 and the like
+	secFulfil               // minor tier: eligible once the legal obligations are fulfilled, none recorded
+	secNotRepairable        // 责令停产停业 and the like (changzhou-2022)
 	secLater                // eligible later than DeadlineDays days
 	secOther                // approved (the queues follow it up), done or rejected
 	secError                // the rules could not place it
 )
 
-var sectionKeys = [...]string{"sec.soon", "sec.now", "sec.review", "sec.norepair", "sec.later", "sec.other", "sec.error"}
+var sectionKeys = [...]string{"sec.soon", "sec.now", "sec.review", "sec.fulfil", "sec.norepair", "sec.later", "sec.other", "sec.error"}
 
 // sectionLabel is the text of a repair section's cell.
 func sectionLabel(c catalog, sec, days int) string {
@@ -686,7 +687,16 @@ func buildRepair(in buildInput, y *yearNotes) (*repairRows, string) {
 		if ps.Stuck {
 			e.flags |= repStuck
 		}
-		if rd.Repairable {
+		if rd.Repairable && rd.OnFulfilment && rd.EligibleFrom.IsZero() {
+			// Eligible once the obligations are fulfilled: no date to count to.
+			e.flags |= repRepairable | repFulfil
+			e.section = secOther
+			if ps.Stage == credit.StageNotApplied {
+				e.section = secFulfil
+			} else if ps.Stage == credit.StageUnderReview {
+				e.section = secReview
+			}
+		} else if rd.Repairable {
 			e.flags |= repRepairable
 			e.elig = rd.EligibleFrom
 			y.date(rd.EligibleFrom)
@@ -772,8 +782,26 @@ func repairDetail(in buildInput, key string) string {
 	if rd.Reason != "" {
 		detail += "; " + rd.Reason
 	}
+	if rd.Regraded != "" {
+		detail += "; " + rd.Regraded
+	}
+	lite := rec.Record()
+	if t := credit.CheckThreeInStep(&lite); t.Applicable && !t.Complete() {
+		missing := t.Missing()
+		if c.en {
+			missing = t.MissingEnglish()
+		}
+		detail += "; " + c.f("rep.threemissing", strings.Join(missing, ", "))
+	}
+	if is := rd.ApplicationIssue; is != nil {
+		text := is.Zh
+		if c.en {
+			text = is.Reason
+		}
+		detail += "; " + symBad + " " + text
+	}
 	if !ps.Due.IsZero() {
-		detail += "; " + c.f("rep.stagedue", ps.Stage.Chinese(), ps.Due)
+		detail += "; " + c.f("rep.stagedue", c.stage(ps.Stage), ps.Due)
 	}
 	if rep != nil && !rep.ReminderSent.IsZero() {
 		detail += "; " + c.f("rep.reminddate", rep.ReminderSent)
@@ -785,13 +813,14 @@ func repairColumns(c catalog) []Column {
 	return []Column{
 		{Title: c.t("col.section"), Min: 6},
 		{Title: c.t("col.name"), Min: 12},
-		{Title: c.t("col.uscc"), Drop: 3},
+		{Title: c.t("col.uscc"), Drop: 4},
 		{Title: c.t("col.docno"), Min: 12},
 		{Title: c.t("col.severity"), Drop: 1},
 		{Title: c.t("col.decided"), Drop: 2},
 		{Title: c.t("col.eligible")},
 		{Title: c.t("col.remaining"), Right: true},
 		{Title: c.t("col.status"), Min: 10},
+		{Title: c.t("col.three"), Drop: 3},
 	}
 }
 

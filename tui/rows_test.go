@@ -67,10 +67,10 @@ func TestRepairRowsOrder(t *testing.T) {
 		"penalty/JK-2026-0820", // 已可申请: eligible 2026-11-21, not applied
 		"penalty/CF-2025-1015", // 审核中, overdue first
 		"penalty/LY-2026-0701", // 审核中, on time
-		"penalty/TN-2026-0302", // 不可修复 (责令停产停业)
+		"penalty/TN-2023-0302", // 不可修复 (责令停产停业)
 		"penalty/WJ-2026-1118", // 尚未到期: 2027-02-19, beyond 30 days
 		"penalty/XB-2026-0601", // 2027-06-02 (serious, ndrc-2026: 12 months)
-		"penalty/WJ-2026-0110", // 已审结, by eligibility: 2026-04-11
+		"penalty/WJ-2026-0110", // 审核完成, by eligibility: 2026-04-11
 		"penalty/XB-2026-0205", // 2026-05-06
 		"penalty/ZL-2026-0520", // 2026-08-21
 		"penalty/JT-2026-0803", // 2026-11-04
@@ -84,13 +84,13 @@ func TestRepairRowsOrder(t *testing.T) {
 		section, eligible, left, status string
 		alert                           bool
 	}{
-		{"penalty/WJ-2026-1118", "尚未到期", "2027-02-19", "81天", "未申请", false},
-		{"penalty/TN-2026-0302", "不可修复", "不可修复", "-", "未申请", false},
+		{"penalty/WJ-2026-1118", "尚未到期", "2027-02-19", "81天", "未申请", true}, // 三同步 reminder missing,
+		{"penalty/TN-2023-0302", "不可修复", "不可修复", "-", "未申请", false},
 		{"penalty/LY-2026-0701", "审核中", "2026-10-02", "已可申请", "审核中", false},
-		{"penalty/CF-2025-1015", "审核中", "2026-04-16", "已可申请", "! 审核中 已超期", true},
-		{"penalty/CF-2026-0801", "已审结", "2026-11-11", "已可申请", "! 待注销", true},
-		{"penalty/JK-2026-0820", "已可申请", "2026-11-21", "已可申请", "! 未申请 待发到期提醒", true},
-		{"penalty/WJ-2026-0110", "已审结", "2026-04-11", "已可申请", "已完成", false},
+		{"penalty/CF-2025-1015", "审核中", "2026-10-16", "已可申请", "! 审核中 已超期", true}, // serious under ndrc-2023: 12 months
+		{"penalty/CF-2026-0801", "审核完成", "2026-11-11", "已可申请", "! 待注销", true},
+		{"penalty/JK-2026-0820", "已可申请", "2026-11-21", "已可申请", "! 未申请 待跟进到期提醒", true},
+		{"penalty/WJ-2026-0110", "审核完成", "2026-04-11", "已可申请", "已完成", false},
 	}
 	for _, c := range cases {
 		t.Run(c.key, func(t *testing.T) {
@@ -109,7 +109,7 @@ func TestRepairRowsOrder(t *testing.T) {
 	}
 	withoutReminder := in.snap.Repairs
 	in.snap.Repairs = in.snap.Repairs.With(credit.Repair{RecordKey: "penalty/JK-2026-0820", ReminderSent: d("2026-11-23")})
-	if d := repairDetail(in, "penalty/JK-2026-0820"); !strings.Contains(d, "到期提醒 2026-11-23 已发") {
+	if d := repairDetail(in, "penalty/JK-2026-0820"); !strings.Contains(d, "到期提醒 2026-11-23 已推送") {
 		t.Errorf("detail should give the reminder's day: %q", d)
 	}
 	in.snap.Repairs = withoutReminder
@@ -125,7 +125,7 @@ func TestRepairRowsOrder(t *testing.T) {
 	in.snap.Repairs = in.snap.Repairs.With(credit.Repair{RecordKey: "penalty/JK-2026-0820", ReminderSent: d("2026-11-23")})
 	b = build(in)
 	repair = allRows(b.repair.src)
-	if r := rowByKey(t, repair, "penalty/JK-2026-0820"); r.Cells[8] != "未申请 到期提醒已发" || r.Alert {
+	if r := rowByKey(t, repair, "penalty/JK-2026-0820"); r.Cells[8] != "未申请 到期提醒已推送" || r.Alert {
 		t.Errorf("reminded row: %q alert %v", r.Cells[8], r.Alert)
 	}
 }
@@ -258,7 +258,7 @@ func TestSyncRows(t *testing.T) {
 	if r := rowByKey(t, b.depts, "city-zd"); strings.Join(r.Cells, "|") != "监察支队|0|3|6|0|130|139|10分钟前" {
 		t.Errorf("监察支队 row %v", r.Cells)
 	}
-	if !strings.Contains(b.syncSum, "隔离数据 2 条") {
+	if !strings.Contains(b.syncSum, "异常数据 2 条") {
 		t.Errorf("quarantine missing: %q", b.syncSum)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -251,8 +252,13 @@ func (c *Config) check() error {
 			return c.fail(fmt.Sprintf("calendar.day[%d].date", i), "%v", err)
 		}
 	}
+	for _, y := range c.Calendar.Confirmed {
+		if !credit.BuiltinCalendar().Knows(y) && !slices.Contains(c.Calendar.Years, y) {
+			return c.fail("calendar.confirmed", "%d is not a known year", y)
+		}
+	}
 	for i, r := range c.RuleSets {
-		for _, v := range append([]string{r.Name, r.Title}, r.NotRepairable...) {
+		for _, v := range append(append([]string{r.Name, r.Title, r.Source}, r.NotRepairable...), r.SeriousTypes...) {
 			if credit.Sanitize(v) != v {
 				return c.fail(fmt.Sprintf("rule_set[%d]", i), "contains control characters or invalid text")
 			}
