@@ -65,6 +65,11 @@ const (
 	// the daily check shows it on its own line (CheckThreeInStepLine), not
 	// under quality.
 	IssueThreeInStep = "three-in-step-missing"
+	// IssueBadValidUntil: 处罚有效期 (CF_YXQ) before the decision date.
+	IssueBadValidUntil = "valid-until-before-decision"
+	// IssuePublishUntil: 公示截止期 (CF_GSJZQ) differs from the maximum
+	// disclosure end the rules give (Rules.CheckPenalty).
+	IssuePublishUntil = "publish-until-mismatch"
 )
 
 // LicenceCategories lists 许可类别 (XK_XKLB) values.
@@ -197,6 +202,10 @@ func checkPenalty(rec *Record) []Issue {
 		add(IssueAccidentGrading, "severity",
 			fmt.Sprintf("involves a production-safety accident but is graded %s: it is serious (Art. 8); dates use the serious tier", rec.Severity),
 			fmt.Sprintf("涉及生产安全事故但失信程度为%s，应为严重失信（第八条），日期按严重失信计算", rec.Severity.Chinese()))
+	}
+	if !rec.ValidUntil.IsZero() && !rec.Decided.IsZero() && rec.ValidUntil < rec.Decided {
+		add(IssueBadValidUntil, "valid_until", fmt.Sprintf("处罚有效期 (CF_YXQ) %s is before the decision date %s", rec.ValidUntil, rec.Decided),
+			fmt.Sprintf("处罚有效期%s早于处罚决定日期%s", rec.ValidUntil, rec.Decided))
 	}
 	if t := CheckThreeInStep(rec); !t.Complete() {
 		add(IssueThreeInStep, "three_in_step",

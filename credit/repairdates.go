@@ -262,9 +262,10 @@ func (r *Rules) RepairFor(rec *Record, rep *Repair) (RepairDates, error) {
 }
 
 // CheckPenalty returns the issues of a penalty that need the rules: a type
-// the rule set puts in the serious tier graded below serious, and an
-// application made before eligibility or for an unrepairable penalty (rep,
-// which may be nil, supplies it). A penalty the rules cannot place gives no
+// the rule set puts in the serious tier graded below serious, a 公示截止期
+// (CF_GSJZQ) other than the maximum disclosure end, and an application made
+// before eligibility or for an unrepairable penalty (rep, which may be nil,
+// supplies it). A penalty the rules cannot place gives no
 // issues here (RepairFor reports why). An accident graded below serious is
 // CheckRecord's (IssueAccidentGrading), as it needs no rule set.
 func (r *Rules) CheckPenalty(rec *Record, rep *Repair) []Issue {
@@ -280,6 +281,11 @@ func (r *Rules) CheckPenalty(rec *Record, rep *Repair) []Issue {
 		out = append(out, Issue{Code: IssueSeriousTypeGrading, Field: "severity",
 			Reason: rd.Regraded + "; dates use the serious tier",
 			Zh:     fmt.Sprintf("失信程度为%s，但处罚类别属严重失信（%s），日期按严重失信计算", rd.Severity.Chinese(), rd.RuleSet)})
+	}
+	if !rec.PublishUntil.IsZero() && rec.PublishUntil != rd.MaxDisclosureEnd {
+		out = append(out, Issue{Code: IssuePublishUntil, Field: "publish_until",
+			Reason: fmt.Sprintf("公示截止期 (CF_GSJZQ) %s, but the longest disclosure under %s ends %s", rec.PublishUntil, rd.RuleSet, rd.MaxDisclosureEnd),
+			Zh:     fmt.Sprintf("公示截止期%s与%s规定的最长公示期截止日%s不符", rec.PublishUntil, rd.RuleSet, rd.MaxDisclosureEnd)})
 	}
 	if rd.ApplicationIssue != nil {
 		out = append(out, *rd.ApplicationIssue)

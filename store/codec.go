@@ -27,6 +27,7 @@ const (
 	flagEducationDone
 	flagReminderSet
 	flagUpdatedAt // UpdatedAt is set (the zero time is not encoded)
+	flagPublish   // ValidUntil and PublishUntil follow (after UpdatedAt); values written before lack them
 )
 
 // appendRecord appends r's value: m is its header (Dept, Kind, ID, DocNo,
@@ -48,7 +49,8 @@ func appendRecord(b []byte, r *credit.Record, m *recMeta) []byte {
 	b = binary.AppendVarint(b, int64(r.ValidTo))
 	var flags byte
 	for bit, on := range map[byte]bool{flagAccident: r.Accident, flagNoticeGiven: r.NoticeGiven,
-		flagEducationDone: r.EducationDone, flagReminderSet: r.ReminderSet, flagUpdatedAt: !r.UpdatedAt.IsZero()} {
+		flagEducationDone: r.EducationDone, flagReminderSet: r.ReminderSet, flagUpdatedAt: !r.UpdatedAt.IsZero(),
+		flagPublish: !r.ValidUntil.IsZero() || !r.PublishUntil.IsZero()} {
 		if on {
 			flags |= bit
 		}
@@ -59,6 +61,10 @@ func appendRecord(b []byte, r *credit.Record, m *recMeta) []byte {
 		b = binary.AppendVarint(b, r.UpdatedAt.Unix())
 		b = binary.AppendUvarint(b, uint64(r.UpdatedAt.Nanosecond()))
 		b = binary.AppendVarint(b, int64(off))
+	}
+	if flags&flagPublish != 0 {
+		b = binary.AppendVarint(b, int64(r.ValidUntil))
+		b = binary.AppendVarint(b, int64(r.PublishUntil))
 	}
 	return b
 }
@@ -163,6 +169,10 @@ func decodeRecord(v []byte, r *credit.Record, m *recMeta, in interner) error {
 			t = t.In(zoneAt(int(off)))
 		}
 		r.UpdatedAt = t
+	}
+	if flags&flagPublish != 0 {
+		r.ValidUntil = credit.Date(d.varint())
+		r.PublishUntil = credit.Date(d.varint())
 	}
 	if d.err == nil && len(d.b) != 0 {
 		return fmt.Errorf("record value has %d trailing bytes", len(d.b))

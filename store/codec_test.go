@@ -17,10 +17,12 @@ func TestRecordEncoding(t *testing.T) {
 		PenaltyTypes: []string{"警告", "罚款"}, Severity: credit.Serious, FineYuan: 20000, Accident: true,
 		LicenceCategory: "普通", CertName: "证", LicenceNo: "L-1", ValidFrom: credit.MustDate("2025-01-01"), ValidTo: credit.MustDate("2028-02-29"),
 		LicenceStatus: "有效", Disclosed: credit.MustDate("2025-03-04"), Rejected: "字段缺失", NoticeGiven: true, EducationDone: true,
-		ReminderSet: true, UpdatedAt: time.Date(2025, 3, 4, 10, 11, 12, 13, time.FixedZone("", 8*3600))}
+		ReminderSet: true, UpdatedAt: time.Date(2025, 3, 4, 10, 11, 12, 13, time.FixedZone("", 8*3600)),
+		ValidUntil: credit.MustDate("2099-12-31"), PublishUntil: credit.MustDate("2028-03-01")}
+	publishOnly := credit.Record{Kind: credit.Penalty, ID: "p", Dept: "d", PublishUntil: credit.MustDate("2026-03-01")}
 	utc := credit.Record{Kind: credit.Licence, ID: "x", Dept: "d", UpdatedAt: time.Date(2024, 2, 29, 23, 59, 59, 999999999, time.UTC)}
 	other := credit.Record{Kind: credit.Reward, ID: "y", UpdatedAt: time.Date(1900, 1, 1, 0, 0, 0, 0, time.FixedZone("", -5*3600))}
-	for name, r := range map[string]credit.Record{"full": full, "utc": utc, "zone": other, "empty": {Kind: credit.Coercion, ID: "z"}} {
+	for name, r := range map[string]credit.Record{"full": full, "publish only": publishOnly, "utc": utc, "zone": other, "empty": {Kind: credit.Coercion, ID: "z"}} {
 		t.Run(name, func(t *testing.T) {
 			m := recMeta{Dept: r.Dept, Kind: r.Kind, ID: r.ID, DocNo: r.DocNo, Decided: r.Decided, Disclosed: r.Disclosed,
 				Received: 1_700_000_000_000_000_000, Issues: []string{"x-issue"}}

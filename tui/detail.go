@@ -66,6 +66,8 @@ var recordFields = []field{
 	{zh: "罚款金额（万元）", en: "Fine (10k yuan)", penalty: "CF_NR_FK", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return fineWan(r.FineYuan) }},
 	{zh: "失信程度", en: "Dishonesty tier", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return r.Severity.Chinese() }},
 	{zh: "涉及生产安全事故", en: "Production-safety accident", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return yesNo(r.Accident) }},
+	{zh: "处罚有效期", en: "Penalty valid until", penalty: "CF_YXQ", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return dateText(r.ValidUntil) }},
+	{zh: "公示截止期", en: "Publication ends", penalty: "CF_GSJZQ", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return dateText(r.PublishUntil) }},
 	{zh: "许可类别", en: "Licence category", licence: "XK_XKLB", onlyKind: credit.Licence, value: func(r *credit.Record, _ *credit.Directory) string { return r.LicenceCategory }},
 	{zh: "许可证书名称", en: "Certificate", licence: "XK_XKZS", onlyKind: credit.Licence, value: func(r *credit.Record, _ *credit.Directory) string { return r.CertName }},
 	{zh: "许可编号", en: "Licence number", licence: "XK_XKBH", onlyKind: credit.Licence, value: func(r *credit.Record, _ *credit.Directory) string { return r.LicenceNo }},

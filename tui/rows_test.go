@@ -292,3 +292,60 @@ func TestCleanText(t *testing.T) {
 		t.Errorf("control characters left: %q", got)
 	}
 }
+
+// Issue 16: the detail view names the rule set's source and the tier the
+// dates use, flags an early application, an accident graded general and a
+// 公示截止期 that is not the computed one, and shows CF_YXQ and CF_GSJZQ.
+func TestDetailRulesV2(t *testing.T) {
+	for _, lang := range []string{"zh", "en"} {
+		in := fixtureInput(lang)
+		rec := penalty("AC-2024-0131", "320412", "武进区某化工有限公司", "9132041273456780", "武应急罚〔2024〕9号", "2024-01-31", "2024-02-02", credit.General)
+		rec.Accident = true
+		rec.ValidUntil, rec.PublishUntil = d("2099-12-31"), d("2025-01-31") // 12 months: the old general period
+		in.snap.Repairs = in.snap.Repairs.With(credit.Repair{RecordKey: rec.Key(), Applied: d("2024-05-06")})
+		var text []string
+		for _, r := range detailRows(in, &rec) {
+			text = append(text, strings.Join(r.Cells, " | "))
+		}
+		all := strings.Join(text, "\n")
+		for _, want := range []string{
+			"ndrc-2023", "第二条", "2025-02-01", "2027-01-31", // serious tier under Order No. 58
+			credit.IssueAccidentGrading, credit.IssuePublishUntil, credit.IssueAppliedBeforeEligible,
+			"2099-12-31 | CF_YXQ", "2025-01-31 | CF_GSJZQ",
+		} {
+			if !strings.Contains(all, want) {
+				t.Errorf("%s: detail lacks %q:\n%s", lang, want, all)
+			}
+		}
+		if lang == "en" && strings.Contains(all, "三同步未落实") {
+			t.Errorf("English detail has Chinese issue text:\n%s", all)
+		}
+	}
+}
+
+// The minor tier (ndrc-2026) has no disclosure deadline and is eligible on
+// fulfilment: the repair tab puts it in its own section, not "eligible".
+func TestRepairRowsMinor(t *testing.T) {
+	in := fixtureInput("zh")
+	minor := penaltySum("MI-2026-1102", "320412", "武进区某五金厂", "9132041273456780", "武应急罚〔2026〕200号", "2026-11-02", "", credit.Minor, "警告")
+	in.snap.Penalties = credit.NewPenalties(append(in.snap.Penalties.All(), minor)...)
+	b := build(in)
+	r := rowByKey(t, allRows(b.repair.src), "penalty/MI-2026-1102")
+	if r.Cells[0] != "履行完毕即可申请" || r.Cells[6] != "履行完毕即可申请" || r.Cells[7] != "-" || r.Cells[9] != "-" {
+		t.Errorf("minor row %q", r.Cells)
+	}
+	full := penalty("MI-2026-1102", "320412", "武进区某五金厂", "9132041273456780", "武应急罚〔2026〕200号", "2026-11-02", "", credit.Minor, "警告")
+	var text []string
+	for _, row := range detailRows(in, &full) {
+		text = append(text, strings.Join(row.Cells, " | "))
+	}
+	all := strings.Join(text, "\n")
+	for _, want := range []string{"原则上不予公示", "法定责任履行完毕即可申请"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("minor detail lacks %q:\n%s", want, all)
+		}
+	}
+	if strings.Contains(all, "逾期未公示") {
+		t.Errorf("minor penalty shown as overdue:\n%s", all)
+	}
+}
