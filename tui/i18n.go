@@ -197,7 +197,7 @@ var messages = map[string]message{
 	"rep.threedone":    {"已落实", "done"},
 	"rep.threecount":   {"缺%d项", "%d missing"},
 	"rep.threemissing": {"三同步未落实：%s", "three-in-step missing: %s"},
-	"col.three":        {"三同步", "3-in-step"},
+	"col.three":        {"三同步", "Three-in-step"},
 	"sec.error":        {"无法计算", "error"},
 	"rep.noremind":     {"未记录到期提醒", "no reminder recorded"},
 	"rep.reviewlate":   {"已超期", "overdue"},
