@@ -9,7 +9,7 @@ import "fmt"
 // reminder (修复提醒).
 type ThreeInStep struct {
 	Applicable                  bool   // a general penalty, not specially serious, no accident
-	Why                         string // why it does not apply (English and Chinese); "" when it does
+	Why, WhyZh                  string // why it does not apply, in English and Chinese; "" when it does
 	Notice, Education, Reminder bool
 }
 
@@ -71,15 +71,16 @@ func (t ThreeInStep) Missing() []string {
 func CheckThreeInStep(rec *Record) ThreeInStep {
 	switch {
 	case rec.Kind != Penalty:
-		return ThreeInStep{Why: "only penalties (仅适用于行政处罚)"}
+		return ThreeInStep{Why: "only penalties", WhyZh: "仅适用于行政处罚"}
 	case rec.Severity != General:
-		return ThreeInStep{Why: fmt.Sprintf("%s penalty: only general ones (%s失信，仅适用于一般行政处罚)", rec.Severity, rec.Severity.Chinese())}
+		return ThreeInStep{Why: fmt.Sprintf("%s penalty: only general ones", rec.Severity),
+			WhyZh: fmt.Sprintf("%s失信，仅适用于一般行政处罚", rec.Severity.Chinese())}
 	case rec.Accident:
-		return ThreeInStep{Why: "involves a production-safety accident: serious (涉及生产安全事故，属严重失信，不适用)"}
+		return ThreeInStep{Why: "involves a production-safety accident: serious", WhyZh: "涉及生产安全事故，属严重失信"}
 	}
 	for _, t := range SpeciallySeriousTypes {
 		if rec.HasPenaltyType(t) {
-			return ThreeInStep{Why: fmt.Sprintf("%s: specially serious (特定严重失信，不适用)", t)}
+			return ThreeInStep{Why: "specially serious penalty type " + t, WhyZh: t + "属特定严重失信"}
 		}
 	}
 	return ThreeInStep{Applicable: true, Notice: rec.NoticeGiven, Education: rec.EducationDone, Reminder: rec.ReminderSet}

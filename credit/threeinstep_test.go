@@ -38,10 +38,10 @@ func TestCheckThreeInStep(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := CheckThreeInStep(&tc.rec)
-			if got.Applicable == (got.Why != "") {
-				t.Errorf("Applicable %t with Why %q", got.Applicable, got.Why)
+			if got.Applicable == (got.Why != "") || got.Applicable == (got.WhyZh != "") {
+				t.Errorf("Applicable %t with Why %q / %q", got.Applicable, got.Why, got.WhyZh)
 			}
-			got.Why = ""
+			got.Why, got.WhyZh = "", ""
 			if got != tc.want || got.Complete() != tc.complete || !slices.Equal(got.Missing(), tc.missing) {
 				t.Errorf("= %+v complete=%t missing=%v; want %+v %t %v", got, got.Complete(), got.Missing(), tc.want, tc.complete, tc.missing)
 			}

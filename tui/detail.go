@@ -155,7 +155,11 @@ func detailRows(in buildInput, rec *credit.Record) []Row {
 	// 三同步.
 	section("det.three")
 	if t := credit.CheckThreeInStep(rec); !t.Applicable {
-		add(c.t("det.three"), c.t("det.notapplicable")+" ("+t.Why+")", "", false)
+		why := t.WhyZh
+		if c.en {
+			why = t.Why
+		}
+		add(c.t("det.three"), c.f("det.notapplicable", why), "", false)
 	} else {
 		step := func(key string, done bool) {
 			if done {
