@@ -236,11 +236,12 @@ func (rd *RepairDates) checkApplication() *Issue {
 }
 
 // Facts returns the facts of a penalty record; rep, which may be nil,
-// supplies the application date.
+// supplies the application date and the recorded fulfilment of the
+// obligations.
 func Facts(rec *Record, rep *Repair) PenaltyFacts {
 	f := PenaltyFacts{Decided: rec.Decided, Severity: rec.Severity, PenaltyTypes: rec.PenaltyTypes, Accident: rec.Accident}
 	if rep != nil {
-		f.Applied = rep.Applied
+		f.Applied, f.Fulfilled = rep.Applied, rep.Fulfilled
 	}
 	return f
 }

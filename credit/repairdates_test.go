@@ -235,3 +235,29 @@ func TestRepairFor(t *testing.T) {
 		})
 	}
 }
+
+// Issue 16 item 3: the officer records the fulfilment of a minor penalty's
+// obligations (ActionFulfilled); the repair then carries it and the penalty
+// is eligible from that day.
+func TestFulfilmentRecorded(t *testing.T) {
+	r := DefaultRules()
+	rec := &Record{Kind: Penalty, ID: "m1", Decided: MustDate("2026-05-06"), Severity: Minor, PenaltyTypes: []string{"警告"}}
+	rep := &Repair{RecordKey: rec.Key()}
+	before, err := r.RepairFor(rec, rep)
+	if err != nil || !before.OnFulfilment || !before.EligibleFrom.IsZero() {
+		t.Fatalf("before: %+v %v", before, err)
+	}
+	ApplyActions(rep, []Action{
+		{Type: ActionFulfilled, RecordKey: rec.Key(), Date: MustDate("2026-05-20")},
+		{Type: ActionFulfilled, RecordKey: rec.Key(), Date: MustDate("2026-06-01")}, // the first recorded stands
+	})
+	after, err := r.RepairFor(rec, rep)
+	if err != nil || rep.Fulfilled != MustDate("2026-05-20") || after.EligibleFrom != MustDate("2026-05-20") || after.Fulfilled != MustDate("2026-05-20") {
+		t.Errorf("after: repair %+v dates %+v %v", rep, after, err)
+	}
+	reported := &Repair{RecordKey: rec.Key(), Fulfilled: MustDate("2026-05-18")}
+	ApplyActions(reported, []Action{{Type: ActionFulfilled, Date: MustDate("2026-05-20")}})
+	if reported.Fulfilled != MustDate("2026-05-18") {
+		t.Errorf("a reported fulfilment was overwritten: %s", reported.Fulfilled)
+	}
+}

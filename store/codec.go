@@ -205,25 +205,30 @@ func (in interner) get(b []byte) string {
 }
 
 // repV1 is the first byte of a value in the repairs bucket (schema 2; schema
-// 1 stored JSON). The record key is the entry's key.
-const repV1 = 1
+// 1 stored JSON). The record key is the entry's key. repV2 is repV1 followed
+// by Fulfilled; repV1 values still decode (without it).
+const (
+	repV1 = 1
+	repV2 = 2
+)
 
 // appendRepair appends a repair's value: its dates as varints, its
 // outcome, receipt and withdrawal note as strings, then UpdatedAt.
 func appendRepair(b []byte, r *credit.Repair) []byte {
-	b = append(b, repV1)
+	b = append(b, repV2)
 	for _, d := range [...]credit.Date{r.ReminderSent, r.Applied, r.Reviewed, r.Cancelled, r.Regraded, r.NationalDone} {
 		b = binary.AppendVarint(b, int64(d))
 	}
 	for _, s := range [...]string{r.Outcome, r.NationalReceipt, r.WithdrawalNote} {
 		b = appendStr(b, s)
 	}
-	return appendTime(b, r.UpdatedAt)
+	b = appendTime(b, r.UpdatedAt)
+	return binary.AppendVarint(b, int64(r.Fulfilled))
 }
 
 // decodeRepair decodes the repairs entry (key, v) into r.
 func decodeRepair(key, v []byte, r *credit.Repair, in interner) error {
-	if len(v) == 0 || v[0] != repV1 {
+	if len(v) == 0 || (v[0] != repV1 && v[0] != repV2) {
 		return fmt.Errorf("unknown repair encoding")
 	}
 	d := metaDecoder{b: v[1:], in: in}
@@ -235,6 +240,9 @@ func decodeRepair(key, v []byte, r *credit.Repair, in interner) error {
 	r.NationalReceipt = d.str()
 	r.WithdrawalNote = d.str()
 	r.UpdatedAt = d.time()
+	if v[0] == repV2 {
+		r.Fulfilled = credit.Date(d.varint())
+	}
 	if d.err == nil && len(d.b) != 0 {
 		return fmt.Errorf("repair value has %d trailing bytes", len(d.b))
 	}

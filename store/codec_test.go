@@ -122,9 +122,10 @@ func TestSummaryV1Decodes(t *testing.T) {
 func TestRepairEncoding(t *testing.T) {
 	d := credit.MustDate("2026-03-02")
 	for name, r := range map[string]credit.Repair{
-		"full":  {RecordKey: "penalty/1", ReminderSent: d, Applied: d + 1, Reviewed: d + 2, Outcome: credit.OutcomeApproved, Cancelled: d + 3, Regraded: d + 4, NationalDone: d + 5, NationalReceipt: "GS-1", WithdrawalNote: "已去函", UpdatedAt: time.Date(2026, 3, 9, 8, 0, 0, 5, time.FixedZone("", 8*3600))},
-		"empty": {RecordKey: "penalty/2"},
-		"utc":   {RecordKey: "penalty/3", Outcome: "maybe", UpdatedAt: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)},
+		"full":      {RecordKey: "penalty/1", ReminderSent: d, Applied: d + 1, Reviewed: d + 2, Outcome: credit.OutcomeApproved, Cancelled: d + 3, Regraded: d + 4, NationalDone: d + 5, NationalReceipt: "GS-1", WithdrawalNote: "已去函", UpdatedAt: time.Date(2026, 3, 9, 8, 0, 0, 5, time.FixedZone("", 8*3600))},
+		"empty":     {RecordKey: "penalty/2"},
+		"utc":       {RecordKey: "penalty/3", Outcome: "maybe", UpdatedAt: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)},
+		"fulfilled": {RecordKey: "penalty/4", Fulfilled: d, UpdatedAt: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)},
 	} {
 		v := appendRepair(nil, &r)
 		for _, in := range []interner{nil, {}} {
@@ -141,5 +142,13 @@ func TestRepairEncoding(t *testing.T) {
 	}
 	if err := decodeRepair([]byte("penalty/1"), []byte(`{"record_key":"penalty/1"}`), &credit.Repair{}, nil); err == nil {
 		t.Error("JSON value: no error")
+	}
+	// A value written before Fulfilled (repV1) still decodes.
+	r := credit.Repair{RecordKey: "penalty/5", Applied: d, WithdrawalNote: "x"}
+	v := appendRepair(nil, &r)
+	v1 := append([]byte{repV1}, v[1:len(v)-1]...) // Fulfilled 0 is one varint byte
+	var got credit.Repair
+	if err := decodeRepair([]byte(r.RecordKey), v1, &got, nil); err != nil || !reflect.DeepEqual(got, r) {
+		t.Errorf("v1: got %+v (%v), want %+v", got, err, r)
 	}
 }

@@ -364,6 +364,9 @@ func repairDetailRows(in buildInput, rec *credit.Record, rep *credit.Repair, n *
 		add(c.t(key), v, "", false)
 	}
 	step("det.reminder", r.ReminderSent, "")
+	if rd.OnFulfilment || !r.Fulfilled.IsZero() {
+		step("det.fulfilled", r.Fulfilled, "")
+	}
 	step("det.applied", r.Applied, "")
 	outcome := ""
 	switch r.Outcome {

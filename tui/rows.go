@@ -548,6 +548,7 @@ type target struct {
 	remind         bool // 到期提醒 may be marked sent: eligible now, not applied, not yet marked
 	national       bool // the bureau's national repair may be recorded (待国家系统修复)
 	withdraw       bool // a withdrawal request may be noted (approved, none noted yet)
+	fulfil         bool // the fulfilment of a minor penalty's obligations may be recorded (none yet)
 }
 
 // targetOfKey works out the actions possible on the penalty with key from
@@ -569,14 +570,11 @@ func targetOfKey(snap *credit.Snapshot, rules *credit.Rules, today credit.Date, 
 		if rep == nil {
 			return target{}, false
 		}
-		return targetFor(key, nil, rep, ps, 0, today), true
+		return targetFor(key, nil, rep, ps, credit.RepairDates{}, today), true
 	}
-	var eligible credit.Date
 	lite := sum.Record()
-	if rd, err := rules.RepairFor(&lite, rep); err == nil {
-		eligible = rd.EligibleFrom
-	}
-	return targetFor(key, sum, rep, ps, eligible, today), true
+	rd, _ := rules.RepairFor(&lite, rep) // zero dates when the rules cannot place it
+	return targetFor(key, sum, rep, ps, rd, today), true
 }
 
 // repairOf returns (a copy of) the repair of the record with key in snap,
@@ -624,9 +622,13 @@ func penaltyIndex(pens *credit.Penalties, key string) int {
 }
 
 // targetFor works out the actions possible on a penalty's repair; rec may be
-// nil (a repair whose penalty is not cached) and eligible is the first day
-// the enterprise may apply (zero when not repairable or unknown).
-func targetFor(key string, rec *credit.PenaltySummary, rep *credit.Repair, ps credit.PipelineStatus, eligible, today credit.Date) target {
+// nil (a repair whose penalty is not cached) and rd holds its dates (zero
+// when the rules could not place it).
+func targetFor(key string, rec *credit.PenaltySummary, rep *credit.Repair, ps credit.PipelineStatus, rd credit.RepairDates, today credit.Date) target {
+	eligible := rd.EligibleFrom
+	if !rd.Repairable {
+		eligible = 0
+	}
 	t := target{key: key, name: key, stage: ps.Stage}
 	if rec != nil {
 		t.name, t.doc = cleanText(rec.SubjectName), cleanText(rec.DocNo)
@@ -634,6 +636,7 @@ func targetFor(key string, rec *credit.PenaltySummary, rep *credit.Repair, ps cr
 	reminded := rep != nil && !rep.ReminderSent.IsZero()
 	t.remind = rec != nil && !eligible.IsZero() && eligible <= today && ps.Stage == credit.StageNotApplied && !reminded
 	t.national = ps.Stage == credit.StageAwaitingNational
+	t.fulfil = rec != nil && rd.Repairable && rd.OnFulfilment && rd.Fulfilled.IsZero() && ps.Stage == credit.StageNotApplied
 	switch ps.Stage {
 	case credit.StageAwaitingCancel, credit.StageAwaitingRegrade, credit.StageAwaitingNational, credit.StageDone:
 		t.withdraw = rep != nil && rep.WithdrawalNote == ""

@@ -789,3 +789,32 @@ func TestEveryScreenFits(t *testing.T) {
 		}
 	}
 }
+
+// Issue 16 item 3: a minor penalty (ndrc-2026) is repairable once its legal
+// obligations are fulfilled; f records that, and it becomes eligible.
+func TestFulfilAction(t *testing.T) {
+	dp, st := storeDeps(t, "zh")
+	minor := penaltySum("MI-2026-1102", "320412", "武进区某五金厂", "9132041273456780", "武应急罚〔2026〕200号", "2026-11-02", "", credit.Minor, "警告")
+	st.snap.Penalties = credit.NewPenalties(append(st.snap.Penalties.All(), minor)...)
+	m := loadedStore(t, dp, 100, 30)
+	m = keys(t, m, runes("4"), runes("/"), typeText("某五金厂"), keyMsg("enter"))
+	if r, _ := m.repair.Selected(); r.Key != "penalty/MI-2026-1102" || !m.keys.Fulfil.Enabled() {
+		t.Fatalf("selected %s, f enabled %v:\n%s", r.Key, m.keys.Fulfil.Enabled(), m.View())
+	}
+	m = keys(t, m, runes("f"))
+	if m.mode != modeForm || !strings.Contains(m.View(), "记录法定责任已履行完毕") {
+		t.Fatalf("no form:\n%s", m.View())
+	}
+	m, cmd := press(t, m, keyMsg("enter"))
+	m = run(t, m, cmd)
+	wantActions(t, st, credit.Action{ID: "act-1", Type: credit.ActionFulfilled, Officer: "张三", At: fxNow, Date: fxToday,
+		RecordKey: "penalty/MI-2026-1102"})
+	if !strings.Contains(m.View(), "已保存：武进区某五金厂 法定责任履行完毕 2026-11-30") {
+		t.Errorf("no confirmation:\n%s", m.View())
+	}
+	// On a penalty with a date to count to, f does nothing.
+	m = keys(t, m, keyMsg("esc"), runes("g"), runes("f"))
+	if m.mode != modeNormal || len(st.recordedActions()) != 1 {
+		t.Errorf("f acted on a penalty that is not minor")
+	}
+}
