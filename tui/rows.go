@@ -516,7 +516,7 @@ func deptColumns(c catalog) []Column {
 	return append(cols, Column{Title: c.t("col.total"), Right: true}, Column{Title: c.t("col.lastrecv"), Min: 8})
 }
 
-// ---- 修复期限 ----
+// ---- 信用修复 ----
 
 // Repair sections, in the order the tab shows them: what needs doing soonest
 // first. A section is a column, so filtering and sorting keep it visible.
@@ -546,7 +546,7 @@ type target struct {
 	key, name, doc string
 	stage          credit.Stage
 	remind         bool // 到期提醒 may be marked sent: eligible now, not applied, not yet marked
-	national       bool // the bureau's national repair may be recorded (待国家系统修复)
+	national       bool // the bureau's national repair may be recorded (待国家企业信用信息公示系统修复)
 	withdraw       bool // a withdrawal request may be noted (approved, none noted yet)
 	fulfil         bool // the fulfilment of a minor penalty's obligations may be recorded (none yet)
 }
@@ -827,7 +827,7 @@ func repairColumns(c catalog) []Column {
 	}
 }
 
-// ---- 注销队列 ----
+// ---- 修复后续 ----
 
 // inQueue reports whether a repair at this stage is in the post-approval
 // queues: approved and waiting on a step, or a review that is overdue.
