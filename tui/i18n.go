@@ -194,6 +194,7 @@ var messages = map[string]message{
 	"sec.other":        {"审核完成", "review completed"},
 	"sec.fulfil":       {"履行完毕即可申请", "on fulfilment"},
 	"rep.onfulfil":     {"履行完毕即可申请", "on fulfilment"},
+	"rep.early":        {"申请不符合条件", "application not eligible"},
 	"rep.threedone":    {"已落实", "done"},
 	"rep.threecount":   {"缺%d项", "%d missing"},
 	"rep.threemissing": {"三同步未落实：%s", "three-in-step missing: %s"},

@@ -3,6 +3,7 @@ package tui
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/czyj/credwatch/credit"
 )
@@ -27,6 +28,7 @@ const (
 	repReminded               // 到期提醒 marked sent
 	repError                  // the rules could not place it; repairRows.errs has why
 	repFulfil                 // repairable once the obligations are fulfilled (minor), none recorded; elig is zero
+	repEarly                  // applied before eligibility, or for an unrepairable penalty (RepairDates.ApplicationIssue)
 )
 
 // repairError is why a penalty's row could not be placed: the cell label's
@@ -116,7 +118,8 @@ func (r *repairRows) fill(i int, row *Row, memo *cellMemo) {
 	// 三同步: a general penalty's enterprise must get the "eligible now"
 	// reminder once the minimum period passed.
 	remindDue := now && !reminded && stage == credit.StageNotApplied && rec.Severity == credit.General
-	row.Alert = stuck || remindDue || !tis.Complete()
+	early := e.flags&repEarly != 0
+	row.Alert = stuck || remindDue || early || !tis.Complete()
 	switch {
 	case !repairable:
 		cells[6], cells[7] = c.t("rep.norepair"), "-"
@@ -129,12 +132,18 @@ func (r *repairRows) fill(i int, row *Row, memo *cellMemo) {
 		cells[7] = memo.str(memoKey(memoDays, daysLeft), func() string { return c.f("rep.days", daysLeft) })
 	}
 	var code int
-	for bit, on := range [...]bool{stuck, reminded, now, remindDue} {
+	for bit, on := range [...]bool{stuck, reminded, now, remindDue, early} {
 		if on {
 			code |= 1 << (8 + bit)
 		}
 	}
-	cells[8] = memo.str(memoKey(memoRepairStatus, int(stage)|code), func() string { return repairStatus(c, stage, stuck, reminded, now, remindDue) })
+	cells[8] = memo.str(memoKey(memoRepairStatus, int(stage)|code), func() string {
+		st := repairStatus(c, stage, stuck, reminded, now, remindDue)
+		if early {
+			st = symBad + " " + strings.TrimPrefix(st, symBad+" ") + " " + c.t("rep.early")
+		}
+		return st
+	})
 }
 
 // threeCode is a memo value for a 三同步 state: applicable, and the three

@@ -690,6 +690,9 @@ func buildRepair(in buildInput, y *yearNotes) (*repairRows, string) {
 		if ps.Stuck {
 			e.flags |= repStuck
 		}
+		if rd.ApplicationIssue != nil {
+			e.flags |= repEarly
+		}
 		if rd.Repairable && rd.OnFulfilment && rd.EligibleFrom.IsZero() {
 			// Eligible once the obligations are fulfilled: no date to count to.
 			e.flags |= repRepairable | repFulfil

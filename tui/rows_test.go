@@ -349,3 +349,23 @@ func TestRepairRowsMinor(t *testing.T) {
 		t.Errorf("minor penalty shown as overdue:\n%s", all)
 	}
 }
+
+// Issue 16 item 7: an application before eligibility is flagged on the
+// repair row, not only in the detail view.
+func TestRepairRowEarlyApplication(t *testing.T) {
+	in := fixtureInput("zh")
+	in.snap.Repairs = in.snap.Repairs.With(credit.Repair{RecordKey: "penalty/WJ-2026-1118", Applied: d("2026-11-25")})
+	b := build(in)
+	r := rowByKey(t, allRows(b.repair.src), "penalty/WJ-2026-1118") // eligible 2027-02-19
+	if r.Cells[8] != "! 审核中 申请不符合条件" || !r.Alert {
+		t.Errorf("early application row: status %q alert %v", r.Cells[8], r.Alert)
+	}
+	if d := repairDetail(in, "penalty/WJ-2026-1118"); !strings.Contains(d, "早于可申请日2027-02-19") {
+		t.Errorf("detail line: %q", d)
+	}
+	in.snap.Repairs = in.snap.Repairs.With(credit.Repair{RecordKey: "penalty/WJ-2026-1118", Applied: d("2027-02-19")})
+	b = build(in)
+	if r := rowByKey(t, allRows(b.repair.src), "penalty/WJ-2026-1118"); strings.Contains(r.Cells[8], "申请不符合条件") {
+		t.Errorf("application on the eligibility day flagged: %q", r.Cells[8])
+	}
+}
