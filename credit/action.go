@@ -10,6 +10,10 @@ const (
 	ActionReminder     ActionType = "reminder_sent"        // 到期提醒 sent to the enterprise (Art. 7)
 	ActionNationalDone ActionType = "national_repair_done" // bureau's repair in 国家企业信用信息公示系统 done (Art. 10)
 	ActionWithdrawal   ActionType = "withdrawal_requested" // another credit website asked to withdraw (Art. 11)
+	// ActionFulfilled: the enterprise has fulfilled the legal obligations of
+	// a minor (轻微) penalty, which makes it repairable (国家发展改革委令第36号:
+	// 法定责任履行完毕即可申请修复). Date is the day they were fulfilled.
+	ActionFulfilled ActionType = "obligations_fulfilled"
 )
 
 // Action is one thing an officer did. It is stored in the cache before the
@@ -74,6 +78,10 @@ func ApplyActions(rep *Repair, acts []Action) {
 		case ActionNationalDone:
 			if rep.NationalDone.IsZero() {
 				rep.NationalDone, rep.NationalReceipt = a.Date, a.Receipt
+			}
+		case ActionFulfilled:
+			if rep.Fulfilled.IsZero() {
+				rep.Fulfilled = a.Date
 			}
 		case ActionWithdrawal:
 			if rep.WithdrawalNote == "" {

@@ -3,6 +3,7 @@ package credit
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"sync"
@@ -47,9 +48,10 @@ func (e *UnknownYearError) Error() string {
 // Calendar is the official PRC working-day calendar for the years it knows.
 // A Calendar is immutable once built and safe for concurrent use.
 type Calendar struct {
-	days    map[Date]calendarEntry
-	known   map[int]bool
-	sources map[int]string
+	days        map[Date]calendarEntry
+	known       map[int]bool
+	sources     map[int]string
+	provisional map[int]bool // years whose schedule is not checked against the notice
 
 	// cum[i] counts the working days in [first, first+i), over 1 January of
 	// the first known year to 31 December of the last, so that counting
@@ -64,10 +66,13 @@ type calendarEntry struct {
 }
 
 var builtinCalendar = sync.OnceValue(func() *Calendar {
-	c := &Calendar{days: map[Date]calendarEntry{}, known: map[int]bool{}, sources: map[int]string{}}
+	c := &Calendar{days: map[Date]calendarEntry{}, known: map[int]bool{}, sources: map[int]string{}, provisional: map[int]bool{}}
 	for _, y := range builtinSchedules {
 		c.known[y.year] = true
 		c.sources[y.year] = y.source
+		if y.provisional {
+			c.provisional[y.year] = true
+		}
 		for _, d := range y.days {
 			date := MustDate(d.date)
 			if _, dup := c.days[date]; dup {
@@ -121,9 +126,10 @@ func BuiltinCalendar() *Calendar { return builtinCalendar() }
 func NewCalendar(overrides []DayOverride, extraYears []int) (*Calendar, error) {
 	b := BuiltinCalendar()
 	c := &Calendar{
-		days:    make(map[Date]calendarEntry, len(b.days)+len(overrides)),
-		known:   make(map[int]bool, len(b.known)+len(extraYears)),
-		sources: make(map[int]string, len(b.sources)+len(extraYears)),
+		days:        make(map[Date]calendarEntry, len(b.days)+len(overrides)),
+		known:       make(map[int]bool, len(b.known)+len(extraYears)),
+		sources:     make(map[int]string, len(b.sources)+len(extraYears)),
+		provisional: maps.Clone(b.provisional),
 	}
 	for d, e := range b.days {
 		c.days[d] = e
@@ -163,6 +169,49 @@ func NewCalendar(overrides []DayOverride, extraYears []int) (*Calendar, error) {
 	}
 	c.index()
 	return c, nil
+}
+
+// Provisional reports whether year's built-in schedule has not been checked
+// against the State Council notice itself (2027: taken from a secondary
+// source). Dates counted through such a year are shown as provisional until
+// the configuration confirms the year ([calendar] confirmed).
+func (c *Calendar) Provisional(year int) bool { return c.provisional[year] }
+
+// ProvisionalBetween returns the provisional years among those of a..b
+// (inclusive, in either order), ascending; nil when there are none.
+func (c *Calendar) ProvisionalBetween(a, b Date) []int {
+	if a.IsZero() || b.IsZero() {
+		return nil
+	}
+	if b < a {
+		a, b = b, a
+	}
+	var out []int
+	for y := a.Year(); y <= b.Year(); y++ {
+		if c.provisional[y] {
+			out = append(out, y)
+		}
+	}
+	return out
+}
+
+// Confirmed returns a copy of c in which years are no longer provisional: the
+// officer has checked the built-in schedule against the notice (and
+// corrected any day through overrides). Confirming a year the calendar does
+// not know is an error.
+func (c *Calendar) Confirmed(years []int) (*Calendar, error) {
+	if len(years) == 0 {
+		return c, nil
+	}
+	out := *c
+	out.provisional = maps.Clone(c.provisional)
+	for _, y := range years {
+		if !c.known[y] {
+			return nil, fmt.Errorf("calendar: confirmed year %d is not a known year", y)
+		}
+		delete(out.provisional, y)
+	}
+	return &out, nil
 }
 
 // Knows reports whether the calendar has the holiday schedule of year.

@@ -42,7 +42,10 @@ type scheduleDay struct {
 type yearSchedule struct {
 	year   int
 	source string // the notice's document number, as far as known
-	days   []scheduleDay
+	// provisional: not checked against the notice itself (see
+	// Calendar.Provisional).
+	provisional bool
+	days        []scheduleDay
 }
 
 // off lists the days off from first to last inclusive, all named name.
@@ -179,8 +182,9 @@ var builtinSchedules = []yearSchedule{
 		// notice itself; its document number is not recorded here. Verify it
 		// against the published notice and correct it through [calendar]
 		// overrides in the configuration if it differs.
-		year:   2027,
-		source: "国务院办公厅关于2027年部分节假日安排的通知 (checked against lunar-go v1.4.7 only)",
+		year:        2027,
+		source:      "国务院办公厅关于2027年部分节假日安排的通知 (checked against lunar-go v1.4.7 only; provisional)",
+		provisional: true,
 		days: join(
 			off("2027-01-01", "2027-01-03", HolidayNewYear),
 			off("2027-02-05", "2027-02-13", HolidaySpring),

@@ -340,11 +340,6 @@ func TestCalendarUnknownYears(t *testing.T) {
 		"PrevWorkingDay":        func(d Date) error { _, err := cal.PrevWorkingDay(d); return err },
 		"NextWorkingDay":        func(d Date) error { _, err := cal.NextWorkingDay(d); return err },
 		"Rules.DisclosureDue":   func(d Date) error { _, err := DefaultRules().DisclosureDue(d); return err },
-		"Rules.Repair serious":  func(d Date) error { _, err := DefaultRules().Repair(d, Serious, nil, 0); return err },
-		"Rules.Repair applied": func(d Date) error {
-			_, err := DefaultRules().Repair(MustDate("2024-01-02"), General, nil, d)
-			return err
-		},
 		"Rules.Disclosure": func(d Date) error {
 			_, err := DefaultRules().Disclosure(&Record{Kind: Penalty, Decided: d}, d)
 			return err

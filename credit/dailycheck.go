@@ -54,6 +54,7 @@ const (
 	CheckOverdue        = "disclosure-overdue" // not disclosed within 7 working days
 	CheckLate           = "disclosure-late"    // disclosed, but late, since the last working day
 	CheckQuality        = "quality"            // data-quality errors
+	CheckThreeInStepID  = "three-in-step"      // general penalties whose 三同步 steps are not all recorded
 	CheckStuck          = "pipeline-stuck"     // repair items stuck in a step
 	CheckEndpoints      = "endpoints"          // endpoints failing
 )
@@ -213,15 +214,35 @@ func (r *Rules) DailyCheck(data *CheckData, depts []string, today Date) (DailyCh
 	}
 	c.add(lateItem)
 
-	// Data quality.
-	var bad []string
+	// Data quality, and 三同步 (Art. 7, 常信用办〔2022〕7号): a general
+	// penalty's steps are due with the decision, so every one still missing
+	// is a duty missed; those decided since the last working day are new.
+	var bad, tis []string
+	newTIS := 0
 	for _, ref := range data.Quality {
-		if in(ref.Dept) && len(ref.Issues) > 0 {
+		if !in(ref.Dept) {
+			continue
+		}
+		quality := false
+		for _, code := range ref.Issues {
+			if code == IssueThreeInStep {
+				tis = append(tis, ref.Key)
+				if lwErr == nil && !ref.Decided.Before(lastWD) {
+					newTIS++
+				}
+			} else {
+				quality = true
+			}
+		}
+		if quality {
 			bad = append(bad, ref.Key)
 		}
 	}
 	c.add(statusItem(CheckQuality, len(bad), nil, bad,
 		fmt.Sprintf("%d条记录存在数据质量问题", len(bad)), fmt.Sprintf("%d records with data-quality errors", len(bad))))
+	c.add(statusItem(CheckThreeInStepID, len(tis), nil, tis,
+		fmt.Sprintf("%d条一般行政处罚未落实三同步（上一工作日以来新作出%d条）", len(tis), newTIS),
+		fmt.Sprintf("%d general penalties without all three 三同步 steps (%d decided since the last working day)", len(tis), newTIS)))
 
 	// Stuck repair pipeline items.
 	var stuck []string

@@ -3,6 +3,7 @@ package credit
 import (
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -56,6 +57,7 @@ func TestDailyCheck(t *testing.T) {
 		CheckQuality:        {CheckFail, 1, 1},
 		CheckStuck:          {CheckFail, 1, 1},
 		CheckEndpoints:      {CheckFail, 1, 0},
+		CheckThreeInStepID:  {CheckPass, 0, 0},
 	}
 	if len(c.Items) != len(want) {
 		t.Fatalf("%d items, want %d", len(c.Items), len(want))
@@ -150,5 +152,37 @@ func TestKeepFailing(t *testing.T) {
 	// The one the rules cannot place still fails the check.
 	if _, err := r.DailyCheck(&CheckData{Repairs: r.KeepFailing(repairs, today)}, nil, today); err == nil {
 		t.Error("the unplaceable repair was dropped")
+	}
+}
+
+// Issue 16 item 6: 三同步 is a line of the daily check of its own, with its
+// records for the drill-down; it is not counted as a data-quality error.
+func TestDailyCheckThreeInStep(t *testing.T) {
+	r := DefaultRules()
+	today := MustDate("2026-11-30") // Monday; last working day Friday 11-27
+	data := &CheckData{Quality: []RecordRef{
+		{Key: "penalty/new", Dept: "320412", Decided: MustDate("2026-11-27"), Issues: []string{IssueThreeInStep}},
+		{Key: "penalty/today", Dept: "320412", Decided: MustDate("2026-11-30"), Issues: []string{IssueThreeInStep}},
+		{Key: "penalty/old", Dept: "320412", Decided: MustDate("2026-10-12"), Issues: []string{IssueThreeInStep, IssueUSCCCheck}},
+		{Key: "penalty/q", Dept: "320412", Decided: MustDate("2026-11-02"), Issues: []string{IssueMissingFacts}},
+		{Key: "penalty/other", Dept: "320411", Decided: MustDate("2026-11-27"), Issues: []string{IssueThreeInStep}},
+	}}
+	c, err := r.DailyCheck(data, []string{"320412"}, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := map[string]CheckItem{}
+	for _, it := range c.Items {
+		items[it.ID] = it
+	}
+	tis := items[CheckThreeInStepID]
+	if tis.Status != CheckFail || tis.Count != 3 || !slices.Equal(tis.Keys, []string{"penalty/new", "penalty/today", "penalty/old"}) {
+		t.Errorf("three-in-step = %+v", tis)
+	}
+	if want := "（上一工作日以来新作出2条）"; !strings.Contains(tis.Zh, want) {
+		t.Errorf("Zh %q lacks %q", tis.Zh, want)
+	}
+	if q := items[CheckQuality]; q.Count != 2 || !slices.Equal(q.Keys, []string{"penalty/old", "penalty/q"}) {
+		t.Errorf("quality = %+v, want old and q only", q)
 	}
 }

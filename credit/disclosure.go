@@ -13,6 +13,7 @@ const (
 	DisclosedLate                          // disclosed after the deadline
 	Overdue                                // not disclosed, deadline passed
 	NotYetDue                              // not disclosed, deadline not passed
+	NotRequired                            // a tier in principle not disclosed (ndrc-2026 minor): no deadline
 )
 
 // String returns the state in English.
@@ -26,6 +27,8 @@ func (s DisclosureState) String() string {
 		return "disclosed late"
 	case Overdue:
 		return "overdue"
+	case NotRequired:
+		return "not disclosed (minor)"
 	}
 	return fmt.Sprintf("DisclosureState(%d)", int(s))
 }
@@ -41,6 +44,8 @@ func (s DisclosureState) Chinese() string {
 		return "逾期公示"
 	case Overdue:
 		return "逾期未公示"
+	case NotRequired:
+		return "原则上不予公示"
 	}
 	return s.String()
 }
@@ -66,8 +71,17 @@ func (r *Rules) DisclosureDue(decided Date) (Date, error) {
 }
 
 // Disclosure judges rec's disclosure from rec.Decided and rec.Disclosed as of
-// today. It applies to all five kinds.
+// today. It applies to all five kinds. A penalty of a tier that is in
+// principle not disclosed (Period.NotDisclosed) has no deadline: NotRequired
+// while undisclosed, DisclosedOnTime (with no Due) if the sector disclosed
+// it anyway.
 func (r *Rules) Disclosure(rec *Record, today Date) (Disclosure, error) {
+	if r.notDisclosed(rec) {
+		if rec.Disclosed.IsZero() {
+			return Disclosure{State: NotRequired}, nil
+		}
+		return Disclosure{State: DisclosedOnTime}, nil
+	}
 	due, err := r.DisclosureDue(rec.Decided)
 	if err != nil {
 		return Disclosure{}, fmt.Errorf("%s: %w", rec.Key(), err)
@@ -108,4 +122,19 @@ func (r *Rules) workingDaysLate(due, end Date) (int, error) {
 		n++
 	}
 	return n, nil
+}
+
+// notDisclosed reports whether rec is a penalty whose tier, under the rule
+// set in force on its decision date, is in principle not disclosed.
+func (r *Rules) notDisclosed(rec *Record) bool {
+	if rec.Kind != Penalty || rec.Decided.IsZero() {
+		return false
+	}
+	set, err := r.RuleSetFor(rec.Decided)
+	if err != nil {
+		return false
+	}
+	tier, _ := set.Regrade(rec.Severity, rec.PenaltyTypes, rec.Accident)
+	p, ok := set.Periods[tier]
+	return ok && p.NotDisclosed
 }

@@ -10,7 +10,7 @@ import (
 // Penalties is a list of penalty summaries, packed: the strings of every
 // summary sit in a few large shared strings and the values of few distinct
 // values (departments, severities, type lists) in dictionaries, so a
-// summary costs 44 bytes plus its text instead of 128 bytes plus four
+// summary costs 48 bytes plus its text instead of 128 bytes plus four
 // separate strings (300k penalties at 1M records: 40 MB instead of 70 MB).
 // Build one with a PenaltiesBuilder or NewPenalties. The zero value is an
 // empty list. A Penalties is read-only; copies share their arrays.
@@ -36,7 +36,16 @@ type packedPenalty struct {
 	ends               [4]uint32
 	dept, sev, types   uint32
 	decided, disclosed Date
+	flags              uint8 // packed*
 }
+
+// Flags of a packed summary (packedPenalty.flags).
+const (
+	packedAccident = 1 << iota
+	packedNotice
+	packedEducation
+	packedReminder
+)
 
 // penaltyChunk is the size of the shared strings the builder makes; a
 // summary longer than this gets a string of its own.
@@ -51,15 +60,19 @@ func (p *Penalties) At(i int) PenaltySummary {
 	r := p.rows.at(i)
 	s := p.chunks[r.chunk][r.off:]
 	return PenaltySummary{
-		ID:           s[:r.ends[0]],
-		SubjectName:  s[r.ends[0]:r.ends[1]],
-		USCC:         s[r.ends[1]:r.ends[2]],
-		DocNo:        s[r.ends[2]:r.ends[3]],
-		Dept:         p.depts[r.dept],
-		Severity:     p.sevs[r.sev],
-		Decided:      r.decided,
-		Disclosed:    r.disclosed,
-		PenaltyTypes: p.types[r.types],
+		ID:            s[:r.ends[0]],
+		SubjectName:   s[r.ends[0]:r.ends[1]],
+		USCC:          s[r.ends[1]:r.ends[2]],
+		DocNo:         s[r.ends[2]:r.ends[3]],
+		Dept:          p.depts[r.dept],
+		Severity:      p.sevs[r.sev],
+		Decided:       r.decided,
+		Disclosed:     r.disclosed,
+		PenaltyTypes:  p.types[r.types],
+		Accident:      r.flags&packedAccident != 0,
+		NoticeGiven:   r.flags&packedNotice != 0,
+		EducationDone: r.flags&packedEducation != 0,
+		ReminderSet:   r.flags&packedReminder != 0,
 	}
 }
 
@@ -190,6 +203,18 @@ func (b *PenaltiesBuilder) Add(s *PenaltySummary) {
 	}
 	r.dept = intern(b.depts, &b.p.depts, s.Dept)
 	r.sev = intern(b.sevs, &b.p.sevs, s.Severity)
+	if s.Accident {
+		r.flags |= packedAccident
+	}
+	if s.NoticeGiven {
+		r.flags |= packedNotice
+	}
+	if s.EducationDone {
+		r.flags |= packedEducation
+	}
+	if s.ReminderSet {
+		r.flags |= packedReminder
+	}
 	b.key = b.key[:0]
 	for _, t := range s.PenaltyTypes { // length-prefixed: no two lists share a key
 		b.key = binary.AppendUvarint(b.key, uint64(len(t)))

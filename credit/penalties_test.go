@@ -16,6 +16,8 @@ func testSummaries(n int) []PenaltySummary {
 			USCC: fmt.Sprintf("91320400MA%08dX", i), DocNo: fmt.Sprintf("常应急罚〔2026〕%d号", i), Severity: sev[i%3],
 			Decided: MustDate("2026-01-01").AddDays(i % 300), PenaltyTypes: [][]string{nil, {"罚款"}, {"警告", "罚款"}}[i%3],
 		}
+		out[i].Accident, out[i].NoticeGiven = i%5 == 0, i%3 == 1
+		out[i].EducationDone, out[i].ReminderSet = i%4 == 1, i%7 == 2
 		if i%2 == 0 {
 			out[i].Disclosed = out[i].Decided.AddDays(3)
 		}

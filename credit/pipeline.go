@@ -54,7 +54,7 @@ func (s Stage) Chinese() string {
 	case StageAwaitingRegrade:
 		return "待重算等级"
 	case StageAwaitingNational:
-		return "待国家系统修复"
+		return "待国家企业信用信息公示系统修复"
 	case StageDone:
 		return "已完成"
 	}

@@ -130,7 +130,7 @@ func TestStageNames(t *testing.T) {
 		{StageRejected, "rejected", "审核未通过", true},
 		{StageAwaitingCancel, "awaiting cancellation", "待注销", false},
 		{StageAwaitingRegrade, "awaiting regrade", "待重算等级", false},
-		{StageAwaitingNational, "awaiting national repair", "待国家系统修复", false},
+		{StageAwaitingNational, "awaiting national repair", "待国家企业信用信息公示系统修复", false},
 		{StageDone, "done", "已完成", true},
 	} {
 		t.Run(tc.en, func(t *testing.T) {

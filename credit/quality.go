@@ -48,6 +48,28 @@ const (
 	IssueMissingValidity   = "missing-validity"
 	IssueBadValidity       = "bad-validity"
 	IssueDuplicateDocNo    = "duplicate-doc-no"
+
+	// IssueAccidentGrading: a penalty involving a production-safety accident
+	// graded below serious (常应急〔2022〕19号 第八条 makes it serious).
+	IssueAccidentGrading = "accident-graded-below-serious"
+	// IssueSeriousTypeGrading: a penalty type the rule set puts in the
+	// serious tier, graded below serious (Rules.CheckPenalty).
+	IssueSeriousTypeGrading = "serious-type-graded-below-serious"
+	// IssueAppliedBeforeEligible / IssueAppliedNotRepairable: an application
+	// to 信用中国 before eligibility, or for a penalty that is not repairable
+	// (RepairDates.ApplicationIssue).
+	IssueAppliedBeforeEligible = "applied-before-eligible"
+	IssueAppliedNotRepairable  = "applied-not-repairable"
+	// IssueThreeInStep: a general penalty whose 三同步 steps are not all
+	// recorded. It is a duty the department missed rather than a data error:
+	// the daily check shows it on its own line (CheckThreeInStepLine), not
+	// under quality.
+	IssueThreeInStep = "three-in-step-missing"
+	// IssueBadValidUntil: 处罚有效期 (CF_YXQ) before the decision date.
+	IssueBadValidUntil = "valid-until-before-decision"
+	// IssuePublishUntil: 公示截止期 (CF_GSJZQ) differs from the maximum
+	// disclosure end the rules give (Rules.CheckPenalty).
+	IssuePublishUntil = "publish-until-mismatch"
 )
 
 // LicenceCategories lists 许可类别 (XK_XKLB) values.
@@ -175,6 +197,20 @@ func checkPenalty(rec *Record) []Issue {
 	default:
 		add(IssueBadSeverity, "severity", fmt.Sprintf("unknown severity %q", rec.Severity),
 			fmt.Sprintf("失信严重程度“%s”无效", rec.Severity))
+	}
+	if rec.Accident && (rec.Severity == General || rec.Severity == Minor) {
+		add(IssueAccidentGrading, "severity",
+			fmt.Sprintf("involves a production-safety accident but is graded %s: it is serious (Art. 8); dates use the serious tier", rec.Severity),
+			fmt.Sprintf("涉及生产安全事故但失信程度为%s，应为严重失信（第八条），日期按严重失信计算", rec.Severity.Chinese()))
+	}
+	if !rec.ValidUntil.IsZero() && !rec.Decided.IsZero() && rec.ValidUntil < rec.Decided {
+		add(IssueBadValidUntil, "valid_until", fmt.Sprintf("处罚有效期 (CF_YXQ) %s is before the decision date %s", rec.ValidUntil, rec.Decided),
+			fmt.Sprintf("处罚有效期%s早于处罚决定日期%s", rec.ValidUntil, rec.Decided))
+	}
+	if t := CheckThreeInStep(rec); !t.Complete() {
+		add(IssueThreeInStep, "three_in_step",
+			"三同步 not complete: missing "+strings.Join(t.MissingEnglish(), ", "),
+			"三同步未落实："+strings.Join(t.Missing(), "、"))
 	}
 	switch {
 	case rec.FineYuan < 0:

@@ -17,6 +17,44 @@ func validPenalty() *Record {
 		Authority: "常州市应急管理局", SourceUnit: "常州市应急管理局",
 		Violation: "未按规定开展安全培训", Facts: "……", Basis: "《中华人民共和国安全生产法》第九十七条",
 		Content: "罚款人民币叁万元", PenaltyTypes: []string{"罚款"}, Severity: General, FineYuan: 30000,
+		NoticeGiven: true, EducationDone: true, ReminderSet: true, // 三同步 done
+	}
+}
+
+// Issue 16 items 4 and 6: an accident graded below serious, and a general
+// penalty whose 三同步 steps are not all recorded.
+func TestCheckRecordGradingAndThreeInStep(t *testing.T) {
+	today := MustDate("2026-11-30")
+	for _, tc := range []struct {
+		name string
+		edit func(r *Record)
+		want []string
+	}{
+		{"valid", func(r *Record) {}, nil},
+		{"accident graded general", func(r *Record) { r.Accident = true }, []string{IssueAccidentGrading}},
+		{"accident graded minor", func(r *Record) { r.Accident, r.Severity = true, Minor }, []string{IssueAccidentGrading}},
+		{"accident graded serious", func(r *Record) { r.Accident, r.Severity = true, Serious }, nil},
+		{"no 三同步 at all", func(r *Record) { r.NoticeGiven, r.EducationDone, r.ReminderSet = false, false, false }, []string{IssueThreeInStep}},
+		{"reminder missing", func(r *Record) { r.ReminderSet = false }, []string{IssueThreeInStep}},
+		{"serious: 三同步 does not apply", func(r *Record) { r.Severity, r.NoticeGiven = Serious, false }, nil},
+		{"责令停产停业: 三同步 does not apply", func(r *Record) {
+			r.PenaltyTypes, r.NoticeGiven = []string{"罚款", "责令停产停业"}, false
+		}, nil},
+		{"accident graded general without 三同步: one issue, the grading", func(r *Record) {
+			r.Accident, r.NoticeGiven = true, false
+		}, []string{IssueAccidentGrading}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := validPenalty()
+			tc.edit(r)
+			var got []string
+			for _, is := range CheckRecord(r, today) {
+				got = append(got, is.Code)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("issues = %v, want %v", got, tc.want)
+			}
+		})
 	}
 }
 

@@ -85,6 +85,13 @@ type Record struct {
 	Severity     Severity `json:"severity,omitempty"`      // 一般 / 严重 (轻微 under ndrc-2026)
 	FineYuan     int64    `json:"fine_yuan,omitempty"`     // 罚款金额, in yuan (CF_NR_FK is in 万元)
 	Accident     bool     `json:"accident,omitempty"`      // involves a production-safety accident
+	// ValidUntil is 处罚有效期 (CF_YXQ), the end of the penalty's effect as
+	// the source system states it (2099-12-31: long-term). PublishUntil is
+	// 公示截止期 (CF_GSJZQ), the last day of publication as the source system
+	// states it; it should be the maximum disclosure end the rules give
+	// (Rules.CheckPenalty). Both optional.
+	ValidUntil   Date `json:"valid_until,omitempty"`
+	PublishUntil Date `json:"publish_until,omitempty"`
 
 	// Licence specifics.
 	LicenceCategory string `json:"licence_category,omitempty"` // 许可类别 XK_XKLB

@@ -26,6 +26,11 @@ type Repair struct {
 	// Art. 11: a withdrawal request sent to another credit website.
 	WithdrawalNote string `json:"withdrawal_note,omitempty"`
 
+	// Fulfilled: the day the enterprise fulfilled the legal obligations of a
+	// minor (轻微) penalty, as the bureau recorded it; from then it may apply
+	// (国家发展改革委令第36号). Zero otherwise.
+	Fulfilled Date `json:"fulfilled,omitempty"`
+
 	UpdatedAt time.Time `json:"updated_at"`
 }
 

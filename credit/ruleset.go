@@ -14,6 +14,17 @@ import (
 type Period struct {
 	MinMonths int `toml:"min_months"`
 	MaxMonths int `toml:"max_months"`
+
+	// NotDisclosed: information of this tier is in principle not disclosed
+	// (ndrc-2026's minor tier, 国家发展改革委令第36号: 轻微失信信息原则上不予
+	// 公示). It has no 7-working-day disclosure deadline; MaxMonths is the
+	// longest it may stay disclosed if the sector does disclose it.
+	NotDisclosed bool `toml:"not_disclosed"`
+	// OnFulfilment: the enterprise may apply for repair once its legal
+	// obligations are fulfilled (法定责任履行完毕即可申请修复), not from a date.
+	// MinMonths must then be 0. The eligibility date is the fulfilment day
+	// the officer records, if any.
+	OnFulfilment bool `toml:"on_fulfilment"`
 }
 
 // RuleSet is one dated, named regime of repair rules. Every date the engine
@@ -21,6 +32,9 @@ type Period struct {
 type RuleSet struct {
 	Name  string `toml:"name"`  // e.g. "changzhou-2022"
 	Title string `toml:"title"` // the documents, e.g. "常应急〔2022〕19号 / 发改办财金〔2019〕527号"
+	// Source cites the articles the periods and exceptions come from, e.g.
+	// "常应急〔2022〕19号 第八条; 发改办财金〔2019〕527号 一、二".
+	Source string `toml:"source"`
 
 	// The set applies to penalties decided in [From, Until). A zero From or
 	// Until leaves that end open.
@@ -35,6 +49,12 @@ type RuleSet struct {
 	// such a penalty stays disclosed for NotRepairableMonths.
 	NotRepairable       []string `toml:"not_repairable"`
 	NotRepairableMonths int      `toml:"not_repairable_months"`
+
+	// SeriousTypes lists 处罚类别 values that put a penalty in the serious
+	// tier whatever it was graded (ndrc-2026: revocation of a licence is
+	// serious). A penalty involving a production-safety accident is always
+	// serious (常应急〔2022〕19号 第八条), in every set.
+	SeriousTypes []string `toml:"serious_types"`
 
 	// ReviewWorkingDays is how long Credit China (信用中国) takes to review an
 	// application, in working days after the application day.
@@ -72,37 +92,49 @@ func (s *RuleSet) IsNotRepairable(types []string) []string {
 	return out
 }
 
-// The boundary between the built-in rule sets: NDRC Order No. 36 takes
-// effect on this day.
-var ndrc2026From = MustDate("2026-04-01")
+// The boundaries between the built-in rule sets: NDRC Order No. 58 takes
+// effect on 2023-05-01, Order No. 36 (which repeals it) on 2026-04-01.
+var (
+	ndrc2023From = MustDate("2023-05-01")
+	ndrc2026From = MustDate("2026-04-01")
+)
 
-// BuiltinRuleSets returns the rule sets compiled into credwatch:
+// BuiltinRuleSets returns the rule sets compiled into credwatch, one per
+// national regime, by decision date. docs/rules.md gives the sources and
+// what could not be verified.
 //
-//   - changzhou-2022, for penalties decided before 2026-04-01: the city
-//     measures 常应急〔2022〕19号 Art. 8 and 发改办财金〔2019〕527号, which they
-//     cite. General (一般) penalties: minimum 3 months, maximum 1 year. Serious
-//     (严重): 6 months and 3 years. 责令停产停业 and 吊销许可证件 make a
-//     production-safety penalty unrepairable; it stays disclosed 3 years.
-//     There is no minor (轻微) tier: a minor penalty under this set is an error.
-//   - ndrc-2026, for penalties decided from 2026-04-01: NDRC Order No. 36
-//     《信用修复管理办法》. Minor: repairable at once, at most 3 months.
-//     General: 3 months to 1 year. Serious: 1 to 3 years.
+//   - changzhou-2022, decisions before 2023-05-01: the city measures
+//     常应急〔2022〕19号 Art. 8 and 发改办财金〔2019〕527号, which they cite.
+//     General (一般): minimum 3 months, maximum 1 year. Serious (严重): 6
+//     months and 3 years. 527's 特定严重失信行为 — 责令停产停业 or revocation
+//     of a licence in production safety — are not repairable and stay
+//     disclosed 3 years. No minor (轻微) tier.
+//   - ndrc-2023, decisions from 2023-05-01 before 2026-04-01: NDRC Order No.
+//     58 《失信行为纠正后的信用信息修复管理办法（试行）》. Penalty information:
+//     minimum 3 months, maximum 3 years; production safety (安全生产, with
+//     food, drugs, special equipment and fire safety) minimum 1 year, which
+//     credwatch applies to the serious tier (see docs/rules.md). Art. 2:
+//     nothing is unrepairable unless a law, regulation or central policy
+//     document says so, so the list is empty. The order is a national rule
+//     that 信用中国 applies to every application, and it is stricter than
+//     (or equal to) the city's 3/6 months, so it replaces them.
+//   - ndrc-2026, decisions from 2026-04-01: NDRC Order No. 36
+//     《信用修复管理办法》, repealing No. 58. Minor: in principle not
+//     disclosed (at most 3 months), repairable once the legal obligations are
+//     fulfilled. General: 3 months to 1 year. Serious, which includes the
+//     revocation of a licence: 1 to 3 years. Art. 2 as No. 58: no
+//     unrepairable types.
 //
-// Both give Credit China 10 working days to review an application.
-//
-// ndrc-2026 keeps 责令停产停业 and 吊销许可证件 not repairable (36 months). We
-// are NOT sure Order No. 36 still says so: its text could not be checked
-// here. Keeping them is the cautious choice, because the officer then sees the
-// record flagged rather than the enterprise being told it may apply. If the
-// order is found to allow their repair, configure the rule sets with
-// not_repairable = [] for ndrc-2026 (any [[rule_set]] in the configuration
-// replaces the built-in list, so give changzhou-2022 too; see docs/rules.md).
+// All three give Credit China 10 working days to review an application.
 func BuiltinRuleSets() []RuleSet {
 	return []RuleSet{
 		{
 			Name:  "changzhou-2022",
 			Title: "常应急〔2022〕19号 / 发改办财金〔2019〕527号",
-			Until: ndrc2026From,
+			Source: "常应急〔2022〕19号 第八条 (满三个月 / 满六个月); 发改办财金〔2019〕527号: 一般失信 3个月–1年, " +
+				"严重失信 6个月–3年, 特定严重失信行为 (安全生产等领域责令停产停业、吊销许可证/执照) 按最长公示期3年公示、不予修复; " +
+				"常信用办〔2022〕7号 附件: 信用中国10个工作日内完成审核",
+			Until: ndrc2023From,
 			Periods: map[Severity]Period{
 				General: {MinMonths: 3, MaxMonths: 12},
 				Serious: {MinMonths: 6, MaxMonths: 36},
@@ -112,17 +144,33 @@ func BuiltinRuleSets() []RuleSet {
 			ReviewWorkingDays:   10,
 		},
 		{
+			Name:  "ndrc-2023",
+			Title: "国家发展改革委令第58号《失信行为纠正后的信用信息修复管理办法（试行）》",
+			Source: "令第58号 第二条 (除法律、法规和党中央、国务院政策文件明确规定不可修复的情形外均可申请修复); " +
+				"行政处罚信息最短公示期3个月、最长3年, 安全生产等领域最短1年 (令第58号, as quoted by 信用中国 guidance; article number not verified); " +
+				"公示期限起点以行政处罚作出时间为准",
+			From:  ndrc2023From,
+			Until: ndrc2026From,
+			Periods: map[Severity]Period{
+				General: {MinMonths: 3, MaxMonths: 36},
+				Serious: {MinMonths: 12, MaxMonths: 36},
+			},
+			ReviewWorkingDays: 10,
+		},
+		{
 			Name:  "ndrc-2026",
 			Title: "国家发展改革委令第36号《信用修复管理办法》",
-			From:  ndrc2026From,
+			Source: "令第36号 第二条 (除法律、法规或党中央、国务院政策文件明确规定不可修复的情形外均可申请修复); " +
+				"轻微失信信息原则上不予公示、确需公示最长3个月、法定责任履行完毕即可申请修复; 一般失信 3个月–1年; " +
+				"严重失信 (含吊销许可证件) 1年–3年; 信用中国10个工作日内反馈 (article numbers of the tiers not verified)",
+			From: ndrc2026From,
 			Periods: map[Severity]Period{
-				Minor:   {MinMonths: 0, MaxMonths: 3},
+				Minor:   {MinMonths: 0, MaxMonths: 3, NotDisclosed: true, OnFulfilment: true},
 				General: {MinMonths: 3, MaxMonths: 12},
 				Serious: {MinMonths: 12, MaxMonths: 36},
 			},
-			NotRepairable:       []string{"责令停产停业", "吊销许可证件"},
-			NotRepairableMonths: 36,
-			ReviewWorkingDays:   10,
+			SeriousTypes:      []string{"吊销许可证件"},
+			ReviewWorkingDays: 10,
 		},
 	}
 }
@@ -180,6 +228,7 @@ func NewRules(cal *Calendar, sets []RuleSet, p PipelineDurations) (*Rules, error
 	for i, s := range sets {
 		s.Periods = maps.Clone(s.Periods)
 		s.NotRepairable = slices.Clone(s.NotRepairable)
+		s.SeriousTypes = slices.Clone(s.SeriousTypes)
 		if err := validateRuleSet(&s); err != nil {
 			return nil, err
 		}
@@ -238,12 +287,22 @@ func validateRuleSet(s *RuleSet) error {
 			return fail(field+".max_months", "must be positive, got %d", p.MaxMonths)
 		case p.MinMonths > p.MaxMonths:
 			return fail(field+".min_months", "%d is more than max_months %d", p.MinMonths, p.MaxMonths)
+		case p.OnFulfilment && p.MinMonths != 0:
+			return fail(field+".on_fulfilment", "needs min_months = 0, got %d", p.MinMonths)
 		}
 	}
 	for _, t := range s.NotRepairable {
 		if !slices.Contains(PenaltyTypes, t) {
 			return fail("not_repairable", "%q is not a 处罚类别 (want one of %v)", t, PenaltyTypes)
 		}
+	}
+	for _, t := range s.SeriousTypes {
+		if !slices.Contains(PenaltyTypes, t) {
+			return fail("serious_types", "%q is not a 处罚类别 (want one of %v)", t, PenaltyTypes)
+		}
+	}
+	if _, ok := s.Periods[Serious]; len(s.SeriousTypes) > 0 && !ok {
+		return fail("serious_types", "listed, but the set has no serious tier (periods.serious)")
 	}
 	if len(s.NotRepairable) > 0 && s.NotRepairableMonths <= 0 {
 		return fail("not_repairable_months", "must be positive, got %d", s.NotRepairableMonths)

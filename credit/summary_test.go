@@ -15,9 +15,11 @@ func TestSummaryRecordKeepsRules(t *testing.T) {
 		for _, sev := range []Severity{Minor, General, Serious} {
 			for _, types := range [][]string{nil, {"罚款"}, {"警告", "责令停产停业"}, {"吊销许可证件"}} {
 				for _, disclosed := range []Date{0, MustDate(decided).AddDays(3), MustDate(decided).AddDays(40)} {
-					recs = append(recs, Record{Kind: Penalty, ID: "1", Dept: "320412", SubjectName: "某公司", USCC: "91320412MA1XXXXX0X",
-						DocNo: "常应急罚〔2026〕1号", Decided: MustDate(decided), Severity: sev, PenaltyTypes: types, Disclosed: disclosed,
-						Facts: "事实", Basis: "依据", Content: "内容", FineYuan: 1000, Accident: true, NoticeGiven: true})
+					for _, accident := range []bool{false, true} {
+						recs = append(recs, Record{Kind: Penalty, ID: "1", Dept: "320412", SubjectName: "某公司", USCC: "91320412MA1XXXXX0X",
+							DocNo: "常应急罚〔2026〕1号", Decided: MustDate(decided), Severity: sev, PenaltyTypes: types, Disclosed: disclosed,
+							Facts: "事实", Basis: "依据", Content: "内容", FineYuan: 1000, Accident: accident, NoticeGiven: true, ReminderSet: accident})
+					}
 				}
 			}
 		}
@@ -27,6 +29,9 @@ func TestSummaryRecordKeepsRules(t *testing.T) {
 		full := &recs[i]
 		sum := Summarize(full)
 		lite := sum.Record()
+		if CheckThreeInStep(full) != CheckThreeInStep(&lite) {
+			t.Errorf("%+v: 三同步 %+v from the record, %+v from the summary", sum, CheckThreeInStep(full), CheckThreeInStep(&lite))
+		}
 		if sum.Key() != full.Key() {
 			t.Fatalf("key %q, want %q", sum.Key(), full.Key())
 		}

@@ -21,10 +21,16 @@ func TestCheckThreeInStep(t *testing.T) {
 			ThreeInStep{Applicable: true, Notice: true, Education: true}, false, []string{"修复提醒"}},
 		{"general, all done", Record{Kind: Penalty, Severity: General, NoticeGiven: true, EducationDone: true, ReminderSet: true},
 			ThreeInStep{Applicable: true, Notice: true, Education: true, Reminder: true}, true, nil},
+		{"general 罚款 applies", Record{Kind: Penalty, Severity: General, PenaltyTypes: []string{"罚款", "责令关闭"}},
+			ThreeInStep{Applicable: true}, false, []string{"信用告知", "诚信教育", "修复提醒"}},
 		{"serious penalty", Record{Kind: Penalty, Severity: Serious}, ThreeInStep{}, true, nil},
 		{"serious penalty with flags", Record{Kind: Penalty, Severity: Serious, NoticeGiven: true}, ThreeInStep{}, true, nil},
 		{"minor penalty", Record{Kind: Penalty, Severity: Minor}, ThreeInStep{}, true, nil},
 		{"penalty without severity", Record{Kind: Penalty}, ThreeInStep{}, true, nil},
+		// 常信用办〔2022〕7号: not for 特定严重 (issue 16 item 5) nor for accidents (serious by Art. 8).
+		{"general 责令停产停业 is 特定严重", Record{Kind: Penalty, Severity: General, PenaltyTypes: []string{"罚款", "责令停产停业"}}, ThreeInStep{}, true, nil},
+		{"general 吊销许可证件 is 特定严重", Record{Kind: Penalty, Severity: General, PenaltyTypes: []string{"吊销许可证件"}}, ThreeInStep{}, true, nil},
+		{"general with accident is serious", Record{Kind: Penalty, Severity: General, Accident: true}, ThreeInStep{}, true, nil},
 		{"licence", Record{Kind: Licence, Severity: General}, ThreeInStep{}, true, nil},
 		{"coercion", Record{Kind: Coercion}, ThreeInStep{}, true, nil},
 		{"inspection", Record{Kind: Inspection}, ThreeInStep{}, true, nil},
@@ -32,6 +38,10 @@ func TestCheckThreeInStep(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := CheckThreeInStep(&tc.rec)
+			if got.Applicable == (got.Why != "") || got.Applicable == (got.WhyZh != "") {
+				t.Errorf("Applicable %t with Why %q / %q", got.Applicable, got.Why, got.WhyZh)
+			}
+			got.Why, got.WhyZh = "", ""
 			if got != tc.want || got.Complete() != tc.complete || !slices.Equal(got.Missing(), tc.missing) {
 				t.Errorf("= %+v complete=%t missing=%v; want %+v %t %v", got, got.Complete(), got.Missing(), tc.want, tc.complete, tc.missing)
 			}

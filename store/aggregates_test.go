@@ -43,6 +43,7 @@ func testDuplicateSet(t *testing.T) {
 		r.DocNo = docNo
 		r.SubjectKind, r.Authority, r.SourceUnit = credit.SubjectPerson, "常州市应急管理局", "执法支队"
 		r.Violation, r.Facts, r.Basis, r.Content, r.PenaltyTypes = "违法", "事实", "依据", "警告", []string{"警告"}
+		r.NoticeGiven, r.EducationDone, r.ReminderSet = true, true, true // 三同步 done
 		if is := credit.CheckRecord(r, credit.DateOf(at)); docNo != "" && len(is) > 0 {
 			t.Fatalf("fixture record has issues: %+v", is)
 		}

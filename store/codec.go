@@ -27,6 +27,7 @@ const (
 	flagEducationDone
 	flagReminderSet
 	flagUpdatedAt // UpdatedAt is set (the zero time is not encoded)
+	flagPublish   // ValidUntil and PublishUntil follow (after UpdatedAt); values written before lack them
 )
 
 // appendRecord appends r's value: m is its header (Dept, Kind, ID, DocNo,
@@ -48,7 +49,8 @@ func appendRecord(b []byte, r *credit.Record, m *recMeta) []byte {
 	b = binary.AppendVarint(b, int64(r.ValidTo))
 	var flags byte
 	for bit, on := range map[byte]bool{flagAccident: r.Accident, flagNoticeGiven: r.NoticeGiven,
-		flagEducationDone: r.EducationDone, flagReminderSet: r.ReminderSet, flagUpdatedAt: !r.UpdatedAt.IsZero()} {
+		flagEducationDone: r.EducationDone, flagReminderSet: r.ReminderSet, flagUpdatedAt: !r.UpdatedAt.IsZero(),
+		flagPublish: !r.ValidUntil.IsZero() || !r.PublishUntil.IsZero()} {
 		if on {
 			flags |= bit
 		}
@@ -59,6 +61,10 @@ func appendRecord(b []byte, r *credit.Record, m *recMeta) []byte {
 		b = binary.AppendVarint(b, r.UpdatedAt.Unix())
 		b = binary.AppendUvarint(b, uint64(r.UpdatedAt.Nanosecond()))
 		b = binary.AppendVarint(b, int64(off))
+	}
+	if flags&flagPublish != 0 {
+		b = binary.AppendVarint(b, int64(r.ValidUntil))
+		b = binary.AppendVarint(b, int64(r.PublishUntil))
 	}
 	return b
 }
@@ -164,6 +170,10 @@ func decodeRecord(v []byte, r *credit.Record, m *recMeta, in interner) error {
 		}
 		r.UpdatedAt = t
 	}
+	if flags&flagPublish != 0 {
+		r.ValidUntil = credit.Date(d.varint())
+		r.PublishUntil = credit.Date(d.varint())
+	}
 	if d.err == nil && len(d.b) != 0 {
 		return fmt.Errorf("record value has %d trailing bytes", len(d.b))
 	}
@@ -195,25 +205,30 @@ func (in interner) get(b []byte) string {
 }
 
 // repV1 is the first byte of a value in the repairs bucket (schema 2; schema
-// 1 stored JSON). The record key is the entry's key.
-const repV1 = 1
+// 1 stored JSON). The record key is the entry's key. repV2 is repV1 followed
+// by Fulfilled; repV1 values still decode (without it).
+const (
+	repV1 = 1
+	repV2 = 2
+)
 
 // appendRepair appends a repair's value: its dates as varints, its
 // outcome, receipt and withdrawal note as strings, then UpdatedAt.
 func appendRepair(b []byte, r *credit.Repair) []byte {
-	b = append(b, repV1)
+	b = append(b, repV2)
 	for _, d := range [...]credit.Date{r.ReminderSent, r.Applied, r.Reviewed, r.Cancelled, r.Regraded, r.NationalDone} {
 		b = binary.AppendVarint(b, int64(d))
 	}
 	for _, s := range [...]string{r.Outcome, r.NationalReceipt, r.WithdrawalNote} {
 		b = appendStr(b, s)
 	}
-	return appendTime(b, r.UpdatedAt)
+	b = appendTime(b, r.UpdatedAt)
+	return binary.AppendVarint(b, int64(r.Fulfilled))
 }
 
 // decodeRepair decodes the repairs entry (key, v) into r.
 func decodeRepair(key, v []byte, r *credit.Repair, in interner) error {
-	if len(v) == 0 || v[0] != repV1 {
+	if len(v) == 0 || (v[0] != repV1 && v[0] != repV2) {
 		return fmt.Errorf("unknown repair encoding")
 	}
 	d := metaDecoder{b: v[1:], in: in}
@@ -225,6 +240,9 @@ func decodeRepair(key, v []byte, r *credit.Repair, in interner) error {
 	r.NationalReceipt = d.str()
 	r.WithdrawalNote = d.str()
 	r.UpdatedAt = d.time()
+	if v[0] == repV2 {
+		r.Fulfilled = credit.Date(d.varint())
+	}
 	if d.err == nil && len(d.b) != 0 {
 		return fmt.Errorf("repair value has %d trailing bytes", len(d.b))
 	}

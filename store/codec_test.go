@@ -17,10 +17,12 @@ func TestRecordEncoding(t *testing.T) {
 		PenaltyTypes: []string{"警告", "罚款"}, Severity: credit.Serious, FineYuan: 20000, Accident: true,
 		LicenceCategory: "普通", CertName: "证", LicenceNo: "L-1", ValidFrom: credit.MustDate("2025-01-01"), ValidTo: credit.MustDate("2028-02-29"),
 		LicenceStatus: "有效", Disclosed: credit.MustDate("2025-03-04"), Rejected: "字段缺失", NoticeGiven: true, EducationDone: true,
-		ReminderSet: true, UpdatedAt: time.Date(2025, 3, 4, 10, 11, 12, 13, time.FixedZone("", 8*3600))}
+		ReminderSet: true, UpdatedAt: time.Date(2025, 3, 4, 10, 11, 12, 13, time.FixedZone("", 8*3600)),
+		ValidUntil: credit.MustDate("2099-12-31"), PublishUntil: credit.MustDate("2028-03-01")}
+	publishOnly := credit.Record{Kind: credit.Penalty, ID: "p", Dept: "d", PublishUntil: credit.MustDate("2026-03-01")}
 	utc := credit.Record{Kind: credit.Licence, ID: "x", Dept: "d", UpdatedAt: time.Date(2024, 2, 29, 23, 59, 59, 999999999, time.UTC)}
 	other := credit.Record{Kind: credit.Reward, ID: "y", UpdatedAt: time.Date(1900, 1, 1, 0, 0, 0, 0, time.FixedZone("", -5*3600))}
-	for name, r := range map[string]credit.Record{"full": full, "utc": utc, "zone": other, "empty": {Kind: credit.Coercion, ID: "z"}} {
+	for name, r := range map[string]credit.Record{"full": full, "publish only": publishOnly, "utc": utc, "zone": other, "empty": {Kind: credit.Coercion, ID: "z"}} {
 		t.Run(name, func(t *testing.T) {
 			m := recMeta{Dept: r.Dept, Kind: r.Kind, ID: r.ID, DocNo: r.DocNo, Decided: r.Decided, Disclosed: r.Disclosed,
 				Received: 1_700_000_000_000_000_000, Issues: []string{"x-issue"}}
@@ -80,8 +82,10 @@ func unsafeData(s string) *byte { return unsafe.StringData(s) }
 
 func TestSummaryEncoding(t *testing.T) {
 	for name, p := range map[string]credit.PenaltySummary{
-		"full":  {ID: "CF-1", Dept: "320412", SubjectName: "常州市某某化工有限公司", USCC: "91320412MA1XXXXX0X", DocNo: "常武应急罚〔2025〕1号", Severity: credit.Serious, Decided: credit.MustDate("2025-03-01"), Disclosed: credit.MustDate("2025-03-04"), PenaltyTypes: []string{"警告", "罚款"}},
-		"empty": {ID: "x"},
+		"full":     {ID: "CF-1", Dept: "320412", SubjectName: "常州市某某化工有限公司", USCC: "91320412MA1XXXXX0X", DocNo: "常武应急罚〔2025〕1号", Severity: credit.Serious, Decided: credit.MustDate("2025-03-01"), Disclosed: credit.MustDate("2025-03-04"), PenaltyTypes: []string{"警告", "罚款"}},
+		"empty":    {ID: "x"},
+		"accident": {ID: "CF-2", Dept: "320412", Severity: credit.General, Decided: credit.MustDate("2025-03-01"), Accident: true},
+		"三同步":      {ID: "CF-3", Dept: "320412", Severity: credit.General, Decided: credit.MustDate("2025-03-01"), NoticeGiven: true, ReminderSet: true},
 	} {
 		key := []byte(credit.RecordKey(credit.Penalty, p.ID))
 		v := appendSummary(nil, &p)
@@ -102,12 +106,26 @@ func TestSummaryEncoding(t *testing.T) {
 	}
 }
 
+// A summary written before the accident flag (sumV1) still decodes, without
+// it.
+func TestSummaryV1Decodes(t *testing.T) {
+	p := credit.PenaltySummary{ID: "CF-1", Dept: "320412", SubjectName: "某公司", DocNo: "常武应急罚〔2025〕1号",
+		Severity: credit.General, Decided: credit.MustDate("2025-03-01"), PenaltyTypes: []string{"罚款"}}
+	v := appendSummary(nil, &p)
+	v1 := append([]byte{sumV1}, v[1:len(v)-1]...) // the v1 layout: no flags byte
+	var got credit.PenaltySummary
+	if err := decodeSummary([]byte("penalty/CF-1"), v1, &got, nil); err != nil || !reflect.DeepEqual(got, p) {
+		t.Errorf("v1: got %+v (%v), want %+v", got, err, p)
+	}
+}
+
 func TestRepairEncoding(t *testing.T) {
 	d := credit.MustDate("2026-03-02")
 	for name, r := range map[string]credit.Repair{
-		"full":  {RecordKey: "penalty/1", ReminderSent: d, Applied: d + 1, Reviewed: d + 2, Outcome: credit.OutcomeApproved, Cancelled: d + 3, Regraded: d + 4, NationalDone: d + 5, NationalReceipt: "GS-1", WithdrawalNote: "已去函", UpdatedAt: time.Date(2026, 3, 9, 8, 0, 0, 5, time.FixedZone("", 8*3600))},
-		"empty": {RecordKey: "penalty/2"},
-		"utc":   {RecordKey: "penalty/3", Outcome: "maybe", UpdatedAt: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)},
+		"full":      {RecordKey: "penalty/1", ReminderSent: d, Applied: d + 1, Reviewed: d + 2, Outcome: credit.OutcomeApproved, Cancelled: d + 3, Regraded: d + 4, NationalDone: d + 5, NationalReceipt: "GS-1", WithdrawalNote: "已去函", UpdatedAt: time.Date(2026, 3, 9, 8, 0, 0, 5, time.FixedZone("", 8*3600))},
+		"empty":     {RecordKey: "penalty/2"},
+		"utc":       {RecordKey: "penalty/3", Outcome: "maybe", UpdatedAt: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)},
+		"fulfilled": {RecordKey: "penalty/4", Fulfilled: d, UpdatedAt: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)},
 	} {
 		v := appendRepair(nil, &r)
 		for _, in := range []interner{nil, {}} {
@@ -124,5 +142,13 @@ func TestRepairEncoding(t *testing.T) {
 	}
 	if err := decodeRepair([]byte("penalty/1"), []byte(`{"record_key":"penalty/1"}`), &credit.Repair{}, nil); err == nil {
 		t.Error("JSON value: no error")
+	}
+	// A value written before Fulfilled (repV1) still decodes.
+	r := credit.Repair{RecordKey: "penalty/5", Applied: d, WithdrawalNote: "x"}
+	v := appendRepair(nil, &r)
+	v1 := append([]byte{repV1}, v[1:len(v)-1]...) // Fulfilled 0 is one varint byte
+	var got credit.Repair
+	if err := decodeRepair([]byte(r.RecordKey), v1, &got, nil); err != nil || !reflect.DeepEqual(got, r) {
+		t.Errorf("v1: got %+v (%v), want %+v", got, err, r)
 	}
 }

@@ -14,11 +14,24 @@ import (
 // instead of the records, so the views' load touches a tenth of the file.
 const sumV1 = 1
 
+// sumV2 is sumV1 followed by one flags byte (the accident and the three
+// 三同步 steps). A v1 value decodes with no flags, so a cache written before
+// needs no migration; it learns a penalty's flags when the penalty is next
+// written (or on `sync --full`).
+const (
+	sumV2 = 2
+
+	sumAccident = 1 << iota
+	sumNotice
+	sumEducation
+	sumReminder
+)
+
 var penaltyPrefix = []byte(string(credit.Penalty) + "/")
 
 // appendSummary appends the value of a penalties entry (the ID is in the key).
 func appendSummary(b []byte, p *credit.PenaltySummary) []byte {
-	b = append(b, sumV1)
+	b = append(b, sumV2)
 	for _, s := range [...]string{p.Dept, p.SubjectName, p.USCC, p.DocNo, string(p.Severity)} {
 		b = appendStr(b, s)
 	}
@@ -28,13 +41,19 @@ func appendSummary(b []byte, p *credit.PenaltySummary) []byte {
 	for _, s := range p.PenaltyTypes {
 		b = appendStr(b, s)
 	}
-	return b
+	var flags byte
+	for bit, on := range map[byte]bool{sumAccident: p.Accident, sumNotice: p.NoticeGiven, sumEducation: p.EducationDone, sumReminder: p.ReminderSet} {
+		if on {
+			flags |= bit
+		}
+	}
+	return append(b, flags)
 }
 
 // decodeSummary decodes the penalties entry (key, v) into p; strings of few
 // distinct values go through in (which may be nil).
 func decodeSummary(key, v []byte, p *credit.PenaltySummary, in interner) error {
-	if len(v) == 0 || v[0] != sumV1 || !hasPrefix(key, penaltyPrefix) {
+	if len(v) == 0 || (v[0] != sumV1 && v[0] != sumV2) || !hasPrefix(key, penaltyPrefix) {
 		return fmt.Errorf("unknown penalty summary encoding")
 	}
 	d := metaDecoder{b: v[1:], in: in}
@@ -53,6 +72,15 @@ func decodeSummary(key, v []byte, p *credit.PenaltySummary, in interner) error {
 		for i := range p.PenaltyTypes {
 			p.PenaltyTypes[i] = d.istr()
 		}
+	}
+	if v[0] == sumV2 && d.err == nil {
+		if len(d.b) == 0 {
+			return fmt.Errorf("penalty summary lacks its flags")
+		}
+		f := d.b[0]
+		p.Accident, p.NoticeGiven = f&sumAccident != 0, f&sumNotice != 0
+		p.EducationDone, p.ReminderSet = f&sumEducation != 0, f&sumReminder != 0
+		d.b = d.b[1:]
 	}
 	if d.err == nil && len(d.b) != 0 {
 		return fmt.Errorf("penalty summary has %d trailing bytes", len(d.b))

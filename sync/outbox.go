@@ -115,6 +115,8 @@ func toAPI(a credit.Action) api.Action {
 		w.Date, w.RecordKey, w.Receipt = a.Date, a.RecordKey, a.Receipt
 	case credit.ActionWithdrawal:
 		w.RecordKey, w.Website, w.Note = a.RecordKey, a.Website, a.Note
+	case credit.ActionFulfilled:
+		w.Date, w.RecordKey = a.Date, a.RecordKey
 	}
 	return w
 }

@@ -78,6 +78,9 @@ func (m *Model) openTargetAction(msg tea.KeyMsg) {
 		act.Type = credit.ActionNationalDone
 		title = m.cat.f("form.national", tg.name, tg.doc)
 		fields = append(fields, FormField{Name: "receipt", Label: m.cat.t("form.receipt"), Required: true, Input: newTextInput("", 64)})
+	case key.Matches(msg, k.Fulfil) && tg.fulfil:
+		act.Type = credit.ActionFulfilled
+		title = m.cat.f("form.fulfil", tg.name, tg.doc)
 	case key.Matches(msg, k.Withdraw) && tg.withdraw:
 		act.Type = credit.ActionWithdrawal
 		title = m.cat.f("form.withdraw", tg.name, tg.doc)
@@ -163,6 +166,8 @@ func (m Model) handleAction(msg actionMsg) (Model, tea.Cmd) {
 		m.flash = m.cat.f("done.national", m.targetName(a.RecordKey), cleanText(a.Receipt))
 	case credit.ActionWithdrawal:
 		m.flash = m.cat.f("done.withdrawal", m.targetName(a.RecordKey), cleanText(a.Website))
+	case credit.ActionFulfilled:
+		m.flash = m.cat.f("done.fulfil", m.targetName(a.RecordKey), a.Date)
 	}
 	m.flash = symOK + " " + m.flash
 	// Show the action at once (in the outbox, the sign-off) and reload for

@@ -33,14 +33,14 @@ func TestApp(t *testing.T) {
 		{name: "100x30/sync", lang: "zh", w: 100, h: 30, keys: []string{"3", "j"}},
 		{name: "100x30/repair", lang: "zh", w: 100, h: 30, keys: []string{"4", "pgdown", "home", "j"}},
 		{name: "100x30/queue", lang: "zh", w: 100, h: 30, keys: []string{"tab", "tab", "tab", "tab", "j", "j"}},
-		{name: "100x30/detail", lang: "zh", w: 100, h: 30, keys: []string{"5", "enter"}, wait: "[修复期限]"},
+		{name: "100x30/detail", lang: "zh", w: 100, h: 30, keys: []string{"5", "enter"}, wait: "[信用修复]"},
 		{name: "100x30/outbox", lang: "zh", w: 100, h: 30, keys: []string{"o", "j"}},
 		{name: "100x30/en-check", lang: "en", w: 100, h: 30, keys: []string{"j"}},
 		{name: "100x30/en-sharing", lang: "en", w: 100, h: 30, keys: []string{"2", "j"}},
 		{name: "100x30/en-sync", lang: "en", w: 100, h: 30, keys: []string{"3"}},
 		{name: "100x30/en-repair", lang: "en", w: 100, h: 30, keys: []string{"4"}},
 		{name: "100x30/en-queue", lang: "en", w: 100, h: 30, keys: []string{"5"}},
-		{name: "100x30/en-detail", lang: "en", w: 100, h: 30, keys: []string{"4", "enter"}, wait: "[Repair dates]"},
+		{name: "100x30/en-detail", lang: "en", w: 100, h: 30, keys: []string{"4", "enter"}, wait: "[Credit repair]"},
 		{name: "100x30/snapshot-only", lang: "zh", w: 100, h: 30, keys: []string{"j"}, snap: true},
 	}
 	for _, c := range cases {

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,6 +19,10 @@ type field struct {
 	licence  string // XK_ name
 	value    func(r *credit.Record, d *credit.Directory) string
 	onlyKind credit.Kind // "" for every kind
+	// zhPenalty and zhLicence are the national standard's names for
+	// penalties and licences where they differ from zh (处罚决定日期,
+	// 许可决定日期).
+	zhPenalty, zhLicence string
 }
 
 func dateText(d credit.Date) string {
@@ -61,6 +66,8 @@ var recordFields = []field{
 	{zh: "罚款金额（万元）", en: "Fine (10k yuan)", penalty: "CF_NR_FK", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return fineWan(r.FineYuan) }},
 	{zh: "失信程度", en: "Dishonesty tier", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return r.Severity.Chinese() }},
 	{zh: "涉及生产安全事故", en: "Production-safety accident", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return yesNo(r.Accident) }},
+	{zh: "处罚有效期", en: "Penalty valid until", penalty: "CF_YXQ", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return dateText(r.ValidUntil) }},
+	{zh: "公示截止期", en: "Publication ends", penalty: "CF_GSJZQ", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return dateText(r.PublishUntil) }},
 	{zh: "许可类别", en: "Licence category", licence: "XK_XKLB", onlyKind: credit.Licence, value: func(r *credit.Record, _ *credit.Directory) string { return r.LicenceCategory }},
 	{zh: "许可证书名称", en: "Certificate", licence: "XK_XKZS", onlyKind: credit.Licence, value: func(r *credit.Record, _ *credit.Directory) string { return r.CertName }},
 	{zh: "许可编号", en: "Licence number", licence: "XK_XKBH", onlyKind: credit.Licence, value: func(r *credit.Record, _ *credit.Directory) string { return r.LicenceNo }},
@@ -68,9 +75,9 @@ var recordFields = []field{
 	{zh: "有效期自", en: "Valid from", licence: "XK_YXQZ", onlyKind: credit.Licence, value: func(r *credit.Record, _ *credit.Directory) string { return dateText(r.ValidFrom) }},
 	{zh: "有效期至", en: "Valid to", licence: "XK_YXQZI", onlyKind: credit.Licence, value: func(r *credit.Record, _ *credit.Directory) string { return dateText(r.ValidTo) }},
 	{zh: "当前状态", en: "Licence status", licence: "XK_ZT", onlyKind: credit.Licence, value: func(r *credit.Record, _ *credit.Directory) string { return r.LicenceStatus }},
-	{zh: "决定日期", en: "Decision date", penalty: "CF_JDRQ", licence: "XK_JDRQ", value: func(r *credit.Record, _ *credit.Directory) string { return dateText(r.Decided) }},
-	{zh: "决定机关", en: "Authority", penalty: "CF_CFJG", licence: "XK_XKJG", value: func(r *credit.Record, _ *credit.Directory) string { return r.Authority }},
-	{zh: "决定机关代码", en: "Authority code", penalty: "CF_CFJGDM", licence: "XK_XKJGDM", value: func(r *credit.Record, _ *credit.Directory) string { return r.AuthCode }},
+	{zh: "决定日期", zhPenalty: "处罚决定日期", zhLicence: "许可决定日期", en: "Decision date", penalty: "CF_JDRQ", licence: "XK_JDRQ", value: func(r *credit.Record, _ *credit.Directory) string { return dateText(r.Decided) }},
+	{zh: "决定机关", zhPenalty: "处罚机关", zhLicence: "许可机关", en: "Authority", penalty: "CF_CFJG", licence: "XK_XKJG", value: func(r *credit.Record, _ *credit.Directory) string { return r.Authority }},
+	{zh: "决定机关代码", zhPenalty: "处罚机关代码", zhLicence: "许可机关代码", en: "Authority code", penalty: "CF_CFJGDM", licence: "XK_XKJGDM", value: func(r *credit.Record, _ *credit.Directory) string { return r.AuthCode }},
 	{zh: "数据来源单位", en: "Source unit", penalty: "CF_SJLY", licence: "XK_LYDW", value: func(r *credit.Record, _ *credit.Directory) string { return r.SourceUnit }},
 	{zh: "数据来源单位代码", en: "Source unit code", penalty: "CF_SJLYDM", licence: "XK_LYDWDM", value: func(r *credit.Record, _ *credit.Directory) string { return r.SourceCode }},
 	{zh: "内容", en: "Content", value: func(r *credit.Record, _ *credit.Directory) string {
@@ -104,8 +111,13 @@ func detailRows(in buildInput, rec *credit.Record) []Row {
 		rows = append(rows, Row{Key: strconv.Itoa(n), Cells: []string{title, "", ""}, Detail: title})
 	}
 	label := func(f field) string {
-		if c.en {
+		switch {
+		case c.en:
 			return f.en
+		case rec.Kind == credit.Penalty && f.zhPenalty != "":
+			return f.zhPenalty
+		case rec.Kind == credit.Licence && f.zhLicence != "":
+			return f.zhLicence
 		}
 		return f.zh
 	}
@@ -129,13 +141,25 @@ func detailRows(in buildInput, rec *credit.Record) []Row {
 			state = symBad + " " + state
 		}
 		add(c.t("det.discstate"), state, "", bad)
-		add(c.t("det.discdue"), disc.Due.String(), c.f("det.wd", in.rules.DisclosureWorkingDays), false)
+		if disc.State == credit.NotRequired || (disc.Due.IsZero() && disc.State == credit.DisclosedOnTime) {
+			add(c.t("det.discdue"), c.t("det.notdisclosed"), "", false)
+		} else {
+			due := disc.Due.String()
+			if ys := in.rules.Cal.ProvisionalBetween(rec.Decided, disc.Due); len(ys) > 0 {
+				due += " " + c.f("det.provisional", joinInts(ys))
+			}
+			add(c.t("det.discdue"), due, c.f("det.wd", in.rules.DisclosureWorkingDays), false)
+		}
 	}
 
 	// 三同步.
 	section("det.three")
 	if t := credit.CheckThreeInStep(rec); !t.Applicable {
-		add(c.t("det.three"), c.t("det.notapplicable"), "", false)
+		why := t.WhyZh
+		if c.en {
+			why = t.Why
+		}
+		add(c.t("det.three"), c.f("det.notapplicable", why), "", false)
 	} else {
 		step := func(key string, done bool) {
 			if done {
@@ -151,7 +175,7 @@ func detailRows(in buildInput, rec *credit.Record) []Row {
 
 	// Data quality.
 	section("det.quality")
-	if issues := credit.CheckRecord(rec, in.today); len(issues) == 0 {
+	if issues := append(credit.CheckRecord(rec, in.today), in.rules.CheckPenalty(rec, rep)...); len(issues) == 0 {
 		add(c.t("det.noissues"), symOK+" "+c.t("det.ok"), "", false)
 	} else {
 		for _, is := range issues {
@@ -210,6 +234,30 @@ func detailRows(in buildInput, rec *credit.Record) []Row {
 	return rows
 }
 
+// calDateText is a working-day date of rd for the detail view: the date,
+// "unknown" when the calendar lacks its year, and a provisional mark when it
+// was counted through a provisional year.
+func calDateText(c catalog, rd credit.RepairDates, d credit.Date, name string) string {
+	switch {
+	case rd.NotDisclosed && name == "disclosure_due":
+		return c.t("det.notdisclosed")
+	case slices.Contains(rd.Unknown, name):
+		return symBad + " " + c.f("det.calunknown", joinInts(rd.UnknownYears))
+	case slices.Contains(rd.Provisional, name):
+		return d.String() + " " + c.f("det.provisional", joinInts(rd.ProvisionalYears))
+	}
+	return d.String()
+}
+
+// joinInts writes years as "2027" or "2027, 2028".
+func joinInts(ys []int) string {
+	parts := make([]string, len(ys))
+	for i, y := range ys {
+		parts[i] = strconv.Itoa(y)
+	}
+	return strings.Join(parts, ", ")
+}
+
 // uscCheck returns why a record's credit code fails GB 32100, or "".
 func uscCheck(rec *credit.Record) string {
 	if rec.USCC == "" {
@@ -243,14 +291,26 @@ func repairDetailRows(in buildInput, rec *credit.Record, rep *credit.Repair, n *
 		add(c.t("det.error"), err.Error(), "", true)
 	} else {
 		set := rd.RuleSet
+		rs, _ := in.rules.RuleSetByName(rd.RuleSet)
 		title := ""
-		if rs, err := in.rules.RuleSetByName(rd.RuleSet); err == nil {
+		if rs != nil {
 			title = rs.Title
 		}
 		add(c.t("det.ruleset"), strings.TrimSpace(rd.RuleSet+" "+title), "", false)
-		add(c.t("det.discdue"), rd.DisclosureDue.String(), set, false)
+		if rs != nil && rs.Source != "" {
+			add(c.t("det.rsource"), rs.Source, set, false)
+		}
+		if rd.Regraded != "" {
+			add(c.t("det.tier"), rd.Tier.Chinese()+"; "+rd.Regraded, set, true)
+		}
+		add(c.t("det.discdue"), calDateText(c, rd, rd.DisclosureDue, "disclosure_due"), set, len(rd.Unknown) > 0)
 		add(c.t("det.minend"), rd.MinPeriodEnd.String(), set, false)
-		if rd.Repairable {
+		switch {
+		case !rd.Repairable:
+			add(c.t("col.eligible"), c.t("rep.norepair")+"; "+rd.Reason, set, false)
+		case rd.OnFulfilment && rd.EligibleFrom.IsZero():
+			add(c.t("col.eligible"), c.t("det.onfulfil"), set, false)
+		default:
 			elig := rd.EligibleFrom.String()
 			if rd.EligibleFrom <= in.today {
 				elig += " " + c.t("rep.now")
@@ -258,12 +318,17 @@ func repairDetailRows(in buildInput, rec *credit.Record, rep *credit.Repair, n *
 				elig += " " + c.f("det.indays", int(rd.EligibleFrom-in.today))
 			}
 			add(c.t("col.eligible"), elig, set, false)
-		} else {
-			add(c.t("col.eligible"), c.t("rep.norepair")+"; "+rd.Reason, set, false)
 		}
 		add(c.t("det.maxend"), rd.MaxDisclosureEnd.String(), set, false)
-		if !rd.ReviewDue.IsZero() {
-			add(c.t("det.reviewdue"), rd.ReviewDue.String(), set, false)
+		if !rd.Applied.IsZero() {
+			add(c.t("det.reviewdue"), calDateText(c, rd, rd.ReviewDue, "review_due"), set, false)
+		}
+		if is := rd.ApplicationIssue; is != nil {
+			text := is.Zh
+			if c.en {
+				text = is.Reason
+			}
+			add(symBad+" "+c.t("det.appissue"), text, is.Code, true)
 		}
 	}
 
@@ -273,7 +338,7 @@ func repairDetailRows(in buildInput, rec *credit.Record, rep *credit.Repair, n *
 		add(c.t("det.error"), err.Error(), "", true)
 		return rows
 	}
-	stage := ps.Stage.Chinese()
+	stage := c.stage(ps.Stage)
 	if !ps.Since.IsZero() {
 		stage += " " + c.f("det.since", ps.Since, ps.AgeWorkingDays)
 	}
@@ -299,6 +364,9 @@ func repairDetailRows(in buildInput, rec *credit.Record, rep *credit.Repair, n *
 		add(c.t(key), v, "", false)
 	}
 	step("det.reminder", r.ReminderSent, "")
+	if rd.OnFulfilment || !r.Fulfilled.IsZero() {
+		step("det.fulfilled", r.Fulfilled, "")
+	}
 	step("det.applied", r.Applied, "")
 	outcome := ""
 	switch r.Outcome {
@@ -383,7 +451,7 @@ func recordColumns(c catalog) []Column {
 		{Title: c.t("col.name"), Min: 12},
 		{Title: c.t("col.uscc"), Drop: 1},
 		{Title: c.t("col.docno"), Min: 12},
-		{Title: c.t("col.decided")},
+		{Title: c.t("col.decidedany")},
 		{Title: c.t("col.disclosure")},
 		{Title: c.t("col.issues"), Right: true},
 	}

@@ -1,8 +1,8 @@
 // Package tui is credwatch's full-screen terminal interface for duty
 // officers, and the only importer of Bubble Tea. It has five tabs: the daily
 // check (每日核查, Art. 6) with its sign-off and history, the data-sharing
-// list (数据共享清单), sync status (同步状态), repair deadlines (修复期限) and
-// the post-approval queues (注销队列). Views open over the tabs and close
+// list (数据共享清单), sync status (同步状态), credit repair (信用修复) and
+// the post-approval queues (修复后续). Views open over the tabs and close
 // with esc: a records list (drill-down), a record's detail (every field,
 // its computed dates and the rule set behind them, quality issues, 三同步,
 // each dated repair step) and the outbox of actions not yet sent.

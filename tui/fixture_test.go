@@ -30,6 +30,7 @@ func penalty(id, dept, name, code, doc, decided, disclosed string, sev credit.Se
 		Kind: credit.Penalty, ID: id, Dept: dept, SubjectName: name, SubjectKind: credit.SubjectLegal,
 		USCC: uscc(code), DocNo: doc, Decided: credit.MustDate(decided), Severity: sev,
 		PenaltyTypes: types, Authority: "常州市应急管理局", SourceUnit: "市安全生产监察支队",
+		NoticeGiven: true, EducationDone: true, ReminderSet: true, // 三同步 done
 	}
 	if len(types) == 0 {
 		r.PenaltyTypes = []string{"罚款"}
@@ -37,6 +38,12 @@ func penalty(id, dept, name, code, doc, decided, disclosed string, sev credit.Se
 	if disclosed != "" {
 		r.Disclosed = credit.MustDate(disclosed)
 	}
+	return r
+}
+
+// noReminder is r without the 三同步 repair reminder set up.
+func noReminder(r credit.Record) credit.Record {
+	r.ReminderSet = false
 	return r
 }
 
@@ -76,12 +83,13 @@ func fixturePenalties() []credit.Record {
 	return []credit.Record{
 		// Eligible since 11-11, approved 11-13, not cancelled: stuck in 待注销.
 		penalty("CF-2026-0801", "city-zd", "常州恒泰化工有限公司", "9132040071234560", "常应急罚〔2026〕81号", "2026-08-10", "2026-08-14", credit.General),
-		// Decided 11-18, due 11-27, not disclosed: 逾期未公示.
-		penalty("WJ-2026-1118", "320412", "武进区鑫达金属制品厂", "9132041273456780", "武应急罚〔2026〕118号", "2026-11-18", "", credit.General),
+		// Decided 11-18, due 11-27, not disclosed: 逾期未公示; 三同步 reminder not set up.
+		noReminder(penalty("WJ-2026-1118", "320412", "武进区鑫达金属制品厂", "9132041273456780", "武应急罚〔2026〕118号", "2026-11-18", "", credit.General)),
 		// Serious, disclosed late.
 		penalty("XB-2026-0601", "320411", "新北区龙城物流有限公司", "9132041176543210", "新应急罚〔2026〕61号", "2026-06-01", "2026-06-15", credit.Serious, "罚款", "警告"),
-		// 责令停产停业: not repairable.
-		penalty("TN-2026-0302", "320402", "天宁区华宇机械有限公司", "9132040268901230", "天应急罚〔2026〕32号", "2026-03-02", "2026-03-05", credit.General, "责令停产停业"),
+		// 责令停产停业 decided under changzhou-2022 (527): not repairable. (Under
+		// NDRC Orders No. 58 and No. 36 it would be.)
+		penalty("TN-2023-0302", "320402", "天宁区华宇机械有限公司", "9132040268901230", "天应急罚〔2023〕32号", "2023-03-02", "2023-03-07", credit.General, "责令停产停业"),
 		// Regraded 9-21, national repair long overdue.
 		penalty("ZL-2026-0520", "320404", "钟楼区新城建材有限公司", "9132040455667780", "钟应急罚〔2026〕52号", "2026-05-20", "2026-05-22", credit.General),
 		// Under review, not yet overdue; reminder sent.

@@ -88,7 +88,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		return m, func() tea.Msg { return syncNowMsg{err: fn()} }
 	case key.Matches(msg, k.Signoff):
 		m.openSignoff()
-	case key.Matches(msg, k.Remind, k.National, k.Withdraw):
+	case key.Matches(msg, k.Remind, k.National, k.Withdraw, k.Fulfil):
 		m.openTargetAction(msg)
 	case key.Matches(msg, k.Retry):
 		return m, m.retryCmd()
@@ -263,6 +263,7 @@ func (m *Model) updateKeys() {
 	k.Remind.SetEnabled(act && ok && tg.remind)
 	k.National.SetEnabled(act && ok && tg.national)
 	k.Withdraw.SetEnabled(act && ok && tg.withdraw)
+	k.Fulfil.SetEnabled(act && ok && tg.fulfil)
 	_, failed := m.selectedFailedOutbox()
 	k.Retry.SetEnabled(act && failed)
 	if m.d.ReadOnly { // belt and braces: read-only never offers an action

@@ -29,6 +29,7 @@ type KeyMap struct {
 	Remind   key.Binding // m
 	National key.Binding // n
 	Withdraw key.Binding // w
+	Fulfil   key.Binding // f
 	Retry    key.Binding // R
 
 	Sync key.Binding
@@ -71,6 +72,7 @@ func keyMapFor(c catalog) KeyMap {
 		Remind:     b("m", "help.remind", "m"),
 		National:   b("n", "help.national", "n"),
 		Withdraw:   b("w", "help.withdraw", "w"),
+		Fulfil:     b("f", "help.fulfil", "f"),
 		Retry:      b("R", "help.retry", "R"),
 		Sync:       b("r", "help.sync", "r"),
 		Help:       b("?", "help.help", "?"),
@@ -87,13 +89,13 @@ func keyMapFor(c catalog) KeyMap {
 // actionKeys are the bindings that record something through the Store; in
 // read-only mode every one is disabled.
 func (k *KeyMap) actionKeys() []*key.Binding {
-	return []*key.Binding{&k.Signoff, &k.Remind, &k.National, &k.Withdraw, &k.Retry}
+	return []*key.Binding{&k.Signoff, &k.Remind, &k.National, &k.Withdraw, &k.Fulfil, &k.Retry}
 }
 
 // ShortHelp implements help.KeyMap: the actions possible on the selected row
 // first, then moving around.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Signoff, k.Remind, k.National, k.Withdraw, k.Retry, k.Open, k.Back,
+	return []key.Binding{k.Signoff, k.Remind, k.National, k.Withdraw, k.Fulfil, k.Retry, k.Open, k.Back,
 		k.JumpTab, k.Filter, k.Outbox, k.Sync, k.Help, k.Quit}
 }
 
@@ -103,7 +105,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.NextTab, k.PrevTab, k.JumpTab, k.Open, k.Back},
 		{k.Table.LineUp, k.Table.LineDown, k.Table.PageUp, k.Table.PageDown, k.Table.GotoTop, k.Table.GotoBottom},
 		{k.Filter, k.Command, k.SortPrev, k.SortNext, k.SortDir},
-		{k.Signoff, k.Remind, k.National, k.Withdraw, k.Retry},
+		{k.Signoff, k.Remind, k.National, k.Withdraw, k.Fulfil, k.Retry},
 		{k.Outbox, k.Export, k.ExportJSON, k.Sync, k.Help, k.Quit},
 	}
 }

@@ -132,7 +132,7 @@ type Deps struct {
 	// NewActionID returns an action's idempotency key (nil: 16 random bytes
 	// in hex).
 	NewActionID func() string
-	// DeadlineDays is the window of the 修复期限 tab's first section:
+	// DeadlineDays is the window of the 信用修复 tab's first section:
 	// penalties eligible for repair within this many days (0: 30).
 	DeadlineDays int
 

@@ -41,7 +41,7 @@ func TestStaleSnapshotDropped(t *testing.T) {
 	if m.snap != fresh || m.loading {
 		t.Fatal("current reply was not applied")
 	}
-	if !strings.Contains(m.view.syncSum, "隔离数据 9 条") {
+	if !strings.Contains(m.view.syncSum, "异常数据 9 条") {
 		t.Errorf("rows not rebuilt: %q", m.view.syncSum)
 	}
 }
@@ -247,16 +247,16 @@ func TestEnglish(t *testing.T) {
 	views := tabViews(t, m)
 	all := strings.Join(views, "\n")
 	for _, want := range []string{
-		"1 Daily check", "[2 Sharing list]", "3 Sync status", "4 Repair deadlines", "5 Cancellation queues",
+		"1 Daily check", "[2 Sharing list]", "3 Sync status", "4 Credit repair", "5 After approval",
 		"2026-11-30 Mon", "working day", "failing endpoints: 1", "DEMO DATA", "data as of 09:20",
 		"行政处罚", "行政监督检查", "5h ago", "Overdue", // domain terms stay Chinese
-		"! failing", "- not synced", "Enterprise", "不可修复", "待注销", "! overdue", "+ on time", "quit",
+		"! failing", "- not synced", "Enterprise", "not repairable", "awaiting cancellation", "! overdue", "+ on time", "quit",
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("English views lack %q", want)
 		}
 	}
-	for _, unwanted := range []string{"数据共享清单", "最近推送", "工作日 ", "退出"} {
+	for _, unwanted := range []string{"数据共享清单", "最近推送", "工作日 ", "退出", "不可修复", "待注销", "到期提醒"} {
 		if strings.Contains(all, unwanted) {
 			t.Errorf("English views contain %q", unwanted)
 		}

@@ -19,6 +19,8 @@ func actionLabel(c catalog, t credit.ActionType) string {
 		return c.t("act.national")
 	case credit.ActionWithdrawal:
 		return c.t("act.withdrawal")
+	case credit.ActionFulfilled:
+		return c.t("act.fulfil")
 	}
 	return cleanText(string(t))
 }

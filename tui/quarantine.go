@@ -6,7 +6,7 @@ import (
 	"github.com/czyj/credwatch/credit"
 )
 
-// ---- 隔离数据 (the quarantine): items an endpoint sent that failed
+// ---- 异常数据 (abnormal data, the quarantine): items an endpoint sent that failed
 // decoding or validation, kept with the reason, never stored as records ----
 
 func quarantineColumns(c catalog) []Column {

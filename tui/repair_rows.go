@@ -3,6 +3,7 @@ package tui
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/czyj/credwatch/credit"
 )
@@ -26,6 +27,8 @@ const (
 	repStuck                  // the pipeline is past its expected time
 	repReminded               // 到期提醒 marked sent
 	repError                  // the rules could not place it; repairRows.errs has why
+	repFulfil                 // repairable once the obligations are fulfilled (minor), none recorded; elig is zero
+	repEarly                  // applied before eligibility, or for an unrepairable penalty (RepairDates.ApplicationIssue)
 )
 
 // repairError is why a penalty's row could not be placed: the cell label's
@@ -88,9 +91,12 @@ func (r *repairRows) fill(i int, row *Row, memo *cellMemo) {
 	if !ok {
 		search = rec.Dept
 	}
-	cells := cellsOf(row, 9)
+	cells := cellsOf(row, 10)
 	cells[0] = memo.str(memoKey(memoSection, int(e.section)), func() string { return sectionLabel(c, int(e.section), r.days) })
 	cells[1], cells[2], cells[3], cells[4], cells[5] = cleanText(rec.SubjectName), rec.USCC, cleanText(rec.DocNo), rec.Severity.Chinese(), memo.date(rec.Decided)
+	lite := rec.Record()
+	tis := credit.CheckThreeInStep(&lite)
+	cells[9] = memo.str(memoKey(memoThree, threeCode(tis)), func() string { return threeCell(c, tis) })
 	*row = Row{Cells: cells, Dept: rec.Dept, Search: search}
 	if memo == nil {
 		row.Key = rec.Key()
@@ -108,14 +114,17 @@ func (r *repairRows) fill(i int, row *Row, memo *cellMemo) {
 	stuck, reminded := e.flags&repStuck != 0, e.flags&repReminded != 0
 	repairable := e.flags&repRepairable != 0
 	daysLeft := int(e.elig - r.today)
-	now := repairable && daysLeft <= 0
+	now := repairable && e.flags&repFulfil == 0 && daysLeft <= 0
 	// 三同步: a general penalty's enterprise must get the "eligible now"
 	// reminder once the minimum period passed.
 	remindDue := now && !reminded && stage == credit.StageNotApplied && rec.Severity == credit.General
-	row.Alert = stuck || remindDue
+	early := e.flags&repEarly != 0
+	row.Alert = stuck || remindDue || early || !tis.Complete()
 	switch {
 	case !repairable:
 		cells[6], cells[7] = c.t("rep.norepair"), "-"
+	case e.flags&repFulfil != 0:
+		cells[6], cells[7] = c.t("rep.onfulfil"), "-"
 	case now:
 		cells[6], cells[7] = memo.date(e.elig), c.t("rep.now")
 	default:
@@ -123,19 +132,49 @@ func (r *repairRows) fill(i int, row *Row, memo *cellMemo) {
 		cells[7] = memo.str(memoKey(memoDays, daysLeft), func() string { return c.f("rep.days", daysLeft) })
 	}
 	var code int
-	for bit, on := range [...]bool{stuck, reminded, now, remindDue} {
+	for bit, on := range [...]bool{stuck, reminded, now, remindDue, early} {
 		if on {
 			code |= 1 << (8 + bit)
 		}
 	}
-	cells[8] = memo.str(memoKey(memoRepairStatus, int(stage)|code), func() string { return repairStatus(c, stage, stuck, reminded, now, remindDue) })
+	cells[8] = memo.str(memoKey(memoRepairStatus, int(stage)|code), func() string {
+		st := repairStatus(c, stage, stuck, reminded, now, remindDue)
+		if early {
+			st = symBad + " " + strings.TrimPrefix(st, symBad+" ") + " " + c.t("rep.early")
+		}
+		return st
+	})
+}
+
+// threeCode is a memo value for a 三同步 state: applicable, and the three
+// steps.
+func threeCode(t credit.ThreeInStep) int {
+	code := 0
+	for bit, on := range [...]bool{t.Applicable, t.Notice, t.Education, t.Reminder} {
+		if on {
+			code |= 1 << bit
+		}
+	}
+	return code
+}
+
+// threeCell is the repair tab's 三同步 cell: "-" where it does not apply,
+// done, or the steps missing.
+func threeCell(c catalog, t credit.ThreeInStep) string {
+	switch {
+	case !t.Applicable:
+		return "-"
+	case t.Complete():
+		return symOK + " " + c.t("rep.threedone")
+	}
+	return symBad + " " + c.f("rep.threecount", len(t.Missing()))
 }
 
 // repairStatus is the repair tab's status cell: the stage, with whether
 // 到期提醒 went out once the penalty is eligible (now), and marks for a
 // reminder due and a stuck pipeline.
 func repairStatus(c catalog, stage credit.Stage, stuck, reminded, now, remindDue bool) string {
-	status := stage.Chinese()
+	status := c.stage(stage)
 	if now {
 		// Eligible and not applied: whether 到期提醒 went out.
 		switch {
@@ -146,7 +185,7 @@ func repairStatus(c catalog, stage credit.Stage, stuck, reminded, now, remindDue
 			status += " " + c.t("rep.noremind")
 		}
 		if remindDue {
-			status = symBad + " " + stage.Chinese() + " " + c.t("rep.remind")
+			status = symBad + " " + c.stage(stage) + " " + c.t("rep.remind")
 		}
 	}
 	if stage == credit.StageUnderReview && stuck {
@@ -235,7 +274,7 @@ func (q *queueRows) fill(i int, row *Row, memo *cellMemo) {
 		return symOK + " " + c.t("q.ok")
 	})
 	cells := cellsOf(row, 7)
-	cells[0], cells[1], cells[2], cells[3] = name, doc, stage.Chinese(), memo.date(e.since)
+	cells[0], cells[1], cells[2], cells[3] = name, doc, c.stage(stage), memo.date(e.since)
 	cells[4] = memo.str(memoKey(memoAge, int(e.age)), func() string { return strconv.Itoa(int(e.age)) })
 	cells[5], cells[6] = memo.date(e.due), state
 	*row = Row{Cells: cells, Alert: e.stuck, Dept: dept, Search: search}

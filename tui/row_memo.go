@@ -27,6 +27,7 @@ const (
 	memoDays
 	memoQueueState
 	memoAge
+	memoThree
 )
 
 func memoKey(kind uint64, v int) uint64 { return kind<<56 | uint64(uint32(v)) }

@@ -583,7 +583,7 @@ func deptColumns(c catalog) []Column {
 	return append(cols, Column{Title: c.t("col.total"), Right: true}, Column{Title: c.t("col.lastrecv"), Min: 8})
 }
 
-// ---- 修复期限 ----
+// ---- 信用修复 ----
 
 // Repair sections, in the order the tab shows them: what needs doing soonest
 // first. A section is a column, so filtering and sorting keep it visible.
@@ -591,13 +591,14 @@ const (
 	secSoon          = iota // eligible within DeadlineDays days
 	secNow                  // eligible now, no application known
 	secReview               // Credit China reviewing; overdue reviews first
-	secNotRepairable        // 责令停产停业 and the like
+	secFulfil               // minor tier: eligible once the legal obligations are fulfilled, none recorded
+	secNotRepairable        // 责令停产停业 and the like (changzhou-2022)
 	secLater                // eligible later than DeadlineDays days
 	secOther                // approved (the queues follow it up), done or rejected
 	secError                // the rules could not place it
 )
 
-var sectionKeys = [...]string{"sec.soon", "sec.now", "sec.review", "sec.norepair", "sec.later", "sec.other", "sec.error"}
+var sectionKeys = [...]string{"sec.soon", "sec.now", "sec.review", "sec.fulfil", "sec.norepair", "sec.later", "sec.other", "sec.error"}
 
 // sectionLabel is the text of a repair section's cell.
 func sectionLabel(c catalog, sec, days int) string {
@@ -612,8 +613,9 @@ type target struct {
 	key, name, doc string
 	stage          credit.Stage
 	remind         bool // 到期提醒 may be marked sent: eligible now, not applied, not yet marked
-	national       bool // the bureau's national repair may be recorded (待国家系统修复)
+	national       bool // the bureau's national repair may be recorded (待国家企业信用信息公示系统修复)
 	withdraw       bool // a withdrawal request may be noted (approved, none noted yet)
+	fulfil         bool // the fulfilment of a minor penalty's obligations may be recorded (none yet)
 }
 
 // targetOfKey works out the actions possible on the penalty with key from
@@ -635,14 +637,11 @@ func targetOfKey(snap *credit.Snapshot, rules *credit.Rules, today credit.Date, 
 		if rep == nil {
 			return target{}, false
 		}
-		return targetFor(key, nil, rep, ps, 0, today), true
+		return targetFor(key, nil, rep, ps, credit.RepairDates{}, today), true
 	}
-	var eligible credit.Date
 	lite := sum.Record()
-	if rd, err := rules.RepairFor(&lite, rep); err == nil {
-		eligible = rd.EligibleFrom
-	}
-	return targetFor(key, sum, rep, ps, eligible, today), true
+	rd, _ := rules.RepairFor(&lite, rep) // zero dates when the rules cannot place it
+	return targetFor(key, sum, rep, ps, rd, today), true
 }
 
 // repairOf returns (a copy of) the repair of the record with key in snap,
@@ -690,9 +689,13 @@ func penaltyIndex(pens *credit.Penalties, key string) int {
 }
 
 // targetFor works out the actions possible on a penalty's repair; rec may be
-// nil (a repair whose penalty is not cached) and eligible is the first day
-// the enterprise may apply (zero when not repairable or unknown).
-func targetFor(key string, rec *credit.PenaltySummary, rep *credit.Repair, ps credit.PipelineStatus, eligible, today credit.Date) target {
+// nil (a repair whose penalty is not cached) and rd holds its dates (zero
+// when the rules could not place it).
+func targetFor(key string, rec *credit.PenaltySummary, rep *credit.Repair, ps credit.PipelineStatus, rd credit.RepairDates, today credit.Date) target {
+	eligible := rd.EligibleFrom
+	if !rd.Repairable {
+		eligible = 0
+	}
 	t := target{key: key, name: key, stage: ps.Stage}
 	if rec != nil {
 		t.name, t.doc = cleanText(rec.SubjectName), cleanText(rec.DocNo)
@@ -700,6 +703,7 @@ func targetFor(key string, rec *credit.PenaltySummary, rep *credit.Repair, ps cr
 	reminded := rep != nil && !rep.ReminderSent.IsZero()
 	t.remind = rec != nil && !eligible.IsZero() && eligible <= today && ps.Stage == credit.StageNotApplied && !reminded
 	t.national = ps.Stage == credit.StageAwaitingNational
+	t.fulfil = rec != nil && rd.Repairable && rd.OnFulfilment && rd.Fulfilled.IsZero() && ps.Stage == credit.StageNotApplied
 	switch ps.Stage {
 	case credit.StageAwaitingCancel, credit.StageAwaitingRegrade, credit.StageAwaitingNational, credit.StageDone:
 		t.withdraw = rep != nil && rep.WithdrawalNote == ""
@@ -753,7 +757,19 @@ func buildRepair(in buildInput, y *yearNotes) (*repairRows, string) {
 		if ps.Stuck {
 			e.flags |= repStuck
 		}
-		if rd.Repairable {
+		if rd.ApplicationIssue != nil {
+			e.flags |= repEarly
+		}
+		if rd.Repairable && rd.OnFulfilment && rd.EligibleFrom.IsZero() {
+			// Eligible once the obligations are fulfilled: no date to count to.
+			e.flags |= repRepairable | repFulfil
+			e.section = secOther
+			if ps.Stage == credit.StageNotApplied {
+				e.section = secFulfil
+			} else if ps.Stage == credit.StageUnderReview {
+				e.section = secReview
+			}
+		} else if rd.Repairable {
 			e.flags |= repRepairable
 			e.elig = rd.EligibleFrom
 			y.date(rd.EligibleFrom)
@@ -839,8 +855,26 @@ func repairDetail(in buildInput, key string) string {
 	if rd.Reason != "" {
 		detail += "; " + rd.Reason
 	}
+	if rd.Regraded != "" {
+		detail += "; " + rd.Regraded
+	}
+	lite := rec.Record()
+	if t := credit.CheckThreeInStep(&lite); t.Applicable && !t.Complete() {
+		missing := t.Missing()
+		if c.en {
+			missing = t.MissingEnglish()
+		}
+		detail += "; " + c.f("rep.threemissing", strings.Join(missing, ", "))
+	}
+	if is := rd.ApplicationIssue; is != nil {
+		text := is.Zh
+		if c.en {
+			text = is.Reason
+		}
+		detail += "; " + symBad + " " + text
+	}
 	if !ps.Due.IsZero() {
-		detail += "; " + c.f("rep.stagedue", ps.Stage.Chinese(), ps.Due)
+		detail += "; " + c.f("rep.stagedue", c.stage(ps.Stage), ps.Due)
 	}
 	if rep != nil && !rep.ReminderSent.IsZero() {
 		detail += "; " + c.f("rep.reminddate", rep.ReminderSent)
@@ -852,17 +886,18 @@ func repairColumns(c catalog) []Column {
 	return []Column{
 		{Title: c.t("col.section"), Min: 6},
 		{Title: c.t("col.name"), Min: 12},
-		{Title: c.t("col.uscc"), Drop: 3},
+		{Title: c.t("col.uscc"), Drop: 4},
 		{Title: c.t("col.docno"), Min: 12},
 		{Title: c.t("col.severity"), Drop: 1},
 		{Title: c.t("col.decided"), Drop: 2},
 		{Title: c.t("col.eligible")},
 		{Title: c.t("col.remaining"), Right: true},
 		{Title: c.t("col.status"), Min: 10},
+		{Title: c.t("col.three"), Drop: 3},
 	}
 }
 
-// ---- 注销队列 ----
+// ---- 修复后续 ----
 
 // inQueue reports whether a repair at this stage is in the post-approval
 // queues: approved and waiting on a step, or a review that is overdue.

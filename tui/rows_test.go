@@ -69,10 +69,10 @@ func TestRepairRowsOrder(t *testing.T) {
 		"penalty/JK-2026-0820", // 已可申请: eligible 2026-11-21, not applied
 		"penalty/CF-2025-1015", // 审核中, overdue first
 		"penalty/LY-2026-0701", // 审核中, on time
-		"penalty/TN-2026-0302", // 不可修复 (责令停产停业)
+		"penalty/TN-2023-0302", // 不可修复 (责令停产停业)
 		"penalty/WJ-2026-1118", // 尚未到期: 2027-02-19, beyond 30 days
 		"penalty/XB-2026-0601", // 2027-06-02 (serious, ndrc-2026: 12 months)
-		"penalty/WJ-2026-0110", // 已审结, by eligibility: 2026-04-11
+		"penalty/WJ-2026-0110", // 审核完成, by eligibility: 2026-04-11
 		"penalty/XB-2026-0205", // 2026-05-06
 		"penalty/ZL-2026-0520", // 2026-08-21
 		"penalty/JT-2026-0803", // 2026-11-04
@@ -86,13 +86,13 @@ func TestRepairRowsOrder(t *testing.T) {
 		section, eligible, left, status string
 		alert                           bool
 	}{
-		{"penalty/WJ-2026-1118", "尚未到期", "2027-02-19", "81天", "未申请", false},
-		{"penalty/TN-2026-0302", "不可修复", "不可修复", "-", "未申请", false},
+		{"penalty/WJ-2026-1118", "尚未到期", "2027-02-19", "81天", "未申请", true}, // 三同步 reminder missing,
+		{"penalty/TN-2023-0302", "不可修复", "不可修复", "-", "未申请", false},
 		{"penalty/LY-2026-0701", "审核中", "2026-10-02", "已可申请", "审核中", false},
-		{"penalty/CF-2025-1015", "审核中", "2026-04-16", "已可申请", "! 审核中 已超期", true},
-		{"penalty/CF-2026-0801", "已审结", "2026-11-11", "已可申请", "! 待注销", true},
-		{"penalty/JK-2026-0820", "已可申请", "2026-11-21", "已可申请", "! 未申请 待发到期提醒", true},
-		{"penalty/WJ-2026-0110", "已审结", "2026-04-11", "已可申请", "已完成", false},
+		{"penalty/CF-2025-1015", "审核中", "2026-10-16", "已可申请", "! 审核中 已超期", true}, // serious under ndrc-2023: 12 months
+		{"penalty/CF-2026-0801", "审核完成", "2026-11-11", "已可申请", "! 待注销", true},
+		{"penalty/JK-2026-0820", "已可申请", "2026-11-21", "已可申请", "! 未申请 待跟进到期提醒", true},
+		{"penalty/WJ-2026-0110", "审核完成", "2026-04-11", "已可申请", "已完成", false},
 	}
 	for _, c := range cases {
 		t.Run(c.key, func(t *testing.T) {
@@ -111,7 +111,7 @@ func TestRepairRowsOrder(t *testing.T) {
 	}
 	withoutReminder := in.snap.Repairs
 	in.snap.Repairs = in.snap.Repairs.With(credit.Repair{RecordKey: "penalty/JK-2026-0820", ReminderSent: d("2026-11-23")})
-	if d := repairDetail(in, "penalty/JK-2026-0820"); !strings.Contains(d, "到期提醒 2026-11-23 已发") {
+	if d := repairDetail(in, "penalty/JK-2026-0820"); !strings.Contains(d, "到期提醒 2026-11-23 已推送") {
 		t.Errorf("detail should give the reminder's day: %q", d)
 	}
 	in.snap.Repairs = withoutReminder
@@ -127,7 +127,7 @@ func TestRepairRowsOrder(t *testing.T) {
 	in.snap.Repairs = in.snap.Repairs.With(credit.Repair{RecordKey: "penalty/JK-2026-0820", ReminderSent: d("2026-11-23")})
 	b = build(in)
 	repair = allRows(b.repair.src)
-	if r := rowByKey(t, repair, "penalty/JK-2026-0820"); r.Cells[8] != "未申请 到期提醒已发" || r.Alert {
+	if r := rowByKey(t, repair, "penalty/JK-2026-0820"); r.Cells[8] != "未申请 到期提醒已推送" || r.Alert {
 		t.Errorf("reminded row: %q alert %v", r.Cells[8], r.Alert)
 	}
 }
@@ -260,7 +260,7 @@ func TestSyncRows(t *testing.T) {
 	if r := rowByKey(t, b.depts, "city-zd"); strings.Join(r.Cells, "|") != "监察支队|0|3|6|0|130|139|10分钟前" {
 		t.Errorf("监察支队 row %v", r.Cells)
 	}
-	if !strings.Contains(b.syncSum, "隔离数据 2 条") {
+	if !strings.Contains(b.syncSum, "异常数据 2 条") {
 		t.Errorf("quarantine missing: %q", b.syncSum)
 	}
 }
@@ -385,5 +385,82 @@ func TestStalledHolder(t *testing.T) {
 	m = update(t, nm.(Model), cmd())
 	if !strings.Contains(m.View(), "无法开始同步：credwatch sync, pid 7 holds the sync role") {
 		t.Errorf("r without the sync role:\n%s", m.View())
+	}
+}
+
+// Issue 16: the detail view names the rule set's source and the tier the
+// dates use, flags an early application, an accident graded general and a
+// 公示截止期 that is not the computed one, and shows CF_YXQ and CF_GSJZQ.
+func TestDetailRulesV2(t *testing.T) {
+	for _, lang := range []string{"zh", "en"} {
+		in := fixtureInput(lang)
+		rec := penalty("AC-2024-0131", "320412", "武进区某化工有限公司", "9132041273456780", "武应急罚〔2024〕9号", "2024-01-31", "2024-02-02", credit.General)
+		rec.Accident = true
+		rec.ValidUntil, rec.PublishUntil = d("2099-12-31"), d("2025-01-31") // 12 months: the old general period
+		in.snap.Repairs = in.snap.Repairs.With(credit.Repair{RecordKey: rec.Key(), Applied: d("2024-05-06")})
+		var text []string
+		for _, r := range detailRows(in, &rec) {
+			text = append(text, strings.Join(r.Cells, " | "))
+		}
+		all := strings.Join(text, "\n")
+		for _, want := range []string{
+			"ndrc-2023", "第二条", "2025-02-01", "2027-01-31", // serious tier under Order No. 58
+			credit.IssueAccidentGrading, credit.IssuePublishUntil, credit.IssueAppliedBeforeEligible,
+			"2099-12-31 | CF_YXQ", "2025-01-31 | CF_GSJZQ",
+		} {
+			if !strings.Contains(all, want) {
+				t.Errorf("%s: detail lacks %q:\n%s", lang, want, all)
+			}
+		}
+		if lang == "en" && strings.Contains(all, "三同步未落实") {
+			t.Errorf("English detail has Chinese issue text:\n%s", all)
+		}
+	}
+}
+
+// The minor tier (ndrc-2026) has no disclosure deadline and is eligible on
+// fulfilment: the repair tab puts it in its own section, not "eligible".
+func TestRepairRowsMinor(t *testing.T) {
+	in := fixtureInput("zh")
+	minor := penaltySum("MI-2026-1102", "320412", "武进区某五金厂", "9132041273456780", "武应急罚〔2026〕200号", "2026-11-02", "", credit.Minor, "警告")
+	in.snap.Penalties = credit.NewPenalties(append(in.snap.Penalties.All(), minor)...)
+	b := build(in)
+	r := rowByKey(t, allRows(b.repair.src), "penalty/MI-2026-1102")
+	if r.Cells[0] != "履行完毕即可申请" || r.Cells[6] != "履行完毕即可申请" || r.Cells[7] != "-" || r.Cells[9] != "-" {
+		t.Errorf("minor row %q", r.Cells)
+	}
+	full := penalty("MI-2026-1102", "320412", "武进区某五金厂", "9132041273456780", "武应急罚〔2026〕200号", "2026-11-02", "", credit.Minor, "警告")
+	var text []string
+	for _, row := range detailRows(in, &full) {
+		text = append(text, strings.Join(row.Cells, " | "))
+	}
+	all := strings.Join(text, "\n")
+	for _, want := range []string{"原则上不予公示", "法定责任履行完毕即可申请"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("minor detail lacks %q:\n%s", want, all)
+		}
+	}
+	if strings.Contains(all, "逾期未公示") {
+		t.Errorf("minor penalty shown as overdue:\n%s", all)
+	}
+}
+
+// Issue 16 item 7: an application before eligibility is flagged on the
+// repair row, not only in the detail view.
+func TestRepairRowEarlyApplication(t *testing.T) {
+	in := fixtureInput("zh")
+	in.snap.Repairs = in.snap.Repairs.With(credit.Repair{RecordKey: "penalty/WJ-2026-1118", Applied: d("2026-11-25")})
+	b := build(in)
+	r := rowByKey(t, allRows(b.repair.src), "penalty/WJ-2026-1118") // eligible 2027-02-19
+	if r.Cells[8] != "! 审核中 申请不符合条件" || !r.Alert {
+		t.Errorf("early application row: status %q alert %v", r.Cells[8], r.Alert)
+	}
+	if d := repairDetail(in, "penalty/WJ-2026-1118"); !strings.Contains(d, "早于可申请日2027-02-19") {
+		t.Errorf("detail line: %q", d)
+	}
+	in.snap.Repairs = in.snap.Repairs.With(credit.Repair{RecordKey: "penalty/WJ-2026-1118", Applied: d("2027-02-19")})
+	b = build(in)
+	if r := rowByKey(t, allRows(b.repair.src), "penalty/WJ-2026-1118"); strings.Contains(r.Cells[8], "申请不符合条件") {
+		t.Errorf("application on the eligibility day flagged: %q", r.Cells[8])
 	}
 }

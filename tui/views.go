@@ -317,12 +317,9 @@ func (m *Model) targetOf(rec *credit.Record) target {
 	if err != nil {
 		return target{key: rec.Key()}
 	}
-	var elig credit.Date
-	if rd, err := m.d.Rules.RepairFor(rec, rep); err == nil && rd.Repairable {
-		elig = rd.EligibleFrom
-	}
+	rd, _ := m.d.Rules.RepairFor(rec, rep) // zero dates when the rules cannot place it
 	sum := credit.Summarize(rec)
-	return targetFor(rec.Key(), &sum, rep, ps, elig, m.today())
+	return targetFor(rec.Key(), &sum, rep, ps, rd, m.today())
 }
 
 // selectedFailedOutbox returns the outbox item selected in the outbox view

@@ -58,7 +58,7 @@ func TestQuarantineDrillDown(t *testing.T) {
 	m, cmd := press(t, m, keyMsg("enter"))
 	m = run(t, m, cmd)
 	v := m.View()
-	if !strings.Contains(v, "隔离数据") || !strings.Contains(v, "penalty/BAD-1") || !strings.Contains(v, "2026-02-30") {
+	if !strings.Contains(v, "异常数据") || !strings.Contains(v, "penalty/BAD-1") || !strings.Contains(v, "2026-02-30") {
 		t.Fatalf("quarantine view:\n%s", v)
 	}
 	if strings.Contains(v, "licence/X") {

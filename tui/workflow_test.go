@@ -167,14 +167,14 @@ func TestReminderAction(t *testing.T) {
 		t.Fatalf("first repair row %s", r.Key)
 	}
 	m = keys(t, m, runes("m"))
-	if m.mode != modeForm || !strings.Contains(m.View(), "确认已向企业发送到期提醒：常州经开区宏远电子有限公司") {
+	if m.mode != modeForm || !strings.Contains(m.View(), "记录到期提醒已由信用常州推送：常州经开区宏远电子有限公司") {
 		t.Fatalf("no confirmation line:\n%s", m.View())
 	}
 	m, cmd := press(t, m, keyMsg("enter"))
 	m = run(t, m, cmd)
 	wantActions(t, st, credit.Action{ID: "act-1", Type: credit.ActionReminder, Officer: "张三", At: fxNow, Date: fxToday,
 		RecordKey: "penalty/JK-2026-0820"})
-	if !strings.Contains(m.View(), "已保存：到期提醒已发 常州经开区宏远电子有限公司") {
+	if !strings.Contains(m.View(), "已保存：到期提醒已推送 常州经开区宏远电子有限公司") {
 		t.Errorf("no confirmation:\n%s", m.View())
 	}
 	// m on a row under review does nothing.
@@ -323,7 +323,7 @@ func TestOutboxRetry(t *testing.T) {
 	}
 	m = keys(t, m, runes("4"), runes("o"))
 	v := m.View()
-	for _, want := range []string{"待发送操作", "* 待发送", "! 发送失败", "422 validation", "penalty/ZL-2026-0520"} {
+	for _, want := range []string{"待发送操作", "* 待发送", "! 发送失败", "422 validation", "penalty/ZL-2026-05"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("outbox lacks %q:\n%s", want, v)
 		}
@@ -389,7 +389,7 @@ func TestDrillDown(t *testing.T) {
 	}
 	// Check line of endpoints -> the sync tab.
 	m = keys(t, m, keyMsg("esc"), runes("G"), runes("g"))
-	for range 8 {
+	for range 9 { // the endpoints line is the last of ten
 		m = keys(t, m, runes("j"))
 	}
 	m = keys(t, m, keyMsg("enter"))
@@ -402,7 +402,7 @@ func TestDrillDown(t *testing.T) {
 	m, cmd = press(t, keys(t, m, runes("5")), keyMsg("enter"))
 	m = run(t, m, cmd)
 	v = m.View()
-	for _, want := range []string{"[修复期限]", "ndrc-2026", "可申请修复日", "2026-08-21 已可申请", "! 待国家系统修复", "企业注销不良记录", "2026-09-20", "[三同步]"} {
+	for _, want := range []string{"[信用修复]", "ndrc-2026", "依据条款", "令第36号 第二条", "可申请修复日", "2026-08-21 已可申请", "! 待国家企业信用信息公示系统修复", "企业注销不良记录", "2026-09-20", "[三同步]"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("penalty detail lacks %q:\n%s", want, v)
 		}
@@ -575,7 +575,7 @@ func TestSortKeys(t *testing.T) {
 		t.Errorf("not sorted descending: %v", names)
 	}
 	// Numbers sort as numbers: the remaining days.
-	m = keys(t, m, runes("<"), runes("<"), runes("<"), runes("<"), runes("S")) // column 7 (剩余), ascending
+	m = keys(t, m, runes("<"), runes("<"), runes("<"), runes("<"), runes("<"), runes("S")) // column 7 (剩余), ascending
 	if col, desc := m.repair.Sort(); col != 7 || desc {
 		t.Fatalf("sort column %d desc %v", col, desc)
 	}
@@ -655,14 +655,14 @@ func TestExport(t *testing.T) {
 	m = keys(t, m, runes("4"), runes("/"), typeText("武进"), keyMsg("enter"))
 	m, cmd := press(t, m, runes("e"))
 	m = run(t, m, cmd)
-	path := filepath.Join(dir, "credwatch-修复期限-20261130-0930.csv")
+	path := filepath.Join(dir, "credwatch-信用修复-20261130-0930.csv")
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, m.View())
 	}
-	want := "\uFEFF分组,企业名称,统一社会信用代码,文号,程度,决定日期,可申请修复日,剩余,状态\r\n" +
-		"尚未到期,武进区鑫达金属制品厂,913204127345678005,武应急罚〔2026〕118号,一般,2026-11-18,2027-02-19,81天,未申请\r\n" +
-		"已审结,武进区汇丰五金厂,"
+	want := "\uFEFF分组,企业名称,统一社会信用代码,文号,失信程度,处罚决定日期,可申请修复日,剩余,状态,三同步\r\n" +
+		"尚未到期,武进区鑫达金属制品厂,913204127345678005,武应急罚〔2026〕118号,一般,2026-11-18,2027-02-19,81天,未申请,! 缺1项\r\n" +
+		"审核完成,武进区汇丰五金厂,"
 	if !strings.HasPrefix(string(b), want[:len(want)]) && !strings.HasPrefix(string(b), want[:strings.Index(want, "913204")]) {
 		t.Errorf("csv:\n%q", b)
 	}
@@ -676,7 +676,7 @@ func TestExport(t *testing.T) {
 	// JSON: objects keyed by column title.
 	m, cmd = press(t, m, runes("E"))
 	run(t, m, cmd)
-	jb, err := os.ReadFile(filepath.Join(dir, "credwatch-修复期限-20261130-0930.json"))
+	jb, err := os.ReadFile(filepath.Join(dir, "credwatch-信用修复-20261130-0930.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -687,7 +687,7 @@ func TestExport(t *testing.T) {
 	// A second export in the same minute keeps the first.
 	m, cmd = press(t, m, runes("e"))
 	run(t, m, cmd)
-	if _, err := os.Stat(filepath.Join(dir, "credwatch-修复期限-20261130-0930-2.csv")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "credwatch-信用修复-20261130-0930-2.csv")); err != nil {
 		t.Error(err)
 	}
 }
@@ -733,7 +733,7 @@ func TestTableFor(t *testing.T) {
 		}
 	}
 	cols, rows, err := TableFor("check", dp, snap, fixtureCheckData(snap))
-	if err != nil || len(rows) != 9 || cols[0] != "结果" || rows[1][0] != "! 未通过" {
+	if err != nil || len(rows) != 10 || cols[0] != "结果" || rows[1][0] != "! 未通过" {
 		t.Errorf("check: %v %v %v", cols, rows, err)
 	}
 	if _, _, err := TableFor("check", dp, snap, nil); err == nil {
@@ -787,5 +787,34 @@ func TestEveryScreenFits(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// Issue 16 item 3: a minor penalty (ndrc-2026) is repairable once its legal
+// obligations are fulfilled; f records that, and it becomes eligible.
+func TestFulfilAction(t *testing.T) {
+	dp, st := storeDeps(t, "zh")
+	minor := penaltySum("MI-2026-1102", "320412", "武进区某五金厂", "9132041273456780", "武应急罚〔2026〕200号", "2026-11-02", "", credit.Minor, "警告")
+	st.snap.Penalties = credit.NewPenalties(append(st.snap.Penalties.All(), minor)...)
+	m := loadedStore(t, dp, 100, 30)
+	m = keys(t, m, runes("4"), runes("/"), typeText("某五金厂"), keyMsg("enter"))
+	if r, _ := m.repair.Selected(); r.Key != "penalty/MI-2026-1102" || !m.keys.Fulfil.Enabled() {
+		t.Fatalf("selected %s, f enabled %v:\n%s", r.Key, m.keys.Fulfil.Enabled(), m.View())
+	}
+	m = keys(t, m, runes("f"))
+	if m.mode != modeForm || !strings.Contains(m.View(), "记录法定责任已履行完毕") {
+		t.Fatalf("no form:\n%s", m.View())
+	}
+	m, cmd := press(t, m, keyMsg("enter"))
+	m = run(t, m, cmd)
+	wantActions(t, st, credit.Action{ID: "act-1", Type: credit.ActionFulfilled, Officer: "张三", At: fxNow, Date: fxToday,
+		RecordKey: "penalty/MI-2026-1102"})
+	if !strings.Contains(m.View(), "已保存：武进区某五金厂 法定责任履行完毕 2026-11-30") {
+		t.Errorf("no confirmation:\n%s", m.View())
+	}
+	// On a penalty with a date to count to, f does nothing.
+	m = keys(t, m, keyMsg("esc"), runes("g"), runes("f"))
+	if m.mode != modeNormal || len(st.recordedActions()) != 1 {
+		t.Errorf("f acted on a penalty that is not minor")
 	}
 }

@@ -66,7 +66,7 @@ func TestCheckCommand(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 		t.Fatalf("not JSON (%v): %s %s", err, out.String(), errb.String())
 	}
-	if rep.Date != "2026-11-30" || len(rep.Items) != 9 || code != rep.ExitCode {
+	if rep.Date != "2026-11-30" || len(rep.Items) != 10 || code != rep.ExitCode {
 		t.Errorf("report %+v, exit %d", rep, code)
 	}
 	failing := 0

@@ -35,8 +35,8 @@ Writes the rows of one tab, as the TUI shows them, from the cache:
   check     每日核查: the daily check items
   sharing   数据共享清单: per department and kind
   sync      同步状态: per endpoint
-  repair    修复期限: penalties by repair eligibility
-  queue     注销队列: post-approval items, stuck first
+  repair    信用修复: penalties by repair eligibility
+  queue     修复后续: post-approval items, stuck first
 CSV is UTF-8 with a byte-order mark and CRLF line ends, so Excel on Chinese
 Windows opens it correctly; its header is the TUI's column titles (--lang).
 JSON is an array of objects with snake_case keys (from the English titles).

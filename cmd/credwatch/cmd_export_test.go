@@ -75,7 +75,7 @@ func TestExportFormats(t *testing.T) {
 	}{
 		{"sharing", []string{"dept", "kind", "recv", "discl", "pending", "rej", "last_push", "overdue", "late"}, "武进区"},
 		{"sync", []string{"endpoint", "feeds", "state", "last_success", "failures", "last_error"}, "江苏省安全生产行政执法系统（常州）"},
-		{"repair", []string{"section", "enterprise", "uscc", "doc_no", "tier", "decided", "eligible_from", "left", "status"}, "常武应急罚〔2025〕45号"},
+		{"repair", []string{"section", "enterprise", "uscc", "doc_no", "tier", "decided", "eligible_from", "left", "status", "three_in_step"}, "常武应急罚〔2025〕45号"},
 		{"queue", []string{"enterprise", "doc_no", "stage", "since", "wd", "due", "status"}, "江苏友联石油化工股份有限公司, \"总厂\""},
 	} {
 		t.Run(tc.view, func(t *testing.T) {

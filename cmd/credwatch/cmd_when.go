@@ -15,17 +15,27 @@ import (
 const whenUsage = `Usage: credwatch when --decided YYYY-MM-DD [flags]
 
 Derives the dates of a penalty (行政处罚) from the rule set in force on its
-decision date: disclosure deadline, end of the minimum disclosure period,
-first day the enterprise may apply to 信用中国 for credit repair, end of the
-maximum disclosure period and, with --applied, when the review is due.
+decision date (changzhou-2022, ndrc-2023 or ndrc-2026; docs/rules.md):
+disclosure deadline, end of the minimum disclosure period, first day the
+enterprise may apply to 信用中国 for credit repair, end of the maximum
+disclosure period and, with --applied, when the review is due and whether
+the application came too early.
+
+Dates counted in months are always given. A date counted in working days
+that reaches a year the calendar does not know is shown as unknown; one
+counted through a year whose schedule is provisional (2027) is marked so.
 
 Flags:
   --decided DATE        decision date (处罚决定日期), required
   --severity S          minor (轻微), general (一般) or serious (严重); default general
   --penalty-type T      处罚类别, repeatable or comma-separated, e.g. 罚款,责令停产停业
+  --accident            the penalty involves a production-safety accident (涉及生产安全事故):
+                        serious whatever --severity says
   --applied DATE        date of the application to 信用中国
+  --fulfilled DATE      day the legal obligations were fulfilled (法定责任履行完毕),
+                        for the minor tier, which is repairable from then
   --rule-set NAME       use this rule set instead of the one in force on the decision date
-  --json                print one JSON object
+  --json                print one JSON object (keys: docs/rules.md, "when --json")
 `
 
 // cliDate is a flag.Value holding a YYYY-MM-DD date.
@@ -88,29 +98,89 @@ func failure(e *env, name string, err error) int {
 	return 1
 }
 
-// whenJSON is the --json output of when. Dates are YYYY-MM-DD or "".
+// whenJSON is the --json output of when. Dates are YYYY-MM-DD or "". The
+// keys are documented in docs/rules.md ("when --json"); add keys, never
+// rename or drop one.
 type whenJSON struct {
-	Decided            string `json:"decided"`
-	Severity           string `json:"severity"`
-	RuleSet            string `json:"rule_set"`
-	DisclosureDue      string `json:"disclosure_due"`
-	MinPeriodEnd       string `json:"min_period_end"`
-	RepairEligibleFrom string `json:"repair_eligible_from"`
-	MaxDisclosureEnd   string `json:"max_disclosure_end"`
-	Repairable         bool   `json:"repairable"`
-	Reason             string `json:"reason"`
-	ReviewDue          string `json:"review_due,omitempty"`
+	Decided            string   `json:"decided"`
+	Severity           string   `json:"severity"` // as given
+	Tier               string   `json:"tier"`     // the tier whose periods apply
+	Regraded           string   `json:"regraded"` // why tier differs from severity; "" when it does not
+	Accident           bool     `json:"accident"`
+	PenaltyTypes       []string `json:"penalty_types"`
+	RuleSet            string   `json:"rule_set"`
+	RuleSetTitle       string   `json:"rule_set_title"`
+	RuleSetSource      string   `json:"rule_set_source"`
+	NotDisclosed       bool     `json:"not_disclosed"`
+	DisclosureDue      string   `json:"disclosure_due"`
+	MinPeriodEnd       string   `json:"min_period_end"`
+	Eligibility        string   `json:"eligibility"` // "date", "on_fulfilment" or "not_repairable"
+	Fulfilled          string   `json:"fulfilled"`
+	RepairEligibleFrom string   `json:"repair_eligible_from"`
+	MaxDisclosureEnd   string   `json:"max_disclosure_end"`
+	Repairable         bool     `json:"repairable"`
+	Reason             string   `json:"reason"`
+	Applied            string   `json:"applied"`
+	ReviewDue          string   `json:"review_due,omitempty"`
+	ApplicationIssue   string   `json:"application_issue"`      // issue code, "" when none
+	ApplicationText    string   `json:"application_issue_text"` // English and Chinese
+	Unknown            []string `json:"unknown"`                // working-day dates not computable
+	UnknownYears       []int    `json:"unknown_years"`
+	Provisional        []string `json:"provisional"` // working-day dates through a provisional year
+	ProvisionalYears   []int    `json:"provisional_years"`
+}
+
+func newWhenJSON(set *credit.RuleSet, rd credit.RepairDates, types []string, accident bool) whenJSON {
+	out := whenJSON{
+		Decided:            rd.Decided.String(),
+		Severity:           string(rd.Severity),
+		Tier:               string(rd.Tier),
+		Regraded:           rd.Regraded,
+		Accident:           accident,
+		PenaltyTypes:       append([]string{}, types...),
+		RuleSet:            rd.RuleSet,
+		RuleSetTitle:       set.Title,
+		RuleSetSource:      set.Source,
+		NotDisclosed:       rd.NotDisclosed,
+		DisclosureDue:      rd.DisclosureDue.String(),
+		MinPeriodEnd:       rd.MinPeriodEnd.String(),
+		Eligibility:        "date",
+		Fulfilled:          rd.Fulfilled.String(),
+		RepairEligibleFrom: rd.EligibleFrom.String(),
+		MaxDisclosureEnd:   rd.MaxDisclosureEnd.String(),
+		Repairable:         rd.Repairable,
+		Reason:             rd.Reason,
+		Applied:            rd.Applied.String(),
+		ReviewDue:          rd.ReviewDue.String(),
+		Unknown:            append([]string{}, rd.Unknown...),
+		UnknownYears:       append([]int{}, rd.UnknownYears...),
+		Provisional:        append([]string{}, rd.Provisional...),
+		ProvisionalYears:   append([]int{}, rd.ProvisionalYears...),
+	}
+	switch {
+	case !rd.Repairable:
+		out.Eligibility = "not_repairable"
+	case rd.OnFulfilment:
+		out.Eligibility = "on_fulfilment"
+	}
+	if is := rd.ApplicationIssue; is != nil {
+		out.ApplicationIssue = is.Code
+		out.ApplicationText = is.Reason + " (" + is.Zh + ")"
+	}
+	return out
 }
 
 // runWhen implements "credwatch when": the repair dates of one penalty.
 func runWhen(e *env, args []string) int {
 	fs := newCommandFlags("when", whenUsage, e.stderr)
-	var decided, applied cliDate
+	var decided, applied, fulfilled cliDate
 	var types cliList
 	fs.Var(&decided, "decided", "decision date, YYYY-MM-DD")
 	sevText := fs.String("severity", "general", "minor, general or serious")
 	fs.Var(&types, "penalty-type", "处罚类别 (repeatable, comma-separated)")
+	accident := fs.Bool("accident", false, "involves a production-safety accident")
 	fs.Var(&applied, "applied", "application date, YYYY-MM-DD")
+	fs.Var(&fulfilled, "fulfilled", "day the legal obligations were fulfilled, YYYY-MM-DD")
 	setName := fs.String("rule-set", "", "rule set name")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if code, ok := parseCommandFlags(fs, args); !ok {
@@ -139,32 +209,31 @@ func runWhen(e *env, args []string) int {
 	} else if set, err = e.rules.RuleSetFor(decided.d); err != nil {
 		return failure(e, "when", err)
 	}
-	rd, err := e.rules.RepairWith(set, decided.d, sev, types, applied.d)
+	f := credit.PenaltyFacts{Decided: decided.d, Severity: sev, PenaltyTypes: types, Accident: *accident,
+		Applied: applied.d, Fulfilled: fulfilled.d}
+	rd, err := e.rules.RepairWith(set, f)
 	if err != nil {
 		return failure(e, "when", err)
 	}
 	if *asJSON {
-		out := whenJSON{
-			Decided:            rd.Decided.String(),
-			Severity:           string(rd.Severity),
-			RuleSet:            rd.RuleSet,
-			DisclosureDue:      rd.DisclosureDue.String(),
-			MinPeriodEnd:       rd.MinPeriodEnd.String(),
-			RepairEligibleFrom: rd.EligibleFrom.String(),
-			MaxDisclosureEnd:   rd.MaxDisclosureEnd.String(),
-			Repairable:         rd.Repairable,
-			Reason:             rd.Reason,
-			ReviewDue:          rd.ReviewDue.String(),
-		}
-		return writeJSON(e, "when", out)
+		return writeJSON(e, "when", newWhenJSON(set, rd, types, *accident))
 	}
-	printWhen(e.stdout, e.rules, set, rd, types, applied.d)
+	printWhen(e.stdout, e.rules, set, rd, types, *accident)
 	return 0
 }
 
 // printWhen writes the dates with one line of explanation each.
-func printWhen(w io.Writer, r *credit.Rules, set *credit.RuleSet, rd credit.RepairDates, types []string, applied credit.Date) {
-	p := set.Periods[rd.Severity]
+func printWhen(w io.Writer, r *credit.Rules, set *credit.RuleSet, rd credit.RepairDates, types []string, accident bool) {
+	p := set.Periods[rd.Tier]
+	mark := func(name string) string {
+		switch {
+		case slices.Contains(rd.Unknown, name):
+			return fmt.Sprintf(" [UNKNOWN: the calendar does not know %s]", joinYears(rd.UnknownYears))
+		case slices.Contains(rd.Provisional, name):
+			return fmt.Sprintf(" [PROVISIONAL: the %s schedule is not checked against the State Council notice]", joinYears(rd.ProvisionalYears))
+		}
+		return ""
+	}
 	line := func(label string, d credit.Date, why string) {
 		ds := d.String()
 		if ds == "" {
@@ -173,24 +242,44 @@ func printWhen(w io.Writer, r *credit.Rules, set *credit.RuleSet, rd credit.Repa
 		fmt.Fprintf(w, "%-22s %-10s  %s\n", label, ds, why)
 	}
 	fmt.Fprintf(w, "Rule set: %s  %s (%s)\n", set.Name, set.Title, set.Range())
+	if set.Source != "" {
+		fmt.Fprintf(w, "Source:   %s\n", set.Source)
+	}
 	penalty := ""
 	if len(types) > 0 {
 		penalty = ", 处罚类别 " + strings.Join(types, "、")
 	}
-	fmt.Fprintf(w, "Penalty:  %s (%s失信)%s\n\n", rd.Severity, rd.Severity.Chinese(), penalty)
+	if accident {
+		penalty += ", 涉及生产安全事故"
+	}
+	fmt.Fprintf(w, "Penalty:  %s (%s失信)%s\n", rd.Severity, rd.Severity.Chinese(), penalty)
+	if rd.Regraded != "" {
+		fmt.Fprintf(w, "Tier:     %s (%s失信): %s\n", rd.Tier, rd.Tier.Chinese(), rd.Regraded)
+	}
+	fmt.Fprintln(w)
 	line("Decided", rd.Decided, "decision date (处罚决定日期); periods count from the next day")
-	line("Disclosure due", rd.DisclosureDue,
-		fmt.Sprintf("%d working days after the decision, decision day not counted: last day to reach 信用中国", r.DisclosureWorkingDays))
+	if rd.NotDisclosed {
+		line("Disclosure due", 0, fmt.Sprintf("none: %s (%s) information is in principle not disclosed (原则上不予公示); if the sector discloses it, at most %d months",
+			rd.Tier, rd.Tier.Chinese(), p.MaxMonths))
+	} else {
+		line("Disclosure due", rd.DisclosureDue,
+			fmt.Sprintf("%d working days after the decision, decision day not counted: last day to reach 信用中国 (最迟公示日)", r.DisclosureWorkingDays)+mark("disclosure_due"))
+	}
 	if p.MinMonths == 0 {
-		line("Minimum period ends", rd.MinPeriodEnd, fmt.Sprintf("no minimum period for %s (%s) penalties", rd.Severity, rd.Severity.Chinese()))
+		line("Minimum period ends", rd.MinPeriodEnd, fmt.Sprintf("no minimum period for %s (%s) penalties", rd.Tier, rd.Tier.Chinese()))
 	} else {
 		line("Minimum period ends", rd.MinPeriodEnd,
-			fmt.Sprintf("%d months after the decision (民法典 Art. 201-202: same day of the month, or the month's last day)", p.MinMonths))
+			fmt.Sprintf("%d months after the decision (最短公示期; 民法典 Art. 201-202: same day of the month, or the month's last day)", p.MinMonths))
 	}
-	if rd.Repairable {
-		line("Repair eligible from", rd.EligibleFrom, "the enterprise may apply to 信用中国 for credit repair (信用修复) from this day")
-	} else {
+	switch {
+	case !rd.Repairable:
 		line("Repair eligible from", 0, "NOT REPAIRABLE: "+rd.Reason)
+	case rd.OnFulfilment && rd.Fulfilled.IsZero():
+		line("Repair eligible from", 0, "once the legal obligations are fulfilled (法定责任履行完毕即可申请修复): not recorded (--fulfilled)")
+	case rd.OnFulfilment:
+		line("Repair eligible from", rd.EligibleFrom, "legal obligations fulfilled on this day (法定责任履行完毕即可申请修复)")
+	default:
+		line("Repair eligible from", rd.EligibleFrom, "the enterprise may apply to 信用中国 for credit repair (信用修复) from this day")
 	}
 	months := p.MaxMonths
 	if !rd.Repairable && set.NotRepairableMonths > months {
@@ -198,11 +287,30 @@ func printWhen(w io.Writer, r *credit.Rules, set *credit.RuleSet, rd credit.Repa
 	}
 	line("Maximum disclosure", rd.MaxDisclosureEnd,
 		fmt.Sprintf("last day disclosed, %d months after the decision (最长公示期)", months))
-	if !applied.IsZero() {
-		line("Applied", applied, "application to 信用中国")
+	if !rd.Applied.IsZero() {
+		line("Applied", rd.Applied, "application to 信用中国")
 		line("Review due", rd.ReviewDue,
-			fmt.Sprintf("信用中国 completes its review within %d working days of the application", set.ReviewWorkingDays))
+			fmt.Sprintf("信用中国 completes its review within %d working days of the application", set.ReviewWorkingDays)+mark("review_due"))
+		if is := rd.ApplicationIssue; is != nil {
+			fmt.Fprintf(w, "\nWARNING [%s]: %s\n         %s\n", is.Code, is.Reason, is.Zh)
+		}
 	}
+	if len(rd.Unknown) > 0 {
+		fmt.Fprintf(w, "\nThe calendar does not know %s: add the State Council schedule under [calendar] (docs/rules.md).\n", joinYears(rd.UnknownYears))
+	}
+	if len(rd.Provisional) > 0 {
+		fmt.Fprintf(w, "\nProvisional: the built-in %s schedule comes from a secondary source; check it against the notice and\n"+
+			"set [calendar] confirmed = [%s] (or correct days with [[calendar.day]]) (docs/rules.md).\n", joinYears(rd.ProvisionalYears), joinYears(rd.ProvisionalYears))
+	}
+}
+
+// joinYears writes years as "2027" or "2027, 2028".
+func joinYears(ys []int) string {
+	parts := make([]string, len(ys))
+	for i, y := range ys {
+		parts[i] = fmt.Sprint(y)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // writeJSON prints v as indented JSON, keeping Chinese text readable.

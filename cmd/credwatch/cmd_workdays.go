@@ -52,12 +52,14 @@ func runWorkdays(e *env, args []string) int {
 		if err != nil {
 			return failure(e, "workdays", err)
 		}
+		prov := cal.ProvisionalBetween(from.d, d)
 		if *asJSON {
 			return writeJSON(e, "workdays", struct {
-				From string `json:"from"`
-				Add  int    `json:"add"`
-				Date string `json:"date"`
-			}{from.d.String(), *add, d.String()})
+				From        string `json:"from"`
+				Add         int    `json:"add"`
+				Date        string `json:"date"`
+				Provisional []int  `json:"provisional_years"`
+			}{from.d.String(), *add, d.String(), append([]int{}, prov...)})
 		}
 		var what string
 		switch {
@@ -69,18 +71,21 @@ func runWorkdays(e *env, args []string) int {
 			what = fmt.Sprintf("is the %s working day before %s", ordinal(-*add), describeDay(cal, from.d))
 		}
 		fmt.Fprintf(e.stdout, "%s\n  %s %s\n", d, describeDay(cal, d), what)
+		provisionalNote(e, prov)
 		return 0
 	}
 	n, err := cal.WorkingDaysAfter(from.d, to.d)
 	if err != nil {
 		return failure(e, "workdays", err)
 	}
+	prov := cal.ProvisionalBetween(from.d, to.d)
 	if *asJSON {
 		return writeJSON(e, "workdays", struct {
 			From        string `json:"from"`
 			To          string `json:"to"`
 			WorkingDays int    `json:"working_days"`
-		}{from.d.String(), to.d.String(), n})
+			Provisional []int  `json:"provisional_years"`
+		}{from.d.String(), to.d.String(), n, append([]int{}, prov...)})
 	}
 	if to.d >= from.d {
 		fmt.Fprintf(e.stdout, "%d\n  working days after %s up to and including %s\n", n, describeDay(cal, from.d), describeDay(cal, to.d))
@@ -88,7 +93,18 @@ func runWorkdays(e *env, args []string) int {
 		fmt.Fprintf(e.stdout, "%d\n  --to is before --from: minus the working days after %s up to and including %s\n",
 			n, describeDay(cal, to.d), describeDay(cal, from.d))
 	}
+	provisionalNote(e, prov)
 	return 0
+}
+
+// provisionalNote says that a count went through a year whose built-in
+// schedule is provisional (Calendar.Provisional).
+func provisionalNote(e *env, years []int) {
+	if len(years) > 0 {
+		fmt.Fprintf(e.stdout, "  PROVISIONAL: the built-in %s schedule is not checked against the State Council notice;\n"+
+			"  confirm it with [calendar] confirmed = [%s] or correct it with [[calendar.day]] (docs/rules.md)\n",
+			joinYears(years), joinYears(years))
+	}
 }
 
 // describeDay renders a day as "2024-10-12 (Sat, 调休上班 for 国庆节)".

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -45,9 +46,14 @@ func TestWorkdaysJSON(t *testing.T) {
 		want map[string]any
 	}{
 		{"add", []string{"--json", "--from", "2024-09-27", "--add", "7"},
-			map[string]any{"from": "2024-09-27", "add": 7.0, "date": "2024-10-12"}},
+			map[string]any{"from": "2024-09-27", "add": 7.0, "date": "2024-10-12", "provisional_years": "[]"}},
 		{"to", []string{"--from", "2024-09-27", "--to", "2024-10-12", "--json"},
-			map[string]any{"from": "2024-09-27", "to": "2024-10-12", "working_days": 7.0}},
+			map[string]any{"from": "2024-09-27", "to": "2024-10-12", "working_days": 7.0, "provisional_years": "[]"}},
+		// Issue 16 item 9: a count through 2027 says its schedule is provisional.
+		{"add into 2027", []string{"--json", "--from", "2026-12-28", "--add", "7"},
+			map[string]any{"from": "2026-12-28", "add": 7.0, "date": "2027-01-07", "provisional_years": "[2027]"}},
+		{"to in 2027", []string{"--json", "--from", "2027-02-04", "--to", "2027-02-15"},
+			map[string]any{"from": "2027-02-04", "to": "2027-02-15", "working_days": 2.0, "provisional_years": "[2027]"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e, out, errb := testEnv()
@@ -62,12 +68,26 @@ func TestWorkdaysJSON(t *testing.T) {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}
 			for k, v := range tc.want {
-				if got[k] != v {
-					t.Errorf("%s = %#v, want %#v", k, got[k], v)
+				g := got[k]
+				if l, ok := g.([]any); ok {
+					g = fmt.Sprint(l)
+				}
+				if g != v {
+					t.Errorf("%s = %#v, want %#v", k, g, v)
 				}
 			}
 		})
 	}
+	t.Run("text says provisional", func(t *testing.T) {
+		e, out, _ := testEnv()
+		if runWorkdays(e, []string{"--from", "2027-02-04", "--add", "1"}); !strings.Contains(out.String(), "PROVISIONAL") {
+			t.Errorf("output:\n%s", out)
+		}
+		e, out, _ = testEnv()
+		if runWorkdays(e, []string{"--from", "2026-02-04", "--add", "1"}); strings.Contains(out.String(), "PROVISIONAL") {
+			t.Errorf("output:\n%s", out)
+		}
+	})
 }
 
 func TestWorkdaysErrors(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -60,6 +61,9 @@ type EndpointConfig struct {
 type CalendarConfig struct {
 	Years []int            `toml:"years"`
 	Days  []DayOverrideCfg `toml:"day"`
+	// Confirmed lists built-in years whose provisional schedule (2027) the
+	// bureau has checked against the State Council notice.
+	Confirmed []int `toml:"confirmed"`
 }
 
 // DayOverrideCfg is one [[calendar.day]] entry.
@@ -73,11 +77,13 @@ type DayOverrideCfg struct {
 type RuleSetConfig struct {
 	Name                string                   `toml:"name"`
 	Title               string                   `toml:"title"`
+	Source              string                   `toml:"source"`
 	From                string                   `toml:"from"`
 	Until               string                   `toml:"until"`
 	Periods             map[string]credit.Period `toml:"periods"`
 	NotRepairable       []string                 `toml:"not_repairable"`
 	NotRepairableMonths int                      `toml:"not_repairable_months"`
+	SeriousTypes        []string                 `toml:"serious_types"`
 	ReviewWorkingDays   int                      `toml:"review_working_days"`
 }
 
@@ -258,8 +264,13 @@ func (c *Config) check() error {
 			return c.fail(fmt.Sprintf("calendar.day[%d].date", i), "%v", err)
 		}
 	}
+	for _, y := range c.Calendar.Confirmed {
+		if !credit.BuiltinCalendar().Knows(y) && !slices.Contains(c.Calendar.Years, y) {
+			return c.fail("calendar.confirmed", "%d is not a known year", y)
+		}
+	}
 	for i, r := range c.RuleSets {
-		for _, v := range append([]string{r.Name, r.Title}, r.NotRepairable...) {
+		for _, v := range append(append([]string{r.Name, r.Title, r.Source}, r.NotRepairable...), r.SeriousTypes...) {
 			if credit.Sanitize(v) != v {
 				return c.fail(fmt.Sprintf("rule_set[%d]", i), "contains control characters or invalid text")
 			}
@@ -286,8 +297,8 @@ func validFeed(f string) bool {
 }
 
 func (r RuleSetConfig) toRuleSet() (credit.RuleSet, error) {
-	rs := credit.RuleSet{Name: r.Name, Title: r.Title, NotRepairable: r.NotRepairable,
-		NotRepairableMonths: r.NotRepairableMonths, ReviewWorkingDays: r.ReviewWorkingDays,
+	rs := credit.RuleSet{Name: r.Name, Title: r.Title, Source: r.Source, NotRepairable: r.NotRepairable,
+		NotRepairableMonths: r.NotRepairableMonths, SeriousTypes: r.SeriousTypes, ReviewWorkingDays: r.ReviewWorkingDays,
 		Periods: map[credit.Severity]credit.Period{}}
 	var err error
 	if r.From != "" {
@@ -346,6 +357,9 @@ func (c *Config) rules() (*credit.Rules, error) {
 	cal, err := credit.NewCalendar(days, c.Calendar.Years)
 	if err != nil {
 		return nil, c.fail("calendar", "%v", err)
+	}
+	if cal, err = cal.Confirmed(c.Calendar.Confirmed); err != nil {
+		return nil, c.fail("calendar.confirmed", "%v", err)
 	}
 	sets := credit.BuiltinRuleSets()
 	if len(c.RuleSets) > 0 {

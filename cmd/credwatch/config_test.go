@@ -1,8 +1,11 @@
 package main
 
 import (
+	"reflect"
+
 	"bytes"
 	"errors"
+	"github.com/czyj/credwatch/credit"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,6 +29,61 @@ func TestExampleConfigLoads(t *testing.T) {
 	}
 }
 
+// The example's commented rule sets, uncommented, are the built-in ones: a
+// bureau that copies them starts from what credwatch does without them.
+func TestExampleRuleSetsAreTheBuiltIn(t *testing.T) {
+	b, err := os.ReadFile("../../config.toml.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	in := false
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "# [[rule_set]]") {
+			in = true
+		}
+		if in && strings.HasPrefix(l, "# ----") {
+			break
+		}
+		if in && strings.HasPrefix(l, "# ") && !strings.HasPrefix(l, "# source") {
+			lines = append(lines, strings.TrimPrefix(l, "# "))
+		}
+	}
+	c, err := parseConfig("example.toml", []byte(strings.Join(lines, "\n")))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, strings.Join(lines, "\n"))
+	}
+	r, err := c.rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := credit.DefaultRules()
+	if len(r.Sets) != len(want.Sets) {
+		t.Fatalf("%d rule sets, want %d", len(r.Sets), len(want.Sets))
+	}
+	for i := range r.Sets {
+		got, w := r.Sets[i], want.Sets[i]
+		got.Source, w.Source = "", ""
+		if !reflect.DeepEqual(got, w) {
+			t.Errorf("rule set %d:\n got %+v\nwant %+v", i, got, w)
+		}
+	}
+}
+
+func TestCalendarConfirmed(t *testing.T) {
+	c, err := parseConfig("cfg.toml", []byte("[calendar]\nconfirmed = [2027]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Cal.Provisional(2027) || !credit.BuiltinCalendar().Provisional(2027) {
+		t.Errorf("2027 provisional: configured %t, built in %t", r.Cal.Provisional(2027), credit.BuiltinCalendar().Provisional(2027))
+	}
+}
+
 func TestConfigErrorsNameFileLineAndKey(t *testing.T) {
 	cases := []struct {
 		name, toml string
@@ -44,6 +102,8 @@ func TestConfigErrorsNameFileLineAndKey(t *testing.T) {
 		{"bad calendar date", "[calendar]\n[[calendar.day]]\ndate = \"2028-13-01\"\n", []string{"calendar.day[0].date"}},
 		{"bad severity", "[[rule_set]]\nname = \"x\"\n[rule_set.periods.huge]\nmin_months = 1\nmax_months = 2\n", []string{"rule_set[0]", "huge"}},
 		{"escape in department name", "[[department]]\nid = \"x\"\nname = \"某局\\u001b]52;c;AA\\u0007\"\n", []string{"department[0]", "control characters"}},
+		{"escape in rule set source", "[[rule_set]]\nname = \"x\"\nsource = \"\\u001b[2J\"\n", []string{"rule_set[0]", "control characters"}},
+		{"confirmed year unknown", "[calendar]\nconfirmed = [2031]\n", []string{"calendar.confirmed", "2031"}},
 		{"escape in rule set title", "[[rule_set]]\nname = \"x\"\ntitle = \"\\u001b[2J\"\n", []string{"rule_set[0]", "control characters"}},
 		{"bad department kind", "[[department]]\nid = \"x\"\nname = \"某局\"\nowns = [\"fines\"]\n", []string{"department[0]", "fines"}},
 	}

@@ -121,7 +121,7 @@ func TestDemoInRealTerminal(t *testing.T) {
 	s.keys("4")
 	s.waitFor(5*time.Second, "可申请修复日", "企业名称", "已可申请")
 	s.keys("5")
-	s.waitFor(5*time.Second, "阶段", "待国家系统修复")
+	s.waitFor(5*time.Second, "阶段", "待国家企业信用信息公示系统修复")
 	s.keys("j", "j", "k")
 	s.keys("q")
 	s.waitFor(5*time.Second, "EXITED:0")

@@ -64,24 +64,24 @@ func TestOfficerWorkflowOfflineThenSent(t *testing.T) {
 	s.waitFor(5*time.Second, "可申请修复日")
 	s.keys("/")
 	pause()
-	s.keys("待发到期提醒")
+	s.keys("待跟进到期提醒")
 	pause()
 	s.keys("Enter")
 	pause()
 	s.keys("g")
 	pause()
 	s.keys("m")
-	s.waitFor(5*time.Second, "确认已向企业发送到期提醒")
+	s.waitFor(5*time.Second, "记录到期提醒已由信用常州推送")
 	s.keys("Enter")
-	scr := s.waitFor(5*time.Second, "已保存：到期提醒已发")
-	remindName := regexp.MustCompile(`已保存：到期提醒已发 ([^，\s]+)`).FindStringSubmatch(scr)[1]
+	scr := s.waitFor(5*time.Second, "已保存：到期提醒已推送")
+	remindName := regexp.MustCompile(`已保存：到期提醒已推送 ([^，\s]+)`).FindStringSubmatch(scr)[1]
 
 	// 3. Record the bureau's repair in the national system with a receipt.
 	s.keys("5")
 	s.waitFor(5*time.Second, "阶段")
 	s.keys("/")
 	pause()
-	s.keys("待国家系统修复")
+	s.keys("待国家企业信用信息公示系统修复")
 	pause()
 	s.keys("Enter")
 	pause()
@@ -92,7 +92,7 @@ func TestOfficerWorkflowOfflineThenSent(t *testing.T) {
 	s.keys("GS2026-0001")
 	pause()
 	s.keys("Enter")
-	s.waitFor(5*time.Second, "已保存：国家系统修复完成")
+	s.waitFor(5*time.Second, "已保存：国家企业信用信息公示系统修复完成")
 	s.keys("q")
 	s.waitFor(5*time.Second, "EXITED:0")
 
@@ -100,7 +100,7 @@ func TestOfficerWorkflowOfflineThenSent(t *testing.T) {
 	s2 := startTmux(t, "100", "30", tmuxEnv, bin+" --config "+cfg+"; echo EXITED:$?; sleep 60")
 	s2.waitFor(10*time.Second, "已签核", "张三")
 	s2.keys("o")
-	scr = s2.waitFor(5*time.Second, "待发送操作", "到期提醒已发", "国家系统修复完成", "每日核查签核")
+	scr = s2.waitFor(5*time.Second, "待发送操作", "到期提醒已推送", "国家企业信用信息公示系统修复完成", "每日核查签核")
 	if n := strings.Count(scr, "待发送 "); n < 1 {
 		t.Errorf("outbox does not show pending actions:\n%s", scr)
 	}

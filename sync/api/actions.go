@@ -29,14 +29,15 @@ const (
 
 // Action types: what an officer did.
 const (
-	ActionSignoff             = "signoff"              // the daily check of the data-sharing list (Art. 6)
-	ActionReminderSent        = "reminder_sent"        // 到期提醒 sent to the enterprise (Art. 7)
-	ActionNationalRepairDone  = "national_repair_done" // repaired in 国家企业信用信息公示系统 (Art. 10)
-	ActionWithdrawalRequested = "withdrawal_requested" // another credit website asked to withdraw (Art. 11)
+	ActionSignoff              = "signoff"               // the daily check of the data-sharing list (Art. 6)
+	ActionReminderSent         = "reminder_sent"         // 到期提醒 sent to the enterprise (Art. 7)
+	ActionNationalRepairDone   = "national_repair_done"  // repaired in 国家企业信用信息公示系统 (Art. 10)
+	ActionWithdrawalRequested  = "withdrawal_requested"  // another credit website asked to withdraw (Art. 11)
+	ActionObligationsFulfilled = "obligations_fulfilled" // a minor penalty's legal obligations fulfilled (Order No. 36)
 )
 
 // ActionTypes lists the action types of v1.
-var ActionTypes = []string{ActionSignoff, ActionReminderSent, ActionNationalRepairDone, ActionWithdrawalRequested}
+var ActionTypes = []string{ActionSignoff, ActionReminderSent, ActionNationalRepairDone, ActionWithdrawalRequested, ActionObligationsFulfilled}
 
 // Action is the body of POST /v1/actions. Type says which fields are used;
 // docs/agency-api.md lists them per type. A server refuses fields the type

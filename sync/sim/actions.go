@@ -34,10 +34,11 @@ const (
 // is required, in the order of the document's action table, which is the
 // order they are validated in.
 var actionFields = map[string][]actionField{
-	api.ActionSignoff:             {{"date", true}, {"officer", true}, {"departments", true}, {"note", false}},
-	api.ActionReminderSent:        {{"date", true}, {"record_key", true}},
-	api.ActionNationalRepairDone:  {{"date", true}, {"record_key", true}, {"receipt", true}},
-	api.ActionWithdrawalRequested: {{"record_key", true}, {"website", true}, {"note", false}},
+	api.ActionSignoff:              {{"date", true}, {"officer", true}, {"departments", true}, {"note", false}},
+	api.ActionReminderSent:         {{"date", true}, {"record_key", true}},
+	api.ActionNationalRepairDone:   {{"date", true}, {"record_key", true}, {"receipt", true}},
+	api.ActionWithdrawalRequested:  {{"record_key", true}, {"website", true}, {"note", false}},
+	api.ActionObligationsFulfilled: {{"date", true}, {"record_key", true}},
 }
 
 type actionField struct {
@@ -337,8 +338,8 @@ func (s *Sim) validateAction(body []byte, today credit.Date) (api.Action, func(n
 	rp := s.repairs[a.RecordKey]
 	switch a.Type {
 	case api.ActionReminderSent:
-		if _, ok := repairable(x); !ok {
-			return a, nil, &actionError{http.StatusUnprocessableEntity, CodeInvalidState, "record_key", a.RecordKey + " cannot be repaired (责令停产停业 or 吊销许可证件 in production safety)"}
+		if !ruleRepairable(x) {
+			return a, nil, &actionError{http.StatusUnprocessableEntity, CodeInvalidState, "record_key", a.RecordKey + " cannot be repaired (责令停产停业 or 吊销许可证件 in production safety, decided before 2023-05-01)"}
 		}
 		return a, func(now time.Time) {
 			if rp == nil {
@@ -362,6 +363,23 @@ func (s *Sim) validateAction(body []byte, today credit.Date) (api.Action, func(n
 		}
 		return a, func(now time.Time) {
 			rp.NationalDone, rp.NationalReceipt, rp.UpdatedAt = a.Date, a.Receipt, now
+			s.logs[api.FeedRepair].upsert(rp.RecordKey, rp)
+		}, nil
+	case api.ActionObligationsFulfilled:
+		if !ruleRepairable(x) {
+			return a, nil, &actionError{http.StatusUnprocessableEntity, CodeInvalidState, "record_key", a.RecordKey + " cannot be repaired (责令停产停业 or 吊销许可证件 in production safety, decided before 2023-05-01)"}
+		}
+		if rp != nil && !rp.Fulfilled.IsZero() {
+			return a, nil, &actionError{http.StatusUnprocessableEntity, CodeInvalidState, "record_key",
+				fmt.Sprintf("the obligations of %s were already recorded as fulfilled on %s", a.RecordKey, rp.Fulfilled)}
+		}
+		return a, func(now time.Time) {
+			if rp == nil {
+				rp = &credit.Repair{RecordKey: a.RecordKey}
+				s.repairs[rp.RecordKey] = rp
+				s.repairList = append(s.repairList, rp)
+			}
+			rp.Fulfilled, rp.UpdatedAt = a.Date, now
 			s.logs[api.FeedRepair].upsert(rp.RecordKey, rp)
 		}, nil
 	}

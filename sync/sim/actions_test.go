@@ -150,7 +150,7 @@ func TestActionRefusals(t *testing.T) {
 	approved := pickPenalty(t, s, approvedNotNational)
 	national := pickPenalty(t, s, func(x *rec, rp *credit.Repair) bool { return rp != nil && !rp.NationalDone.IsZero() })
 	underReview := pickPenalty(t, s, func(x *rec, rp *credit.Repair) bool { return rp != nil && rp.Outcome == "" && !rp.Applied.IsZero() })
-	closed := pickPenalty(t, s, func(x *rec, rp *credit.Repair) bool { _, ok := repairable(x); return !ok })
+	closed := pickPenalty(t, s, func(x *rec, rp *credit.Repair) bool { return !ruleRepairable(x) }) // 527: 责令停产停业 before 2023-05-01
 	recent := pickPenalty(t, s, func(x *rec, rp *credit.Repair) bool { return x.Decided.After(testToday.AddDays(-30)) })
 
 	long := strings.Repeat("长", api.MaxActionNameRunes+1)
@@ -294,6 +294,40 @@ func TestActionsShowInRepairFeed(t *testing.T) {
 	status, b, _ := postJSON(t, srv, "again", `{"type":"national_repair_done","record_key":"`+approved+`","date":"2026-03-18","receipt":"XYXF2026031800418"}`)
 	if status != http.StatusUnprocessableEntity || decodeActionError(t, b).Code != CodeInvalidState {
 		t.Errorf("second national repair: %d %s", status, b)
+	}
+}
+
+// obligations_fulfilled (a minor penalty's obligations, Order No. 36) sets
+// the repair item's fulfilled day, once; an unrepairable penalty refuses it.
+func TestActionObligationsFulfilled(t *testing.T) {
+	s, srv, _ := newTestSim(t, 1, 3000)
+	_, cursor := walk(t, srv, api.FeedRepair, "", 500)
+	fresh := pickPenalty(t, s, func(x *rec, rp *credit.Repair) bool { return rp == nil && ruleRepairable(x) })
+	closed := pickPenalty(t, s, func(x *rec, rp *credit.Repair) bool { return !ruleRepairable(x) })
+	body := `{"type":"obligations_fulfilled","record_key":"` + fresh + `","date":"2026-03-17"}`
+	if status, b, _ := postJSON(t, srv, "ful-1", body); status != http.StatusCreated {
+		t.Fatalf("%s: %d %s", body, status, b)
+	}
+	items, _ := walk(t, srv, api.FeedRepair, cursor, 500)
+	if len(items) != 1 || items[0].Key != fresh {
+		t.Fatalf("changed repairs %v, want %s only", items, fresh)
+	}
+	var rp credit.Repair
+	if err := json.Unmarshal(items[0].Data, &rp); err != nil || rp.Fulfilled != testToday.AddDays(-1) || !rp.Applied.IsZero() {
+		t.Errorf("repair %+v (%v)", rp, err)
+	}
+	for name, tc := range map[string]struct{ key, body, field string }{
+		"again":        {"ful-2", `{"type":"obligations_fulfilled","record_key":"` + fresh + `","date":"2026-03-18"}`, "record_key"},
+		"unrepairable": {"ful-3", `{"type":"obligations_fulfilled","record_key":"` + closed + `","date":"2026-03-18"}`, "record_key"},
+	} {
+		status, b, _ := postJSON(t, srv, tc.key, tc.body)
+		if e := decodeActionError(t, b); status != http.StatusUnprocessableEntity || e.Code != CodeInvalidState || e.Field != tc.field {
+			t.Errorf("%s: %d %s", name, status, b)
+		}
+	}
+	if status, b, _ := postJSON(t, srv, "ful-4", `{"type":"obligations_fulfilled","record_key":"`+fresh+`"}`); status != http.StatusUnprocessableEntity ||
+		decodeActionError(t, b).Field != "date" {
+		t.Errorf("without a date: %d %s", status, b)
 	}
 }
 

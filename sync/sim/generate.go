@@ -3,9 +3,11 @@ package sim
 import (
 	"cmp"
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/czyj/credwatch/credit"
@@ -381,6 +383,8 @@ func (s *Sim) fillPenalty(x *rec, sub *subject) {
 	}
 	x.Content = strings.Join(parts, "；")
 
+	s.fillPublication(x)
+
 	// 三同步 applies to general penalties only; most have all three done.
 	if !serious {
 		x.NoticeGiven, x.EducationDone, x.ReminderSet = true, true, true
@@ -603,4 +607,30 @@ func (s *Sim) recount(key string) {
 			e.Rejections = append(e.Rejections, credit.Rejection{RecordID: x.ID, Reason: x.Rejected})
 		}
 	}
+}
+
+// simRules are the rules the simulated source systems apply.
+var simRules = sync.OnceValue(credit.DefaultRules)
+
+// fillPublication sets 公示截止期 (CF_GSJZQ) and 处罚有效期 (CF_YXQ) as the
+// source system would: the end of the longest disclosure under the rules in
+// force, the same day for the validity. One record in 40 (chosen by a hash
+// of its content, so the random stream is not disturbed) still carries the
+// end under the city's 2022 periods, a mismatch credwatch reports.
+func (s *Sim) fillPublication(x *rec) {
+	rd, err := simRules().Repair(credit.PenaltyFacts{Decided: x.Decided, Severity: x.Severity, PenaltyTypes: x.PenaltyTypes, Accident: x.Accident})
+	if err != nil {
+		return
+	}
+	x.PublishUntil = rd.MaxDisclosureEnd
+	h := fnv.New32a()
+	h.Write([]byte(x.Facts + x.Content + x.Decided.String()))
+	if h.Sum32()%40 == 0 {
+		months := 12
+		if x.Severity == credit.Serious {
+			months = 36
+		}
+		x.PublishUntil = credit.AddMonths(x.Decided, months)
+	}
+	x.ValidUntil = x.PublishUntil
 }

@@ -54,6 +54,22 @@ func repairable(x *rec) (credit.Date, bool) {
 	return addMonths(x.Decided, months) + 1, true
 }
 
+// ruleRepairable reports whether credwatch's built-in rules (simRules, by
+// decision date) let a penalty be repaired at all: under NDRC Orders No. 58
+// and No. 36 责令停产停业 and 吊销许可证件 no longer bar repair. The
+// simulator checks the officers' actions against it. Its own repair
+// progress (newRepair, step) still follows repairable, the city's 2022
+// periods, so that the generated data stays as documented; a repair it
+// makes of a serious penalty decided from 2023-05-01 may therefore be
+// applied for before the order's 1 year, which credwatch flags.
+func ruleRepairable(x *rec) bool {
+	if x.Kind != credit.Penalty {
+		return false
+	}
+	rd, err := simRules().Repair(credit.PenaltyFacts{Decided: x.Decided, Severity: x.Severity, PenaltyTypes: x.PenaltyTypes, Accident: x.Accident})
+	return err == nil && rd.Repairable
+}
+
 // addMonths returns the corresponding day n months after d, or the last day
 // of that month where it has no corresponding day.
 func addMonths(d credit.Date, n int) credit.Date {

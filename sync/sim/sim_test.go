@@ -826,17 +826,23 @@ func TestSyncWhileChanging(t *testing.T) {
 }
 
 // TestQuality runs the domain's data-quality checks over the generated
-// records: the only problems are the ones seeded on purpose (credit codes
-// and missing document numbers), at about the intended rates, and document
-// numbers are unique.
+// records: the only problems are the ones seeded on purpose (credit codes,
+// missing document numbers, general penalties without all of 三同步, and
+// a 公示截止期 under the old periods), at about the intended rates, and
+// document numbers are unique.
 func TestQuality(t *testing.T) {
 	_, srv, _ := newTestSim(t, 1, 0)
 	sn := takeSnapshot(t, srv)
 	issues := map[string]int{}
 	var all []*credit.Record
+	general := 0
+	rules := credit.DefaultRules()
 	for _, r := range sn.records {
 		all = append(all, r)
-		for _, is := range credit.CheckRecord(r, testToday) {
+		if r.Kind == credit.Penalty && r.Severity == credit.General {
+			general++
+		}
+		for _, is := range append(credit.CheckRecord(r, testToday), rules.CheckPenalty(r, nil)...) {
 			issues[is.Code]++
 		}
 	}
@@ -849,6 +855,14 @@ func TestQuality(t *testing.T) {
 		case credit.IssueMissingDocNo:
 			if n > 15 {
 				t.Errorf("%d records without a document number, want a few", n)
+			}
+		case credit.IssueThreeInStep:
+			if n < general/20 || n > general/4 {
+				t.Errorf("%d general penalties without all of 三同步, want about 15%% of %d", n, general)
+			}
+		case credit.IssuePublishUntil:
+			if n == 0 || n > len(all)/20 {
+				t.Errorf("%d penalties with a mismatched 公示截止期, want about 1 in 40 of the penalties", n)
 			}
 		default:
 			t.Errorf("unintended quality issue %s on %d records", code, n)
