@@ -164,6 +164,66 @@ func TestCrashMidSyncLeavesConsistentCache(t *testing.T) {
 		t.Errorf("no kill landed mid-sync (records after each kill: %v of %d)", progress, total)
 	}
 	t.Logf("%d kills, records after each: %v of %d", kills, progress, total)
+
+	// sync --full re-walks every feed keeping the cache: killed part way,
+	// again and again, it never leaves fewer records; a plain pass then
+	// resumes the walks and ends with the same cache.
+	fullKills, midWalk := 0, 0
+	var during []int
+	for i := 0; i < 5; i++ {
+		cmd := exec.Command(bin, "--config", crashedCfg, "sync", "--once", "--full")
+		cmd.Env = env
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(150+rng.IntN(600)) * time.Millisecond)
+		if err := cmd.Process.Kill(); err == nil {
+			fullKills++
+		}
+		cmd.Wait()
+		n := recordsIn(t, filepath.Join(crashed, "cache.db"))
+		during = append(during, n)
+		if walksIn(t, filepath.Join(crashed, "cache.db")) > 0 {
+			midWalk++
+		}
+		if n != total {
+			t.Errorf("sync --full killed after %d: %d records, %d before it began", i, n, total)
+		}
+	}
+	cmd := exec.Command(bin, "--config", crashedCfg, "sync", "--once")
+	cmd.Env = env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("sync --once after the --full kills: %v\n%s", err, out)
+	}
+	got = digestOf(t, filepath.Join(crashed, "cache.db"))
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s differs after %d kills of sync --full: crashed %s, clean %s", k, fullKills, got[k], w)
+		}
+	}
+	if midWalk == 0 {
+		t.Errorf("no kill of sync --full landed mid-walk: the drill proves nothing")
+	}
+	t.Logf("%d kills of sync --full (%d mid-walk), records after each: %v of %d", fullKills, midWalk, during, total)
+}
+
+// walksIn counts the feeds whose re-walk is in progress in the cache.
+func walksIn(t *testing.T, path string) int {
+	t.Helper()
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	w, err := db.Rewalks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, feeds := range w {
+		n += len(feeds)
+	}
+	return n
 }
 
 func recordsIn(t *testing.T, path string) int {
