@@ -329,7 +329,12 @@ func (e *Engine) fetchFeed(ctx context.Context, hc *http.Client, ep *Endpoint, f
 			return walkErr("the endpoint broke the paging contract: a page after cursor %q has no items but has_more is true (walk stopped after %d pages)",
 				credit.Sanitize(cursor), pages)
 		}
-		if !send(item{feed: feed, page: p.storePage(ep.Name, feed, now)}) {
+		sp := p.storePage(ep.Name, feed, now)
+		for i := range sp.Quarantine { // an item may quote the request's token too
+			q := &sp.Quarantine[i]
+			q.Raw, q.Reason = redact(q.Raw, ep.Token), redact(q.Reason, ep.Token)
+		}
+		if !send(item{feed: feed, page: sp}) {
 			return "", errStopped
 		}
 		pages++
