@@ -108,7 +108,12 @@ func orDefault(d, def time.Duration) time.Duration {
 // Options tune an Engine. Zero values are sensible defaults.
 type Options struct {
 	HTTPClient *http.Client     // default: proxy from environment, no global timeout
-	Now        func() time.Time // default time.Now
+	Now        func() time.Time // dates everything the engine stores (default time.Now)
+	// ServerClock is what an endpoint's server_time is compared with
+	// (checkClock); default Now. A demo or drill that pins the business
+	// day (--today) passes that clock here, and keeps the wall clock in
+	// Now: a pinned day never dates a stored time.
+	ServerClock func() time.Time
 	MaxBackoff time.Duration    // cap of the retry delay (default 5 minutes)
 	Rand       func() float64   // jitter source in [0,1) (default math/rand/v2)
 	// OnStoreError, if set, hears of every pass that failed to write the
@@ -148,6 +153,9 @@ func New(store credit.Store, eps []Endpoint, opts Options) (*Engine, error) {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.ServerClock == nil {
+		opts.ServerClock = opts.Now
 	}
 	if opts.MaxBackoff <= 0 {
 		opts.MaxBackoff = 5 * time.Minute

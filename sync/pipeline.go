@@ -322,7 +322,7 @@ func (e *Engine) fetchFeed(ctx context.Context, hc *http.Client, ep *Endpoint, f
 			return "", err
 		}
 		now := e.opts.Now()
-		if err := checkClock(feed, p.ServerTime, now, ep.maxSkew()); err != nil {
+		if err := checkClock(feed, p.ServerTime, e.opts.ServerClock(), ep.maxSkew()); err != nil {
 			return "", err
 		}
 		if p.HasMore && p.items() == 0 {

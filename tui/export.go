@@ -98,7 +98,7 @@ func TableFor(view string, d Deps, snap *credit.Snapshot, check *credit.CheckDat
 	c := newCatalog(d.Lang)
 	in := buildInput{
 		snap: snap, rules: d.Rules, depts: d.Depts, endpoints: d.Endpoints, syncing: map[string]bool{},
-		today: d.Today, now: d.Now(), cat: c, cachePath: d.CachePath,
+		today: d.Today, now: d.Now(), clock: d.Clock(), cat: c, cachePath: d.CachePath,
 		scope: d.OfficerDepts, deadlineDays: d.DeadlineDays, hasStore: true, check: check,
 	}
 	var y yearNotes

@@ -105,7 +105,14 @@ type Deps struct {
 	// Today is the day the deadlines are computed for (zero: today in China).
 	// While the program runs, Today advances when the clock passes midnight.
 	Today credit.Date
-	Now   func() time.Time // nil: time.Now
+	// Now is the business clock: Today's date with the time of day. It
+	// ages what the agencies stamp (a sharing-list push), which a pinned
+	// day (--today) shifts with it. nil: time.Now.
+	Now func() time.Time
+	// Clock is the wall clock, which dates everything credwatch itself
+	// stores (a sync pass, a record's arrival): their ages are reckoned
+	// from it, never from a pinned day. nil: Now.
+	Clock func() time.Time
 	Lang  string           // "zh" (default) or "en"
 	Demo  bool             // the header says 演示数据 / DEMO DATA
 	// CachePath is shown on the sync tab.
@@ -177,6 +184,9 @@ func (d Deps) withDefaults() Deps {
 	}
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.Clock == nil {
+		d.Clock = d.Now
 	}
 	if d.NewActionID == nil {
 		d.NewActionID = randomID
@@ -393,7 +403,7 @@ func (m *Model) loadCmd() tea.Cmd {
 	in := m.input()
 	in.syncing = maps.Clone(m.syncing)
 	holderFn := m.d.Holder
-	today, base, now, rules := m.d.Today, m.baseDay, m.d.Now, m.d.Rules
+	today, base, now, wall, rules := m.d.Today, m.baseDay, m.d.Now, m.d.Clock, m.d.Rules
 	// Most reloads follow a sync pass or the age tick that changed no
 	// data: the overview says so (its generation), and the penalties,
 	// repairs, the tabs built from them and the check data are kept.
@@ -408,7 +418,7 @@ func (m *Model) loadCmd() tea.Cmd {
 		}
 	}
 	return func() tea.Msg {
-		in.now = now()
+		in.now, in.clock = now(), wall()
 		if holderFn != nil {
 			in.holder, in.hasHolder = holderFn()
 		}
@@ -691,7 +701,7 @@ func (m *Model) input() buildInput {
 	}
 	return buildInput{
 		snap: snap, rules: m.d.Rules, depts: m.d.Depts, endpoints: m.d.Endpoints,
-		syncing: m.syncing, today: m.today(), now: m.d.Now(), cat: m.cat, cachePath: m.d.CachePath,
+		syncing: m.syncing, today: m.today(), now: m.d.Now(), clock: m.d.Clock(), cat: m.cat, cachePath: m.d.CachePath,
 		scope: m.d.OfficerDepts, deadlineDays: m.d.DeadlineDays,
 		partial: m.partial, hasStore: m.d.Store != nil, check: m.checkData, checkErr: m.checkErr, signoffs: m.signoffs, outbox: m.outbox,
 		holder: m.view.holder, hasHolder: m.view.hasHolder,

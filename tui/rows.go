@@ -33,7 +33,8 @@ type buildInput struct {
 	endpoints []EndpointInfo
 	syncing   map[string]bool // endpoints with a pass in progress
 	today     credit.Date
-	now       time.Time
+	now       time.Time // business clock (Deps.Now): ages of agency times
+	clock     time.Time // wall clock (Deps.Clock): ages of credwatch's own times
 	cat       catalog
 	cachePath string
 	// holder is the process with the sync role, if hasHolder (Deps.Holder).
@@ -425,7 +426,7 @@ func buildEndpoints(in buildInput) (rows []Row, failing int, synced bool, newest
 				feeds = append(feeds, c.feedLabel(f))
 			}
 		}
-		judged := credit.JudgeEndpoint(st, ep.Feeds, cmp.Or(ep.Interval, credsync.DefaultInterval), in.now)
+		judged := credit.JudgeEndpoint(st, ep.Feeds, cmp.Or(ep.Interval, credsync.DefaultInterval), in.clock)
 		bad := judged == credit.StateFailing || judged == credit.StateStale || judged == credit.StateIncomplete
 		var state string
 		switch {
@@ -452,22 +453,22 @@ func buildEndpoints(in buildInput) (rows []Row, failing int, synced bool, newest
 			}
 		}
 		errText := cleanText(st.LastError)
-		detail := c.f("sync.epdetail", cleanText(ep.Name), c.age(in.now, st.LastAttempt), c.age(in.now, st.LastSuccess), st.Items)
+		detail := c.f("sync.epdetail", cleanText(ep.Name), c.age(in.clock, st.LastAttempt), c.age(in.clock, st.LastSuccess), st.Items)
 		if st.LastError != "" {
 			detail += c.f("sync.errsince", clock(st.ErrorSince, in.today), errText)
 		}
-		if st.RetryAt.After(in.now) {
+		if st.RetryAt.After(in.clock) {
 			detail += c.f("sync.retryat", clock(st.RetryAt, in.today))
 		}
 		if inc := st.Incomplete(ep.Feeds); len(inc) > 0 && st.LastError == "" {
 			detail += c.f("sync.incomplete", strings.Join(inc, ","))
 		}
-		if st.RetryAt.After(in.now) && errText != "" {
+		if st.RetryAt.After(in.clock) && errText != "" {
 			errText = c.f("sync.retrycell", clock(st.RetryAt, in.today)) + errText
 		}
 		rows = append(rows, Row{
 			Key:    ep.Name,
-			Cells:  []string{cleanText(ep.Name), strings.Join(feeds, ","), state, c.age(in.now, st.LastSuccess), strconv.Itoa(st.Failures), errText},
+			Cells:  []string{cleanText(ep.Name), strings.Join(feeds, ","), state, c.age(in.clock, st.LastSuccess), strconv.Itoa(st.Failures), errText},
 			Alert:  bad,
 			Detail: detail,
 		})
@@ -497,7 +498,7 @@ func holderNote(in buildInput) (string, bool) {
 			iv = d
 		}
 	}
-	stalled := !h.Self && credit.Stalled(last, retry, iv, in.now)
+	stalled := !h.Self && credit.Stalled(last, retry, iv, in.clock)
 	var notes []string
 	if stalled {
 		notes = append(notes, c.f("holder.stalled", cleanText(h.Command), h.PID, last.In(credit.ChinaZone).Format("15:04:05")))
@@ -556,11 +557,11 @@ func buildDepts(in buildInput) []Row {
 			total += n
 			cells = append(cells, strconv.Itoa(n))
 		}
-		cells = append(cells, strconv.Itoa(total), c.age(in.now, st.LastReceived))
+		cells = append(cells, strconv.Itoa(total), c.age(in.clock, st.LastReceived))
 		rows = append(rows, Row{
 			Key:    id,
 			Cells:  cells,
-			Detail: c.f("sync.dept", deptFullName(in.depts, id), total, c.age(in.now, st.LastReceived)),
+			Detail: c.f("sync.dept", deptFullName(in.depts, id), total, c.age(in.clock, st.LastReceived)),
 			Dept:   id,
 			Search: in.deptSearch(id),
 		})

@@ -15,7 +15,7 @@ import (
 func fixtureInput(lang string) buildInput {
 	return buildInput{
 		snap: fixtureSnapshot(), rules: credit.DefaultRules(), depts: credit.NewDirectory(credit.DefaultDepartments()),
-		endpoints: fixtureEndpoints(), syncing: map[string]bool{}, today: fxToday, now: fxNow, cat: newCatalog(lang),
+		endpoints: fixtureEndpoints(), syncing: map[string]bool{}, today: fxToday, now: fxNow, clock: fxNow, cat: newCatalog(lang),
 	}
 }
 

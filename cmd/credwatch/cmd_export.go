@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/store"
@@ -136,7 +137,7 @@ func (a *app) tuiDeps(cachePath string) tui.Deps {
 	for _, ep := range a.endpointNames() {
 		infos = append(infos, tui.EndpointInfo{Name: ep.Name, Feeds: ep.Feeds, Interval: ep.Interval})
 	}
-	return tui.Deps{Rules: a.rules, Depts: a.depts, Endpoints: infos, Holder: holderInfo(cachePath), Today: a.today, Now: a.now, Lang: a.lang,
+	return tui.Deps{Rules: a.rules, Depts: a.depts, Endpoints: infos, Holder: holderInfo(cachePath), Today: a.today, Now: a.now, Clock: time.Now, Lang: a.lang,
 		Demo: a.demo, CachePath: cachePath, Officer: a.scope.Officer, OfficerDepts: a.scope.Depts,
 		ReadOnly: true, DeadlineDays: a.cfg.DeadlineDays, Warnings: a.cfg.warnings()}
 }

@@ -154,7 +154,9 @@ Exit status: 0 healthy, 1 degraded (some endpoint failing or stale),
 // (departments; endpoints are the installation's), and judges its health. It never fails: a missing
 // or unreadable cache is a report with health failing and Error set.
 func (a *app) status() *statusReport {
-	now := a.now().In(credit.ChinaZone).Truncate(time.Second)
+	// Ages are of times credwatch stored, on the wall clock: a pinned day
+	// (--today) moves only the business date.
+	now := time.Now().In(credit.ChinaZone).Truncate(time.Second)
 	rep := &statusReport{Demo: a.demo, AsOf: now, Today: a.today.String(), Records: map[string]int{}}
 	for _, k := range credit.Kinds {
 		rep.Records[string(k)] = 0

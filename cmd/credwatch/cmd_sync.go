@@ -63,7 +63,7 @@ func (a *app) runSync(args []string) int {
 		}
 		fmt.Fprintf(a.stderr, "credwatch: walking every feed of %s again from the beginning; the cached data stays until each walk completes\n", db.Path())
 	}
-	eng, err := credsync.New(db, eps, credsync.Options{Now: a.now, OnStoreError: storeErrorNote(lock, a.now)})
+	eng, err := credsync.New(db, eps, credsync.Options{Now: time.Now, ServerClock: a.now, OnStoreError: storeErrorNote(lock)})
 	if err != nil {
 		fmt.Fprintf(a.stderr, "credwatch: %v\n", err)
 		return 1
@@ -107,10 +107,9 @@ func (a *app) runSync(args []string) int {
 }
 
 // storeErrorNote is the engine's OnStoreError for the holder of lock: the
-// note in the holder file that every reader of the cache sees, dated by
-// now (the clock of every time the engine stores).
-func storeErrorNote(lock *store.SyncLock, now func() time.Time) func(error) {
-	return func(err error) { lock.RecordStoreError(err, now()) }
+// note in the holder file that every reader of the cache sees.
+func storeErrorNote(lock *store.SyncLock) func(error) {
+	return func(err error) { lock.RecordStoreError(err, time.Now()) }
 }
 
 // formatEvent renders an event as one greppable line.

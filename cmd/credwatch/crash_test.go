@@ -3,12 +3,15 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strings"
 	gosync "sync"
 	"testing"
 	"time"
@@ -245,4 +248,43 @@ func recordsIn(t *testing.T, path string) int {
 		n += c
 	}
 	return n
+}
+
+// --today moves the business date only: a sync run with a pinned day
+// dates what it stores on the wall clock, so a later `status` without the
+// pin finds every endpoint fresh, not days stale.
+func TestPinnedDayNeverDatesStoredTimes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the real binary")
+	}
+	bin := buildBinary(t)
+	url := startSimProcess(t, bin, 300) // the simulator's day is 2026-11-30
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, url)
+	run := func(env []string, args ...string) (string, int) {
+		cmd := exec.Command(bin, append([]string{"--config", cfg}, args...)...)
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return string(out), code
+	}
+	base := slices.DeleteFunc(os.Environ(), func(s string) bool { return strings.HasPrefix(s, "CREDWATCH_TODAY=") })
+	if out, code := run(append(base, "CREDWATCH_TODAY=2026-11-30"), "sync", "--once"); code != 0 {
+		t.Fatalf("sync --once with a pinned day: exit %d\n%s", code, out)
+	}
+	before := time.Now()
+	out, code := run(base, "status", "--json")
+	var rep statusReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("status --json: %v\n%s", err, out)
+	}
+	if code != 0 || rep.Health != "healthy" || len(rep.Endpoints) != 1 || rep.Endpoints[0].LastSuccess == nil ||
+		before.Sub(*rep.Endpoints[0].LastSuccess) > time.Minute {
+		t.Errorf("status without the pin after a pinned sync: exit %d, %s (%s), endpoints %+v", code, rep.Health, rep.Reason, rep.Endpoints)
+	}
 }

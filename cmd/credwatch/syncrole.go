@@ -75,7 +75,7 @@ func (s *syncer) serve(ctx context.Context, lock *store.SyncLock) {
 		s.logError(err)
 		return
 	}
-	eng, err := credsync.New(s.db, eps, credsync.Options{Now: s.a.now, OnStoreError: storeErrorNote(lock, s.a.now)})
+	eng, err := credsync.New(s.db, eps, credsync.Options{Now: time.Now, ServerClock: s.a.now, OnStoreError: storeErrorNote(lock)})
 	if err != nil {
 		s.logError(err)
 		return
@@ -135,15 +135,14 @@ func fileSize(path string) int64 {
 }
 
 func (s *syncer) logError(err error) {
-	_ = s.db.AppendEvent(credit.Event{At: s.a.now(), Type: credit.EventError, Endpoint: s.command, Err: err.Error()})
+	_ = s.db.AppendEvent(credit.Event{At: time.Now(), Type: credit.EventError, Endpoint: s.command, Err: err.Error()})
 }
 
-// holder describes this process for the holder file. Since is on the
-// clock of the engine's stored times (app.now), so that readers compare it
-// with the endpoints' last attempts (credit.Stalled).
+// holder describes this process for the holder file. Like every time
+// credwatch stores, Since is on the wall clock, never a pinned day.
 func (s *syncer) holder() store.Holder {
 	host, _ := os.Hostname()
-	return store.Holder{PID: os.Getpid(), Command: s.command, Host: host, Since: s.a.now()}
+	return store.Holder{PID: os.Getpid(), Command: s.command, Host: host, Since: time.Now()}
 }
 
 // SyncNow asks this process's engine for a pass. Without the sync role
