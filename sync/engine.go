@@ -114,8 +114,8 @@ type Options struct {
 	// day (--today) passes that clock here, and keeps the wall clock in
 	// Now: a pinned day never dates a stored time.
 	ServerClock func() time.Time
-	MaxBackoff time.Duration    // cap of the retry delay (default 5 minutes)
-	Rand       func() float64   // jitter source in [0,1) (default math/rand/v2)
+	MaxBackoff  time.Duration  // cap of the retry delay (default 5 minutes)
+	Rand        func() float64 // jitter source in [0,1) (default math/rand/v2)
 	// OnStoreError, if set, hears of every pass that failed to write the
 	// cache (a full disk, a read-only directory), which the cache itself
 	// may be unable to record for other processes to see, and, with nil,

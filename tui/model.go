@@ -113,8 +113,8 @@ type Deps struct {
 	// stores (a sync pass, a record's arrival): their ages are reckoned
 	// from it, never from a pinned day. nil: Now.
 	Clock func() time.Time
-	Lang  string           // "zh" (default) or "en"
-	Demo  bool             // the header says 演示数据 / DEMO DATA
+	Lang  string // "zh" (default) or "en"
+	Demo  bool   // the header says 演示数据 / DEMO DATA
 	// CachePath is shown on the sync tab.
 	CachePath string
 	// Warnings are shown on every screen, e.g. endpoints whose TLS
