@@ -775,14 +775,6 @@ func buildRepair(in buildInput, y *yearNotes) (*repairRows, string) {
 			e.elig = rd.EligibleFrom
 			y.date(rd.EligibleFrom)
 			daysLeft := int(rd.EligibleFrom - in.today)
-			if daysLeft <= 0 {
-				nEligible++
-				if !reminded && ps.Stage == credit.StageNotApplied && rec.Severity == credit.General {
-					nRemind++
-				}
-			} else if daysLeft <= days {
-				nSoon++
-			}
 			switch {
 			case ps.Stage == credit.StageUnderReview:
 				e.section = secReview
@@ -797,13 +789,24 @@ func buildRepair(in buildInput, y *yearNotes) (*repairRows, string) {
 			}
 		} else {
 			e.section = secNotRepairable
-			nNot++
 		}
-		if ps.Stage == credit.StageUnderReview {
+		// The summary counts the sections' rows, each figure what the
+		// section below it holds.
+		switch e.section {
+		case secSoon:
+			nSoon++
+		case secNow:
+			nEligible++
+			if !reminded && rec.Severity == credit.General {
+				nRemind++
+			}
+		case secReview:
 			nReview++
 			if ps.Stuck {
 				nReviewLate++
 			}
+		case secNotRepairable:
+			nNot++
 		}
 		src.entries = append(src.entries, e)
 	}

@@ -464,3 +464,33 @@ func TestRepairRowEarlyApplication(t *testing.T) {
 		t.Errorf("application on the eligibility day flagged: %q", r.Cells[8])
 	}
 }
+
+// Each figure of the repair tab's summary counts exactly the rows of the
+// section it names (it once counted eligible penalties under review too:
+// 已可申请 734 over a section of 350 rows).
+func TestRepairSummaryCountsItsSections(t *testing.T) {
+	in := fixtureInput("zh")
+	growFixture(&in, 3000, 900)
+	src, sum := buildRepair(in, &yearNotes{})
+	count := map[int]int{}
+	remind := 0
+	for _, e := range src.entries {
+		count[int(e.section)]++
+		if e.section == secNow && e.flags&repReminded == 0 && in.snap.Penalties.At(int(e.pen)).Severity == credit.General {
+			remind++
+		}
+	}
+	late := 0
+	for _, e := range src.entries {
+		if e.section == secReview && e.flags&repStuck != 0 {
+			late++
+		}
+	}
+	want := in.cat.f("rep.sum", len(src.entries), in.deadlineDays, count[secSoon], count[secNow], remind, count[secReview], late, count[secNotRepairable])
+	if sum != want {
+		t.Errorf("summary %q, sections say %q", sum, want)
+	}
+	if count[secNow] == 0 || count[secReview] == 0 {
+		t.Fatalf("the fixture has no eligible or review rows (%v): the test proves nothing", count)
+	}
+}
