@@ -159,7 +159,7 @@ func (r *Rules) DailyCheck(data *CheckData, depts []string, today Date) (DailyCh
 		if !in(s.Dept) {
 			continue
 		}
-		if lwErr == nil && (s.LastPush.IsZero() || DateOf(s.LastPush).Before(lastWD)) {
+		if st, err := r.PushStale(s.LastPush, today); err == nil && st {
 			stale = appendOnce(stale, s.Dept)
 		}
 		cached := data.Cached[s.Dept][s.Kind]
@@ -304,6 +304,21 @@ func appendOnce(xs []string, x string) []string {
 		return xs
 	}
 	return append(xs, x)
+}
+
+// PushStale is the one definition of a stale push to the sharing list
+// (Art. 6: departments push daily): no push at all, or the last before the
+// previous working day. The daily check's line counts the departments with
+// a stale row; the sharing tab marks the rows and counts the departments.
+func (r *Rules) PushStale(push time.Time, today Date) (bool, error) {
+	if push.IsZero() {
+		return true, nil
+	}
+	lastWD, err := r.Cal.PrevWorkingDay(today)
+	if err != nil {
+		return false, err
+	}
+	return DateOf(push).Before(lastWD), nil
 }
 
 // HistoryDay is one working day of the sign-off history.

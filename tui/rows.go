@@ -274,15 +274,12 @@ type disclosureCount struct{ overdue, late, failed int }
 // pushStale reports whether a push is older than one working day: more than
 // one working day lies between its day and today.
 func pushStale(in buildInput, y *yearNotes, push time.Time) bool {
-	if push.IsZero() {
-		return true
-	}
-	n, err := in.rules.Cal.WorkingDaysAfter(credit.DateOf(push), in.today)
+	stale, err := in.rules.PushStale(push, in.today)
 	if err != nil {
 		y.err(err)
 		return in.today.AddDays(-1) > credit.DateOf(push)
 	}
-	return n > 1
+	return stale
 }
 
 func buildSharing(in buildInput, y *yearNotes) ([]Row, string) {
@@ -331,7 +328,8 @@ func buildSharing(in buildInput, y *yearNotes) ([]Row, string) {
 			cmp.Compare(kindOrder(a.Kind), kindOrder(b.Kind)), cmp.Compare(a.Kind, b.Kind))
 	})
 
-	var totPending, totRejected, totOverdue, totLate, totStale int
+	var totPending, totRejected, totOverdue, totLate int
+	staleDepts := map[string]bool{}
 	rows := make([]Row, 0, len(entries))
 	for _, e := range entries {
 		short := in.depts.ShortName(e.Dept)
@@ -339,7 +337,7 @@ func buildSharing(in buildInput, y *yearNotes) ([]Row, string) {
 		push := c.age(in.now, e.LastPush)
 		if stale {
 			push += " " + symBad
-			totStale++
+			staleDepts[e.Dept] = true
 		}
 		overdue, late := "-", "-"
 		var dc disclosureCount
@@ -384,7 +382,7 @@ func buildSharing(in buildInput, y *yearNotes) ([]Row, string) {
 			Search: in.deptSearch(e.Dept),
 		})
 	}
-	sum := c.f("sharing.sum", totPending, totRejected, totOverdue, totLate, totStale)
+	sum := c.f("sharing.sum", totPending, totRejected, totOverdue, totLate, len(staleDepts))
 	return rows, sum
 }
 

@@ -134,6 +134,17 @@ func (m *Model) summaryLine() string {
 	if n := t.Len(); n > 0 {
 		parts = append(parts, m.cat.f("pos", t.Cursor()+1, n))
 	}
+	// A filter first: it says what the rows are, and the totals after it
+	// say they are the whole tab's.
+	filtered := false
+	if f := t.Filter(); f != "" {
+		parts = append(parts, m.cat.f("filter.on", f))
+		filtered = true
+	}
+	if d := t.DeptFilter(); d != "" {
+		parts = append(parts, m.cat.f("filter.dept", m.d.Depts.ShortName(d)))
+		filtered = true
+	}
 	if top := m.top(); top != nil {
 		parts = append(parts, top.title)
 		switch {
@@ -144,14 +155,10 @@ func (m *Model) summaryLine() string {
 		case top.kind == viewOutbox:
 			parts = append(parts, m.view.outboxSum)
 		}
+	} else if filtered {
+		parts = append(parts, m.cat.f("sum.unfiltered", m.summary()))
 	} else {
 		parts = append(parts, m.summary())
-	}
-	if f := t.Filter(); f != "" {
-		parts = append(parts, m.cat.f("filter.on", f))
-	}
-	if d := t.DeptFilter(); d != "" {
-		parts = append(parts, m.cat.f("filter.dept", m.d.Depts.ShortName(d)))
 	}
 	return strings.Join(parts, "  ")
 }

@@ -446,6 +446,10 @@ func TestFilter(t *testing.T) {
 	if m.mode != modeNormal || len(m.sharing.Rows()) != 1 || !strings.Contains(m.View(), "筛选：武进（esc 清除）") {
 		t.Fatalf("after enter:\n%s", m.View())
 	}
+	// The summary's totals are the tab's; filtered, it says so.
+	if !strings.Contains(m.View(), "全部数据合计（不随筛选）：未公示") {
+		t.Errorf("filtered summary does not say its totals are unfiltered:\n%s", m.View())
+	}
 	// q after the filter closed quits; while typing it is text.
 	m = keys(t, m, keyMsg("esc"))
 	if len(m.sharing.Rows()) != 12 {
