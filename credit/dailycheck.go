@@ -180,31 +180,11 @@ func (r *Rules) DailyCheck(data *CheckData, depts []string, today Date) (DailyCh
 		fmt.Sprintf("数据共享清单退回%d条记录", nRejected), fmt.Sprintf("%d records rejected by the sharing platform", nRejected)))
 
 	// Disclosure within 7 working days.
-	var overdue, late []string
-	for _, ref := range data.Undisclosed {
-		if !in(ref.Dept) {
-			continue
-		}
-		due, err := r.DisclosureDue(ref.Decided)
-		if err != nil {
-			return c, err
-		}
-		if today.After(due) {
-			overdue = append(overdue, ref.Key)
-		}
+	tl, err := r.Timeliness(data.Undisclosed, data.LateDisclosed, today, in)
+	if err != nil {
+		return c, err
 	}
-	for _, ref := range data.LateDisclosed {
-		if !in(ref.Dept) {
-			continue
-		}
-		due, err := r.DisclosureDue(ref.Decided)
-		if err != nil {
-			return c, err
-		}
-		if ref.Disclosed.After(due) {
-			late = append(late, ref.Key)
-		}
-	}
+	overdue, late := refKeys(tl.Overdue), refKeys(tl.Late)
 	c.add(statusItem(CheckOverdue, len(overdue), nil, overdue,
 		fmt.Sprintf("%d条记录超过7个工作日未公示", len(overdue)), fmt.Sprintf("%d records not disclosed within 7 working days", len(overdue))))
 	lateItem := statusItem(CheckLate, len(late), nil, late,
@@ -304,6 +284,68 @@ func appendOnce(xs []string, x string) []string {
 		return xs
 	}
 	return append(xs, x)
+}
+
+// Timeliness is the one reckoning of the 7-working-day disclosure rule
+// (Art. 6) that the daily check's lines, the sharing list's columns and
+// their exports count: Overdue are the records not disclosed whose
+// deadline has passed by today; Late the records disclosed after their
+// deadline, of those disclosed since the last working day (the check's
+// window). All five kinds.
+type Timeliness struct {
+	Overdue, Late []RecordRef
+}
+
+// Timeliness reckons the rule over undisclosed records and records
+// disclosed since the last working day (CheckData.Undisclosed and
+// LateDisclosed), for the departments in allows.
+func (r *Rules) Timeliness(undisclosed, recent []RecordRef, today Date, in func(dept string) bool) (Timeliness, error) {
+	var t Timeliness
+	for _, ref := range undisclosed {
+		if !in(ref.Dept) {
+			continue
+		}
+		due, err := r.DisclosureDue(ref.Decided)
+		if err != nil {
+			return t, err
+		}
+		if today.After(due) {
+			t.Overdue = append(t.Overdue, ref)
+		}
+	}
+	for _, ref := range recent {
+		if !in(ref.Dept) {
+			continue
+		}
+		due, err := r.DisclosureDue(ref.Decided)
+		if err != nil {
+			return t, err
+		}
+		if ref.Disclosed.After(due) {
+			t.Late = append(t.Late, ref)
+		}
+	}
+	return t, nil
+}
+
+// ByDeptKind counts refs per department and kind.
+func ByDeptKind(refs []RecordRef) map[string]map[Kind]int {
+	out := map[string]map[Kind]int{}
+	for _, ref := range refs {
+		if out[ref.Dept] == nil {
+			out[ref.Dept] = map[Kind]int{}
+		}
+		out[ref.Dept][ref.Kind]++
+	}
+	return out
+}
+
+func refKeys(refs []RecordRef) []string {
+	var out []string
+	for _, r := range refs {
+		out = append(out, r.Key)
+	}
+	return out
 }
 
 // PushStale is the one definition of a stale push to the sharing list

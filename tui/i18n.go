@@ -74,7 +74,7 @@ var messages = map[string]message{
 	"sharing.detail": {"%s %s：归集 %d，已公示 %d，未公示 %d，退回 %d；最近推送 %s", "%s %s: received %d, disclosed %d, pending %d, rejected %d; last push %s"},
 	"sharing.rej":    {"；退回：%s", "; rejected: %s"},
 	"sharing.nopush": {"（共享清单无此项）", "(not on the sharing list)"},
-	"sharing.bad":    {"；%d 条处罚无法判断公示时限", "; %d penalties could not be judged"},
+	"sharing.bad":    {"；工作日日历不全，无法判断公示时限", "; the working-day calendar is incomplete: timeliness cannot be judged"},
 
 	// Sync status.
 	"col.endpoint":    {"接口", "Endpoint"},

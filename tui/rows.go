@@ -269,7 +269,26 @@ func kindOrder(k credit.Kind) int {
 
 // ---- 数据共享清单 ----
 
-type disclosureCount struct{ overdue, late, failed int }
+// sharingRefs are the records the sharing tab reckons timeliness over:
+// the check data's (every kind) when there is a Store, else the
+// penalties of the snapshot, as the check data would list them.
+func sharingRefs(in buildInput) (undisclosed, recent []credit.RecordRef) {
+	if in.check != nil {
+		return in.check.Undisclosed, in.check.LateDisclosed
+	}
+	since, err := in.rules.Cal.PrevWorkingDay(in.today)
+	for i := range in.snap.Penalties.Len() {
+		p := in.snap.Penalties.At(i)
+		ref := credit.RecordRef{Key: p.Key(), Dept: p.Dept, Kind: credit.Penalty, Decided: p.Decided, Disclosed: p.Disclosed}
+		switch {
+		case p.Disclosed.IsZero():
+			undisclosed = append(undisclosed, ref)
+		case err == nil && !p.Disclosed.Before(since):
+			recent = append(recent, ref)
+		}
+	}
+	return undisclosed, recent
+}
 
 // pushStale reports whether a push is older than one working day: more than
 // one working day lies between its day and today.
@@ -284,42 +303,44 @@ func pushStale(in buildInput, y *yearNotes, push time.Time) bool {
 
 func buildSharing(in buildInput, y *yearNotes) ([]Row, string) {
 	c := in.cat
-	// Disclosure timeliness of the cached penalties, per department.
-	counts := map[string]*disclosureCount{}
-	for i := range in.snap.Penalties.Len() {
-		if !in.inScope(in.snap.Penalties.Dept(i)) {
-			continue
-		}
-		sum := in.snap.Penalties.At(i)
-		rec := &sum
-		dc := counts[rec.Dept]
-		if dc == nil {
-			dc = &disclosureCount{}
-			counts[rec.Dept] = dc
-		}
-		lite := rec.Record()
-		d, err := in.rules.Disclosure(&lite, in.today)
-		if err != nil {
-			y.err(err)
-			dc.failed++
-			continue
-		}
-		switch d.State {
-		case credit.Overdue:
-			dc.overdue++
-		case credit.DisclosedLate:
-			dc.late++
-		}
+	// Disclosure timeliness (credit.Rules.Timeliness, the daily check's
+	// reckoning), per department and kind: every kind from the check data
+	// when there is a Store, else the penalties the snapshot holds.
+	undisclosed, recent := sharingRefs(in)
+	var overdueN, lateN map[string]map[credit.Kind]int
+	failed := false
+	if tl, err := in.rules.Timeliness(undisclosed, recent, in.today, in.inScope); err != nil {
+		y.err(err)
+		failed = true
+	} else {
+		overdueN, lateN = credit.ByDeptKind(tl.Overdue), credit.ByDeptKind(tl.Late)
 	}
 
 	entries := slices.DeleteFunc(slices.Clone(in.snap.Sharing), func(e credit.SharingEntry) bool { return !in.inScope(e.Dept) })
-	// Penalties of a department the sharing list lacks still get a row, so
-	// an overdue record is never hidden.
-	for dept := range counts {
-		if !slices.ContainsFunc(entries, func(e credit.SharingEntry) bool {
-			return e.Dept == dept && e.Kind == credit.Penalty
-		}) {
-			entries = append(entries, credit.SharingEntry{Dept: dept, Kind: credit.Penalty, Received: -1})
+	// Records of a department and kind the sharing list lacks still get a
+	// row, so an overdue record is never hidden.
+	cached := map[string]map[credit.Kind]int{}
+	if in.check != nil {
+		cached = in.check.Cached
+	} else {
+		for i := range in.snap.Penalties.Len() {
+			d := in.snap.Penalties.Dept(i)
+			if cached[d] == nil {
+				cached[d] = map[credit.Kind]int{}
+			}
+			cached[d][credit.Penalty]++
+		}
+	}
+	for _, m := range []map[string]map[credit.Kind]int{cached, overdueN, lateN} {
+		for dept, kinds := range m {
+			for k, n := range kinds {
+				if n == 0 || !in.inScope(dept) {
+					continue
+				}
+				if !slices.ContainsFunc(entries, func(e credit.SharingEntry) bool { return e.Dept == dept && e.Kind == k }) {
+					entries = append(entries, credit.SharingEntry{Dept: dept, Kind: k, Received: -1})
+				}
+			}
 		}
 	}
 	order := deptOrder(in.depts)
@@ -340,17 +361,14 @@ func buildSharing(in buildInput, y *yearNotes) ([]Row, string) {
 			staleDepts[e.Dept] = true
 		}
 		overdue, late := "-", "-"
-		var dc disclosureCount
-		if e.Kind == credit.Penalty {
-			if p := counts[e.Dept]; p != nil {
-				dc = *p
-			}
-			overdue, late = strconv.Itoa(dc.overdue), strconv.Itoa(dc.late)
-			if dc.overdue > 0 {
+		nOverdue, nLate := overdueN[e.Dept][e.Kind], lateN[e.Dept][e.Kind]
+		if !failed && (in.check != nil || e.Kind == credit.Penalty) {
+			overdue, late = strconv.Itoa(nOverdue), strconv.Itoa(nLate)
+			if nOverdue > 0 {
 				overdue = symBad + " " + overdue
 			}
-			totOverdue += dc.overdue
-			totLate += dc.late
+			totOverdue += nOverdue
+			totLate += nLate
 		}
 		var recv, disc, pend, rej, detail string
 		if e.Received < 0 { // penalties cached, but no sharing-list row
@@ -370,13 +388,13 @@ func buildSharing(in buildInput, y *yearNotes) ([]Row, string) {
 				detail += c.f("sharing.rej", strings.Join(parts, "; "))
 			}
 		}
-		if dc.failed > 0 {
-			detail += c.f("sharing.bad", dc.failed)
+		if failed {
+			detail += c.t("sharing.bad")
 		}
 		rows = append(rows, Row{
 			Key:    credit.SharingKey(e.Dept, e.Kind),
 			Cells:  []string{short, e.Kind.Chinese(), recv, disc, pend, rej, push, overdue, late},
-			Alert:  stale || dc.overdue > 0,
+			Alert:  stale || nOverdue > 0,
 			Detail: detail,
 			Dept:   e.Dept,
 			Search: in.deptSearch(e.Dept),

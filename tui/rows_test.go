@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -221,7 +222,9 @@ func TestSharingRows(t *testing.T) {
 		alert bool
 	}{
 		{"320412/penalty", "武进区|行政处罚|12|10|2|0|5小时前|! 1|0", true},
-		{"320411/penalty", "新北区|行政处罚|9|9|0|0|1小时前|0|1", false},
+		// Its late disclosure was before the last working day: the column
+		// counts, as the check does, those since then.
+		{"320411/penalty", "新北区|行政处罚|9|9|0|0|1小时前|0|0", false},
 		{"czjk/penalty", "经开区|行政处罚|5|3|0|2|10天前 !|0|0", true},
 		// Pushed Friday, today Monday: one working day, not stale.
 		{"city-whp/licence", "危化处|行政许可|85|85|0|0|3天前|-|-", false},
@@ -492,5 +495,48 @@ func TestRepairSummaryCountsItsSections(t *testing.T) {
 	}
 	if count[secNow] == 0 || count[secReview] == 0 {
 		t.Fatalf("the fixture has no eligible or review rows (%v): the test proves nothing", count)
+	}
+}
+
+// The 7-working-day rule covers every kind: the sharing tab's overdue and
+// late columns, and their totals, are the daily check's lines split by
+// department and kind (a licence overdue showed "-" on its row while the
+// check listed it).
+func TestSharingTimelinessIsTheChecks(t *testing.T) {
+	in := fixtureInput("zh")
+	data := fixtureCheckData(in.snap)
+	lic := credit.RecordRef{Key: "licence/XK-OLD", Dept: "city-whp", Kind: credit.Licence, Decided: fxToday.AddDays(-40)}
+	late := credit.RecordRef{Key: "inspection/JC-LATE", Dept: "city-zd", Kind: credit.Inspection, Decided: fxToday.AddDays(-30), Disclosed: fxToday}
+	orphan := credit.RecordRef{Key: "reward/JL-X", Dept: "320412", Kind: credit.Reward, Decided: fxToday.AddDays(-40)}
+	data.Undisclosed = append(data.Undisclosed, lic, orphan)
+	data.LateDisclosed = append(data.LateDisclosed, late)
+	in.check, in.hasStore = data, true
+	b := build(in)
+	check, err := in.rules.DailyCheck(data, nil, in.today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	for _, it := range check.Items {
+		counts[it.ID] = it.Count
+	}
+	var overdue, lateN int
+	for _, r := range b.sharing {
+		n, _ := strconv.Atoi(strings.TrimPrefix(r.Cells[7], symBad+" "))
+		l, _ := strconv.Atoi(r.Cells[8])
+		overdue += n
+		lateN += l
+	}
+	if overdue != counts[credit.CheckOverdue] || lateN != counts[credit.CheckLate] || overdue < 3 || lateN < 1 {
+		t.Errorf("sharing rows: overdue %d late %d; check: overdue %d late %d", overdue, lateN, counts[credit.CheckOverdue], counts[credit.CheckLate])
+	}
+	if r := rowByKey(t, b.sharing, "city-whp/licence"); r.Cells[7] != symBad+" 1" || !r.Alert {
+		t.Errorf("licence row %q", r.Cells)
+	}
+	if r := rowByKey(t, b.sharing, "320412/reward"); r.Cells[2] != "-" || r.Cells[7] != symBad+" 1" {
+		t.Errorf("a kind the sharing list lacks, with an overdue record: %q", r.Cells)
+	}
+	if want := in.cat.f("sharing.sum", 0, 0, overdue, lateN, 0); !strings.Contains(b.sharingSum, fmt.Sprintf("逾期未公示 %d  逾期公示 %d", overdue, lateN)) {
+		t.Errorf("summary %q, want the rows' totals (%q)", b.sharingSum, want)
 	}
 }

@@ -102,7 +102,7 @@ func (a *app) exportTable(sc *store.Scoped, cachePath, view, format string) ([]s
 		return nil, nil, err
 	}
 	var check *credit.CheckData
-	if view == "check" {
+	if view == "check" || view == "sharing" { // the sharing list's timeliness is the check's reckoning
 		since, err := a.rules.LastWorkingDayStart(a.today)
 		if err != nil {
 			return nil, nil, fmt.Errorf("the daily check: %w", err)

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	gosync "sync"
 	"testing"
@@ -286,5 +287,83 @@ func TestPinnedDayNeverDatesStoredTimes(t *testing.T) {
 	if code != 0 || rep.Health != "healthy" || len(rep.Endpoints) != 1 || rep.Endpoints[0].LastSuccess == nil ||
 		before.Sub(*rep.Endpoints[0].LastSuccess) > time.Minute {
 		t.Errorf("status without the pin after a pinned sync: exit %d, %s (%s), endpoints %+v", code, rep.Health, rep.Reason, rep.Endpoints)
+	}
+}
+
+// One truth: on a synced cache the figures `check --json` reports equal
+// the rows `export` writes for the same view (the sharing list's overdue
+// and late columns, for every kind; the drill-down rows of each check line
+// that names records), and `status --json` agrees with the check's
+// endpoint line.
+func TestFiguresAgreeAcrossCommands(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the real binary")
+	}
+	bin := buildBinary(t)
+	url := startSimProcess(t, bin, 3000)
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, url)
+	env := append(os.Environ(), "CREDWATCH_TODAY=2026-11-30")
+	run := func(args ...string) []byte {
+		cmd := exec.Command(bin, append([]string{"--config", cfg}, args...)...)
+		cmd.Env = env
+		out, err := cmd.Output()
+		if _, ok := err.(*exec.ExitError); err != nil && !ok {
+			t.Fatal(err)
+		}
+		return out
+	}
+	run("sync", "--once")
+	var check struct {
+		Items []struct {
+			ID    string   `json:"id"`
+			Count int      `json:"count"`
+			Keys  []string `json:"keys"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(run("check", "--json"), &check); err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, it := range check.Items {
+		count[it.ID] = it.Count
+		if len(it.Keys) > 0 && len(it.Keys) != it.Count {
+			t.Errorf("check line %s counts %d but names %d records", it.ID, it.Count, len(it.Keys))
+		}
+	}
+	var rows []map[string]string
+	if err := json.Unmarshal(run("export", "--view", "sharing", "--format", "json"), &rows); err != nil {
+		t.Fatal(err)
+	}
+	num := func(s string) int {
+		n, _ := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(s, "!")))
+		return n
+	}
+	overdue, late, kinds := 0, 0, map[string]bool{}
+	for _, r := range rows {
+		overdue += num(r["overdue"])
+		late += num(r["late"])
+		if num(r["overdue"]) > 0 {
+			kinds[r["kind"]] = true
+		}
+	}
+	if overdue != count["disclosure-overdue"] || late != count["disclosure-late"] {
+		t.Errorf("export sharing: overdue %d, late %d; check: %d, %d", overdue, late, count["disclosure-overdue"], count["disclosure-late"])
+	}
+	if overdue == 0 || len(kinds) < 2 {
+		t.Errorf("overdue %d over kinds %v: the data set proves nothing", overdue, kinds)
+	}
+	var st statusReport
+	if err := json.Unmarshal(run("status", "--json"), &st); err != nil {
+		t.Fatal(err)
+	}
+	bad := 0
+	for _, e := range st.Endpoints {
+		if e.State == "failing" || e.State == "incomplete" || e.State == "never" {
+			bad++
+		}
+	}
+	if bad != count["endpoints"] {
+		t.Errorf("status: %d endpoints failing or incomplete; check's endpoint line: %d", bad, count["endpoints"])
 	}
 }
