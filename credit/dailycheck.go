@@ -34,6 +34,9 @@ type CheckData struct {
 	Quality       []RecordRef // records with quality issues
 	Repairs       []RepairRef // the open repairs (Repair.Open), officers' actions applied
 	Endpoints     []EndpointStatus
+	// Now is when the endpoints are judged (their staleness); zero skips
+	// that test.
+	Now time.Time
 }
 
 // CheckStatus is the outcome of one checklist line.
@@ -241,16 +244,17 @@ func (r *Rules) DailyCheck(data *CheckData, depts []string, today Date) (DailyCh
 	c.add(statusItem(CheckStuck, len(stuck), nil, stuck,
 		fmt.Sprintf("%d项信用修复事项超期未办", len(stuck)), fmt.Sprintf("%d repair items stuck past their expected time", len(stuck))))
 
-	// Endpoints: failing, or never synced to the end of every feed (the
-	// check would be computed on partial data).
+	// Endpoints: every one not OK (EndpointState.Bad: failing, stale, or
+	// never synced to the end of every feed, so the check would be
+	// computed on partial data), as the sync tab and status count them.
 	var failing, incomplete []string
 	for _, e := range data.Endpoints {
-		switch JudgeEndpoint(e, e.Feeds, 0, time.Time{}) {
-		case StateFailing, StateNever:
+		switch st := e.Judge(data.Now); {
+		case st.Bad():
 			failing = append(failing, e.Name)
-		case StateIncomplete:
-			failing = append(failing, e.Name)
-			incomplete = append(incomplete, e.Name)
+			if st == StateIncomplete {
+				incomplete = append(incomplete, e.Name)
+			}
 		}
 	}
 	zh, en = fmt.Sprintf("%d个接口同步异常", len(failing)), fmt.Sprintf("%d endpoints failing", len(failing))

@@ -23,6 +23,24 @@ type EndpointStatus struct {
 	// RetryAt is when the engine means to try again after the last failed
 	// pass (back-off or the endpoint's Retry-After); zero after a success.
 	RetryAt time.Time `json:"retry_at,omitzero"`
+	// Interval is the pause between passes the syncing process used, so
+	// that every view judges staleness alike (JudgeEndpoint).
+	Interval time.Duration `json:"interval_ns,omitempty"`
+}
+
+// Judge is JudgeEndpoint with the status's own feeds and interval, at
+// now: the verdict of a view that has only the cache (the daily check).
+func (s EndpointStatus) Judge(now time.Time) EndpointState {
+	if now.IsZero() {
+		return JudgeEndpoint(s, s.Feeds, 0, now)
+	}
+	return JudgeEndpoint(s, s.Feeds, s.Interval, now)
+}
+
+// Bad reports whether the state is one every view counts as not OK:
+// failing, incomplete or stale. (never is shown as not synced.)
+func (s EndpointState) Bad() bool {
+	return s == StateFailing || s == StateIncomplete || s == StateStale
 }
 
 // Healthy reports whether the last pass completed and none failed since.

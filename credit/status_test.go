@@ -65,8 +65,9 @@ func TestDailyCheckFailsOnIncompleteSync(t *testing.T) {
 	now := time.Date(2026, 11, 30, 10, 0, 0, 0, ChinaZone)
 	data := &CheckData{Endpoints: []EndpointStatus{
 		{Name: "hub", Feeds: []string{"penalty", "repair"}, LastAttempt: now, Items: 3600},
-		{Name: "ok", Feeds: []string{"sharing"}, LastSuccess: now, FeedsDone: map[string]time.Time{"sharing": now}},
-	}}
+		{Name: "ok", Feeds: []string{"sharing"}, LastSuccess: now, FeedsDone: map[string]time.Time{"sharing": now}, Interval: time.Minute},
+		{Name: "stale", Feeds: []string{"sharing"}, LastSuccess: now.Add(-time.Hour), FeedsDone: map[string]time.Time{"sharing": now}, Interval: time.Minute},
+	}, Now: now}
 	c, err := r.DailyCheck(data, nil, MustDate("2026-11-30"))
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +76,9 @@ func TestDailyCheckFailsOnIncompleteSync(t *testing.T) {
 		if it.ID != CheckEndpoints {
 			continue
 		}
-		if it.Status != CheckFail || it.Count != 1 || len(it.Names) != 1 || it.Names[0] != "hub" || !strings.Contains(it.Zh, "尚未完整同步") {
+		// The incomplete one and the stale one: what the sync tab and status
+		// count as not OK.
+		if it.Status != CheckFail || it.Count != 2 || strings.Join(it.Names, ",") != "hub,stale" || !strings.Contains(it.Zh, "其中1个尚未完整同步") {
 			t.Errorf("endpoint line %+v", it)
 		}
 		return

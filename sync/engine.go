@@ -372,7 +372,7 @@ func (e *Engine) recordSuccess(ep *Endpoint) {
 	}
 	st.LastAttempt, st.LastSuccess = now, now
 	st.LastError, st.Failures, st.ErrorSince, st.RetryAt = "", 0, time.Time{}, time.Time{}
-	st.Feeds = ep.Feeds
+	st.Feeds, st.Interval = ep.Feeds, ep.interval()
 	err = e.store.SaveEndpointStatus(st)
 	if e.opts.OnStoreError != nil {
 		e.opts.OnStoreError(err)
@@ -396,7 +396,7 @@ func (e *Engine) recordFailure(ep *Endpoint, feed string, err error, retry time.
 	st.Failures = max(st.Failures+1, n)
 	st.LastAttempt = now
 	st.LastError = credit.Sanitize(redact(err.Error(), ep.Token))
-	st.Feeds = ep.Feeds
+	st.Feeds, st.Interval = ep.Feeds, ep.interval()
 	st.RetryAt = time.Time{}
 	if retry > 0 {
 		st.RetryAt = now.Add(retry)

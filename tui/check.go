@@ -66,7 +66,9 @@ func buildCheck(in buildInput) checkView {
 	case in.check == nil:
 		v.err = c.t("ev.loading")
 	default:
-		dc, err := in.rules.DailyCheck(in.check, in.scope, in.today)
+		data := *in.check
+		data.Now = in.clock // the endpoints are judged on the wall clock, as on the sync tab
+		dc, err := in.rules.DailyCheck(&data, in.scope, in.today)
 		if err != nil {
 			v.err = cleanText(err.Error())
 			break

@@ -442,8 +442,8 @@ func buildEndpoints(in buildInput) (rows []Row, failing int, synced bool, newest
 				feeds = append(feeds, c.feedLabel(f))
 			}
 		}
-		judged := credit.JudgeEndpoint(st, ep.Feeds, cmp.Or(ep.Interval, credsync.DefaultInterval), in.clock)
-		bad := judged == credit.StateFailing || judged == credit.StateStale || judged == credit.StateIncomplete
+		judged := credit.JudgeEndpoint(st, ep.Feeds, cmp.Or(st.Interval, ep.Interval, credsync.DefaultInterval), in.clock)
+		bad := judged.Bad()
 		var state string
 		switch {
 		case in.syncing[ep.Name]:

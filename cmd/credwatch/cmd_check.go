@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/czyj/credwatch/credit"
 )
@@ -47,6 +48,7 @@ func (a *app) runCheck(args []string) int {
 	if err != nil {
 		return fail(err)
 	}
+	data.Now = time.Now() // endpoints judged on the wall clock, as status does
 	c, err := a.rules.DailyCheck(data, a.scope.Depts, a.today)
 	if err != nil {
 		return fail(err)

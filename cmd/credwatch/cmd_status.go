@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -239,10 +240,8 @@ func (a *app) endpointStates(snap *credit.Snapshot, now time.Time) []endpointSta
 		if feeds == nil {
 			feeds = st.Feeds
 		}
-		iv := intervals[name]
-		if iv == 0 {
-			iv = credsync.DefaultInterval
-		}
+		// The interval the syncing process used, else the configured one.
+		iv := cmp.Or(st.Interval, intervals[name], credsync.DefaultInterval)
 		e := endpointState{Name: name, Feeds: append([]string{}, feeds...), Configured: configured,
 			IntervalSec: int64(iv / time.Second), LastSuccess: timePtr(st.LastSuccess), LastSuccessAge: agePtr(now, st.LastSuccess),
 			LastAttempt: timePtr(st.LastAttempt), LastError: st.LastError, ErrorSince: timePtr(st.ErrorSince),
