@@ -20,6 +20,7 @@ const (
 	viewOutbox                     // actions not yet accepted by the agencies
 	viewSharing                    // the sharing-list rows of some departments
 	viewQuarantine                 // an endpoint's quarantined items
+	viewQueue                      // some of the 修复后续 tab's rows: the check's stuck repair items
 )
 
 // stackView is one view opened over the tabs; esc closes it.
@@ -30,6 +31,7 @@ type stackView struct {
 	table   Table
 	recs    []credit.Record // the records listed, or the record detailed
 	depts   []string        // viewSharing: the departments shown
+	keys    []string        // viewQueue: the repairs shown (penalty keys)
 	loading bool
 	err     string
 }
@@ -70,6 +72,8 @@ func (m *Model) canOpen() bool {
 		switch top.kind {
 		case viewRecords, viewSharing:
 			return m.d.Store != nil || top.kind == viewRecords
+		case viewQueue:
+			return m.d.Store != nil || m.penalty(r.Key) != nil
 		}
 		return false
 	}
@@ -111,6 +115,8 @@ func (m Model) open() (Model, tea.Cmd) {
 			}
 		case viewSharing:
 			return m.openDeptRecords(r.Key)
+		case viewQueue:
+			return m.openRecordKey(r.Key)
 		}
 		return m, nil
 	}
@@ -122,6 +128,12 @@ func (m Model) open() (Model, tea.Cmd) {
 			text = it.En
 		}
 		switch {
+		case it.ID == credit.CheckStuck && len(it.Keys) > 0:
+			// Why each is stuck: its stage, since when, the due date and
+			// the status, as the 修复后续 tab shows them.
+			v := m.push(viewQueue, m.cat.f("view.checkrecs", cleanText(text)), queueColumns(m.cat))
+			v.keys = slices.Clone(it.Keys)
+			m.refreshStack()
 		case len(it.Keys) > 0:
 			title := m.cat.f("view.checkrecs", cleanText(text))
 			return m.openRecords(title, func(st Store) ([]credit.Record, error) { return st.Records(it.Keys) })
@@ -256,6 +268,16 @@ func (m *Model) refreshStack() {
 			for _, r := range m.view.sharing {
 				if slices.Contains(v.depts, r.Dept) {
 					rows = append(rows, r)
+				}
+			}
+			v.table.SetRows(rows)
+		case viewQueue:
+			var rows []Row
+			if src := m.view.queue.src; src != nil {
+				for _, k := range v.keys {
+					if i := src.Find(k); i >= 0 {
+						rows = append(rows, src.Row(i))
+					}
 				}
 			}
 			v.table.SetRows(rows)

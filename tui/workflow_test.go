@@ -822,3 +822,42 @@ func TestFulfilAction(t *testing.T) {
 		t.Errorf("f acted on a penalty that is not minor")
 	}
 }
+
+// The stuck-repairs line of the daily check opens its items with the
+// columns that say why each is stuck (stage, since, due, status), not the
+// disclosure columns, one row per item the line counts.
+func TestCheckStuckOpensTheQueueColumns(t *testing.T) {
+	dp, _ := storeDeps(t, "zh")
+	m := loadedStore(t, dp, 120, 40)
+	idx, count := -1, 0
+	for i, r := range m.check.Rows() {
+		if r.Key == credit.CheckStuck {
+			idx = i
+			count = m.view.check.byID[r.Key].Count
+		}
+	}
+	if idx < 0 || count == 0 {
+		t.Fatalf("no stuck line with items (index %d, count %d): the test proves nothing", idx, count)
+	}
+	m = keys(t, m, keyMsg("home"))
+	for range idx {
+		m = keys(t, m, keyMsg("down"))
+	}
+	m, _ = press(t, m, keyMsg("enter"))
+	top := m.top()
+	if top == nil || top.kind != viewQueue {
+		t.Fatalf("enter on the stuck line opened %+v\n%s", top, m.View())
+	}
+	if n := len(top.table.Rows()); n != count {
+		t.Errorf("the line counts %d, its list shows %d rows", count, n)
+	}
+	v := m.View()
+	for _, col := range []string{"阶段", "应完成", "工作日"} {
+		if !strings.Contains(v, col) {
+			t.Errorf("stuck list lacks the %s column:\n%s", col, v)
+		}
+	}
+	if strings.Contains(v, "公示状态") {
+		t.Errorf("stuck list shows disclosure columns:\n%s", v)
+	}
+}
