@@ -367,6 +367,23 @@ func (r *Rules) PushStale(push time.Time, today Date) (bool, error) {
 	return DateOf(push).Before(lastWD), nil
 }
 
+// SignoffStart is the first day a sign-off can have been missed: the
+// configured day if there is one, else the earlier of the day the cache
+// came into use and the first sign-off it holds (zero if neither is
+// known). Before it, credwatch was not in use.
+func SignoffStart(configured, inUse Date, signoffs map[Date]Signoff) Date {
+	if !configured.IsZero() {
+		return configured
+	}
+	start := inUse
+	for d := range signoffs {
+		if start.IsZero() || d.Before(start) {
+			start = d
+		}
+	}
+	return start
+}
+
 // HistoryDay is one working day of the sign-off history.
 type HistoryDay struct {
 	Date    Date
@@ -374,8 +391,10 @@ type HistoryDay struct {
 }
 
 // SignoffHistory returns the last n working days up to and including today
-// (today only if it is a working day), newest first, each with its sign-off.
-func (r *Rules) SignoffHistory(today Date, n int, signoffs map[Date]Signoff) ([]HistoryDay, error) {
+// (today only if it is a working day), newest first, each with its sign-off,
+// but none before since (the day sign-offs began to be kept: a day before
+// it was not missed; zero: no such day).
+func (r *Rules) SignoffHistory(today Date, n int, signoffs map[Date]Signoff, since Date) ([]HistoryDay, error) {
 	var out []HistoryDay
 	d := today
 	if ok, err := r.Cal.IsWorkingDay(d); err != nil {
@@ -386,6 +405,9 @@ func (r *Rules) SignoffHistory(today Date, n int, signoffs map[Date]Signoff) ([]
 		}
 	}
 	for len(out) < n {
+		if !since.IsZero() && d.Before(since) && d != today {
+			break
+		}
 		h := HistoryDay{Date: d}
 		if s, ok := signoffs[d]; ok {
 			h.Signoff = &s

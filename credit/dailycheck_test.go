@@ -97,7 +97,7 @@ func TestDailyCheckOnHolidayAndUnknownYear(t *testing.T) {
 func TestSignoffHistory(t *testing.T) {
 	r := DefaultRules()
 	s := map[Date]Signoff{MustDate("2026-09-30"): {Officer: "张三"}}
-	h, err := r.SignoffHistory(MustDate("2026-10-09"), 3, s) // 10-09 Fri working; 10-01..07 off; 09-30 Wed
+	h, err := r.SignoffHistory(MustDate("2026-10-09"), 3, s, 0) // 10-09 Fri working; 10-01..07 off; 09-30 Wed
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,9 +112,27 @@ func TestSignoffHistory(t *testing.T) {
 		t.Errorf("sign-offs = %+v", h)
 	}
 	// On a Sunday the history starts at Friday.
-	h, _ = r.SignoffHistory(MustDate("2026-11-29"), 1, nil)
+	h, _ = r.SignoffHistory(MustDate("2026-11-29"), 1, nil, 0)
 	if h[0].Date != MustDate("2026-11-27") {
 		t.Errorf("sunday history starts %s", h[0].Date)
+	}
+	// Days before credwatch came into use were not missed: the history
+	// stops there (today is always listed).
+	start := SignoffStart(0, MustDate("2026-10-08"), nil)
+	h, _ = r.SignoffHistory(MustDate("2026-10-09"), 30, nil, start)
+	if len(h) != 2 || h[1].Date != MustDate("2026-10-08") {
+		t.Errorf("history from 2026-10-08: %+v", h)
+	}
+	if h, _ = r.SignoffHistory(MustDate("2026-10-09"), 30, nil, MustDate("2026-12-05")); len(h) != 1 {
+		t.Errorf("a pinned day before the cache's first use lists %d days, want today only", len(h))
+	}
+	// An earlier sign-off (an imported history) or a configured day move
+	// the start back.
+	if got := SignoffStart(0, MustDate("2026-10-08"), s); got != MustDate("2026-09-30") {
+		t.Errorf("start with an earlier sign-off: %s", got)
+	}
+	if got := SignoffStart(MustDate("2026-01-05"), MustDate("2026-10-08"), s); got != MustDate("2026-01-05") {
+		t.Errorf("configured start: %s", got)
 	}
 }
 

@@ -156,6 +156,26 @@ func (db *DB) RetryAction(seq uint64) error {
 	return nil
 }
 
+// InUseSince returns the day the cache came into use (created, or first
+// opened for writing by a credwatch that records it); zero if it has not
+// been recorded yet.
+func (db *DB) InUseSince() (credit.Date, error) {
+	var d credit.Date
+	err := db.view(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bMeta).Get(keyInUseSince)
+		if v == nil {
+			return nil
+		}
+		var err error
+		d, err = credit.ParseDate(string(v))
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("read when %s came into use: %w", db.path, err)
+	}
+	return d, nil
+}
+
 // Signoffs returns the daily-check sign-offs by day.
 func (db *DB) Signoffs() (map[credit.Date]credit.Signoff, error) {
 	out := map[credit.Date]credit.Signoff{}

@@ -143,3 +143,6 @@ func (s *Scoped) RetryAction(seq uint64) error {
 
 // Signoffs returns the daily-check sign-offs.
 func (s *Scoped) Signoffs() (map[credit.Date]credit.Signoff, error) { return s.db.Signoffs() }
+
+// InUseSince is DB.InUseSince: the cache's, whatever the scope.
+func (s *Scoped) InUseSince() (credit.Date, error) { return s.db.InUseSince() }

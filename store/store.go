@@ -68,6 +68,10 @@ var (
 	// (records, repairs, sharing list, quarantine, officers' actions), but
 	// not with writes of endpoint status, cursors or events alone.
 	keyDataGeneration = []byte("data_generation")
+	// keyInUseSince is the day (YYYY-MM-DD, in China) the cache was
+	// created, or first opened for writing by a credwatch that knows the
+	// key: sign-offs are missed only from then (InUseSince).
+	keyInUseSince = []byte("in_use_since")
 )
 
 // ErrLocked is returned (wrapped) when another process holds the cache
@@ -293,7 +297,7 @@ func (db *DB) init(b *bolt.DB, readOnly bool) error {
 			return nil
 		}
 		current = !slices.ContainsFunc(allBuckets, func(name []byte) bool { return tx.Bucket(name) == nil }) &&
-			tx.Bucket(bMeta).Get(keyCacheID) != nil
+			tx.Bucket(bMeta).Get(keyCacheID) != nil && tx.Bucket(bMeta).Get(keyInUseSince) != nil
 		return nil
 	}); err != nil {
 		return err
@@ -316,6 +320,11 @@ func (db *DB) init(b *bolt.DB, readOnly bool) error {
 		}
 		if meta.Get(keyCacheID) == nil {
 			if err := meta.Put(keyCacheID, []byte(rand.Text())); err != nil {
+				return err
+			}
+		}
+		if meta.Get(keyInUseSince) == nil {
+			if err := meta.Put(keyInUseSince, []byte(credit.DateOf(time.Now().In(credit.ChinaZone)).String())); err != nil {
 				return err
 			}
 		}

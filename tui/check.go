@@ -132,7 +132,7 @@ func checkRow(in buildInput, it credit.CheckItem) Row {
 
 func buildHistory(in buildInput) ([]Row, int) {
 	c := in.cat
-	days, err := in.rules.SignoffHistory(in.today, historyDays, in.signoffs)
+	days, err := in.rules.SignoffHistory(in.today, historyDays, in.signoffs, credit.SignoffStart(in.signoffSince, in.inUseSince, in.signoffs))
 	if err != nil {
 		return nil, 0
 	}

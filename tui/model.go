@@ -139,6 +139,9 @@ type Deps struct {
 	// NewActionID returns an action's idempotency key (nil: 16 random bytes
 	// in hex).
 	NewActionID func() string
+	// SignoffSince is the configured first day of the sign-off duty
+	// (zero: the day the cache came into use, or its first sign-off).
+	SignoffSince credit.Date
 	// DeadlineDays is the window of the 信用修复 tab's first section:
 	// penalties eligible for repair within this many days (0: 30).
 	DeadlineDays int
@@ -242,7 +245,14 @@ type snapshotMsg struct {
 	checkErr string
 	signoffs map[credit.Date]credit.Signoff
 	outbox   []credit.OutboxItem
+	inUse    credit.Date
 	storeErr error
+}
+
+// inUseStore is a Store that knows when the cache came into use
+// (store.DB.InUseSince); the sign-off history starts there.
+type inUseStore interface {
+	InUseSince() (credit.Date, error)
 }
 
 // eventMsg is one sync event, or ok == false when the channel closed.
@@ -306,6 +316,9 @@ type Model struct {
 	checkErr  string
 	signoffs  map[credit.Date]credit.Signoff
 	outbox    []credit.OutboxItem
+	// inUseSince is the day the cache came into use (inUseStore), zero
+	// when unknown.
+	inUseSince credit.Date
 
 	// Snapshot loading: seq numbers the loads; a reply whose seq is not the
 	// newest issued is stale and dropped. At most one load is in flight
@@ -507,9 +520,14 @@ func (m *Model) loadCmd() tea.Cmd {
 		} else {
 			in.outbox = ob
 		}
+		if u, ok := st.(inUseStore); ok {
+			if d, err := u.InUseSince(); err == nil {
+				in.inUseSince = d
+			}
+		}
 		b := build(in)
 		return snapshotMsg{seq: seq, snap: s, built: &b, partial: partial, store: true, check: in.check, checkErr: in.checkErr,
-			signoffs: in.signoffs, outbox: in.outbox, storeErr: errors.Join(errs...)}
+			signoffs: in.signoffs, outbox: in.outbox, inUse: in.inUseSince, storeErr: errors.Join(errs...)}
 	}
 }
 
@@ -611,7 +629,7 @@ func (m Model) handleSnapshot(msg snapshotMsg) (Model, tea.Cmd) {
 		m.loadErr = ""
 		m.snap, m.partial = msg.snap, msg.partial
 		if msg.store {
-			m.checkData, m.checkErr, m.signoffs, m.outbox = msg.check, msg.checkErr, msg.signoffs, msg.outbox
+			m.checkData, m.checkErr, m.signoffs, m.outbox, m.inUseSince = msg.check, msg.checkErr, msg.signoffs, msg.outbox, msg.inUse
 			if msg.storeErr != nil {
 				m.loadErr = m.cat.f("err.snapshot", clock(m.d.Now(), m.today()), cleanText(msg.storeErr.Error()))
 			}
@@ -705,6 +723,7 @@ func (m *Model) input() buildInput {
 		scope: m.d.OfficerDepts, deadlineDays: m.d.DeadlineDays,
 		partial: m.partial, hasStore: m.d.Store != nil, check: m.checkData, checkErr: m.checkErr, signoffs: m.signoffs, outbox: m.outbox,
 		holder: m.view.holder, hasHolder: m.view.hasHolder,
+		signoffSince: m.d.SignoffSince, inUseSince: m.inUseSince,
 	}
 }
 

@@ -37,6 +37,9 @@ type buildInput struct {
 	clock     time.Time // wall clock (Deps.Clock): ages of credwatch's own times
 	cat       catalog
 	cachePath string
+	// signoffSince is Deps.SignoffSince; inUseSince the day the cache came
+	// into use (zero: unknown). Sign-offs are missed only from then on.
+	signoffSince, inUseSince credit.Date
 	// holder is the process with the sync role, if hasHolder (Deps.Holder).
 	holder    HolderInfo
 	hasHolder bool

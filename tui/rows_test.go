@@ -540,3 +540,20 @@ func TestSharingTimelinessIsTheChecks(t *testing.T) {
 		t.Errorf("summary %q, want the rows' totals (%q)", b.sharingSum, want)
 	}
 }
+
+// On a cache in use since the day before yesterday, only those days can
+// have been missed: a fresh cache does not report 29 missed sign-offs.
+func TestHistoryStartsWhenTheCacheCameIntoUse(t *testing.T) {
+	in := fixtureInput("zh")
+	in.hasStore, in.check = true, &credit.CheckData{}
+	in.signoffs = map[credit.Date]credit.Signoff{}
+	in.inUseSince = fxToday.AddDays(-3) // Friday: Friday and today (Monday) are working days
+	rows, missed := buildHistory(in)
+	if len(rows) != 2 || missed != 1 {
+		t.Errorf("history from %s: %d rows, %d missed; want today and Friday, Friday missed", in.inUseSince, len(rows), missed)
+	}
+	in.signoffSince = fxToday.AddDays(-30)
+	if _, missed := buildHistory(in); missed < 15 {
+		t.Errorf("a configured start a month back: %d missed", missed)
+	}
+}

@@ -139,7 +139,7 @@ func (a *app) tuiDeps(cachePath string) tui.Deps {
 	}
 	return tui.Deps{Rules: a.rules, Depts: a.depts, Endpoints: infos, Holder: holderInfo(cachePath), Today: a.today, Now: a.now, Clock: time.Now, Lang: a.lang,
 		Demo: a.demo, CachePath: cachePath, Officer: a.scope.Officer, OfficerDepts: a.scope.Depts,
-		ReadOnly: true, DeadlineDays: a.cfg.DeadlineDays, Warnings: a.cfg.warnings()}
+		ReadOnly: true, DeadlineDays: a.cfg.DeadlineDays, SignoffSince: a.cfg.signoffSince(), Warnings: a.cfg.warnings()}
 }
 
 // jsonKeys turns English column titles into snake_case keys: "Last push"

@@ -56,6 +56,11 @@ func (a *app) runTUI(args []string) int {
 		return 1
 	}
 	defer db.Close()
+	if a.demo {
+		if err := a.seedDemoSignoffs(db); err != nil {
+			fmt.Fprintf(a.stderr, "credwatch: %v\n", err)
+		}
+	}
 	last, err := db.LastSeq()
 	if err != nil {
 		fmt.Fprintf(a.stderr, "credwatch: %v\n", err)

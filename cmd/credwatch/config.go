@@ -27,6 +27,7 @@ type Config struct {
 	Departments  []string         `toml:"departments"`
 	ReadOnly     bool             `toml:"read_only"`
 	DeadlineDays int              `toml:"deadline_days"`
+	SignoffSince string           `toml:"signoff_since"`
 	Endpoints    []EndpointConfig `toml:"endpoint"`
 	Calendar     CalendarConfig   `toml:"calendar"`
 	RuleSets     []RuleSetConfig  `toml:"rule_set"`
@@ -258,6 +259,11 @@ func (c *Config) check() error {
 	}
 	if c.DeadlineDays < 0 || c.DeadlineDays > 366 {
 		return c.fail("deadline_days", "must be between 1 and 366, got %d", c.DeadlineDays)
+	}
+	if c.SignoffSince != "" {
+		if _, err := credit.ParseDate(c.SignoffSince); err != nil {
+			return c.fail("signoff_since", "%v", err)
+		}
 	}
 	for i, d := range c.Calendar.Days {
 		if _, err := credit.ParseDate(d.Date); err != nil {
@@ -502,4 +508,10 @@ func (s ServeConfig) withDefaults() (ServeConfig, error) {
 		}
 	}
 	return s, nil
+}
+
+// signoffSince is signoff_since as a day (zero when unset; parse checked it).
+func (c *Config) signoffSince() credit.Date {
+	d, _ := credit.ParseDate(c.SignoffSince)
+	return d
 }
