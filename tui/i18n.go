@@ -71,7 +71,7 @@ var messages = map[string]message{
 	"col.overdue":    {"逾期未公示", "Overdue"},
 	"col.late":       {"逾期公示", "Late"},
 	"sharing.sum":    {"未公示 %d  退回 %d  逾期未公示 %d  逾期公示 %d  超过1个工作日未推送的部门 %d", "pending %d  rejected %d  overdue %d  late %d  departments not pushed for over a working day %d"},
-	"sharing.detail": {"%s %s：归集 %d，已公示 %d，未公示 %d，退回 %d；最近推送 %s", "%s %s: received %d, disclosed %d, pending %d, rejected %d; last push %s"},
+	"sharing.detail": {"%s %s：归集 %d，已公示 %d，未公示 %d，退回 %d；部门系统最近推送至共享清单 %s", "%s %s: received %d, disclosed %d, pending %d, rejected %d; the department's last push to the sharing list %s"},
 	"sharing.rej":    {"；退回：%s", "; rejected: %s"},
 	"sharing.nopush": {"（共享清单无此项）", "(not on the sharing list)"},
 	"sharing.bad":    {"；工作日日历不全，无法判断公示时限", "; the working-day calendar is incomplete: timeliness cannot be judged"},
@@ -91,7 +91,7 @@ var messages = map[string]message{
 	"sync.retryat":    {"；%s 重试", "; next try %s"},
 	"sync.retrycell":  {"%s重试 ", "retry %s: "},
 	"sync.incomplete": {"；未完整同步：%s", "; never synced to the end: %s"},
-	"sync.dept":       {"%s：缓存 %d 条，最近收到 %s", "%s: %d cached, last received %s"},
+	"sync.dept":       {"%s：缓存 %d 条，本机最近从接口收到 %s", "%s: %d cached, last received by credwatch from the endpoints %s"},
 	"feed.sharing":    {"共享清单", "sharing list"},
 	"feed.repair":     {"修复状态", "repair status"},
 
