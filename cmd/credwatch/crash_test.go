@@ -31,11 +31,12 @@ func startSimProcess(t *testing.T, bin string, records int) string {
 // startSimAt runs `credwatch sim` on listen (seed 5, today 2026-11-30, no
 // ticks) and returns its base URL and a function that stops it (also
 // called when the test ends).
-func startSimAt(t *testing.T, bin, listen string, records int) (string, func()) {
+func startSimAt(t *testing.T, bin, listen string, records int, extra ...string) (string, func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin, "sim", "--listen", listen, "--records", fmt.Sprint(records),
-		"--seed", "5", "--today", "2026-11-30", "--tick", "0s")
+	args := append([]string{"sim", "--listen", listen, "--records", fmt.Sprint(records),
+		"--seed", "5", "--today", "2026-11-30", "--tick", "0s"}, extra...) // a later --seed wins
+	cmd := exec.CommandContext(ctx, bin, args...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -300,7 +301,18 @@ func TestFiguresAgreeAcrossCommands(t *testing.T) {
 		t.Skip("runs the real binary")
 	}
 	bin := buildBinary(t)
-	url := startSimProcess(t, bin, 3000)
+	for _, c := range []struct {
+		seed, records int
+	}{{5, 3000}, {11, 800}, {23, 6000}} {
+		t.Run(fmt.Sprintf("seed %d, %d records", c.seed, c.records), func(t *testing.T) {
+			// Invalid items make quarantine; later ticks withdraw records.
+			url, _ := startSimAt(t, bin, "127.0.0.1:0", c.records, "--seed", fmt.Sprint(c.seed), "--faults", "invalid=0.01")
+			figuresAgree(t, bin, url)
+		})
+	}
+}
+
+func figuresAgree(t *testing.T, bin, url string) {
 	dir := t.TempDir()
 	cfg := writeConfig(t, dir, url)
 	env := append(os.Environ(), "CREDWATCH_TODAY=2026-11-30")
@@ -352,6 +364,15 @@ func TestFiguresAgreeAcrossCommands(t *testing.T) {
 	}
 	if overdue == 0 || len(kinds) < 2 {
 		t.Errorf("overdue %d over kinds %v: the data set proves nothing", overdue, kinds)
+	}
+	staleDepts := map[string]bool{}
+	for _, r := range rows {
+		if strings.HasSuffix(r["last_push"], "!") {
+			staleDepts[r["dept"]] = true
+		}
+	}
+	if len(staleDepts) != count["push-stale"] {
+		t.Errorf("export sharing: %d departments with a stale push; check: %d", len(staleDepts), count["push-stale"])
 	}
 	var st statusReport
 	if err := json.Unmarshal(run("status", "--json"), &st); err != nil {
