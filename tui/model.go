@@ -114,6 +114,11 @@ type Deps struct {
 	// NewActionID returns an action's idempotency key (nil: 16 random bytes
 	// in hex).
 	NewActionID func() string
+	// ExportCommand, when set, replaces writing export files: e and E
+	// show the command line it returns, which exports the same table
+	// (view, filter, department, sort) elsewhere. An SSH server sets it,
+	// so that a session writes nothing on the server.
+	ExportCommand func(ExportRequest) string
 	// DeadlineDays is the window of the 修复期限 tab's first section:
 	// penalties eligible for repair within this many days (0: 30).
 	DeadlineDays int
