@@ -1,0 +1,199 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/charmbracelet/ssh"
+	"github.com/czyj/credwatch/credit"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// Limits on connections that have not authenticated, besides
+// handshake_timeout and max_unauthenticated.
+const (
+	unauthPerAddr = 8                // connections authenticating at once from one address
+	failsAllowed  = 10               // failed logins from one address before it must wait
+	failWindow    = 10 * time.Minute // failures older than this are forgotten
+	backoffFirst  = 10 * time.Second // the first wait; it doubles with every failure beyond failsAllowed
+	backoffMax    = 10 * time.Minute
+	authPoll      = 25 * time.Millisecond // how often a new connection is checked for having authenticated
+)
+
+// gate bounds what a connection can hold before it authenticates, as
+// sshd's LoginGraceTime, MaxStartups and PerSourcePenalties do: it closes
+// one that has not authenticated within the handshake timeout, refuses
+// connections beyond max_unauthenticated (and unauthPerAddr from one
+// address), and makes an address with repeated failed logins wait before
+// it may connect again. A connection that authenticated is audited when
+// it logs in and out (ssh-login, ssh-logout), with or without sessions.
+type gate struct {
+	timeout time.Duration
+	max     int
+	s       *sshServer
+
+	mu      sync.Mutex
+	pending int
+	byAddr  map[string]int
+	fails   map[string]*failures
+}
+
+type failures struct {
+	n     int
+	last  time.Time
+	until time.Time // refused until then
+}
+
+func newGate(timeout time.Duration, max int, s *sshServer) *gate {
+	return &gate{timeout: timeout, max: max, s: s, byAddr: map[string]int{}, fails: map[string]*failures{}}
+}
+
+// hostOf is the address without its port.
+func hostOf(a net.Addr) string {
+	if a == nil {
+		return ""
+	}
+	h, _, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	return h
+}
+
+// conn is the server's ConnCallback: it admits c or refuses it (nil).
+func (g *gate) conn(ctx ssh.Context, c net.Conn) net.Conn {
+	host := hostOf(c.RemoteAddr())
+	now := time.Now()
+	g.mu.Lock()
+	why := ""
+	if f := g.fails[host]; f != nil && now.Before(f.until) {
+		why = fmt.Sprintf("refused for %s after %d failed logins", f.until.Sub(now).Round(time.Second), f.n)
+	} else if g.pending >= g.max {
+		why = fmt.Sprintf("refused: %d connections are authenticating (max_unauthenticated)", g.pending)
+	} else if g.byAddr[host] >= unauthPerAddr {
+		why = fmt.Sprintf("refused: %d connections from this address are authenticating", g.byAddr[host])
+	}
+	if why != "" {
+		g.mu.Unlock()
+		g.s.auditRefused(c.RemoteAddr(), why)
+		return nil
+	}
+	g.pending++
+	g.byAddr[host]++
+	g.s.conns.Add(1)
+	g.mu.Unlock()
+	go g.watch(ctx, c, host)
+	return c
+}
+
+// watch follows one connection: it closes it if it has not authenticated
+// within the timeout, counts a failure if it ended without, and audits the
+// login and logout of one that did.
+func (g *gate) watch(ctx ssh.Context, c net.Conn, host string) {
+	defer g.s.conns.Done()
+	deadline := time.NewTimer(g.timeout)
+	defer deadline.Stop()
+	poll := time.NewTicker(authPoll)
+	defer poll.Stop()
+	var pub gossh.PublicKey
+	for pub == nil {
+		select {
+		case <-ctx.Done():
+		case <-deadline.C:
+			c.Close() // the handshake ends with an error; ctx is done next
+			g.s.auditRefused(c.RemoteAddr(), fmt.Sprintf("closed: not authenticated within %s (handshake_timeout)", g.timeout))
+			<-ctx.Done()
+		case <-poll.C:
+			pub, _ = ctx.Value(ssh.ContextKeyPublicKey).(gossh.PublicKey)
+			continue
+		}
+		break
+	}
+	g.mu.Lock()
+	g.pending--
+	if g.byAddr[host]--; g.byAddr[host] <= 0 {
+		delete(g.byAddr, host)
+	}
+	if pub == nil {
+		g.failed(host)
+		g.mu.Unlock()
+		return
+	}
+	delete(g.fails, host)
+	g.mu.Unlock()
+
+	started := time.Now()
+	k, _ := g.s.keys.lookup(pub)
+	g.s.audit(credit.Event{Type: credit.EventSSHLogin, Actor: k.Name,
+		Message: fmt.Sprintf("from %s as %q, key %s (line %d), role %s, departments %s, client %s",
+			c.RemoteAddr(), ctx.User(), gossh.FingerprintSHA256(pub), k.Line, k.Role, k.deptsText(), oneLine(ctx.ClientVersion()))})
+	<-ctx.Done()
+	g.s.audit(credit.Event{Type: credit.EventSSHLogout, Actor: k.Name,
+		Message: fmt.Sprintf("from %s after %s", c.RemoteAddr(), time.Since(started).Round(time.Second))})
+}
+
+// failed counts a connection from host that ended without authenticating;
+// beyond failsAllowed in failWindow the address waits, longer each time.
+// g.mu is held.
+func (g *gate) failed(host string) {
+	now := time.Now()
+	f := g.fails[host]
+	if f == nil || now.Sub(f.last) > failWindow {
+		f = &failures{}
+		g.fails[host] = f
+	}
+	f.n++
+	f.last = now
+	if over := f.n - failsAllowed; over > 0 {
+		wait := backoffFirst << min(over-1, 16)
+		f.until = now.Add(min(wait, backoffMax))
+	}
+	if len(g.fails) > 10000 { // forget the oldest quiet ones rather than grow without bound
+		for h, o := range g.fails {
+			if now.Sub(o.last) > failWindow || len(g.fails) > 10000 {
+				delete(g.fails, h)
+			}
+		}
+	}
+}
+
+// refusals rate-limits the audit of refused connections per address.
+type refusals struct {
+	mu sync.Mutex
+	by map[string]*refusalCount
+}
+
+type refusalCount struct {
+	last   time.Time
+	missed int
+}
+
+func newRefusals() *refusals { return &refusals{by: map[string]*refusalCount{}} }
+
+// allow reports whether a refusal from host at now is to be audited, and
+// how many from host were not since the last one that was.
+func (r *refusals) allow(host string, now time.Time) (bool, int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c := r.by[host]
+	if c == nil {
+		if len(r.by) > 10000 {
+			for h, o := range r.by {
+				if now.Sub(o.last) > refusedEvery {
+					delete(r.by, h)
+				}
+			}
+		}
+		r.by[host] = &refusalCount{last: now}
+		return true, 0
+	}
+	if now.Sub(c.last) < refusedEvery {
+		c.missed++
+		return false, 0
+	}
+	missed := c.missed
+	c.last, c.missed = now, 0
+	return true, missed
+}
