@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -726,5 +727,125 @@ func TestServeAuditsEveryLoginAndRefusal(t *testing.T) {
 		if f.countAudit(t, credit.EventSSHRefused, "李四", want) != 1 {
 			t.Errorf("no ssh-refused %q by 李四 in the audit", want)
 		}
+	}
+}
+
+// The "done when": 40 sessions, idle ones, revoked ones, busy ones
+// and a bounded flood of failed logins and silent connections, then
+// SIGTERM: every slot is freed, every session and connection is in the
+// audit, and the server returns within the grace.
+func TestServeFortySessions(t *testing.T) {
+	if testing.Short() {
+		t.Skip("40 sessions: not with -short")
+	}
+	f := startServeWith(t, serveOpts{idle: "8s", maxSessions: 48, perKey: 4, extra: 7, handshake: "2s"})
+	began := time.Now()
+	var idle, busy []*terminal
+	var revoked, follows []*command
+	for i := range 4 { // 16 idle views
+		for range 4 {
+			idle = append(idle, f.terminal(t, fmt.Sprintf("extra%d", i), nil))
+		}
+	}
+	for i := 4; i < 7; i++ { // 12 tail -f of keys to be revoked
+		for range 4 {
+			revoked = append(revoked, f.start(t, fmt.Sprintf("extra%d", i), "tail -f -n 0"))
+		}
+	}
+	for _, who := range []string{"admin", "officer"} { // 8 views in use
+		for range 4 {
+			busy = append(busy, f.terminal(t, who, nil))
+		}
+	}
+	for range 4 { // 4 tail -f with events to show
+		follows = append(follows, f.start(t, "readonly", "tail -f -n 0"))
+	}
+	eventually(t, 30*time.Second, "40 sessions", func() bool { return f.liveCount() == 40 })
+	t.Logf("40 sessions open after %s", time.Since(began).Round(time.Millisecond))
+
+	stop := make(chan struct{})
+	var bg sync.WaitGroup
+	bg.Add(3)
+	go func() { // the busy ones type and get events
+		defer bg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(500 * time.Millisecond):
+			}
+			for _, tm := range busy {
+				io.WriteString(tm.in, "j")
+			}
+			f.db.AppendEvent(credit.Event{At: time.Now(), Type: credit.EventError, Endpoint: "探针", Err: "keep-alive"})
+		}
+	}()
+	var failed int
+	go func() { // a bounded flood of failed logins
+		defer bg.Done()
+		for range 60 {
+			if c, err := f.dialFrom("127.0.0.9", gossh.PublicKeys(f.keys["stranger"])); err == nil {
+				c.Close()
+			} else {
+				failed++
+			}
+		}
+	}()
+	go func() { // and of connections that never authenticate
+		defer bg.Done()
+		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.8")}}
+		for range 20 {
+			if c, err := d.Dial("tcp", f.addr); err == nil {
+				defer c.Close()
+			}
+		}
+	}()
+
+	var keep []string
+	for _, who := range []string{"officer", "readonly", "admin", "extra0", "extra1", "extra2", "extra3"} {
+		keep = append(keep, f.lines[who])
+	}
+	f.writeKeys(t, keep...)
+	for _, c := range revoked {
+		c.waitEnd(t, 3*keysCheckEvery, "revoked")
+	}
+	for _, tm := range idle {
+		tm.waitEnd(t, 15*time.Second, "idle")
+	}
+	eventually(t, 5*time.Second, "12 sessions left", func() bool { return f.liveCount() == 12 })
+	close(stop)
+	bg.Wait()
+	if failed != 60 {
+		t.Errorf("%d of 60 failed logins failed", failed)
+	}
+	f.stop()
+	t.Logf("SIGTERM with 12 busy sessions: stopped in %s", f.stopped.Round(time.Millisecond))
+	if f.stopped > shutdownGrace {
+		t.Errorf("shutdown took %s; the grace is %s", f.stopped, shutdownGrace)
+	}
+	for _, tm := range busy {
+		tm.waitEnd(t, 2*time.Second, "shutdown")
+	}
+	for _, c := range follows {
+		c.waitEnd(t, 2*time.Second, "shutdown")
+	}
+	f.srv.mu.Lock()
+	live, perKey := len(f.srv.live), len(f.srv.perKey)
+	f.srv.mu.Unlock()
+	f.srv.gate.mu.Lock()
+	pending := f.srv.gate.pending
+	f.srv.gate.mu.Unlock()
+	if live != 0 || perKey != 0 || pending != 0 {
+		t.Errorf("after shutdown: %d sessions, %d keys counted, %d connections pending", live, perKey, pending)
+	}
+	for typ, want := range map[credit.EventType]int{
+		credit.EventSSHConnect: 40, credit.EventSSHDisconnect: 40, credit.EventSSHLogin: 40, credit.EventSSHLogout: 40,
+	} {
+		if n := f.countAudit(t, typ, "", ""); n != want {
+			t.Errorf("%d %s in the audit, want %d", n, typ, want)
+		}
+	}
+	if f.countAudit(t, credit.EventSSHRefused, "", "127.0.0.9") == 0 || f.countAudit(t, credit.EventSSHRefused, "", "127.0.0.8") == 0 {
+		t.Error("the flood is not in the audit")
 	}
 }
