@@ -288,7 +288,9 @@ func (m *Model) exportRequest(format string) (ExportRequest, bool) {
 func (m *Model) exportCmd(format string) tea.Cmd {
 	if m.d.ExportCommand != nil {
 		if r, ok := m.exportRequest(format); ok {
-			m.flash, m.flashBad = m.cat.f("ssh.export", m.d.ExportCommand(r)), false
+			m.flash, m.flashBad = m.cat.t("ssh.export"), false
+			m.note = m.d.ExportCommand(r)
+			m.resize()
 		} else {
 			m.flash, m.flashBad = m.cat.t("ssh.noexport"), true
 		}

@@ -290,10 +290,13 @@ type Model struct {
 	cooling bool
 	dirty   bool
 
-	loadErr      string
-	lastEvent    string
-	flash        string // the outcome of the officer's last command; shown until the next key
-	flashBad     bool
+	loadErr   string
+	lastEvent string
+	flash     string // the outcome of the officer's last command; shown until the next key
+	flashBad  bool
+	// note is a longer text shown, wrapped, in place of the detail line
+	// until the next key: the command an SSH session exports with.
+	note         string
 	syncing      map[string]bool
 	eventsClosed bool
 

@@ -375,7 +375,10 @@ func exportCommand(sess ssh.Session) func(tui.ExportRequest) string {
 		user = "duty"
 	}
 	return func(r tui.ExportRequest) string {
-		cmd := fmt.Sprintf("ssh -p %s %s@%s export --view %s --format %s", port, user, host, r.View, r.Format)
+		cmd := fmt.Sprintf("ssh -p %s %s@%s export --view %s", port, user, host, r.View)
+		if r.Format != "csv" {
+			cmd += " --format " + r.Format
+		}
 		if r.Filter != "" {
 			cmd += " --filter " + shellQuote(r.Filter)
 		}
