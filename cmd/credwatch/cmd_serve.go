@@ -159,7 +159,7 @@ func newSSHServer(a *app, db *store.DB, al *audit.Log, cfg ServeConfig) (*sshSer
 	s := &sshServer{a: a, db: db, cfg: cfg, live: map[*liveSession]struct{}{}, perKey: map[string]int{},
 		keys: &keyring{path: cfg.AuthorizedKeys, dir: a.depts}, hub: newEventHub(),
 		sync: &syncer{a: a, db: db, command: "credwatch serve"}, auditLog: al, refused: newRefusals()}
-	s.gate = newGate(cfg.HandshakeTimeout.Duration, cfg.MaxUnauthenticated, s)
+	s.gate = newGate(cfg.HandshakeTimeout.Duration, cfg.MaxUnauthenticated, cfg.BackoffExempt, s)
 	if err := s.loadKeys(); err != nil {
 		return nil, err
 	}

@@ -438,6 +438,9 @@ type ServeConfig struct {
 	// MaxUnauthenticated bounds the connections that have not yet
 	// authenticated (default 64; 8 of them from one address).
 	MaxUnauthenticated int `toml:"max_unauthenticated"`
+	// BackoffExempt are networks (CIDR) whose addresses never wait after
+	// failed logins: an office whose officers share one NAT address.
+	BackoffExempt []string `toml:"backoff_exempt"`
 	// AuditDir holds the audit trail (default: "audit" next to the cache).
 	AuditDir string `toml:"audit_dir"`
 	// AuditRetentionDays is how many days of audit the server keeps
@@ -474,6 +477,11 @@ func (s ServeConfig) check(c *Config) error {
 	}
 	if s.MaxUnauthenticated < 0 {
 		return c.fail("serve.max_unauthenticated", "must be positive, got %d", s.MaxUnauthenticated)
+	}
+	for _, n := range s.BackoffExempt {
+		if _, _, err := net.ParseCIDR(n); err != nil {
+			return c.fail("serve.backoff_exempt", "want networks such as \"10.1.2.0/24\", got %q", n)
+		}
 	}
 	if s.AuditRetentionDays < 0 {
 		return c.fail("serve.audit_retention_days", "must be positive, got %d", s.AuditRetentionDays)

@@ -14,7 +14,7 @@ import (
 // Limits on connections that have not authenticated, besides
 // handshake_timeout and max_unauthenticated.
 const (
-	unauthPerAddr = 8                // connections authenticating at once from one address
+	unauthPerAddr = 16               // connections authenticating at once from one address
 	failsAllowed  = 10               // failed logins from one address before it must wait
 	failWindow    = 10 * time.Minute // failures older than this are forgotten
 	backoffFirst  = 10 * time.Second // the first wait; it doubles with every failure beyond failsAllowed
@@ -27,11 +27,12 @@ const (
 // one that has not authenticated within the handshake timeout, refuses
 // connections beyond max_unauthenticated (and unauthPerAddr from one
 // address), and makes an address with repeated failed logins wait before
-// it may connect again. A connection that authenticated is audited when
+// it may connect again (unless it is in backoff_exempt). A connection that authenticated is audited when
 // it logs in and out (ssh-login, ssh-logout), with or without sessions.
 type gate struct {
 	timeout time.Duration
 	max     int
+	exempt  []*net.IPNet // never wait after failures (backoff_exempt)
 	s       *sshServer
 
 	mu      sync.Mutex
@@ -46,8 +47,25 @@ type failures struct {
 	until time.Time // refused until then
 }
 
-func newGate(timeout time.Duration, max int, s *sshServer) *gate {
-	return &gate{timeout: timeout, max: max, s: s, byAddr: map[string]int{}, fails: map[string]*failures{}}
+func newGate(timeout time.Duration, max int, exempt []string, s *sshServer) *gate {
+	g := &gate{timeout: timeout, max: max, s: s, byAddr: map[string]int{}, fails: map[string]*failures{}}
+	for _, e := range exempt {
+		if _, n, err := net.ParseCIDR(e); err == nil { // checked with the configuration
+			g.exempt = append(g.exempt, n)
+		}
+	}
+	return g
+}
+
+// exempted reports whether host is in backoff_exempt.
+func (g *gate) exempted(host string) bool {
+	ip := net.ParseIP(host)
+	for _, n := range g.exempt {
+		if ip != nil && n.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 // hostOf is the address without its port.
@@ -117,7 +135,9 @@ func (g *gate) watch(ctx ssh.Context, c net.Conn, host string) {
 		delete(g.byAddr, host)
 	}
 	if pub == nil {
-		g.failed(host)
+		if !g.exempted(host) {
+			g.failed(host)
+		}
 		g.mu.Unlock()
 		return
 	}

@@ -54,6 +54,7 @@ type serveOpts struct {
 	unauth      int    // max_unauthenticated; default 64
 	keep        bool   // keep_keys_on_error
 	extra       int    // more officer keys of 320412, named extra0, extra1, ...
+	exempt      string // backoff_exempt, one network
 }
 
 func startServe(t *testing.T) *serveFixture { return startServeWith(t, serveOpts{}) }
@@ -96,7 +97,7 @@ func startServeWith(t *testing.T, o serveOpts) *serveFixture {
 	cfgPath := filepath.Join(dir, "config.toml")
 	cfg := "cache = \"" + cache + "\"\n[[endpoint]]\nname = \"hub\"\nbase_url = \"" + simSrv.URL + "\"\nfeeds = [\"penalty\", \"licence\", \"sharing\", \"repair\"]\n" +
 		"[serve]\nhost_key = \"" + filepath.Join(dir, "state", "host_key") + "\"\nauthorized_keys = \"" + filepath.Join(dir, "authorized_keys") + "\"\n" +
-		fmt.Sprintf("idle_timeout = %q\nmax_sessions = %d\nmax_sessions_per_key = %d\nhandshake_timeout = %q\nmax_unauthenticated = %d\nkeep_keys_on_error = %v\n", o.idle, o.maxSessions, o.perKey, o.handshake, o.unauth, o.keep)
+		fmt.Sprintf("idle_timeout = %q\nmax_sessions = %d\nmax_sessions_per_key = %d\nhandshake_timeout = %q\nmax_unauthenticated = %d\nkeep_keys_on_error = %v\nbackoff_exempt = [%s]\n", o.idle, o.maxSessions, o.perKey, o.handshake, o.unauth, o.keep, o.exempt)
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
