@@ -39,6 +39,41 @@ type gate struct {
 	pending int
 	byAddr  map[string]int
 	fails   map[string]*failures
+	byKey   map[string]int // authenticated connections by the key's wire form
+}
+
+// connState is what the server knows of one connection's sessions, kept
+// in its context (ctxConnKey) by the gate.
+type connState struct {
+	mu       sync.Mutex
+	sessions int
+	unused   time.Time // since when it has had no session
+}
+
+type ctxConnKey struct{}
+
+func (c *connState) opened() {
+	c.mu.Lock()
+	c.sessions++
+	c.mu.Unlock()
+}
+
+func (c *connState) closed() {
+	c.mu.Lock()
+	if c.sessions--; c.sessions == 0 {
+		c.unused = time.Now()
+	}
+	c.mu.Unlock()
+}
+
+// unusedFor is how long the connection has had no session (0 while it has).
+func (c *connState) unusedFor() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sessions > 0 {
+		return 0
+	}
+	return time.Since(c.unused)
 }
 
 type failures struct {
@@ -48,7 +83,7 @@ type failures struct {
 }
 
 func newGate(timeout time.Duration, max int, exempt []string, s *sshServer) *gate {
-	g := &gate{timeout: timeout, max: max, s: s, byAddr: map[string]int{}, fails: map[string]*failures{}}
+	g := &gate{timeout: timeout, max: max, s: s, byAddr: map[string]int{}, fails: map[string]*failures{}, byKey: map[string]int{}}
 	for _, e := range exempt {
 		if _, n, err := net.ParseCIDR(e); err == nil { // checked with the configuration
 			g.exempt = append(g.exempt, n)
@@ -102,14 +137,19 @@ func (g *gate) conn(ctx ssh.Context, c net.Conn) net.Conn {
 	g.byAddr[host]++
 	g.s.conns.Add(1)
 	g.mu.Unlock()
-	go g.watch(ctx, c, host)
+	st := &connState{unused: time.Now()}
+	ctx.SetValue(ctxConnKey{}, st)
+	go g.watch(ctx, c, host, st)
 	return c
 }
 
 // watch follows one connection: it closes it if it has not authenticated
 // within the timeout, counts a failure if it ended without, and audits the
-// login and logout of one that did.
-func (g *gate) watch(ctx ssh.Context, c net.Conn, host string) {
+// login and logout of one that did. An authenticated connection is closed
+// when it has had no session for idle_timeout (ssh -N, a forgotten
+// ControlMaster: sshd's UnusedConnectionTimeout), or when its key already
+// has twice max_sessions_per_key connections.
+func (g *gate) watch(ctx ssh.Context, c net.Conn, host string, st *connState) {
 	defer g.s.conns.Done()
 	deadline := time.NewTimer(g.timeout)
 	defer deadline.Stop()
@@ -142,14 +182,45 @@ func (g *gate) watch(ctx ssh.Context, c net.Conn, host string) {
 		return
 	}
 	delete(g.fails, host)
+	id := string(pub.Marshal())
+	g.byKey[id]++
+	conns := g.byKey[id]
 	g.mu.Unlock()
+	defer func() {
+		g.mu.Lock()
+		if g.byKey[id]--; g.byKey[id] <= 0 {
+			delete(g.byKey, id)
+		}
+		g.mu.Unlock()
+	}()
 
 	started := time.Now()
 	k, _ := g.s.keys.lookup(pub)
 	g.s.audit(credit.Event{Type: credit.EventSSHLogin, Actor: k.Name,
 		Message: fmt.Sprintf("from %s as %q, key %s (line %d), role %s, departments %s, client %s",
 			c.RemoteAddr(), ctx.User(), gossh.FingerprintSHA256(pub), k.Line, k.Role, k.deptsText(), oneLine(ctx.ClientVersion()))})
-	<-ctx.Done()
+	if most := 2 * g.s.cfg.MaxSessionsPerKey; conns > most {
+		g.s.audit(credit.Event{Type: credit.EventSSHRefused, Actor: k.Name,
+			Message: fmt.Sprintf("from %s: connection closed: the key has %d connections (twice max_sessions_per_key)", c.RemoteAddr(), conns-1)})
+		c.Close()
+	}
+	idle := g.s.cfg.IdleTimeout.Duration
+	t := time.NewTicker(min(max(idle/4, 100*time.Millisecond), time.Minute))
+	defer t.Stop()
+	for done := false; !done; {
+		select {
+		case <-ctx.Done():
+			done = true
+		case <-t.C:
+			if st.unusedFor() >= idle {
+				g.s.audit(credit.Event{Type: credit.EventSSHRefused, Actor: k.Name,
+					Message: fmt.Sprintf("from %s: connection closed: no session for %s (idle_timeout)", c.RemoteAddr(), idle)})
+				c.Close()
+				<-ctx.Done()
+				done = true
+			}
+		}
+	}
 	g.s.audit(credit.Event{Type: credit.EventSSHLogout, Actor: k.Name,
 		Message: fmt.Sprintf("from %s after %s", c.RemoteAddr(), time.Since(started).Round(time.Second))})
 }

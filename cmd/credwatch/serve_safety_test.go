@@ -864,3 +864,35 @@ func TestServeFortySessions(t *testing.T) {
 		t.Error("the flood is not in the audit")
 	}
 }
+
+// An authenticated connection without a session is closed after
+// idle_timeout (sshd's UnusedConnectionTimeout), and one key cannot hold
+// more than twice max_sessions_per_key connections.
+func TestServeUnusedAndExcessConnectionsClosed(t *testing.T) {
+	f := startServeWith(t, serveOpts{idle: "1s", perKey: 1})
+	c := f.dial(t, "officer")
+	closed := make(chan error, 1)
+	go func() { closed <- c.Wait() }()
+	select {
+	case <-closed:
+	case <-time.After(4 * time.Second):
+		t.Fatal("a connection without sessions was not closed after idle_timeout")
+	}
+	if f.countAudit(t, credit.EventSSHRefused, "张三", "no session for 1s") != 1 {
+		t.Error("the closing of the unused connection is not audited")
+	}
+	var conns []*gossh.Client
+	for range 3 {
+		conns = append(conns, f.dial(t, "admin"))
+	}
+	third := make(chan error, 1)
+	go func() { third <- conns[2].Wait() }()
+	select {
+	case <-third:
+	case <-time.After(2 * time.Second):
+		t.Fatal("a third connection of a key with max_sessions_per_key = 1 stayed open")
+	}
+	if f.countAudit(t, credit.EventSSHRefused, "王五", "twice max_sessions_per_key") != 1 {
+		t.Error("the excess connection is not audited")
+	}
+}

@@ -137,6 +137,10 @@ func (s *sshServer) sessionMiddleware(next ssh.Handler) ssh.Handler {
 			_ = sess.Exit(1)
 			return
 		}
+		if st, ok := sess.Context().Value(ctxConnKey{}).(*connState); ok {
+			st.opened()
+			defer st.closed()
+		}
 		started := time.Now()
 		defer func() {
 			s.release(l)
