@@ -219,6 +219,7 @@ func TestServeReloadAppliesToOpenSessions(t *testing.T) {
 	eventually(t, 5*time.Second, "4 sessions", func() bool { return f.liveCount() == 4 })
 	revoked := f.liveOfKey(t, "officer")
 	roSess := f.liveOfKey(t, "readonly")
+	admSess := f.liveOfKey(t, "admin")
 
 	downgraded := strings.Replace(f.lines["admin"], `credwatch-role="admin"`, `credwatch-role="read-only",credwatch-depts="320412"`, 1)
 	f.writeKeys(t, f.lines["readonly"], downgraded)
@@ -255,6 +256,11 @@ func TestServeReloadAppliesToOpenSessions(t *testing.T) {
 	}
 	if f.countAudit(t, credit.EventAction, "张三", "refused") != 1 {
 		t.Error("the refused action is not in the audit")
+	}
+	// So does the store of a session of the downgraded key, at once.
+	_, err = sessionStore{s: f.srv, l: admSess}.RecordAction(credit.Action{ID: "x-2", Type: credit.ActionSignoff, At: time.Now(), Date: credit.MustDate(serveToday)})
+	if !errors.Is(err, credit.ErrReadOnly) {
+		t.Errorf("a sign-off through the downgraded admin's session: %v; want read-only", err)
 	}
 	if _, err := f.dialErr(gossh.PublicKeys(f.keys["officer"])); err == nil {
 		t.Error("a removed key logged in")
@@ -693,6 +699,36 @@ func TestCheckSafePath(t *testing.T) {
 				t.Errorf("checkSafePath: %v; want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// Item 8. A host key in a directory others may write is refused.
+func TestServeRefusesHostKeyInUnsafeDirectory(t *testing.T) {
+	f := startServe(t)
+	f.stop()
+	cfg := f.srv.cfg
+	dir := filepath.Join(t.TempDir(), "open")
+	if err := os.Mkdir(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o777)
+	key, err := os.ReadFile(cfg.HostKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, path string }{
+		{"an existing key in a 0777 directory", filepath.Join(dir, "host_key")},
+		{"a new key below a 0777 directory", filepath.Join(dir, "state", "host_key")},
+	} {
+		if tc.name[:4] == "an e" {
+			if err := os.WriteFile(tc.path, key, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cfg.HostKey = tc.path
+		if _, err := newSSHServer(f.srv.a, f.db, f.srv.auditLog, cfg); err == nil || !strings.Contains(err.Error(), "may be written by others") {
+			t.Errorf("%s: %v", tc.name, err)
+		}
 	}
 }
 
