@@ -478,7 +478,7 @@ func (s *sshServer) keysUnusable(err error) {
 // audit appends ev to the audit trail. A failure is reported on the
 // server's standard error; it does not end the session.
 func (s *sshServer) audit(ev credit.Event) {
-	ev.At = time.Now() // the trail's own time, not the --today of a drill
+	ev.At = time.Now().In(credit.ChinaZone) // the trail's own time, not the --today of a drill
 	if err := s.auditLog.Append(ev); err != nil {
 		fmt.Fprintf(s.a.stderr, "credwatch serve: %v\n", err)
 	}

@@ -45,6 +45,7 @@ type gate struct {
 // connState is what the server knows of one connection's sessions, kept
 // in its context (ctxConnKey) by the gate.
 type connState struct {
+	login    sync.Once // audits ssh-login: the gate's poll or the first session, whichever is first
 	mu       sync.Mutex
 	sessions int
 	unused   time.Time // since when it has had no session
@@ -196,9 +197,7 @@ func (g *gate) watch(ctx ssh.Context, c net.Conn, host string, st *connState) {
 
 	started := time.Now()
 	k, _ := g.s.keys.lookup(pub)
-	g.s.audit(credit.Event{Type: credit.EventSSHLogin, Actor: k.Name,
-		Message: fmt.Sprintf("from %s as %q, key %s (line %d), role %s, departments %s, client %s",
-			c.RemoteAddr(), ctx.User(), gossh.FingerprintSHA256(pub), k.Line, k.Role, k.deptsText(), oneLine(ctx.ClientVersion()))})
+	g.login(ctx, st, pub)
 	if most := 2 * g.s.cfg.MaxSessionsPerKey; conns > most {
 		g.s.audit(credit.Event{Type: credit.EventSSHRefused, Actor: k.Name,
 			Message: fmt.Sprintf("from %s: connection closed: the key has %d connections (twice max_sessions_per_key)", c.RemoteAddr(), conns-1)})
@@ -223,6 +222,18 @@ func (g *gate) watch(ctx ssh.Context, c net.Conn, host string, st *connState) {
 	}
 	g.s.audit(credit.Event{Type: credit.EventSSHLogout, Actor: k.Name,
 		Message: fmt.Sprintf("from %s after %s", c.RemoteAddr(), time.Since(started).Round(time.Second))})
+}
+
+// login audits the login of an authenticated connection, once: the
+// gate's poll notices it within authPoll, and a session that starts
+// sooner has it audited first, so that ssh-login precedes ssh-connect.
+func (g *gate) login(ctx ssh.Context, st *connState, pub gossh.PublicKey) {
+	st.login.Do(func() {
+		k, _ := g.s.keys.lookup(pub)
+		g.s.audit(credit.Event{Type: credit.EventSSHLogin, Actor: k.Name,
+			Message: fmt.Sprintf("from %s as %q, key %s (line %d), role %s, departments %s, client %s",
+				ctx.RemoteAddr(), ctx.User(), gossh.FingerprintSHA256(pub), k.Line, k.Role, k.deptsText(), oneLine(ctx.ClientVersion()))})
+	})
 }
 
 // failed counts a connection from host that ended without authenticating;

@@ -117,6 +117,10 @@ func (s *sshServer) release(l *liveSession) {
 // authorised), enforces the session limits, and audits the start and end.
 func (s *sshServer) sessionMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
+		st, _ := sess.Context().Value(ctxConnKey{}).(*connState)
+		if st != nil {
+			s.gate.login(sess.Context(), st, sess.PublicKey())
+		}
 		key, ok := s.keys.lookup(sess.PublicKey())
 		if !ok { // removed from the keys file since the connection was authorised
 			fmt.Fprintln(sess.Stderr(), s.msg("refused.key"))
@@ -137,7 +141,7 @@ func (s *sshServer) sessionMiddleware(next ssh.Handler) ssh.Handler {
 			_ = sess.Exit(1)
 			return
 		}
-		if st, ok := sess.Context().Value(ctxConnKey{}).(*connState); ok {
+		if st != nil {
 			st.opened()
 			defer st.closed()
 		}
