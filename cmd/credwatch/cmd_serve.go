@@ -378,6 +378,9 @@ func (s *sshServer) loadKeys() error {
 		}
 	}
 	s.audit(ev)
+	if s.srv != nil { // a reload, not the start
+		fmt.Fprintf(s.a.stderr, "credwatch serve: reloaded %d keys from %s\n", n, s.cfg.AuthorizedKeys)
+	}
 	s.applyKeys()
 	return nil
 }
@@ -405,6 +408,7 @@ func (s *sshServer) applyKeys() {
 		}
 		s.audit(credit.Event{Type: credit.EventSSHKeys, Actor: l.key.Name,
 			Message: fmt.Sprintf("session from %s ended: its key was removed or its rights changed", l.addr)})
+		fmt.Fprintf(s.a.stderr, "credwatch serve: ended the session of %s from %s: its key was removed or its rights changed\n", l.key.Name, l.addr)
 	}
 }
 
