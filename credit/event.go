@@ -30,7 +30,7 @@ const (
 // later what officers did. The store keeps the log so that other processes
 // (a second TUI, `credwatch tail -f`) see it too.
 type Event struct {
-	Seq      uint64        `json:"seq"` // position in the log, assigned by the store
+	Seq      uint64        `json:"seq,omitempty"` // position in the log, assigned by the store (none in the serve audit trail)
 	At       time.Time     `json:"at"`
 	Type     EventType     `json:"type"`
 	Endpoint string        `json:"endpoint,omitempty"`

@@ -268,7 +268,9 @@ func (s *sshServer) serve(ctx context.Context, ln net.Listener, hup <-chan os.Si
 	if errors.Is(err, ssh.ErrServerClosed) {
 		err = nil
 	}
-	deadline := time.Now().Add(shutdownGrace)
+	// A margin within the grace for what follows: closing the cache and
+	// the audit, and the process's exit.
+	deadline := time.Now().Add(shutdownGrace - 250*time.Millisecond)
 	s.shutdown(deadline)
 	cancel()
 	if !waitUntil(&bg, deadline) {
@@ -307,6 +309,7 @@ func (s *sshServer) shutdown(deadline time.Time) {
 		}
 	}
 	_ = s.srv.Close()
+	s.gate.closeWaiting()
 	if !waitUntil(&s.running, deadline) {
 		fmt.Fprintln(s.a.stderr, "credwatch serve: some sessions did not end within the grace period")
 	}

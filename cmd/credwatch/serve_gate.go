@@ -39,7 +39,8 @@ type gate struct {
 	pending int
 	byAddr  map[string]int
 	fails   map[string]*failures
-	byKey   map[string]int // authenticated connections by the key's wire form
+	byKey   map[string]int        // authenticated connections by the key's wire form
+	waiting map[net.Conn]struct{} // connections not yet authenticated
 }
 
 // connState is what the server knows of one connection's sessions, kept
@@ -84,7 +85,7 @@ type failures struct {
 }
 
 func newGate(timeout time.Duration, max int, exempt []string, s *sshServer) *gate {
-	g := &gate{timeout: timeout, max: max, s: s, byAddr: map[string]int{}, fails: map[string]*failures{}, byKey: map[string]int{}}
+	g := &gate{timeout: timeout, max: max, s: s, byAddr: map[string]int{}, fails: map[string]*failures{}, byKey: map[string]int{}, waiting: map[net.Conn]struct{}{}}
 	for _, e := range exempt {
 		if _, n, err := net.ParseCIDR(e); err == nil { // checked with the configuration
 			g.exempt = append(g.exempt, n)
@@ -136,6 +137,7 @@ func (g *gate) conn(ctx ssh.Context, c net.Conn) net.Conn {
 	}
 	g.pending++
 	g.byAddr[host]++
+	g.waiting[c] = struct{}{}
 	g.s.conns.Add(1)
 	g.mu.Unlock()
 	st := &connState{unused: time.Now()}
@@ -172,6 +174,7 @@ func (g *gate) watch(ctx ssh.Context, c net.Conn, host string, st *connState) {
 	}
 	g.mu.Lock()
 	g.pending--
+	delete(g.waiting, c)
 	if g.byAddr[host]--; g.byAddr[host] <= 0 {
 		delete(g.byAddr, host)
 	}
@@ -222,6 +225,16 @@ func (g *gate) watch(ctx ssh.Context, c net.Conn, host string, st *connState) {
 	}
 	g.s.audit(credit.Event{Type: credit.EventSSHLogout, Actor: k.Name,
 		Message: fmt.Sprintf("from %s after %s", c.RemoteAddr(), time.Since(started).Round(time.Second))})
+}
+
+// closeWaiting closes the connections that have not authenticated (the
+// SSH server's Close closes only those that have), for shutdown.
+func (g *gate) closeWaiting() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for c := range g.waiting {
+		c.Close()
+	}
 }
 
 // login audits the login of an authenticated connection, once: the

@@ -789,7 +789,7 @@ func TestServeFortySessions(t *testing.T) {
 	if testing.Short() {
 		t.Skip("40 sessions: not with -short")
 	}
-	f := startServeWith(t, serveOpts{idle: "8s", maxSessions: 48, perKey: 4, extra: 7, handshake: "2s"})
+	f := startServeWith(t, serveOpts{idle: "8s", maxSessions: 48, perKey: 4, extra: 7, handshake: "60s"})
 	began := time.Now()
 	var idle, busy []*terminal
 	var revoked, follows []*command
@@ -842,13 +842,19 @@ func TestServeFortySessions(t *testing.T) {
 			}
 		}
 	}()
-	go func() { // and of connections that never authenticate
+	var silent []net.Conn // held until shutdown, which must close them
+	go func() {           // and of connections that never authenticate
 		defer bg.Done()
 		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.8")}}
 		for range 20 {
 			if c, err := d.Dial("tcp", f.addr); err == nil {
-				defer c.Close()
+				silent = append(silent, c)
 			}
+		}
+	}()
+	defer func() {
+		for _, c := range silent {
+			c.Close()
 		}
 	}()
 
