@@ -36,9 +36,12 @@ func (k officerKey) Scope() credit.Scope {
 }
 
 // sameAccess reports whether o grants what k grants: the same officer,
-// role and departments.
+// role and departments (in any order).
 func (k officerKey) sameAccess(o officerKey) bool {
-	return k.Name == o.Name && k.Role == o.Role && slices.Equal(k.Depts, o.Depts)
+	a, b := slices.Clone(k.Depts), slices.Clone(o.Depts)
+	slices.Sort(a)
+	slices.Sort(b)
+	return k.Name == o.Name && k.Role == o.Role && slices.Equal(a, b)
 }
 
 // deptsText names the departments for audit lines.

@@ -938,3 +938,22 @@ func TestServeUnusedAndExcessConnectionsClosed(t *testing.T) {
 		t.Error("the excess connection is not audited")
 	}
 }
+
+// A reload that only reorders a key's departments changes nothing.
+func TestOfficerKeySameAccess(t *testing.T) {
+	a := officerKey{Name: "张三", Role: roleOfficer, Depts: []string{"320412", "320411"}}
+	for _, tc := range []struct {
+		name string
+		b    officerKey
+		same bool
+	}{
+		{"reordered", officerKey{Name: "张三", Role: roleOfficer, Depts: []string{"320411", "320412"}}, true},
+		{"one department less", officerKey{Name: "张三", Role: roleOfficer, Depts: []string{"320412"}}, false},
+		{"read-only", officerKey{Name: "张三", Role: roleReadOnly, Depts: []string{"320412", "320411"}}, false},
+		{"renamed", officerKey{Name: "李四", Role: roleOfficer, Depts: []string{"320412", "320411"}}, false},
+	} {
+		if got := a.sameAccess(tc.b); got != tc.same {
+			t.Errorf("%s: sameAccess %v, want %v", tc.name, got, tc.same)
+		}
+	}
+}
