@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -507,6 +508,10 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.resize()
+	case WarningsMsg:
+		m.d.Warnings = slices.Clone(msg)
+		m.setWarnings(m.today())
+		m.resize()
 	case tea.KeyMsg:
 		return m.handleKey(msg)
 	case snapshotMsg:
@@ -704,6 +709,14 @@ func (m *Model) apply(b built) {
 	m.queue.SetEmpty(empty("empty.queue"))
 	m.refreshStack()
 
+	m.setWarnings(today)
+	m.dayText, m.dayBad = m.dayLabel(today)
+	m.resize()
+}
+
+// setWarnings lays out the warnings shown on every screen: Deps.Warnings
+// and the calendar's missing years.
+func (m *Model) setWarnings(today credit.Date) {
 	m.warnings = nil
 	for _, w := range m.d.Warnings {
 		m.warnings = append(m.warnings, symBad+" "+w)
@@ -711,9 +724,12 @@ func (m *Model) apply(b built) {
 	for _, y := range m.view.years.missing(m.d.Rules.Cal, today) {
 		m.warnings = append(m.warnings, symBad+" "+m.cat.f("warn.year", y))
 	}
-	m.dayText, m.dayBad = m.dayLabel(today)
-	m.resize()
 }
+
+// WarningsMsg replaces Deps.Warnings while the program runs (an SSH
+// server tells its admins' views that the keys file became unusable).
+// The caller sanitises them.
+type WarningsMsg []string
 
 func (m *Model) dayLabel(today credit.Date) (string, bool) {
 	info, err := m.d.Rules.Cal.Day(today)

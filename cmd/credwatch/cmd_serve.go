@@ -23,6 +23,7 @@ import (
 	"github.com/czyj/credwatch/audit"
 	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/store"
+	"github.com/czyj/credwatch/tui"
 	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
 )
@@ -385,7 +386,37 @@ func (s *sshServer) loadKeys() error {
 		fmt.Fprintf(s.a.stderr, "credwatch serve: reloaded %d keys from %s\n", n, s.cfg.AuthorizedKeys)
 	}
 	s.applyKeys()
+	s.tellAdmins()
 	return nil
+}
+
+// warningsFor are the warnings on every screen of a session of key: the
+// configuration's, and for an admin a keys file kept in force although it
+// can no longer be used (keep_keys_on_error).
+func (s *sshServer) warningsFor(key officerKey) []string {
+	w := s.a.cfg.warnings()
+	if f := s.keys.failure(); f != "" && key.Role == roleAdmin && s.cfg.KeepKeysOnError {
+		w = append(w, credit.Sanitize(s.msgf("warn.keys", f)))
+	}
+	return w
+}
+
+// tellAdmins updates the warnings of the admins' open views.
+func (s *sshServer) tellAdmins() {
+	s.mu.Lock()
+	live := slices.Collect(maps.Keys(s.live))
+	s.mu.Unlock()
+	for _, l := range live {
+		if l.key.Role != roleAdmin {
+			continue
+		}
+		l.mu.Lock()
+		p := l.program
+		l.mu.Unlock()
+		if p != nil {
+			go p.Send(tui.WarningsMsg(s.warningsFor(l.key)))
+		}
+	}
 }
 
 // applyKeys ends the sessions whose key is no longer in force (removed,
@@ -466,11 +497,13 @@ func (s *sshServer) watchKeys(ctx context.Context, hup <-chan os.Signal) {
 // keep_keys_on_error, takes every key out of force.
 func (s *sshServer) keysUnusable(err error) {
 	if s.cfg.KeepKeysOnError {
-		if s.keys.failure() == "" {
+		first := s.keys.failure() == ""
+		s.keys.setFailure(err.Error(), false)
+		if first {
 			fmt.Fprintf(s.a.stderr, "credwatch serve: %v; keep_keys_on_error: the keys loaded before stay in force\n", err)
 			s.audit(credit.Event{Type: credit.EventSSHKeys, Err: err.Error(), Message: "the keys loaded before stay in force (keep_keys_on_error)"})
+			s.tellAdmins()
 		}
-		s.keys.setFailure(err.Error(), false)
 		return
 	}
 	if s.keys.failure() == err.Error() {

@@ -349,7 +349,7 @@ func (s *sshServer) program(sess ssh.Session) *tea.Program {
 	d.SyncNow = s.syncNow
 	d.ReadOnly = scope.ReadOnly
 	d.NewActionID = credsync.NewIdempotencyKey
-	d.Warnings = s.a.cfg.warnings()
+	d.Warnings = s.warningsFor(l.key)
 	d.Renderer = sessionRenderer(sess)
 	d.ExportCommand = exportCommand(sess)
 	m := sessionModel{inner: tui.New(d), idle: s.cfg.IdleTimeout.Duration, last: time.Now(),
@@ -649,6 +649,7 @@ var serveMessages = map[string][2]string{
 	"bye.revoked":    {"credwatch: 此密钥已被撤销，会话已结束。", "credwatch: this key was revoked; session ended."},
 	"bye.changed":    {"credwatch: 此密钥的权限已变更，会话已结束。请重新连接。", "credwatch: this key's rights changed; session ended. Connect again."},
 	"bye.keys":       {"credwatch: 服务器的授权密钥文件不可用，会话已结束。请联系管理员。", "credwatch: the server's keys file is unusable; session ended. Tell the administrator."},
+	"warn.keys":      {"授权密钥文件不可用，仍沿用上次加载的密钥（keep_keys_on_error），请尽快修复：%s", "the keys file is unusable; the keys loaded before stay in force (keep_keys_on_error); fix it: %s"},
 	"bye.idlecmd":    {"credwatch: 超过 %s 无输出，命令已结束。", "credwatch: nothing written for %s; command ended."},
 	"usage": {`credwatch serve: 不带终端时可执行的命令 / commands without a terminal:
   status [--json]                                  health of the cache and endpoints
