@@ -146,6 +146,7 @@ type sshServer struct {
 
 	mu      sync.Mutex
 	live    map[*liveSession]struct{}
+	bySess  map[ssh.Session]*liveSession
 	perKey  map[string]int // open sessions by the key's wire form
 	closing bool
 	running sync.WaitGroup // session handlers
@@ -157,7 +158,7 @@ type sshServer struct {
 // existing one that others may read, or in a directory others may write,
 // is refused, as sshd refuses such files.
 func newSSHServer(a *app, db *store.DB, al *audit.Log, cfg ServeConfig) (*sshServer, error) {
-	s := &sshServer{a: a, db: db, cfg: cfg, live: map[*liveSession]struct{}{}, perKey: map[string]int{},
+	s := &sshServer{a: a, db: db, cfg: cfg, live: map[*liveSession]struct{}{}, bySess: map[ssh.Session]*liveSession{}, perKey: map[string]int{},
 		keys: &keyring{path: cfg.AuthorizedKeys, dir: a.depts}, hub: newEventHub(),
 		sync: &syncer{a: a, db: db, command: "credwatch serve"}, auditLog: al, refused: newRefusals()}
 	s.gate = newGate(cfg.HandshakeTimeout.Duration, cfg.MaxUnauthenticated, cfg.BackoffExempt, s)

@@ -955,3 +955,45 @@ func TestOfficerKeySameAccess(t *testing.T) {
 		}
 	}
 }
+
+// Two views over one connection (OpenSSH's ControlMaster multiplexes
+// sessions so): each is its own session, told goodbye at shutdown and
+// counted against the key's limit.
+func TestServeSessionsSharingOneConnection(t *testing.T) {
+	f := startServeWith(t, serveOpts{perKey: 2})
+	c := f.dial(t, "admin")
+	var tms []*terminal
+	for range 2 {
+		sess, err := c.NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sess.RequestPty("xterm-256color", 30, 100, gossh.TerminalModes{gossh.ECHO: 0}); err != nil {
+			t.Fatal(err)
+		}
+		tm := &terminal{sess: sess, out: &lockedBuffer{}, done: make(chan error, 1)}
+		sess.Stdout, sess.Stderr = tm.out, tm.out
+		if tm.in, err = sess.StdinPipe(); err != nil {
+			t.Fatal(err)
+		}
+		if err := sess.Shell(); err != nil {
+			t.Fatal(err)
+		}
+		go func() { tm.done <- sess.Wait() }()
+		tm.waitFor(t, 10*time.Second, "今日尚未签核")
+		tms = append(tms, tm)
+	}
+	sess, _ := c.NewSession()
+	var out, errb lockedBuffer
+	sess.Stdout, sess.Stderr = &out, &errb
+	if err := sess.Run("status"); err == nil || !strings.Contains(errb.String(), "已有 2 个会话") {
+		t.Errorf("a third session over one connection with max_sessions_per_key 2: %v, %q", err, errb.String())
+	}
+	f.stop()
+	for i, tm := range tms {
+		tm.waitEnd(t, 3*time.Second, "shutdown")
+		if s := ansi.Strip(tm.out.String()); !strings.Contains(s, "服务器正在关闭") {
+			t.Errorf("view %d over the shared connection got no goodbye:\n%q", i, tail(s, 400))
+		}
+	}
+}

@@ -71,17 +71,19 @@ func (l *liveSession) goodbye() string {
 	return l.bye
 }
 
-type ctxLiveKey struct{}
-
-func liveOf(sess ssh.Session) *liveSession {
-	l, _ := sess.Context().Value(ctxLiveKey{}).(*liveSession)
-	return l
+// liveOf returns the liveSession of sess, if it holds a slot. It is kept
+// by session, not in the session's context: that context is the
+// connection's, shared by every session multiplexed over it.
+func (s *sshServer) liveOf(sess ssh.Session) *liveSession {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.bySess[sess]
 }
 
 // admit takes a session slot for key, or says why not: the server is
 // closing, max_sessions is reached (the last slot is kept for admins), or
 // the key has max_sessions_per_key open.
-func (s *sshServer) admit(l *liveSession) (refusal string, audit string) {
+func (s *sshServer) admit(sess ssh.Session, l *liveSession) (refusal string, audit string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := string(l.key.Key.Marshal())
@@ -96,16 +98,18 @@ func (s *sshServer) admit(l *liveSession) (refusal string, audit string) {
 		return s.msgf("refused.perkey", s.perKey[id]), fmt.Sprintf("max_sessions_per_key (%d) reached", s.cfg.MaxSessionsPerKey)
 	}
 	s.live[l] = struct{}{}
+	s.bySess[sess] = l
 	s.perKey[id]++
 	s.running.Add(1)
 	return "", ""
 }
 
-// release gives l's slot back.
-func (s *sshServer) release(l *liveSession) {
+// release gives the slot of sess, l, back.
+func (s *sshServer) release(sess ssh.Session, l *liveSession) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.live, l)
+	delete(s.bySess, sess)
 	id := string(l.key.Key.Marshal())
 	if s.perKey[id]--; s.perKey[id] <= 0 {
 		delete(s.perKey, id)
@@ -132,7 +136,7 @@ func (s *sshServer) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		ctx, cancel := context.WithCancel(sess.Context())
 		defer cancel()
 		l := &liveSession{key: key, addr: sess.RemoteAddr().String(), ctx: ctx, cancel: cancel}
-		if tell, why := s.admit(l); tell != "" {
+		if tell, why := s.admit(sess, l); tell != "" {
 			fmt.Fprintln(sess.Stderr(), tell)
 			if why != "" {
 				s.audit(credit.Event{Type: credit.EventSSHRefused, Actor: key.Name,
@@ -147,12 +151,11 @@ func (s *sshServer) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		}
 		started := time.Now()
 		defer func() {
-			s.release(l)
+			s.release(sess, l)
 			s.audit(credit.Event{Type: credit.EventSSHDisconnect, Actor: key.Name,
 				Message: fmt.Sprintf("from %s after %s", sess.RemoteAddr(), time.Since(started).Round(time.Second))})
 			s.running.Done()
 		}()
-		sess.Context().SetValue(ctxLiveKey{}, l)
 		go watchChannel(ctx, sess, func() { l.end("") })
 
 		what := "command: " + oneLine(sess.RawCommand())
@@ -336,7 +339,7 @@ func (ss sessionStore) Signoffs() (map[credit.Date]credit.Signoff, error) {
 // renderer. Exports are not written on the server: the view shows the
 // command that streams the same table to the officer's machine.
 func (s *sshServer) program(sess ssh.Session) *tea.Program {
-	l := liveOf(sess)
+	l := s.liveOf(sess)
 	if _, _, isPty := sess.Pty(); !isPty || len(sess.Command()) > 0 || l == nil {
 		return nil
 	}
@@ -419,7 +422,7 @@ func shellQuote(s string) string {
 // without a view it runs the command.
 func (s *sshServer) commandMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		l := liveOf(sess)
+		l := s.liveOf(sess)
 		if l == nil {
 			next(sess)
 			return
