@@ -263,8 +263,10 @@ func (s *sshServer) serve(ctx context.Context, ln net.Listener, hup <-chan os.Si
 		ln.Addr(), s.cfg.HostKey, s.fp, s.cfg.AuthorizedKeys, s.db.Path(), s.auditLog.Dir())
 	served := make(chan error, 1)
 	go func() { served <- s.srv.Serve(ln) }()
+	listening := true
 	select {
 	case err = <-served: // the listener failed
+		listening = false
 	case <-ctx.Done():
 	}
 	if errors.Is(err, ssh.ErrServerClosed) {
@@ -273,7 +275,16 @@ func (s *sshServer) serve(ctx context.Context, ln net.Listener, hup <-chan os.Si
 	// A margin within the grace for what follows: closing the cache and
 	// the audit, and the process's exit.
 	deadline := time.Now().Add(shutdownGrace - 250*time.Millisecond)
+	// Close the listener here too: the SSH server closes only the
+	// listeners its Serve has registered, which it may not have yet.
+	ln.Close()
 	s.shutdown(deadline)
+	if listening {
+		select {
+		case <-served:
+		case <-time.After(time.Until(deadline)):
+		}
+	}
 	cancel()
 	if !waitUntil(&bg, deadline) {
 		fmt.Fprintln(s.a.stderr, "credwatch serve: the sync did not stop within the grace period; exiting anyway")
@@ -292,6 +303,7 @@ func (s *sshServer) shutdown(deadline time.Time) {
 	s.closing = true
 	live := slices.Collect(maps.Keys(s.live))
 	s.mu.Unlock()
+	s.gate.close() // no connection is admitted (or counted in s.conns) from now
 	// Close the listeners now (new connections are refused at once); the
 	// connections themselves are closed below.
 	go func() {

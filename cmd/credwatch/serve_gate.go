@@ -41,6 +41,7 @@ type gate struct {
 	fails   map[string]*failures
 	byKey   map[string]int        // authenticated connections by the key's wire form
 	waiting map[net.Conn]struct{} // connections not yet authenticated
+	closed  bool                  // the server is shutting down: admit nothing
 }
 
 // connState is what the server knows of one connection's sessions, kept
@@ -122,6 +123,10 @@ func (g *gate) conn(ctx ssh.Context, c net.Conn) net.Conn {
 	host := hostOf(c.RemoteAddr())
 	now := time.Now()
 	g.mu.Lock()
+	if g.closed {
+		g.mu.Unlock()
+		return nil
+	}
 	why := ""
 	if f := g.fails[host]; f != nil && now.Before(f.until) {
 		why = fmt.Sprintf("refused for %s after %d failed logins", f.until.Sub(now).Round(time.Second), f.n)
@@ -225,6 +230,13 @@ func (g *gate) watch(ctx ssh.Context, c net.Conn, host string, st *connState) {
 	}
 	g.s.audit(credit.Event{Type: credit.EventSSHLogout, Actor: k.Name,
 		Message: fmt.Sprintf("from %s after %s", c.RemoteAddr(), time.Since(started).Round(time.Second))})
+}
+
+// close makes the gate admit no more connections, for shutdown.
+func (g *gate) close() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.closed = true
 }
 
 // closeWaiting closes the connections that have not authenticated (the
