@@ -254,8 +254,9 @@ func (s *sshServer) serve(ctx context.Context, ln net.Listener, hup <-chan os.Si
 		return fmt.Errorf("read events of %s: %w", s.db.Path(), err)
 	}
 	var bg sync.WaitGroup
-	bg.Add(3)
+	bg.Add(4)
 	go func() { defer bg.Done(); s.sync.run(ctx) }()
+	go func() { defer bg.Done(); s.flushRefusals(ctx) }()
 	go func() { defer bg.Done(); s.hub.run(s.db.Follow(ctx, last, followEvery)) }()
 	go func() { defer bg.Done(); s.watchKeys(ctx, hup) }()
 
@@ -328,6 +329,31 @@ func (s *sshServer) shutdown(deadline time.Time) {
 		fmt.Fprintln(s.a.stderr, "credwatch serve: some sessions did not end within the grace period")
 	}
 	waitUntil(&s.conns, deadline)
+	s.auditCounted(s.refused.drain(time.Now(), true))
+}
+
+// flushRefusals audits, every refusedEvery until ctx is done, the
+// refusals counted but not audited one by one, so that the count of a
+// flood is in the trail even when no refusal follows it.
+func (s *sshServer) flushRefusals(ctx context.Context) {
+	t := time.NewTicker(refusedEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			s.auditCounted(s.refused.drain(now, false))
+		}
+	}
+}
+
+// auditCounted audits refusals counted by address.
+func (s *sshServer) auditCounted(counted map[string]int) {
+	for _, h := range slices.Sorted(maps.Keys(counted)) {
+		s.audit(credit.Event{Type: credit.EventSSHRefused, Items: counted[h],
+			Message: fmt.Sprintf("from %s: %d more refusals not logged one by one", h, counted[h])})
+	}
 }
 
 // waitUntil waits for wg until deadline and reports whether it finished.

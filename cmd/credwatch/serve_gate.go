@@ -324,3 +324,20 @@ func (r *refusals) allow(host string, now time.Time) (bool, int) {
 	c.last, c.missed = now, 0
 	return true, missed
 }
+
+// drain returns the refusals counted and not audited, by address, for the
+// addresses whose last audited refusal is at least refusedEvery old (all
+// of them with all), and forgets them.
+func (r *refusals) drain(now time.Time, all bool) map[string]int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := map[string]int{}
+	for h, c := range r.by {
+		if c.missed > 0 && (all || now.Sub(c.last) >= refusedEvery) {
+			out[h] = c.missed
+			c.missed = 0
+			c.last = now
+		}
+	}
+	return out
+}

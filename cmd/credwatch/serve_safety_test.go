@@ -524,6 +524,10 @@ func TestServeSyncNowCoalescedAndRefusalsCounted(t *testing.T) {
 	if missed != 5 {
 		t.Errorf("%d refusals counted, want 5", missed)
 	}
+	f.stop()
+	if n := f.countAudit(t, credit.EventSSHRefused, "", "from 127.0.0.1: 5 more refusals"); n != 1 {
+		t.Errorf("the 5 refusals counted are not in the audit after shutdown (%d lines)", n)
+	}
 }
 
 // dialFrom dials the server from a local address of the loopback network
