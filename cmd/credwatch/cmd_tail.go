@@ -89,11 +89,10 @@ keeps printing new events until Ctrl-C, SIGTERM or until the output is closed.
 	}
 	ch := db.Follow(ctx, after, followEvery)
 	for ev := range ch {
-		if a.eventFilter != nil && !a.eventFilter(ev) {
-			continue
-		}
-		if writeEvent(out, ev, *asJSON) != nil {
-			return 0
+		if a.eventFilter == nil || a.eventFilter(ev) {
+			if writeEvent(out, ev, *asJSON) != nil {
+				return 0
+			}
 		}
 		if len(ch) == 0 && out.Flush() != nil {
 			return 0

@@ -1001,3 +1001,19 @@ func TestServeSessionsSharingOneConnection(t *testing.T) {
 		}
 	}
 }
+
+// tail -f over SSH flushes what it printed even when the last event of a
+// burst is one the key may not see.
+func TestServeTailFollowFlushesBeforeAHiddenEvent(t *testing.T) {
+	f := startServe(t)
+	c := f.start(t, "officer", "tail -f -n 0")
+	eventually(t, 5*time.Second, "tail -f running", func() bool { return f.liveCount() == 1 })
+	time.Sleep(300 * time.Millisecond)
+	f.db.AppendEvent(credit.Event{At: time.Now(), Type: credit.EventError, Endpoint: "探针", Err: "visible-5d1c"})
+	f.db.AppendEvent(credit.Event{At: time.Now(), Type: credit.EventAction, Actor: "王五", Message: "reminder_sent penalty/x", Depts: []string{"320411"}})
+	eventually(t, 3*time.Second, "the visible event printed", func() bool { return strings.Contains(c.out.String(), "visible-5d1c") })
+	if strings.Contains(c.out.String(), "王五") {
+		t.Errorf("tail -f for 320412 printed another district's action:\n%s", c.out.String())
+	}
+	c.sess.Close()
+}
