@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/tui"
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -1016,4 +1018,35 @@ func TestServeTailFollowFlushesBeforeAHiddenEvent(t *testing.T) {
 		t.Errorf("tail -f for 320412 printed another district's action:\n%s", c.out.String())
 	}
 	c.sess.Close()
+}
+
+// The export command shown in a view survives the officer's shell and the
+// server's splitting of the command line: a value with spaces, quotes or
+// shell characters reaches export as it was on screen.
+func TestServeExportCommandLineRoundTrips(t *testing.T) {
+	if _, err := exec.LookPath("sh"); err != nil {
+		t.Skip("no sh")
+	}
+	f := startServe(t)
+	dir := t.TempDir()
+	for _, v := range []string{"宏达", "宏达 机械", `it's "x" $HOME`, "a\\b`c`;|&"} {
+		line := exportCommandLine("2222", "duty", "127.0.0.1", tui.ExportRequest{View: "repair", Format: "csv", Sort: v})
+		// The officer's shell; ssh sends the words after the host joined by spaces.
+		sh := exec.Command("sh", "-c", `ssh() { shift 3; printf '%s' "$*"; }; `+line)
+		sh.Dir = dir
+		if out, err := sh.CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", line, err, out)
+		}
+		remote, err := os.ReadFile(filepath.Join(dir, "repair.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, errs, code := f.run(t, "admin", string(remote))
+		if want := fmt.Sprintf("no column %q", v); code != 1 || !strings.Contains(errs, want) {
+			t.Errorf("%s\nsent %q: exit %d, %q; want the error naming %s", line, remote, code, errs, want)
+		}
+	}
+	if line := exportCommandLine("2261", "duty", "10.1.2.3", tui.ExportRequest{View: "queue", Format: "csv", Filter: "2025", Sort: "企业名称", Desc: true}); line != "ssh -p 2261 duty@10.1.2.3 export --view queue --filter 2025 --sort 企业名称 --desc > queue.csv" {
+		t.Errorf("plain values are quoted: %s", line)
+	}
 }

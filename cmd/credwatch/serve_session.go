@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -377,44 +378,57 @@ func exportCommand(sess ssh.Session) func(tui.ExportRequest) string {
 	host, port := "HOST", "2222"
 	if h, p, err := net.SplitHostPort(sess.LocalAddr().String()); err == nil {
 		host, port = h, p
-		if strings.Contains(h, ":") {
-			host = "[" + h + "]"
-		}
 	}
 	user := sess.User()
-	if user == "" || strings.ContainsAny(user, " '\"$`;&|<>") {
+	if user == "" || strings.IndexFunc(user, func(r rune) bool { return !plainWordRune(r) }) >= 0 {
 		user = "duty"
 	}
-	return func(r tui.ExportRequest) string {
-		cmd := fmt.Sprintf("ssh -p %s %s@%s export --view %s", port, user, host, r.View)
-		if r.Format != "csv" {
-			cmd += " --format " + r.Format
-		}
-		if r.Filter != "" {
-			cmd += " --filter " + shellQuote(r.Filter)
-		}
-		if r.Dept != "" {
-			cmd += " --dept " + shellQuote(r.Dept)
-		}
-		if r.Sort != "" {
-			cmd += " --sort " + shellQuote(r.Sort)
-			if r.Desc {
-				cmd += " --desc"
-			}
-		}
-		return cmd + " > " + r.View + "." + r.Format
-	}
+	return func(r tui.ExportRequest) string { return exportCommandLine(port, user, host, r) }
 }
 
-// shellQuote quotes s for a POSIX shell and for the remote command line
-// (ssh joins the words with spaces and the server splits them again).
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r == '-' || r == '_' || r == '.' || r == '/' || r == ':' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 0x7f)
-	}) < 0 {
-		return s
+// exportCommandLine is the command line exportCommand shows. ssh joins
+// the words after the host with spaces and the server splits them again
+// as a POSIX shell would, so a value with spaces or quotes is quoted for
+// the server, and the whole remote command once more for the officer's
+// shell (double quotes, which cmd.exe and PowerShell read too). Plain
+// values (letters, digits, CJK, - _ . / :) are not quoted at all.
+func exportCommandLine(port, user, host string, r tui.ExportRequest) string {
+	words := []string{"export", "--view", r.View}
+	if r.Format != "csv" {
+		words = append(words, "--format", r.Format)
 	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	if r.Filter != "" {
+		words = append(words, "--filter", remoteWord(r.Filter))
+	}
+	if r.Dept != "" {
+		words = append(words, "--dept", remoteWord(r.Dept))
+	}
+	if r.Sort != "" {
+		words = append(words, "--sort", remoteWord(r.Sort))
+		if r.Desc {
+			words = append(words, "--desc")
+		}
+	}
+	remote := strings.Join(words, " ")
+	if strings.ContainsAny(remote, "'") {
+		remote = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "$", `\$`, "`", "\\`").Replace(remote) + `"`
+	}
+	return fmt.Sprintf("ssh -p %s %s@%s %s > %s.%s", port, user, host, remote, r.View, r.Format)
+}
+
+// plainWordRune reports whether r needs no quoting in a shell word.
+func plainWordRune(r rune) bool {
+	return r == '-' || r == '_' || r == '.' || r == '/' || r == ':' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' ||
+		r > 0x7f && !unicode.IsSpace(r)
+}
+
+// remoteWord quotes w, if it needs it, for the server's splitting of the
+// command line (single quotes, as a POSIX shell).
+func remoteWord(w string) string {
+	if w != "" && strings.IndexFunc(w, func(r rune) bool { return !plainWordRune(r) }) < 0 {
+		return w
+	}
+	return "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
 }
 
 // commandMiddleware runs last: after a terminal session's view ended it
