@@ -20,10 +20,12 @@ const (
 
 	// The audit trail of `credwatch serve`: Actor is the officer named by
 	// the SSH key, Message says from where and what.
+	EventSSHLogin      EventType = "ssh-login"      // a connection authenticated with an officer's key
+	EventSSHLogout     EventType = "ssh-logout"     // that connection closed
 	EventSSHConnect    EventType = "ssh-connect"    // an officer's SSH session began (terminal or command)
 	EventSSHCommand    EventType = "ssh-command"    // a session without a terminal ran a command
 	EventSSHDisconnect EventType = "ssh-disconnect" // the session ended
-	EventSSHRefused    EventType = "ssh-refused"    // a connection offered no authorised key
+	EventSSHRefused    EventType = "ssh-refused"    // a connection, session or request was refused; Message says which and why
 	EventSSHKeys       EventType = "ssh-keys"       // the authorised keys file was loaded; Err lists refused lines
 )
 
@@ -31,7 +33,7 @@ const (
 // later what officers did. The store keeps the log so that other processes
 // (a second TUI, `credwatch tail -f`) see it too.
 type Event struct {
-	Seq      uint64        `json:"seq"` // position in the log, assigned by the store
+	Seq      uint64        `json:"seq,omitempty"` // position in the log, assigned by the store (none in the serve audit trail)
 	At       time.Time     `json:"at"`
 	Type     EventType     `json:"type"`
 	Endpoint string        `json:"endpoint,omitempty"`
@@ -42,4 +44,8 @@ type Event struct {
 	Retry    time.Duration `json:"retry_ns,omitempty"`    // EventError: wait before the next attempt
 	Actor    string        `json:"actor,omitempty"`       // who did it, for officer actions
 	Message  string        `json:"message,omitempty"`     // free text, sanitised
+	// Depts are the departments an officer's action concerns (the
+	// record's, or a sign-off's), so that a view scoped to departments
+	// shows only its own officers' actions.
+	Depts []string `json:"departments,omitempty"`
 }

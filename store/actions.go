@@ -53,7 +53,7 @@ func (db *DB) RecordAction(a credit.Action) (credit.OutboxItem, error) {
 		if a.RecordKey != "" {
 			msg += " " + a.RecordKey
 		}
-		return appendEvent(tx, &credit.Event{At: a.At, Type: credit.EventAction, Actor: a.Officer, Message: msg}, db.maxEvents())
+		return appendEvent(tx, &credit.Event{At: a.At, Type: credit.EventAction, Actor: a.Officer, Message: msg, Depts: actionDepts(tx, a)}, db.maxEvents())
 	})
 	if err != nil {
 		return it, fmt.Errorf("record %s action: %w", a.Type, err)
@@ -114,7 +114,7 @@ func (db *DB) UpdateOutbox(it credit.OutboxItem) error {
 		if err := putJSON(b, u64(it.Seq), cur); err != nil {
 			return err
 		}
-		ev := credit.Event{At: time.Now(), Actor: cur.Action.Officer, Message: string(cur.Action.Type) + " " + cur.Action.RecordKey}
+		ev := credit.Event{At: time.Now(), Actor: cur.Action.Officer, Message: string(cur.Action.Type) + " " + cur.Action.RecordKey, Depts: actionDepts(tx, cur.Action)}
 		switch cur.State {
 		case credit.OutboxSent:
 			ev.Type, ev.At = credit.EventActionSent, cur.SentAt
@@ -246,4 +246,22 @@ func outboxCounts(tx *bolt.Tx) (pending, failed int, err error) {
 		}
 	})
 	return
+}
+
+// actionDepts are the departments an action concerns: its record's, or
+// the sign-off's. A record no longer cached gives none (the event is then
+// shown only to views of every department).
+func actionDepts(tx *bolt.Tx, a credit.Action) []string {
+	if a.RecordKey == "" {
+		return a.Depts
+	}
+	v := tx.Bucket(bRecords).Get([]byte(a.RecordKey))
+	if v == nil {
+		return nil
+	}
+	var r credit.Record
+	if decodeRecord(v, &r, nil, nil) != nil || r.Dept == "" {
+		return nil
+	}
+	return []string{r.Dept}
 }

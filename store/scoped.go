@@ -1,7 +1,10 @@
 package store
 
 import (
+	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/czyj/credwatch/credit"
@@ -23,13 +26,40 @@ func (db *DB) Scoped(scope credit.Scope) *Scoped { return &Scoped{db: db, scope:
 // Scope returns the scope in force.
 func (s *Scoped) Scope() credit.Scope { return s.scope }
 
-// Snapshot reads what the views show, limited to the scope.
+// Snapshot reads what the views show, limited to the scope: the
+// quarantine and outbox counts too count only what the scope may open.
 func (s *Scoped) Snapshot() (*credit.Snapshot, error) {
 	snap, err := s.db.Snapshot()
 	if err != nil {
 		return nil, err
 	}
-	return s.scope.FilterSnapshot(snap), nil
+	return s.filter(snap)
+}
+
+// filter limits a snapshot to the scope, counts included.
+func (s *Scoped) filter(snap *credit.Snapshot) (*credit.Snapshot, error) {
+	if s.scope.All() {
+		return snap, nil
+	}
+	out := s.scope.FilterSnapshot(snap)
+	q, err := s.Quarantine()
+	if err != nil {
+		return nil, err
+	}
+	ob, err := s.Outbox()
+	if err != nil {
+		return nil, err
+	}
+	out.Quarantine, out.OutboxPending, out.OutboxFailed = len(q), 0, 0
+	for _, it := range ob {
+		switch it.State {
+		case credit.OutboxPending:
+			out.OutboxPending++
+		case credit.OutboxFailed:
+			out.OutboxFailed++
+		}
+	}
+	return out, nil
 }
 
 // SnapshotSince is Snapshot for a reader that holds prev, an earlier
@@ -50,7 +80,7 @@ func (s *Scoped) Overview() (*credit.Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.scope.FilterSnapshot(snap), nil
+	return s.filter(snap)
 }
 
 // CheckData gathers the daily check's data, limited to the scope.
@@ -126,12 +156,84 @@ func (s *Scoped) RecordAction(a credit.Action) (credit.OutboxItem, error) {
 	return s.db.RecordAction(a)
 }
 
-// Quarantine returns the quarantined items (they concern the installation:
-// an item that failed validation may not even name a department).
-func (s *Scoped) Quarantine() ([]credit.Quarantined, error) { return s.db.Quarantine() }
+// Quarantine returns the quarantined items the scope may see: with every
+// department, all of them; otherwise those whose raw copy names one of
+// the scope's departments ("dept"). An item that names none (it failed
+// decoding, or its copy was cut short) concerns the installation and is
+// left to views of every department.
+func (s *Scoped) Quarantine() ([]credit.Quarantined, error) {
+	q, err := s.db.Quarantine()
+	if err != nil || s.scope.All() {
+		return q, err
+	}
+	return slices.DeleteFunc(q, func(it credit.Quarantined) bool {
+		var v struct {
+			Dept string `json:"dept"`
+		}
+		return json.Unmarshal([]byte(it.Raw), &v) != nil || v.Dept == "" || !s.scope.Allows(v.Dept)
+	}), nil
+}
 
-// Outbox returns the outbox (it concerns the installation, not a scope).
-func (s *Scoped) Outbox() ([]credit.OutboxItem, error) { return s.db.Outbox() }
+// Outbox returns the actions the scope may see, newest first: with every
+// department, all of them; otherwise those whose record is in the scope
+// and the sign-offs of the scope's departments only.
+func (s *Scoped) Outbox() ([]credit.OutboxItem, error) {
+	ob, err := s.db.Outbox()
+	if err != nil || s.scope.All() {
+		return ob, err
+	}
+	var keys []string
+	for _, it := range ob {
+		if it.Action.RecordKey != "" {
+			keys = append(keys, it.Action.RecordKey)
+		}
+	}
+	recs, err := s.db.Records(keys)
+	if err != nil {
+		return nil, err
+	}
+	dept := make(map[string]string, len(recs))
+	for _, r := range recs {
+		dept[credit.RecordKey(r.Kind, r.ID)] = r.Dept
+	}
+	return slices.DeleteFunc(ob, func(it credit.OutboxItem) bool {
+		if it.Action.RecordKey != "" {
+			d, ok := dept[it.Action.RecordKey]
+			return !ok || !s.scope.Allows(d)
+		}
+		return !s.allowsAll(it.Action.Depts)
+	}), nil
+}
+
+// allowsAll reports whether depts is not empty and the scope covers each.
+func (s *Scoped) allowsAll(depts []string) bool {
+	if len(depts) == 0 {
+		return s.scope.All()
+	}
+	for _, d := range depts {
+		if !s.scope.Allows(d) {
+			return false
+		}
+	}
+	return true
+}
+
+// EventVisible reports whether an event of the log may be shown through
+// the scope. The sync engine's progress (pages, passes, errors) concerns
+// the installation and is shown to all; an officer's action only where
+// the scope covers every department it concerns; the SSH audit trail
+// (ssh-*, written here by credwatch versions before the separate audit
+// store) never: it is read with `credwatch audit`. Other events only
+// through a scope of every department.
+func (s *Scoped) EventVisible(ev credit.Event) bool {
+	switch ev.Type {
+	case credit.EventPage, credit.EventDone, credit.EventError, credit.EventResync:
+		return true
+	case credit.EventAction, credit.EventActionSent, credit.EventActionFailed:
+		return s.allowsAll(ev.Depts)
+	}
+	return s.scope.All() && !strings.HasPrefix(string(ev.Type), "ssh-")
+}
 
 // RetryAction retries a failed action, unless the scope is read-only.
 func (s *Scoped) RetryAction(seq uint64) error {

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -91,6 +92,16 @@ func ExportTable(w io.Writer, format string, cols []string, rows [][]string) err
 // "queue". The check needs check (from Store.CheckData); the other views
 // ignore it. It does no I/O.
 func TableFor(view string, d Deps, snap *credit.Snapshot, check *credit.CheckData) (cols []string, rows [][]string, err error) {
+	cs, rs, err := tableFor(view, d, snap, check)
+	if err != nil {
+		return nil, nil, err
+	}
+	cols, rows = plain(cs, rs)
+	return cols, rows, nil
+}
+
+// tableFor is TableFor's columns and rows.
+func tableFor(view string, d Deps, snap *credit.Snapshot, check *credit.CheckData) ([]Column, []Row, error) {
 	d = d.withDefaults()
 	if snap == nil {
 		snap = &credit.Snapshot{}
@@ -131,8 +142,7 @@ func TableFor(view string, d Deps, snap *credit.Snapshot, check *credit.CheckDat
 	default:
 		return nil, nil, fmt.Errorf("table %q: want check, sharing, sync, repair or queue", view)
 	}
-	cols, rows = plain(cs, rs)
-	return cols, rows, nil
+	return cs, rs, nil
 }
 
 // plain returns column titles and row cells.
@@ -168,10 +178,124 @@ func (m *Model) viewTitle() string {
 	return m.cat.t(tabKeys[m.tab])
 }
 
+// ExportRequest is an export of one tab's table as the officer sees it,
+// for Deps.ExportCommand.
+type ExportRequest struct {
+	View   string // check, sharing, sync, repair or queue (TableFor's views)
+	Format string // csv or json
+	Filter string // the text filter in force, or ""
+	Dept   string // the department filter in force (a department id), or ""
+	Sort   string // the title of the sort column, or "" for the screen's order
+	Desc   bool
+}
+
+// TableOptions narrow and order a table as the screen does.
+type TableOptions struct {
+	Filter string // keep rows containing this text (any case), as / does
+	Dept   string // keep rows of this department id, as :320412 does
+	Sort   string // sort by the column with this title (either language) or JSON key
+	Desc   bool
+}
+
+// FilteredTable is TableFor with the rows filtered and sorted as
+// opt asks, by the same code as the screen's table.
+func FilteredTable(view string, d Deps, snap *credit.Snapshot, check *credit.CheckData, opt TableOptions) ([]string, [][]string, error) {
+	cs, rs, err := tableFor(view, d, snap, check)
+	if err != nil {
+		return nil, nil, err
+	}
+	t := NewTable(cs, DefaultTableStyles(), DefaultTableKeyMap())
+	t.SetRows(rs)
+	t.SetDeptFilter(opt.Dept)
+	t.SetFilter(opt.Filter)
+	if opt.Sort != "" {
+		d.Lang = "en"
+		en, _, err := tableFor(view, d, &credit.Snapshot{}, check)
+		if err != nil {
+			return nil, nil, err
+		}
+		col := -1
+		var names []string
+		for i := range cs {
+			if strings.EqualFold(cs[i].Title, opt.Sort) || i < len(en) && (strings.EqualFold(en[i].Title, opt.Sort) || snakeKey(en[i].Title) == opt.Sort) {
+				col = i
+			}
+			names = append(names, strconv.Quote(cs[i].Title))
+		}
+		if col < 0 {
+			return nil, nil, fmt.Errorf("no column %q to sort by; the columns are %s", opt.Sort, strings.Join(names, ", "))
+		}
+		t.SetSort(col, opt.Desc)
+	}
+	cols, rows := plain(t.Columns(), t.Rows())
+	return cols, rows, nil
+}
+
+// snakeKey is a column title as a JSON key ("Last push": last_push).
+func snakeKey(title string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(title) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case b.Len() > 0 && !strings.HasSuffix(b.String(), "_"):
+			b.WriteByte('_')
+		}
+	}
+	return strings.TrimSuffix(b.String(), "_")
+}
+
+// exportRequest describes the active table for ExportCommand; ok is false
+// for a table that is not one of TableFor's views (a drill-down, the
+// check's history, the departments of the sync tab).
+func (m *Model) exportRequest(format string) (ExportRequest, bool) {
+	if len(m.stack) > 0 {
+		return ExportRequest{}, false
+	}
+	var view string
+	switch m.tab {
+	case tabCheck:
+		if m.checkFocus == 1 {
+			return ExportRequest{}, false
+		}
+		view = "check"
+	case tabSharing:
+		view = "sharing"
+	case tabSync:
+		if m.syncFocus == 1 {
+			return ExportRequest{}, false
+		}
+		view = "sync"
+	case tabRepair:
+		view = "repair"
+	case tabQueue:
+		view = "queue"
+	default:
+		return ExportRequest{}, false
+	}
+	t := m.activeTable()
+	r := ExportRequest{View: view, Format: format, Filter: t.Filter(), Dept: t.DeptFilter()}
+	if col, desc := t.Sort(); col >= 0 && col < len(t.Columns()) {
+		r.Sort, r.Desc = t.Columns()[col].Title, desc
+	}
+	return r, true
+}
+
 // exportCmd writes the active table, as filtered and sorted on screen, to
 // a file in $CREDWATCH_EXPORT_DIR (default: the current directory) named
-// credwatch-<view>-<yyyymmdd>-<hhmm>.<csv|json>, in a command.
+// credwatch-<view>-<yyyymmdd>-<hhmm>.<csv|json>, in a command. With
+// Deps.ExportCommand it writes nothing and shows the command instead.
 func (m *Model) exportCmd(format string) tea.Cmd {
+	if m.d.ExportCommand != nil {
+		if r, ok := m.exportRequest(format); ok {
+			m.flash, m.flashBad = m.cat.t("ssh.export"), false
+			m.note = m.d.ExportCommand(r)
+			m.resize()
+		} else {
+			m.flash, m.flashBad = m.cat.t("ssh.noexport"), true
+		}
+		return nil
+	}
 	t := m.activeTable()
 	cols, rows := plain(t.Columns(), t.Rows())
 	name := strings.NewReplacer(" ", "-", "/", "-", "\\", "-").Replace(m.viewTitle())

@@ -38,6 +38,10 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	m.flash, m.flashBad = "", false
+	if m.note != "" {
+		m.note = ""
+		m.resize()
+	}
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Quit):

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -142,6 +143,11 @@ type Deps struct {
 	// SignoffSince is the configured first day of the sign-off duty
 	// (zero: the day the cache came into use, or its first sign-off).
 	SignoffSince credit.Date
+	// ExportCommand, when set, replaces writing export files: e and E
+	// show the command line it returns, which exports the same table
+	// (view, filter, department, sort) elsewhere. An SSH server sets it,
+	// so that a session writes nothing on the server.
+	ExportCommand func(ExportRequest) string
 	// DeadlineDays is the window of the 信用修复 tab's first section:
 	// penalties eligible for repair within this many days (0: 30).
 	DeadlineDays int
@@ -329,10 +335,13 @@ type Model struct {
 	cooling bool
 	dirty   bool
 
-	loadErr      string
-	lastEvent    string
-	flash        string // the outcome of the officer's last command; shown until the next key
-	flashBad     bool
+	loadErr   string
+	lastEvent string
+	flash     string // the outcome of the officer's last command; shown until the next key
+	flashBad  bool
+	// note is a longer text shown, wrapped, in place of the detail line
+	// until the next key: the command an SSH session exports with.
+	note         string
 	syncing      map[string]bool
 	eventsClosed bool
 
@@ -552,6 +561,10 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.resize()
+	case WarningsMsg:
+		m.d.Warnings = slices.Clone(msg)
+		m.setWarnings(m.today())
+		m.resize()
 	case tea.KeyMsg:
 		return m.handleKey(msg)
 	case snapshotMsg:
@@ -755,6 +768,14 @@ func (m *Model) apply(b built) {
 	m.queue.SetEmpty(empty("empty.queue"))
 	m.refreshStack()
 
+	m.setWarnings(today)
+	m.dayText, m.dayBad = m.dayLabel(today)
+	m.resize()
+}
+
+// setWarnings lays out the warnings shown on every screen: Deps.Warnings
+// and the calendar's missing years.
+func (m *Model) setWarnings(today credit.Date) {
 	m.warnings = nil
 	for _, w := range m.d.Warnings {
 		m.warnings = append(m.warnings, symBad+" "+w)
@@ -762,9 +783,12 @@ func (m *Model) apply(b built) {
 	for _, y := range m.view.years.missing(m.d.Rules.Cal, today) {
 		m.warnings = append(m.warnings, symBad+" "+m.cat.f("warn.year", y))
 	}
-	m.dayText, m.dayBad = m.dayLabel(today)
-	m.resize()
 }
+
+// WarningsMsg replaces Deps.Warnings while the program runs (an SSH
+// server tells its admins' views that the keys file became unusable).
+// The caller sanitises them.
+type WarningsMsg []string
 
 func (m *Model) dayLabel(today credit.Date) (string, bool) {
 	info, err := m.d.Rules.Cal.Day(today)

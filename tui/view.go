@@ -25,12 +25,25 @@ func (m *Model) banner() string {
 	return symBad + " " + m.cat.t("banner.unsigned")
 }
 
-// bottomLines is the height of the detail line, or of the open form.
+// bottomLines is the height of the detail line, of the note, or of the
+// open form.
 func (m *Model) bottomLines() int {
 	if m.mode == modeForm {
 		return m.form.Lines()
 	}
+	if m.note != "" {
+		return len(m.noteLines())
+	}
 	return 1
+}
+
+// noteLines is the note wrapped at spaces to the width, at most 4 lines.
+func (m *Model) noteLines() []string {
+	lines := strings.Split(ansi.Wrap(m.note, max(m.width, 20), ""), "\n")
+	if len(lines) > 4 {
+		lines = lines[:4]
+	}
+	return lines
 }
 
 // fixedLines counts the lines around the table area.
@@ -102,6 +115,10 @@ func (m Model) View() string {
 	}
 	if m.mode == modeForm {
 		lines = append(lines, m.form.View(m.styles))
+	} else if m.note != "" {
+		for _, l := range m.noteLines() {
+			lines = append(lines, m.styles.OK.Render(l))
+		}
 	} else {
 		var detail string
 		if r, ok := t.Selected(); ok {

@@ -29,8 +29,14 @@ func (a *app) runExport(args []string) int {
 	view := fs.String("view", "", "check, sharing, sync, repair or queue")
 	format := fs.String("format", "csv", "csv (UTF-8 with BOM, CRLF: opens in Excel) or json (an array of objects)")
 	out := fs.String("out", "", "write to FILE (replaced atomically) instead of standard output")
+	var opt tui.TableOptions
+	fs.StringVar(&opt.Filter, "filter", "", "keep the rows containing TEXT (any case), as / does in the TUI")
+	fs.StringVar(&opt.Dept, "dept", "", "keep the rows of department ID, as :320412 does in the TUI")
+	fs.StringVar(&opt.Sort, "sort", "", "sort by the column with this title (Chinese or English) or JSON key")
+	fs.BoolVar(&opt.Desc, "desc", false, "with --sort: descending")
 	fs.Usage = func() {
 		fmt.Fprint(a.stderr, `Usage: credwatch export --view NAME [--format csv|json] [--out FILE]
+                        [--filter TEXT] [--dept ID] [--sort COLUMN [--desc]]
 
 Writes the rows of one tab, as the TUI shows them, from the cache:
   check     每日核查: the daily check items
@@ -41,6 +47,8 @@ Writes the rows of one tab, as the TUI shows them, from the cache:
 CSV is UTF-8 with a byte-order mark and CRLF line ends, so Excel on Chinese
 Windows opens it correctly; its header is the TUI's column titles (--lang).
 JSON is an array of objects with snake_case keys (from the English titles).
+--filter, --dept and --sort narrow and order the rows as the TUI's /, :ID
+and < > S do (e over SSH shows the command with the screen's own).
 `)
 	}
 	if err := fs.Parse(args); err != nil {
@@ -60,6 +68,8 @@ JSON is an array of objects with snake_case keys (from the English titles).
 		return usageErr("--view must be one of %s, not %q", strings.Join(exportViews, ", "), *view)
 	case *format != "csv" && *format != "json":
 		return usageErr("--format must be csv or json, not %q", *format)
+	case opt.Desc && opt.Sort == "":
+		return usageErr("--desc needs --sort")
 	}
 	db, err := a.openCache(true)
 	if err != nil {
@@ -67,7 +77,7 @@ JSON is an array of objects with snake_case keys (from the English titles).
 		return 1
 	}
 	defer db.Close()
-	cols, rows, err := a.exportTable(db.Scoped(a.scope), db.Path(), *view, *format)
+	cols, rows, err := a.exportTable(db.Scoped(a.scope), db.Path(), *view, *format, opt)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "credwatch export: %v\n", err)
 		return 1
@@ -96,7 +106,7 @@ JSON is an array of objects with snake_case keys (from the English titles).
 // exportTable reads the view's data through the officer's scope and
 // returns its header and rows: the column titles for CSV, snake_case keys
 // for JSON.
-func (a *app) exportTable(sc *store.Scoped, cachePath, view, format string) ([]string, [][]string, error) {
+func (a *app) exportTable(sc *store.Scoped, cachePath, view, format string, opt tui.TableOptions) ([]string, [][]string, error) {
 	snap, err := sc.Snapshot()
 	if err != nil {
 		return nil, nil, err
@@ -111,13 +121,13 @@ func (a *app) exportTable(sc *store.Scoped, cachePath, view, format string) ([]s
 			return nil, nil, err
 		}
 	}
-	return a.exportRows(view, format, cachePath, snap, check)
+	return a.exportRows(view, format, cachePath, snap, check, opt)
 }
 
 // exportRows builds the view's table from data already read; it does no I/O.
-func (a *app) exportRows(view, format, cachePath string, snap *credit.Snapshot, check *credit.CheckData) ([]string, [][]string, error) {
+func (a *app) exportRows(view, format, cachePath string, snap *credit.Snapshot, check *credit.CheckData, opt tui.TableOptions) ([]string, [][]string, error) {
 	d := a.tuiDeps(cachePath)
-	cols, rows, err := tui.TableFor(view, d, snap, check)
+	cols, rows, err := tui.FilteredTable(view, d, snap, check, opt)
 	if err != nil || format != "json" {
 		return cols, rows, err
 	}

@@ -79,7 +79,7 @@ func TestExportFormats(t *testing.T) {
 		{"queue", []string{"enterprise", "doc_no", "stage", "since", "wd", "due", "status"}, "江苏友联石油化工股份有限公司, \"总厂\""},
 	} {
 		t.Run(tc.view, func(t *testing.T) {
-			cols, rows, err := a.exportRows(tc.view, "csv", "/cache.db", snap, nil)
+			cols, rows, err := a.exportRows(tc.view, "csv", "/cache.db", snap, nil, tui.TableOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -109,7 +109,7 @@ func TestExportFormats(t *testing.T) {
 				t.Errorf("CSV lost %q:\n%s", tc.want, raw)
 			}
 
-			keys, jrows, err := a.exportRows(tc.view, "json", "/cache.db", snap, nil)
+			keys, jrows, err := a.exportRows(tc.view, "json", "/cache.db", snap, nil, tui.TableOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -200,5 +200,59 @@ func TestWriteFileAtomic(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(filepath.Dir(path)); len(ents) != 1 {
 		t.Errorf("temporary files left: %v", ents)
+	}
+}
+
+// TestExportFilterSort: --filter, --dept and --sort narrow and order the
+// rows as the TUI's /, :ID and sort keys do, by column title in either
+// language or JSON key; an unknown column is an error naming the columns.
+func TestExportFilterSort(t *testing.T) {
+	a := demoApp(t)
+	snap := exportFixture(t)
+	docs := func(opt tui.TableOptions) []string {
+		t.Helper()
+		cols, rows, err := a.exportRows("repair", "csv", "/cache.db", snap, nil, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.Index(cols, "文号")
+		if i < 0 {
+			t.Fatalf("no 文号 column in %q", cols)
+		}
+		var out []string
+		for _, r := range rows {
+			out = append(out, r[i])
+		}
+		return out
+	}
+	// The Chinese title of the decision-date column, whatever its wording.
+	zh, _, _ := a.exportRows("repair", "csv", "/cache.db", snap, nil, tui.TableOptions{})
+	keys, _, _ := a.exportRows("repair", "json", "/cache.db", snap, nil, tui.TableOptions{})
+	decidedTitle := zh[slices.Index(keys, "decided")]
+	for _, tc := range []struct {
+		name string
+		opt  tui.TableOptions
+		want string
+	}{
+		{"filter", tui.TableOptions{Filter: "宏达"}, "常武应急罚〔2026〕1号"},
+		{"filter ignores case", tui.TableOptions{Filter: "常武应急罚〔2025〕45号"}, "常武应急罚〔2025〕45号"},
+		{"dept", tui.TableOptions{Dept: "320411"}, ""},
+		{"sort by JSON key", tui.TableOptions{Sort: "decided"}, "常武应急罚〔2025〕45号,常武应急罚〔2026〕1号"},
+		{"sort by English title, descending", tui.TableOptions{Sort: "Decided", Desc: true}, "常武应急罚〔2026〕1号,常武应急罚〔2025〕45号"},
+		{"sort by Chinese title", tui.TableOptions{Sort: decidedTitle}, "常武应急罚〔2025〕45号,常武应急罚〔2026〕1号"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := strings.Join(docs(tc.opt), ","); got != tc.want {
+				t.Errorf("rows %q, want %q", got, tc.want)
+			}
+		})
+	}
+	if _, _, err := a.exportRows("repair", "csv", "/cache.db", snap, nil, tui.TableOptions{Sort: "no-such"}); err == nil || !strings.Contains(err.Error(), "文号") {
+		t.Errorf("unknown sort column: %v; want an error naming the columns", err)
+	}
+	var out, errb bytes.Buffer
+	a.stdout, a.stderr = &out, &errb
+	if code := a.runExport([]string{"--view", "repair", "--desc"}); code != 2 || !strings.Contains(errb.String(), "--desc needs --sort") {
+		t.Errorf("--desc alone: exit %d, %q", code, errb.String())
 	}
 }

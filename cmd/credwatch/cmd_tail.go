@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"io"
 	"os/signal"
+	"slices"
 	"syscall"
 
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/store"
 )
 
 // runTail prints the newest events of the cache's shared event log, one
@@ -64,7 +66,7 @@ keeps printing new events until Ctrl-C, SIGTERM or until the output is closed.
 		return 1
 	}
 	defer db.Close()
-	evs, err := db.LastEvents(*n)
+	evs, err := a.lastEvents(db, *n)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "credwatch: %v\n", err)
 		return 1
@@ -87,14 +89,30 @@ keeps printing new events until Ctrl-C, SIGTERM or until the output is closed.
 	}
 	ch := db.Follow(ctx, after, followEvery)
 	for ev := range ch {
-		if writeEvent(out, ev, *asJSON) != nil {
-			return 0
+		if a.eventFilter == nil || a.eventFilter(ev) {
+			if writeEvent(out, ev, *asJSON) != nil {
+				return 0
+			}
 		}
 		if len(ch) == 0 && out.Flush() != nil {
 			return 0
 		}
 	}
 	return 0
+}
+
+// lastEvents returns the newest n events that a.eventFilter lets through,
+// oldest first.
+func (a *app) lastEvents(db *store.DB, n int) ([]credit.Event, error) {
+	if a.eventFilter == nil || n == 0 {
+		return db.LastEvents(n)
+	}
+	evs, err := db.LastEvents(store.DefaultMaxEvents)
+	if err != nil {
+		return nil, err
+	}
+	evs = slices.DeleteFunc(evs, func(ev credit.Event) bool { return !a.eventFilter(ev) })
+	return evs[max(len(evs)-n, 0):], nil
 }
 
 // writeEvent writes one event as a line: formatEvent's text (with who did it

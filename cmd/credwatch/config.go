@@ -462,6 +462,27 @@ type ServeConfig struct {
 	AuthorizedKeys string   `toml:"authorized_keys"` // default <user config dir>/credwatch/authorized_keys
 	IdleTimeout    duration `toml:"idle_timeout"`    // default 30m
 	MaxSessions    int      `toml:"max_sessions"`    // default 32
+	// MaxSessionsPerKey bounds one key's sessions (default 4), so that
+	// one officer cannot take every slot.
+	MaxSessionsPerKey int `toml:"max_sessions_per_key"`
+	// HandshakeTimeout is how long a connection may take to authenticate
+	// (default 30s).
+	HandshakeTimeout duration `toml:"handshake_timeout"`
+	// MaxUnauthenticated bounds the connections that have not yet
+	// authenticated (default 64; 8 of them from one address).
+	MaxUnauthenticated int `toml:"max_unauthenticated"`
+	// BackoffExempt are networks (CIDR) whose addresses never wait after
+	// failed logins: an office whose officers share one NAT address.
+	BackoffExempt []string `toml:"backoff_exempt"`
+	// AuditDir holds the audit trail (default: "audit" next to the cache).
+	AuditDir string `toml:"audit_dir"`
+	// AuditRetentionDays is how many days of audit the server keeps
+	// (default 180).
+	AuditRetentionDays int `toml:"audit_retention_days"`
+	// KeepKeysOnError keeps the keys last loaded when the keys file
+	// becomes unreadable or unsafe; by default the server then refuses
+	// every login and ends every session until the file is fixed.
+	KeepKeysOnError bool `toml:"keep_keys_on_error"`
 }
 
 // Defaults of the [serve] table.
@@ -469,6 +490,10 @@ const (
 	defaultServeListen      = "127.0.0.1:2222"
 	defaultServeIdleTimeout = 30 * time.Minute
 	defaultServeMaxSessions = 32
+	defaultServePerKey      = 4
+	defaultServeHandshake   = 30 * time.Second
+	defaultServeUnauth      = 64
+	defaultServeAuditDays   = 180
 )
 
 func (s ServeConfig) check(c *Config) error {
@@ -479,6 +504,20 @@ func (s ServeConfig) check(c *Config) error {
 	}
 	if s.MaxSessions < 0 {
 		return c.fail("serve.max_sessions", "must be positive, got %d", s.MaxSessions)
+	}
+	if s.MaxSessionsPerKey < 0 {
+		return c.fail("serve.max_sessions_per_key", "must be positive, got %d", s.MaxSessionsPerKey)
+	}
+	if s.MaxUnauthenticated < 0 {
+		return c.fail("serve.max_unauthenticated", "must be positive, got %d", s.MaxUnauthenticated)
+	}
+	for _, n := range s.BackoffExempt {
+		if _, _, err := net.ParseCIDR(n); err != nil {
+			return c.fail("serve.backoff_exempt", "want networks such as \"10.1.2.0/24\", got %q", n)
+		}
+	}
+	if s.AuditRetentionDays < 0 {
+		return c.fail("serve.audit_retention_days", "must be positive, got %d", s.AuditRetentionDays)
 	}
 	return nil
 }
@@ -494,6 +533,18 @@ func (s ServeConfig) withDefaults() (ServeConfig, error) {
 	}
 	if s.MaxSessions == 0 {
 		s.MaxSessions = defaultServeMaxSessions
+	}
+	if s.MaxSessionsPerKey == 0 {
+		s.MaxSessionsPerKey = defaultServePerKey
+	}
+	if s.HandshakeTimeout.Duration == 0 {
+		s.HandshakeTimeout.Duration = defaultServeHandshake
+	}
+	if s.MaxUnauthenticated == 0 {
+		s.MaxUnauthenticated = defaultServeUnauth
+	}
+	if s.AuditRetentionDays == 0 {
+		s.AuditRetentionDays = defaultServeAuditDays
 	}
 	if s.HostKey == "" || s.AuthorizedKeys == "" {
 		dir, err := os.UserConfigDir()

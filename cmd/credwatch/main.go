@@ -34,6 +34,7 @@ Commands:
   tail       the newest sync events (-n N, -f to follow, --json)
   export     one tab as CSV or JSON (--view check|sharing|sync|repair|queue, --format, --out)
   serve      serve the TUI and these commands over SSH to officers with authorised keys (docs/serve.md)
+  audit      the audit trail of serve: logins, sessions, commands, refusals, actions (--since DAY, --json)
   when       dates for a penalty: disclosure due, repair eligibility, review due
   workdays   working-day arithmetic on the official calendar
   uscc       check unified social credit codes
@@ -114,6 +115,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return a.runExport(rest)
 	case "serve":
 		return a.runServe(rest)
+	case "audit":
+		return a.runAudit(rest)
 	case "when":
 		return runWhen(e, rest)
 	case "workdays":
@@ -138,6 +141,9 @@ type app struct {
 	scope  credit.Scope
 	stdout io.Writer
 	stderr io.Writer
+	// eventFilter, when set, limits the events tail prints (an SSH
+	// session: its key's scope, no audit events).
+	eventFilter func(credit.Event) bool
 }
 
 func newApp(g globals, stdout, stderr io.Writer) (*app, error) {

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/czyj/credwatch/credit"
 	gossh "golang.org/x/crypto/ssh"
@@ -34,6 +33,15 @@ type officerKey struct {
 // Scope is what the key's officer may see and do, enforced by store.Scoped.
 func (k officerKey) Scope() credit.Scope {
 	return credit.Scope{Officer: k.Name, Depts: slices.Clone(k.Depts), ReadOnly: k.Role == roleReadOnly}
+}
+
+// sameAccess reports whether o grants what k grants: the same officer,
+// role and departments (in any order).
+func (k officerKey) sameAccess(o officerKey) bool {
+	a, b := slices.Clone(k.Depts), slices.Clone(o.Depts)
+	slices.Sort(a)
+	slices.Sort(b)
+	return k.Name == o.Name && k.Role == o.Role && slices.Equal(a, b)
 }
 
 // deptsText names the departments for audit lines.
@@ -94,8 +102,15 @@ func parseKeyLine(line string, dir *credit.Directory) (officerKey, error) {
 	var k officerKey
 	k.Key = pub
 	var depts *string
+	given := map[string]bool{}
 	for _, o := range opts {
 		name, val, hasVal := strings.Cut(o, "=")
+		if given[name] {
+			// OpenSSH would take the first, a reader might take the last:
+			// refuse the line rather than guess which was meant.
+			return officerKey{}, fmt.Errorf("option %s is given twice", name)
+		}
+		given[name] = true
 		switch name {
 		case "credwatch-name", "credwatch-role", "credwatch-depts":
 		default:
@@ -174,24 +189,20 @@ type keyring struct {
 
 	mu    sync.RWMutex
 	keys  map[string]officerKey // by the key's wire form
-	stamp keysStamp
+	stamp os.FileInfo
+	fail  string // why the file cannot be used, since it last could
 }
 
-// keysStamp tells whether the file changed since it was read.
-type keysStamp struct {
-	mod  time.Time
-	size int64
-}
-
-// load reads the file. It refuses a file others may write (as sshd does),
-// since whoever can write it can let themselves in.
+// load reads the file. It refuses a file (or a directory above it) that
+// others may write, as sshd's StrictModes does, since whoever can write it
+// can let themselves in.
 func (k *keyring) load() (n int, problems []string, err error) {
 	fi, err := os.Stat(k.path)
 	if err != nil {
 		return 0, nil, fmt.Errorf("authorised keys %s: %w (create it: docs/serve.md)", k.path, err)
 	}
-	if fi.Mode().Perm()&0o022 != 0 {
-		return 0, nil, fmt.Errorf("authorised keys %s may be written by others (mode %04o): chmod go-w it", k.path, fi.Mode().Perm())
+	if err := checkSafePath(k.path); err != nil {
+		return 0, nil, fmt.Errorf("authorised keys: %w", err)
 	}
 	data, err := os.ReadFile(k.path)
 	if err != nil {
@@ -203,20 +214,43 @@ func (k *keyring) load() (n int, problems []string, err error) {
 		m[string(e.Key.Marshal())] = e
 	}
 	k.mu.Lock()
-	k.keys, k.stamp = m, keysStamp{mod: fi.ModTime(), size: fi.Size()}
+	k.keys, k.stamp, k.fail = m, fi, ""
 	k.mu.Unlock()
 	return len(m), problems, nil
 }
 
-// changed reports whether the file differs from what was last loaded.
-func (k *keyring) changed() bool {
+// changed reports whether the file differs from what was last loaded (its
+// contents, mode, owner or inode), or an error if it cannot be seen.
+func (k *keyring) changed() (bool, error) {
 	fi, err := os.Stat(k.path)
 	if err != nil {
-		return false // gone for a moment (an editor replacing it): keep the keys
+		return false, err
 	}
 	k.mu.RLock()
 	defer k.mu.RUnlock()
-	return !fi.ModTime().Equal(k.stamp.mod) || fi.Size() != k.stamp.size
+	if k.stamp == nil || k.fail != "" {
+		return true, nil
+	}
+	return !os.SameFile(fi, k.stamp) || !fi.ModTime().Equal(k.stamp.ModTime()) || fi.Size() != k.stamp.Size() ||
+		fi.Mode() != k.stamp.Mode() || fileOwner(fi) != fileOwner(k.stamp) || checkSafePath(k.path) != nil, nil
+}
+
+// setFailure records why the file cannot be used; with drop, no key is in
+// force until it loads again.
+func (k *keyring) setFailure(why string, drop bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.fail = why
+	if drop {
+		k.keys = nil
+	}
+}
+
+// failure is why the file cannot be used, or "".
+func (k *keyring) failure() string {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	return k.fail
 }
 
 // lookup returns the entry for pub, if it is authorised.

@@ -4,15 +4,19 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+	"unicode"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/ssh"
 	bm "github.com/charmbracelet/wish/bubbletea"
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/store"
 	credsync "github.com/czyj/credwatch/sync"
 	"github.com/czyj/credwatch/tui"
 	"github.com/muesli/termenv"
@@ -22,7 +26,8 @@ import (
 // liveSession is one SSH session being served: whose it is, how to end
 // it, and what to tell the officer when the server ends it.
 type liveSession struct {
-	key    officerKey
+	key    officerKey // as it was when the session began
+	addr   string
 	ctx    context.Context // done when the session ends or the server ends it
 	cancel context.CancelFunc
 
@@ -32,7 +37,10 @@ type liveSession struct {
 	bye     string // why the server ended the session, told to the officer
 }
 
-// end asks the session to finish, telling the officer why.
+// end asks the session to finish, telling the officer why. It never
+// blocks: it may be called from the session's own program (idle), from
+// the keys watch or from shutdown while the program is busy writing to a
+// client that reads nothing.
 func (l *liveSession) end(why string) {
 	l.mu.Lock()
 	if l.bye == "" {
@@ -42,7 +50,19 @@ func (l *liveSession) end(why string) {
 	l.mu.Unlock()
 	l.cancel()
 	if p != nil {
-		p.Send(goodbyeMsg{})
+		go p.Send(goodbyeMsg{}) // returns when the program has ended, if not before
+	}
+}
+
+// kill stops the session's program at once, without its last frame (the
+// terminal is still restored); for shutdown when the grace runs out.
+func (l *liveSession) kill() {
+	l.cancel()
+	l.mu.Lock()
+	p := l.program
+	l.mu.Unlock()
+	if p != nil {
+		p.Kill()
 	}
 }
 
@@ -52,55 +72,91 @@ func (l *liveSession) goodbye() string {
 	return l.bye
 }
 
-type ctxLiveKey struct{}
+// liveOf returns the liveSession of sess, if it holds a slot. It is kept
+// by session, not in the session's context: that context is the
+// connection's, shared by every session multiplexed over it.
+func (s *sshServer) liveOf(sess ssh.Session) *liveSession {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.bySess[sess]
+}
 
-func liveOf(sess ssh.Session) *liveSession {
-	l, _ := sess.Context().Value(ctxLiveKey{}).(*liveSession)
-	return l
+// admit takes a session slot for key, or says why not: the server is
+// closing, max_sessions is reached (the last slot is kept for admins), or
+// the key has max_sessions_per_key open.
+func (s *sshServer) admit(sess ssh.Session, l *liveSession) (refusal string, audit string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := string(l.key.Key.Marshal())
+	switch {
+	case s.closing:
+		return s.msg("bye.shutdown"), ""
+	case len(s.live) >= s.cfg.MaxSessions:
+		return s.msgf("refused.full", s.cfg.MaxSessions), fmt.Sprintf("max_sessions (%d) reached", s.cfg.MaxSessions)
+	case l.key.Role != roleAdmin && s.cfg.MaxSessions > 1 && len(s.live) >= s.cfg.MaxSessions-1:
+		return s.msgf("refused.full", s.cfg.MaxSessions), fmt.Sprintf("max_sessions (%d) reached but for the slot kept for admins", s.cfg.MaxSessions)
+	case s.perKey[id] >= s.cfg.MaxSessionsPerKey:
+		return s.msgf("refused.perkey", s.perKey[id]), fmt.Sprintf("max_sessions_per_key (%d) reached", s.cfg.MaxSessionsPerKey)
+	}
+	s.live[l] = struct{}{}
+	s.bySess[sess] = l
+	s.perKey[id]++
+	s.running.Add(1)
+	return "", ""
+}
+
+// release gives the slot of sess, l, back.
+func (s *sshServer) release(sess ssh.Session, l *liveSession) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.live, l)
+	delete(s.bySess, sess)
+	id := string(l.key.Key.Marshal())
+	if s.perKey[id]--; s.perKey[id] <= 0 {
+		delete(s.perKey, id)
+	}
 }
 
 // sessionMiddleware runs first for every session: it finds the officer of
 // the key (refusing one removed from the file since the connection was
-// authorised), enforces max_sessions, and audits the start and end.
+// authorised), enforces the session limits, and audits the start and end.
 func (s *sshServer) sessionMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
+		st, _ := sess.Context().Value(ctxConnKey{}).(*connState)
+		if st != nil {
+			s.gate.login(sess.Context(), st, sess.PublicKey())
+		}
 		key, ok := s.keys.lookup(sess.PublicKey())
 		if !ok { // removed from the keys file since the connection was authorised
 			fmt.Fprintln(sess.Stderr(), s.msg("refused.key"))
+			s.audit(credit.Event{Type: credit.EventSSHRefused,
+				Message: fmt.Sprintf("from %s: a session of key %s, no longer authorised", sess.RemoteAddr(), gossh.FingerprintSHA256(sess.PublicKey()))})
 			_ = sess.Exit(1)
 			return
 		}
 		ctx, cancel := context.WithCancel(sess.Context())
-		l := &liveSession{key: key, ctx: ctx, cancel: cancel}
 		defer cancel()
-		s.mu.Lock()
-		switch {
-		case s.closing:
-			s.mu.Unlock()
-			fmt.Fprintln(sess.Stderr(), s.msg("bye.shutdown"))
-			_ = sess.Exit(1)
-			return
-		case len(s.live) >= s.cfg.MaxSessions:
-			s.mu.Unlock()
-			fmt.Fprintln(sess.Stderr(), s.msgf("refused.full", s.cfg.MaxSessions))
-			s.audit(credit.Event{Type: credit.EventSSHRefused, Actor: key.Name,
-				Message: fmt.Sprintf("from %s: max_sessions (%d) reached", sess.RemoteAddr(), s.cfg.MaxSessions)})
+		l := &liveSession{key: key, addr: sess.RemoteAddr().String(), ctx: ctx, cancel: cancel}
+		if tell, why := s.admit(sess, l); tell != "" {
+			fmt.Fprintln(sess.Stderr(), tell)
+			if why != "" {
+				s.audit(credit.Event{Type: credit.EventSSHRefused, Actor: key.Name,
+					Message: fmt.Sprintf("from %s: session refused: %s", sess.RemoteAddr(), why)})
+			}
 			_ = sess.Exit(1)
 			return
 		}
-		s.live[l] = struct{}{}
-		s.running.Add(1)
-		s.mu.Unlock()
+		if st != nil {
+			st.opened()
+			defer st.closed()
+		}
 		started := time.Now()
 		defer func() {
-			s.mu.Lock()
-			delete(s.live, l)
-			s.mu.Unlock()
+			s.release(sess, l)
 			s.audit(credit.Event{Type: credit.EventSSHDisconnect, Actor: key.Name,
 				Message: fmt.Sprintf("from %s after %s", sess.RemoteAddr(), time.Since(started).Round(time.Second))})
 			s.running.Done()
 		}()
-		sess.Context().SetValue(ctxLiveKey{}, l)
 		go watchChannel(ctx, sess, func() { l.end("") })
 
 		what := "command: " + oneLine(sess.RawCommand())
@@ -137,25 +193,169 @@ func watchChannel(ctx context.Context, sess ssh.Session, gone func()) {
 	}
 }
 
+// sessionStore is the cache as one session may use it: every call goes
+// through the scope of the session's key as it is in force at that
+// moment, so a key removed or downgraded by a reload reads and acts with
+// its new rights (or none) even before its session has ended. Actions,
+// done or refused, are audited.
+type sessionStore struct {
+	s *sshServer
+	l *liveSession
+}
+
+var _ tui.Store = sessionStore{}
+
+// scoped is the store through the key's scope in force now.
+func (ss sessionStore) scoped() (*store.Scoped, error) {
+	k, ok := ss.s.keys.lookup(ss.l.key.Key)
+	if !ok {
+		return nil, fmt.Errorf("%s: %w", ss.s.msg("refused.key"), credit.ErrReadOnly)
+	}
+	return ss.s.db.Scoped(k.Scope()), nil
+}
+
+// visible reports whether ev may be shown in the session now.
+func (ss sessionStore) visible(ev credit.Event) bool {
+	sc, err := ss.scoped()
+	return err == nil && sc.EventVisible(ev)
+}
+
+func (ss sessionStore) Snapshot() (*credit.Snapshot, error) {
+	sc, err := ss.scoped()
+	if err != nil {
+		return nil, err
+	}
+	return sc.Snapshot()
+}
+
+func (ss sessionStore) SnapshotSince(prev *credit.Snapshot) (*credit.Snapshot, error) {
+	sc, err := ss.scoped()
+	if err != nil {
+		return nil, err
+	}
+	return sc.SnapshotSince(prev)
+}
+
+func (ss sessionStore) Overview() (*credit.Snapshot, error) {
+	sc, err := ss.scoped()
+	if err != nil {
+		return nil, err
+	}
+	return sc.Overview()
+}
+
+func (ss sessionStore) CheckData(since time.Time) (*credit.CheckData, error) {
+	sc, err := ss.scoped()
+	if err != nil {
+		return nil, err
+	}
+	return sc.CheckData(since)
+}
+
+func (ss sessionStore) CheckDataLean(since time.Time) (*credit.CheckData, error) {
+	sc, err := ss.scoped()
+	if err != nil {
+		return nil, err
+	}
+	return sc.CheckDataLean(since)
+}
+
+func (ss sessionStore) Records(keys []string) ([]credit.Record, error) {
+	sc, err := ss.scoped()
+	if err != nil {
+		return nil, err
+	}
+	return sc.Records(keys)
+}
+
+func (ss sessionStore) DeptRecords(dept string, kind credit.Kind) ([]credit.Record, error) {
+	sc, err := ss.scoped()
+	if err != nil {
+		return nil, err
+	}
+	return sc.DeptRecords(dept, kind)
+}
+
+// RecordAction records the action with the key's rights in force now, and
+// audits it, refused or not.
+func (ss sessionStore) RecordAction(a credit.Action) (credit.OutboxItem, error) {
+	sc, err := ss.scoped()
+	var it credit.OutboxItem
+	if err == nil {
+		it, err = sc.RecordAction(a)
+	}
+	ev := credit.Event{Type: credit.EventAction, Actor: ss.l.key.Name,
+		Message: fmt.Sprintf("from %s: %s %s", ss.l.addr, a.Type, a.RecordKey)}
+	if err != nil {
+		ev.Err = "refused: " + err.Error()
+	} else {
+		ev.Message += fmt.Sprintf(" (outbox %d, action %s)", it.Seq, it.Action.ID)
+		ev.Depts = it.Action.Depts
+	}
+	ss.s.audit(ev)
+	return it, err
+}
+
+func (ss sessionStore) Quarantine() ([]credit.Quarantined, error) {
+	sc, err := ss.scoped()
+	if err != nil {
+		return nil, err
+	}
+	return sc.Quarantine()
+}
+
+func (ss sessionStore) Outbox() ([]credit.OutboxItem, error) {
+	sc, err := ss.scoped()
+	if err != nil {
+		return nil, err
+	}
+	return sc.Outbox()
+}
+
+func (ss sessionStore) RetryAction(seq uint64) error {
+	sc, err := ss.scoped()
+	if err == nil {
+		err = sc.RetryAction(seq)
+	}
+	ev := credit.Event{Type: credit.EventAction, Actor: ss.l.key.Name, Message: fmt.Sprintf("from %s: retry outbox %d", ss.l.addr, seq)}
+	if err != nil {
+		ev.Err = "refused: " + err.Error()
+	}
+	ss.s.audit(ev)
+	return err
+}
+
+func (ss sessionStore) Signoffs() (map[credit.Date]credit.Signoff, error) {
+	sc, err := ss.scoped()
+	if err != nil {
+		return nil, err
+	}
+	return sc.Signoffs()
+}
+
 // program builds the full-screen view for a session with a terminal and
 // no command; for any other session it returns nil and the command
-// middleware runs. The view reads and acts through the key's scope, and
-// draws every style with the session's own renderer.
+// middleware runs. The view reads and acts through the key's scope in
+// force (sessionStore), and draws every style with the session's own
+// renderer. Exports are not written on the server: the view shows the
+// command that streams the same table to the officer's machine.
 func (s *sshServer) program(sess ssh.Session) *tea.Program {
-	l := liveOf(sess)
+	l := s.liveOf(sess)
 	if _, _, isPty := sess.Pty(); !isPty || len(sess.Command()) > 0 || l == nil {
 		return nil
 	}
 	scope := l.key.Scope()
 	sa := s.sessionApp(io.Discard, io.Discard, scope)
 	d := sa.tuiDeps(s.db.Path())
-	d.Store = s.db.Scoped(scope)
-	d.Events = s.hub.subscribe(l.ctx)
-	d.SyncNow = s.sync.SyncNow
+	ss := sessionStore{s: s, l: l}
+	d.Store = ss
+	d.Events = s.hub.subscribe(l.ctx, ss.visible)
+	d.SyncNow = s.syncNow
 	d.ReadOnly = scope.ReadOnly
 	d.NewActionID = credsync.NewIdempotencyKey
-	d.Warnings = s.a.cfg.warnings()
+	d.Warnings = s.warningsFor(l.key)
 	d.Renderer = sessionRenderer(sess)
+	d.ExportCommand = exportCommand(sess)
 	m := sessionModel{inner: tui.New(d), idle: s.cfg.IdleTimeout.Duration, last: time.Now(),
 		onIdle: func() { l.end(s.msgf("bye.idle", s.cfg.IdleTimeout.Duration)) }}
 	opts := append([]tea.ProgramOption{tea.WithAltScreen(), tea.WithoutSignalHandler(),
@@ -171,12 +371,72 @@ func (s *sshServer) program(sess ssh.Session) *tea.Program {
 	return p
 }
 
+// exportCommand returns the TUI's ExportCommand for a session: the ssh
+// command line, for the officer's own machine, that streams an export
+// of the table to a file there.
+func exportCommand(sess ssh.Session) func(tui.ExportRequest) string {
+	host, port := "HOST", "2222"
+	if h, p, err := net.SplitHostPort(sess.LocalAddr().String()); err == nil {
+		host, port = h, p
+	}
+	user := sess.User()
+	if user == "" || strings.IndexFunc(user, func(r rune) bool { return !plainWordRune(r) }) >= 0 {
+		user = "duty"
+	}
+	return func(r tui.ExportRequest) string { return exportCommandLine(port, user, host, r) }
+}
+
+// exportCommandLine is the command line exportCommand shows. ssh joins
+// the words after the host with spaces and the server splits them again
+// as a POSIX shell would, so a value with spaces or quotes is quoted for
+// the server, and the whole remote command once more for the officer's
+// shell (double quotes, which cmd.exe and PowerShell read too). Plain
+// values (letters, digits, CJK, - _ . / :) are not quoted at all.
+func exportCommandLine(port, user, host string, r tui.ExportRequest) string {
+	words := []string{"export", "--view", r.View}
+	if r.Format != "csv" {
+		words = append(words, "--format", r.Format)
+	}
+	if r.Filter != "" {
+		words = append(words, "--filter", remoteWord(r.Filter))
+	}
+	if r.Dept != "" {
+		words = append(words, "--dept", remoteWord(r.Dept))
+	}
+	if r.Sort != "" {
+		words = append(words, "--sort", remoteWord(r.Sort))
+		if r.Desc {
+			words = append(words, "--desc")
+		}
+	}
+	remote := strings.Join(words, " ")
+	if strings.ContainsAny(remote, "'") {
+		remote = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "$", `\$`, "`", "\\`").Replace(remote) + `"`
+	}
+	return fmt.Sprintf("ssh -p %s %s@%s %s > %s.%s", port, user, host, remote, r.View, r.Format)
+}
+
+// plainWordRune reports whether r needs no quoting in a shell word.
+func plainWordRune(r rune) bool {
+	return r == '-' || r == '_' || r == '.' || r == '/' || r == ':' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' ||
+		r > 0x7f && !unicode.IsSpace(r)
+}
+
+// remoteWord quotes w, if it needs it, for the server's splitting of the
+// command line (single quotes, as a POSIX shell).
+func remoteWord(w string) string {
+	if w != "" && strings.IndexFunc(w, func(r rune) bool { return !plainWordRune(r) }) < 0 {
+		return w
+	}
+	return "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
+}
+
 // commandMiddleware runs last: after a terminal session's view ended it
 // tells the officer why the server ended it, if it did; for a session
 // without a view it runs the command.
 func (s *sshServer) commandMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		l := liveOf(sess)
+		l := s.liveOf(sess)
 		if l == nil {
 			next(sess)
 			return
@@ -191,16 +451,58 @@ func (s *sshServer) commandMiddleware(next ssh.Handler) ssh.Handler {
 		l.mu.Unlock()
 		code := 0
 		if !ranTUI {
-			code = s.runCommand(l, sess, out, errOut)
+			act := &activity{}
+			act.touch()
+			go s.watchIdleCommand(l, act)
+			code = s.runCommand(l, sess, activityWriter{out, act}, activityWriter{errOut, act})
 		}
 		if bye := l.goodbye(); bye != "" {
 			fmt.Fprintln(errOut, bye)
+			if code == 0 {
+				code = 1
+			}
 		}
 		if isPty {
 			time.Sleep(ptyDrain)
 		}
 		_ = sess.Exit(code)
 		next(sess)
+	}
+}
+
+// activity is when a command last wrote to its session.
+type activity struct{ at atomic.Int64 }
+
+func (a *activity) touch()               { a.at.Store(time.Now().UnixNano()) }
+func (a *activity) since() time.Duration { return time.Since(time.Unix(0, a.at.Load())) }
+
+type activityWriter struct {
+	w   io.Writer
+	act *activity
+}
+
+func (w activityWriter) Write(p []byte) (int, error) {
+	w.act.touch()
+	return w.w.Write(p)
+}
+
+// watchIdleCommand ends a command that wrote nothing for idle_timeout
+// (a `tail -f` of a quiet log, a command the client never reads), so that
+// it does not hold a slot for ever.
+func (s *sshServer) watchIdleCommand(l *liveSession, act *activity) {
+	idle := s.cfg.IdleTimeout.Duration
+	t := time.NewTicker(min(max(idle/4, 100*time.Millisecond), time.Minute))
+	defer t.Stop()
+	for {
+		select {
+		case <-l.ctx.Done():
+			return
+		case <-t.C:
+			if act.since() >= idle {
+				l.end(s.msgf("bye.idlecmd", idle))
+				return
+			}
+		}
 	}
 }
 
@@ -212,8 +514,10 @@ func (s *sshServer) runCommand(l *liveSession, sess ssh.Session, out, errOut io.
 		fmt.Fprint(errOut, s.msg("usage"))
 		return 2
 	}
-	s.audit(credit.Event{Type: credit.EventSSHCommand, Actor: l.key.Name, Message: oneLine(sess.RawCommand())})
+	s.audit(credit.Event{Type: credit.EventSSHCommand, Actor: l.key.Name, Message: fmt.Sprintf("from %s: %s", l.addr, oneLine(sess.RawCommand()))})
 	sa := s.sessionApp(out, errOut, l.key.Scope())
+	ss := sessionStore{s: s, l: l}
+	sa.eventFilter = ss.visible
 	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "status":
@@ -230,6 +534,13 @@ func (s *sshServer) runCommand(l *liveSession, sess ssh.Session, out, errOut io.
 			}
 		}
 		return sa.runExport(rest)
+	case "audit":
+		if l.key.Role != roleAdmin {
+			fmt.Fprintln(errOut, s.msg("refused.audit"))
+			s.audit(credit.Event{Type: credit.EventSSHRefused, Actor: l.key.Name, Message: fmt.Sprintf("from %s: audit refused (role %s)", l.addr, l.key.Role)})
+			return 1
+		}
+		return sa.readAudit(l.ctx, auditDir(s.cfg, s.db.Path()), rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(out, s.msg("usage"))
 		return 0
@@ -346,15 +657,24 @@ func (m sessionModel) View() string { return m.inner.View() }
 
 // serveMessages are what the server says to officers, by language.
 var serveMessages = map[string][2]string{
-	"bye.shutdown": {"credwatch: 服务器正在关闭，会话已结束。请稍后重新连接。", "credwatch: the server is shutting down; session ended. Connect again later."},
-	"bye.idle":     {"credwatch: 超过 %s 无操作，会话已结束。", "credwatch: no key pressed for %s; session ended."},
-	"refused.key":  {"credwatch: 此密钥已被撤销。", "credwatch: this key is no longer authorised."},
-	"refused.full": {"credwatch: 会话已达上限（%d），请稍后再试。", "credwatch: the server has its maximum of %d sessions; try again later."},
+	"bye.shutdown":   {"credwatch: 服务器正在关闭，会话已结束。请稍后重新连接。", "credwatch: the server is shutting down; session ended. Connect again later."},
+	"bye.idle":       {"credwatch: 超过 %s 无操作，会话已结束。", "credwatch: no key pressed for %s; session ended."},
+	"refused.key":    {"credwatch: 此密钥已被撤销。", "credwatch: this key is no longer authorised."},
+	"refused.full":   {"credwatch: 会话已达上限（%d），请稍后再试。", "credwatch: the server has its maximum of %d sessions; try again later."},
+	"refused.perkey": {"credwatch: 此密钥已有 %d 个会话，请先关闭其中一个。", "credwatch: this key already has %d sessions open; close one first."},
+	"refused.audit":  {"credwatch: 审计记录仅限管理员查看。", "credwatch: the audit trail is for admins only."},
+	"bye.revoked":    {"credwatch: 此密钥已被撤销，会话已结束。", "credwatch: this key was revoked; session ended."},
+	"bye.changed":    {"credwatch: 此密钥的权限已变更，会话已结束。请重新连接。", "credwatch: this key's rights changed; session ended. Connect again."},
+	"bye.keys":       {"credwatch: 服务器的授权密钥文件不可用，会话已结束。请联系管理员。", "credwatch: the server's keys file is unusable; session ended. Tell the administrator."},
+	"warn.keys":      {"授权密钥文件不可用，仍沿用上次加载的密钥（keep_keys_on_error），请尽快修复：%s", "the keys file is unusable; the keys loaded before stay in force (keep_keys_on_error); fix it: %s"},
+	"bye.idlecmd":    {"credwatch: 超过 %s 无输出，命令已结束。", "credwatch: nothing written for %s; command ended."},
 	"usage": {`credwatch serve: 不带终端时可执行的命令 / commands without a terminal:
   status [--json]                                  health of the cache and endpoints
   check [--json]                                   the daily check (每日核查)
   tail [-f] [-n N] [--json]                        the event log; -f follows it
   export --view check|sharing|sync|repair|queue [--format csv|json]
+         [--filter TEXT] [--dept ID] [--sort COLUMN [--desc]]
+  audit [--since 2026-11-01] [--json]              the audit trail (admins only)
 全屏界面 / the full-screen view: ssh -t (a terminal, no command)
 `, ""},
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"net"
 	"net/http/httptest"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/czyj/credwatch/audit"
 	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/store"
 	credsync "github.com/czyj/credwatch/sync"
@@ -28,18 +30,52 @@ import (
 // serveFixture is a running `credwatch serve` on loopback over a cache
 // synced from a small simulator, with four officers' keys.
 type serveFixture struct {
-	addr    string
-	db      *store.DB
-	hostKey gossh.PublicKey
-	keys    map[string]gossh.Signer // officer, readonly, admin, stranger
-	stop    func()                  // SIGTERM: ends the server and waits for it
-	srv     *sshServer
+	addr     string
+	db       *store.DB
+	hostKey  gossh.PublicKey
+	keys     map[string]gossh.Signer // officer, readonly, admin, stranger
+	lines    map[string]string       // the keys file line of each but stranger
+	keysPath string
+	auditDir string
+	log      *lockedBuffer // the server's standard error
+	stop     func()        // SIGTERM: ends the server and waits for it
+	stopped  time.Duration // how long stop took
+	srv      *sshServer
 }
 
 const serveToday = "2026-11-30" // a Monday
 
-func startServe(t *testing.T) *serveFixture {
+// serveOpts change the fixture's [serve] table.
+type serveOpts struct {
+	idle        string // idle_timeout; default 10m
+	maxSessions int    // default 8
+	perKey      int    // max_sessions_per_key; default 4
+	handshake   string // handshake_timeout; default 30s
+	unauth      int    // max_unauthenticated; default 64
+	keep        bool   // keep_keys_on_error
+	extra       int    // more officer keys of 320412, named extra0, extra1, ...
+	exempt      string // backoff_exempt, one network
+}
+
+func startServe(t *testing.T) *serveFixture { return startServeWith(t, serveOpts{}) }
+
+func startServeWith(t *testing.T, o serveOpts) *serveFixture {
 	t.Helper()
+	if o.idle == "" {
+		o.idle = "10m"
+	}
+	if o.maxSessions == 0 {
+		o.maxSessions = 8
+	}
+	if o.perKey == 0 {
+		o.perKey = 4
+	}
+	if o.handshake == "" {
+		o.handshake = "30s"
+	}
+	if o.unauth == 0 {
+		o.unauth = 64
+	}
 	today := credit.MustDate(serveToday)
 	simSrv := httptest.NewServer(sim.New(sim.Options{Seed: 3, Records: 600, Today: today}).Handler())
 	t.Cleanup(simSrv.Close)
@@ -60,7 +96,8 @@ func startServe(t *testing.T) *serveFixture {
 	}
 	cfgPath := filepath.Join(dir, "config.toml")
 	cfg := "cache = \"" + cache + "\"\n[[endpoint]]\nname = \"hub\"\nbase_url = \"" + simSrv.URL + "\"\nfeeds = [\"penalty\", \"licence\", \"sharing\", \"repair\"]\n" +
-		"[serve]\nhost_key = \"" + filepath.Join(dir, "state", "host_key") + "\"\nauthorized_keys = \"" + filepath.Join(dir, "authorized_keys") + "\"\nidle_timeout = \"10m\"\nmax_sessions = 8\n"
+		"[serve]\nhost_key = \"" + filepath.Join(dir, "state", "host_key") + "\"\nauthorized_keys = \"" + filepath.Join(dir, "authorized_keys") + "\"\n" +
+		fmt.Sprintf("idle_timeout = %q\nmax_sessions = %d\nmax_sessions_per_key = %d\nhandshake_timeout = %q\nmax_unauthenticated = %d\nkeep_keys_on_error = %v\nbackoff_exempt = [%s]\n", o.idle, o.maxSessions, o.perKey, o.handshake, o.unauth, o.keep, o.exempt)
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -68,14 +105,18 @@ func startServe(t *testing.T) *serveFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &serveFixture{db: db, keys: map[string]gossh.Signer{}}
+	f := &serveFixture{db: db, keys: map[string]gossh.Signer{}, lines: map[string]string{}}
 	var lines []string
-	for _, k := range []struct{ name, opts string }{
+	who := []struct{ name, opts string }{
 		{"officer", `credwatch-name="张三",credwatch-role="officer",credwatch-depts="320412"`},
 		{"readonly", `credwatch-name="李四",credwatch-role="read-only",credwatch-depts="320412"`},
 		{"admin", `credwatch-name="王五",credwatch-role="admin"`},
 		{"stranger", ""},
-	} {
+	}
+	for i := range o.extra {
+		who = append(who, struct{ name, opts string }{fmt.Sprintf("extra%d", i), fmt.Sprintf(`credwatch-name="值班%d",credwatch-role="officer",credwatch-depts="320412"`, i)})
+	}
+	for _, k := range who {
 		_, priv, _ := ed25519.GenerateKey(rand.Reader)
 		signer, err := gossh.NewSignerFromKey(priv)
 		if err != nil {
@@ -83,7 +124,9 @@ func startServe(t *testing.T) *serveFixture {
 		}
 		f.keys[k.name] = signer
 		if k.opts != "" {
-			lines = append(lines, k.opts+" "+strings.TrimSpace(string(gossh.MarshalAuthorizedKey(signer.PublicKey())))+" "+k.name+"@duty-pc")
+			line := k.opts + " " + strings.TrimSpace(string(gossh.MarshalAuthorizedKey(signer.PublicKey()))) + " " + k.name + "@duty-pc"
+			f.lines[k.name] = line
+			lines = append(lines, line)
 		}
 	}
 	if err := os.WriteFile(a.cfg.Serve.AuthorizedKeys, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
@@ -93,9 +136,16 @@ func startServe(t *testing.T) *serveFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logBuf lockedBuffer
-	a.stderr = &logBuf
-	f.srv, err = newSSHServer(a, db, sc)
+	f.log = &lockedBuffer{}
+	a.stderr = f.log
+	f.keysPath = sc.AuthorizedKeys
+	f.auditDir = filepath.Join(dir, "audit")
+	al, err := audit.Open(f.auditDir, sc.AuditRetentionDays)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { al.Close() })
+	f.srv, err = newSSHServer(a, db, al, sc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,19 +164,54 @@ func startServe(t *testing.T) *serveFixture {
 	var once sync.Once
 	f.stop = func() {
 		once.Do(func() {
+			began := time.Now()
 			cancel()
 			select {
 			case err := <-done:
+				f.stopped = time.Since(began)
 				if err != nil {
 					t.Errorf("serve: %v", err)
 				}
 			case <-time.After(15 * time.Second):
+				f.stopped = time.Since(began)
 				t.Error("serve did not stop within 15s")
 			}
 		})
 	}
 	t.Cleanup(f.stop)
 	return f
+}
+
+// audited returns the audit trail so far.
+func (f *serveFixture) audited(t *testing.T) []credit.Event {
+	t.Helper()
+	var evs []credit.Event
+	if err := audit.Read(f.auditDir, time.Now().Add(-time.Hour), func(ev credit.Event) error {
+		evs = append(evs, ev)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return evs
+}
+
+// liveCount is the number of sessions holding a slot.
+func (f *serveFixture) liveCount() int {
+	f.srv.mu.Lock()
+	defer f.srv.mu.Unlock()
+	return len(f.srv.live)
+}
+
+// eventually polls cond every 50 ms until it holds or timeout passes.
+func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %s", what, timeout)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 func (f *serveFixture) dial(t *testing.T, who string) *gossh.Client {
@@ -172,6 +257,12 @@ type terminal struct {
 
 func (f *serveFixture) terminal(t *testing.T, who string, env map[string]string) *terminal {
 	t.Helper()
+	return f.terminalSized(t, who, env, 100)
+}
+
+// terminalSized is terminal with a PTY of cols columns.
+func (f *serveFixture) terminalSized(t *testing.T, who string, env map[string]string, cols int) *terminal {
+	t.Helper()
 	sess, err := f.dial(t, who).NewSession()
 	if err != nil {
 		t.Fatal(err)
@@ -181,7 +272,7 @@ func (f *serveFixture) terminal(t *testing.T, who string, env map[string]string)
 			t.Fatal(err)
 		}
 	}
-	if err := sess.RequestPty("xterm-256color", 30, 100, gossh.TerminalModes{gossh.ECHO: 0}); err != nil {
+	if err := sess.RequestPty("xterm-256color", 30, cols, gossh.TerminalModes{gossh.ECHO: 0}); err != nil {
 		t.Fatal(err)
 	}
 	tm := &terminal{sess: sess, out: &lockedBuffer{}, done: make(chan error, 1)}
@@ -291,10 +382,7 @@ func TestServeOfficerSignsOffOverSSH(t *testing.T) {
 	want := []credit.EventType{credit.EventSSHConnect, credit.EventAction, credit.EventSSHDisconnect}
 	deadline = time.Now().Add(3 * time.Second)
 	for {
-		evs, err := f.db.LastEvents(50)
-		if err != nil {
-			t.Fatal(err)
-		}
+		evs := f.audited(t)
 		seen := map[credit.EventType]bool{}
 		for _, ev := range evs {
 			if ev.Actor == "张三" {
@@ -392,7 +480,7 @@ func TestServeRefusesUnknownKeysAndPasswords(t *testing.T) {
 		c.Close()
 		t.Fatal("a password got in")
 	}
-	evs, _ := f.db.LastEvents(20)
+	evs := f.audited(t)
 	found := false
 	for _, ev := range evs {
 		found = found || ev.Type == credit.EventSSHRefused && strings.Contains(ev.Message, gossh.FingerprintSHA256(f.keys["stranger"].PublicKey()))
