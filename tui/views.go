@@ -21,6 +21,7 @@ const (
 	viewSharing                    // the sharing-list rows of some departments
 	viewQuarantine                 // an endpoint's quarantined items
 	viewQueue                      // some of the 修复后续 tab's rows: the check's stuck repair items
+	viewRepair                     // some of the 信用修复 tab's rows: the check's penalties lacking 三同步 steps
 )
 
 // stackView is one view opened over the tabs; esc closes it.
@@ -31,7 +32,7 @@ type stackView struct {
 	table   Table
 	recs    []credit.Record // the records listed, or the record detailed
 	depts   []string        // viewSharing: the departments shown
-	keys    []string        // viewQueue: the repairs shown (penalty keys)
+	keys    []string        // viewQueue, viewRepair: the rows shown (penalty keys)
 	loading bool
 	err     string
 }
@@ -72,7 +73,7 @@ func (m *Model) canOpen() bool {
 		switch top.kind {
 		case viewRecords, viewSharing:
 			return m.d.Store != nil || top.kind == viewRecords
-		case viewQueue:
+		case viewQueue, viewRepair:
 			return m.d.Store != nil || m.penalty(r.Key) != nil
 		}
 		return false
@@ -115,7 +116,7 @@ func (m Model) open() (Model, tea.Cmd) {
 			}
 		case viewSharing:
 			return m.openDeptRecords(r.Key)
-		case viewQueue:
+		case viewQueue, viewRepair:
 			return m.openRecordKey(r.Key)
 		}
 		return m, nil
@@ -132,6 +133,12 @@ func (m Model) open() (Model, tea.Cmd) {
 			// Why each is stuck: its stage, since when, the due date and
 			// the status, as the 修复后续 tab shows them.
 			v := m.push(viewQueue, m.cat.f("view.checkrecs", cleanText(text)), queueColumns(m.cat))
+			v.keys = slices.Clone(it.Keys)
+			m.refreshStack()
+		case it.ID == credit.CheckThreeInStepID && len(it.Keys) > 0:
+			// The penalties with the 信用修复 tab's columns, its 三同步 column
+			// saying which steps are missing.
+			v := m.push(viewRepair, m.cat.f("view.checkrecs", cleanText(text)), repairColumns(m.cat))
 			v.keys = slices.Clone(it.Keys)
 			m.refreshStack()
 		case len(it.Keys) > 0:
@@ -271,9 +278,13 @@ func (m *Model) refreshStack() {
 				}
 			}
 			v.table.SetRows(rows)
-		case viewQueue:
+		case viewQueue, viewRepair:
 			var rows []Row
-			if src := m.view.queue.src; src != nil {
+			src := m.view.queue.src
+			if v.kind == viewRepair {
+				src = m.view.repair.src
+			}
+			if src != nil {
 				for _, k := range v.keys {
 					if i := src.Find(k); i >= 0 {
 						rows = append(rows, src.Row(i))

@@ -861,3 +861,31 @@ func TestCheckStuckOpensTheQueueColumns(t *testing.T) {
 		t.Errorf("stuck list shows disclosure columns:\n%s", v)
 	}
 }
+
+// The 三同步 line opens its penalties with the 信用修复 tab's columns,
+// whose 三同步 column says which steps are missing.
+func TestCheckThreeInStepOpensTheRepairColumns(t *testing.T) {
+	dp, _ := storeDeps(t, "zh")
+	m := loadedStore(t, dp, 160, 40)
+	idx, count := -1, 0
+	for i, r := range m.check.Rows() {
+		if r.Key == credit.CheckThreeInStepID {
+			idx, count = i, m.view.check.byID[r.Key].Count
+		}
+	}
+	if idx < 0 || count == 0 {
+		t.Fatalf("no 三同步 line with items (index %d, count %d): the test proves nothing", idx, count)
+	}
+	m = keys(t, m, keyMsg("home"))
+	for range idx {
+		m = keys(t, m, keyMsg("down"))
+	}
+	m, _ = press(t, m, keyMsg("enter"))
+	top := m.top()
+	if top == nil || top.kind != viewRepair || len(top.table.Rows()) != count {
+		t.Fatalf("enter on the 三同步 line: %+v\n%s", top, m.View())
+	}
+	if !strings.Contains(m.View(), "三同步") {
+		t.Errorf("the list lacks the 三同步 column:\n%s", m.View())
+	}
+}
