@@ -3,6 +3,7 @@ package credit
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -15,12 +16,26 @@ type RecordRef struct {
 	Decided   Date     `json:"decided"`
 	Disclosed Date     `json:"disclosed,omitempty"`
 	Issues    []string `json:"issues,omitempty"` // quality issue codes
+	// Severity and Accident of a penalty (from its summary): its tier
+	// decides whether it must be disclosed at all (Rules.Disclosure).
+	Severity Severity `json:"severity,omitempty"`
+	Accident bool     `json:"accident,omitempty"`
+}
+
+// record is the part of the record a reference carries, for the rules.
+func (ref *RecordRef) record() Record {
+	_, id, _ := strings.Cut(ref.Key, "/")
+	return Record{Kind: ref.Kind, ID: id, Dept: ref.Dept, Decided: ref.Decided, Disclosed: ref.Disclosed,
+		Severity: ref.Severity, Accident: ref.Accident}
 }
 
 // RepairRef is a repair with the department of its penalty.
 type RepairRef struct {
 	Dept   string `json:"dept"`
 	Repair Repair `json:"repair"`
+	// Penalty is the penalty's summary, when it is cached: the rules judge
+	// an application by it (an application before eligibility).
+	Penalty *PenaltySummary `json:"-"`
 }
 
 // CheckData is what the store gathers for the daily check (Art. 6).
@@ -106,7 +121,7 @@ func (r *Rules) KeepFailing(repairs []RepairRef, today Date) []RepairRef {
 	var idx []int32 // a slice of exactly the kept ones is what stays
 	for i := range repairs {
 		st, err := r.Pipeline(&repairs[i].Repair, today)
-		if err != nil || st.Stuck {
+		if err != nil || st.Stuck || r.earlyApplication(&repairs[i]) {
 			idx = append(idx, int32(i))
 		}
 	}
@@ -118,6 +133,18 @@ func (r *Rules) KeepFailing(repairs []RepairRef, today Date) []RepairRef {
 		kept[j] = repairs[i]
 	}
 	return kept
+}
+
+// earlyApplication reports whether the repair's application was made
+// before its penalty was eligible, or for one that cannot be repaired
+// (RepairDates.ApplicationIssue); false when the penalty is not known.
+func (r *Rules) earlyApplication(rr *RepairRef) bool {
+	if rr.Penalty == nil || rr.Repair.Applied.IsZero() {
+		return false
+	}
+	rec := rr.Penalty.Record()
+	rd, err := r.RepairFor(&rec, &rr.Repair)
+	return err == nil && rd.ApplicationIssue != nil
 }
 
 // DailyCheck computes the checklist for depts (all departments when empty)
@@ -221,6 +248,13 @@ func (r *Rules) DailyCheck(data *CheckData, depts []string, today Date) (DailyCh
 			bad = append(bad, ref.Key)
 		}
 	}
+	// An application made before the penalty was eligible, or for one that
+	// cannot be repaired, is a quality issue too (RepairDates.ApplicationIssue).
+	for i := range data.Repairs {
+		if rr := &data.Repairs[i]; in(rr.Dept) && r.earlyApplication(rr) {
+			bad = appendOnce(bad, rr.Repair.RecordKey)
+		}
+	}
 	c.add(statusItem(CheckQuality, len(bad), nil, bad,
 		fmt.Sprintf("%d条记录存在数据质量问题", len(bad)), fmt.Sprintf("%d records with data-quality errors", len(bad))))
 	c.add(statusItem(CheckThreeInStepID, len(tis), nil, tis,
@@ -305,31 +339,26 @@ type Timeliness struct {
 // LateDisclosed), for the departments in allows.
 func (r *Rules) Timeliness(undisclosed, recent []RecordRef, today Date, in func(dept string) bool) (Timeliness, error) {
 	var t Timeliness
-	for _, ref := range undisclosed {
-		if !in(ref.Dept) {
-			continue
+	judge := func(refs []RecordRef, want DisclosureState, into *[]RecordRef) error {
+		for i := range refs {
+			if !in(refs[i].Dept) {
+				continue
+			}
+			rec := refs[i].record()
+			d, err := r.Disclosure(&rec, today) // a tier not disclosed (minor) is NotRequired
+			if err != nil {
+				return err
+			}
+			if d.State == want {
+				*into = append(*into, refs[i])
+			}
 		}
-		due, err := r.DisclosureDue(ref.Decided)
-		if err != nil {
-			return t, err
-		}
-		if today.After(due) {
-			t.Overdue = append(t.Overdue, ref)
-		}
+		return nil
 	}
-	for _, ref := range recent {
-		if !in(ref.Dept) {
-			continue
-		}
-		due, err := r.DisclosureDue(ref.Decided)
-		if err != nil {
-			return t, err
-		}
-		if ref.Disclosed.After(due) {
-			t.Late = append(t.Late, ref)
-		}
+	if err := judge(undisclosed, Overdue, &t.Overdue); err != nil {
+		return t, err
 	}
-	return t, nil
+	return t, judge(recent, DisclosedLate, &t.Late)
 }
 
 // ByDeptKind counts refs per department and kind.

@@ -85,3 +85,33 @@ func TestDailyCheckFailsOnIncompleteSync(t *testing.T) {
 	}
 	t.Fatal("no endpoint line")
 }
+
+// Issue 16 in the daily check: a minor penalty under Order No. 36 is in
+// principle not disclosed, so it is never overdue; an application made
+// before eligibility is a quality issue (and KeepFailing keeps its repair).
+func TestDailyCheckMinorAndEarlyApplication(t *testing.T) {
+	r := DefaultRules()
+	today := MustDate("2026-11-30")
+	minor := RecordRef{Key: "penalty/M1", Dept: "320412", Kind: Penalty, Decided: MustDate("2026-06-01"), Severity: Minor}
+	general := RecordRef{Key: "penalty/G1", Dept: "320412", Kind: Penalty, Decided: MustDate("2026-06-01"), Severity: General}
+	serious := PenaltySummary{ID: "S1", Dept: "320412", Decided: MustDate("2026-10-09"), Severity: Serious}
+	early := RepairRef{Dept: "320412", Repair: Repair{RecordKey: "penalty/S1", Applied: MustDate("2026-11-02")}, Penalty: &serious}
+	data := &CheckData{Undisclosed: []RecordRef{minor, general}, Repairs: []RepairRef{early}}
+	c, err := r.DailyCheck(data, nil, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]CheckItem{}
+	for _, it := range c.Items {
+		byID[it.ID] = it
+	}
+	if it := byID[CheckOverdue]; it.Count != 1 || it.Keys[0] != "penalty/G1" {
+		t.Errorf("overdue line %+v: want the general penalty only", it)
+	}
+	if it := byID[CheckQuality]; it.Count != 1 || it.Keys[0] != "penalty/S1" {
+		t.Errorf("quality line %+v: want the application made before eligibility", it)
+	}
+	if kept := r.KeepFailing(data.Repairs, today); len(kept) != 1 {
+		t.Errorf("KeepFailing dropped the early application: %+v", kept)
+	}
+}

@@ -100,12 +100,60 @@ func (db *DB) checkData(since time.Time, every int) (*credit.CheckData, error) {
 		if err := readQuality(tx, d, in, rel); err != nil {
 			return err
 		}
-		return readOpenRepairs(tx, d, every)
+		if err := readOpenRepairs(tx, d, every); err != nil {
+			return err
+		}
+		return addPenaltyFacts(tx, d, in)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read daily-check data from %s: %w", db.path, err)
 	}
 	return d, nil
+}
+
+// addPenaltyFacts gives the penalties among the check's references what
+// the rules need of them beyond the index entry, from their summaries: the
+// severity and accident flag (a tier not disclosed), and for the open
+// repairs with an application, the whole summary (an application before
+// eligibility).
+func addPenaltyFacts(tx *bolt.Tx, d *credit.CheckData, in interner) error {
+	pens := tx.Bucket(bPenalties)
+	summary := func(key string) (*credit.PenaltySummary, error) {
+		v := pens.Get([]byte(key))
+		if v == nil {
+			return nil, nil
+		}
+		var p credit.PenaltySummary
+		if err := decodeSummary([]byte(key), v, &p, in); err != nil {
+			return nil, fmt.Errorf("decode %s: %w", key, err)
+		}
+		return &p, nil
+	}
+	for _, refs := range [][]credit.RecordRef{d.Undisclosed, d.LateDisclosed, d.Quality} {
+		for i := range refs {
+			if refs[i].Kind != credit.Penalty {
+				continue
+			}
+			p, err := summary(refs[i].Key)
+			if err != nil {
+				return err
+			}
+			if p != nil {
+				refs[i].Severity, refs[i].Accident = p.Severity, p.Accident
+			}
+		}
+	}
+	for i := range d.Repairs {
+		if d.Repairs[i].Repair.Applied.IsZero() {
+			continue
+		}
+		p, err := summary(d.Repairs[i].Repair.RecordKey)
+		if err != nil {
+			return err
+		}
+		d.Repairs[i].Penalty = p
+	}
+	return nil
 }
 
 // checkReleaseEvery is the daily check's pageRelease interval: its reads

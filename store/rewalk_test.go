@@ -67,6 +67,12 @@ func applyAll(t *testing.T, db *DB, pages ...*credit.Page) {
 // BeginRewalk forgets.
 func comparable(v cacheView) cacheView {
 	v.snap.Endpoints, v.check.Endpoints = nil, nil
+	for i := range v.check.Repairs { // a pointer: %+v would compare addresses
+		if p := v.check.Repairs[i].Penalty; p != nil {
+			v.check.Repairs[i].Penalty = nil
+			v.check.Repairs[i].Dept += "|" + p.ID + "|" + string(p.Severity)
+		}
+	}
 	delete(v.digest, string(bCursors))
 	return v
 }
@@ -185,5 +191,38 @@ func TestRewalkEndIsLogged(t *testing.T) {
 	st, _ := db.EndpointStatus("e")
 	if st.FeedsDone["sharing"].IsZero() {
 		t.Errorf("FeedsDone not set by the walk's end: %+v", st)
+	}
+}
+
+// The daily check's references carry what the rules need of a penalty
+// beyond its index entry: the severity and accident flag of undisclosed
+// ones, the summary of one with an application.
+func TestCheckDataCarriesPenaltyFacts(t *testing.T) {
+	db, _ := openTemp(t)
+	at := time.Date(2026, 11, 30, 9, 0, 0, 0, credit.ChinaZone)
+	minor := penalty("M1", "320412", "2026-06-01")
+	minor.Severity = credit.Minor
+	serious := penalty("S1", "320412", "2026-10-09")
+	serious.Severity, serious.Accident = credit.Serious, true
+	rep := &credit.Repair{RecordKey: serious.Key(), Applied: credit.MustDate("2026-11-02")}
+	applyAll(t, db,
+		&credit.Page{Endpoint: "e", Feed: "penalty", Changes: []credit.Change{upsert(minor), upsert(serious)}, NextCursor: "c", FetchedAt: at},
+		&credit.Page{Endpoint: "e", Feed: "repair", Changes: []credit.Change{{Op: credit.OpUpsert, Key: rep.RecordKey, Repair: rep}}, NextCursor: "c", FetchedAt: at})
+	d, err := db.CheckData(at.Add(-24 * time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sev := map[string]credit.Severity{}
+	for _, r := range d.Undisclosed {
+		sev[r.Key] = r.Severity
+		if r.Key == serious.Key() && !r.Accident {
+			t.Error("the accident flag is missing")
+		}
+	}
+	if sev[minor.Key()] != credit.Minor || sev[serious.Key()] != credit.Serious {
+		t.Errorf("severities %v", sev)
+	}
+	if len(d.Repairs) != 1 || d.Repairs[0].Penalty == nil || d.Repairs[0].Penalty.Severity != credit.Serious {
+		t.Errorf("open repairs %+v: want the penalty's summary with the application", d.Repairs)
 	}
 }

@@ -282,7 +282,8 @@ func sharingRefs(in buildInput) (undisclosed, recent []credit.RecordRef) {
 	since, err := in.rules.Cal.PrevWorkingDay(in.today)
 	for i := range in.snap.Penalties.Len() {
 		p := in.snap.Penalties.At(i)
-		ref := credit.RecordRef{Key: p.Key(), Dept: p.Dept, Kind: credit.Penalty, Decided: p.Decided, Disclosed: p.Disclosed}
+		ref := credit.RecordRef{Key: p.Key(), Dept: p.Dept, Kind: credit.Penalty, Decided: p.Decided, Disclosed: p.Disclosed,
+			Severity: p.Severity, Accident: p.Accident}
 		switch {
 		case p.Disclosed.IsZero():
 			undisclosed = append(undisclosed, ref)
