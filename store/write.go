@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -266,7 +267,18 @@ func (w *pageWriter) applyRecord(c *credit.Change) error {
 		m.Issues = append(m.Issues, is.Code)
 	}
 	// A fresh slice each time: bbolt keeps the value until the commit.
-	if err := recs.Put(key, appendRecord(make([]byte, 0, 512), r, &m)); err != nil {
+	val := appendRecord(make([]byte, 0, 512), r, &m)
+	if hadOld && bytes.Equal(recs.Get(key), val) {
+		// The same record again (a re-walk after a 410 serves every record
+		// anew): its value, summary and index entries stand as they are.
+		// It still counts as received.
+		if err := w.count(r.Dept, r.Kind, 0); err != nil {
+			return err
+		}
+		w.noteReceived(r)
+		return nil
+	}
+	if err := recs.Put(key, val); err != nil {
 		return err
 	}
 	if hadOld && old.Kind != r.Kind {
@@ -284,6 +296,13 @@ func (w *pageWriter) applyRecord(c *credit.Change) error {
 	if err := w.reindex(key, prev, &m); err != nil {
 		return err
 	}
+	w.noteReceived(r)
+	return nil
+}
+
+// noteReceived records in the department's stats that r arrived now; the
+// stats of r's department are loaded (count).
+func (w *pageWriter) noteReceived(r *credit.Record) {
 	s := w.stats[r.Dept]
 	if w.at.After(s.LastReceived) {
 		s.LastReceived = w.at
@@ -291,7 +310,6 @@ func (w *pageWriter) applyRecord(c *credit.Change) error {
 	if r.UpdatedAt.After(s.LastChange[r.Kind]) {
 		s.LastChange[r.Kind] = r.UpdatedAt
 	}
-	return nil
 }
 
 // indexEntry is one secondary index entry of a record.
