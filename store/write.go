@@ -271,7 +271,15 @@ func (w *pageWriter) applyRecord(c *credit.Change) error {
 	if hadOld && bytes.Equal(recs.Get(key), val) {
 		// The same record again (a re-walk after a 410 serves every record
 		// anew): its value, summary and index entries stand as they are.
-		// It still counts as received.
+		// It still counts as received. A penalty's summary written by an
+		// older build (sumV1) is written anew, as sync --full promises.
+		if r.Kind == credit.Penalty {
+			if v := w.tx.Bucket(bPenalties).Get(key); len(v) == 0 || v[0] != sumV2 {
+				if err := putSummary(w.tx, key, r.Kind, r); err != nil {
+					return err
+				}
+			}
+		}
 		if err := w.count(r.Dept, r.Kind, 0); err != nil {
 			return err
 		}
