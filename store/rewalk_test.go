@@ -226,3 +226,26 @@ func TestCheckDataCarriesPenaltyFacts(t *testing.T) {
 		t.Errorf("open repairs %+v: want the penalty's summary with the application", d.Repairs)
 	}
 }
+
+// The same records served again (a re-walk of a rebuilt log) are not
+// rewritten: no summary is logged as changed, so readers patch nothing.
+func TestUnchangedRecordsAreNotRewritten(t *testing.T) {
+	db, _ := openTemp(t)
+	at := time.Date(2026, 11, 30, 9, 0, 0, 0, credit.ChinaZone)
+	page := func() *credit.Page {
+		return &credit.Page{Endpoint: "e", Feed: "penalty", NextCursor: "c", FetchedAt: at,
+			Changes: []credit.Change{upsert(penalty("P1", "320412", "2026-06-01")), upsert(penalty("P2", "320412", "2026-06-02"))}}
+	}
+	applyAll(t, db, page())
+	before := len(bucketKeys(t, db, bChanges))
+	applyAll(t, db, page())
+	if added := len(bucketKeys(t, db, bChanges)) - before; added != 1 {
+		t.Errorf("the same page again logged %d change-log keys, want only its generation's marker", added)
+	}
+	changed := page()
+	changed.Changes[1].Record.SubjectName = "改名"
+	applyAll(t, db, changed)
+	if added := len(bucketKeys(t, db, bChanges)) - before; added != 3 {
+		t.Errorf("a changed record: %d keys logged since, want the two markers and its summary", added)
+	}
+}
