@@ -1,0 +1,45 @@
+package credit
+
+import "time"
+
+// ImportCounts says what an import did to the records of one department
+// and kind: rows read and how each ended.
+type ImportCounts struct {
+	Dept      string `json:"dept"`
+	Kind      Kind   `json:"kind"`
+	Added     int    `json:"added"`
+	Changed   int    `json:"changed"`
+	Unchanged int    `json:"unchanged"`
+	Refused   int    `json:"refused"`   // rows put in quarantine (异常数据)
+	Withdrawn int    `json:"withdrawn"` // records missing from a file declared complete
+	Issues    int    `json:"issues"`    // rows stored with data-quality issues (CheckRecord)
+}
+
+// ImportLog is one imported file, as the cache remembers it: the source
+// that imported it (credwatch import, or a folder source's name), the
+// file, the SHA-256 of its bytes, when, and per department and kind what
+// happened. A folder source imports a file whose hash is logged only once.
+type ImportLog struct {
+	Source string         `json:"source"`
+	File   string         `json:"file"`
+	Hash   string         `json:"hash"` // hex SHA-256 of the file's bytes
+	At     time.Time      `json:"at"`
+	Counts []ImportCounts `json:"counts"`
+	// Err is why the file could not be imported at all (unreadable, no
+	// sheet with a known header); empty when its rows were imported.
+	Err string `json:"error,omitempty"`
+}
+
+// Total sums the counts of every department and kind.
+func (l *ImportLog) Total() ImportCounts {
+	var t ImportCounts
+	for _, c := range l.Counts {
+		t.Added += c.Added
+		t.Changed += c.Changed
+		t.Unchanged += c.Unchanged
+		t.Refused += c.Refused
+		t.Withdrawn += c.Withdrawn
+		t.Issues += c.Issues
+	}
+	return t
+}
