@@ -62,7 +62,11 @@ func parseCode(s string) (string, error) {
 	if sciNumber.MatchString(s) {
 		return "", fmt.Errorf("%q: the credit code was stored as a number and Excel kept only 15 digits; format the column as text and enter the code again", s)
 	}
-	return strings.TrimSuffix(s, ".0"), nil
+	s = strings.TrimSuffix(s, ".0")
+	if len(s) >= 16 && strings.Trim(s, "0123456789") == "" && credit.ValidateUSCC(s) != nil {
+		return "", fmt.Errorf("%q: the credit code is all digits and fails its check, as when Excel stored it as a number and kept only 15 digits; format the column as text and enter the code again", s)
+	}
+	return s, nil
 }
 
 // parseWan reads 罚款金额（万元） into yuan.

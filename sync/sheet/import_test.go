@@ -1,0 +1,153 @@
+package sheet
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/store"
+)
+
+var importNow = time.Date(2026, 11, 30, 9, 0, 0, 0, time.FixedZone("", 8*3600))
+
+func openStore(t *testing.T) *store.DB {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "cache.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestImportFiles(t *testing.T) {
+	for _, tc := range []struct {
+		file     string
+		enc      string
+		added    int
+		refused  int
+		reasons  []string // substrings of the refusals, in order
+		dept     string
+		kind     credit.Kind
+		checkKey string
+		check    func(t *testing.T, r credit.Record)
+	}{
+		{file: "penalty_merged.xlsx", added: 3, refused: 1, reasons: []string{"sheet 行政处罚（法人）, row 6: column 处罚决定日期 (CF_JDRQ): \"2026-13-01\" is not a date"},
+			dept: "320412", kind: credit.Penalty, checkKey: "penalty/imp:320412:常武应急罚〔2026〕101号",
+			check: func(t *testing.T, r credit.Record) {
+				if r.Decided != credit.MustDate("2026-11-01") || r.Disclosed != credit.MustDate("2026-11-04") || r.FineYuan != 20000 ||
+					r.Origin == nil || r.Origin.Row != 4 || r.Origin.Sheet != "行政处罚（法人）" {
+					t.Errorf("record %+v origin %+v", r, r.Origin)
+				}
+			}},
+		{file: "licence_codes.csv", enc: EncUTF8BOM, added: 2, dept: "city-whp", kind: credit.Licence,
+			checkKey: "licence/imp:city-whp:（苏）WH安许证字〔D00124〕",
+			check: func(t *testing.T, r credit.Record) {
+				if r.ValidTo != LongTerm || r.DocNo != "苏（常）危化经字〔2026〕6号" || r.Origin.Row != 3 {
+					t.Errorf("record %+v", r)
+				}
+			}},
+		{file: "penalty_gbk.csv", enc: EncGB18030, added: 2, dept: "320402", kind: credit.Penalty,
+			checkKey: "penalty/imp:320402:常天应急罚〔2026〕7号",
+			check: func(t *testing.T, r credit.Record) {
+				if r.SubjectName != "周九" || r.SubjectKind != credit.SubjectPerson || r.FineYuan != 5000 || r.Decided != credit.MustDate("2026-11-10") {
+					t.Errorf("record %+v", r)
+				}
+			}},
+		{file: "penalty_numbers.xlsx", added: 1, refused: 1, reasons: []string{"row 3: column CF_XDR_SHXYM: \"913204123456789000\""},
+			dept: "320411", kind: credit.Penalty, checkKey: "penalty/imp:320411:常新应急罚〔2026〕1号",
+			check: func(t *testing.T, r credit.Record) {
+				if r.USCC != "913204000000000357" || r.Decided != credit.MustDate("2026-11-09") {
+					t.Errorf("record %+v", r)
+				}
+			}},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			db := openStore(t)
+			opt := Options{Now: importNow}
+			res, err := Import(filepath.Join("testdata", tc.file), db, db, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Encoding != tc.enc {
+				t.Errorf("encoding %q, want %q", res.Encoding, tc.enc)
+			}
+			tot := res.Log.Total()
+			if tot.Added != tc.added || tot.Refused != tc.refused {
+				t.Errorf("added %d refused %d, want %d %d; %+v", tot.Added, tot.Refused, tc.added, tc.refused, res.Refused)
+			}
+			for i, want := range tc.reasons {
+				if i >= len(res.Refused) || !strings.Contains(res.Refused[i].Reason, want) {
+					t.Errorf("refusal %d: %+v, want %q", i, res.Refused, want)
+				}
+			}
+			q, _ := db.Quarantine()
+			if len(q) != tc.refused {
+				t.Errorf("quarantine holds %d, want %d", len(q), tc.refused)
+			}
+			r, ok, err := db.Record(tc.checkKey)
+			if err != nil || !ok {
+				t.Fatalf("record %s: %v %v", tc.checkKey, ok, err)
+			}
+			if r.Dept != tc.dept || r.Kind != tc.kind {
+				t.Errorf("dept/kind %s/%s", r.Dept, r.Kind)
+			}
+			tc.check(t, r)
+			// The same file again changes nothing.
+			res2, err := Import(filepath.Join("testdata", tc.file), db, db, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if t2 := res2.Log.Total(); t2.Added+t2.Changed != 0 || t2.Unchanged != tc.added {
+				t.Errorf("second import: %+v", t2)
+			}
+		})
+	}
+}
+
+func TestImportCorrectedAndComplete(t *testing.T) {
+	db := openStore(t)
+	dir := t.TempDir()
+	write := func(rows ...string) string {
+		p := filepath.Join(dir, "处罚.csv")
+		s := "CF_WSH,CF_XDR_MC,CF_XDR_LB,CF_XDR_SHXYM,CF_JDRQ,CF_CFJG,CF_SJLY,CF_CFLB,SXCD\n" + strings.Join(rows, "\n") + "\n"
+		if err := osWrite(p, s); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	row := func(no, name string) string {
+		return no + "," + name + ",法人及非法人组织," + goodUSCC + ",2026-11-02,常州市钟楼区应急管理局,常州市钟楼区应急管理局,罚款,一般"
+	}
+	p := write(row("A1", "甲"), row("A2", "乙"), row("A3", "丙"))
+	if _, err := Import(p, db, db, Options{Now: importNow}); err != nil {
+		t.Fatal(err)
+	}
+	p = write(row("A1", "甲"), row("A2", "乙（更正）"))
+	dry, err := Import(p, db, nil, Options{Now: importNow, Complete: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tot := dry.Log.Total(); tot.Unchanged != 1 || tot.Changed != 1 || tot.Withdrawn != 1 || len(dry.Withdrawn) != 1 {
+		t.Fatalf("dry run: %+v %v", tot, dry.Withdrawn)
+	}
+	if _, ok, _ := db.Record("penalty/imp:320404:A3"); !ok {
+		t.Fatal("the dry run wrote")
+	}
+	if _, err := Import(p, db, db, Options{Now: importNow, Complete: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := db.Record("penalty/imp:320404:A3"); ok {
+		t.Error("A3 not withdrawn")
+	}
+	r, _, _ := db.Record("penalty/imp:320404:A2")
+	if r.SubjectName != "乙（更正）" {
+		t.Errorf("A2 not corrected: %q", r.SubjectName)
+	}
+	logs, _ := db.Imports()
+	if len(logs) != 2 {
+		t.Errorf("ledger: %d entries, want 2", len(logs))
+	}
+}
