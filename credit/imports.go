@@ -12,7 +12,7 @@ type ImportCounts struct {
 	Unchanged int    `json:"unchanged"`
 	Refused   int    `json:"refused"`   // rows put in quarantine (异常数据)
 	Withdrawn int    `json:"withdrawn"` // records missing from a file declared complete
-	Issues    int    `json:"issues"`    // rows stored with data-quality issues (CheckRecord)
+	Issues    int    `json:"issues"`    // rows stored with data-quality errors (QualityErrors), in Added, Changed or Unchanged
 }
 
 // ImportLog is one imported file, as the cache remembers it: the source

@@ -23,6 +23,9 @@ type EndpointInfo struct {
 	Name     string
 	Feeds    []string
 	Interval time.Duration // between passes (0: sync.DefaultInterval)
+	// Manual marks a source run by hand (credwatch import): judged
+	// without the staleness test, and listed only once the cache knows it.
+	Manual bool
 }
 
 // HolderInfo is the process that holds the cache's sync role, as every

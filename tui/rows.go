@@ -409,7 +409,10 @@ func buildEndpoints(in buildInput) (rows []Row, failing int, synced bool, newest
 	for _, st := range in.snap.Endpoints {
 		status[st.Name] = st
 	}
-	list := slices.Clone(in.endpoints)
+	list := slices.DeleteFunc(slices.Clone(in.endpoints), func(e EndpointInfo) bool {
+		_, known := status[e.Name]
+		return e.Manual && !known
+	})
 	for _, st := range in.snap.Endpoints {
 		if !slices.ContainsFunc(list, func(e EndpointInfo) bool { return e.Name == st.Name }) {
 			list = append(list, EndpointInfo{Name: st.Name, Feeds: st.Feeds})
@@ -425,7 +428,15 @@ func buildEndpoints(in buildInput) (rows []Row, failing int, synced bool, newest
 				feeds = append(feeds, c.feedLabel(f))
 			}
 		}
-		judged := credit.JudgeEndpoint(st, ep.Feeds, cmp.Or(ep.Interval, credsync.DefaultInterval), in.now)
+		feedsOf := ep.Feeds
+		if feedsOf == nil {
+			feedsOf = st.Feeds
+		}
+		iv := cmp.Or(ep.Interval, credsync.DefaultInterval)
+		if ep.Manual {
+			iv = 0
+		}
+		judged := credit.JudgeEndpoint(st, feedsOf, iv, in.now)
 		bad := judged == credit.StateFailing || judged == credit.StateStale || judged == credit.StateIncomplete
 		var state string
 		switch {

@@ -238,7 +238,7 @@ func (a *app) endpointStates(snap *credit.Snapshot, now time.Time) []endpointSta
 			feeds = st.Feeds
 		}
 		iv := intervals[name]
-		if iv == 0 {
+		if iv == 0 && name != importSource { // a manual import is never stale
 			iv = credsync.DefaultInterval
 		}
 		e := endpointState{Name: name, Feeds: append([]string{}, feeds...), Configured: configured,
@@ -264,6 +264,11 @@ func (a *app) endpointStates(snap *credit.Snapshot, now time.Time) []endpointSta
 	}
 	for _, ep := range a.endpointNames() {
 		add(ep.Name, ep.Feeds, true)
+	}
+	for _, src := range a.sourceInfos() { // [[source]]s and the manual import
+		if _, known := byName[src.Name]; known || !src.Manual {
+			add(src.Name, nil, true)
+		}
 	}
 	var extra []string
 	for name := range byName {
@@ -315,6 +320,9 @@ func (a *app) endpointIntervals() map[string]time.Duration {
 	}
 	for _, e := range a.cfg.Endpoints {
 		m[e.Name] = e.Interval.Duration
+	}
+	for _, s := range a.sourceInfos() {
+		m[s.Name] = s.Interval
 	}
 	return m
 }

@@ -1,10 +1,15 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	gosync "sync"
 	"time"
 
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/store"
+	"github.com/czyj/credwatch/sync/sheet"
+	"github.com/czyj/credwatch/tui"
 )
 
 // SourceConfig is one [[source]] table: a source of records other than an
@@ -82,4 +87,63 @@ func (s SourceConfig) folderInterval() time.Duration {
 		return s.Interval.Duration
 	}
 	return time.Minute
+}
+
+// recordSource is a running [[source]]: the process that holds the sync
+// role runs each beside the sync engine (syncer.serve, runSync). Run
+// works until ctx is done; Once is one round, for `sync --once`.
+type recordSource interface {
+	Run(ctx context.Context)
+	Once(ctx context.Context) error
+}
+
+// sourceRunners builds the running source of each kind.
+var sourceRunners = map[string]func(a *app, db *store.DB, s SourceConfig) recordSource{
+	"folder": newFolderSource,
+}
+
+func newFolderSource(a *app, db *store.DB, s SourceConfig) recordSource {
+	return &sheet.Folder{Name: s.Name, Path: s.Path, Interval: s.folderInterval(), DB: db, Now: a.now, Settle: 2 * time.Second,
+		Options: sheet.Options{Dept: s.Dept, Directory: a.depts, Mapping: s.Mapping}}
+}
+
+// recordSources returns the configured [[source]]s, ready to run on db.
+func (a *app) recordSources(db *store.DB) []recordSource {
+	var out []recordSource
+	for _, s := range a.cfg.Sources {
+		if run, ok := sourceRunners[s.Kind]; ok {
+			out = append(out, run(a, db, s))
+		}
+	}
+	return out
+}
+
+// runSources runs srcs until ctx is done; the returned wait blocks until
+// they have stopped.
+func runSources(ctx context.Context, srcs []recordSource) (wait func()) {
+	var wg gosync.WaitGroup
+	for _, src := range srcs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			src.Run(ctx)
+		}()
+	}
+	return wg.Wait
+}
+
+// sourceInfos lists the sources of records beside the endpoints, as the
+// sync tab and status show them: each [[source]] with its interval, and
+// the manual import (never stale: an officer runs it) once the cache
+// knows it.
+func (a *app) sourceInfos() []tui.EndpointInfo {
+	var out []tui.EndpointInfo
+	for _, s := range a.cfg.Sources {
+		iv := time.Duration(0)
+		if s.Kind == "folder" {
+			iv = s.folderInterval()
+		}
+		out = append(out, tui.EndpointInfo{Name: s.Name, Interval: iv})
+	}
+	return append(out, tui.EndpointInfo{Name: importSource, Manual: true})
 }

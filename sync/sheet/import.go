@@ -404,7 +404,7 @@ func (im *importer) row(sheet string, num int, kind credit.Kind, h *header, cell
 		return err
 	}
 	cnt := im.count(g)
-	if len(credit.CheckRecord(&rec, credit.DateOf(im.opt.Now))) > 0 {
+	if len(credit.QualityErrors(&rec, credit.DateOf(im.opt.Now))) > 0 {
 		cnt.Issues++
 	}
 	switch old, ok := c[key]; {
