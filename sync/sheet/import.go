@@ -291,9 +291,18 @@ func (im *importer) sheetKind(name string, h *header) credit.Kind {
 	if h.kind != "" {
 		return h.kind
 	}
-	for _, s := range []string{name, im.file, strings.Join(h.names, " ")} {
+	for _, s := range []string{name, im.file} {
 		if k := kindIn(s); k != "" {
 			return k
+		}
+	}
+	// Last, the headers only the national penalty or licence template has.
+	for _, n := range h.names {
+		switch normHeader(n) {
+		case "处罚决定日期", "处罚类别":
+			return credit.Penalty
+		case "许可决定日期", "许可编号", "许可类别":
+			return credit.Licence
 		}
 	}
 	return ""
@@ -305,9 +314,9 @@ func kindIn(s string) credit.Kind {
 		words []string
 		k     credit.Kind
 	}{
-		{[]string{"行政强制", "强制"}, credit.Coercion},
-		{[]string{"行政奖励", "奖励"}, credit.Reward},
-		{[]string{"监督检查", "检查"}, credit.Inspection},
+		{[]string{"行政强制", "强制", "coercion"}, credit.Coercion},
+		{[]string{"行政奖励", "奖励", "reward"}, credit.Reward},
+		{[]string{"监督检查", "检查", "inspection"}, credit.Inspection},
 		{[]string{"行政处罚", "处罚", "penalty"}, credit.Penalty},
 		{[]string{"行政许可", "许可", "licence", "license"}, credit.Licence},
 	} {

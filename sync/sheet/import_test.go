@@ -151,3 +151,44 @@ func TestImportCorrectedAndComplete(t *testing.T) {
 		t.Errorf("ledger: %d entries, want 2", len(logs))
 	}
 }
+
+func TestParseCode(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string
+		bad      bool
+	}{
+		{"91350100M000100Y43", "91350100M000100Y43", false},
+		{"9132041222196E2498", "9132041222196E2498", false}, // an E between digits is a valid code's letter
+		{"9.13204123456789E+17", "", true},
+		{"9.13204123456789e17", "", true},
+		{"913204123456789000", "", true},                    // all digits, fails its check
+		{"913204000000000357", "913204000000000357", false}, // all digits and valid
+		{" 91350100m000100y43 ", "91350100M000100Y43", false},
+		{"", "", false},
+	} {
+		got, err := parseCode(tc.in)
+		if (err != nil) != tc.bad || got != tc.want {
+			t.Errorf("parseCode(%q) = %q, %v", tc.in, got, err)
+		}
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	for in, want := range map[string]string{
+		"46327": "2026-11-01", "2026-11-03": "2026-11-03", "2026/11/3": "2026-11-03", "2026年11月3日": "2026-11-03",
+		"20261103": "2026-11-03", "2026-11-03 10:20:00": "2026-11-03", "46327.5": "2026-11-01",
+	} {
+		d, err := parseDate(in, false)
+		if err != nil || d.String() != want {
+			t.Errorf("parseDate(%q) = %v, %v; want %s", in, d, err, want)
+		}
+	}
+	for _, in := range []string{"2026-13-01", "明天", "0", "-3"} {
+		if _, err := parseDate(in, false); err == nil {
+			t.Errorf("parseDate(%q): no error", in)
+		}
+	}
+	if d, _ := parseDate("长期", true); d != LongTerm {
+		t.Errorf("长期: %v", d)
+	}
+}

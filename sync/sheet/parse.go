@@ -53,7 +53,10 @@ func parseDate(s string, longTerm bool) (credit.Date, error) {
 	return 0, fmt.Errorf("%q is not a date (want 2026-11-03, 2026/11/3, 2026年11月3日 or an Excel date)", s)
 }
 
-var sciNumber = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?[eE]\+?[0-9]+$`)
+// sciNumber is a number in the scientific form Excel stores large numbers
+// in (9.13204123456789E+17). A valid credit code may hold an E between
+// digits (9132041222196E2498), so the form needs its point or its plus.
+var sciNumber = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?[eE]\+[0-9]+$|^[0-9]\.[0-9]+[eE][0-9]+$`)
 
 // parseCode reads a credit code cell. A code Excel stored as a number in
 // scientific form has lost its last digits: it is refused, not repaired.
