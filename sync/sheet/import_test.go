@@ -161,7 +161,8 @@ func TestParseCode(t *testing.T) {
 		{"9132041222196E2498", "9132041222196E2498", false}, // an E between digits is a valid code's letter
 		{"9.13204123456789E+17", "", true},
 		{"9.13204123456789e17", "", true},
-		{"913204123456789000", "", true},                    // all digits, fails its check
+		{"913204123456789000", "", true},                    // all digits, 000 at the end, fails its check
+		{"913204131657960514", "913204131657960514", false}, // a wrong code: a quality issue, not a refusal
 		{"913204000000000357", "913204000000000357", false}, // all digits and valid
 		{" 91350100m000100y43 ", "91350100M000100Y43", false},
 		{"", "", false},

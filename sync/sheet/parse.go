@@ -66,8 +66,11 @@ func parseCode(s string) (string, error) {
 		return "", fmt.Errorf("%q: the credit code was stored as a number and Excel kept only 15 digits; format the column as text and enter the code again", s)
 	}
 	s = strings.TrimSuffix(s, ".0")
-	if len(s) >= 16 && strings.Trim(s, "0123456789") == "" && credit.ValidateUSCC(s) != nil {
-		return "", fmt.Errorf("%q: the credit code is all digits and fails its check, as when Excel stored it as a number and kept only 15 digits; format the column as text and enter the code again", s)
+	// Excel keeps 15 significant digits of a number: an 18-digit code
+	// typed into a number cell ends in 000 and fails its check. Any other
+	// wrong code is a quality issue (credit.CheckRecord), as from the API.
+	if len(s) == 18 && strings.Trim(s, "0123456789") == "" && strings.HasSuffix(s, "000") && credit.ValidateUSCC(s) != nil {
+		return "", fmt.Errorf("%q: the credit code is all digits, ends in 000 and fails its check, as when Excel stored it as a number and kept only 15 digits; format the column as text and enter the code again", s)
 	}
 	return s, nil
 }
