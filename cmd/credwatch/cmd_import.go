@@ -69,11 +69,11 @@ reason. Importing the same file again changes nothing.
 		return 1
 	}
 	defer db.Close()
-	now := a.now()
 	opt := sheet.Options{Source: importSource, Kind: credit.Kind(*kind), Dept: *dept, Directory: a.depts,
-		Mapping: a.cfg.Import.Mapping, Complete: *complete, Now: now}
+		Mapping: a.cfg.Import.Mapping, Complete: *complete}
 	status := 0
 	for _, path := range fs.Args() {
+		opt.Now = a.now() // each file its own time: the ledger orders imports by it
 		// A dry run first: it is what --dry-run prints, and what
 		// --complete asks about.
 		plan, err := sheet.Import(path, db, nil, opt)
