@@ -228,6 +228,8 @@ var messages = map[string]message{
 	"name.detail":       {"记录详情", "Record detail"},
 	"name.records":      {"记录列表", "Records"},
 	"det.fields":        {"记录字段", "Fields"},
+	"help.report":       {"上月双公示月报(xlsx)", "last month's report (xlsx)"},
+	"ev.report":         {"正在生成%s月报", "writing the report of %s"},
 	"det.origin":        {"导入来源", "Imported from"},
 	"det.ofile":         {"来源文件", "File"},
 	"det.osheet":        {"工作表", "Sheet"},

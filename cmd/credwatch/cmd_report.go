@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -132,4 +133,42 @@ func (a *app) monthReport(db *store.Scoped, m credit.Month) (*credit.MonthReport
 	}
 	rep.Quarantined = snap.Quarantine
 	return &rep, nil
+}
+
+// reportFile is the TUI's M key (tui.Deps.Report): it writes the report
+// of a month as credwatch-月报-YYYY-MM.xlsx into $CREDWATCH_EXPORT_DIR
+// (default: the current directory, as the TUI's exports), never
+// replacing a file, and returns its path.
+func (a *app) reportFile(db *store.DB) func(credit.Month) (string, error) {
+	return func(m credit.Month) (string, error) {
+		rep, err := a.monthReport(db.Scoped(a.scope), m)
+		if err != nil {
+			return "", err
+		}
+		dir := cmp.Or(os.Getenv("CREDWATCH_EXPORT_DIR"), ".")
+		for n := 1; n < 100; n++ {
+			name := fmt.Sprintf("credwatch-月报-%s.xlsx", m)
+			if n > 1 {
+				name = fmt.Sprintf("credwatch-月报-%s-%d.xlsx", m, n)
+			}
+			path := filepath.Join(dir, name)
+			f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+			if errors.Is(err, os.ErrExist) {
+				continue
+			}
+			if err != nil {
+				return "", err
+			}
+			err = sheet.WriteReport(f, "xlsx", rep, a.depts.ShortName)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				os.Remove(path)
+				return "", fmt.Errorf("report %s: %w", path, err)
+			}
+			return path, nil
+		}
+		return "", fmt.Errorf("report: too many reports of %s in %s", m, dir)
+	}
 }

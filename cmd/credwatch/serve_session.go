@@ -222,12 +222,15 @@ func (s *sshServer) runCommand(l *liveSession, sess ssh.Session, out, errOut io.
 		return sa.runCheck(rest)
 	case "tail":
 		return sa.tail(l.ctx, rest)
-	case "export":
+	case "export", "report":
 		for _, a := range rest {
 			if a == "-out" || a == "--out" || strings.HasPrefix(a, "-out=") || strings.HasPrefix(a, "--out=") {
-				fmt.Fprintln(errOut, "credwatch export: --out writes on the server; over SSH the export goes to standard output (ssh ... export --view V > file.csv)")
+				fmt.Fprintf(errOut, "credwatch %s: --out writes on the server; over SSH the output goes to standard output (ssh ... export --view V > file.csv, ssh ... report --month 2026-11 > 11月.xlsx)\n", cmd)
 				return 2
 			}
+		}
+		if cmd == "report" {
+			return sa.runReport(rest)
 		}
 		return sa.runExport(rest)
 	case "help", "-h", "--help":
@@ -355,6 +358,7 @@ var serveMessages = map[string][2]string{
   check [--json]                                   the daily check (每日核查)
   tail [-f] [-n N] [--json]                        the event log; -f follows it
   export --view check|sharing|sync|repair|queue [--format csv|json]
+  report [--month YYYY-MM] [--format xlsx|text|csv|json]   the monthly 合规率 / 迟报率 report (> 11月.xlsx)
 全屏界面 / the full-screen view: ssh -t (a terminal, no command)
 `, ""},
 }
