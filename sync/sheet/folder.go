@@ -82,7 +82,9 @@ func (f *Folder) Scan(ctx context.Context) error {
 		}
 		path := filepath.Join(f.Path, n)
 		fi, err := os.Stat(path)
-		if err != nil || now.Sub(fi.ModTime()) < f.Settle {
+		// The real clock, not Now: a pinned --today would make every file
+		// look written in the future.
+		if err != nil || time.Since(fi.ModTime()) < f.Settle {
 			continue
 		}
 		hash, err := fileHash(path)

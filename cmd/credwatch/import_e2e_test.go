@@ -1,0 +1,110 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestFolderSourcePickedUpByRunningSync drives the real binary: a running
+// `credwatch sync` with a [[source]] kind = "folder" imports a template
+// dropped into the folder once, shows it in status and the event log,
+// does not import a copy of the same content under another name, and
+// leaves an unreadable file in place, named in the source's status.
+func TestFolderSourcePickedUpByRunningSync(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test")
+	}
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	inbox := filepath.Join(dir, "inbox")
+	if err := os.Mkdir(inbox, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "config.toml")
+	os.WriteFile(cfg, []byte("cache = \""+filepath.Join(dir, "cache.db")+"\"\n\n[[source]]\nname = \"u盘\"\nkind = \"folder\"\npath = \""+inbox+"\"\ninterval = \"1s\"\n"), 0o600)
+	env := append(os.Environ(), "CREDWATCH_TODAY=2026-11-30")
+	sync := exec.Command(bin, "--config", cfg, "sync")
+	sync.Env = env
+	var logs strings.Builder
+	sync.Stderr = &logs
+	if err := sync.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		sync.Process.Signal(os.Interrupt)
+		sync.Wait()
+	}()
+	type status struct {
+		Records   map[string]int `json:"records"`
+		Endpoints []struct {
+			Name      string `json:"name"`
+			State     string `json:"state"`
+			LastError string `json:"last_error"`
+		} `json:"endpoints"`
+	}
+	read := func() status {
+		cmd := exec.Command(bin, "--config", cfg, "status", "--json")
+		cmd.Env = env
+		out, _ := cmd.Output()
+		var st status
+		json.Unmarshal(out, &st)
+		return st
+	}
+	waitFor := func(what string, ok func(status) bool) status {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			st := read()
+			if ok(st) {
+				return st
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("waited 30 s for %s; status %+v\nsync's log:\n%s", what, st, logs.String())
+			}
+			time.Sleep(300 * time.Millisecond)
+		}
+	}
+	src, err := os.ReadFile(filepath.Join("..", "..", "sync", "sheet", "testdata", "penalty_gbk.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(inbox, "天宁区11月处罚.csv"), src, 0o644)
+	st := waitFor("the dropped file's 2 penalties", func(s status) bool { return s.Records["penalty"] == 2 })
+	for _, e := range st.Endpoints {
+		if e.Name == "u盘" && e.State != "ok" && e.State != "incomplete" {
+			t.Errorf("folder source state %q", e.State)
+		}
+	}
+	// The same content under another name is not imported again.
+	os.WriteFile(filepath.Join(inbox, "copy.csv"), src, 0o644)
+	// A file that is not a spreadsheet stays and is named.
+	os.WriteFile(filepath.Join(inbox, "bad.xlsx"), []byte("not a zip"), 0o644)
+	waitFor("the bad file named in the source's status", func(s status) bool {
+		for _, e := range s.Endpoints {
+			if e.Name == "u盘" && strings.Contains(e.LastError, "bad.xlsx") && e.State == "failing" {
+				return true
+			}
+		}
+		return false
+	})
+	if _, err := os.Stat(filepath.Join(inbox, "bad.xlsx")); err != nil {
+		t.Errorf("the bad file was moved or removed: %v", err)
+	}
+	tail := exec.Command(bin, "--config", cfg, "tail", "-n", "100")
+	tail.Env = env
+	out, _ := tail.CombinedOutput()
+	if n := strings.Count(string(out), "imported 天宁区11月处罚.csv"); n != 1 {
+		t.Errorf("event log names the import %d times, want 1:\n%s", n, out)
+	}
+	if strings.Contains(string(out), "imported copy.csv") {
+		t.Errorf("the copy was imported again:\n%s", out)
+	}
+	if !strings.Contains(string(out), "bad.xlsx") {
+		t.Errorf("event log does not name the bad file:\n%s", out)
+	}
+}
