@@ -420,6 +420,9 @@ func buildEndpoints(in buildInput) (rows []Row, failing int, synced bool, newest
 	}
 	for _, ep := range list {
 		st := status[ep.Name]
+		if ep.Feeds == nil { // a source of records: the kinds it has delivered
+			ep.Feeds = st.Feeds
+		}
 		feeds := make([]string, 0, len(ep.Feeds))
 		for _, f := range ep.Feeds {
 			if k := credit.Kind(f); k.Valid() {
@@ -428,15 +431,11 @@ func buildEndpoints(in buildInput) (rows []Row, failing int, synced bool, newest
 				feeds = append(feeds, c.feedLabel(f))
 			}
 		}
-		feedsOf := ep.Feeds
-		if feedsOf == nil {
-			feedsOf = st.Feeds
-		}
 		iv := cmp.Or(ep.Interval, credsync.DefaultInterval)
 		if ep.Manual {
 			iv = 0
 		}
-		judged := credit.JudgeEndpoint(st, feedsOf, iv, in.now)
+		judged := credit.JudgeEndpoint(st, ep.Feeds, iv, in.now)
 		bad := judged == credit.StateFailing || judged == credit.StateStale || judged == credit.StateIncomplete
 		var state string
 		switch {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -106,6 +107,15 @@ reason. Importing the same file again changes nothing.
 			continue
 		}
 		a.printImport(path, res, false)
+		// The end of the import in the event log: followers (tail -f, a
+		// TUI) see the source's pages end, as an endpoint's pass does.
+		t := res.Log.Total()
+		if err := db.AppendEvent(credit.Event{At: opt.Now, Type: credit.EventDone, Endpoint: importSource, Items: t.Added + t.Changed, Bad: t.Refused,
+			Message: credit.Sanitize(fmt.Sprintf("imported %s: %d added, %d changed, %d unchanged, %d refused, %d withdrawn",
+				filepath.Base(path), t.Added, t.Changed, t.Unchanged, t.Refused, t.Withdrawn))}); err != nil {
+			fmt.Fprintf(a.stderr, "credwatch import: %v\n", err)
+			status = 1
+		}
 	}
 	return status
 }
