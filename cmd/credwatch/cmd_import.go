@@ -5,8 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -172,6 +174,9 @@ func (a *app) printImport(path string, res *sheet.Result, dry bool) {
 	t := res.Log.Total()
 	fmt.Fprintf(tw, "  合计\t\t%d\t%d\t%d\t%d\t%d\t%d\n", t.Added, t.Changed, t.Unchanged, t.Refused, t.Withdrawn, t.Issues)
 	tw.Flush()
+	for _, f := range slices.Sorted(maps.Keys(res.Elsewhere)) {
+		fmt.Fprintf(w, "  注意 note: %d changed records were last imported from %s; two files that disagree change them back and forth\n", res.Elsewhere[f], f)
+	}
 	for _, q := range res.Refused {
 		fmt.Fprintf(w, "  异常数据: %s\n", q.Reason)
 	}

@@ -81,11 +81,17 @@ type Result struct {
 	Refused []credit.Quarantined
 	// Withdrawn lists the keys a complete file withdraws.
 	Withdrawn []string
+	// Elsewhere names, for changed records last imported from another
+	// file, that file and how many: two files that disagree about a record
+	// change it back and forth on every import.
+	Elsewhere map[string]int
 }
 
 // cached is the cache's view of one group: the source's records by key,
-// with their content hashes, loaded once per group.
-type cached map[string]string
+// with their content hashes and files, loaded once per group.
+type cached map[string]cachedRec
+
+type cachedRec struct{ hash, file string }
 
 // importer carries one file's import.
 type importer struct {
@@ -419,11 +425,17 @@ func (im *importer) row(sheet string, num int, kind credit.Kind, h *header, cell
 	switch old, ok := c[key]; {
 	case !ok:
 		cnt.Added++
-	case old == rec.Origin.Hash:
+	case old.hash == rec.Origin.Hash:
 		cnt.Unchanged++
 		return nil
 	default:
 		cnt.Changed++
+		if old.file != "" && old.file != im.file {
+			if im.res.Elsewhere == nil {
+				im.res.Elsewhere = map[string]int{}
+			}
+			im.res.Elsewhere[old.file]++
+		}
 	}
 	return im.add(string(kind), credit.Change{Op: credit.OpUpsert, Key: key, Record: &rec}, nil)
 }
@@ -524,11 +536,11 @@ func (im *importer) cached(g group) (cached, error) {
 			if !strings.HasPrefix(r.ID, prefix) {
 				continue // another source's record
 			}
-			h := ""
+			var cr cachedRec
 			if r.Origin != nil {
-				h = r.Origin.Hash
+				cr = cachedRec{r.Origin.Hash, r.Origin.File}
 			}
-			c[r.Key()] = h
+			c[r.Key()] = cr
 		}
 	}
 	im.groups[g] = c

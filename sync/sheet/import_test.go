@@ -146,9 +146,16 @@ func TestImportCorrectedAndComplete(t *testing.T) {
 	if r.SubjectName != "乙（更正）" {
 		t.Errorf("A2 not corrected: %q", r.SubjectName)
 	}
+	// The same record in another file: changed, and that file named.
+	other := filepath.Join(dir, "另一份.csv")
+	osWrite(other, "CF_WSH,CF_XDR_MC,CF_XDR_LB,CF_XDR_SHXYM,CF_JDRQ,CF_CFJG,CF_SJLY,CF_CFLB,SXCD\n"+row("A1", "甲（另一份）")+"\n")
+	res, err := Import(other, db, db, Options{Now: importNow})
+	if err != nil || res.Log.Total().Changed != 1 || res.Elsewhere["处罚.csv"] != 1 {
+		t.Errorf("another file's version: %+v %v %v", res.Log.Total(), res.Elsewhere, err)
+	}
 	logs, _ := db.Imports()
-	if len(logs) != 2 {
-		t.Errorf("ledger: %d entries, want 2", len(logs))
+	if len(logs) != 3 {
+		t.Errorf("ledger: %d entries, want 3", len(logs))
 	}
 }
 
