@@ -108,3 +108,68 @@ func TestFolderSourcePickedUpByRunningSync(t *testing.T) {
 		t.Errorf("event log does not name the bad file:\n%s", out)
 	}
 }
+
+// TestImportCommand runs credwatch import as an officer would: a dry run
+// writes nothing, an import and its repeat, then a shorter file declared
+// complete, refused at the prompt and accepted with --yes; the report
+// then counts what is left.
+func TestImportCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test")
+	}
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.toml")
+	os.WriteFile(cfg, []byte("cache = \""+filepath.Join(dir, "cache.db")+"\"\n"), 0o600)
+	run := func(stdin string, args ...string) (string, int) {
+		cmd := exec.Command(bin, append([]string{"--config", cfg, "--today", "2026-11-30"}, args...)...)
+		cmd.Stdin = strings.NewReader(stdin)
+		out, err := cmd.CombinedOutput()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return string(out), code
+	}
+	write := func(name string, nos ...string) string {
+		s := "CF_WSH,CF_XDR_MC,CF_XDR_LB,CF_XDR_SHXYM,CF_FRDB,CF_JDRQ,CF_CFJG,CF_SJLY,CF_CFLB,CF_WFXW,CF_SY,CF_YJ,CF_NR,CF_NR_FK,SXCD,GSRQ\n"
+		for _, no := range nos {
+			s += no + ",常州市某公司,法人及非法人组织," + "91350100M000100Y43,张三,2026-11-02,常州市钟楼区应急管理局,常州市钟楼区应急管理局,罚款,未按规定,事实,依据,罚款1万元,1,一般,2026-11-05\n"
+		}
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(s), 0o644)
+		return p
+	}
+	full := write("钟楼区处罚.csv", "Z1", "Z2", "Z3")
+	out, code := run("", "import", "--dry-run", full)
+	if code != 0 || !strings.Contains(out, "dry run") || !strings.Contains(out, "钟楼区") {
+		t.Fatalf("dry run: %d\n%s", code, out)
+	}
+	if out, _ := run("", "report", "--month", "2026-11", "--format", "json"); strings.Contains(out, "\"received\": 3") {
+		t.Fatalf("the dry run wrote:\n%s", out)
+	}
+	if out, code = run("", "import", full); code != 0 {
+		t.Fatalf("import: %d\n%s", code, out)
+	}
+	if out, code = run("", "import", full); code != 0 || !strings.Contains(out, "合计         0         0           3") {
+		t.Errorf("second import not all unchanged: %d\n%s", code, out)
+	}
+	short := write("钟楼区处罚-全量.csv", "Z1", "Z3")
+	out, code = run("n\n", "import", "--complete", short)
+	if code != 1 || !strings.Contains(out, "Withdraw 1 imported records") {
+		t.Errorf("--complete answered n: %d\n%s", code, out)
+	}
+	rep, _ := run("", "report", "--month", "2026-11", "--format", "json")
+	if !strings.Contains(rep, "\"received\": 3") {
+		t.Errorf("answering n withdrew something:\n%s", rep)
+	}
+	if out, code = run("", "import", "--complete", "--yes", short); code != 0 {
+		t.Errorf("--complete --yes: %d\n%s", code, out)
+	}
+	rep, _ = run("", "report", "--month", "2026-11", "--format", "json")
+	if !strings.Contains(rep, "\"received\": 2") || !strings.Contains(rep, "\"on_time\": 2") {
+		t.Errorf("after --complete --yes the report is\n%s", rep)
+	}
+}
