@@ -2,6 +2,12 @@ package credit
 
 import "time"
 
+// ImportIDPrefix starts the id of every imported record (sync/sheet's
+// natural key: "imp:" + department + ":" + number). An endpoint's re-walk
+// never removes such a record (it is not the endpoint's), and an import's
+// --complete withdraws only such records.
+const ImportIDPrefix = "imp:"
+
 // ImportCounts says what an import did to the records of one department
 // and kind: rows read and how each ended.
 type ImportCounts struct {

@@ -226,4 +226,4 @@ func contentHash(r *credit.Record) string {
 
 // ImportID is the id of an imported record of department dept with number
 // no (the licence number of a licence, else the document number).
-func ImportID(dept, no string) string { return "imp:" + dept + ":" + no }
+func ImportID(dept, no string) string { return credit.ImportIDPrefix + dept + ":" + no }
