@@ -80,6 +80,16 @@ func TestFolderSourcePickedUpByRunningSync(t *testing.T) {
 			t.Errorf("folder source state %q", e.State)
 		}
 	}
+	// credwatch import beside the running sync: no sync role needed, its
+	// records visible to the next read.
+	imp := exec.Command(bin, "--config", cfg, "import", filepath.Join("..", "..", "sync", "sheet", "testdata", "licence_codes.csv"))
+	imp.Env = env
+	if out, err := imp.CombinedOutput(); err != nil {
+		t.Fatalf("import beside a running sync: %v\n%s", err, out)
+	}
+	if st := read(); st.Records["licence"] != 2 {
+		t.Errorf("after the import, status counts %d licences, want 2", st.Records["licence"])
+	}
 	// The same content under another name is not imported again.
 	os.WriteFile(filepath.Join(inbox, "copy.csv"), src, 0o644)
 	// A file that is not a spreadsheet stays and is named.
