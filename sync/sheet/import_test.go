@@ -200,3 +200,28 @@ func TestParseDate(t *testing.T) {
 		t.Errorf("长期: %v", d)
 	}
 }
+
+// A local template's headers, mapped in the configuration to field codes
+// and API names, import like the national ones; unknown headers are listed.
+func TestImportLocalMapping(t *testing.T) {
+	db := openStore(t)
+	p := filepath.Join(t.TempDir(), "本地模板_处罚.csv")
+	osWrite(p, "处罚文号,相对人,相对人类型,信用代码,作出日期,机关,来源,类别,内部编号\n"+
+		"钟应急罚〔2026〕1号,常州市某公司,法人及非法人组织,"+goodUSCC+",2026/11/2,常州市钟楼区应急管理局,常州市钟楼区应急管理局,罚款,X-17\n")
+	res, err := Import(p, db, db, Options{Now: importNow, Mapping: map[string]string{
+		"处罚文号": "CF_WSH", "相对人": "CF_XDR_MC", "相对人类型": "subject_kind", "信用代码": "CF_XDR_SHXYM",
+		"作出日期": "decided", "机关": "CF_CFJG", "来源": "CF_SJLY", "类别": "CF_CFLB"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tot := res.Log.Total(); tot.Added != 1 || tot.Refused != 0 {
+		t.Fatalf("%+v %+v", tot, res.Refused)
+	}
+	if len(res.Sheets) != 1 || len(res.Sheets[0].Ignored) != 1 || res.Sheets[0].Ignored[0] != "内部编号" {
+		t.Errorf("ignored columns: %+v", res.Sheets)
+	}
+	r, ok, _ := db.Record("penalty/" + ImportID("320404", "钟应急罚〔2026〕1号"))
+	if !ok || r.Decided != credit.MustDate("2026-11-02") || r.SubjectKind != credit.SubjectLegal || r.PenaltyTypes[0] != "罚款" {
+		t.Errorf("record %+v (found %t)", r, ok)
+	}
+}
