@@ -113,7 +113,9 @@ type Record struct {
 
 	// Origin is where an imported record came from (a 双公示 template file,
 	// credwatch import or a folder source); nil for records from an endpoint.
-	Origin *Origin `json:"origin,omitempty"`
+	// It is not part of the agency API: an endpoint cannot set it (no JSON
+	// name); the cache stores it (store/codec.go).
+	Origin *Origin `json:"-"`
 }
 
 // Origin is the provenance of an imported record: the file, sheet and row
