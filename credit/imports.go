@@ -1,6 +1,9 @@
 package credit
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // ImportIDPrefix starts the id of every imported record (sync/sheet's
 // natural key: "imp:" + department + ":" + number). An endpoint's re-walk
@@ -48,4 +51,25 @@ func (l *ImportLog) Total() ImportCounts {
 		t.Issues += c.Issues
 	}
 	return t
+}
+
+// ImportBatch is one write of an import (store.DB.ApplyImport): pages of
+// records and refused rows, stored as an endpoint's pages are.
+type ImportBatch struct {
+	Pages []*Page
+	// Log, when its Hash is set, is the file's ledger entry: the last batch.
+	Log ImportLog
+	// ClearRows, when set on the first batch, is a file name: the rows of
+	// that file the source refused without a natural key (quarantine keys
+	// "#file!sheet!row") are removed first. Rows that still fail are refused
+	// again by the batches that follow; rows now imported leave no stale
+	// entry behind. Rows refused under their natural key leave the
+	// quarantine when that key is stored, as an endpoint's items do.
+	ClearRows string
+}
+
+// UnkeyedRowKey is the quarantine key of a row refused before its natural
+// key was known.
+func UnkeyedRowKey(file, sheet string, row int) string {
+	return "#" + file + "!" + sheet + "!" + strconv.Itoa(row)
 }

@@ -21,37 +21,67 @@ func importKey(l *credit.ImportLog) []byte {
 	return append(k, l.Hash...)
 }
 
-// ApplyImport writes the pages of one imported file (credit.Page per kind,
-// Endpoint the import's source) exactly as ApplyPages writes an endpoint's
-// pages (records with their indexes, aggregates, quarantine, cursor, page
-// events, change log) and, in the same transaction, the file's entry in
-// the import ledger (when log.Hash is set). Either all of it is stored or none.
-func (db *DB) ApplyImport(pages []*credit.Page, log credit.ImportLog) error {
+// ApplyImport writes one batch of an imported file: its pages (credit.Page
+// per kind, Endpoint the import's source) exactly as ApplyPages writes an
+// endpoint's (records with their indexes, aggregates, quarantine, cursor,
+// page events, change log), after removing the file's unkeyed refused rows
+// if b.ClearRows is set, and the file's entry in the import ledger if
+// b.Log.Hash is set, all in one transaction.
+func (db *DB) ApplyImport(b credit.ImportBatch) error {
 	err := db.writeData(func(tx *bolt.Tx) (bool, error) {
 		denseFill(tx)
-		removed := 0
-		if len(pages) > 0 {
+		cleared := 0
+		if b.ClearRows != "" && len(b.Pages) > 0 {
 			var err error
-			if removed, err = db.applyPages(tx, pages); err != nil {
+			if cleared, err = clearUnkeyed(tx, b.Pages[0].Endpoint, b.ClearRows); err != nil {
 				return false, err
 			}
 		}
-		if log.Hash != "" { // a batch of a larger file carries no entry
-			b, err := tx.CreateBucketIfNotExists(bImports)
+		removed := 0
+		if len(b.Pages) > 0 {
+			var err error
+			if removed, err = db.applyPages(tx, b.Pages); err != nil {
+				return false, err
+			}
+		}
+		if b.Log.Hash != "" {
+			lb, err := tx.CreateBucketIfNotExists(bImports)
 			if err != nil {
 				return false, err
 			}
-			if err := putJSON(b, importKey(&log), &log); err != nil {
+			if err := putJSON(lb, importKey(&b.Log), &b.Log); err != nil {
 				return false, err
 			}
 		}
-		data := removed > 0 || slices.ContainsFunc(pages, func(p *credit.Page) bool { return len(p.Changes)+len(p.Quarantine) > 0 })
+		data := cleared+removed > 0 || slices.ContainsFunc(b.Pages, func(p *credit.Page) bool { return len(p.Changes)+len(p.Quarantine) > 0 })
 		return data, nil
 	})
 	if err != nil {
-		return fmt.Errorf("store import of %s in %s: %w", log.File, db.path, err)
+		return fmt.Errorf("store import of %s in %s: %w", b.Log.File, db.path, err)
 	}
 	return nil
+}
+
+// clearUnkeyed removes source's quarantined rows of file that were refused
+// without a natural key (credit.UnkeyedRowKey), whatever their feed.
+func clearUnkeyed(tx *bolt.Tx, source, file string) (int, error) {
+	q := tx.Bucket(bQuarantine)
+	prefix := []byte(source + "\x00")
+	mark := []byte("\x00" + credit.UnkeyedRowKey(file, "", 0))
+	mark = mark[:len(mark)-len("!0")] // "\x00#file!": any sheet and row
+	var gone [][]byte
+	c := q.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if bytes.Contains(k[len(prefix):], mark) {
+			gone = append(gone, bytes.Clone(k))
+		}
+	}
+	for _, k := range gone {
+		if err := q.Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	return len(gone), nil
 }
 
 // Imports returns the import ledger, oldest first.

@@ -25,7 +25,7 @@ type Cache interface {
 // Writer stores an import: store.DB implements it.
 type Writer interface {
 	Cache
-	ApplyImport(pages []*credit.Page, log credit.ImportLog) error
+	ApplyImport(b credit.ImportBatch) error
 	EndpointStatus(name string) (credit.EndpointStatus, error)
 	SaveEndpointStatus(st credit.EndpointStatus) error
 }
@@ -106,6 +106,7 @@ type importer struct {
 	res     *Result
 	pending []*credit.Page // by kind
 	npend   int
+	flushed bool // a batch was stored (the first clears old refusals)
 }
 
 // Import reads path and stores its rows through w (dry run when w is nil:
@@ -138,7 +139,7 @@ func Import(path string, cache Cache, w Writer, opt Options) (*Result, error) {
 	if err != nil {
 		im.res.Log.Err = credit.Sanitize(err.Error())
 		if w != nil {
-			if lerr := w.ApplyImport(nil, im.res.Log); lerr != nil {
+			if lerr := w.ApplyImport(credit.ImportBatch{Log: im.res.Log}); lerr != nil {
 				return im.res, errors.Join(err, lerr)
 			}
 		}
@@ -399,7 +400,7 @@ func (im *importer) row(sheet string, num int, kind credit.Kind, h *header, cell
 	if fail != "" {
 		qkey := key
 		if kind == "" || dept == "" || no == "" {
-			qkey = fmt.Sprintf("#%s!%s!%d", im.file, sheet, num)
+			qkey = credit.UnkeyedRowKey(im.file, sheet, num)
 		}
 		feed := string(kind)
 		if feed == "" {
@@ -609,22 +610,28 @@ func (im *importer) add(kind string, c credit.Change, q *credit.Quarantined) err
 }
 
 // flush stores the queued pages; the last flush also stores the ledger
-// entry and ends each kind's walk (the file was read to its end).
+// entry and ends each kind's walk (the file was read to its end). The
+// first flush clears the file's earlier unkeyed refusals.
 func (im *importer) flush(last bool) error {
 	pages := im.pending
 	im.pending, im.npend = nil, 0
-	log := credit.ImportLog{}
-	if last {
-		for _, p := range pages {
-			p.WalkEnd = credit.Kind(p.Feed).Valid()
-		}
-		log = im.res.Log
-		return im.w.ApplyImport(pages, log)
-	}
-	if len(pages) == 0 {
+	if !last && len(pages) == 0 {
 		return nil
 	}
-	return im.w.ApplyImport(pages, credit.ImportLog{})
+	b := credit.ImportBatch{Pages: pages}
+	if !im.flushed {
+		b.ClearRows, im.flushed = im.file, true
+		if len(pages) == 0 { // nothing else to write: a page to carry the clearing
+			b.Pages = []*credit.Page{{Endpoint: im.opt.Source, Feed: "unknown", NextCursor: im.hash, FetchedAt: im.opt.Now}}
+		}
+	}
+	if last {
+		for _, p := range b.Pages {
+			p.WalkEnd = credit.Kind(p.Feed).Valid()
+		}
+		b.Log = im.res.Log
+	}
+	return im.w.ApplyImport(b)
 }
 
 // saveStatus records the import as the source's success: it shows on the

@@ -225,3 +225,40 @@ func TestImportLocalMapping(t *testing.T) {
 		t.Errorf("record %+v (found %t)", r, ok)
 	}
 }
+
+// A row refused before its natural key was known (no document number)
+// leaves the quarantine when the corrected file is imported; one that
+// still fails is refused again, once.
+func TestImportCorrectedUnkeyedRow(t *testing.T) {
+	db := openStore(t)
+	p := filepath.Join(t.TempDir(), "处罚.csv")
+	head := "CF_WSH,CF_XDR_MC,CF_XDR_LB,CF_XDR_SHXYM,CF_JDRQ,CF_CFJG,CF_SJLY,CF_CFLB,SXCD\n"
+	row := func(no, date string) string {
+		return no + ",甲,法人及非法人组织," + goodUSCC + "," + date + ",常州市钟楼区应急管理局,常州市钟楼区应急管理局,罚款,一般\n"
+	}
+	quarantined := func() []string {
+		q, err := db.Quarantine()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, x := range q {
+			keys = append(keys, x.Key)
+		}
+		return keys
+	}
+	osWrite(p, head+row("", "2026-11-02")+row("B2", "2026-11-31"))
+	if _, err := Import(p, db, db, Options{Now: importNow}); err != nil {
+		t.Fatal(err)
+	}
+	if q := quarantined(); len(q) != 2 || q[0] != "#处罚.csv!!2" || q[1] != "penalty/imp:320404:B2" {
+		t.Fatalf("quarantine %q", q)
+	}
+	osWrite(p, head+row("B1", "2026-11-02")+row("B2", "2026-11-30")+row("", "2026-11-03"))
+	if _, err := Import(p, db, db, Options{Now: importNow}); err != nil {
+		t.Fatal(err)
+	}
+	if q := quarantined(); len(q) != 1 || q[0] != "#处罚.csv!!4" {
+		t.Errorf("after the corrected file the quarantine holds %q, want only row 4's", q)
+	}
+}
