@@ -10,8 +10,11 @@
 // row into a credit.Change or a credit.Quarantined that names the file,
 // sheet, row, column and reason. Records pass the agency API's own item
 // check (sync.CheckItem) and are stored through the store's normal write
-// path (store.DB.ApplyImport, which is ApplyPages plus the import ledger),
-// so indexes, aggregates, quarantine and the change log stay consistent.
+// path (store.DB.ApplyImport: ApplyPages plus the import ledger, 2,000 rows
+// per transaction), so indexes, aggregates, quarantine and the change log
+// stay consistent. Folder is the folder source ([[source]] kind = "folder");
+// WriteTemplate writes records as a template (sim --write-templates);
+// WriteReport writes the monthly report (credwatch report).
 //
 // The natural key of an imported record is its kind, department and
 // number (the licence number XK_XKBH for licences when present, otherwise
