@@ -235,7 +235,7 @@ func (r *Rules) DailyCheck(data *CheckData, depts []string, today Date) (DailyCh
 		}
 		quality := false
 		for _, code := range ref.Issues {
-			if code == IssueThreeInStep {
+			if !IsQualityIssue(code) {
 				tis = append(tis, ref.Key)
 				if lwErr == nil && !ref.Decided.Before(lastWD) {
 					newTIS++

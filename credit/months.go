@@ -1,6 +1,9 @@
 package credit
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // AddMonths returns the last day of a period of n months that starts on d, as
 // the Civil Code counts it (民法典 Art. 201–202): the start day is not counted,
@@ -31,3 +34,31 @@ func AddMonths(d Date, n int) Date {
 func daysIn(y int, m time.Month) int {
 	return int(NewDate(y, m+1, 1) - NewDate(y, m, 1))
 }
+
+// Month is a calendar month, as the monthly report counts decisions.
+type Month struct {
+	Year  int
+	Month time.Month
+}
+
+// ParseMonth reads YYYY-MM.
+func ParseMonth(s string) (Month, error) {
+	t, err := time.Parse("2006-01", s)
+	if err != nil {
+		return Month{}, fmt.Errorf("month %q: want YYYY-MM", s)
+	}
+	return Month{t.Year(), t.Month()}, nil
+}
+
+// MonthOf returns the month of d.
+func MonthOf(d Date) Month { y, m, _ := d.YMD(); return Month{y, m} }
+
+// First returns the month's first day, Last its last.
+func (m Month) First() Date { return NewDate(m.Year, m.Month, 1) }
+func (m Month) Last() Date  { return NewDate(m.Year, m.Month, daysIn(m.Year, m.Month)) }
+
+// String returns YYYY-MM.
+func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year, int(m.Month)) }
+
+// MarshalText writes YYYY-MM.
+func (m Month) MarshalText() ([]byte, error) { return []byte(m.String()), nil }

@@ -110,6 +110,24 @@ type Record struct {
 	EducationDone bool      `json:"education_done,omitempty"` // 诚信教育 / 警示约谈 done
 	ReminderSet   bool      `json:"reminder_set,omitempty"`   // 修复提醒 set up
 	UpdatedAt     time.Time `json:"updated_at"`               // when the source last changed it
+
+	// Origin is where an imported record came from (a 双公示 template file,
+	// credwatch import or a folder source); nil for records from an endpoint.
+	// It is not part of the agency API: an endpoint cannot set it (no JSON
+	// name); the cache stores it (store/codec.go).
+	Origin *Origin `json:"-"`
+}
+
+// Origin is the provenance of an imported record: the file, sheet and row
+// it was read from, the hash of the row's content and when it was imported.
+// Hash is what makes an import idempotent: a row whose content hash equals
+// the cached record's is unchanged, whatever file it came in.
+type Origin struct {
+	File       string    `json:"file"`
+	Sheet      string    `json:"sheet,omitempty"` // empty for csv
+	Row        int       `json:"row"`             // 1-based, as Excel numbers rows
+	Hash       string    `json:"hash"`            // hex SHA-256 of the mapped row content (first 16 bytes)
+	ImportedAt time.Time `json:"imported_at"`
 }
 
 // Key returns the record's stable natural key, "kind/id".

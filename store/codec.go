@@ -28,6 +28,7 @@ const (
 	flagReminderSet
 	flagUpdatedAt // UpdatedAt is set (the zero time is not encoded)
 	flagPublish   // ValidUntil and PublishUntil follow (after UpdatedAt); values written before lack them
+	flagOrigin    // an imported record's Origin follows (after ValidUntil and PublishUntil)
 )
 
 // appendRecord appends r's value: m is its header (Dept, Kind, ID, DocNo,
@@ -50,7 +51,7 @@ func appendRecord(b []byte, r *credit.Record, m *recMeta) []byte {
 	var flags byte
 	for bit, on := range map[byte]bool{flagAccident: r.Accident, flagNoticeGiven: r.NoticeGiven,
 		flagEducationDone: r.EducationDone, flagReminderSet: r.ReminderSet, flagUpdatedAt: !r.UpdatedAt.IsZero(),
-		flagPublish: !r.ValidUntil.IsZero() || !r.PublishUntil.IsZero()} {
+		flagPublish: !r.ValidUntil.IsZero() || !r.PublishUntil.IsZero(), flagOrigin: r.Origin != nil} {
 		if on {
 			flags |= bit
 		}
@@ -65,6 +66,13 @@ func appendRecord(b []byte, r *credit.Record, m *recMeta) []byte {
 	if flags&flagPublish != 0 {
 		b = binary.AppendVarint(b, int64(r.ValidUntil))
 		b = binary.AppendVarint(b, int64(r.PublishUntil))
+	}
+	if o := r.Origin; o != nil {
+		b = appendStr(b, o.File)
+		b = appendStr(b, o.Sheet)
+		b = binary.AppendVarint(b, int64(o.Row))
+		b = appendStr(b, o.Hash)
+		b = appendTime(b, o.ImportedAt)
 	}
 	return b
 }
@@ -173,6 +181,15 @@ func decodeRecord(v []byte, r *credit.Record, m *recMeta, in interner) error {
 	if flags&flagPublish != 0 {
 		r.ValidUntil = credit.Date(d.varint())
 		r.PublishUntil = credit.Date(d.varint())
+	}
+	if flags&flagOrigin != 0 {
+		o := &credit.Origin{}
+		o.File = d.str()
+		o.Sheet = d.istr()
+		o.Row = int(d.varint())
+		o.Hash = d.str()
+		o.ImportedAt = d.time()
+		r.Origin = o
 	}
 	if d.err == nil && len(d.b) != 0 {
 		return fmt.Errorf("record value has %d trailing bytes", len(d.b))

@@ -22,7 +22,10 @@ func TestRecordEncoding(t *testing.T) {
 	publishOnly := credit.Record{Kind: credit.Penalty, ID: "p", Dept: "d", PublishUntil: credit.MustDate("2026-03-01")}
 	utc := credit.Record{Kind: credit.Licence, ID: "x", Dept: "d", UpdatedAt: time.Date(2024, 2, 29, 23, 59, 59, 999999999, time.UTC)}
 	other := credit.Record{Kind: credit.Reward, ID: "y", UpdatedAt: time.Date(1900, 1, 1, 0, 0, 0, 0, time.FixedZone("", -5*3600))}
-	for name, r := range map[string]credit.Record{"full": full, "publish only": publishOnly, "utc": utc, "zone": other, "empty": {Kind: credit.Coercion, ID: "z"}} {
+	imported := full
+	imported.Origin = &credit.Origin{File: "武进区11月行政处罚.xlsx", Sheet: "法人", Row: 7, Hash: "0123456789abcdef",
+		ImportedAt: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
+	for name, r := range map[string]credit.Record{"full": full, "imported": imported, "publish only": publishOnly, "utc": utc, "zone": other, "empty": {Kind: credit.Coercion, ID: "z"}} {
 		t.Run(name, func(t *testing.T) {
 			m := recMeta{Dept: r.Dept, Kind: r.Kind, ID: r.ID, DocNo: r.DocNo, Decided: r.Decided, Disclosed: r.Disclosed,
 				Received: 1_700_000_000_000_000_000, Issues: []string{"x-issue"}}

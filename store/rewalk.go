@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/czyj/credwatch/credit"
@@ -119,7 +120,8 @@ func noteWalked(tx *bolt.Tx, p *credit.Page) error {
 // endWalk finishes the walk of p's endpoint and feed, if one is in
 // progress, in tx: it deletes every item of the feed, and every item of
 // it in quarantine at the endpoint, that the walk did not name, and drops
-// the walk's marker. It reports how many items it deleted.
+// the walk's marker. Imported records (credit.ImportIDPrefix) are not the
+// endpoint's and stay. It reports how many items it deleted.
 func endWalk(tx *bolt.Tx, w *pageWriter, endpoint, feed string, at time.Time) (int, error) {
 	seen := walkSeen(tx, endpoint, feed)
 	if seen == nil {
@@ -154,6 +156,9 @@ func endWalk(tx *bolt.Tx, w *pageWriter, endpoint, feed string, at time.Time) (i
 		}
 	default:
 		collect(tx.Bucket(bRecords), []byte(feed+"/"))
+		// Imported records are no endpoint's: a walk keeps them.
+		imported := []byte(feed + "/" + credit.ImportIDPrefix)
+		stale = slices.DeleteFunc(stale, func(k []byte) bool { return bytes.HasPrefix(k, imported) })
 		for _, k := range stale {
 			if err := w.applyRecord(&credit.Change{Op: credit.OpDelete, Key: string(k)}); err != nil {
 				return 0, err

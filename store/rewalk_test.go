@@ -249,3 +249,24 @@ func TestUnchangedRecordsAreNotRewritten(t *testing.T) {
 		t.Errorf("a changed record: %d keys logged since, want the two markers and its summary", added)
 	}
 }
+
+// An endpoint's re-walk of a feed never removes the records an import put
+// in it: they are not the endpoint's.
+func TestRewalkKeepsImportedRecords(t *testing.T) {
+	db, _ := openTemp(t)
+	f := newRewalkFixture()
+	applyAll(t, db, f.old["penalty"]...)
+	imp := penalty(credit.ImportIDPrefix+"320412:常武应急罚〔2026〕1号", "320412", "2026-01-05")
+	imp.Origin = &credit.Origin{File: "武进区.xlsx", Row: 2, Hash: "h", ImportedAt: f.at}
+	applyAll(t, db, &credit.Page{Endpoint: "import", Feed: "penalty", Changes: []credit.Change{upsert(imp)}, NextCursor: "x", FetchedAt: f.at, WalkEnd: true})
+	if err := db.BeginRewalk("e", "penalty"); err != nil {
+		t.Fatal(err)
+	}
+	applyAll(t, db, f.walk["penalty"]...)
+	if _, ok, err := db.Record(imp.Key()); err != nil || !ok {
+		t.Errorf("the imported record is gone after the endpoint's re-walk: %v", err)
+	}
+	if _, ok, _ := db.Record("penalty/P4"); ok {
+		t.Error("the endpoint's record the walk did not deliver stays")
+	}
+}

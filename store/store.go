@@ -57,7 +57,7 @@ var (
 	bSignoffs  = []byte("signoffs")       // "YYYY-MM-DD" -> Signoff JSON
 
 	allBuckets = [][]byte{bMeta, bRecords, bPenalties, bByDept, bSharing, bRepairs, bCursors, bEndpoints, bDeptStats, bQuarantine, bEvents,
-		bRecvDays, bUndisclosed, bDisclosed, bByDocNo, bDupDocNo, bQuality, bOpenRepairs, bOutbox, bActsByRec, bSignoffs, bChanges, bRewalk}
+		bRecvDays, bUndisclosed, bDisclosed, bByDocNo, bDupDocNo, bQuality, bOpenRepairs, bOutbox, bActsByRec, bSignoffs, bChanges, bRewalk, bImports}
 
 	keySchema = []byte("schema_version")
 	// keyCacheID is a random id made when the cache is created (or first

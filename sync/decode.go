@@ -314,3 +314,17 @@ func (wp *wirePage) items() int {
 	}
 	return len(wp.raws)
 }
+
+// CheckItem is the check every record item of the agency API passes before
+// it is stored: its key must be clean text, and the record (sanitised in
+// place) must be of kind feed, carry key as its id, and have a department
+// and a decision date. Other sources of records (sync/sheet) call it so
+// that what they refuse is exactly what an endpoint's item would be
+// refused for; what passes is stored and judged by credit.CheckRecord
+// like any record.
+func CheckItem(feed, key string, r *credit.Record) error {
+	if err := checkKey(key); err != nil {
+		return err
+	}
+	return checkRecord(feed, key, r)
+}

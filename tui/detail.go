@@ -230,6 +230,16 @@ func detailRows(in buildInput, rec *credit.Record) []Row {
 	if issue := uscCheck(rec); issue != "" {
 		add(c.t("det.usccbad"), issue, "", true)
 	}
+	if o := rec.Origin; o != nil { // an imported record: where it came from
+		section("det.origin")
+		add(c.t("det.ofile"), o.File, "", false)
+		if o.Sheet != "" {
+			add(c.t("det.osheet"), o.Sheet, "", false)
+		}
+		add(c.t("det.orow"), strconv.Itoa(o.Row), "", false)
+		add(c.t("det.ohash"), o.Hash, "", false)
+		add(c.t("det.oat"), o.ImportedAt.In(credit.ChinaZone).Format("2006-01-02 15:04:05"), "", false)
+	}
 
 	return rows
 }

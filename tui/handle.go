@@ -4,6 +4,7 @@ import (
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/czyj/credwatch/credit"
 )
 
 // handleKey routes a key to the form or input line being typed into, or to
@@ -80,6 +81,13 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		return m, m.exportCmd("csv")
 	case key.Matches(msg, k.ExportJSON):
 		return m, m.exportCmd("json")
+	case key.Matches(msg, k.Report):
+		fn, month := m.d.Report, credit.MonthOf(credit.AddMonths(m.d.Today, -1))
+		m.lastEvent = m.cat.f("ev.report", month.String())
+		return m, func() tea.Msg {
+			path, err := fn(month)
+			return exportMsg{path: path, err: err}
+		}
 	case key.Matches(msg, k.Outbox):
 		m.openOutbox()
 	case key.Matches(msg, k.Sync):
@@ -260,6 +268,7 @@ func (m *Model) updateKeys() {
 	k.Export.SetEnabled(normal && t.Len() > 0)
 	k.ExportJSON.SetEnabled(normal && t.Len() > 0)
 	k.Outbox.SetEnabled(normal && m.d.Store != nil && (top == nil || top.kind != viewOutbox))
+	k.Report.SetEnabled(normal && m.d.Report != nil && top == nil && (m.tab == tabCheck || m.tab == tabSharing))
 
 	act := normal && m.canAct()
 	k.Signoff.SetEnabled(act && top == nil && m.tab == tabCheck && m.view.check.unsigned())

@@ -24,6 +24,9 @@ type EndpointInfo struct {
 	Name     string
 	Feeds    []string
 	Interval time.Duration // between passes (0: sync.DefaultInterval)
+	// Manual marks a source run by hand (credwatch import): judged
+	// without the staleness test, and listed only once the cache knows it.
+	Manual bool
 }
 
 // HolderInfo is the process that holds the cache's sync role, as every
@@ -96,6 +99,10 @@ type Deps struct {
 	// It is called inside a tea.Cmd. An error says why no pass can start
 	// (another process holds the sync role), and is shown.
 	SyncNow func() error
+	// Report, if set, writes the monthly report (credwatch report) of a
+	// month for the officer's departments and returns the file it wrote;
+	// the M key on 每日核查 and 数据共享清单 calls it in a command.
+	Report func(month credit.Month) (path string, err error)
 	// Holder, if set, says which process holds the cache's sync role
 	// (false: none). It is called inside the load's tea.Cmd.
 	Holder func() (HolderInfo, bool)

@@ -430,7 +430,10 @@ func buildEndpoints(in buildInput) (rows []Row, failing int, synced bool, newest
 	for _, st := range in.snap.Endpoints {
 		status[st.Name] = st
 	}
-	list := slices.Clone(in.endpoints)
+	list := slices.DeleteFunc(slices.Clone(in.endpoints), func(e EndpointInfo) bool {
+		_, known := status[e.Name]
+		return e.Manual && !known
+	})
 	for _, st := range in.snap.Endpoints {
 		if !slices.ContainsFunc(list, func(e EndpointInfo) bool { return e.Name == st.Name }) {
 			list = append(list, EndpointInfo{Name: st.Name, Feeds: st.Feeds})
@@ -438,6 +441,9 @@ func buildEndpoints(in buildInput) (rows []Row, failing int, synced bool, newest
 	}
 	for _, ep := range list {
 		st := status[ep.Name]
+		if ep.Feeds == nil { // a source of records: the kinds it has delivered
+			ep.Feeds = st.Feeds
+		}
 		feeds := make([]string, 0, len(ep.Feeds))
 		for _, f := range ep.Feeds {
 			if k := credit.Kind(f); k.Valid() {
@@ -446,7 +452,11 @@ func buildEndpoints(in buildInput) (rows []Row, failing int, synced bool, newest
 				feeds = append(feeds, c.feedLabel(f))
 			}
 		}
-		judged := credit.JudgeEndpoint(st, ep.Feeds, cmp.Or(st.Interval, ep.Interval, credsync.DefaultInterval), in.clock)
+		iv := cmp.Or(st.Interval, ep.Interval, credsync.DefaultInterval)
+		if ep.Manual {
+			iv = 0 // a manual import is never stale
+		}
+		judged := credit.JudgeEndpoint(st, ep.Feeds, iv, in.clock)
 		bad := judged.Bad()
 		var state string
 		switch {

@@ -557,3 +557,28 @@ func TestHistoryStartsWhenTheCacheCameIntoUse(t *testing.T) {
 		t.Errorf("a configured start a month back: %d missed", missed)
 	}
 }
+
+// An imported record's detail names its file, sheet, row, hash and import
+// time; a record from an endpoint has no such section.
+func TestDetailOrigin(t *testing.T) {
+	in := fixtureInput("zh")
+	rec := penalty("imp:320412:武应急罚〔2026〕9号", "320412", "武进区某化工有限公司", "9132041273456780", "武应急罚〔2026〕9号", "2026-11-02", "", credit.General)
+	plain := func(r *credit.Record) string {
+		var text []string
+		for _, row := range detailRows(in, r) {
+			text = append(text, strings.Join(row.Cells, " | "))
+		}
+		return strings.Join(text, "\n")
+	}
+	if all := plain(&rec); strings.Contains(all, "导入来源") {
+		t.Errorf("a record without origin shows one:\n%s", all)
+	}
+	rec.Origin = &credit.Origin{File: "武进区_行政处罚.xlsx", Sheet: "行政处罚", Row: 17, Hash: "0123456789abcdef",
+		ImportedAt: time.Date(2026, 11, 30, 1, 2, 3, 0, time.UTC)}
+	all := plain(&rec)
+	for _, want := range []string{"[导入来源]", "来源文件 | 武进区_行政处罚.xlsx", "工作表 | 行政处罚", "行号 | 17", "内容哈希 | 0123456789abcdef", "导入时间 | 2026-11-30 09:02:03"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("detail lacks %q:\n%s", want, all)
+		}
+	}
+}

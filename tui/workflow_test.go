@@ -889,3 +889,32 @@ func TestCheckThreeInStepOpensTheRepairColumns(t *testing.T) {
 		t.Errorf("the list lacks the 三同步 column:\n%s", m.View())
 	}
 }
+
+// M on 每日核查 and 数据共享清单 writes last month's report through
+// Deps.Report and shows the file; elsewhere it does nothing.
+func TestReportKey(t *testing.T) {
+	dp, _ := storeDeps(t, "zh")
+	var asked []credit.Month
+	dp.Report = func(m credit.Month) (string, error) {
+		asked = append(asked, m)
+		return "/tmp/credwatch-月报-" + m.String() + ".xlsx", nil
+	}
+	m := loadedStore(t, dp, 100, 30)
+	m, cmd := press(t, m, runes("M"))
+	if cmd == nil {
+		t.Fatal("M on 每日核查 gave no command")
+	}
+	m = run(t, m, cmd)
+	if len(asked) != 1 || asked[0].String() != "2026-10" {
+		t.Fatalf("report asked for %v; want 2026-10 (the month before 2026-11-30)", asked)
+	}
+	if !strings.Contains(m.View(), "/tmp/credwatch-月报-2026-10.xlsx") {
+		t.Errorf("the report's file is not shown:\n%s", m.View())
+	}
+	m = keys(t, m, runes("4"))
+	if _, cmd := press(t, m, runes("M")); cmd != nil {
+		if run(t, m, cmd); len(asked) != 1 {
+			t.Errorf("M on the repair tab wrote a report")
+		}
+	}
+}

@@ -147,6 +147,7 @@ func (a *app) tuiDeps(cachePath string) tui.Deps {
 	for _, ep := range a.endpointNames() {
 		infos = append(infos, tui.EndpointInfo{Name: ep.Name, Feeds: ep.Feeds, Interval: ep.Interval})
 	}
+	infos = append(infos, a.sourceInfos()...)
 	return tui.Deps{Rules: a.rules, Depts: a.depts, Endpoints: infos, Holder: holderInfo(cachePath), Today: a.today, Now: a.now, Clock: time.Now, Lang: a.lang,
 		Demo: a.demo, CachePath: cachePath, Officer: a.scope.Officer, OfficerDepts: a.scope.Depts,
 		ReadOnly: true, DeadlineDays: a.cfg.DeadlineDays, SignoffSince: a.cfg.signoffSince(), Warnings: a.cfg.warnings()}

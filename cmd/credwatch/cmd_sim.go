@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/sync/sheet"
 	"github.com/czyj/credwatch/sync/sim"
 )
 
@@ -28,6 +30,10 @@ Flags:
   --tick D          how often new changes appear, e.g. 3s (default 3s; 0 stops changes)
   --token T         require "Authorization: Bearer T" on the feeds
                     (default $CREDWATCH_SIM_TOKEN; a flag is visible to other local users)
+  --write-templates DIR
+                    write the generated records as 双公示 template files into DIR
+                    (one per department and kind: licence and penalty as .xlsx, the
+                    others as UTF-8 .csv; credwatch import reads them) and exit
   --faults SPEC     inject faults for drills, e.g. '5xx=0.5,latency=200ms,429=1:retry=2s'
                     (default none). Modes: latency=D[:jitter=D], 5xx=P[:status=N][:retry=D],
                     timeout=P, 429=P[:retry=D], reset=P, truncate=P[:abort=1], malformed=P,
@@ -59,6 +65,7 @@ func serveSim(ctx context.Context, e *env, args []string) int {
 	tick := fs.Duration("tick", sim.DefaultTick, "interval between changes")
 	token := fs.String("token", os.Getenv("CREDWATCH_SIM_TOKEN"), "bearer token")
 	faultSpec := fs.String("faults", "", "fault injection spec")
+	templates := fs.String("write-templates", "", "write the generated records as 双公示 template files into DIR and exit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -85,6 +92,9 @@ func serveSim(ctx context.Context, e *env, args []string) int {
 	}
 	if *tick < 0 {
 		return fail("--tick must not be negative, not %s", *tick)
+	}
+	if *templates != "" {
+		return writeSimTemplates(e, *templates, sim.New(sim.Options{Seed: *seed, Records: *records, Today: day}))
 	}
 	faults, err := sim.ParseFaults(*faultSpec)
 	if err != nil {
@@ -113,5 +123,42 @@ func serveSim(ctx context.Context, e *env, args []string) int {
 	fmt.Fprintf(e.stderr, "credwatch sim: faults: %s; change at run time: curl -X PUT --data '5xx=1' %s%s (empty body: off)\n",
 		faults, url, sim.FaultsPath)
 	<-ctx.Done()
+	return 0
+}
+
+// writeSimTemplates writes s's records as template files, one per
+// department and kind, into dir: what a bureau would copy to a folder
+// source or give to credwatch import.
+func writeSimTemplates(e *env, dir string, s *sim.Sim) int {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		fmt.Fprintf(e.stderr, "credwatch sim: %v\n", err)
+		return 1
+	}
+	type group struct {
+		dept string
+		kind credit.Kind
+	}
+	groups := map[group][]credit.Record{}
+	var order []group
+	for _, r := range s.Records() {
+		g := group{r.Dept, r.Kind}
+		if _, ok := groups[g]; !ok {
+			order = append(order, g)
+		}
+		groups[g] = append(groups[g], r)
+	}
+	dirc := credit.NewDirectory(credit.DefaultDepartments())
+	for _, g := range order {
+		ext := ".csv"
+		if g.kind == credit.Licence || g.kind == credit.Penalty {
+			ext = ".xlsx"
+		}
+		path := filepath.Join(dir, dirc.ShortName(g.dept)+"_"+g.kind.Chinese()+ext)
+		if err := sheet.WriteTemplate(path, g.kind, groups[g]); err != nil {
+			fmt.Fprintf(e.stderr, "credwatch sim: write %s: %v\n", path, err)
+			return 1
+		}
+		fmt.Fprintf(e.stdout, "%s\t%d\n", path, len(groups[g]))
+	}
 	return 0
 }

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"runtime"
 	"slices"
@@ -64,6 +65,59 @@ type statusReport struct {
 	// Warnings about the configuration every screen must show, such as
 	// TLS verification turned off for an endpoint.
 	Warnings []string `json:"warnings"`
+	// Imports is the last imported file of each department in scope
+	// (credwatch import or a folder source), newest first.
+	Imports []importState `json:"imports"`
+}
+
+// importState is the last import of one department.
+type importState struct {
+	Dept      string    `json:"dept"`
+	Short     string    `json:"short"`
+	Source    string    `json:"source"`
+	File      string    `json:"file"`
+	At        time.Time `json:"at"`
+	Added     int       `json:"added"`
+	Changed   int       `json:"changed"`
+	Unchanged int       `json:"unchanged"`
+	Refused   int       `json:"refused"`
+	Withdrawn int       `json:"withdrawn"`
+}
+
+// lastImports returns, per department in scope, the newest import that
+// named it (its counts summed over kinds), newest first.
+func (a *app) lastImports(logs []credit.ImportLog) []importState {
+	last := map[string]*importState{}
+	for _, l := range logs { // oldest first: later ones replace
+		per := map[string]*importState{}
+		for _, c := range l.Counts {
+			if c.Dept == "" || !a.scope.Allows(c.Dept) {
+				continue
+			}
+			st := per[c.Dept]
+			if st == nil {
+				st = &importState{Dept: c.Dept, Short: a.depts.ShortName(c.Dept), Source: l.Source, File: l.File, At: l.At}
+				per[c.Dept] = st
+			}
+			st.Added += c.Added
+			st.Changed += c.Changed
+			st.Unchanged += c.Unchanged
+			st.Refused += c.Refused
+			st.Withdrawn += c.Withdrawn
+		}
+		maps.Copy(last, per)
+	}
+	out := []importState{}
+	for _, st := range last {
+		out = append(out, *st)
+	}
+	slices.SortFunc(out, func(x, y importState) int {
+		if c := y.At.Compare(x.At); c != 0 {
+			return c
+		}
+		return strings.Compare(x.Dept, y.Dept)
+	})
+	return out
 }
 
 type holderReport struct {
@@ -171,6 +225,7 @@ func (a *app) status() *statusReport {
 			rep.Endpoints = []endpointState{}
 		}
 		rep.Depts = []deptState{}
+		rep.Imports = []importState{}
 		return rep
 	}
 	path, err := a.cfg.cachePath(a.demo)
@@ -201,6 +256,11 @@ func (a *app) status() *statusReport {
 	}
 	rep.Endpoints = a.endpointStates(snap, now)
 	rep.Depts = a.deptStates(snap, now)
+	logs, err := db.Imports()
+	if err != nil {
+		return fail(err)
+	}
+	rep.Imports = a.lastImports(logs)
 	h, reason := judge(rep.Endpoints)
 	worse := func(why string) {
 		if h == healthy {
@@ -240,8 +300,12 @@ func (a *app) endpointStates(snap *credit.Snapshot, now time.Time) []endpointSta
 		if feeds == nil {
 			feeds = st.Feeds
 		}
-		// The interval the syncing process used, else the configured one.
+		// The interval the syncing process used, else the configured one; a
+		// manual import is never stale.
 		iv := cmp.Or(st.Interval, intervals[name], credsync.DefaultInterval)
+		if name == importSource {
+			iv = 0
+		}
 		e := endpointState{Name: name, Feeds: append([]string{}, feeds...), Configured: configured,
 			IntervalSec: int64(iv / time.Second), LastSuccess: timePtr(st.LastSuccess), LastSuccessAge: agePtr(now, st.LastSuccess),
 			LastAttempt: timePtr(st.LastAttempt), LastError: st.LastError, ErrorSince: timePtr(st.ErrorSince),
@@ -265,6 +329,11 @@ func (a *app) endpointStates(snap *credit.Snapshot, now time.Time) []endpointSta
 	}
 	for _, ep := range a.endpointNames() {
 		add(ep.Name, ep.Feeds, true)
+	}
+	for _, src := range a.sourceInfos() { // [[source]]s and the manual import
+		if _, known := byName[src.Name]; known || !src.Manual {
+			add(src.Name, nil, true)
+		}
 	}
 	var extra []string
 	for name := range byName {
@@ -316,6 +385,9 @@ func (a *app) endpointIntervals() map[string]time.Duration {
 	}
 	for _, e := range a.cfg.Endpoints {
 		m[e.Name] = e.Interval.Duration
+	}
+	for _, s := range a.sourceInfos() {
+		m[s.Name] = s.Interval
 	}
 	return m
 }
@@ -470,6 +542,15 @@ func writeStatus(w io.Writer, r *statusReport) error {
 		rows = append(rows, append(row, strconv.Itoa(d.Total), clockTimePtr(d.LastReceived), ageText(d.LastReceivedAge)))
 	}
 	writeColumns(ew, rows)
+	if len(r.Imports) > 0 {
+		fmt.Fprintln(ew)
+		rows = [][]string{{"LAST IMPORT", "AT", "SOURCE", "FILE", "ADDED", "CHANGED", "UNCHANGED", "REFUSED", "WITHDRAWN"}}
+		for _, im := range r.Imports {
+			rows = append(rows, []string{im.Short, clockTime(im.At), im.Source, im.File, strconv.Itoa(im.Added), strconv.Itoa(im.Changed),
+				strconv.Itoa(im.Unchanged), strconv.Itoa(im.Refused), strconv.Itoa(im.Withdrawn)})
+		}
+		writeColumns(ew, rows)
+	}
 	return ew.err
 }
 

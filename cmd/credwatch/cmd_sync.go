@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os/signal"
@@ -86,9 +87,14 @@ func (a *app) runSync(args []string) int {
 	}()
 	if *once {
 		err = eng.SyncOnce(ctx)
+		for _, src := range a.recordSources(db) {
+			err = errors.Join(err, src.Once(ctx))
+		}
 	} else {
 		go s.maintain(ctx, func(msg string) { fmt.Fprintf(a.stderr, "credwatch: %s\n", msg) })
+		wait := runSources(ctx, a.recordSources(db))
 		eng.Run(ctx)
+		wait()
 	}
 	stopLog()
 	<-logDone

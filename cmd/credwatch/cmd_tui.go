@@ -94,6 +94,7 @@ func (a *app) runTUI(args []string) int {
 	d.Store = db.Scoped(a.scope)
 	d.Events = db.Follow(ctx, last, followEvery)
 	d.SyncNow = s.SyncNow
+	d.Report = a.reportFile(db)
 	d.ReadOnly = a.scope.ReadOnly
 	d.NewActionID = credsync.NewIdempotencyKey
 	// Measurements (docs/PERFORMANCE.md): quit after the first frame of

@@ -34,6 +34,8 @@ type Config struct {
 	Pipeline     *PipelineConfig  `toml:"pipeline"`
 	Directory    []DeptConfig     `toml:"department"`
 	Serve        ServeConfig      `toml:"serve"`
+	Sources      []SourceConfig   `toml:"source"`
+	Import       ImportConfig     `toml:"import"`
 
 	path string // file it was read from
 }
@@ -294,6 +296,9 @@ func (c *Config) check() error {
 		if _, err := d.toDepartment(); err != nil {
 			return c.fail(fmt.Sprintf("department[%d]", i), "%v", err)
 		}
+	}
+	if err := c.checkSources(); err != nil {
+		return err
 	}
 	return c.Serve.check(c)
 }

@@ -33,6 +33,8 @@ Commands:
   status     health of the cache, endpoints and departments (--json; exit 0 healthy, 1 degraded, 2 failing)
   tail       the newest sync events (-n N, -f to follow, --json)
   export     one tab as CSV or JSON (--view check|sharing|sync|repair|queue, --format, --out)
+  import     import 双公示 template files (xlsx, csv) into the cache (--dry-run, --complete)
+  report     the monthly 合规率 / 迟报率 report (--month YYYY-MM, --format xlsx|text|csv|json)
   serve      serve the TUI and these commands over SSH to officers with authorised keys (docs/serve.md)
   audit      the audit trail of serve: logins, sessions, commands, refusals, actions (--since DAY, --json)
   when       dates for a penalty: disclosure due, repair eligibility, review due
@@ -113,6 +115,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return a.runTail(rest)
 	case "export":
 		return a.runExport(rest)
+	case "import":
+		return a.runImport(rest)
+	case "report":
+		return a.runReport(rest)
 	case "serve":
 		return a.runServe(rest)
 	case "audit":

@@ -526,12 +526,15 @@ func (s *sshServer) runCommand(l *liveSession, sess ssh.Session, out, errOut io.
 		return sa.runCheck(rest)
 	case "tail":
 		return sa.tail(l.ctx, rest)
-	case "export":
+	case "export", "report":
 		for _, a := range rest {
 			if a == "-out" || a == "--out" || strings.HasPrefix(a, "-out=") || strings.HasPrefix(a, "--out=") {
-				fmt.Fprintln(errOut, "credwatch export: --out writes on the server; over SSH the export goes to standard output (ssh ... export --view V > file.csv)")
+				fmt.Fprintf(errOut, "credwatch %s: --out writes on the server; over SSH the output goes to standard output (ssh ... export --view V > file.csv, ssh ... report --month 2026-11 > 11月.xlsx)\n", cmd)
 				return 2
 			}
+		}
+		if cmd == "report" {
+			return sa.runReport(rest)
 		}
 		return sa.runExport(rest)
 	case "audit":
@@ -675,6 +678,7 @@ var serveMessages = map[string][2]string{
   export --view check|sharing|sync|repair|queue [--format csv|json]
          [--filter TEXT] [--dept ID] [--sort COLUMN [--desc]]
   audit [--since 2026-11-01] [--json]              the audit trail (admins only)
+  report [--month YYYY-MM] [--format xlsx|text|csv|json]   the monthly 合规率 / 迟报率 report (> 11月.xlsx)
 全屏界面 / the full-screen view: ssh -t (a terminal, no command)
 `, ""},
 }

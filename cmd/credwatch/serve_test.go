@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/csv"
 	"fmt"
+	"github.com/xuri/excelize/v2"
 	"io"
 	"net"
 	"net/http/httptest"
@@ -592,5 +593,32 @@ func TestParseAuthorizedKeys(t *testing.T) {
 	_, problems := parseAuthorizedKeys([]byte(`credwatch-name="a",credwatch-role="admin" `+key+"\n"+`credwatch-name="b",credwatch-role="admin" `+key+"\n"), dir)
 	if len(problems) != 1 || !strings.Contains(problems[0], "line 1") {
 		t.Errorf("a key listed twice: %q", problems)
+	}
+}
+
+// TestServeReport: the monthly report over SSH is the officer's district
+// only, as xlsx on standard output that excelize opens; --out is refused.
+func TestServeReport(t *testing.T) {
+	f := startServe(t)
+	out, errs, code := f.run(t, "officer", "report --month 2026-10")
+	if code != 0 {
+		t.Fatalf("report: exit %d: %s", code, errs)
+	}
+	x, err := excelize.OpenReader(strings.NewReader(out))
+	if err != nil {
+		t.Fatalf("the report is not an xlsx: %v", err)
+	}
+	defer x.Close()
+	rows, err := x.GetRows("汇总")
+	if err != nil || len(rows) < 3 {
+		t.Fatalf("summary sheet: %v %q", err, rows)
+	}
+	for _, r := range rows[1:] {
+		if r[0] != "武进区" && r[0] != "合计" {
+			t.Errorf("officer of 320412 gets a row of %q", r[0])
+		}
+	}
+	if _, errs, code := f.run(t, "officer", "report --out /tmp/x.xlsx"); code != 2 || !strings.Contains(errs, "--out") {
+		t.Errorf("report --out over SSH: exit %d, %q; want refused", code, errs)
 	}
 }

@@ -82,7 +82,9 @@ func (s *syncer) serve(ctx context.Context, lock *store.SyncLock) {
 	}
 	s.eng.Store(eng)
 	go s.maintain(ctx, func(string) {})
+	wait := runSources(ctx, s.a.recordSources(s.db))
 	eng.Run(ctx)
+	wait()
 }
 
 // compactEvery is how often the process with the sync role considers

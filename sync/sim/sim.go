@@ -180,3 +180,15 @@ func Start(ctx context.Context, addr string, opts Options) (string, *Sim, error)
 	}()
 	return "http://" + ln.Addr().String(), s, nil
 }
+
+// Records returns a copy of the live records, in creation order: what
+// `credwatch sim --write-templates` writes as 双公示 template files.
+func (s *Sim) Records() []credit.Record {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]credit.Record, len(s.live))
+	for i, x := range s.live {
+		out[i] = x.Record
+	}
+	return out
+}
