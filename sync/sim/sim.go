@@ -16,6 +16,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -179,4 +180,22 @@ func Start(ctx context.Context, addr string, opts Options) (string, *Sim, error)
 		_ = srv.Shutdown(sctx)
 	}()
 	return "http://" + ln.Addr().String(), s, nil
+}
+
+// Records returns a copy of every live record, by kind then ID: the data
+// the feeds serve, for writing it elsewhere (credwatch sim --write-sql).
+func (s *Sim) Records() []credit.Record {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]credit.Record, 0, len(s.live))
+	for _, x := range s.live {
+		out = append(out, x.Record)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Kind != out[j].Kind {
+			return out[i].Kind < out[j].Kind
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
 }
