@@ -5,6 +5,7 @@ package sqlsource
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -224,5 +225,50 @@ func (d *testDB) grantReader(t *testing.T) {
 		d.exec(t, "DROP ROLE IF EXISTS credwatch; CREATE ROLE credwatch LOGIN PASSWORD 's3cret-pw'; GRANT SELECT ON ALL TABLES IN SCHEMA public TO credwatch")
 	case MySQL:
 		d.exec(t, "CREATE USER IF NOT EXISTS 'credwatch'@'%' IDENTIFIED BY 's3cret-pw'; GRANT SELECT ON qzk.* TO 'credwatch'@'%'")
+	}
+}
+
+func TestPostgresSourceMatchesAPI(t *testing.T) {
+	d := startPostgres(t)
+	driveSource(t, Postgres, func(s string) { d.exec(t, s); d.grantReader(t) }, func(s string) { d.exec(t, s) }, d.readerDSN)
+}
+
+func TestMariaDBSourceMatchesAPI(t *testing.T) {
+	d := startMariaDB(t)
+	driveSource(t, MySQL, func(s string) { d.exec(t, s); d.grantReader(t) }, func(s string) { d.exec(t, s) }, d.readerDSN)
+}
+
+// TestRealDatabasesRefuseWrites connects as the administrator, who may
+// write: only credwatch's own guard, session and transactions stop it.
+func TestRealDatabasesRefuseWrites(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		start func(*testing.T) *testDB
+	}{{"postgres", startPostgres}, {"mariadb", startMariaDB}} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := tc.start(t)
+			d.exec(t, "CREATE TABLE cf_xzcf (ID varchar(64) PRIMARY KEY, DEPT text, UPDATED_AT timestamp, CF_JDRQ text)")
+			src := openSource(t, d.driver, d.adminDSN, newClock(), 0)
+			if d.driver == Postgres {
+				// The session is read-only: even a statement outside any
+				// explicit transaction is refused.
+				assertWritesRefused(t, src, "INSERT INTO cf_xzcf (ID) VALUES ('x')")
+				return
+			}
+			// MySQL has no read-only session default credwatch can set on
+			// every server; the guard and READ ONLY transactions stop it.
+			ctx := context.Background()
+			if err := src.query(ctx, "INSERT INTO cf_xzcf (ID) VALUES ('x')", nil, nil); !errors.Is(err, ErrNotReadOnly) {
+				t.Errorf("query path: %v", err)
+			}
+			tx, err := src.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tx.Rollback()
+			if _, err := tx.ExecContext(ctx, "INSERT INTO cf_xzcf (ID) VALUES ('x')"); err == nil {
+				t.Error("a READ ONLY transaction accepted an INSERT")
+			}
+		})
 	}
 }
