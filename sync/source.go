@@ -76,7 +76,7 @@ func readSource(ctx context.Context, ep *Endpoint, feed, cursor string, at time.
 	wp := &wirePage{Page: api.Page{Feed: feed, NextCursor: sp.NextCursor, HasMore: sp.HasMore}, decoded: true}
 	wp.changes = make([]credit.Change, 0, len(sp.Items))
 	for i := range sp.Items {
-		c, q := sourceChange(ep.Name, feed, &sp.Items[i], at)
+		c, q := CheckSourceItem(ep.Name, feed, &sp.Items[i], at)
 		if q != nil {
 			wp.quarantine = append(wp.quarantine, *q)
 			continue
@@ -86,8 +86,10 @@ func readSource(ctx context.Context, ep *Endpoint, feed, cursor string, at time.
 	return wp, nil
 }
 
-// sourceChange is decodeItem for an item a Source read.
-func sourceChange(endpoint, feed string, it *SourceItem, at time.Time) (credit.Change, *credit.Quarantined) {
+// CheckSourceItem is decodeItem for an item a Source read: the change
+// the engine stores, or the quarantine entry it keeps instead. Exported
+// for tools that show what a sync would do (credwatch source test).
+func CheckSourceItem(endpoint, feed string, it *SourceItem, at time.Time) (credit.Change, *credit.Quarantined) {
 	refuse := func(key, reason string) (credit.Change, *credit.Quarantined) {
 		raw := ""
 		if it.Raw != nil {

@@ -316,6 +316,10 @@ func (a *app) endpointIntervals() map[string]time.Duration {
 	for _, e := range a.cfg.Endpoints {
 		m[e.Name] = e.Interval.Duration
 	}
+	src, _ := a.cfg.sourceEndpoints(false, nil) // names and intervals only: cannot fail
+	for _, e := range src {
+		m[e.Name] = e.Interval
+	}
 	return m
 }
 
