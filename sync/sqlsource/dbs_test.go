@@ -28,7 +28,7 @@ import (
 // them when the test ends. Without the packages they skip, unless
 // CREDWATCH_REQUIRE_DBS is set (.ci/run sets it after installing them).
 
-func skipOrFail(t *testing.T, format string, a ...any) {
+func skipOrFail(t testing.TB, format string, a ...any) {
 	t.Helper()
 	msg := fmt.Sprintf(format, a...)
 	if os.Getenv("CREDWATCH_REQUIRE_DBS") != "" {
@@ -37,7 +37,7 @@ func skipOrFail(t *testing.T, format string, a ...any) {
 	t.Skip(msg)
 }
 
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -48,7 +48,7 @@ func freePort(t *testing.T) int {
 }
 
 // serverDir is a throwaway directory the server's user can use.
-func serverDir(t *testing.T, owner string) (string, *syscall.Credential) {
+func serverDir(t testing.TB, owner string) (string, *syscall.Credential) {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "credwatch-db-")
 	if err != nil {
@@ -80,7 +80,7 @@ func command(cred *syscall.Credential, name string, args ...string) *exec.Cmd {
 }
 
 // startServer runs cmd until the test ends, and waits until ping works.
-func startServer(t *testing.T, what string, cmd *exec.Cmd, logf string, ping func() error) {
+func startServer(t testing.TB, what string, cmd *exec.Cmd, logf string, ping func() error) {
 	t.Helper()
 	out, err := os.Create(logf)
 	if err != nil {
@@ -130,7 +130,7 @@ type testDB struct {
 	readerDSN string
 }
 
-func (d *testDB) exec(t *testing.T, script string) {
+func (d *testDB) exec(t testing.TB, script string) {
 	t.Helper()
 	db, err := sql.Open(map[string]string{Postgres: "pgx", MySQL: "mysql"}[d.driver], d.adminDSN)
 	if err != nil {
@@ -142,7 +142,7 @@ func (d *testDB) exec(t *testing.T, script string) {
 	}
 }
 
-func startPostgres(t *testing.T) *testDB {
+func startPostgres(t testing.TB) *testDB {
 	t.Helper()
 	bins, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
 	if len(bins) == 0 {
@@ -173,7 +173,7 @@ func startPostgres(t *testing.T) *testDB {
 	return d
 }
 
-func startMariaDB(t *testing.T) *testDB {
+func startMariaDB(t testing.TB) *testDB {
 	t.Helper()
 	server, err := exec.LookPath("mariadbd")
 	if err != nil {
@@ -218,7 +218,7 @@ func startMariaDB(t *testing.T) *testDB {
 }
 
 // grantReader creates credwatch's account with SELECT on the tables only.
-func (d *testDB) grantReader(t *testing.T) {
+func (d *testDB) grantReader(t testing.TB) {
 	t.Helper()
 	switch d.driver {
 	case Postgres:
@@ -243,7 +243,7 @@ func TestMariaDBSourceMatchesAPI(t *testing.T) {
 func TestRealDatabasesRefuseWrites(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
-		start func(*testing.T) *testDB
+		start func(testing.TB) *testDB
 	}{{"postgres", startPostgres}, {"mariadb", startMariaDB}} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := tc.start(t)

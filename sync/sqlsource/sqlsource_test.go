@@ -28,7 +28,7 @@ func feeds() []string {
 	return out
 }
 
-func openStore(t *testing.T) *store.DB {
+func openStore(t testing.TB) *store.DB {
 	t.Helper()
 	db, err := store.Open(filepath.Join(t.TempDir(), "cache.db"), store.Options{})
 	if err != nil {
@@ -45,7 +45,7 @@ func (c *clock) now() time.Time { return c.t }
 
 func newClock() *clock { return &clock{testToday.Time().Add(10 * time.Hour)} }
 
-func sqlEngine(t *testing.T, db *store.DB, src *Source, c *clock) *credsync.Engine {
+func sqlEngine(t testing.TB, db *store.DB, src *Source, c *clock) *credsync.Engine {
 	t.Helper()
 	eng, err := credsync.New(db, []credsync.Endpoint{{Name: "qzk", Feeds: feeds(), PageSize: 97, Source: src}}, credsync.Options{Now: c.now})
 	if err != nil {
@@ -54,7 +54,7 @@ func sqlEngine(t *testing.T, db *store.DB, src *Source, c *clock) *credsync.Engi
 	return eng
 }
 
-func openSource(t *testing.T, driver, dsn string, c *clock, full time.Duration) *Source {
+func openSource(t testing.TB, driver, dsn string, c *clock, full time.Duration) *Source {
 	t.Helper()
 	tables := map[credit.Kind]Table{}
 	for k, n := range DefaultTableNames {
@@ -69,7 +69,7 @@ func openSource(t *testing.T, driver, dsn string, c *clock, full time.Duration) 
 }
 
 // simStore is the simulator's records synced over the agency API.
-func simStore(t *testing.T, s *sim.Sim) *store.DB {
+func simStore(t testing.TB, s *sim.Sim) *store.DB {
 	t.Helper()
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
@@ -85,7 +85,7 @@ func simStore(t *testing.T, s *sim.Sim) *store.DB {
 	return db
 }
 
-func recordJSON(t *testing.T, r credit.Record) string {
+func recordJSON(t testing.TB, r credit.Record) string {
 	r.UpdatedAt = r.UpdatedAt.UTC()
 	b, err := json.Marshal(r)
 	if err != nil {
@@ -95,7 +95,7 @@ func recordJSON(t *testing.T, r credit.Record) string {
 }
 
 // sameRecords checks that both caches hold every record of recs, equal.
-func sameRecords(t *testing.T, recs []credit.Record, viaAPI, viaSQL *store.DB) {
+func sameRecords(t testing.TB, recs []credit.Record, viaAPI, viaSQL *store.DB) {
 	t.Helper()
 	keys := make([]string, len(recs))
 	for i, r := range recs {
@@ -130,7 +130,7 @@ func sameRecords(t *testing.T, recs []credit.Record, viaAPI, viaSQL *store.DB) {
 // simulator's records as WriteSQL writes them: a first sync equal to the
 // API's, then an update, a flagged deletion and a bad row, then a row
 // deleted outright, found by the periodic full comparison.
-func driveSource(t *testing.T, driver string, load func(script string), update func(stmt string), readerDSN string) {
+func driveSource(t testing.TB, driver string, load func(script string), update func(stmt string), readerDSN string) {
 	s := sim.New(sim.Options{Seed: 5, Records: 1200, Today: testToday})
 	recs := s.Records()
 	var script bytes.Buffer
@@ -257,7 +257,7 @@ func TestSQLiteWritesRefused(t *testing.T) {
 	assertWritesRefused(t, src, "INSERT INTO cf_xzcf (ID) VALUES ('x')")
 }
 
-func assertWritesRefused(t *testing.T, src *Source, write string) {
+func assertWritesRefused(t testing.TB, src *Source, write string) {
 	t.Helper()
 	ctx := context.Background()
 	if err := src.query(ctx, write, nil, nil); !errors.Is(err, ErrNotReadOnly) {

@@ -1,0 +1,111 @@
+//go:build linux
+
+package sqlsource
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/czyj/credwatch/credit"
+	credsync "github.com/czyj/credwatch/sync"
+	"github.com/czyj/credwatch/sync/sim"
+)
+
+// BenchmarkPostgresIngest compares, on one PostgreSQL on loopback holding
+// the simulator's records as WriteSQL writes them (CREDWATCH_SQL_BENCH_ROWS
+// records, default 2,000; docs/PERFORMANCE.md uses 100,000):
+//
+//   - copy: psql running COPY <table> TO STDOUT for every table, to
+//     /dev/null: the database's own fastest way out;
+//   - read: the source reading every table page by page (500 rows) and
+//     checking every row as a sync does (sync.CheckSourceItem), without
+//     storing: the SQL source's ingest;
+//   - sync: a full first sync into an empty bbolt cache (engine.SyncOnce),
+//     indexes and aggregates included.
+//
+// It reports rows/s of each and read/copy, the ratio issue 22 asks to be
+// at least 0.6.
+func BenchmarkPostgresIngest(b *testing.B) {
+	n := 2000
+	if v := os.Getenv("CREDWATCH_SQL_BENCH_ROWS"); v != "" {
+		n, _ = strconv.Atoi(v)
+	}
+	d := startPostgres(b)
+	recs := sim.New(sim.Options{Seed: 9, Records: n, Today: testToday}).Records()
+	var script bytes.Buffer
+	if err := WriteSQL(&script, Postgres, recs); err != nil {
+		b.Fatal(err)
+	}
+	d.exec(b, script.String())
+	d.exec(b, "VACUUM ANALYZE")
+	psql, err := exec.LookPath("psql")
+	if err != nil {
+		b.Skip("psql is not installed")
+	}
+	var copyT, readT, syncT time.Duration
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		for _, k := range credit.Kinds {
+			cmd := exec.Command(psql, "-X", "-q", "-d", d.adminDSN, "-c", "COPY "+DefaultTableNames[k]+" TO STDOUT")
+			devnull, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+			cmd.Stdout = devnull
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Run(); err != nil {
+				b.Fatalf("psql COPY: %v %s", err, stderr.Bytes())
+			}
+			devnull.Close()
+		}
+		copyT += time.Since(start)
+
+		c := newClock()
+		src := openSource(b, Postgres, d.adminDSN, c, 0)
+		start = time.Now()
+		rows := 0
+		for _, k := range credit.Kinds {
+			cursor := ""
+			for {
+				sp, err := src.ReadPage(context.Background(), string(k), cursor, 500)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for j := range sp.Items {
+					if _, q := credsync.CheckSourceItem("qzk", string(k), &sp.Items[j], c.t); q != nil {
+						b.Fatalf("refused: %s", q.Reason)
+					}
+				}
+				rows += len(sp.Items)
+				cursor = sp.NextCursor
+				if !sp.HasMore {
+					break
+				}
+			}
+		}
+		readT += time.Since(start)
+		if rows != len(recs) {
+			b.Fatalf("read %d rows of %d", rows, len(recs))
+		}
+
+		db := openStore(b)
+		eng, err := credsync.New(db, []credsync.Endpoint{{Name: "qzk", Feeds: feeds(), Source: src}}, credsync.Options{Now: c.now})
+		if err != nil {
+			b.Fatal(err)
+		}
+		start = time.Now()
+		if err := eng.SyncOnce(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		syncT += time.Since(start)
+	}
+	per := func(d time.Duration) float64 { return float64(len(recs)*b.N) / d.Seconds() }
+	b.ReportMetric(per(copyT), "copy-rows/s")
+	b.ReportMetric(per(readT), "read-rows/s")
+	b.ReportMetric(per(syncT), "sync-rows/s")
+	b.ReportMetric(copyT.Seconds()/readT.Seconds(), "read/copy")
+}
+
