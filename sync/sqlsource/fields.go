@@ -143,7 +143,15 @@ func (c cell) text() string {
 // narrow is the text with full-width digits and punctuation folded to
 // ASCII: for numbers and dates only, which exchange tables often carry as
 // text typed by hand (２０２５－１２－１０).
-func (c cell) narrow() string { return width.Fold.String(c.text()) }
+func (c cell) narrow() string {
+	s := c.text()
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return width.Fold.String(s)
+		}
+	}
+	return s // ASCII already: the common case, without an allocation
+}
 
 // date reads a date: a DATE or TIMESTAMP column, or text as 2025-12-10,
 // 2025/12/10, 2025.12.10, 20251210, 2025年12月10日, with or without a time
@@ -154,13 +162,21 @@ func (c cell) date() (credit.Date, error) {
 		return credit.DateOf(wall(t)), nil
 	}
 	s := c.narrow()
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' { // 2025-12-10, the common case
+		y, e1 := strconv.Atoi(s[:4])
+		m, e2 := strconv.Atoi(s[5:7])
+		d, e3 := strconv.Atoi(s[8:])
+		if e1 == nil && e2 == nil && e3 == nil && validDay(y, m, d) {
+			return credit.NewDate(y, time.Month(m), d), nil
+		}
+	}
 	if s == "长期" {
 		return credit.NewDate(2099, time.December, 31), nil
 	}
 	if i := strings.IndexAny(s, " T"); i > 0 {
 		s = s[:i]
 	}
-	s = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-").Replace(s)
+	s = dateSeparators.Replace(s)
 	if len(s) == 8 && !strings.Contains(s, "-") {
 		s = s[:4] + "-" + s[4:6] + "-" + s[6:]
 	}
@@ -169,14 +185,22 @@ func (c cell) date() (credit.Date, error) {
 		y, e1 := strconv.Atoi(parts[0])
 		m, e2 := strconv.Atoi(parts[1])
 		d, e3 := strconv.Atoi(parts[2])
-		if e1 == nil && e2 == nil && e3 == nil && y >= 1900 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= 31 {
-			if t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC); t.Day() == d {
-				return credit.NewDate(y, time.Month(m), d), nil
-			}
+		if e1 == nil && e2 == nil && e3 == nil && validDay(y, m, d) {
+			return credit.NewDate(y, time.Month(m), d), nil
 		}
 	}
 	return 0, fmt.Errorf("cannot read %q as a date", c.text())
 }
+
+// validDay reports whether y-m-d is a day of the calendar.
+func validDay(y, m, d int) bool {
+	if y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31 {
+		return false
+	}
+	return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).Day() == d
+}
+
+var dateSeparators = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-")
 
 // wall is t in China time: a value with a zone is converted; a DATE or a
 // TIMESTAMP without a zone, which drivers hand over as UTC, is read as

@@ -232,7 +232,11 @@ func buildQuery(d dialect, k credit.Kind, t Table, have []string) (*tableQuery, 
 	base := "SELECT " + strings.Join(sel, ", ") + " FROM " + t.Name + " WHERE " + cc + " IS NOT NULL"
 	order := " ORDER BY " + cc + ", " + kc + " LIMIT "
 	tq.first = base + order + d.ph(1)
-	tq.next = base + " AND (" + cc + " > " + d.ph(1) + " OR (" + cc + " = " + d.ph(2) + " AND " + kc + " > " + d.ph(3) + "))" + order + d.ph(4)
+	// "change >= c AND (change > c OR key > k)": the first condition
+	// lets every database start an index range scan on (change, key) at
+	// the position (an OR alone makes PostgreSQL scan and sort the whole
+	// table for every page), and the LIMIT stops it.
+	tq.next = base + " AND " + cc + " >= " + d.ph(1) + " AND (" + cc + " > " + d.ph(2) + " OR " + kc + " > " + d.ph(3) + ")" + order + d.ph(4)
 	return tq, nil
 }
 
