@@ -76,7 +76,7 @@ func TestSQLSourceConfig(t *testing.T) {
 func TestSQLSourceConfigErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, from, to, key string
-		line               int
+		line                int
 	}{
 		{"unknown driver", `driver = "postgres"`, `driver = "oracle"`, "source[0].driver", 6},
 		{"no DSN", `dsn_env = "CW_TEST_QZK_DSN"`, ``, "source[0].dsn_env", 0},
