@@ -48,6 +48,10 @@ type SourceConfig struct {
 const (
 	defaultSQLInterval    = 5 * time.Minute
 	defaultSQLFullCompare = 24 * time.Hour
+	// defaultSQLPageSize: rows per query. Larger pages cost the database
+	// one short index range scan each and save round trips (at 2,000 the
+	// read reaches COPY's speed more closely than at 500: docs/PERFORMANCE.md).
+	defaultSQLPageSize = 2000
 )
 
 // failSource reports a mistake in the i-th [[source]], naming the file,
@@ -226,6 +230,9 @@ func (c *Config) sourceEndpoints(open bool, now func() time.Time) ([]credsync.En
 			MaxPages: s.MaxPages, MaxWalk: s.MaxWalk.Duration}
 		if ep.Interval == 0 {
 			ep.Interval = defaultSQLInterval
+		}
+		if ep.PageSize == 0 {
+			ep.PageSize = defaultSQLPageSize
 		}
 		for _, k := range credit.Kinds {
 			if _, ok := s.Tables[string(k)]; ok {
