@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -360,4 +361,35 @@ func TestDatabaseDownIsAnEndpointFailure(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestOpenRefusesBadConfig(t *testing.T) {
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	os.WriteFile(ca, []byte("not a certificate"), 0o600)
+	for name, cfg := range map[string]Config{
+		"driver":       {Driver: "oracle", DSN: "x"},
+		"tls mode":     {Driver: Postgres, DSN: "postgres://u:pw-1@h/d", TLS: "prefer"},
+		"no CA in it":  {Driver: Postgres, DSN: "postgres://u:pw-1@h/d", TLS: "verify-full", CAFile: ca},
+		"missing CA":   {Driver: MySQL, DSN: "u:pw-1@tcp(h:3306)/d", TLS: "verify-full", CAFile: ca + ".none"},
+		"table name":   {Driver: SQLite, DSN: "x.db", Tables: map[credit.Kind]Table{credit.Penalty: {Name: "cf; DROP TABLE x"}}},
+		"column name":  {Driver: SQLite, DSN: "x.db", Tables: map[credit.Kind]Table{credit.Penalty: {Name: "cf", Change: "a b"}}},
+		"unknown kind": {Driver: SQLite, DSN: "x.db", Tables: map[credit.Kind]Table{"sharing": {Name: "t"}}},
+		"mysql DSN":    {Driver: MySQL, DSN: "u:pw-1@h/d?x"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			src, err := Open(cfg)
+			if err == nil {
+				src.Close()
+				t.Fatal("opened")
+			}
+			if strings.Contains(err.Error(), "pw-1") {
+				t.Errorf("the password leaked: %v", err)
+			}
+		})
+	}
+	src, err := Open(Config{Driver: Postgres, DSN: "postgres://u:pw-1@db.example/d", TLS: "verify-full"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src.Close()
 }
