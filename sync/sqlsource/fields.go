@@ -161,15 +161,10 @@ func (c cell) date() (credit.Date, error) {
 	if t, ok := c.v.(time.Time); ok {
 		return credit.DateOf(wall(t)), nil
 	}
-	s := c.narrow()
-	if len(s) == 10 && s[4] == '-' && s[7] == '-' { // 2025-12-10, the common case
-		y, e1 := strconv.Atoi(s[:4])
-		m, e2 := strconv.Atoi(s[5:7])
-		d, e3 := strconv.Atoi(s[8:])
-		if e1 == nil && e2 == nil && e3 == nil && validDay(y, m, d) {
-			return credit.NewDate(y, time.Month(m), d), nil
-		}
+	if d, ok := quickDate(c.text()); ok {
+		return d, nil
 	}
+	s := c.narrow()
 	if s == "长期" {
 		return credit.NewDate(2099, time.December, 31), nil
 	}
@@ -190,6 +185,47 @@ func (c cell) date() (credit.Date, error) {
 		}
 	}
 	return 0, fmt.Errorf("cannot read %q as a date", c.text())
+}
+
+// quickDate reads the common forms of a date without allocating:
+// three groups of digits (ASCII or full-width) separated by one of - / . 年
+// 月 (or their full-width forms), an optional 日, and optionally a time
+// after a space or T; or eight digits. Anything else is left to date.
+func quickDate(s string) (credit.Date, bool) {
+	var n [3]int
+	var digits [3]int
+	g := 0
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			n[g], digits[g] = n[g]*10+int(r-'0'), digits[g]+1
+		case r >= '０' && r <= '９':
+			n[g], digits[g] = n[g]*10+int(r-'０'), digits[g]+1
+		case g < 2 && digits[g] > 0 && (r == '-' || r == '/' || r == '.' || r == '年' || r == '月' || r == '－' || r == '／' || r == '．'):
+			g++
+		case g == 2 && r == '日' && i == len(s)-len("日"):
+		case g == 2 && (r == ' ' || r == 'T'):
+			return finishQuick(n, digits, g)
+		default:
+			return 0, false
+		}
+		if digits[g] > 8 {
+			return 0, false
+		}
+	}
+	return finishQuick(n, digits, g)
+}
+
+func finishQuick(n, digits [3]int, g int) (credit.Date, bool) {
+	if g == 0 && digits[0] == 8 { // 20251210
+		n = [3]int{n[0] / 10000, n[0] / 100 % 100, n[0] % 100}
+		digits = [3]int{4, 2, 2}
+		g = 2
+	}
+	if g != 2 || digits[0] != 4 || digits[1] == 0 || digits[1] > 2 || digits[2] == 0 || digits[2] > 2 || !validDay(n[0], n[1], n[2]) {
+		return 0, false
+	}
+	return credit.NewDate(n[0], time.Month(n[1]), n[2]), true
 }
 
 // validDay reports whether y-m-d is a day of the calendar.
