@@ -137,6 +137,9 @@ func (c cell) text() string {
 	default:
 		s = fmt.Sprint(v)
 	}
+	if n := len(s); n > 0 && s[0] > ' ' && s[0] < 0x80 && s[n-1] > ' ' && s[n-1] < 0x80 {
+		return s // nothing to trim: the common case
+	}
 	return strings.TrimFunc(s, unicode.IsSpace)
 }
 

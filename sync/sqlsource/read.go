@@ -82,10 +82,16 @@ func (s *Source) query(ctx context.Context, q string, args []any, each func(cols
 	scanErr := make(chan error, 1)
 	go func() {
 		defer close(batches)
-		ptrs := make([]any, len(cols))
+		n := len(cols)
+		ptrs := make([]any, n)
 		batch := make([][]any, 0, 64)
+		var buf []any // the values of a batch's rows, allocated at once
 		for rows.Next() {
-			vals := make([]any, len(cols))
+			if len(buf) < n {
+				buf = make([]any, 64*n)
+			}
+			vals := buf[:n:n]
+			buf = buf[n:]
 			for i := range vals {
 				ptrs[i] = &vals[i]
 			}
