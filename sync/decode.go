@@ -262,6 +262,10 @@ type wirePage struct {
 	changes  []credit.Change
 	raws     [][]byte
 	decoded  bool
+	// quarantine holds the items a Source read that were refused
+	// (decoded pages from HTTP have none: one refusal there decodes the
+	// page item by item).
+	quarantine []credit.Quarantined
 }
 
 // decodeRecordPage decodes body as a page of record feed feed in one pass.
@@ -304,13 +308,14 @@ func (wp *wirePage) storePage(endpoint, feed string, at time.Time) *credit.Page 
 	if !wp.decoded {
 		return decodeRawPage(endpoint, feed, &wp.Page, wp.raws, at)
 	}
-	return &credit.Page{Endpoint: endpoint, Feed: feed, NextCursor: wp.NextCursor, FetchedAt: at, Changes: wp.changes, WalkEnd: !wp.HasMore}
+	return &credit.Page{Endpoint: endpoint, Feed: feed, NextCursor: wp.NextCursor, FetchedAt: at, Changes: wp.changes,
+		Quarantine: wp.quarantine, WalkEnd: !wp.HasMore}
 }
 
 // items is how many items the page holds.
 func (wp *wirePage) items() int {
 	if wp.decoded {
-		return len(wp.changes)
+		return len(wp.changes) + len(wp.quarantine)
 	}
 	return len(wp.raws)
 }

@@ -5,6 +5,10 @@
 // one transaction. It never blocks its caller: progress is published as
 // Events on a channel that drops events nobody is reading.
 //
+// An endpoint may instead carry a Source (source.go): the front-end database
+// (前置库) read by the subpackage sqlsource. Its rows go through the same
+// checks, quarantine, status and back-off as the API's items.
+//
 // The agency simulator lives in the subpackage sim; the wire types both share
 // are in api.
 package sync

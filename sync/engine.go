@@ -40,6 +40,11 @@ type Endpoint struct {
 	// MaxRetryAfter caps the endpoint's Retry-After (default
 	// DefaultMaxRetryAfter): a server cannot stop the polling for longer.
 	MaxRetryAfter time.Duration
+	// Source, if set, is read instead of BaseURL (which is then empty and
+	// no HTTP is done): a database such as the 前置库 (sync/sqlsource).
+	// Everything else (cursors, checks, quarantine, status, back-off,
+	// ceilings) is as for an HTTP endpoint. The caller closes it.
+	Source Source
 }
 
 // Defaults of the ceiling of one walk.

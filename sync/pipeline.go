@@ -271,7 +271,8 @@ func (e *WalkError) Error() string { return e.Feed + ": " + e.Reason }
 // the whole endpoint and end the pass.
 func feedFault(err error) bool {
 	var we *WalkError
-	if errors.As(err, &we) {
+	var fe *FeedError
+	if errors.As(err, &we) || errors.As(err, &fe) {
 		return true
 	}
 	var he *HTTPError
@@ -302,9 +303,15 @@ func (e *Engine) fetchFeed(ctx context.Context, hc *http.Client, ep *Endpoint, f
 		return "", &WalkError{Feed: feed, Reason: fmt.Sprintf(format, a...)}
 	}
 	for {
-		p, err := fetchWire(ctx, hc, ep, feed, cursor)
+		var p *wirePage
+		var err error
+		if ep.Source != nil {
+			p, err = readSource(ctx, ep, feed, cursor, e.opts.Now())
+		} else {
+			p, err = fetchWire(ctx, hc, ep, feed, cursor)
+		}
 		var he *HTTPError
-		if errors.As(err, &he) && he.Status == http.StatusGone && cursor != "" && !restarted {
+		if (errors.As(err, &he) && he.Status == http.StatusGone || errors.Is(err, ErrRewalk)) && cursor != "" && !restarted {
 			// The endpoint no longer knows our cursor: walk the feed anew.
 			// The store side starts the re-walk when it gets here.
 			if !send(item{feed: feed, reset: true}) {

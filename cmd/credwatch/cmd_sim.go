@@ -14,6 +14,7 @@ import (
 	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/sync/sheet"
 	"github.com/czyj/credwatch/sync/sim"
+	"github.com/czyj/credwatch/sync/sqlsource"
 )
 
 const simUsage = `Usage: credwatch sim [flags]
@@ -30,6 +31,9 @@ Flags:
   --tick D          how often new changes appear, e.g. 3s (default 3s; 0 stops changes)
   --token T         require "Authorization: Bearer T" on the feeds
                     (default $CREDWATCH_SIM_TOKEN; a flag is visible to other local users)
+  --write-sql DIR   write the data set as SQL instead of serving it: DIR/postgres.sql,
+                    DIR/mysql.sql and DIR/sqlite.sql, the 前置库's tables in the national
+                    format (docs/operations.md, "The front-end database"), then exit
   --write-templates DIR
                     write the generated records as 双公示 template files into DIR
                     (one per department and kind: licence and penalty as .xlsx, the
@@ -65,6 +69,7 @@ func serveSim(ctx context.Context, e *env, args []string) int {
 	tick := fs.Duration("tick", sim.DefaultTick, "interval between changes")
 	token := fs.String("token", os.Getenv("CREDWATCH_SIM_TOKEN"), "bearer token")
 	faultSpec := fs.String("faults", "", "fault injection spec")
+	writeSQL := fs.String("write-sql", "", "write the data as SQL into this directory and exit")
 	templates := fs.String("write-templates", "", "write the generated records as 双公示 template files into DIR and exit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -92,6 +97,9 @@ func serveSim(ctx context.Context, e *env, args []string) int {
 	}
 	if *tick < 0 {
 		return fail("--tick must not be negative, not %s", *tick)
+	}
+	if *writeSQL != "" {
+		return writeSimSQL(e, *writeSQL, sim.Options{Seed: *seed, Records: *records, Today: day})
 	}
 	if *templates != "" {
 		return writeSimTemplates(e, *templates, sim.New(sim.Options{Seed: *seed, Records: *records, Today: day}))
@@ -160,5 +168,34 @@ func writeSimTemplates(e *env, dir string, s *sim.Sim) int {
 		}
 		fmt.Fprintf(e.stdout, "%s\t%d\n", path, len(groups[g]))
 	}
+	return 0
+}
+
+// writeSimSQL writes the simulator's initial records as the 前置库's
+// tables, in each dialect, into dir.
+func writeSimSQL(e *env, dir string, opts sim.Options) int {
+	recs := sim.New(opts).Records()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		fmt.Fprintf(e.stderr, "credwatch sim: %v\n", err)
+		return 1
+	}
+	for _, driver := range []string{sqlsource.Postgres, sqlsource.MySQL, sqlsource.SQLite} {
+		path := filepath.Join(dir, driver+".sql")
+		f, err := os.Create(path)
+		if err == nil {
+			err = sqlsource.WriteSQL(f, driver, recs)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			fmt.Fprintf(e.stderr, "credwatch sim: write %s: %v\n", path, err)
+			return 1
+		}
+		fmt.Fprintln(e.stdout, path)
+	}
+	fmt.Fprintf(e.stderr, "credwatch sim: seed %d, today %s: %d records as tables %s, %s, %s, %s, %s (change column UPDATED_AT, deletion flag %s)\n",
+		opts.Seed, opts.Today, len(recs), sqlsource.DefaultTableNames[credit.Penalty], sqlsource.DefaultTableNames[credit.Licence],
+		sqlsource.DefaultTableNames[credit.Coercion], sqlsource.DefaultTableNames[credit.Reward], sqlsource.DefaultTableNames[credit.Inspection], sqlsource.FixtureDeleted)
 	return 0
 }

@@ -389,6 +389,10 @@ func (a *app) endpointIntervals() map[string]time.Duration {
 	for _, s := range a.sourceInfos() {
 		m[s.Name] = s.Interval
 	}
+	src, _ := a.cfg.sourceEndpoints(false, nil) // names and intervals only: cannot fail
+	for _, e := range src {
+		m[e.Name] = e.Interval
+	}
 	return m
 }
 

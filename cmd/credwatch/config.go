@@ -34,10 +34,11 @@ type Config struct {
 	Pipeline     *PipelineConfig  `toml:"pipeline"`
 	Directory    []DeptConfig     `toml:"department"`
 	Serve        ServeConfig      `toml:"serve"`
-	Sources      []SourceConfig   `toml:"source"`
+	Sources      []SourceConfig   `toml:"source"` // config_source.go
 	Import       ImportConfig     `toml:"import"`
 
 	path string // file it was read from
+	raw  []byte // its text, to find the line of a mistake
 }
 
 // EndpointConfig is one [[endpoint]] table.
@@ -194,7 +195,7 @@ func parseConfig(path string, data []byte) (*Config, error) {
 		sort.Strings(keys)
 		return nil, &ConfigError{Path: path, Key: keys[0], Msg: fmt.Sprintf("unknown key (all unknown: %s); see config.toml.example", strings.Join(keys, ", "))}
 	}
-	c.path = path
+	c.path, c.raw = path, data
 	if err := c.check(); err != nil {
 		return nil, err
 	}
@@ -297,7 +298,7 @@ func (c *Config) check() error {
 			return c.fail(fmt.Sprintf("department[%d]", i), "%v", err)
 		}
 	}
-	if err := c.checkSources(); err != nil {
+	if err := c.checkSources(seen); err != nil {
 		return err
 	}
 	return c.Serve.check(c)
@@ -427,7 +428,8 @@ func (c *Config) endpoints() ([]credsync.Endpoint, error) {
 			CAFile: e.CAFile, InsecureSkipVerify: e.Insecure, MaxClockSkew: e.MaxSkew.Duration, Actions: e.Actions,
 			MaxPages: e.MaxPages, MaxWalk: e.MaxWalk.Duration, MaxRetryAfter: e.MaxRetryAfter.Duration})
 	}
-	return out, nil
+	src, err := c.sourceEndpoints(true, nil)
+	return append(out, src...), err
 }
 
 // warnings lists what every screen must show about the configuration,

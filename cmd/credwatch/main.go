@@ -42,6 +42,7 @@ Commands:
   uscc       check unified social credit codes
   check      the daily check (每日核查) for the configured departments; exit 1 if anything fails
   sim        run the agency simulator
+  source     test a [[source]] (source test NAME): the 前置库 connection, tables, columns
   version    print the version
 
 Global flags:
@@ -131,6 +132,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runUSCC(e, rest)
 	case "sim":
 		return runSim(e, rest)
+	case "source":
+		return a.runSource(rest)
 	}
 	fmt.Fprintf(stderr, "credwatch: unknown command %q\n\n%s", cmd, usage)
 	return 2

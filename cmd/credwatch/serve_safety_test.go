@@ -576,7 +576,7 @@ func TestServeUnauthenticatedConnectionsBounded(t *testing.T) {
 		flood = append(flood, c)
 	}
 	if out, errs, code := f.run(t, "officer", "status"); code != 0 || !strings.Contains(out, "武进区") {
-		t.Errorf("a login during the flood: exit %d, %q", code, errs)
+		t.Errorf("a login during the flood: exit %d, %q\n%s", code, errs, out)
 	}
 	// Which of them the server admitted depends on the order it accepted
 	// them in; all but unauthPerAddr are closed at once.

@@ -88,7 +88,7 @@ func startServeWith(t *testing.T, o serveOpts) *serveFixture {
 	}
 	eps := []credsync.Endpoint{{Name: "hub", BaseURL: simSrv.URL, Feeds: api.AllFeeds}}
 	seed := &app{today: today}
-	eng, err := credsync.New(db, eps, credsync.Options{Now: seed.now})
+	eng, err := credsync.New(db, eps, credsync.Options{Now: time.Now, ServerClock: seed.now}) // stored times on the wall clock, as credwatch does
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,7 +38,8 @@ func (a *app) endpointNames() []credsync.Endpoint {
 	for i, e := range a.cfg.Endpoints {
 		eps[i] = credsync.Endpoint{Name: e.Name, Feeds: e.Feeds, Interval: e.Interval.Duration}
 	}
-	return eps
+	src, _ := a.cfg.sourceEndpoints(false, nil) // names and feeds only: cannot fail
+	return append(eps, src...)
 }
 
 // run holds or waits for the sync role until ctx is done. Setup failures

@@ -16,6 +16,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -181,14 +182,20 @@ func Start(ctx context.Context, addr string, opts Options) (string, *Sim, error)
 	return "http://" + ln.Addr().String(), s, nil
 }
 
-// Records returns a copy of the live records, in creation order: what
-// `credwatch sim --write-templates` writes as 双公示 template files.
+// Records returns a copy of every live record, by kind then ID: the data
+// the feeds serve, for writing it elsewhere (credwatch sim --write-sql, --write-templates).
 func (s *Sim) Records() []credit.Record {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make([]credit.Record, len(s.live))
-	for i, x := range s.live {
-		out[i] = x.Record
+	out := make([]credit.Record, 0, len(s.live))
+	for _, x := range s.live {
+		out = append(out, x.Record)
 	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Kind != out[j].Kind {
+			return out[i].Kind < out[j].Kind
+		}
+		return out[i].ID < out[j].ID
+	})
 	return out
 }
