@@ -25,8 +25,11 @@ import (
 var (
 	// fetchAhead is how many fetched items may wait for the store: enough
 	// for the fetcher to go on while a full batch is written. A decoded
-	// page of 500 records holds about 0.65 MB.
-	fetchAhead = 16
+	// page of 500 records holds about 0.65 MB. Larger pages (a SQL source
+	// reads 5,000 rows a query) wait fewer at a time: fetchAheadRows
+	// bounds the rows waiting, and so the memory (queueDepth).
+	fetchAhead     = 16
+	fetchAheadRows = 8000
 	// maxBatchPages and maxBatchItems cap one transaction: a batch ends
 	// at whichever is reached first.
 	maxBatchPages = 16
@@ -37,6 +40,12 @@ var (
 	// fetched, and then for linger at most.
 	linger = 200 * time.Millisecond
 )
+
+// queueDepth is how many fetched pages of pageSize items may wait for the
+// store: fetchAhead, fewer for large pages, at least 2.
+func queueDepth(pageSize int) int {
+	return max(2, min(fetchAhead, fetchAheadRows/max(pageSize, 1)))
+}
 
 // item is what the fetcher hands the store side, in the order fetched:
 // exactly one of page, reset, err and done.
@@ -59,7 +68,7 @@ type item struct {
 // when it returns.
 func (e *Engine) syncFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, feeds []string) (string, error) {
 	fctx, cancel := context.WithCancel(ctx)
-	queue := make(chan item, fetchAhead)
+	queue := make(chan item, queueDepth(ep.pageSize()))
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)

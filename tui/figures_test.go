@@ -51,7 +51,13 @@ func TestFiguresAreTheirRows(t *testing.T) {
 			defer db.Close()
 			now := func() time.Time { return today.Time().Add(10 * time.Hour) }
 			eps := []credsync.Endpoint{{Name: "hub", BaseURL: srv.URL, Feeds: api.AllFeeds, PageSize: 500, Interval: time.Hour}}
-			eng, err := credsync.New(db, eps, credsync.Options{Now: now})
+			// The simulator's server_time is its day at the real time of
+			// day; the clock check compares with that at any hour.
+			simClock := func() time.Time {
+				h, m, sec := time.Now().In(credit.ChinaZone).Clock()
+				return today.Time().Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(sec)*time.Second)
+			}
+			eng, err := credsync.New(db, eps, credsync.Options{Now: now, ServerClock: simClock})
 			if err != nil {
 				t.Fatal(err)
 			}

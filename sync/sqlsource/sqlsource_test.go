@@ -76,7 +76,14 @@ func simStore(t testing.TB, s *sim.Sim) *store.DB {
 	t.Cleanup(srv.Close)
 	db := openStore(t)
 	c := newClock()
-	eng, err := credsync.New(db, []credsync.Endpoint{{Name: "hub", BaseURL: srv.URL, Feeds: feeds(), PageSize: 97}}, credsync.Options{Now: c.now})
+	// The simulator's server_time is its day at the real time of day: the
+	// clock check compares with that, whatever the hour the test runs at.
+	simClock := func() time.Time {
+		h, m, sec := time.Now().In(credit.ChinaZone).Clock()
+		return testToday.Time().Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(sec)*time.Second)
+	}
+	eng, err := credsync.New(db, []credsync.Endpoint{{Name: "hub", BaseURL: srv.URL, Feeds: feeds(), PageSize: 97}},
+		credsync.Options{Now: c.now, ServerClock: simClock})
 	if err != nil {
 		t.Fatal(err)
 	}
