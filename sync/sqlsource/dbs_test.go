@@ -142,7 +142,7 @@ func (d *testDB) exec(t testing.TB, script string) {
 	}
 }
 
-func startPostgres(t testing.TB) *testDB {
+func startPostgres(t testing.TB, extra ...string) *testDB {
 	t.Helper()
 	bins, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
 	if len(bins) == 0 {
@@ -155,8 +155,8 @@ func startPostgres(t testing.TB) *testDB {
 		t.Fatalf("initdb: %v\n%s", err, out)
 	}
 	port := freePort(t)
-	cmd := command(cred, filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(port), "-k", dir,
-		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "full_page_writes=off", "-c", "synchronous_commit=off")
+	cmd := command(cred, filepath.Join(bin, "postgres"), append([]string{"-D", data, "-p", strconv.Itoa(port), "-k", dir,
+		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "full_page_writes=off", "-c", "synchronous_commit=off"}, extra...)...)
 	d := &testDB{driver: Postgres,
 		adminDSN:  fmt.Sprintf("postgres://admin@127.0.0.1:%d/postgres?sslmode=disable", port),
 		readerDSN: fmt.Sprintf("postgres://credwatch:s3cret-pw@127.0.0.1:%d/postgres?sslmode=disable", port)}
@@ -244,7 +244,7 @@ func TestRealDatabasesRefuseWrites(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		start func(testing.TB) *testDB
-	}{{"postgres", startPostgres}, {"mariadb", startMariaDB}} {
+	}{{"postgres", func(t testing.TB) *testDB { return startPostgres(t) }}, {"mariadb", startMariaDB}} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := tc.start(t)
 			d.exec(t, "CREATE TABLE cf_xzcf (ID varchar(64) PRIMARY KEY, DEPT text, UPDATED_AT timestamp, CF_JDRQ text)")
