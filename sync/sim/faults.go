@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -255,26 +256,14 @@ func parseFaultSpec(spec string) (faultConfig, error) {
 			cfg.jitter = r.paramDuration("jitter", 0)
 		case "5xx":
 			cfg.p5xx = r.prob()
-			if s, ok := r.take("status"); ok {
-				n, err := strconv.Atoi(s)
-				if err != nil || (n != 500 && n != 502 && n != 503) {
-					r.fail("status %q: want 500, 502 or 503", s)
-				}
-				cfg.status5xx = n
-			}
+			cfg.status5xx = r.paramStatus("status", 0, "500, 502 or 503", 500, 502, 503)
 			cfg.retry5xx = r.paramDuration("retry", 0)
 		case "timeout":
 			cfg.pTimeout = r.prob()
 		case "429":
 			cfg.p429 = r.prob()
 			cfg.retry429 = r.paramDuration("retry", time.Second)
-			if v, ok := r.take("date"); ok {
-				b, err := strconv.ParseBool(v)
-				if err != nil {
-					r.fail("date %q: want 1 or 0", v)
-				}
-				cfg.date429 = b
-			}
+			cfg.date429 = r.paramBool("date")
 		case "gone":
 			cfg.pGone = r.prob()
 		case "undecodable":
@@ -286,14 +275,8 @@ func parseFaultSpec(spec string) (faultConfig, error) {
 			if err != nil || n < 1 || n > 65535 {
 				r.fail("want redirect=PORT, a port from 1 to 65535")
 			}
-			cfg.redirectPort, cfg.redirectStatus = n, http.StatusTemporaryRedirect
-			if v, ok := r.take("status"); ok {
-				st, err := strconv.Atoi(v)
-				if err != nil || (st != 301 && st != 302 && st != 303 && st != 307 && st != 308) {
-					r.fail("status %q: want 301, 302, 303, 307 or 308", v)
-				}
-				cfg.redirectStatus = st
-			}
+			cfg.redirectPort = n
+			cfg.redirectStatus = r.paramStatus("status", http.StatusTemporaryRedirect, "301, 302, 303, 307 or 308", 301, 302, 303, 307, 308)
 		case "endless":
 			if value != "empty" && value != "cycle" {
 				r.fail("want endless=empty or endless=cycle")
@@ -303,13 +286,7 @@ func parseFaultSpec(spec string) (faultConfig, error) {
 			cfg.pReset = r.prob()
 		case "truncate":
 			cfg.pTruncate = r.prob()
-			if s, ok := r.take("abort"); ok {
-				b, err := strconv.ParseBool(s)
-				if err != nil {
-					r.fail("abort %q: want 1 or 0", s)
-				}
-				cfg.abortTruncate = b
-			}
+			cfg.abortTruncate = r.paramBool("abort")
 		case "malformed":
 			cfg.pMalformed = r.prob()
 		case "invalid":
@@ -401,6 +378,34 @@ func (r *ruleParser) paramDuration(name string, def time.Duration) time.Duration
 		return def
 	}
 	return d
+}
+
+// paramBool reads parameter name as 1 or 0 (false if absent).
+func (r *ruleParser) paramBool(name string) bool {
+	v, ok := r.take(name)
+	if !ok {
+		return false
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		r.fail("%s %q: want 1 or 0", name, v)
+	}
+	return b
+}
+
+// paramStatus reads parameter name as one of the HTTP statuses allowed
+// (said in words by want); def if absent.
+func (r *ruleParser) paramStatus(name string, def int, want string, allowed ...int) int {
+	v, ok := r.take(name)
+	if !ok {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || !slices.Contains(allowed, n) {
+		r.fail("%s %q: want %s", name, v, want)
+		return def
+	}
+	return n
 }
 
 // String formats c as a canonical spec.
