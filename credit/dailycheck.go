@@ -135,11 +135,12 @@ func (r *Rules) KeepFailing(repairs []RepairRef, today Date) []RepairRef {
 	return kept
 }
 
-// earlyApplication reports whether the repair's application was made
-// before its penalty was eligible, or for one that cannot be repaired
-// (RepairDates.ApplicationIssue); false when the penalty is not known.
+// earlyApplication reports whether the repair's application, still under
+// review, was made before its penalty was eligible, or for one that cannot
+// be repaired (RepairDates.ApplicationIssue); false when the penalty is not
+// known. Once 信用中国 has reviewed it, the agency has settled it.
 func (r *Rules) earlyApplication(rr *RepairRef) bool {
-	if rr.Penalty == nil || rr.Repair.Applied.IsZero() {
+	if rr.Penalty == nil || rr.Repair.Applied.IsZero() || !rr.Repair.Reviewed.IsZero() {
 		return false
 	}
 	rec := rr.Penalty.Record()

@@ -96,7 +96,9 @@ func TestDailyCheckMinorAndEarlyApplication(t *testing.T) {
 	general := RecordRef{Key: "penalty/G1", Dept: "320412", Kind: Penalty, Decided: MustDate("2026-06-01"), Severity: General}
 	serious := PenaltySummary{ID: "S1", Dept: "320412", Decided: MustDate("2026-10-09"), Severity: Serious}
 	early := RepairRef{Dept: "320412", Repair: Repair{RecordKey: "penalty/S1", Applied: MustDate("2026-11-02")}, Penalty: &serious}
-	data := &CheckData{Undisclosed: []RecordRef{minor, general}, Repairs: []RepairRef{early}}
+	reviewed := early
+	reviewed.Repair.RecordKey, reviewed.Repair.Reviewed, reviewed.Repair.Outcome = "penalty/S2", MustDate("2026-11-16"), OutcomeRejected
+	data := &CheckData{Undisclosed: []RecordRef{minor, general}, Repairs: []RepairRef{early, reviewed}}
 	c, err := r.DailyCheck(data, nil, today)
 	if err != nil {
 		t.Fatal(err)
@@ -109,7 +111,7 @@ func TestDailyCheckMinorAndEarlyApplication(t *testing.T) {
 		t.Errorf("overdue line %+v: want the general penalty only", it)
 	}
 	if it := byID[CheckQuality]; it.Count != 1 || it.Keys[0] != "penalty/S1" {
-		t.Errorf("quality line %+v: want the application made before eligibility", it)
+		t.Errorf("quality line %+v: want the application made before eligibility, still under review", it)
 	}
 	if kept := r.KeepFailing(data.Repairs, today); len(kept) != 1 {
 		t.Errorf("KeepFailing dropped the early application: %+v", kept)

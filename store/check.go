@@ -114,8 +114,8 @@ func (db *DB) checkData(since time.Time, every int) (*credit.CheckData, error) {
 // addPenaltyFacts gives the penalties among the check's references what
 // the rules need of them beyond the index entry, from their summaries: the
 // severity and accident flag (a tier not disclosed), and for the open
-// repairs with an application, the whole summary (an application before
-// eligibility).
+// repairs with an application under review, the whole summary (an
+// application before eligibility).
 func addPenaltyFacts(tx *bolt.Tx, d *credit.CheckData, in interner) error {
 	pens := tx.Bucket(bPenalties)
 	summary := func(key string) (*credit.PenaltySummary, error) {
@@ -143,8 +143,8 @@ func addPenaltyFacts(tx *bolt.Tx, d *credit.CheckData, in interner) error {
 			}
 		}
 	}
-	for i := range d.Repairs {
-		if d.Repairs[i].Repair.Applied.IsZero() {
+	for i := range d.Repairs { // an application under review (Rules.earlyApplication)
+		if rep := &d.Repairs[i].Repair; rep.Applied.IsZero() || !rep.Reviewed.IsZero() {
 			continue
 		}
 		p, err := summary(d.Repairs[i].Repair.RecordKey)
