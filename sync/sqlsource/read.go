@@ -53,6 +53,13 @@ func checkReadOnly(q string) error {
 // every row, with a fresh slice of the row's values. It is the only way
 // this package reaches the database.
 func (s *Source) query(ctx context.Context, q string, args []any, each func(cols []string, vals []any) error) error {
+	return s.readOnly(ctx, q, args, func(rows *sql.Rows) error { return eachRow(rows, each) })
+}
+
+// readOnly runs the SELECT q, checked by checkReadOnly exactly as it is
+// sent, in a read-only transaction bounded by the query timeout, and
+// hands fn its rows. Every query of this package goes through it.
+func (s *Source) readOnly(ctx context.Context, q string, args []any, fn func(*sql.Rows) error) error {
 	if err := checkReadOnly(q); err != nil {
 		return err
 	}
@@ -70,6 +77,18 @@ func (s *Source) query(ctx context.Context, q string, args []any, each func(cols
 		return err
 	}
 	defer rows.Close()
+	if err := fn(rows); err != nil {
+		return err
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// eachRow calls each for every row of rows, with a fresh slice of its
+// values.
+func eachRow(rows *sql.Rows, each func(cols []string, vals []any) error) error {
 	cols, err := rows.Columns()
 	if err != nil {
 		return err
@@ -131,10 +150,7 @@ func (s *Source) query(ctx context.Context, q string, args []any, each func(cols
 			return eachErr
 		}
 	}
-	if err := <-scanErr; err != nil {
-		return err
-	}
-	return tx.Commit()
+	return <-scanErr
 }
 
 // tableQuery is a table's SELECT, built once from the columns the table
@@ -188,23 +204,11 @@ func (s *Source) table(ctx context.Context, k credit.Kind) (*tableQuery, error) 
 
 // columns reads the names of table's columns.
 func (s *Source) columns(ctx context.Context, table string, out *[]string) error {
-	if err := checkReadOnly("SELECT * FROM " + table); err != nil {
+	return s.readOnly(ctx, "SELECT * FROM "+table+" WHERE 1=0", nil, func(rows *sql.Rows) error {
+		var err error
+		*out, err = rows.Columns()
 		return err
-	}
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.QueryTimeout)
-	defer cancel()
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: s.dia.name != SQLite})
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback() //nolint:errcheck
-	rows, err := tx.QueryContext(ctx, "SELECT * FROM "+table+" WHERE 1=0")
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	*out, err = rows.Columns()
-	return err
+	})
 }
 
 func orDefault(s, def string) string {
