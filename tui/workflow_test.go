@@ -823,27 +823,35 @@ func TestFulfilAction(t *testing.T) {
 	}
 }
 
-// The stuck-repairs line of the daily check opens its items with the
-// columns that say why each is stuck (stage, since, due, status), not the
-// disclosure columns, one row per item the line counts.
-func TestCheckStuckOpensTheQueueColumns(t *testing.T) {
+// openCheckLine loads the fixture store at width w and presses enter on
+// the daily check's line id, which must count some items; it returns the
+// model and the line's count.
+func openCheckLine(t *testing.T, w int, id string) (Model, int) {
+	t.Helper()
 	dp, _ := storeDeps(t, "zh")
-	m := loadedStore(t, dp, 120, 40)
+	m := loadedStore(t, dp, w, 40)
 	idx, count := -1, 0
 	for i, r := range m.check.Rows() {
-		if r.Key == credit.CheckStuck {
-			idx = i
-			count = m.view.check.byID[r.Key].Count
+		if r.Key == id {
+			idx, count = i, m.view.check.byID[r.Key].Count
 		}
 	}
 	if idx < 0 || count == 0 {
-		t.Fatalf("no stuck line with items (index %d, count %d): the test proves nothing", idx, count)
+		t.Fatalf("no %s line with items (index %d, count %d): the test proves nothing", id, idx, count)
 	}
 	m = keys(t, m, keyMsg("home"))
 	for range idx {
 		m = keys(t, m, keyMsg("down"))
 	}
 	m, _ = press(t, m, keyMsg("enter"))
+	return m, count
+}
+
+// The stuck-repairs line of the daily check opens its items with the
+// columns that say why each is stuck (stage, since, due, status), not the
+// disclosure columns, one row per item the line counts.
+func TestCheckStuckOpensTheQueueColumns(t *testing.T) {
+	m, count := openCheckLine(t, 120, credit.CheckStuck)
 	top := m.top()
 	if top == nil || top.kind != viewQueue {
 		t.Fatalf("enter on the stuck line opened %+v\n%s", top, m.View())
@@ -865,22 +873,7 @@ func TestCheckStuckOpensTheQueueColumns(t *testing.T) {
 // The 三同步 line opens its penalties with the 信用修复 tab's columns,
 // whose 三同步 column says which steps are missing.
 func TestCheckThreeInStepOpensTheRepairColumns(t *testing.T) {
-	dp, _ := storeDeps(t, "zh")
-	m := loadedStore(t, dp, 160, 40)
-	idx, count := -1, 0
-	for i, r := range m.check.Rows() {
-		if r.Key == credit.CheckThreeInStepID {
-			idx, count = i, m.view.check.byID[r.Key].Count
-		}
-	}
-	if idx < 0 || count == 0 {
-		t.Fatalf("no 三同步 line with items (index %d, count %d): the test proves nothing", idx, count)
-	}
-	m = keys(t, m, keyMsg("home"))
-	for range idx {
-		m = keys(t, m, keyMsg("down"))
-	}
-	m, _ = press(t, m, keyMsg("enter"))
+	m, count := openCheckLine(t, 160, credit.CheckThreeInStepID)
 	top := m.top()
 	if top == nil || top.kind != viewRepair || len(top.table.Rows()) != count {
 		t.Fatalf("enter on the 三同步 line: %+v\n%s", top, m.View())
