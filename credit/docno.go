@@ -1,0 +1,84 @@
+package credit
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// FoldDocNo folds a document number (决定书文号, 许可证号) to the form two
+// spellings of the same number share, so that an officer can find
+// 常武应急罚〔2024〕37号 however it was typed:
+//
+//   - every kind of bracket around the year is one: [] () （） 【】 〔〕 ［］
+//     ﹝﹞ 〖〗 {} ｛｝ and 「」 fold to 〔 and 〕;
+//   - full-width ASCII letters, digits and signs fold to half-width
+//     (２０２４ → 2024, ＣＦ → CF), and letters to upper case;
+//   - white space of every kind, the ideographic space included, is
+//     dropped.
+//
+// Everything else (the Chinese characters, 号, 第) is kept as it is.
+// FoldDocNo(FoldDocNo(s)) == FoldDocNo(s).
+func FoldDocNo(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if r, keep := foldDocRune(r); keep {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// SameDocNo reports whether a and b are the same document number written
+// differently (see FoldDocNo). Two empty numbers are not the same number.
+// It compares rune by rune and allocates nothing, so a caller may run it
+// over every cached penalty.
+func SameDocNo(a, b string) bool {
+	i, j, n := 0, 0, 0
+	for {
+		ra, ok := nextDocRune(a, &i)
+		rb, okb := nextDocRune(b, &j)
+		if !ok || !okb {
+			return ok == okb && n > 0
+		}
+		if ra != rb {
+			return false
+		}
+		n++
+	}
+}
+
+// nextDocRune returns the next kept, folded rune of s from *i on and moves
+// *i past it; false at the end of s.
+func nextDocRune(s string, i *int) (rune, bool) {
+	for *i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[*i:])
+		*i += size
+		if r, keep := foldDocRune(r); keep {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+// foldDocRune is FoldDocNo for one rune: its folded form, and false when
+// it is dropped.
+func foldDocRune(r rune) (rune, bool) {
+	switch r {
+	case '[', '(', '（', '【', '〔', '［', '﹝', '〖', '{', '｛', '「', '⦅', '﹙':
+		return '〔', true
+	case ']', ')', '）', '】', '〕', '］', '﹞', '〗', '}', '｝', '」', '⦆', '﹚':
+		return '〕', true
+	}
+	if unicode.IsSpace(r) || r == '\u3000' || r == '\u200b' || r == '\ufeff' {
+		return 0, false
+	}
+	if r >= '！' && r <= '～' { // U+FF01..U+FF5E: full-width ASCII
+		r -= '！' - '!'
+	}
+	if r >= 'a' && r <= 'z' {
+		r -= 'a' - 'A'
+	}
+	return r, true
+}
