@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/czyj/credwatch/audit"
+	"github.com/czyj/credwatch/store/audit"
 	"github.com/czyj/credwatch/credit"
 )
 

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/czyj/credwatch/audit"
+	"github.com/czyj/credwatch/store/audit"
 	"github.com/czyj/credwatch/credit"
 )
 

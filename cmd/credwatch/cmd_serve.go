@@ -20,7 +20,7 @@ import (
 	"github.com/charmbracelet/wish"
 	bm "github.com/charmbracelet/wish/bubbletea"
 	"github.com/charmbracelet/wish/recover"
-	"github.com/czyj/credwatch/audit"
+	"github.com/czyj/credwatch/store/audit"
 	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/store"
 	"github.com/czyj/credwatch/tui"
