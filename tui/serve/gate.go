@@ -167,6 +167,9 @@ func (g *gate) watch(ctx ssh.Context, c net.Conn, host string, st *connState) {
 	for pub == nil {
 		select {
 		case <-ctx.Done():
+			// A connection that authenticated and closed within authPoll
+			// logged in and out: it is no failed login.
+			pub, _ = ctx.Value(ssh.ContextKeyPublicKey).(gossh.PublicKey)
 		case <-deadline.C:
 			c.Close() // the handshake ends with an error; ctx is done next
 			g.s.auditRefused(c.RemoteAddr(), fmt.Sprintf("closed: not authenticated within %s (handshake_timeout)", g.timeout))
