@@ -66,8 +66,8 @@ func (c *command) waitEnd(t *testing.T, timeout time.Duration, why string) error
 	return nil
 }
 
-// liveOfKey returns an open session of who's key.
-func (f *serveFixture) liveOfKey(t *testing.T, who string) *liveSession {
+// sessionOfKey returns an open session of who's key.
+func (f *serveFixture) sessionOfKey(t *testing.T, who string) *session {
 	t.Helper()
 	want := string(f.keys[who].PublicKey().Marshal())
 	f.srv.mu.Lock()
@@ -218,8 +218,8 @@ func TestServeReloadAppliesToOpenSessions(t *testing.T) {
 	}
 	follow := f.start(t, "officer", "tail -f -n 0")
 	eventually(t, 5*time.Second, "4 sessions", func() bool { return f.liveCount() == 4 })
-	revoked := f.liveOfKey(t, "officer")
-	admSess := f.liveOfKey(t, "admin")
+	revoked := f.sessionOfKey(t, "officer")
+	admSess := f.sessionOfKey(t, "admin")
 
 	downgraded := strings.Replace(f.lines["admin"], `credwatch-role="admin"`, `credwatch-role="read-only",credwatch-depts="320412"`, 1)
 	f.writeKeys(t, f.lines["readonly"], downgraded)
@@ -353,12 +353,12 @@ func TestServeScopesTailOutboxAndAudit(t *testing.T) {
 	// The admin marks a reminder on another district's penalty, over SSH's store.
 	adm := f.terminal(t, "admin", nil)
 	adm.waitFor(t, 10*time.Second, "每日核查")
-	if _, err := (sessionStore{s: f.srv, l: f.liveOfKey(t, "admin")}).RecordAction(credit.Action{ID: "adm-1", Type: credit.ActionReminder, RecordKey: other, At: time.Now(), Date: credit.MustDate(serveToday)}); err != nil {
+	if _, err := (sessionStore{s: f.srv, l: f.sessionOfKey(t, "admin")}).RecordAction(credit.Action{ID: "adm-1", Type: credit.ActionReminder, RecordKey: other, At: time.Now(), Date: credit.MustDate(serveToday)}); err != nil {
 		t.Fatal(err)
 	}
 	off := f.terminal(t, "officer", nil)
 	off.waitFor(t, 10*time.Second, "每日核查")
-	ss := sessionStore{s: f.srv, l: f.liveOfKey(t, "officer")}
+	ss := sessionStore{s: f.srv, l: f.sessionOfKey(t, "officer")}
 	if ob, _ := ss.Outbox(); len(ob) != 0 {
 		t.Errorf("320412's outbox over SSH holds %+v", ob)
 	}

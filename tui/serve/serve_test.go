@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -140,7 +141,7 @@ func startServeWith(t *testing.T, o serveOpts) *serveFixture {
 		},
 		Commands:    fakeCommands(db, f.auditDir),
 		FollowEvery: 300 * time.Millisecond,
-		Logger:      slog.New(slog.NewTextHandler(f.log, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Logger:      slog.New(slog.NewJSONHandler(f.log, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 	if o.exempt != "" {
 		cfg.BackoffExempt = []string{strings.Trim(o.exempt, `"`)}
@@ -543,5 +544,53 @@ func TestParseAuthorizedKeys(t *testing.T) {
 	_, problems := parseAuthorizedKeys([]byte(`credwatch-name="a",credwatch-role="admin" `+key+"\n"+`credwatch-name="b",credwatch-role="admin" `+key+"\n"), dir)
 	if len(problems) != 1 || !strings.Contains(problems[0], "line 1") {
 		t.Errorf("a key listed twice: %q", problems)
+	}
+}
+
+// TestServeLogs: the server's log (Config.Logger, JSON here) is one object
+// a line with its level and attributes: the start, a login, its session
+// and logout at info, a refused key at warn, the stop at info.
+func TestServeLogs(t *testing.T) {
+	f := startServe(t)
+	if _, errs, code := f.run(t, "officer", "status"); code != 0 {
+		t.Fatalf("status: exit %d, %q", code, errs)
+	}
+	if c, err := f.dialErr(gossh.PublicKeys(f.keys["stranger"])); err == nil {
+		c.Close()
+		t.Fatal("an unknown key got in")
+	}
+	f.stop() // closes the officer's connection: its logout is logged
+	type line struct {
+		Level, Msg, User, Remote, Reason, Addr string
+	}
+	var lines []line
+	for _, s := range strings.Split(strings.TrimSpace(f.log.String()), "\n") {
+		var l line
+		if err := json.Unmarshal([]byte(s), &l); err != nil {
+			t.Fatalf("not a JSON line: %q: %v", s, err)
+		}
+		lines = append(lines, l)
+	}
+	for _, want := range []struct {
+		level, msg, user string
+		check          func(line) bool
+	}{
+		{"INFO", "listening", "", func(l line) bool { return l.Addr == f.addr }},
+		{"INFO", "login", "张三", func(l line) bool { return strings.HasPrefix(l.Remote, "127.0.0.1:") }},
+		{"INFO", "session", "张三", func(l line) bool { return strings.HasPrefix(l.Remote, "127.0.0.1:") }},
+		{"INFO", "session ended", "张三", func(line) bool { return true }},
+		{"INFO", "logout", "张三", func(line) bool { return true }},
+		{"WARN", "refused", "", func(l line) bool {
+			return strings.HasPrefix(l.Remote, "127.0.0.1:") && strings.Contains(l.Reason, "is not authorised")
+		}},
+		{"INFO", "stopped", "", func(line) bool { return true }},
+	} {
+		found := false
+		for _, l := range lines {
+			found = found || l.Level == want.level && l.Msg == want.msg && l.User == want.user && want.check(l)
+		}
+		if !found {
+			t.Errorf("no %s %q line of %q in the log:\n%s", want.level, want.msg, want.user, f.log.String())
+		}
 	}
 }

@@ -128,8 +128,8 @@ type Server struct {
 	lastSync time.Time // when a session last asked for a pass
 
 	mu      sync.Mutex
-	live    map[*liveSession]struct{}
-	bySess  map[ssh.Session]*liveSession
+	live    map[*session]struct{}
+	bySess  map[ssh.Session]*session
 	perKey  map[string]int // open sessions by the key's wire form
 	closing bool
 	running sync.WaitGroup // session handlers
@@ -156,7 +156,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, db: cfg.DB, log: cfg.Logger, live: map[*liveSession]struct{}{}, bySess: map[ssh.Session]*liveSession{}, perKey: map[string]int{},
+	s := &Server{cfg: cfg, db: cfg.DB, log: cfg.Logger, live: map[*session]struct{}{}, bySess: map[ssh.Session]*session{}, perKey: map[string]int{},
 		keys: &keyring{path: cfg.AuthorizedKeys, dir: cfg.Depts}, hub: newEventHub(), refused: newRefusals(), reload: make(chan struct{}, 1)}
 	s.gate = newGate(cfg.HandshakeTimeout, cfg.MaxUnauthenticated, cfg.BackoffExempt, s)
 	if err := s.loadKeys(); err != nil {

@@ -23,9 +23,10 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 )
 
-// liveSession is one SSH session being served: whose it is, how to end
-// it, and what to tell the officer when the server ends it.
-type liveSession struct {
+// session is the state of one SSH session being served, all of it: whose
+// it is, how to end it, its view or when its command last wrote, and what
+// to tell the officer when the server ends it.
+type session struct {
 	key    officerKey // as it was when the session began
 	addr   string
 	ctx    context.Context // done when the session ends or the server ends it
@@ -35,13 +36,15 @@ type liveSession struct {
 	program *tea.Program // the terminal session's program, once started
 	tui     bool
 	bye     string // why the server ended the session, told to the officer
+
+	wrote activity // when its command last wrote (a session without a view)
 }
 
 // end asks the session to finish, telling the officer why. It never
 // blocks: it may be called from the session's own program (idle), from
 // the keys watch or from shutdown while the program is busy writing to a
 // client that reads nothing.
-func (l *liveSession) end(why string) {
+func (l *session) end(why string) {
 	l.mu.Lock()
 	if l.bye == "" {
 		l.bye = why
@@ -56,7 +59,7 @@ func (l *liveSession) end(why string) {
 
 // kill stops the session's program at once, without its last frame (the
 // terminal is still restored); for shutdown when the grace runs out.
-func (l *liveSession) kill() {
+func (l *session) kill() {
 	l.cancel()
 	l.mu.Lock()
 	p := l.program
@@ -66,16 +69,16 @@ func (l *liveSession) kill() {
 	}
 }
 
-func (l *liveSession) goodbye() string {
+func (l *session) goodbye() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.bye
 }
 
-// liveOf returns the liveSession of sess, if it holds a slot. It is kept
+// sessionOf returns the session of sess, if it holds a slot. It is kept
 // by session, not in the session's context: that context is the
 // connection's, shared by every session multiplexed over it.
-func (s *Server) liveOf(sess ssh.Session) *liveSession {
+func (s *Server) sessionOf(sess ssh.Session) *session {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.bySess[sess]
@@ -84,7 +87,7 @@ func (s *Server) liveOf(sess ssh.Session) *liveSession {
 // admit takes a session slot for key, or says why not: the server is
 // closing, max_sessions is reached (the last slot is kept for admins), or
 // the key has max_sessions_per_key open.
-func (s *Server) admit(sess ssh.Session, l *liveSession) (refusal string, audit string) {
+func (s *Server) admit(sess ssh.Session, l *session) (refusal string, audit string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := string(l.key.Key.Marshal())
@@ -106,7 +109,7 @@ func (s *Server) admit(sess ssh.Session, l *liveSession) (refusal string, audit 
 }
 
 // release gives the slot of sess, l, back.
-func (s *Server) release(sess ssh.Session, l *liveSession) {
+func (s *Server) release(sess ssh.Session, l *session) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.live, l)
@@ -136,7 +139,7 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		}
 		ctx, cancel := context.WithCancel(sess.Context())
 		defer cancel()
-		l := &liveSession{key: key, addr: sess.RemoteAddr().String(), ctx: ctx, cancel: cancel}
+		l := &session{key: key, addr: sess.RemoteAddr().String(), ctx: ctx, cancel: cancel}
 		if tell, why := s.admit(sess, l); tell != "" {
 			fmt.Fprintln(sess.Stderr(), tell)
 			if why != "" {
@@ -203,7 +206,7 @@ func watchChannel(ctx context.Context, sess ssh.Session, gone func()) {
 // done or refused, are audited.
 type sessionStore struct {
 	s *Server
-	l *liveSession
+	l *session
 }
 
 var _ tui.Store = sessionStore{}
@@ -343,7 +346,7 @@ func (ss sessionStore) Signoffs() (map[credit.Date]credit.Signoff, error) {
 // renderer. Exports are not written on the server: the view shows the
 // command that streams the same table to the officer's machine.
 func (s *Server) program(sess ssh.Session) *tea.Program {
-	l := s.liveOf(sess)
+	l := s.sessionOf(sess)
 	if _, _, isPty := sess.Pty(); !isPty || len(sess.Command()) > 0 || l == nil {
 		return nil
 	}
@@ -441,7 +444,7 @@ func remoteWord(w string) string {
 // without a view it runs the command.
 func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		l := s.liveOf(sess)
+		l := s.sessionOf(sess)
 		if l == nil {
 			next(sess)
 			return
@@ -456,10 +459,9 @@ func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
 		l.mu.Unlock()
 		code := 0
 		if !ranTUI {
-			act := &activity{}
-			act.touch()
-			go s.watchIdleCommand(l, act)
-			code = s.runCommand(l, sess, activityWriter{out, act}, activityWriter{errOut, act})
+			l.wrote.touch()
+			go s.watchIdleCommand(l)
+			code = s.runCommand(l, sess, activityWriter{out, &l.wrote}, activityWriter{errOut, &l.wrote})
 		}
 		if bye := l.goodbye(); bye != "" {
 			fmt.Fprintln(errOut, bye)
@@ -494,7 +496,7 @@ func (w activityWriter) Write(p []byte) (int, error) {
 // watchIdleCommand ends a command that wrote nothing for idle_timeout
 // (a `tail -f` of a quiet log, a command the client never reads), so that
 // it does not hold a slot for ever.
-func (s *Server) watchIdleCommand(l *liveSession, act *activity) {
+func (s *Server) watchIdleCommand(l *session) {
 	idle := s.cfg.IdleTimeout
 	t := time.NewTicker(min(max(idle/4, 100*time.Millisecond), time.Minute))
 	defer t.Stop()
@@ -503,7 +505,7 @@ func (s *Server) watchIdleCommand(l *liveSession, act *activity) {
 		case <-l.ctx.Done():
 			return
 		case <-t.C:
-			if act.since() >= idle {
+			if l.wrote.since() >= idle {
 				l.end(s.msgf("bye.idlecmd", idle))
 				return
 			}
@@ -513,7 +515,7 @@ func (s *Server) watchIdleCommand(l *liveSession, act *activity) {
 
 // runCommand runs a session's command line with Config.Commands, writing
 // to the session and reading through the key's scope.
-func (s *Server) runCommand(l *liveSession, sess ssh.Session, out, errOut io.Writer) int {
+func (s *Server) runCommand(l *session, sess ssh.Session, out, errOut io.Writer) int {
 	args := sess.Command()
 	if len(args) == 0 {
 		fmt.Fprint(errOut, s.msg("usage"))
