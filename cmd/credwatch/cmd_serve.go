@@ -106,6 +106,7 @@ applies them to open sessions; SIGTERM ends every session and exits within
 // the plain-text commands, the view's settings and the logger.
 func (a *app) serveConfig(db *store.DB, al *audit.Log, cfg ServeConfig) serve.Config {
 	auditPath := auditDir(cfg, db.Path())
+	log := a.log.With("cmd", "serve")
 	cmds := map[string]serve.Command{
 		"status": func(_ context.Context, inv serve.Invocation) int { return a.session(inv).runStatus(inv.Args) },
 		"check":  func(_ context.Context, inv serve.Invocation) int { return a.session(inv).runCheck(inv.Args) },
@@ -122,13 +123,13 @@ func (a *app) serveConfig(db *store.DB, al *audit.Log, cfg ServeConfig) serve.Co
 		HandshakeTimeout: cfg.HandshakeTimeout.Duration, MaxUnauthenticated: cfg.MaxUnauthenticated,
 		BackoffExempt: cfg.BackoffExempt, KeepKeysOnError: cfg.KeepKeysOnError,
 		DB: db, Audit: al, Depts: a.depts, Lang: a.lang, Version: version,
-		Sync: serveSyncer{&syncer{a: a, db: db, command: "credwatch serve"}},
+		Sync: serveSyncer{&syncer{a: a, db: db, command: "credwatch serve", log: log.With("role", "sync")}},
 		View: func(scope credit.Scope) tui.Deps {
 			return a.withScope(io.Discard, io.Discard, scope).tuiDeps(db.Path())
 		},
 		Warnings: a.cfg.warnings,
 		Commands: cmds, FollowEvery: followEvery,
-		Logger: a.log.With("cmd", "serve"),
+		Logger: log,
 	}
 }
 
