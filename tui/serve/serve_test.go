@@ -573,7 +573,7 @@ func TestServeLogs(t *testing.T) {
 	}
 	for _, want := range []struct {
 		level, msg, user string
-		check          func(line) bool
+		check            func(line) bool
 	}{
 		{"INFO", "listening", "", func(l line) bool { return l.Addr == f.addr }},
 		{"INFO", "login", "张三", func(l line) bool { return strings.HasPrefix(l.Remote, "127.0.0.1:") }},
