@@ -69,12 +69,7 @@ func (a *app) runSync(args []string) int {
 		}
 		log.Info("walking every feed again from the beginning; the cached data stays until each walk completes", "cache", db.Path())
 	}
-	note := storeErrorNote(lock)
-	onStoreError := func(err error) {
-		log.Error("cache write failed", "cache", db.Path(), "err", err)
-		note(err)
-	}
-	eng, err := credsync.New(db, eps, credsync.Options{Now: time.Now, ServerClock: a.now, OnStoreError: onStoreError})
+	eng, err := credsync.New(db, eps, credsync.Options{Now: time.Now, ServerClock: a.now, OnStoreError: storeErrors(lock, log, db.Path())})
 	if err != nil {
 		fmt.Fprintf(a.stderr, "credwatch: %v\n", err)
 		return 1
@@ -163,6 +158,21 @@ func logEvent(log *slog.Logger, ev credsync.Event) {
 		attrs = append(attrs, slog.Duration("retry", ev.Retry.Round(time.Second)))
 	}
 	log.LogAttrs(context.Background(), level, msg, attrs...)
+}
+
+// storeErrors is the engine's OnStoreError for the holder of lock: the
+// note in the holder file (storeErrorNote) and, with a logger, an error
+// line for a pass that could not write the cache. The engine reports a
+// pass that wrote its success with nil: that clears the note and logs
+// nothing.
+func storeErrors(lock *store.SyncLock, log *slog.Logger, cache string) func(error) {
+	note := storeErrorNote(lock)
+	return func(err error) {
+		if err != nil && log != nil {
+			log.Error("cache write failed", "cache", cache, "err", err)
+		}
+		note(err)
+	}
 }
 
 // formatEvent renders an event as one greppable line (tail).

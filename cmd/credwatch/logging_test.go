@@ -3,11 +3,15 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/store"
 	credsync "github.com/czyj/credwatch/sync"
 )
 
@@ -145,5 +149,33 @@ func TestLogEventLevels(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestStoreErrorsLogged: a pass that could not write the cache is an
+// error line; the nil the engine reports after a pass that wrote its
+// success logs nothing.
+func TestStoreErrorsLogged(t *testing.T) {
+	cache := filepath.Join(t.TempDir(), "cache.db")
+	lock, err := store.LockSync(cache, store.Holder{PID: os.Getpid(), Command: "test", Since: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Unlock()
+	var b bytes.Buffer
+	log, err := newLogger(&b, "json", "debug", func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	onStoreError := storeErrors(lock, log, cache)
+	onStoreError(nil)
+	if b.Len() != 0 {
+		t.Fatalf("a pass that wrote its success logged %q", b.String())
+	}
+	onStoreError(errors.New("no space left on device"))
+	onStoreError(nil)
+	recs := jsonLines(t, b.String())
+	if len(recs) != 1 || recs[0]["level"] != "ERROR" || recs[0]["err"] != "no space left on device" || recs[0]["cache"] != cache {
+		t.Errorf("lines %v; want one error naming the cache and the error", recs)
 	}
 }

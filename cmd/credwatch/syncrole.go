@@ -82,15 +82,7 @@ func (s *syncer) serve(ctx context.Context, lock *store.SyncLock) {
 		s.logError(err)
 		return
 	}
-	onStoreError := storeErrorNote(lock)
-	if s.log != nil {
-		note := onStoreError
-		onStoreError = func(err error) {
-			s.log.Error("cache write failed", "cache", s.db.Path(), "err", err)
-			note(err)
-		}
-	}
-	eng, err := credsync.New(s.db, eps, credsync.Options{Now: time.Now, ServerClock: s.a.now, OnStoreError: onStoreError})
+	eng, err := credsync.New(s.db, eps, credsync.Options{Now: time.Now, ServerClock: s.a.now, OnStoreError: storeErrors(lock, s.log, s.db.Path())})
 	if err != nil {
 		s.logError(err)
 		return
