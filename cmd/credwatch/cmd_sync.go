@@ -16,7 +16,7 @@ import (
 )
 
 // runSync runs the sync engine without a UI: one pass with --once, else
-// until SIGINT or SIGTERM, logging every event to a.log (logEvent). It
+// until SIGINT or SIGTERM, logging every event to a.log (syncLog). It
 // needs the cache's sync role and says which process has it if it is
 // taken. Failures to start are plain lines on stderr, as for every
 // command; from then on, everything goes through the logger.
@@ -74,6 +74,7 @@ func (a *app) runSync(args []string) int {
 		fmt.Fprintf(a.stderr, "credwatch: %v\n", err)
 		return 1
 	}
+	sl := newSyncLog(log)
 	logDone := make(chan struct{})
 	logCtx, stopLog := context.WithCancel(context.Background())
 	go func() {
@@ -81,10 +82,10 @@ func (a *app) runSync(args []string) int {
 		for {
 			select {
 			case ev := <-eng.Events():
-				logEvent(log, ev)
+				sl.event(ev)
 			case <-logCtx.Done():
 				for len(eng.Events()) > 0 {
-					logEvent(log, <-eng.Events())
+					sl.event(<-eng.Events())
 				}
 				return
 			}
@@ -123,19 +124,34 @@ func storeErrorNote(lock *store.SyncLock) func(error) {
 	return func(err error) { lock.RecordStoreError(err, time.Now()) }
 }
 
-// logEvent logs one sync event with its fields as attributes: per-page
-// progress at debug, a failed pass or an action the agencies refused at
-// warn, everything else (a pass completed, a resync, an action sent) at
-// info.
-func logEvent(log *slog.Logger, ev credsync.Event) {
+// syncLog logs the events of one engine, read from one goroutine.
+type syncLog struct {
+	log   *slog.Logger
+	items map[string]int // items stored by each endpoint's pass so far
+}
+
+func newSyncLog(log *slog.Logger) *syncLog { return &syncLog{log: log, items: map[string]int{}} }
+
+// event logs ev with its fields as attributes: per-page progress at
+// debug; a completed pass at info with the items it stored, or at debug
+// if it stored none (an idle service stays quiet); a failed pass or an
+// action the agencies refused at warn; the rest (a resync, an action
+// sent) at info.
+func (l *syncLog) event(ev credsync.Event) {
 	level, msg := slog.LevelInfo, string(ev.Type)
 	switch ev.Type {
 	case credsync.EventPage:
 		level, msg = slog.LevelDebug, "page stored"
+		l.items[ev.Endpoint] += ev.Items
 	case credsync.EventDone:
 		msg = "pass completed"
+		if ev.Items = l.items[ev.Endpoint]; ev.Items == 0 {
+			level = slog.LevelDebug
+		}
+		delete(l.items, ev.Endpoint)
 	case credsync.EventError:
 		level, msg = slog.LevelWarn, "endpoint failed"
+		delete(l.items, ev.Endpoint)
 	case credit.EventActionFailed:
 		level, msg = slog.LevelWarn, "action refused by the agencies"
 	case credit.EventActionSent:
@@ -157,7 +173,7 @@ func logEvent(log *slog.Logger, ev credsync.Event) {
 	if ev.Retry > 0 {
 		attrs = append(attrs, slog.Duration("retry", ev.Retry.Round(time.Second)))
 	}
-	log.LogAttrs(context.Background(), level, msg, attrs...)
+	l.log.LogAttrs(context.Background(), level, msg, attrs...)
 }
 
 // storeErrors is the engine's OnStoreError for the holder of lock: the

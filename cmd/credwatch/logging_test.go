@@ -101,14 +101,16 @@ func TestLogEventLevels(t *testing.T) {
 	evs := []credsync.Event{
 		{At: now, Type: credsync.EventPage, Endpoint: "hub", Feed: "penalty", Items: 100, Bad: 2},
 		{At: now, Type: credsync.EventError, Endpoint: "hub", Feed: "licence", Err: "HTTP 503", Retry: 30 * time.Second},
+		{At: now, Type: credsync.EventPage, Endpoint: "hub", Feed: "penalty", Items: 40},
 		{At: now, Type: credsync.EventDone, Endpoint: "hub"},
 		{At: now, Type: credit.EventActionFailed, Endpoint: "hub", Actor: "张三", Message: "signoff"},
+		{At: now, Type: credsync.EventDone, Endpoint: "hub"}, // a pass that stored nothing
 	}
 	for _, tc := range []struct {
 		level string
 		want  []string // "LEVEL msg" of each line
 	}{
-		{"debug", []string{"DEBUG page stored", "WARN endpoint failed", "INFO pass completed", "WARN action refused by the agencies"}},
+		{"debug", []string{"DEBUG page stored", "WARN endpoint failed", "DEBUG page stored", "INFO pass completed", "WARN action refused by the agencies", "DEBUG pass completed"}},
 		{"info", []string{"WARN endpoint failed", "INFO pass completed", "WARN action refused by the agencies"}},
 		{"warn", []string{"WARN endpoint failed", "WARN action refused by the agencies"}},
 	} {
@@ -118,8 +120,9 @@ func TestLogEventLevels(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			sl := newSyncLog(log)
 			for _, ev := range evs {
-				logEvent(log, ev)
+				sl.event(ev)
 			}
 			recs := jsonLines(t, b.String())
 			var got []string
@@ -135,8 +138,12 @@ func TestLogEventLevels(t *testing.T) {
 			for _, r := range recs {
 				switch r["event"] {
 				case "page":
-					if r["feed"] != "penalty" || r["items"] != float64(100) || r["quarantined"] != float64(2) {
+					if r["feed"] != "penalty" || r["items"] != float64(100) && r["items"] != float64(40) || r["items"] == float64(100) && r["quarantined"] != float64(2) {
 						t.Errorf("page line %v", r)
+					}
+				case "done":
+					if r["level"] == "INFO" && r["items"] != float64(40) {
+						t.Errorf("a pass after a failed one counts its own pages only: %v", r)
 					}
 				case "error":
 					if r["feed"] != "licence" || r["error"] != "HTTP 503" || r["retry"] == nil {

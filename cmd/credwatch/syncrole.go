@@ -24,7 +24,7 @@ type syncer struct {
 	db      *store.DB
 	command string
 	eng     atomic.Pointer[credsync.Engine]
-	// log, when set, receives the engine's events (logEvent) and its
+	// log, when set, receives the engine's events (syncLog) and its
 	// failures: for serve, whose stderr is a log. The TUI leaves it nil
 	// (its stderr is the officer's terminal); every view shows the event
 	// log instead.
@@ -91,12 +91,13 @@ func (s *syncer) serve(ctx context.Context, lock *store.SyncLock) {
 	if s.log != nil {
 		s.log.Info("holding the sync role", "cache", s.db.Path())
 		go func() {
+			sl := newSyncLog(s.log)
 			for {
 				select {
 				case <-ctx.Done():
 					return
 				case ev := <-eng.Events():
-					logEvent(s.log, ev)
+					sl.event(ev)
 				}
 			}
 		}()
