@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/czyj/credwatch/audit"
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/store/audit"
 )
 
 // runAudit prints the audit trail of `credwatch serve` (docs/serve.md):

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/czyj/credwatch/audit"
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/store/audit"
 )
 
 // TestAuditCommand: credwatch audit reads the serve audit trail from

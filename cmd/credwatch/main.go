@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/user"
 	"time"
@@ -51,6 +52,8 @@ Global flags:
   --lang zh|en      language of the TUI (default zh)
   --demo            ignore any configuration and run the demo
   --read-only       look, but take no action (also read_only in the configuration)
+  --log-format F    diagnostics of serve and sync: text, json or auto (default: json under systemd, else text)
+  --log-level L     debug, info (default), warn or error
 `
 
 func main() {
@@ -64,6 +67,8 @@ type globals struct {
 	lang     string
 	demo     bool
 	readOnly bool
+	// logFormat and logLevel shape the log of serve and sync (newLogger).
+	logFormat, logLevel string
 }
 
 // run parses the global flags, loads the configuration and dispatches. It
@@ -78,6 +83,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&g.lang, "lang", "", "zh or en")
 	fs.BoolVar(&g.demo, "demo", false, "run the demo")
 	fs.BoolVar(&g.readOnly, "read-only", false, "disable every officer action")
+	fs.StringVar(&g.logFormat, "log-format", "auto", "text, json or auto")
+	fs.StringVar(&g.logLevel, "log-level", "info", "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -150,6 +157,9 @@ type app struct {
 	scope  credit.Scope
 	stdout io.Writer
 	stderr io.Writer
+	// log is the diagnostics of the long-running processes (serve, sync),
+	// on stderr; commands whose output is the product do not use it.
+	log *slog.Logger
 	// eventFilter, when set, limits the events tail prints (an SSH
 	// session: its key's scope, no audit events).
 	eventFilter func(credit.Event) bool
@@ -157,6 +167,10 @@ type app struct {
 
 func newApp(g globals, stdout, stderr io.Writer) (*app, error) {
 	a := &app{cfg: &Config{}, stdout: stdout, stderr: stderr}
+	var err error
+	if a.log, err = newLogger(stderr, g.logFormat, g.logLevel, os.Getenv); err != nil {
+		return nil, err
+	}
 	path, explicit := findConfig(g.config)
 	if g.demo {
 		path = ""
@@ -173,7 +187,6 @@ func newApp(g globals, stdout, stderr io.Writer) (*app, error) {
 	} else {
 		a.demo = true
 	}
-	var err error
 	if a.rules, err = a.cfg.rules(); err != nil {
 		return nil, err
 	}

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/czyj/credwatch/tui/serve"
 )
 
 // TestServeWithOpenSSHInTmux runs the real binary's `serve` and the
@@ -102,7 +104,7 @@ func TestServeWithOpenSSHInTmux(t *testing.T) {
 	revoked := startTmux(t, "100", "30", env, ssh("officer"))
 	revoked.waitFor(20*time.Second, "每日核查")
 	writeKeys("admin")
-	revoked.waitFor(3*keysCheckEvery, "此密钥已被撤销", "EXITED:1")
+	revoked.waitFor(3*serve.KeysCheckEvery, "此密钥已被撤销", "EXITED:1")
 
 	open := startTmux(t, "100", "30", env, ssh("admin"))
 	open.waitFor(20*time.Second, "每日核查")
@@ -112,12 +114,12 @@ func TestServeWithOpenSSHInTmux(t *testing.T) {
 	}
 	select {
 	case err := <-exited:
-		if took := time.Since(began); err != nil || took > shutdownGrace {
-			t.Errorf("after SIGTERM: %v in %s; want exit 0 within %s", err, took, shutdownGrace)
+		if took := time.Since(began); err != nil || took > serve.ShutdownGrace {
+			t.Errorf("after SIGTERM: %v in %s; want exit 0 within %s", err, took, serve.ShutdownGrace)
 		}
 		t.Logf("SIGTERM with an OpenSSH view open: exited in %s", time.Since(began).Round(time.Millisecond))
-	case <-time.After(2 * shutdownGrace):
-		t.Fatalf("serve still running %s after SIGTERM\n%s", 2*shutdownGrace, stderr.String())
+	case <-time.After(2 * serve.ShutdownGrace):
+		t.Fatalf("serve still running %s after SIGTERM\n%s", 2*serve.ShutdownGrace, stderr.String())
 	}
 	open.waitFor(5*time.Second, "服务器正在关闭", "EXITED:1")
 }

@@ -13,20 +13,26 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
-	"github.com/czyj/credwatch/audit"
 	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/store"
+	"github.com/czyj/credwatch/store/audit"
 	credsync "github.com/czyj/credwatch/sync"
 	"github.com/czyj/credwatch/sync/api"
 	"github.com/czyj/credwatch/sync/sim"
+	"github.com/czyj/credwatch/tui/serve"
 	gossh "golang.org/x/crypto/ssh"
 )
+
+// Tests of `credwatch serve` as this command wires it: the server
+// (tui/serve, whose own tests cover the gate, keys, sessions and shutdown)
+// with credwatch's commands and view over SSH.
 
 // serveFixture is a running `credwatch serve` on loopback over a cache
 // synced from a small simulator, with four officers' keys.
@@ -41,7 +47,7 @@ type serveFixture struct {
 	log      *lockedBuffer // the server's standard error
 	stop     func()        // SIGTERM: ends the server and waits for it
 	stopped  time.Duration // how long stop took
-	srv      *sshServer
+	srv      *serve.Server
 }
 
 const serveToday = "2026-11-30" // a Monday
@@ -139,6 +145,9 @@ func startServeWith(t *testing.T, o serveOpts) *serveFixture {
 	}
 	f.log = &lockedBuffer{}
 	a.stderr = f.log
+	if a.log, err = newLogger(f.log, "text", "debug", func(string) string { return "" }); err != nil {
+		t.Fatal(err)
+	}
 	f.keysPath = sc.AuthorizedKeys
 	f.auditDir = filepath.Join(dir, "audit")
 	al, err := audit.Open(f.auditDir, sc.AuditRetentionDays)
@@ -146,14 +155,14 @@ func startServeWith(t *testing.T, o serveOpts) *serveFixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { al.Close() })
-	f.srv, err = newSSHServer(a, db, al, sc)
+	f.srv, err = serve.New(a.serveConfig(db, al, sc))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if fi, err := os.Stat(sc.HostKey); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("host key: %v, mode %v; want a file 0600", err, fi.Mode())
 	}
-	f.hostKey = f.srv.srv.HostSigners[0].PublicKey()
+	f.hostKey = f.srv.HostKey()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -161,7 +170,7 @@ func startServeWith(t *testing.T, o serveOpts) *serveFixture {
 	f.addr = ln.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- f.srv.serve(ctx, ln, nil) }()
+	go func() { done <- f.srv.Serve(ctx, ln) }()
 	var once sync.Once
 	f.stop = func() {
 		once.Do(func() {
@@ -197,11 +206,7 @@ func (f *serveFixture) audited(t *testing.T) []credit.Event {
 }
 
 // liveCount is the number of sessions holding a slot.
-func (f *serveFixture) liveCount() int {
-	f.srv.mu.Lock()
-	defer f.srv.mu.Unlock()
-	return len(f.srv.live)
-}
+func (f *serveFixture) liveCount() int { return f.srv.Sessions() }
 
 // eventually polls cond every 50 ms until it holds or timeout passes.
 func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) {
@@ -246,6 +251,39 @@ func (f *serveFixture) run(t *testing.T, who, cmd string) (stdout, stderr string
 		t.Fatalf("%s: %v", cmd, err)
 	}
 	return out.String(), errb.String(), code
+}
+
+// command is a session running a command without a terminal.
+type command struct {
+	sess     *gossh.Session
+	out, err *lockedBuffer
+	done     chan error
+}
+
+func (f *serveFixture) start(t *testing.T, who, cmd string) *command {
+	t.Helper()
+	sess, err := f.dial(t, who).NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &command{sess: sess, out: &lockedBuffer{}, err: &lockedBuffer{}, done: make(chan error, 1)}
+	sess.Stdout, sess.Stderr = c.out, c.err
+	if err := sess.Start(cmd); err != nil {
+		t.Fatal(err)
+	}
+	go func() { c.done <- sess.Wait() }()
+	return c
+}
+
+func (c *command) waitEnd(t *testing.T, timeout time.Duration, why string) error {
+	t.Helper()
+	select {
+	case err := <-c.done:
+		return err
+	case <-time.After(timeout):
+		t.Fatalf("%s: the command did not end within %s; stderr %q", why, timeout, c.err.String())
+	}
+	return nil
 }
 
 // terminal is a session with a PTY running the full-screen view.
@@ -342,96 +380,6 @@ func tail(s string, n int) string {
 	return s
 }
 
-func signoffs(t *testing.T, db *store.DB) map[credit.Date]credit.Signoff {
-	t.Helper()
-	so, err := db.Signoffs()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return so
-}
-
-// TestServeOfficerSignsOffOverSSH: a PTY session gets the TUI on 每日核查;
-// s, a note and enter sign off, recorded as the key's officer for their
-// department; the connection and the action are in the audit trail.
-func TestServeOfficerSignsOffOverSSH(t *testing.T) {
-	f := startServe(t)
-	tm := f.terminal(t, "officer", nil)
-	tm.waitFor(t, 10*time.Second, "每日核查", "今日尚未签核")
-	if !strings.Contains(tm.out.String(), "\x1b[") {
-		t.Error("no escape sequence at all on a colour terminal")
-	}
-	tm.send(t, "s")
-	tm.waitFor(t, 5*time.Second, "备注")
-	tm.send(t, "远程核查无误", "\r")
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		so, ok := signoffs(t, f.db)[credit.MustDate(serveToday)]
-		if ok {
-			if so.Officer != "张三" || so.Note != "远程核查无误" || strings.Join(so.Depts, ",") != "320412" {
-				t.Fatalf("sign-off %+v; want by 张三 for 320412 with the note", so)
-			}
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no sign-off in the store; screen:\n%q", tail(tm.out.String(), 2000))
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	tm.quit(t)
-	// The end of the session is audited after the client has seen it end.
-	want := []credit.EventType{credit.EventSSHConnect, credit.EventAction, credit.EventSSHDisconnect}
-	deadline = time.Now().Add(3 * time.Second)
-	for {
-		evs := f.audited(t)
-		seen := map[credit.EventType]bool{}
-		for _, ev := range evs {
-			if ev.Actor == "张三" {
-				seen[ev.Type] = true
-			}
-		}
-		missing := ""
-		for _, w := range want {
-			if !seen[w] {
-				missing = string(w)
-			}
-		}
-		if missing == "" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no %s event by 张三 in the log", missing)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// TestServeReadOnlyCannotAct: the sign-off key does nothing for a
-// read-only key, and the store is unchanged; the store refuses the action
-// too (the UI is not the only guard).
-func TestServeReadOnlyCannotAct(t *testing.T) {
-	f := startServe(t)
-	tm := f.terminal(t, "readonly", map[string]string{"NO_COLOR": "1"})
-	tm.waitFor(t, 10*time.Second, "每日核查")
-	tm.send(t, "s", "想签核", "\r")
-	time.Sleep(500 * time.Millisecond)
-	if n := len(signoffs(t, f.db)); n != 0 {
-		t.Fatalf("%d sign-offs after a read-only officer pressed s", n)
-	}
-	out, _ := f.db.Outbox()
-	if len(out) != 0 {
-		t.Fatalf("outbox %+v after a read-only session", out)
-	}
-	if strings.Contains(tm.out.String(), "\x1b[7m") || strings.Contains(tm.out.String(), "\x1b[1m") || strings.Contains(tm.out.String(), "\x1b[38;") {
-		t.Errorf("colours or attributes drawn with NO_COLOR=1 from the client:\n%q", tail(tm.out.String(), 1500))
-	}
-	tm.quit(t)
-	k, _ := f.srv.keys.lookup(f.keys["readonly"].PublicKey())
-	if _, err := f.db.Scoped(k.Scope()).RecordAction(credit.Action{Type: credit.ActionSignoff, Date: credit.MustDate(serveToday)}); err == nil {
-		t.Fatal("the read-only key's scope recorded an action")
-	}
-}
-
 // TestServeScopeLimitsCommands: export and status over SSH show only the
 // key's district; an admin sees them all; --out is refused.
 func TestServeScopeLimitsCommands(t *testing.T) {
@@ -469,28 +417,6 @@ func TestServeScopeLimitsCommands(t *testing.T) {
 	}
 }
 
-// TestServeRefusesUnknownKeysAndPasswords: a key not in the file and a
-// password both fail authentication, and the refusal is audited.
-func TestServeRefusesUnknownKeysAndPasswords(t *testing.T) {
-	f := startServe(t)
-	if c, err := f.dialErr(gossh.PublicKeys(f.keys["stranger"])); err == nil {
-		c.Close()
-		t.Fatal("an unknown key got in")
-	}
-	if c, err := f.dialErr(gossh.Password("123456")); err == nil {
-		c.Close()
-		t.Fatal("a password got in")
-	}
-	evs := f.audited(t)
-	found := false
-	for _, ev := range evs {
-		found = found || ev.Type == credit.EventSSHRefused && strings.Contains(ev.Message, gossh.FingerprintSHA256(f.keys["stranger"].PublicKey()))
-	}
-	if !found {
-		t.Error("no ssh-refused event naming the unknown key")
-	}
-}
-
 // TestServeTailFollows: `tail -f` without a terminal streams an event
 // written to the store, and ends when the session is closed.
 func TestServeTailFollows(t *testing.T) {
@@ -521,78 +447,13 @@ func TestServeTailFollows(t *testing.T) {
 	sess.Close()
 	deadline = time.Now().Add(5 * time.Second)
 	for {
-		f.srv.mu.Lock()
-		n := len(f.srv.live)
-		f.srv.mu.Unlock()
-		if n == 0 {
+		if f.liveCount() == 0 {
 			break
 		}
 		if time.Now().After(deadline) {
 			t.Fatal("tail -f still running on the server after the session closed")
 		}
 		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// TestServeShutdownSaysGoodbye: on shutdown a terminal session is told why
-// and closed, and the server returns.
-func TestServeShutdownSaysGoodbye(t *testing.T) {
-	f := startServe(t)
-	tm := f.terminal(t, "admin", nil)
-	tm.waitFor(t, 10*time.Second, "每日核查")
-	go f.stop()
-	select {
-	case <-tm.done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the session did not end on shutdown")
-	}
-	if !strings.Contains(tm.out.String(), "服务器正在关闭") {
-		t.Errorf("no goodbye on screen:\n%q", tail(tm.out.String(), 800))
-	}
-}
-
-func TestParseAuthorizedKeys(t *testing.T) {
-	_, priv, _ := ed25519.GenerateKey(rand.Reader)
-	signer, _ := gossh.NewSignerFromKey(priv)
-	key := strings.TrimSpace(string(gossh.MarshalAuthorizedKey(signer.PublicKey())))
-	dir := (&Config{}).directory()
-	for _, tc := range []struct {
-		name, line string
-		want       string // "" for refused, else name/role/depts
-		problem    string
-	}{
-		{"officer", `credwatch-name="张三",credwatch-role="officer",credwatch-depts="320412,320411" ` + key + " zs", "张三/officer/320412,320411", ""},
-		{"admin, restrict ignored", `restrict,credwatch-name="王五",credwatch-role="admin" ` + key, "王五/admin/", ""},
-		{"read-only everywhere", `credwatch-name="赵六",credwatch-role="read-only",credwatch-depts="*" ` + key, "赵六/read-only/", ""},
-		{"no options", key + " someone", "", "credwatch-name"},
-		{"no role", `credwatch-name="张三",credwatch-depts="320412" ` + key, "", "credwatch-role"},
-		{"bad role", `credwatch-name="张三",credwatch-role="boss",credwatch-depts="320412" ` + key, "", "officer, read-only or admin"},
-		{"officer without depts", `credwatch-name="张三",credwatch-role="officer" ` + key, "", "credwatch-depts"},
-		{"officer everywhere", `credwatch-name="张三",credwatch-role="officer",credwatch-depts="*" ` + key, "", "admin"},
-		{"unknown dept", `credwatch-name="张三",credwatch-role="officer",credwatch-depts="999999" ` + key, "", "999999"},
-		{"from= not enforced, so refused", `from="10.0.0.0/8",credwatch-name="张三",credwatch-role="admin" ` + key, "", "from"},
-		{"not a key", `credwatch-name="张三" ssh-ed25519 AAAA`, "", "not an authorized_keys entry"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			keys, problems := parseAuthorizedKeys([]byte("# comment\n\n"+tc.line+"\n"), dir)
-			if tc.want == "" {
-				if len(keys) != 0 || len(problems) != 1 || !strings.Contains(problems[0], tc.problem) || !strings.HasPrefix(problems[0], "line 3:") {
-					t.Fatalf("keys %v, problems %q; want refused mentioning %q on line 3", keys, problems, tc.problem)
-				}
-				return
-			}
-			if len(keys) != 1 || len(problems) != 0 {
-				t.Fatalf("keys %v, problems %q", keys, problems)
-			}
-			k := keys[0]
-			if got := k.Name + "/" + k.Role + "/" + strings.Join(k.Depts, ","); got != tc.want {
-				t.Fatalf("got %s, want %s", got, tc.want)
-			}
-		})
-	}
-	_, problems := parseAuthorizedKeys([]byte(`credwatch-name="a",credwatch-role="admin" `+key+"\n"+`credwatch-name="b",credwatch-role="admin" `+key+"\n"), dir)
-	if len(problems) != 1 || !strings.Contains(problems[0], "line 1") {
-		t.Errorf("a key listed twice: %q", problems)
 	}
 }
 
@@ -621,4 +482,63 @@ func TestServeReport(t *testing.T) {
 	if _, errs, code := f.run(t, "officer", "report --out /tmp/x.xlsx"); code != 2 || !strings.Contains(errs, "--out") {
 		t.Errorf("report --out over SSH: exit %d, %q; want refused", code, errs)
 	}
+}
+
+// Item 4. e in a terminal session writes no file on the server: it shows
+// the ssh command that exports the same table, with the screen's filter,
+// and that command gives the filtered rows.
+func TestServeExportShowsCommandAndWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	t.Setenv("CREDWATCH_EXPORT_DIR", dir)
+	f := startServe(t)
+	tm := f.terminalSized(t, "readonly", map[string]string{"NO_COLOR": "1"}, 220)
+	tm.waitFor(t, 10*time.Second, "每日核查")
+	tm.send(t, "4", "/")
+	tm.send(t, "2025", "\r", "e", "e", "E")
+	tm.waitFor(t, 5*time.Second, "在本机终端运行")
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 0 {
+		t.Fatalf("export wrote %d files on the server, e.g. %s", len(ents), ents[0].Name())
+	}
+	re := regexp.MustCompile(`ssh -p (\d+) duty@127\.0\.0\.1 (export --view repair(?: --format json)? --filter 2025) > repair\.(?:csv|json)`)
+	m := re.FindStringSubmatch(ansi.Strip(tm.out.String()))
+	if m == nil {
+		t.Fatalf("no export command on screen:\n%q", tail(ansi.Strip(tm.out.String()), 1500))
+	}
+	if _, port, _ := net.SplitHostPort(f.addr); m[1] != port {
+		t.Errorf("command names port %s, the server listens on %s", m[1], port)
+	}
+	tm.quit(t)
+	out, errs, code := f.run(t, "readonly", m[2])
+	if code != 0 {
+		t.Fatalf("%s: exit %d: %s", m[2], code, errs)
+	}
+	format := "csv"
+	if strings.Contains(m[2], "json") {
+		format = "json"
+	}
+	all, _, _ := f.run(t, "readonly", "export --view repair --format "+format)
+	if len(out) < 100 || len(out) >= len(all) {
+		t.Errorf("filtered export %d bytes, unfiltered %d", len(out), len(all))
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("%d files on the server after the exports", len(ents))
+	}
+}
+
+// tail -f over SSH flushes what it printed even when the last event of a
+// burst is one the key may not see.
+func TestServeTailFollowFlushesBeforeAHiddenEvent(t *testing.T) {
+	f := startServe(t)
+	c := f.start(t, "officer", "tail -f -n 0")
+	eventually(t, 5*time.Second, "tail -f running", func() bool { return f.liveCount() == 1 })
+	time.Sleep(300 * time.Millisecond)
+	f.db.AppendEvent(credit.Event{At: time.Now(), Type: credit.EventError, Endpoint: "探针", Err: "visible-5d1c"})
+	f.db.AppendEvent(credit.Event{At: time.Now(), Type: credit.EventAction, Actor: "王五", Message: "reminder_sent penalty/x", Depts: []string{"320411"}})
+	eventually(t, 3*time.Second, "the visible event printed", func() bool { return strings.Contains(c.out.String(), "visible-5d1c") })
+	if strings.Contains(c.out.String(), "王五") {
+		t.Errorf("tail -f for 320412 printed another district's action:\n%s", c.out.String())
+	}
+	c.sess.Close()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"sync/atomic"
 	"time"
@@ -23,6 +24,11 @@ type syncer struct {
 	db      *store.DB
 	command string
 	eng     atomic.Pointer[credsync.Engine]
+	// log, when set, receives the engine's events (syncLog) and its
+	// failures: for serve, whose stderr is a log. The TUI leaves it nil
+	// (its stderr is the officer's terminal); every view shows the event
+	// log instead.
+	log *slog.Logger
 }
 
 // takeOverEvery is how often a process without the sync role retries.
@@ -76,12 +82,26 @@ func (s *syncer) serve(ctx context.Context, lock *store.SyncLock) {
 		s.logError(err)
 		return
 	}
-	eng, err := credsync.New(s.db, eps, credsync.Options{Now: time.Now, ServerClock: s.a.now, OnStoreError: storeErrorNote(lock)})
+	eng, err := credsync.New(s.db, eps, credsync.Options{Now: time.Now, ServerClock: s.a.now, OnStoreError: storeErrors(lock, s.log, s.db.Path())})
 	if err != nil {
 		s.logError(err)
 		return
 	}
 	s.eng.Store(eng)
+	if s.log != nil {
+		s.log.Info("holding the sync role", "cache", s.db.Path())
+		go func() {
+			sl := newSyncLog(s.log)
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case ev := <-eng.Events():
+					sl.event(ev)
+				}
+			}
+		}()
+	}
 	go s.maintain(ctx, func(string) {})
 	wait := runSources(ctx, s.a.recordSources(s.db))
 	eng.Run(ctx)
@@ -138,6 +158,9 @@ func fileSize(path string) int64 {
 }
 
 func (s *syncer) logError(err error) {
+	if s.log != nil {
+		s.log.Error("sync", "err", err)
+	}
 	_ = s.db.AppendEvent(credit.Event{At: time.Now(), Type: credit.EventError, Endpoint: s.command, Err: err.Error()})
 }
 

@@ -1,4 +1,4 @@
-package main
+package serve
 
 import (
 	"crypto/ed25519"
@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -67,8 +66,8 @@ func (c *command) waitEnd(t *testing.T, timeout time.Duration, why string) error
 	return nil
 }
 
-// liveOfKey returns an open session of who's key.
-func (f *serveFixture) liveOfKey(t *testing.T, who string) *liveSession {
+// sessionOfKey returns an open session of who's key.
+func (f *serveFixture) sessionOfKey(t *testing.T, who string) *session {
 	t.Helper()
 	want := string(f.keys[who].PublicKey().Marshal())
 	f.srv.mu.Lock()
@@ -129,8 +128,8 @@ func TestServeIdleSessionEndsAndFreesItsSlot(t *testing.T) {
 		t.Errorf("status after the idle sessions: exit %d\n%s", code, out)
 	}
 	f.stop()
-	if f.stopped > shutdownGrace {
-		t.Errorf("shutdown took %s; the grace is %s", f.stopped, shutdownGrace)
+	if f.stopped > ShutdownGrace {
+		t.Errorf("shutdown took %s; the grace is %s", f.stopped, ShutdownGrace)
 	}
 }
 
@@ -184,8 +183,8 @@ func TestServeShutdownWithinGraceWithBusySessions(t *testing.T) {
 	f.stop()
 	close(stop)
 	typing.Wait()
-	if f.stopped > shutdownGrace {
-		t.Errorf("shutdown took %s with 9 busy sessions; the grace is %s", f.stopped, shutdownGrace)
+	if f.stopped > ShutdownGrace {
+		t.Errorf("shutdown took %s with 9 busy sessions; the grace is %s", f.stopped, ShutdownGrace)
 	}
 	for _, tm := range tms {
 		tm.waitEnd(t, 3*time.Second, "shutdown")
@@ -219,8 +218,8 @@ func TestServeReloadAppliesToOpenSessions(t *testing.T) {
 	}
 	follow := f.start(t, "officer", "tail -f -n 0")
 	eventually(t, 5*time.Second, "4 sessions", func() bool { return f.liveCount() == 4 })
-	revoked := f.liveOfKey(t, "officer")
-	admSess := f.liveOfKey(t, "admin")
+	revoked := f.sessionOfKey(t, "officer")
+	admSess := f.sessionOfKey(t, "admin")
 
 	downgraded := strings.Replace(f.lines["admin"], `credwatch-role="admin"`, `credwatch-role="read-only",credwatch-depts="320412"`, 1)
 	f.writeKeys(t, f.lines["readonly"], downgraded)
@@ -230,7 +229,7 @@ func TestServeReloadAppliesToOpenSessions(t *testing.T) {
 	if err := follow.waitEnd(t, 4*time.Second, "revoked key's tail -f"); err == nil {
 		t.Error("tail -f of a revoked key exited 0")
 	}
-	t.Logf("sessions of the changed keys ended %s after the file was written (checked every %s)", time.Since(began).Round(10*time.Millisecond), keysCheckEvery)
+	t.Logf("sessions of the changed keys ended %s after the file was written (checked every %s)", time.Since(began).Round(10*time.Millisecond), KeysCheckEvery)
 	if s := ansi.Strip(off.out.String()); !strings.Contains(s, "已被撤销") {
 		t.Errorf("no revocation message:\n%q", tail(s, 500))
 	}
@@ -298,7 +297,7 @@ func TestServeUnusableKeysFile(t *testing.T) {
 				t.Fatal(err)
 			}
 			if tc.keep {
-				tm.waitFor(t, 2*keysCheckEvery+time.Second, "仍沿用上次加载的密钥")
+				tm.waitFor(t, 2*KeysCheckEvery+time.Second, "仍沿用上次加载的密钥")
 				if _, _, code := f.run(t, "officer", "status"); code != 0 {
 					t.Errorf("keep_keys_on_error: status exit %d", code)
 				}
@@ -308,7 +307,7 @@ func TestServeUnusableKeysFile(t *testing.T) {
 				tm.quit(t)
 				return
 			}
-			tm.waitEnd(t, 3*keysCheckEvery+time.Second, "unusable keys file")
+			tm.waitEnd(t, 3*KeysCheckEvery+time.Second, "unusable keys file")
 			if s := ansi.Strip(tm.out.String()); !strings.Contains(s, "密钥文件不可用") {
 				t.Errorf("no message on the admin's screen:\n%q", tail(s, 500))
 			}
@@ -322,7 +321,7 @@ func TestServeUnusableKeysFile(t *testing.T) {
 			if err := os.WriteFile(f.keysPath, data, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			eventually(t, 2*keysCheckEvery+time.Second, "keys in force after the fix", func() bool { return f.srv.keys.failure() == "" })
+			eventually(t, 2*KeysCheckEvery+time.Second, "keys in force after the fix", func() bool { return f.srv.keys.failure() == "" })
 			if c, err := f.dialErr(gossh.PublicKeys(f.keys["admin"])); err != nil {
 				t.Errorf("login after the fix: %v", err)
 			} else {
@@ -354,12 +353,12 @@ func TestServeScopesTailOutboxAndAudit(t *testing.T) {
 	// The admin marks a reminder on another district's penalty, over SSH's store.
 	adm := f.terminal(t, "admin", nil)
 	adm.waitFor(t, 10*time.Second, "每日核查")
-	if _, err := (sessionStore{s: f.srv, l: f.liveOfKey(t, "admin")}).RecordAction(credit.Action{ID: "adm-1", Type: credit.ActionReminder, RecordKey: other, At: time.Now(), Date: credit.MustDate(serveToday)}); err != nil {
+	if _, err := (sessionStore{s: f.srv, l: f.sessionOfKey(t, "admin")}).RecordAction(credit.Action{ID: "adm-1", Type: credit.ActionReminder, RecordKey: other, At: time.Now(), Date: credit.MustDate(serveToday)}); err != nil {
 		t.Fatal(err)
 	}
 	off := f.terminal(t, "officer", nil)
 	off.waitFor(t, 10*time.Second, "每日核查")
-	ss := sessionStore{s: f.srv, l: f.liveOfKey(t, "officer")}
+	ss := sessionStore{s: f.srv, l: f.sessionOfKey(t, "officer")}
 	if ob, _ := ss.Outbox(); len(ob) != 0 {
 		t.Errorf("320412's outbox over SSH holds %+v", ob)
 	}
@@ -401,49 +400,6 @@ func TestServeScopesTailOutboxAndAudit(t *testing.T) {
 	}
 	adm.quit(t)
 	off.quit(t)
-}
-
-// Item 4. e in a terminal session writes no file on the server: it shows
-// the ssh command that exports the same table, with the screen's filter,
-// and that command gives the filtered rows.
-func TestServeExportShowsCommandAndWritesNothing(t *testing.T) {
-	dir := t.TempDir()
-	t.Chdir(dir)
-	t.Setenv("CREDWATCH_EXPORT_DIR", dir)
-	f := startServe(t)
-	tm := f.terminalSized(t, "readonly", map[string]string{"NO_COLOR": "1"}, 220)
-	tm.waitFor(t, 10*time.Second, "每日核查")
-	tm.send(t, "4", "/")
-	tm.send(t, "2025", "\r", "e", "e", "E")
-	tm.waitFor(t, 5*time.Second, "在本机终端运行")
-	ents, _ := os.ReadDir(dir)
-	if len(ents) != 0 {
-		t.Fatalf("export wrote %d files on the server, e.g. %s", len(ents), ents[0].Name())
-	}
-	re := regexp.MustCompile(`ssh -p (\d+) duty@127\.0\.0\.1 (export --view repair(?: --format json)? --filter 2025) > repair\.(?:csv|json)`)
-	m := re.FindStringSubmatch(ansi.Strip(tm.out.String()))
-	if m == nil {
-		t.Fatalf("no export command on screen:\n%q", tail(ansi.Strip(tm.out.String()), 1500))
-	}
-	if _, port, _ := net.SplitHostPort(f.addr); m[1] != port {
-		t.Errorf("command names port %s, the server listens on %s", m[1], port)
-	}
-	tm.quit(t)
-	out, errs, code := f.run(t, "readonly", m[2])
-	if code != 0 {
-		t.Fatalf("%s: exit %d: %s", m[2], code, errs)
-	}
-	format := "csv"
-	if strings.Contains(m[2], "json") {
-		format = "json"
-	}
-	all, _, _ := f.run(t, "readonly", "export --view repair --format "+format)
-	if len(out) < 100 || len(out) >= len(all) {
-		t.Errorf("filtered export %d bytes, unfiltered %d", len(out), len(all))
-	}
-	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
-		t.Errorf("%d files on the server after the exports", len(ents))
-	}
 }
 
 // Item 5. One key cannot take every slot: max_sessions_per_key, and the
@@ -730,7 +686,7 @@ func TestServeRefusesHostKeyInUnsafeDirectory(t *testing.T) {
 			}
 		}
 		cfg.HostKey = tc.path
-		if _, err := newSSHServer(f.srv.a, f.db, f.srv.auditLog, cfg); err == nil || !strings.Contains(err.Error(), "may be written by others") {
+		if _, err := New(cfg); err == nil || !strings.Contains(err.Error(), "may be written by others") {
 			t.Errorf("%s: %v", tc.name, err)
 		}
 	}
@@ -746,7 +702,7 @@ func TestParseAuthorizedKeysRepeatedOption(t *testing.T) {
 		`credwatch-name="张三",credwatch-name="王五",credwatch-role="admin" ` + key,
 		`restrict,restrict,credwatch-name="张三",credwatch-role="admin" ` + key,
 	} {
-		keys, problems := parseAuthorizedKeys([]byte(line+"\n"), (&Config{}).directory())
+		keys, problems := parseAuthorizedKeys([]byte(line+"\n"), credit.NewDirectory(credit.DefaultDepartments()))
 		if len(keys) != 0 || len(problems) != 1 || !strings.Contains(problems[0], "twice") {
 			t.Errorf("%s: keys %v, problems %q; want refused as repeated", line[:40], keys, problems)
 		}
@@ -868,7 +824,7 @@ func TestServeFortySessions(t *testing.T) {
 	}
 	f.writeKeys(t, keep...)
 	for _, c := range revoked {
-		c.waitEnd(t, 3*keysCheckEvery, "revoked")
+		c.waitEnd(t, 3*KeysCheckEvery, "revoked")
 	}
 	for _, tm := range idle {
 		tm.waitEnd(t, 15*time.Second, "idle")
@@ -881,8 +837,8 @@ func TestServeFortySessions(t *testing.T) {
 	}
 	f.stop()
 	t.Logf("SIGTERM with 12 busy sessions: stopped in %s", f.stopped.Round(time.Millisecond))
-	if f.stopped > shutdownGrace {
-		t.Errorf("shutdown took %s; the grace is %s", f.stopped, shutdownGrace)
+	if f.stopped > ShutdownGrace {
+		t.Errorf("shutdown took %s; the grace is %s", f.stopped, ShutdownGrace)
 	}
 	for _, tm := range busy {
 		tm.waitEnd(t, 2*time.Second, "shutdown")
@@ -1002,22 +958,6 @@ func TestServeSessionsSharingOneConnection(t *testing.T) {
 			t.Errorf("view %d over the shared connection got no goodbye:\n%q", i, tail(s, 400))
 		}
 	}
-}
-
-// tail -f over SSH flushes what it printed even when the last event of a
-// burst is one the key may not see.
-func TestServeTailFollowFlushesBeforeAHiddenEvent(t *testing.T) {
-	f := startServe(t)
-	c := f.start(t, "officer", "tail -f -n 0")
-	eventually(t, 5*time.Second, "tail -f running", func() bool { return f.liveCount() == 1 })
-	time.Sleep(300 * time.Millisecond)
-	f.db.AppendEvent(credit.Event{At: time.Now(), Type: credit.EventError, Endpoint: "探针", Err: "visible-5d1c"})
-	f.db.AppendEvent(credit.Event{At: time.Now(), Type: credit.EventAction, Actor: "王五", Message: "reminder_sent penalty/x", Depts: []string{"320411"}})
-	eventually(t, 3*time.Second, "the visible event printed", func() bool { return strings.Contains(c.out.String(), "visible-5d1c") })
-	if strings.Contains(c.out.String(), "王五") {
-		t.Errorf("tail -f for 320412 printed another district's action:\n%s", c.out.String())
-	}
-	c.sess.Close()
 }
 
 // The export command shown in a view survives the officer's shell and the

@@ -1,4 +1,4 @@
-package main
+package serve
 
 import (
 	"context"
@@ -23,9 +23,10 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 )
 
-// liveSession is one SSH session being served: whose it is, how to end
-// it, and what to tell the officer when the server ends it.
-type liveSession struct {
+// session is the state of one SSH session being served, all of it: whose
+// it is, how to end it, its view or when its command last wrote, and what
+// to tell the officer when the server ends it.
+type session struct {
 	key    officerKey // as it was when the session began
 	addr   string
 	ctx    context.Context // done when the session ends or the server ends it
@@ -35,13 +36,15 @@ type liveSession struct {
 	program *tea.Program // the terminal session's program, once started
 	tui     bool
 	bye     string // why the server ended the session, told to the officer
+
+	wrote activity // when its command last wrote (a session without a view)
 }
 
 // end asks the session to finish, telling the officer why. It never
 // blocks: it may be called from the session's own program (idle), from
 // the keys watch or from shutdown while the program is busy writing to a
 // client that reads nothing.
-func (l *liveSession) end(why string) {
+func (l *session) end(why string) {
 	l.mu.Lock()
 	if l.bye == "" {
 		l.bye = why
@@ -56,7 +59,7 @@ func (l *liveSession) end(why string) {
 
 // kill stops the session's program at once, without its last frame (the
 // terminal is still restored); for shutdown when the grace runs out.
-func (l *liveSession) kill() {
+func (l *session) kill() {
 	l.cancel()
 	l.mu.Lock()
 	p := l.program
@@ -66,16 +69,16 @@ func (l *liveSession) kill() {
 	}
 }
 
-func (l *liveSession) goodbye() string {
+func (l *session) goodbye() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.bye
 }
 
-// liveOf returns the liveSession of sess, if it holds a slot. It is kept
+// sessionOf returns the session of sess, if it holds a slot. It is kept
 // by session, not in the session's context: that context is the
 // connection's, shared by every session multiplexed over it.
-func (s *sshServer) liveOf(sess ssh.Session) *liveSession {
+func (s *Server) sessionOf(sess ssh.Session) *session {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.bySess[sess]
@@ -84,7 +87,7 @@ func (s *sshServer) liveOf(sess ssh.Session) *liveSession {
 // admit takes a session slot for key, or says why not: the server is
 // closing, max_sessions is reached (the last slot is kept for admins), or
 // the key has max_sessions_per_key open.
-func (s *sshServer) admit(sess ssh.Session, l *liveSession) (refusal string, audit string) {
+func (s *Server) admit(sess ssh.Session, l *session) (refusal string, audit string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := string(l.key.Key.Marshal())
@@ -106,7 +109,7 @@ func (s *sshServer) admit(sess ssh.Session, l *liveSession) (refusal string, aud
 }
 
 // release gives the slot of sess, l, back.
-func (s *sshServer) release(sess ssh.Session, l *liveSession) {
+func (s *Server) release(sess ssh.Session, l *session) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.live, l)
@@ -120,7 +123,7 @@ func (s *sshServer) release(sess ssh.Session, l *liveSession) {
 // sessionMiddleware runs first for every session: it finds the officer of
 // the key (refusing one removed from the file since the connection was
 // authorised), enforces the session limits, and audits the start and end.
-func (s *sshServer) sessionMiddleware(next ssh.Handler) ssh.Handler {
+func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		st, _ := sess.Context().Value(ctxConnKey{}).(*connState)
 		if st != nil {
@@ -136,10 +139,11 @@ func (s *sshServer) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		}
 		ctx, cancel := context.WithCancel(sess.Context())
 		defer cancel()
-		l := &liveSession{key: key, addr: sess.RemoteAddr().String(), ctx: ctx, cancel: cancel}
+		l := &session{key: key, addr: sess.RemoteAddr().String(), ctx: ctx, cancel: cancel}
 		if tell, why := s.admit(sess, l); tell != "" {
 			fmt.Fprintln(sess.Stderr(), tell)
 			if why != "" {
+				s.log.Warn("session refused", "user", key.Name, "remote", l.addr, "reason", why)
 				s.audit(credit.Event{Type: credit.EventSSHRefused, Actor: key.Name,
 					Message: fmt.Sprintf("from %s: session refused: %s", sess.RemoteAddr(), why)})
 			}
@@ -153,6 +157,7 @@ func (s *sshServer) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		started := time.Now()
 		defer func() {
 			s.release(sess, l)
+			s.log.Info("session ended", "user", key.Name, "remote", l.addr, "after", time.Since(started).Round(time.Second))
 			s.audit(credit.Event{Type: credit.EventSSHDisconnect, Actor: key.Name,
 				Message: fmt.Sprintf("from %s after %s", sess.RemoteAddr(), time.Since(started).Round(time.Second))})
 			s.running.Done()
@@ -165,6 +170,7 @@ func (s *sshServer) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		} else if len(sess.Command()) == 0 {
 			what = "no command, no terminal"
 		}
+		s.log.Info("session", "user", key.Name, "remote", l.addr, "what", what)
 		s.audit(credit.Event{Type: credit.EventSSHConnect, Actor: key.Name,
 			Message: fmt.Sprintf("from %s as %q, key %s (line %d), role %s, departments %s, %s",
 				sess.RemoteAddr(), sess.User(), gossh.FingerprintSHA256(key.Key), key.Line, key.Role, key.deptsText(), what)})
@@ -199,8 +205,8 @@ func watchChannel(ctx context.Context, sess ssh.Session, gone func()) {
 // its new rights (or none) even before its session has ended. Actions,
 // done or refused, are audited.
 type sessionStore struct {
-	s *sshServer
-	l *liveSession
+	s *Server
+	l *session
 }
 
 var _ tui.Store = sessionStore{}
@@ -339,14 +345,16 @@ func (ss sessionStore) Signoffs() (map[credit.Date]credit.Signoff, error) {
 // force (sessionStore), and draws every style with the session's own
 // renderer. Exports are not written on the server: the view shows the
 // command that streams the same table to the officer's machine.
-func (s *sshServer) program(sess ssh.Session) *tea.Program {
-	l := s.liveOf(sess)
+func (s *Server) program(sess ssh.Session) *tea.Program {
+	l := s.sessionOf(sess)
 	if _, _, isPty := sess.Pty(); !isPty || len(sess.Command()) > 0 || l == nil {
 		return nil
 	}
+	if s.cfg.View == nil {
+		return nil
+	}
 	scope := l.key.Scope()
-	sa := s.sessionApp(io.Discard, io.Discard, scope)
-	d := sa.tuiDeps(s.db.Path())
+	d := s.cfg.View(scope)
 	ss := sessionStore{s: s, l: l}
 	d.Store = ss
 	d.Events = s.hub.subscribe(l.ctx, ss.visible)
@@ -356,8 +364,8 @@ func (s *sshServer) program(sess ssh.Session) *tea.Program {
 	d.Warnings = s.warningsFor(l.key)
 	d.Renderer = sessionRenderer(sess)
 	d.ExportCommand = exportCommand(sess)
-	m := sessionModel{inner: tui.New(d), idle: s.cfg.IdleTimeout.Duration, last: time.Now(),
-		onIdle: func() { l.end(s.msgf("bye.idle", s.cfg.IdleTimeout.Duration)) }}
+	m := sessionModel{inner: tui.New(d), idle: s.cfg.IdleTimeout, last: time.Now(),
+		onIdle: func() { l.end(s.msgf("bye.idle", s.cfg.IdleTimeout)) }}
 	opts := append([]tea.ProgramOption{tea.WithAltScreen(), tea.WithoutSignalHandler(),
 		tea.WithEnvironment(sessionEnv(sess))}, bm.MakeOptions(sess)...)
 	p := tea.NewProgram(m, opts...)
@@ -434,9 +442,9 @@ func remoteWord(w string) string {
 // commandMiddleware runs last: after a terminal session's view ended it
 // tells the officer why the server ended it, if it did; for a session
 // without a view it runs the command.
-func (s *sshServer) commandMiddleware(next ssh.Handler) ssh.Handler {
+func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		l := s.liveOf(sess)
+		l := s.sessionOf(sess)
 		if l == nil {
 			next(sess)
 			return
@@ -451,10 +459,9 @@ func (s *sshServer) commandMiddleware(next ssh.Handler) ssh.Handler {
 		l.mu.Unlock()
 		code := 0
 		if !ranTUI {
-			act := &activity{}
-			act.touch()
-			go s.watchIdleCommand(l, act)
-			code = s.runCommand(l, sess, activityWriter{out, act}, activityWriter{errOut, act})
+			l.wrote.touch()
+			go s.watchIdleCommand(l)
+			code = s.runCommand(l, sess, activityWriter{out, &l.wrote}, activityWriter{errOut, &l.wrote})
 		}
 		if bye := l.goodbye(); bye != "" {
 			fmt.Fprintln(errOut, bye)
@@ -489,8 +496,8 @@ func (w activityWriter) Write(p []byte) (int, error) {
 // watchIdleCommand ends a command that wrote nothing for idle_timeout
 // (a `tail -f` of a quiet log, a command the client never reads), so that
 // it does not hold a slot for ever.
-func (s *sshServer) watchIdleCommand(l *liveSession, act *activity) {
-	idle := s.cfg.IdleTimeout.Duration
+func (s *Server) watchIdleCommand(l *session) {
+	idle := s.cfg.IdleTimeout
 	t := time.NewTicker(min(max(idle/4, 100*time.Millisecond), time.Minute))
 	defer t.Stop()
 	for {
@@ -498,7 +505,7 @@ func (s *sshServer) watchIdleCommand(l *liveSession, act *activity) {
 		case <-l.ctx.Done():
 			return
 		case <-t.C:
-			if act.since() >= idle {
+			if l.wrote.since() >= idle {
 				l.end(s.msgf("bye.idlecmd", idle))
 				return
 			}
@@ -506,58 +513,39 @@ func (s *sshServer) watchIdleCommand(l *liveSession, act *activity) {
 	}
 }
 
-// runCommand runs a session's command line with the existing commands,
-// writing to the session and reading through the key's scope.
-func (s *sshServer) runCommand(l *liveSession, sess ssh.Session, out, errOut io.Writer) int {
+// runCommand runs a session's command line with Config.Commands, writing
+// to the session and reading through the key's scope.
+func (s *Server) runCommand(l *session, sess ssh.Session, out, errOut io.Writer) int {
 	args := sess.Command()
 	if len(args) == 0 {
 		fmt.Fprint(errOut, s.msg("usage"))
 		return 2
 	}
 	s.audit(credit.Event{Type: credit.EventSSHCommand, Actor: l.key.Name, Message: fmt.Sprintf("from %s: %s", l.addr, oneLine(sess.RawCommand()))})
-	sa := s.sessionApp(out, errOut, l.key.Scope())
-	ss := sessionStore{s: s, l: l}
-	sa.eventFilter = ss.visible
+	s.log.Debug("command", "user", l.key.Name, "remote", l.addr, "command", oneLine(sess.RawCommand()))
 	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "status":
-		return sa.runStatus(rest)
-	case "check":
-		return sa.runCheck(rest)
-	case "tail":
-		return sa.tail(l.ctx, rest)
-	case "export", "report":
+	run, known := s.cfg.Commands[cmd]
+	switch {
+	case cmd == "help" || cmd == "-h" || cmd == "--help":
+		fmt.Fprint(out, s.msg("usage"))
+		return 0
+	case !known:
+		fmt.Fprintf(errOut, "credwatch serve: unknown command %q\n%s", cmd, s.msg("usage"))
+		return 2
+	case cmd == "export" || cmd == "report":
 		for _, a := range rest {
 			if a == "-out" || a == "--out" || strings.HasPrefix(a, "-out=") || strings.HasPrefix(a, "--out=") {
 				fmt.Fprintf(errOut, "credwatch %s: --out writes on the server; over SSH the output goes to standard output (ssh ... export --view V > file.csv, ssh ... report --month 2026-11 > 11月.xlsx)\n", cmd)
 				return 2
 			}
 		}
-		if cmd == "report" {
-			return sa.runReport(rest)
-		}
-		return sa.runExport(rest)
-	case "audit":
-		if l.key.Role != roleAdmin {
-			fmt.Fprintln(errOut, s.msg("refused.audit"))
-			s.audit(credit.Event{Type: credit.EventSSHRefused, Actor: l.key.Name, Message: fmt.Sprintf("from %s: audit refused (role %s)", l.addr, l.key.Role)})
-			return 1
-		}
-		return sa.readAudit(l.ctx, auditDir(s.cfg, s.db.Path()), rest)
-	case "help", "-h", "--help":
-		fmt.Fprint(out, s.msg("usage"))
-		return 0
+	case cmd == "audit" && l.key.Role != roleAdmin:
+		fmt.Fprintln(errOut, s.msg("refused.audit"))
+		s.audit(credit.Event{Type: credit.EventSSHRefused, Actor: l.key.Name, Message: fmt.Sprintf("from %s: audit refused (role %s)", l.addr, l.key.Role)})
+		return 1
 	}
-	fmt.Fprintf(errOut, "credwatch serve: unknown command %q\n%s", cmd, s.msg("usage"))
-	return 2
-}
-
-// sessionApp is the server's app as one session's commands see it: its
-// output, and the key's officer, departments and role.
-func (s *sshServer) sessionApp(out, errOut io.Writer, scope credit.Scope) *app {
-	sa := *s.a
-	sa.stdout, sa.stderr, sa.scope = out, errOut, scope
-	return &sa
+	ss := sessionStore{s: s, l: l}
+	return run(l.ctx, Invocation{Args: rest, Scope: l.key.Scope(), Visible: ss.visible, Stdout: out, Stderr: errOut})
 }
 
 // sessionEnv is the client's environment as sent over SSH (ssh -o SetEnv,
@@ -683,12 +671,18 @@ var serveMessages = map[string][2]string{
 `, ""},
 }
 
-func (s *sshServer) msg(id string) string {
+func (s *Server) msg(id string) string {
 	m := serveMessages[id]
-	if s.a.lang == "en" && m[1] != "" {
+	if s.cfg.Lang == "en" && m[1] != "" {
 		return m[1]
 	}
 	return m[0]
 }
 
-func (s *sshServer) msgf(id string, args ...any) string { return fmt.Sprintf(s.msg(id), args...) }
+func (s *Server) msgf(id string, args ...any) string { return fmt.Sprintf(s.msg(id), args...) }
+
+// oneLine makes s safe for one audit or log line: control characters out,
+// runs of white space as one space.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(credit.Sanitize(s)), " ")
+}

@@ -1,4 +1,4 @@
-package main
+package serve
 
 import (
 	"fmt"
@@ -33,7 +33,7 @@ type gate struct {
 	timeout time.Duration
 	max     int
 	exempt  []*net.IPNet // never wait after failures (backoff_exempt)
-	s       *sshServer
+	s       *Server
 
 	mu      sync.Mutex
 	pending int
@@ -85,7 +85,7 @@ type failures struct {
 	until time.Time // refused until then
 }
 
-func newGate(timeout time.Duration, max int, exempt []string, s *sshServer) *gate {
+func newGate(timeout time.Duration, max int, exempt []string, s *Server) *gate {
 	g := &gate{timeout: timeout, max: max, s: s, byAddr: map[string]int{}, fails: map[string]*failures{}, byKey: map[string]int{}, waiting: map[net.Conn]struct{}{}}
 	for _, e := range exempt {
 		if _, n, err := net.ParseCIDR(e); err == nil { // checked with the configuration
@@ -167,6 +167,9 @@ func (g *gate) watch(ctx ssh.Context, c net.Conn, host string, st *connState) {
 	for pub == nil {
 		select {
 		case <-ctx.Done():
+			// A connection that authenticated and closed within authPoll
+			// logged in and out: it is no failed login.
+			pub, _ = ctx.Value(ssh.ContextKeyPublicKey).(gossh.PublicKey)
 		case <-deadline.C:
 			c.Close() // the handshake ends with an error; ctx is done next
 			g.s.auditRefused(c.RemoteAddr(), fmt.Sprintf("closed: not authenticated within %s (handshake_timeout)", g.timeout))
@@ -211,7 +214,7 @@ func (g *gate) watch(ctx ssh.Context, c net.Conn, host string, st *connState) {
 			Message: fmt.Sprintf("from %s: connection closed: the key has %d connections (twice max_sessions_per_key)", c.RemoteAddr(), conns-1)})
 		c.Close()
 	}
-	idle := g.s.cfg.IdleTimeout.Duration
+	idle := g.s.cfg.IdleTimeout
 	t := time.NewTicker(min(max(idle/4, 100*time.Millisecond), time.Minute))
 	defer t.Stop()
 	for done := false; !done; {
@@ -228,6 +231,7 @@ func (g *gate) watch(ctx ssh.Context, c net.Conn, host string, st *connState) {
 			}
 		}
 	}
+	g.s.log.Info("logout", "user", k.Name, "remote", c.RemoteAddr().String(), "after", time.Since(started).Round(time.Second))
 	g.s.audit(credit.Event{Type: credit.EventSSHLogout, Actor: k.Name,
 		Message: fmt.Sprintf("from %s after %s", c.RemoteAddr(), time.Since(started).Round(time.Second))})
 }
@@ -255,6 +259,7 @@ func (g *gate) closeWaiting() {
 func (g *gate) login(ctx ssh.Context, st *connState, pub gossh.PublicKey) {
 	st.login.Do(func() {
 		k, _ := g.s.keys.lookup(pub)
+		g.s.log.Info("login", "user", k.Name, "remote", ctx.RemoteAddr().String(), "role", k.Role, "depts", k.deptsText())
 		g.s.audit(credit.Event{Type: credit.EventSSHLogin, Actor: k.Name,
 			Message: fmt.Sprintf("from %s as %q, key %s (line %d), role %s, departments %s, client %s",
 				ctx.RemoteAddr(), ctx.User(), gossh.FingerprintSHA256(pub), k.Line, k.Role, k.deptsText(), oneLine(ctx.ClientVersion()))})
