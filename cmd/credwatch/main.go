@@ -187,7 +187,7 @@ func newApp(g globals, stdout, stderr io.Writer) (*app, error) {
 	}
 	for _, d := range a.scope.Depts {
 		if _, ok := a.depts.Get(d); !ok {
-			return nil, &ConfigError{Path: a.cfg.path, Key: "departments", Msg: fmt.Sprintf("unknown department %q (see [[department]] or the built-in list in docs/rules.md)", d)}
+			return nil, a.cfg.fail("departments", "unknown department %q (see [[department]] or the built-in list in docs/rules.md)", d)
 		}
 	}
 	a.lang = firstNonEmpty(g.lang, a.cfg.Lang, "zh")
