@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os/signal"
 	"syscall"
@@ -17,12 +16,11 @@ import (
 // until SIGINT or SIGTERM, logging one line per event to stderr. It needs
 // the cache's sync role and says which process has it if it is taken.
 func (a *app) runSync(args []string) int {
-	fs := flag.NewFlagSet("credwatch sync", flag.ContinueOnError)
-	fs.SetOutput(a.stderr)
+	fs := newFlags("sync")
 	once := fs.Bool("once", false, "one pass over every endpoint, then exit (status 1 if any failed)")
 	full := fs.Bool("full", false, "rebuild: walk every feed again from the beginning; what a completed walk did not deliver is then removed (the cached data stays until then; officer actions are kept)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := parseFlags(fs, args, a.stdout, a.stderr); !ok {
+		return code
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
