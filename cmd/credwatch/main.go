@@ -58,14 +58,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 		flagError(stderr, "", flagErrorText(gfs, err))
 		return 2
 	}
-	if g.version {
-		return runVersion(&env{stdout: stdout, stderr: stderr}, nil)
-	}
-	if len(gfs.Args()) > 0 { // a value where a flag was expected, before the command
-		return unknownCommand(stderr, gfs.Arg(0))
+	enc, err := pickEncoding(g.encoding, stdout)
+	if err != nil {
+		flagError(stderr, "", err.Error())
+		return 2
 	}
 	c := lookupCommand(inv.name)
+	if c == nil || c.textOutput() || inv.help {
+		out := encodeOutput(stdout, enc)
+		defer out.Close()
+		stdout = out
+	}
 	switch {
+	case g.version:
+		return runVersion(&env{stdout: stdout, stderr: stderr}, nil)
+	case len(gfs.Args()) > 0: // a value where a flag was expected, before the command
+		return unknownCommand(stderr, gfs.Arg(0))
 	case inv.help && inv.name == "":
 		writeUsage(stdout)
 		return 0
@@ -74,19 +82,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case inv.help:
 		writeHelp(stdout, c, inv.cmdFlags)
 		return 0
-	}
-	enc, err := pickEncoding(g.encoding, stdout)
-	if err != nil {
-		flagError(stderr, "", err.Error())
-		return 2
-	}
-	if c.noApp {
+	case c.noApp:
 		return c.run(nil, &env{stdout: stdout, stderr: stderr}, inv.args)
-	}
-	if c.textOutput() {
-		out := encodeOutput(stdout, enc)
-		defer out.Close()
-		stdout = out
 	}
 
 	a, err := newApp(g, stdout, stderr)
