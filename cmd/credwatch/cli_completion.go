@@ -272,7 +272,7 @@ func writePowerShellCompletion(w io.Writer) {
         $prev = $w
     }
     if ($prev.StartsWith('-') -and $values.ContainsKey("$cmd $prev")) { $candidates = $values["$cmd $prev"] }
-    elseif ($prev.StartsWith('-') -and $values.ContainsKey($prev) -and -not ($cmd -ne '' -and $takesValue[$cmd] -contains $prev -and $takesValue[''] -notcontains $prev)) { $candidates = $values[$prev] }
+    elseif ($prev.StartsWith('-') -and $values.ContainsKey($prev)) { $candidates = $values[$prev] }
     elseif ($prev.StartsWith('-') -and ($takesValue[$cmd] + $takesValue['']) -contains $prev) { return }
     elseif ($wordToComplete.StartsWith('-')) { $candidates = $flags[$cmd] }
     elseif ($cmd -eq '') { $candidates = @($commands.Keys) }

@@ -112,6 +112,7 @@ func TestUsageErrorsAreOneLine(t *testing.T) {
 		{[]string{"statsu"}, "credwatch: unknown command \"statsu\" (did you mean \"status\"?)\nrun 'credwatch --help' for usage\n"},
 		{[]string{"--bogus", "status"}, "credwatch: unknown flag --bogus\nrun 'credwatch --help' for usage\n"},
 		{[]string{"--lnag", "en", "status"}, "credwatch: unknown flag --lnag (did you mean --lang?)\nrun 'credwatch --help' for usage\n"},
+		{[]string{"status", "--lang", "fr"}, "credwatch: --lang: want zh or en, got \"fr\"\nrun 'credwatch --help' for usage\n"},
 		{[]string{"--encoding", "latin1", "status"}, "credwatch: --encoding: want gb18030 or utf-8, got \"latin1\"\nrun 'credwatch --help' for usage\n"},
 		{[]string{"completion", "fish"}, "credwatch completion: unknown shell \"fish\": want bash, zsh, powershell\nrun 'credwatch completion --help' for usage\n"},
 	} {

@@ -37,7 +37,7 @@ func (a *app) readAudit(ctx context.Context, dir string, args []string) int {
 		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(a.stderr, "credwatch audit: unexpected argument %q (see credwatch audit -h)\n", fs.Arg(0))
+		flagError(a.stderr, "audit", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 		return 2
 	}
 	from := time.Now().AddDate(0, 0, -7)

@@ -35,7 +35,7 @@ func (a *app) runExport(args []string) int {
 		return code
 	}
 	usageErr := func(format string, args ...any) int {
-		fmt.Fprintf(a.stderr, "credwatch export: "+format+" (see credwatch export -h)\n", args...)
+		flagError(a.stderr, "export", fmt.Sprintf(format, args...))
 		return 2
 	}
 	switch {

@@ -32,7 +32,7 @@ func (a *app) runImport(args []string) int {
 		return code
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintln(a.stderr, "credwatch import: no file given (see credwatch import -h)")
+		flagError(a.stderr, "import", "no file given")
 		return 2
 	}
 	if *kind != "" && !credit.Kind(*kind).Valid() {

@@ -40,7 +40,7 @@ func (a *app) runServe(args []string) int {
 		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(a.stderr, "credwatch serve: unexpected argument %q\n", fs.Arg(0))
+		flagError(a.stderr, "serve", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 		return 2
 	}
 	cfg, err := a.cfg.Serve.withDefaults()

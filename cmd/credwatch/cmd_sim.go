@@ -39,12 +39,9 @@ func serveSim(ctx context.Context, e *env, args []string) int {
 	if code, ok := parseFlags(fs, args, e.stdout, e.stderr); !ok {
 		return code
 	}
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(e.stderr, "credwatch sim: "+format+"\n", a...)
-		return 2
-	}
+	fail := func(format string, a ...any) int { return usageError(e, "sim", format, a...) }
 	if fs.NArg() > 0 {
-		return fail("unexpected argument %q (see credwatch sim --help)", fs.Arg(0))
+		return fail("unexpected argument %q", fs.Arg(0))
 	}
 	day := e.today
 	if *today != "" {

@@ -170,7 +170,7 @@ func (a *app) runStatus(args []string) int {
 		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(a.stderr, "credwatch status: unexpected argument %q\n", fs.Arg(0))
+		flagError(a.stderr, "status", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 		return 2
 	}
 	rep := a.status()

@@ -43,7 +43,7 @@ func (a *app) tail(ctx context.Context, args []string) int {
 		return code
 	}
 	if *n < 0 || fs.NArg() > 0 {
-		fmt.Fprintln(a.stderr, "credwatch tail: -n must not be negative, and there are no arguments (see credwatch tail -h)")
+		flagError(a.stderr, "tail", "-n must not be negative, and there are no arguments")
 		return 2
 	}
 	db, err := a.openCache(true)

@@ -5,7 +5,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -101,8 +100,6 @@ type DeptConfig struct {
 	Owns    []string `toml:"owns"`
 	Assists []string `toml:"assists"`
 }
-
-var tomlTypeErr = regexp.MustCompile(`^toml: (?:line (\d+) )?\(last key "(.*?)"\): (.*)$`)
 
 type duration struct{ time.Duration }
 

@@ -286,6 +286,12 @@ func scanValue(s string, depth int) (rest string, newDepth int, multi string) {
 	return "", depth, ""
 }
 
+// The decoder's messages: a type error of key K at line N, and its text.
+var (
+	tomlTypeErr      = regexp.MustCompile(`^toml: (?:line (\d+) )?\(last key "(.*?)"\): (.*)$`)
+	tomlIncompatible = regexp.MustCompile(`incompatible types: TOML value has type (\S+); destination has type (.+)$`)
+)
+
 var namedKey = regexp.MustCompile(`^(endpoint|source|department|rule_set)\[(\d+)\](?:\.(.+))?$`)
 
 // errAt builds the error for full key (with indices) of the text ix indexes.
@@ -331,11 +337,7 @@ func unknownKeys(path string, ix *keyIndex, md toml.MetaData) error {
 		if s := nearestKey(k); s != "" {
 			msg += fmt.Sprintf(", did you mean %q?", s)
 		}
-		e := ix.errAt(path, full, msg)
-		if e.Table == "" {
-			e.Key = plain
-		}
-		errs = append(errs, e)
+		errs = append(errs, ix.errAt(path, full, msg))
 	}
 	if len(errs) == 0 {
 		return nil
@@ -358,14 +360,7 @@ func unknownKeys(path string, ix *keyIndex, md toml.MetaData) error {
 // nearestKey is the valid key at k's table closest to k's last part, if
 // it is close enough to be a misspelling; "" otherwise.
 func nearestKey(k toml.Key) string {
-	last := k[len(k)-1]
-	best, bestD := "", 3
-	for _, v := range keysAt(reflect.TypeOf(Config{}), k[:len(k)-1]) {
-		if d := editDistance(strings.ToLower(last), v); d < bestD && d <= len([]rune(last))/2 {
-			best, bestD = v, d
-		}
-	}
-	return best
+	return nearest(strings.ToLower(k[len(k)-1]), keysAt(reflect.TypeOf(Config{}), k[:len(k)-1]))
 }
 
 var unmarshalerType = reflect.TypeOf((*toml.Unmarshaler)(nil)).Elem()
@@ -491,7 +486,7 @@ func decodeError(path string, data []byte, ix *keyIndex, err error) error {
 // file: "TOML value has type string; destination has type slice" -> "want
 // a list, got a string".
 func friendlyTypeMsg(msg string) string {
-	m := regexp.MustCompile(`incompatible types: TOML value has type (\S+); destination has type (.+)$`).FindStringSubmatch(msg)
+	m := tomlIncompatible.FindStringSubmatch(msg)
 	if m == nil {
 		return msg
 	}

@@ -28,7 +28,7 @@ func TestConfigErrorMessages(t *testing.T) {
 		{"unknown key in calendar", "[calendar]\nyear = [2030]\n",
 			`cw.toml:2: key "calendar.year": unknown key (did you mean "years"?); config.toml.example lists every key`, "calendar.year"},
 		{"unknown key in a calendar day", "[calendar]\n[[calendar.day]]\ndate = \"2026-01-01\"\nworkin = true\n",
-			`cw.toml:4: key "calendar.day.workin": unknown key (did you mean "working"?); config.toml.example lists every key`, "calendar.day.workin"},
+			`cw.toml:4: key "calendar.day[0].workin": unknown key (did you mean "working"?); config.toml.example lists every key`, "calendar.day[0].workin"},
 		{"unknown key in serve", "[serve]\nmax_session = 3\n",
 			`cw.toml:2: key "serve.max_session": unknown key (did you mean "max_sessions"?); config.toml.example lists every key`, "serve.max_session"},
 		{"unknown key in pipeline", "[pipeline]\nregrade = 1\n",

@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"os/user"
+	"slices"
 	"time"
 
 	"github.com/czyj/credwatch/credit"
@@ -56,6 +57,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	inv := splitArgs(args, gfs)
 	if err := gfs.Parse(inv.globals); err != nil {
 		flagError(stderr, "", flagErrorText(gfs, err))
+		return 2
+	}
+	if g.lang != "" && !slices.Contains(langValues, g.lang) {
+		flagError(stderr, "", fmt.Sprintf("--lang: want zh or en, got %q", g.lang))
 		return 2
 	}
 	enc, err := pickEncoding(g.encoding, stdout)
