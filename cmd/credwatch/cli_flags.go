@@ -40,7 +40,7 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (int,
 		return 0, true
 	case errors.Is(err, flag.ErrHelp):
 		if c := lookupCommand(fs.Name()); c != nil {
-			writeHelp(stdout, c, fs)
+			writeHelp(stdout, c, fs, false) // run() answers credwatch's own -h; this is an SSH session's
 		}
 		return 0, false
 	}
@@ -221,8 +221,9 @@ func splitArgs(args []string, global *flag.FlagSet) invocation {
 }
 
 // writeHelp prints command c's help: synopsis, description, its flags
-// (fs), then the global flags.
-func writeHelp(w io.Writer, c *cliCommand, fs *flag.FlagSet) {
+// (fs), then, with globalsToo, the global flags (which a command run by
+// credwatch serve for an SSH session does not take).
+func writeHelp(w io.Writer, c *cliCommand, fs *flag.FlagSet, globalsToo bool) {
 	synopsis := "credwatch " + c.name
 	if c.name == "tui" {
 		synopsis = "credwatch [tui]"
@@ -234,7 +235,9 @@ func writeHelp(w io.Writer, c *cliCommand, fs *flag.FlagSet) {
 	if own := flagList(fs); len(own) > 0 {
 		fmt.Fprintf(w, "\nFlags:\n%s", formatFlags(own))
 	}
-	fmt.Fprintf(w, "\nGlobal flags (before or after the command):\n%s", formatFlags(flagList(globalFlags(&globals{}))))
+	if globalsToo {
+		fmt.Fprintf(w, "\nGlobal flags (before or after the command):\n%s", formatFlags(flagList(globalFlags(&globals{}))))
+	}
 }
 
 // wrapSynopsis breaks a synopsis between its bracketed groups, indenting
@@ -402,7 +405,7 @@ func runHelp(e *env, args []string) int {
 		if c == nil {
 			return unknownCommand(e.stderr, fs.Arg(0))
 		}
-		writeHelp(e.stdout, c, describe(c))
+		writeHelp(e.stdout, c, describe(c), true)
 		return 0
 	}
 	return usageError(e, "help", "give one command, not %d", fs.NArg())

@@ -85,7 +85,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case c == nil:
 		return unknownCommand(stderr, inv.name)
 	case inv.help:
-		writeHelp(stdout, c, inv.cmdFlags)
+		writeHelp(stdout, c, inv.cmdFlags, true)
 		return 0
 	case c.noApp:
 		return c.run(nil, &env{stdout: stdout, stderr: stderr}, inv.args)
