@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds credwatch release binaries into dist/: static (CGO_ENABLED=0),
-# -trimpath, the version stamped from `git describe`, for the machines the
-# bureaus run: linux/amd64, linux/arm64 (Kunpeng, Phytium), linux/loong64
+# -trimpath, the version (`git describe`), commit and build date stamped in,
+# for the machines the bureaus run: linux/amd64, linux/arm64 (Kunpeng, Phytium), linux/loong64
 # (Loongson) and windows/amd64. Prints each binary's size and SHA-256, and
 # writes dist/SHA256SUMS for checking a copy on the target machine
 # (`sha256sum -c SHA256SUMS`).
@@ -11,6 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 version=$(git describe --always --dirty 2>/dev/null || echo unknown)
+commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+# The build date; SOURCE_DATE_EPOCH (reproducible builds) fixes it.
+built=$(date -u -d "@${SOURCE_DATE_EPOCH:-$(date +%s)}" +%Y-%m-%dT%H:%M:%SZ)
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   targets=(linux/amd64 linux/arm64 linux/loong64 windows/amd64)
@@ -24,7 +27,7 @@ for t in "${targets[@]}"; do
   [ "$os" = windows ] && out=$out.exe
   echo "== $t -> $out"
   CGO_ENABLED=0 GOOS=$os GOARCH=$arch go build -trimpath \
-    -ldflags "-s -w -X main.version=$version" -o "$out" ./cmd/credwatch
+    -ldflags "-s -w -X main.version=$version -X main.commit=$commit -X main.buildDate=$built" -o "$out" ./cmd/credwatch
 done
 
 cd dist

@@ -3,8 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"time"
 
@@ -32,28 +30,14 @@ func (a *app) runAudit(args []string) int {
 // readAudit is runAudit for the audit trail in dir, writing to a.stdout
 // until done or ctx ends.
 func (a *app) readAudit(ctx context.Context, dir string, args []string) int {
-	fs := flag.NewFlagSet("credwatch audit", flag.ContinueOnError)
-	fs.SetOutput(a.stderr)
-	since := fs.String("since", "", "first day (2026-11-01) or time (RFC 3339) to print; default: 7 days ago")
+	fs := newFlags("audit")
+	since := fs.String("since", "", "first `DAY` (2026-11-01) or time (RFC 3339) to print; default: 7 days ago")
 	asJSON := fs.Bool("json", false, "one JSON object per line instead of text")
-	fs.Usage = func() {
-		fmt.Fprint(a.stderr, `Usage: credwatch audit [--since DAY] [--json]
-
-Prints the audit trail of credwatch serve, oldest first: ssh-login and
-ssh-logout (connections), ssh-connect, ssh-command and ssh-disconnect
-(sessions), ssh-refused, ssh-keys, and every officer's action. It is kept
-in its own directory ([serve] audit_dir), one file a day, for
-audit_retention_days (default 180).
-`)
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, ok := parseFlags(fs, args, a.stdout, a.stderr); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(a.stderr, "credwatch audit: unexpected argument %q (see credwatch audit -h)\n", fs.Arg(0))
+		flagError(a.stderr, "audit", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 		return 2
 	}
 	from := time.Now().AddDate(0, 0, -7)

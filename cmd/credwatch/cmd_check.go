@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"strings"
 	"time"
@@ -25,11 +24,10 @@ type checkReport struct {
 // fails, 2 the check could not be made (no cache, a year the calendar does
 // not know).
 func (a *app) runCheck(args []string) int {
-	fs := flag.NewFlagSet("credwatch check", flag.ContinueOnError)
-	fs.SetOutput(a.stderr)
+	fs := newFlags("check")
 	asJSON := fs.Bool("json", false, "one JSON object")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := parseFlags(fs, args, a.stdout, a.stderr); !ok {
+		return code
 	}
 	fail := func(err error) int {
 		fmt.Fprintf(a.stderr, "credwatch check: %v\n", err)

@@ -2,8 +2,6 @@ package main
 
 import (
 	"bufio"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -24,41 +22,20 @@ var exportViews = []string{"check", "sharing", "sync", "repair", "queue"}
 // columns of the TUI's tab, built by the TUI's own code (tui.TableFor) for
 // this configuration's officer scope, language and day.
 func (a *app) runExport(args []string) int {
-	fs := flag.NewFlagSet("credwatch export", flag.ContinueOnError)
-	fs.SetOutput(a.stderr)
-	view := fs.String("view", "", "check, sharing, sync, repair or queue")
-	format := fs.String("format", "csv", "csv (UTF-8 with BOM, CRLF: opens in Excel) or json (an array of objects)")
-	out := fs.String("out", "", "write to FILE (replaced atomically) instead of standard output")
+	fs := newFlags("export")
+	view := fs.String("view", "", "the tab `NAME`: check, sharing, sync, repair or queue")
+	format := fs.String("format", "csv", "`csv|json`: csv (UTF-8 with BOM, CRLF: opens in Excel) or json (an array of objects)")
+	out := fs.String("out", "", "write to `FILE` (replaced atomically; always UTF-8) instead of standard output")
 	var opt tui.TableOptions
-	fs.StringVar(&opt.Filter, "filter", "", "keep the rows containing TEXT (any case), as / does in the TUI")
-	fs.StringVar(&opt.Dept, "dept", "", "keep the rows of department ID, as :320412 does in the TUI")
-	fs.StringVar(&opt.Sort, "sort", "", "sort by the column with this title (Chinese or English) or JSON key")
+	fs.StringVar(&opt.Filter, "filter", "", "keep the rows containing `TEXT` (any case), as / does in the TUI")
+	fs.StringVar(&opt.Dept, "dept", "", "keep the rows of department `ID`, as :320412 does in the TUI")
+	fs.StringVar(&opt.Sort, "sort", "", "sort by the `COLUMN` with this title (Chinese or English) or JSON key")
 	fs.BoolVar(&opt.Desc, "desc", false, "with --sort: descending")
-	fs.Usage = func() {
-		fmt.Fprint(a.stderr, `Usage: credwatch export --view NAME [--format csv|json] [--out FILE]
-                        [--filter TEXT] [--dept ID] [--sort COLUMN [--desc]]
-
-Writes the rows of one tab, as the TUI shows them, from the cache:
-  check     每日核查: the daily check items
-  sharing   数据共享清单: per department and kind
-  sync      同步状态: per endpoint
-  repair    信用修复: penalties by repair eligibility
-  queue     修复后续: post-approval items, stuck first
-CSV is UTF-8 with a byte-order mark and CRLF line ends, so Excel on Chinese
-Windows opens it correctly; its header is the TUI's column titles (--lang).
-JSON is an array of objects with snake_case keys (from the English titles).
---filter, --dept and --sort narrow and order the rows as the TUI's /, :ID
-and < > S do (e over SSH shows the command with the screen's own).
-`)
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, ok := parseFlags(fs, args, a.stdout, a.stderr); !ok {
+		return code
 	}
 	usageErr := func(format string, args ...any) int {
-		fmt.Fprintf(a.stderr, "credwatch export: "+format+" (see credwatch export -h)\n", args...)
+		flagError(a.stderr, "export", fmt.Sprintf(format, args...))
 		return 2
 	}
 	switch {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"bufio"
-	"errors"
-	"flag"
 	"fmt"
 	"maps"
 	"os"
@@ -24,33 +22,17 @@ const importSource = "import"
 // runImport imports 双公示 template files (xlsx, csv) into the cache
 // through the store's normal write path (sync/sheet).
 func (a *app) runImport(args []string) int {
-	fs := flag.NewFlagSet("credwatch import", flag.ContinueOnError)
-	fs.SetOutput(a.stderr)
+	fs := newFlags("import")
 	dry := fs.Bool("dry-run", false, "print what would be added, changed, unchanged and refused; write nothing")
 	complete := fs.Bool("complete", false, "each file is complete for the departments and kinds it holds: withdraw imported records it does not name")
 	yes := fs.Bool("yes", false, "with --complete, withdraw without asking")
-	kind := fs.String("kind", "", "kind of every sheet: licence, penalty, coercion, reward or inspection (default: detected)")
-	dept := fs.String("dept", "", "department of rows whose 部门 column and authority name none")
-	fs.Usage = func() {
-		fmt.Fprint(a.stderr, `Usage: credwatch import [--dry-run] [--complete [--yes]] [--kind K] [--dept D] FILE...
-
-Reads the national 双公示 templates (行政许可 / 行政处罚, and the common core of
-coercion, reward and inspection) from .xlsx or .csv (UTF-8 with or without BOM,
-or GB18030/GBK, detected) and stores their rows in the cache. Headers may be the
-templates' Chinese names or the field codes (CF_WSH, XK_XKBH, ...), in any order;
-[import] mapping in the configuration maps a local template's headers. A row
-that fails validation goes to 异常数据 with its file, sheet, row, column and
-reason. Importing the same file again changes nothing.
-`)
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	kind := fs.String("kind", "", "`K`: the kind of every sheet, licence, penalty, coercion, reward or inspection (default: detected)")
+	dept := fs.String("dept", "", "department `D` of rows whose 部门 column and authority name none")
+	if code, ok := parseFlags(fs, args, a.stdout, a.stderr); !ok {
+		return code
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintln(a.stderr, "credwatch import: no file given (see credwatch import -h)")
+		flagError(a.stderr, "import", "no file given")
 		return 2
 	}
 	if *kind != "" && !credit.Kind(*kind).Valid() {

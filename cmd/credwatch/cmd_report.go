@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"cmp"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -19,25 +18,12 @@ import (
 // runReport writes the monthly 双公示 report (docs/report.md) for the
 // officer's departments: xlsx by default, to standard output or --out.
 func (a *app) runReport(args []string) int {
-	fs := flag.NewFlagSet("credwatch report", flag.ContinueOnError)
-	fs.SetOutput(a.stderr)
-	month := fs.String("month", "", "the month of the decisions, YYYY-MM (default: last month)")
-	format := fs.String("format", "xlsx", "xlsx, text, csv or json")
-	out := fs.String("out", "", "write to FILE instead of standard output")
-	fs.Usage = func() {
-		fmt.Fprint(a.stderr, `Usage: credwatch report [--month YYYY-MM] [--format xlsx|text|csv|json] [--out FILE]
-
-The monthly report, per department and kind, for decisions of the month:
-归集, 合规 and 数据合规率, 按时公示, 迟报 and 迟报率, 月末未公示; the records
-behind each late or non-compliant figure; the repair side. docs/report.md
-defines every figure. Over SSH: ssh host report --month 2026-11 > 11月.xlsx
-`)
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	fs := newFlags("report")
+	month := fs.String("month", "", "the month of the decisions, `YYYY-MM` (default: last month)")
+	format := fs.String("format", "xlsx", "`xlsx|text|csv|json`: the format (text, csv and json are UTF-8 whatever --encoding says)")
+	out := fs.String("out", "", "write to `FILE` instead of standard output")
+	if code, ok := parseFlags(fs, args, a.stdout, a.stderr); !ok {
+		return code
 	}
 	m := credit.MonthOf(credit.AddMonths(a.today, -1))
 	if *month != "" {

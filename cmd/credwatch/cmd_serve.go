@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -23,32 +21,15 @@ import (
 // seeing their departments and acting only as their role allows. It runs
 // until SIGINT or SIGTERM, then tells every session goodbye and closes.
 func (a *app) runServe(args []string) int {
-	fs := flag.NewFlagSet("credwatch serve", flag.ContinueOnError)
-	fs.SetOutput(a.stderr)
-	listen := fs.String("listen", "", "address to listen on (default [serve] listen, else 127.0.0.1:2222)")
-	hostKey := fs.String("host-key", "", "the server's private host key, created (ed25519, 0600) if missing")
-	authKeys := fs.String("authorized-keys", "", "the officers' keys file (docs/serve.md)")
-	fs.Usage = func() {
-		fmt.Fprint(a.stderr, `Usage: credwatch serve [--listen ADDR] [--host-key FILE] [--authorized-keys FILE]
-
-Serves credwatch over SSH: a session with a terminal gets the full-screen
-view; a session without one runs status, check, tail [-f], export or (for
-admins) audit as its command line asks (ssh -p 2222 HOST tail -f). Only
-public keys listed in the authorised keys file get in, each with an
-officer's name, departments and role (officer, read-only, admin). This
-process syncs the cache. SIGHUP (or editing the file) reloads the keys and
-applies them to open sessions; SIGTERM ends every session and exits within
-5 s. The audit trail is kept apart (credwatch audit). See docs/serve.md.
-`)
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	fs := newFlags("serve")
+	listen := fs.String("listen", "", "`ADDR` to listen on (default [serve] listen, else 127.0.0.1:2222)")
+	hostKey := fs.String("host-key", "", "the server's private host key `FILE`, created (ed25519, 0600) if missing")
+	authKeys := fs.String("authorized-keys", "", "the officers' keys `FILE` (docs/serve.md)")
+	if code, ok := parseFlags(fs, args, a.stdout, a.stderr); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(a.stderr, "credwatch serve: unexpected argument %q\n", fs.Arg(0))
+		flagError(a.stderr, "serve", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 		return 2
 	}
 	cfg, err := a.cfg.Serve.withDefaults()

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -17,37 +15,6 @@ import (
 	"github.com/czyj/credwatch/sync/sqlsource"
 )
 
-const simUsage = `Usage: credwatch sim [flags]
-
-Runs the agency simulator: the v1 feeds (docs/agency-api.md) with generated
-Changzhou data that keeps changing, until Ctrl-C (SIGINT) or SIGTERM. Prints
-the base URL on standard output.
-
-Flags:
-  --seed N          data set (default 1); the same seed, records and today give the same data
-  --records N       records across the five kinds at start (default 3000)
-  --listen ADDR     address to listen on (default 127.0.0.1:8700; port 0 picks a free one)
-  --today DATE      simulated today, YYYY-MM-DD (default: the global --today, else today)
-  --tick D          how often new changes appear, e.g. 3s (default 3s; 0 stops changes)
-  --token T         require "Authorization: Bearer T" on the feeds
-                    (default $CREDWATCH_SIM_TOKEN; a flag is visible to other local users)
-  --write-sql DIR   write the data set as SQL instead of serving it: DIR/postgres.sql,
-                    DIR/mysql.sql and DIR/sqlite.sql, the 前置库's tables in the national
-                    format (docs/operations.md, "The front-end database"), then exit
-  --write-templates DIR
-                    write the generated records as 双公示 template files into DIR
-                    (one per department and kind: licence and penalty as .xlsx, the
-                    others as UTF-8 .csv; credwatch import reads them) and exit
-  --faults SPEC     inject faults for drills, e.g. '5xx=0.5,latency=200ms,429=1:retry=2s'
-                    (default none). Modes: latency=D[:jitter=D], 5xx=P[:status=N][:retry=D],
-                    timeout=P, 429=P[:retry=D], reset=P, truncate=P[:abort=1], malformed=P,
-                    invalid=P, hostile=P, clockskew=D, seed=N; P is a probability from 0 to 1.
-                    Change them while it runs (loopback only):
-                      curl URL/_sim/faults                      # show
-                      curl -X PUT --data '5xx=1' URL/_sim/faults  # set
-                      curl -X PUT --data '' URL/_sim/faults       # off
-`
-
 // runSim runs the agency simulator until SIGINT or SIGTERM.
 func runSim(e *env, args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -59,30 +26,22 @@ func runSim(e *env, args []string) int {
 // serves until ctx is done. It returns the exit status: 0 after a normal stop,
 // 1 if the simulator could not start, 2 for bad flags.
 func serveSim(ctx context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() { fmt.Fprint(e.stderr, simUsage) }
-	seed := fs.Int64("seed", 1, "data set")
-	records := fs.Int("records", sim.DefaultRecords, "records at start")
-	listen := fs.String("listen", "127.0.0.1:8700", "listen address")
-	today := fs.String("today", "", "simulated today, YYYY-MM-DD")
-	tick := fs.Duration("tick", sim.DefaultTick, "interval between changes")
-	token := fs.String("token", os.Getenv("CREDWATCH_SIM_TOKEN"), "bearer token")
-	faultSpec := fs.String("faults", "", "fault injection spec")
-	writeSQL := fs.String("write-sql", "", "write the data as SQL into this directory and exit")
-	templates := fs.String("write-templates", "", "write the generated records as 双公示 template files into DIR and exit")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	fs := newFlags("sim")
+	seed := fs.Int64("seed", 1, "data set `N`; the same seed, records and today give the same data")
+	records := fs.Int("records", sim.DefaultRecords, "`N` records across the five kinds at start")
+	listen := fs.String("listen", "127.0.0.1:8700", "`ADDR` to listen on (port 0 picks a free one)")
+	today := fs.String("today", "", "simulated today, `YYYY-MM-DD` (default: the global --today, else today)")
+	tick := fs.Duration("tick", sim.DefaultTick, "how often new changes appear, `D` such as 3s (0 stops changes)")
+	token := fs.String("token", os.Getenv("CREDWATCH_SIM_TOKEN"), "require \"Authorization: Bearer `T`\" on the feeds (default $CREDWATCH_SIM_TOKEN; a flag is visible to other local users)")
+	faultSpec := fs.String("faults", "", "inject faults for drills, e.g. '5xx=0.5,latency=200ms,429=1:retry=2s' (default none). `SPEC` modes: latency=D[:jitter=D], 5xx=P[:status=N][:retry=D], timeout=P, 429=P[:retry=D], reset=P, truncate=P[:abort=1], malformed=P, invalid=P, hostile=P, clockskew=D, seed=N; P is a probability from 0 to 1. Change them while it runs (loopback only): curl URL/_sim/faults shows them, curl -X PUT --data '5xx=1' URL/_sim/faults sets them, --data '' turns them off")
+	writeSQL := fs.String("write-sql", "", "write the data set as SQL instead of serving it: `DIR`/postgres.sql, DIR/mysql.sql and DIR/sqlite.sql, the 前置库's tables in the national format (docs/operations.md, \"The front-end database\"), then exit")
+	templates := fs.String("write-templates", "", "write the generated records as 双公示 template files into `DIR` (one per department and kind: licence and penalty as .xlsx, the others as UTF-8 .csv; credwatch import reads them) and exit")
+	if code, ok := parseFlags(fs, args, e.stdout, e.stderr); !ok {
+		return code
 	}
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(e.stderr, "credwatch sim: "+format+"\n", a...)
-		return 2
-	}
+	fail := func(format string, a ...any) int { return usageError(e, "sim", format, a...) }
 	if fs.NArg() > 0 {
-		return fail("unexpected argument %q (see credwatch sim --help)", fs.Arg(0))
+		return fail("unexpected argument %q", fs.Arg(0))
 	}
 	day := e.today
 	if *today != "" {

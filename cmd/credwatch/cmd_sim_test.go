@@ -187,8 +187,8 @@ func TestSimCommandFlags(t *testing.T) {
 			if code := serveSim(ctx, e, tt.args); code != tt.code {
 				t.Errorf("exit status %d, want %d (stderr %q)", code, tt.code, errOut.String())
 			}
-			if !strings.Contains(errOut.String(), tt.msg) {
-				t.Errorf("stderr %q does not mention %q", errOut.String(), tt.msg)
+			if got := errOut.String() + out.String(); !strings.Contains(got, tt.msg) { // help goes to stdout
+				t.Errorf("output %q does not mention %q", got, tt.msg)
 			}
 		})
 	}

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -14,33 +12,14 @@ import (
 	"github.com/czyj/credwatch/sync/sqlsource"
 )
 
-const sourceUsage = `Usage: credwatch source test NAME
-
-Tests the [[source]] named NAME (kind "sql": the exchange platform's
-front-end database, 前置库) without changing the cache or the database:
-connects with the configured DSN, finds each table and the columns it maps,
-counts the rows a sync would read, reads a first page and runs it through the
-checks a sync applies, and says which rows would be quarantined and why. On
-PostgreSQL it also warns if the account may write to a table (credwatch
-needs SELECT only). The DSN is never printed.
-
-Exit status: 0 every table can be synced, 1 a table has a problem or the
-database cannot be reached, 2 usage or configuration errors.
-`
-
 func (a *app) runSource(args []string) int {
-	fs := flag.NewFlagSet("source", flag.ContinueOnError)
-	fs.SetOutput(a.stderr)
-	fs.Usage = func() { fmt.Fprint(a.stderr, sourceUsage) }
-	sample := fs.Int("sample", 200, "rows of each table to read and check")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	fs := newFlags("source")
+	sample := fs.Int("sample", 200, "`N` rows of each table to read and check")
+	if code, ok := parseFlags(fs, args, a.stdout, a.stderr); !ok {
+		return code
 	}
 	if fs.NArg() != 2 || fs.Arg(0) != "test" {
-		fmt.Fprint(a.stderr, sourceUsage)
+		flagError(a.stderr, "source", "want: credwatch source test NAME")
 		return 2
 	}
 	name := fs.Arg(1)

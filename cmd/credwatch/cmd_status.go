@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -165,27 +164,13 @@ type deptState struct {
 // departments, quarantine and who syncs. It only reads the cache and never
 // waits for anything but the cache file's lock (store timeout).
 func (a *app) runStatus(args []string) int {
-	fs := flag.NewFlagSet("credwatch status", flag.ContinueOnError)
-	fs.SetOutput(a.stderr)
+	fs := newFlags("status")
 	asJSON := fs.Bool("json", false, "one JSON object with stable snake_case keys")
-	fs.Usage = func() {
-		fmt.Fprint(a.stderr, `Usage: credwatch status [--json]
-
-Prints the health of the cache: every endpoint (last success and its age,
-last error, consecutive failures), every department (records per kind, last
-received), the quarantine, and which process syncs the cache.
-Exit status: 0 healthy, 1 degraded (some endpoint failing or stale),
-2 failing (no cache, nothing ever synced, or every endpoint failing).
-`)
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, ok := parseFlags(fs, args, a.stdout, a.stderr); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(a.stderr, "credwatch status: unexpected argument %q\n", fs.Arg(0))
+		flagError(a.stderr, "status", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 		return 2
 	}
 	rep := a.status()

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"os/signal"
@@ -21,12 +20,11 @@ import (
 // taken. Failures to start are plain lines on stderr, as for every
 // command; from then on, everything goes through the logger.
 func (a *app) runSync(args []string) int {
-	fs := flag.NewFlagSet("credwatch sync", flag.ContinueOnError)
-	fs.SetOutput(a.stderr)
+	fs := newFlags("sync")
 	once := fs.Bool("once", false, "one pass over every endpoint, then exit (status 1 if any failed)")
 	full := fs.Bool("full", false, "rebuild: walk every feed again from the beginning; what a completed walk did not deliver is then removed (the cached data stays until then; officer actions are kept)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := parseFlags(fs, args, a.stdout, a.stderr); !ok {
+		return code
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()

@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os/signal"
@@ -37,27 +35,15 @@ func (a *app) runTail(args []string) int {
 // done (an SSH session that ended, the server shutting down) or a write
 // fails.
 func (a *app) tail(ctx context.Context, args []string) int {
-	fs := flag.NewFlagSet("credwatch tail", flag.ContinueOnError)
-	fs.SetOutput(a.stderr)
+	fs := newFlags("tail")
 	follow := fs.Bool("f", false, "keep printing new events until interrupted")
-	n := fs.Int("n", 20, "how many of the newest events to print first")
+	n := fs.Int("n", 20, "print the `N` newest events first")
 	asJSON := fs.Bool("json", false, "one JSON object per line instead of text")
-	fs.Usage = func() {
-		fmt.Fprint(a.stderr, `Usage: credwatch tail [-f] [-n N] [--json]
-
-Prints the newest N events (default 20) of the shared event log: what the
-process with the sync role did (pages stored, passes done, errors). With -f,
-keeps printing new events until Ctrl-C, SIGTERM or until the output is closed.
-`)
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, ok := parseFlags(fs, args, a.stdout, a.stderr); !ok {
+		return code
 	}
 	if *n < 0 || fs.NArg() > 0 {
-		fmt.Fprintln(a.stderr, "credwatch tail: -n must not be negative, and there are no arguments (see credwatch tail -h)")
+		flagError(a.stderr, "tail", "-n must not be negative, and there are no arguments")
 		return 2
 	}
 	db, err := a.openCache(true)

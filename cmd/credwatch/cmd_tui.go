@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"runtime/debug"
@@ -38,10 +37,9 @@ const syncStartDelay = 2 * time.Second
 // first frame is on screen, and runs the full-screen UI until the officer
 // quits.
 func (a *app) runTUI(args []string) int {
-	fs := flag.NewFlagSet("credwatch", flag.ContinueOnError)
-	fs.SetOutput(a.stderr)
-	if err := fs.Parse(args); err != nil {
-		return 2
+	fs := newFlags("tui")
+	if code, ok := parseFlags(fs, args, a.stdout, a.stderr); !ok {
+		return code
 	}
 	if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()) {
 		fmt.Fprintln(a.stderr, "credwatch: the full-screen view needs a terminal (ssh -t); without one use `credwatch status`, `credwatch tail -f`, `credwatch check`, `credwatch export` or `credwatch sync --once`")
@@ -117,7 +115,7 @@ func (a *app) runTUI(args []string) int {
 	case <-time.After(3 * time.Second):
 	}
 	if err != nil {
-		fmt.Fprintf(a.stderr, "credwatch: %v\n", err)
+		fmt.Fprintf(a.stderr, "credwatch: %s\n", tuiError(err, a.lang))
 		return 1
 	}
 	return 0

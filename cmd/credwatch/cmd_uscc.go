@@ -9,19 +9,10 @@ import (
 	"github.com/czyj/credwatch/credit"
 )
 
-const usccUsage = `Usage: credwatch uscc CODE...
-
-Checks unified social credit codes (统一社会信用代码, GB 32100-2015): length,
-characters (no I, O, Z, S, V, no lower case, no full-width characters), the
-administrative-division digits and both check characters (17: GB 11714
-organisation code; 18: GB 32100). Prints one line per code and exits 1 if
-any code is invalid.
-`
-
 // runUSCC implements "credwatch uscc": check credit codes.
 func runUSCC(e *env, args []string) int {
-	fs := newCommandFlags("uscc", usccUsage, e.stderr)
-	if code, ok := parseCommandFlags(fs, args); !ok {
+	fs := newFlags("uscc")
+	if code, ok := parseFlags(fs, args, e.stdout, e.stderr); !ok {
 		return code
 	}
 	if fs.NArg() == 0 {

@@ -61,7 +61,11 @@ func TestUSCCUsage(t *testing.T) {
 			if code := runUSCC(e, tc.args); code != tc.code {
 				t.Errorf("exit %d, want %d", code, tc.code)
 			}
-			if !strings.Contains(errb.String(), tc.want) || out.Len() != 0 {
+			got, other := errb, out
+			if tc.code == 0 { // help asked for goes to stdout
+				got, other = out, errb
+			}
+			if !strings.Contains(got.String(), tc.want) || other.Len() != 0 {
 				t.Errorf("stdout %q, stderr %q", out, errb)
 			}
 		})

@@ -2,8 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"slices"
@@ -11,32 +9,6 @@ import (
 
 	"github.com/czyj/credwatch/credit"
 )
-
-const whenUsage = `Usage: credwatch when --decided YYYY-MM-DD [flags]
-
-Derives the dates of a penalty (行政处罚) from the rule set in force on its
-decision date (changzhou-2022, ndrc-2023 or ndrc-2026; docs/rules.md):
-disclosure deadline, end of the minimum disclosure period, first day the
-enterprise may apply to 信用中国 for credit repair, end of the maximum
-disclosure period and, with --applied, when the review is due and whether
-the application came too early.
-
-Dates counted in months are always given. A date counted in working days
-that reaches a year the calendar does not know is shown as unknown; one
-counted through a year whose schedule is provisional (2027) is marked so.
-
-Flags:
-  --decided DATE        decision date (处罚决定日期), required
-  --severity S          minor (轻微), general (一般) or serious (严重); default general
-  --penalty-type T      处罚类别, repeatable or comma-separated, e.g. 罚款,责令停产停业
-  --accident            the penalty involves a production-safety accident (涉及生产安全事故):
-                        serious whatever --severity says
-  --applied DATE        date of the application to 信用中国
-  --fulfilled DATE      day the legal obligations were fulfilled (法定责任履行完毕),
-                        for the minor tier, which is repairable from then
-  --rule-set NAME       use this rule set instead of the one in force on the decision date
-  --json                print one JSON object (keys: docs/rules.md, "when --json")
-`
 
 // cliDate is a flag.Value holding a YYYY-MM-DD date.
 type cliDate struct{ d credit.Date }
@@ -63,33 +35,6 @@ func (f *cliList) Set(s string) error {
 		}
 	}
 	return nil
-}
-
-// newCommandFlags returns a flag set for a sub-command that reports errors to
-// stderr and prints usage there on -h.
-func newCommandFlags(name, usage string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
-	return fs
-}
-
-// parseCommandFlags parses args; it returns the exit status to use and false
-// when the command must stop (help was asked for, or a usage error).
-func parseCommandFlags(fs *flag.FlagSet, args []string) (int, bool) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0, false
-		}
-		return 2, false // flag has printed the error and usage
-	}
-	return 0, true
-}
-
-// usageError reports a usage error of command name and returns exit status 2.
-func usageError(e *env, name, format string, args ...any) int {
-	fmt.Fprintf(e.stderr, "credwatch %s: %s\n(run credwatch %s -h for help)\n", name, fmt.Sprintf(format, args...), name)
-	return 2
 }
 
 // failure reports an error that is not a usage error and returns 1.
@@ -172,18 +117,18 @@ func newWhenJSON(set *credit.RuleSet, rd credit.RepairDates, types []string, acc
 
 // runWhen implements "credwatch when": the repair dates of one penalty.
 func runWhen(e *env, args []string) int {
-	fs := newCommandFlags("when", whenUsage, e.stderr)
+	fs := newFlags("when")
 	var decided, applied, fulfilled cliDate
 	var types cliList
-	fs.Var(&decided, "decided", "decision date, YYYY-MM-DD")
-	sevText := fs.String("severity", "general", "minor, general or serious")
-	fs.Var(&types, "penalty-type", "处罚类别 (repeatable, comma-separated)")
-	accident := fs.Bool("accident", false, "involves a production-safety accident")
-	fs.Var(&applied, "applied", "application date, YYYY-MM-DD")
-	fs.Var(&fulfilled, "fulfilled", "day the legal obligations were fulfilled, YYYY-MM-DD")
-	setName := fs.String("rule-set", "", "rule set name")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if code, ok := parseCommandFlags(fs, args); !ok {
+	fs.Var(&decided, "decided", "decision date (处罚决定日期), `YYYY-MM-DD`; required")
+	sevText := fs.String("severity", "general", "`S`: minor (轻微), general (一般) or serious (严重)")
+	fs.Var(&types, "penalty-type", "处罚类别 `T`, repeatable or comma-separated, e.g. 罚款,责令停产停业")
+	accident := fs.Bool("accident", false, "the penalty involves a production-safety accident (涉及生产安全事故): serious whatever --severity says")
+	fs.Var(&applied, "applied", "`DATE` of the application to 信用中国")
+	fs.Var(&fulfilled, "fulfilled", "`DATE` the legal obligations were fulfilled (法定责任履行完毕), for the minor tier, which is repairable from then")
+	setName := fs.String("rule-set", "", "use the rule set `NAME` instead of the one in force on the decision date")
+	asJSON := fs.Bool("json", false, "print one JSON object (keys: docs/rules.md, \"when --json\")")
+	if code, ok := parseFlags(fs, args, e.stdout, e.stderr); !ok {
 		return code
 	}
 	if fs.NArg() > 0 {

@@ -235,9 +235,9 @@ func TestWhenErrors(t *testing.T) {
 		})
 	}
 	t.Run("help", func(t *testing.T) {
-		e, _, errb := testEnv()
-		if code := runWhen(e, []string{"-h"}); code != 0 || !strings.Contains(errb.String(), "Usage: credwatch when") {
-			t.Errorf("exit %d, stderr %s", code, errb)
+		e, out, _ := testEnv() // help asked for goes to stdout (credwatch when -h | less)
+		if code := runWhen(e, []string{"-h"}); code != 0 || !strings.Contains(out.String(), "Usage: credwatch when") {
+			t.Errorf("exit %d, stdout %s", code, out)
 		}
 	})
 }

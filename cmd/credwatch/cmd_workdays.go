@@ -8,30 +8,15 @@ import (
 	"github.com/czyj/credwatch/credit"
 )
 
-const workdaysUsage = `Usage:
-  credwatch workdays --from YYYY-MM-DD --add N      the Nth working day after (N<0: before) --from
-  credwatch workdays --from YYYY-MM-DD --to DATE    working days after --from up to and including --to
-
-Working days follow the official calendar: weekends are off except adjusted
-working days (调休上班), and public holidays are off. The start day itself is
-never counted.
-
-Flags:
-  --from DATE   start date, required
-  --add N       number of working days to move (negative: backwards)
-  --to DATE     end date
-  --json        print one JSON object
-`
-
 // runWorkdays implements "credwatch workdays": working-day arithmetic.
 func runWorkdays(e *env, args []string) int {
-	fs := newCommandFlags("workdays", workdaysUsage, e.stderr)
+	fs := newFlags("workdays")
 	var from, to cliDate
-	fs.Var(&from, "from", "start date, YYYY-MM-DD")
-	fs.Var(&to, "to", "end date, YYYY-MM-DD")
-	add := fs.Int("add", 0, "working days to add")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if code, ok := parseCommandFlags(fs, args); !ok {
+	fs.Var(&from, "from", "start `DATE`, YYYY-MM-DD; required")
+	fs.Var(&to, "to", "end `DATE`: count the working days up to and including it")
+	add := fs.Int("add", 0, "move `N` working days (negative: backwards)")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	if code, ok := parseFlags(fs, args, e.stdout, e.stderr); !ok {
 		return code
 	}
 	given := map[string]bool{}

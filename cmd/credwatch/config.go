@@ -1,15 +1,11 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -37,8 +33,8 @@ type Config struct {
 	Sources      []SourceConfig   `toml:"source"` // config_source.go
 	Import       ImportConfig     `toml:"import"`
 
-	path string // file it was read from
-	raw  []byte // its text, to find the line of a mistake
+	path string    // file it was read from
+	keys *keyIndex // where each key is in its text, to name the line of a mistake
 }
 
 // EndpointConfig is one [[endpoint]] table.
@@ -105,8 +101,6 @@ type DeptConfig struct {
 	Assists []string `toml:"assists"`
 }
 
-var tomlTypeErr = regexp.MustCompile(`^toml: (?:line (\d+) )?\(last key "(.*?)"\): (.*)$`)
-
 type duration struct{ time.Duration }
 
 func (d *duration) UnmarshalText(b []byte) error {
@@ -119,28 +113,6 @@ func (d *duration) UnmarshalText(b []byte) error {
 	}
 	d.Duration = v
 	return nil
-}
-
-// ConfigError names the file, and where known the line and key, of a bad
-// configuration.
-type ConfigError struct {
-	Path string
-	Line int
-	Key  string
-	Msg  string
-}
-
-func (e *ConfigError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.Path)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-	}
-	if e.Key != "" {
-		fmt.Fprintf(&b, ": key %s", e.Key)
-	}
-	b.WriteString(": " + e.Msg)
-	return b.String()
 }
 
 // findConfig returns the configuration file to read: --config, then
@@ -174,36 +146,30 @@ func loadConfig(path string) (*Config, error) {
 
 func parseConfig(path string, data []byte) (*Config, error) {
 	var c Config
+	ix := indexKeys(data)
 	md, err := toml.Decode(string(data), &c)
 	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return nil, &ConfigError{Path: path, Line: pe.Position.Line, Key: pe.LastKey, Msg: credit.Sanitize(pe.Message)}
-		}
-		// Type errors are plain errors: "toml: line N (last key "K"): msg".
-		if m := tomlTypeErr.FindStringSubmatch(err.Error()); m != nil {
-			line, _ := strconv.Atoi(m[1])
-			return nil, &ConfigError{Path: path, Line: line, Key: m[2], Msg: credit.Sanitize(m[3])}
-		}
-		return nil, &ConfigError{Path: path, Msg: credit.Sanitize(err.Error())}
+		return nil, decodeError(path, data, ix, err)
 	}
-	if und := md.Undecoded(); len(und) > 0 {
-		keys := make([]string, len(und))
-		for i, k := range und {
-			keys[i] = k.String()
-		}
-		sort.Strings(keys)
-		return nil, &ConfigError{Path: path, Key: keys[0], Msg: fmt.Sprintf("unknown key (all unknown: %s); see config.toml.example", strings.Join(keys, ", "))}
+	if err := unknownKeys(path, ix, md); err != nil {
+		return nil, err
 	}
-	c.path, c.raw = path, data
+	c.path, c.keys = path, ix
 	if err := c.check(); err != nil {
 		return nil, err
 	}
 	return &c, nil
 }
 
+// fail reports a mistake at key, written in full with array indices
+// (endpoint[0].base_url); the error names its line and, in an array of
+// tables, the entry by its name.
 func (c *Config) fail(key, format string, args ...any) error {
-	return &ConfigError{Path: c.path, Key: key, Msg: credit.Sanitize(fmt.Sprintf(format, args...))}
+	ix := c.keys
+	if ix == nil {
+		ix = indexKeys(nil)
+	}
+	return ix.errAt(c.path, key, fmt.Sprintf(format, args...))
 }
 
 // check validates values TOML cannot: languages, dates, feed names, URLs.

@@ -170,54 +170,14 @@ const (
 	defaultSQLPageSize = 5000
 )
 
-// failSource reports a mistake in the i-th [[source]], naming the file,
-// the line where it can be found and the key.
+// failSource reports a mistake in the i-th [[source]]: key is inside it
+// ("tables.penalty"), or "" for the source as a whole.
 func (c *Config) failSource(i int, key, format string, args ...any) error {
-	full := fmt.Sprintf("source[%d].%s", i, key)
-	if key == "" {
-		full = fmt.Sprintf("source[%d]", i)
+	full := fmt.Sprintf("source[%d]", i)
+	if key != "" {
+		full += "." + key
 	}
-	return &ConfigError{Path: c.path, Line: sourceLine(c.raw, i, key), Key: full, Msg: credit.Sanitize(fmt.Sprintf(format, args...))}
-}
-
-// sourceLine finds the line of key (a.b for key b of sub-table a) in the
-// i-th [[source]] of the file's text, or that table's header line; 0 if
-// not found.
-func sourceLine(raw []byte, i int, key string) int {
-	lines := strings.Split(string(raw), "\n")
-	n, header, sub := -1, 0, ""
-	want, wantSub := key, ""
-	if j := strings.LastIndex(key, "."); j > 0 {
-		wantSub, want = key[:j], key[j+1:]
-	}
-	for ln, l := range lines {
-		t := strings.TrimSpace(l)
-		switch {
-		case t == "[[source]]":
-			n++
-			sub = ""
-			if n == i {
-				header = ln + 1
-			}
-			continue
-		case strings.HasPrefix(t, "[[") || (strings.HasPrefix(t, "[") && !strings.HasPrefix(t, "[source.")):
-			if n == i {
-				return header
-			}
-			n = max(n, i+1)
-			continue
-		case strings.HasPrefix(t, "[source."):
-			sub = strings.TrimSuffix(strings.TrimPrefix(t, "[source."), "]")
-			continue
-		}
-		if n == i && sub == wantSub && want != "" {
-			name, _, ok := strings.Cut(t, "=")
-			if ok && strings.Trim(strings.TrimSpace(name), `"`) == want {
-				return ln + 1
-			}
-		}
-	}
-	return header
+	return c.fail(full, format, args...)
 }
 
 // checkSQLSource checks the keys of a source of kind "sql".

@@ -98,7 +98,7 @@ func TestSQLSourceConfigErrors(t *testing.T) {
 	}
 	// An unknown key is caught by the TOML decoder, with its name.
 	_, err := parseConfig("cw.toml", []byte(strings.Replace(sqlSourceTOML, `deleted = "SCBZ"`, `dsn = "postgres://u:p@h/d"`, 1)))
-	if err == nil || !strings.Contains(err.Error(), "source.dsn") || strings.Contains(err.Error(), "u:p@") {
+	if err == nil || !strings.Contains(err.Error(), `source "qzk" (line 3): key "dsn": unknown key`) || strings.Contains(err.Error(), "u:p@") {
 		t.Errorf("a DSN written in the file: %v", err)
 	}
 }

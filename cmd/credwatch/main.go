@@ -15,93 +15,85 @@ import (
 	"log/slog"
 	"os"
 	"os/user"
+	"slices"
 	"time"
 
 	"github.com/czyj/credwatch/credit"
 )
 
-// version is stamped at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
-const usage = `credwatch: administrative credit disclosure and repair, for duty officers.
-
-Usage:
-  credwatch [global flags] [command] [flags]
-
-Commands:
-  (none)     the full-screen TUI (a demo with built-in simulator when there is no configuration)
-  sync       run the sync engine without a UI (--once for a single pass)
-  status     health of the cache, endpoints and departments (--json; exit 0 healthy, 1 degraded, 2 failing)
-  tail       the newest sync events (-n N, -f to follow, --json)
-  export     one tab as CSV or JSON (--view check|sharing|sync|repair|queue, --format, --out)
-  import     import 双公示 template files (xlsx, csv) into the cache (--dry-run, --complete)
-  report     the monthly 合规率 / 迟报率 report (--month YYYY-MM, --format xlsx|text|csv|json)
-  serve      serve the TUI and these commands over SSH to officers with authorised keys (docs/serve.md)
-  audit      the audit trail of serve: logins, sessions, commands, refusals, actions (--since DAY, --json)
-  when       dates for a penalty: disclosure due, repair eligibility, review due
-  workdays   working-day arithmetic on the official calendar
-  uscc       check unified social credit codes
-  check      the daily check (每日核查) for the configured departments; exit 1 if anything fails
-  sim        run the agency simulator
-  source     test a [[source]] (source test NAME): the 前置库 connection, tables, columns
-  version    print the version
-
-Global flags:
-  --config FILE     configuration file (else $CREDWATCH_CONFIG, else the user config dir)
-  --today DATE      act as if today were DATE, YYYY-MM-DD (also $CREDWATCH_TODAY)
-  --lang zh|en      language of the TUI (default zh)
-  --demo            ignore any configuration and run the demo
-  --read-only       look, but take no action (also read_only in the configuration)
-  --log-format F    diagnostics of serve and sync: text, json or auto (default: json under systemd, else text)
-  --log-level L     debug, info (default), warn or error
-`
-
 func main() {
 	os.Exit(withProfile(func() int { return run(os.Args[1:], os.Stdout, os.Stderr) }))
 }
 
-// globals are the flags that come before the command.
+// globals are the flags every command takes, before or after its name.
 type globals struct {
 	config   string
 	today    string
 	lang     string
+	encoding string
 	demo     bool
 	readOnly bool
+	version  bool
 	// logFormat and logLevel shape the log of serve and sync (newLogger).
 	logFormat, logLevel string
 }
 
-// run parses the global flags, loads the configuration and dispatches. It
-// returns the process exit status.
+// globalFlags declares the global flags on a new flag set, into g. Help,
+// completion and the man page list them from here too.
+func globalFlags(g *globals) *flag.FlagSet {
+	fs := newFlags("")
+	fs.StringVar(&g.config, "config", "", "configuration `FILE` (else $CREDWATCH_CONFIG, else credwatch/config.toml in the user config dir)")
+	fs.StringVar(&g.today, "today", "", "act as if today were `DATE`, YYYY-MM-DD (also $CREDWATCH_TODAY)")
+	fs.StringVar(&g.lang, "lang", "", "`zh|en`: language of the TUI and of exported column titles (default zh, or lang in the configuration)")
+	fs.StringVar(&g.encoding, "encoding", "", "`gb18030|utf-8`: encoding of the text commands write to standard output (default: the console's code page when output on Windows goes to a pipe or file, else UTF-8)")
+	fs.BoolVar(&g.demo, "demo", false, "ignore any configuration and run the demo")
+	fs.BoolVar(&g.readOnly, "read-only", false, "look, but take no action (also read_only in the configuration)")
+	fs.BoolVar(&g.version, "version", false, "print the version, commit and build date")
+	fs.StringVar(&g.logFormat, "log-format", "auto", "`text|json|auto`: the diagnostics of serve and sync (auto: json under systemd, else text)")
+	fs.StringVar(&g.logLevel, "log-level", "info", "`debug|info|warn|error`: the least severe diagnostics serve and sync write")
+	return fs
+}
+
+// run takes the command line apart, loads the configuration and runs the
+// command. It returns the process exit status.
 func run(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("credwatch", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	var g globals
-	fs.StringVar(&g.config, "config", "", "configuration file")
-	fs.StringVar(&g.today, "today", "", "today's date, YYYY-MM-DD")
-	fs.StringVar(&g.lang, "lang", "", "zh or en")
-	fs.BoolVar(&g.demo, "demo", false, "run the demo")
-	fs.BoolVar(&g.readOnly, "read-only", false, "disable every officer action")
-	fs.StringVar(&g.logFormat, "log-format", "auto", "text, json or auto")
-	fs.StringVar(&g.logLevel, "log-level", "info", "debug, info, warn or error")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
+	gfs := globalFlags(&g)
+	inv := splitArgs(args, gfs)
+	if err := gfs.Parse(inv.globals); err != nil {
+		flagError(stderr, "", flagErrorText(gfs, err))
 		return 2
 	}
-	cmd, rest := "", fs.Args()
-	if len(rest) > 0 {
-		cmd, rest = rest[0], rest[1:]
+	if g.lang != "" && !slices.Contains(langValues, g.lang) {
+		flagError(stderr, "", fmt.Sprintf("--lang: want zh or en, got %q", g.lang))
+		return 2
 	}
-	switch cmd {
-	case "help", "-h":
-		fmt.Fprint(stdout, usage)
+	enc, err := pickEncoding(g.encoding, stdout)
+	if err != nil {
+		flagError(stderr, "", err.Error())
+		return 2
+	}
+	c := lookupCommand(inv.name)
+	if c == nil || c.textOutput() || inv.help {
+		out := encodeOutput(stdout, enc)
+		defer out.Close()
+		stdout = out
+	}
+	switch {
+	case g.version:
+		return runVersion(&env{stdout: stdout, stderr: stderr}, nil)
+	case len(gfs.Args()) > 0: // a value where a flag was expected, before the command
+		return unknownCommand(stderr, gfs.Arg(0))
+	case inv.help && inv.name == "":
+		writeUsage(stdout)
 		return 0
-	case "version":
-		fmt.Fprintf(stdout, "credwatch %s\n", version)
+	case c == nil:
+		return unknownCommand(stderr, inv.name)
+	case inv.help:
+		writeHelp(stdout, c, inv.cmdFlags, true)
 		return 0
+	case c.noApp:
+		return c.run(nil, &env{stdout: stdout, stderr: stderr}, inv.args)
 	}
 
 	a, err := newApp(g, stdout, stderr)
@@ -110,40 +102,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	e := &env{rules: a.rules, today: a.today, stdout: stdout, stderr: stderr}
-	switch cmd {
-	case "", "tui":
-		return a.runTUI(rest)
-	case "sync":
-		return a.runSync(rest)
-	case "status":
-		return a.runStatus(rest)
-	case "check":
-		return a.runCheck(rest)
-	case "tail":
-		return a.runTail(rest)
-	case "export":
-		return a.runExport(rest)
-	case "import":
-		return a.runImport(rest)
-	case "report":
-		return a.runReport(rest)
-	case "serve":
-		return a.runServe(rest)
-	case "audit":
-		return a.runAudit(rest)
-	case "when":
-		return runWhen(e, rest)
-	case "workdays":
-		return runWorkdays(e, rest)
-	case "uscc":
-		return runUSCC(e, rest)
-	case "sim":
-		return runSim(e, rest)
-	case "source":
-		return a.runSource(rest)
-	}
-	fmt.Fprintf(stderr, "credwatch: unknown command %q\n\n%s", cmd, usage)
-	return 2
+	return c.run(a, e, inv.args)
 }
 
 // app is what the commands that need configuration share.
@@ -200,7 +159,7 @@ func newApp(g globals, stdout, stderr io.Writer) (*app, error) {
 	}
 	for _, d := range a.scope.Depts {
 		if _, ok := a.depts.Get(d); !ok {
-			return nil, &ConfigError{Path: a.cfg.path, Key: "departments", Msg: fmt.Sprintf("unknown department %q (see [[department]] or the built-in list in docs/rules.md)", d)}
+			return nil, a.cfg.fail("departments", "unknown department %q (see [[department]] or the built-in list in docs/rules.md)", d)
 		}
 	}
 	a.lang = firstNonEmpty(g.lang, a.cfg.Lang, "zh")
