@@ -52,7 +52,7 @@ func yesNo(b bool) string {
 var recordFields = []field{
 	{zh: "信息类别", en: "Kind", value: func(r *credit.Record, _ *credit.Directory) string { return r.Kind.Chinese() }},
 	{zh: "记录键", en: "Record key", value: func(r *credit.Record, _ *credit.Directory) string { return r.Key() }},
-	{zh: "部门", en: "Department", value: func(r *credit.Record, d *credit.Directory) string { return deptFullName(d, r.Dept) }},
+	{zh: "部门", en: "Department", value: func(r *credit.Record, d *credit.Directory) string { return d.FullName(r.Dept) }},
 	{zh: "行政相对人名称", en: "Subject name", penalty: "CF_XDR_MC", licence: "XK_XDR_MC", value: func(r *credit.Record, _ *credit.Directory) string { return r.SubjectName }},
 	{zh: "行政相对人类别", en: "Subject kind", penalty: "CF_XDR_LB", licence: "XK_XDR_LB", value: func(r *credit.Record, _ *credit.Directory) string { return r.SubjectKind }},
 	{zh: "统一社会信用代码", en: "Credit code (USCC)", penalty: "CF_XDR_SHXYM", licence: "XK_XDR_SHXYM", value: func(r *credit.Record, _ *credit.Directory) string { return r.USCC }},
@@ -432,7 +432,7 @@ func recordRows(in buildInput, recs []credit.Record) []Row {
 			q = symBad + " " + q
 			alert = true
 		}
-		detail := fmt.Sprintf("%s  %s  %s", rec.Key(), deptFullName(in.depts, rec.Dept), cleanText(rec.DocNo))
+		detail := fmt.Sprintf("%s  %s  %s", rec.Key(), in.depts.FullName(rec.Dept), cleanText(rec.DocNo))
 		if len(issues) > 0 {
 			texts := make([]string, len(issues))
 			for j, is := range issues {

@@ -591,19 +591,12 @@ func buildDepts(in buildInput) []Row {
 		rows = append(rows, Row{
 			Key:    id,
 			Cells:  cells,
-			Detail: c.f("sync.dept", deptFullName(in.depts, id), total, c.age(in.clock, st.LastReceived)),
+			Detail: c.f("sync.dept", in.depts.FullName(id), total, c.age(in.clock, st.LastReceived)),
 			Dept:   id,
 			Search: in.deptSearch(id),
 		})
 	}
 	return rows
-}
-
-func deptFullName(d *credit.Directory, id string) string {
-	if dep, ok := d.Get(id); ok {
-		return dep.Name
-	}
-	return id
 }
 
 func deptColumns(c catalog) []Column {
