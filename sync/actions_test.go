@@ -23,7 +23,7 @@ func approvedRepair(t *testing.T, base string) string {
 	ep := Endpoint{BaseURL: base}
 	cursor := ""
 	for {
-		p, err := fetchPage(context.Background(), http.DefaultClient, &ep, api.FeedRepair, cursor)
+		p, err := fetchPage(context.Background(), http.DefaultClient, &ep, credit.FeedRepair, cursor)
 		if err != nil {
 			t.Fatal(err)
 		}

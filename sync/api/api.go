@@ -10,17 +10,9 @@ import (
 // Version is the path prefix of this contract.
 const Version = "v1"
 
-// Feed names. Record feeds carry credit.Record, "sharing" carries
-// credit.SharingEntry and "repair" carries credit.Repair.
-const (
-	FeedSharing = "sharing"
-	FeedRepair  = "repair"
-)
-
-// AllFeeds lists every feed a full hub serves, record kinds first.
-var AllFeeds = []string{"licence", "penalty", "coercion", "reward", "inspection", FeedSharing, FeedRepair}
-
-// FeedPath returns the path of a feed: /v1/feeds/{feed}.
+// FeedPath returns the path of a feed: /v1/feeds/{feed}. The feeds are
+// credit.Feeds: record feeds carry credit.Record, credit.FeedSharing
+// carries credit.SharingEntry and credit.FeedRepair carries credit.Repair.
 func FeedPath(feed string) string { return "/" + Version + "/feeds/" + feed }
 
 // Item operations.
