@@ -79,7 +79,9 @@ func TestCheckCommand(t *testing.T) {
 	}
 
 	out.Reset()
-	code = run([]string{"--config", cfg, "--today", "2026-11-30", "check"}, &out, &errb)
+	if c := run([]string{"--config", cfg, "--today", "2026-11-30", "check"}, &out, &errb); c != code {
+		t.Errorf("text report: exit %d, the JSON report's %d", c, code)
+	}
 	if !strings.Contains(out.String(), "departments: 武进区") || !strings.Contains(out.String(), "disclosure-overdue") {
 		t.Errorf("text report:\n%s", out.String())
 	}
