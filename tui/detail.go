@@ -155,10 +155,7 @@ func detailRows(in buildInput, rec *credit.Record) []Row {
 	// 三同步.
 	section("det.three")
 	if t := credit.CheckThreeInStep(rec); !t.Applicable {
-		why := t.WhyZh
-		if c.en {
-			why = t.Why
-		}
+		why := c.text(t.Why)
 		add(c.t("det.three"), c.f("det.notapplicable", why), "", false)
 	} else {
 		step := func(key string, done bool) {
@@ -179,10 +176,7 @@ func detailRows(in buildInput, rec *credit.Record) []Row {
 		add(c.t("det.noissues"), symOK+" "+c.t("det.ok"), "", false)
 	} else {
 		for _, is := range issues {
-			text := is.Zh
-			if c.en {
-				text = is.Reason
-			}
+			text := c.text(is.Text)
 			add(symBad+" "+is.Code, text, is.Field, true)
 		}
 	}
@@ -334,10 +328,7 @@ func repairDetailRows(in buildInput, rec *credit.Record, rep *credit.Repair, n *
 			add(c.t("det.reviewdue"), calDateText(c, rd, rd.ReviewDue, "review_due"), set, false)
 		}
 		if is := rd.ApplicationIssue; is != nil {
-			text := is.Zh
-			if c.en {
-				text = is.Reason
-			}
+			text := c.text(is.Text)
 			add(symBad+" "+c.t("det.appissue"), text, is.Code, true)
 		}
 	}
@@ -436,10 +427,7 @@ func recordRows(in buildInput, recs []credit.Record) []Row {
 		if len(issues) > 0 {
 			texts := make([]string, len(issues))
 			for j, is := range issues {
-				texts[j] = is.Zh
-				if c.en {
-					texts[j] = is.Reason
-				}
+				texts[j] = c.text(is.Text)
 			}
 			detail += "; " + cleanText(strings.Join(texts, "; "))
 		}

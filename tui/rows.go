@@ -887,17 +887,14 @@ func repairDetail(in buildInput, key string) string {
 	}
 	lite := rec.Record()
 	if t := credit.CheckThreeInStep(&lite); t.Applicable && !t.Complete() {
-		missing := t.Missing()
-		if c.en {
-			missing = t.MissingEnglish()
+		var missing []string
+		for _, m := range t.Missing() {
+			missing = append(missing, c.text(m))
 		}
 		detail += "; " + c.f("rep.threemissing", strings.Join(missing, ", "))
 	}
 	if is := rd.ApplicationIssue; is != nil {
-		text := is.Zh
-		if c.en {
-			text = is.Reason
-		}
+		text := c.text(is.Text)
 		detail += "; " + symBad + " " + text
 	}
 	if !ps.Due.IsZero() {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/czyj/credwatch/credit"
-	"github.com/czyj/credwatch/tui/i18n"
 )
 
 // checkReport is what `credwatch check --json` prints: the daily check of
@@ -41,10 +40,10 @@ type checkItem struct {
 
 func newCheckReport(c credit.DailyCheck) checkReport {
 	r := checkReport{Date: c.Date, Working: c.Working, Holiday: c.Holiday, Depts: c.Depts, Failed: c.Failed, Pass: c.Pass()}
-	zh, en := i18n.New("zh"), i18n.New("en")
 	for _, it := range c.Items {
+		en, zh := inBoth(it.Text)
 		r.Items = append(r.Items, checkItem{ID: it.ID, Status: it.Status, Count: it.Count,
-			Zh: zh.Text(it.Text), En: en.Text(it.Text), Keys: it.Keys, Depts: it.Depts, Names: it.Names})
+			Zh: zh, En: en, Keys: it.Keys, Depts: it.Depts, Names: it.Names})
 	}
 	return r
 }
