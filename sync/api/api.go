@@ -5,6 +5,8 @@ package api
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/czyj/credwatch/credit"
 )
 
 // Version is the path prefix of this contract.
@@ -15,10 +17,11 @@ const Version = "v1"
 // carries credit.SharingEntry and credit.FeedRepair carries credit.Repair.
 func FeedPath(feed string) string { return "/" + Version + "/feeds/" + feed }
 
-// Item operations.
+// Item operations: the domain's (credit.OpUpsert, credit.OpDelete), as
+// they are spelled on the wire.
 const (
-	OpUpsert = "upsert" // create or replace the item with this key
-	OpDelete = "delete" // the item was withdrawn at the source; data is absent
+	OpUpsert = credit.OpUpsert // create or replace the item with this key
+	OpDelete = credit.OpDelete // the item was withdrawn at the source; data is absent
 )
 
 // Page is one response of GET /v1/feeds/{feed}?cursor=C&limit=N: the changes
