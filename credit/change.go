@@ -1,13 +1,24 @@
 package credit
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
-// Feed names an agency feed: one of the five record kinds, or the sharing
-// list, or repair status.
+// Feed names an agency feed: each of the five record kinds is a feed named
+// by its Kind, and two more carry the sharing list and repair status.
 const (
 	FeedSharing = "sharing"
 	FeedRepair  = "repair"
 )
+
+// Feeds lists every feed a full hub serves, record kinds first. It is the
+// one list of feed names: the agency API, its simulator and the
+// configuration check all use it. Callers must not modify it.
+var Feeds = []string{string(Licence), string(Penalty), string(Coercion), string(Reward), string(Inspection), FeedSharing, FeedRepair}
+
+// ValidFeed reports whether f is one of Feeds.
+func ValidFeed(f string) bool { return slices.Contains(Feeds, f) }
 
 // Change operations.
 const (

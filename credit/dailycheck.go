@@ -1,7 +1,6 @@
 package credit
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -82,8 +81,7 @@ type CheckItem struct {
 	ID     string      `json:"id"`
 	Status CheckStatus `json:"status"`
 	Count  int         `json:"count"`
-	Zh     string      `json:"zh"`              // one line, Chinese
-	En     string      `json:"en"`              // one line, English
+	Text   Text        `json:"-"`               // the line, one line, for the catalogue to word
 	Keys   []string    `json:"keys,omitempty"`  // record keys behind the line, for drill-down
 	Depts  []string    `json:"depts,omitempty"` // departments concerned
 	Names  []string    `json:"names,omitempty"` // endpoint names concerned
@@ -173,14 +171,11 @@ func (r *Rules) DailyCheck(data *CheckData, depts []string, today Date) (DailyCh
 		}
 	}
 	total := 0
-	zh, en := "", ""
 	for _, k := range Kinds {
 		total += recv[k]
-		zh += fmt.Sprintf(" %s%d", k.Short(), recv[k])
-		en += fmt.Sprintf(" %s %d", k, recv[k])
 	}
 	c.add(CheckItem{ID: CheckReceived, Status: CheckPass, Count: total,
-		Zh: "自上一工作日起收到" + zh, En: "received since the last working day:" + en})
+		Text: text("check.received", recv[Licence], recv[Penalty], recv[Coercion], recv[Reward], recv[Inspection])})
 
 	// The sharing list: pushes, missing and rejected records.
 	var stale, missing, rejected []string
@@ -203,12 +198,9 @@ func (r *Rules) DailyCheck(data *CheckData, depts []string, today Date) (DailyCh
 			nRejected += s.Rejected
 		}
 	}
-	c.add(statusItem(CheckPushStale, len(stale), stale, nil,
-		fmt.Sprintf("%d个部门超过1个工作日未推送数据", len(stale)), fmt.Sprintf("%d departments have not pushed for over a working day", len(stale))))
-	c.add(statusItem(CheckSharingMissing, nMissing, missing, nil,
-		fmt.Sprintf("数据共享清单缺少%d条记录", nMissing), fmt.Sprintf("%d records missing from the sharing list", nMissing)))
-	c.add(statusItem(CheckRejected, nRejected, rejected, nil,
-		fmt.Sprintf("数据共享清单退回%d条记录", nRejected), fmt.Sprintf("%d records rejected by the sharing platform", nRejected)))
+	c.add(statusItem(CheckPushStale, len(stale), stale, nil, text("check.push-stale", len(stale))))
+	c.add(statusItem(CheckSharingMissing, nMissing, missing, nil, text("check.sharing-missing", nMissing)))
+	c.add(statusItem(CheckRejected, nRejected, rejected, nil, text("check.sharing-rejected", nRejected)))
 
 	// Disclosure within 7 working days.
 	tl, err := r.Timeliness(data.Undisclosed, data.LateDisclosed, today, in)
@@ -216,10 +208,8 @@ func (r *Rules) DailyCheck(data *CheckData, depts []string, today Date) (DailyCh
 		return c, err
 	}
 	overdue, late := refKeys(tl.Overdue), refKeys(tl.Late)
-	c.add(statusItem(CheckOverdue, len(overdue), nil, overdue,
-		fmt.Sprintf("%d条记录超过7个工作日未公示", len(overdue)), fmt.Sprintf("%d records not disclosed within 7 working days", len(overdue))))
-	lateItem := statusItem(CheckLate, len(late), nil, late,
-		fmt.Sprintf("自上一工作日起%d条记录逾期公示", len(late)), fmt.Sprintf("%d records disclosed late since the last working day", len(late)))
+	c.add(statusItem(CheckOverdue, len(overdue), nil, overdue, text("check.disclosure-overdue", len(overdue))))
+	lateItem := statusItem(CheckLate, len(late), nil, late, text("check.disclosure-late", len(late)))
 	if lateItem.Status == CheckFail {
 		lateItem.Status = CheckWarn
 	}
@@ -256,11 +246,8 @@ func (r *Rules) DailyCheck(data *CheckData, depts []string, today Date) (DailyCh
 			bad = appendOnce(bad, rr.Repair.RecordKey)
 		}
 	}
-	c.add(statusItem(CheckQuality, len(bad), nil, bad,
-		fmt.Sprintf("%d条记录存在数据质量问题", len(bad)), fmt.Sprintf("%d records with data-quality errors", len(bad))))
-	c.add(statusItem(CheckThreeInStepID, len(tis), nil, tis,
-		fmt.Sprintf("%d条一般行政处罚未落实三同步（上一工作日以来新作出%d条）", len(tis), newTIS),
-		fmt.Sprintf("%d general penalties without all three 三同步 steps (%d decided since the last working day)", len(tis), newTIS)))
+	c.add(statusItem(CheckQuality, len(bad), nil, bad, text("check.quality", len(bad))))
+	c.add(statusItem(CheckThreeInStepID, len(tis), nil, tis, text("check.three-in-step", len(tis), newTIS)))
 
 	// Stuck repair pipeline items.
 	var stuck []string
@@ -276,8 +263,7 @@ func (r *Rules) DailyCheck(data *CheckData, depts []string, today Date) (DailyCh
 			stuck = append(stuck, rr.Repair.RecordKey)
 		}
 	}
-	c.add(statusItem(CheckStuck, len(stuck), nil, stuck,
-		fmt.Sprintf("%d项信用修复事项超期未办", len(stuck)), fmt.Sprintf("%d repair items stuck past their expected time", len(stuck))))
+	c.add(statusItem(CheckStuck, len(stuck), nil, stuck, text("check.pipeline-stuck", len(stuck))))
 
 	// Endpoints: every one not OK (EndpointState.Bad: failing, stale, or
 	// never synced to the end of every feed, so the check would be
@@ -292,12 +278,11 @@ func (r *Rules) DailyCheck(data *CheckData, depts []string, today Date) (DailyCh
 			}
 		}
 	}
-	zh, en = fmt.Sprintf("%d个接口同步异常", len(failing)), fmt.Sprintf("%d endpoints failing", len(failing))
+	txt := text("check.endpoints", len(failing))
 	if len(incomplete) > 0 {
-		zh = fmt.Sprintf("%d个接口同步异常（其中%d个尚未完整同步，数据可能不全）", len(failing), len(incomplete))
-		en = fmt.Sprintf("%d endpoints failing (%d never synced to the end: data may be partial)", len(failing), len(incomplete))
+		txt = text("check.endpoints-incomplete", len(failing), len(incomplete))
 	}
-	it := statusItem(CheckEndpoints, len(failing), nil, nil, zh, en)
+	it := statusItem(CheckEndpoints, len(failing), nil, nil, txt)
 	it.Names = failing
 	c.add(it)
 	return c, nil
@@ -310,8 +295,8 @@ func (c *DailyCheck) add(it CheckItem) {
 	c.Items = append(c.Items, it)
 }
 
-func statusItem(id string, n int, depts, keys []string, zh, en string) CheckItem {
-	it := CheckItem{ID: id, Status: CheckPass, Count: n, Zh: zh, En: en, Depts: depts, Keys: keys}
+func statusItem(id string, n int, depts, keys []string, txt Text) CheckItem {
+	it := CheckItem{ID: id, Status: CheckPass, Count: n, Text: txt, Depts: depts, Keys: keys}
 	if n > 0 {
 		it.Status = CheckFail
 	}

@@ -3,7 +3,6 @@ package credit
 import (
 	"reflect"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 )
@@ -197,8 +196,8 @@ func TestDailyCheckThreeInStep(t *testing.T) {
 	if tis.Status != CheckFail || tis.Count != 3 || !slices.Equal(tis.Keys, []string{"penalty/new", "penalty/today", "penalty/old"}) {
 		t.Errorf("three-in-step = %+v", tis)
 	}
-	if want := "（上一工作日以来新作出2条）"; !strings.Contains(tis.Zh, want) {
-		t.Errorf("Zh %q lacks %q", tis.Zh, want)
+	if want := text("check.three-in-step", 3, 2); !reflect.DeepEqual(tis.Text, want) { // 2 decided since the last working day
+		t.Errorf("text %+v, want %+v", tis.Text, want)
 	}
 	if q := items[CheckQuality]; q.Count != 2 || !slices.Equal(q.Keys, []string{"penalty/old", "penalty/q"}) {
 		t.Errorf("quality = %+v, want old and q only", q)

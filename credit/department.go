@@ -91,6 +91,15 @@ func (d *Directory) Get(id string) (Department, bool) {
 	return d.list[i], true
 }
 
+// FullName returns the department's full name, or the ID itself when the
+// department is not in the directory (data from an unknown unit stays visible).
+func (d *Directory) FullName(id string) string {
+	if dep, ok := d.Get(id); ok {
+		return dep.Name
+	}
+	return id
+}
+
 // ShortName returns the department's short name, or the ID itself when the
 // department is not in the directory (data from an unknown unit stays visible).
 func (d *Directory) ShortName(id string) string {

@@ -150,16 +150,6 @@ func (p *Penalties) All() []PenaltySummary {
 	return out
 }
 
-// NewPenalties packs list.
-func NewPenalties(list ...PenaltySummary) Penalties {
-	var b PenaltiesBuilder
-	b.Grow(len(list))
-	for i := range list {
-		b.Add(&list[i])
-	}
-	return b.Done()
-}
-
 // PenaltiesBuilder packs summaries one at a time. The zero value is ready
 // to use; Done returns the list, after which the builder is empty again.
 type PenaltiesBuilder struct {

@@ -87,3 +87,14 @@ func TestPenaltiesSelect(t *testing.T) {
 		t.Errorf("Index in the selection = %d", s.Index(want[3].ID))
 	}
 }
+
+// NewPenalties packs list: the reference the builder and Patch are
+// compared to.
+func NewPenalties(list ...PenaltySummary) Penalties {
+	var b PenaltiesBuilder
+	b.Grow(len(list))
+	for i := range list {
+		b.Add(&list[i])
+	}
+	return b.Done()
+}

@@ -2,7 +2,6 @@ package credit
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 )
@@ -10,10 +9,9 @@ import (
 // Issue is one data-quality problem of a record: something an officer must
 // get the source unit to correct before, or after, it is disclosed.
 type Issue struct {
-	Code   string // stable identifier, e.g. "uscc-check"; see the Issue* constants
-	Field  string // the record's JSON field name, e.g. "uscc"
-	Reason string // English
-	Zh     string // Chinese
+	Code  string // stable identifier, e.g. "uscc-check"; see the Issue* constants
+	Field string // the record's JSON field name, e.g. "uscc"
+	Text  Text   // what is wrong, for a person (the catalogue words it)
 }
 
 // Issue codes. They are stable: configuration and saved views may refer to
@@ -93,65 +91,58 @@ var LicenceCategories = []string{"普通", "特许", "认可", "核准", "登记
 // Duplicate document numbers need the other records: see DuplicateDocNos.
 func CheckRecord(rec *Record, today Date) []Issue {
 	var out []Issue
-	add := func(code, field, reason, zh string) {
-		out = append(out, Issue{Code: code, Field: field, Reason: reason, Zh: zh})
+	add := func(code, field string, t Text) {
+		out = append(out, Issue{Code: code, Field: field, Text: t})
 	}
 	blank := func(s string) bool { return strings.TrimSpace(s) == "" }
 
 	if !rec.Kind.Valid() {
-		add(IssueBadKind, "kind", fmt.Sprintf("unknown kind %q", rec.Kind), fmt.Sprintf("信息类别“%s”无效", rec.Kind))
+		add(IssueBadKind, "kind", text("issue.bad-kind", rec.Kind))
 	}
 	if blank(rec.SubjectName) {
-		add(IssueMissingSubject, "subject_name", "subject name (行政相对人名称) is missing", "行政相对人名称为空")
+		add(IssueMissingSubject, "subject_name", text("issue.missing-subject-name"))
 	}
 	switch rec.SubjectKind {
 	case "":
-		add(IssueMissingSubjKind, "subject_kind", "subject kind (行政相对人类别) is missing", "行政相对人类别为空")
+		add(IssueMissingSubjKind, "subject_kind", text("issue.missing-subject-kind"))
 	case SubjectPerson:
 		if rec.USCC != "" {
-			add(IssuePersonWithUSCC, "uscc", "a natural person (自然人) carries no unified social credit code",
-				"自然人不应填写统一社会信用代码")
+			add(IssuePersonWithUSCC, "uscc", text("issue.person-with-uscc"))
 		}
 	case SubjectLegal, SubjectIndividual:
 		if rec.USCC == "" {
-			add(IssueMissingUSCC, "uscc", "unified social credit code is missing for a "+rec.SubjectKind,
-				rec.SubjectKind+"缺少统一社会信用代码")
+			add(IssueMissingUSCC, "uscc", text("issue.missing-uscc", rec.SubjectKind))
 		} else if err := ValidateUSCC(rec.USCC); err != nil {
 			var ue *USCCError
 			if errors.As(err, &ue) {
-				add(IssueUSCCCheck, "uscc", "unified social credit code "+ue.Reason, "统一社会信用代码"+ue.Zh)
+				add(IssueUSCCCheck, "uscc", text("issue.uscc-check", ue.Text))
 			} else {
-				add(IssueUSCCCheck, "uscc", err.Error(), "统一社会信用代码无效")
+				add(IssueUSCCCheck, "uscc", text("issue.uscc-invalid", err.Error()))
 			}
 		}
 		if rec.SubjectKind == SubjectLegal && (rec.Kind == Penalty || rec.Kind == Licence) && blank(rec.LegalRep) {
-			add(IssueMissingLegalRep, "legal_rep", "legal representative (法定代表人) is missing for a legal entity",
-				"法人及非法人组织缺少法定代表人")
+			add(IssueMissingLegalRep, "legal_rep", text("issue.missing-legal-rep"))
 		}
 	default:
-		add(IssueBadSubjectKind, "subject_kind",
-			fmt.Sprintf("subject kind %q is not one of %s, %s, %s", rec.SubjectKind, SubjectLegal, SubjectPerson, SubjectIndividual),
-			fmt.Sprintf("行政相对人类别“%s”无效", rec.SubjectKind))
+		add(IssueBadSubjectKind, "subject_kind", text("issue.bad-subject-kind", rec.SubjectKind, SubjectLegal, SubjectPerson, SubjectIndividual))
 	}
 	if blank(rec.DocNo) {
-		add(IssueMissingDocNo, "doc_no", "document number (决定书文号) is missing", "决定书文号为空")
+		add(IssueMissingDocNo, "doc_no", text("issue.missing-doc-no"))
 	}
 	switch {
 	case rec.Decided.IsZero():
-		add(IssueMissingDecided, "decided", "decision date is missing", "决定日期为空")
+		add(IssueMissingDecided, "decided", text("issue.missing-decision-date"))
 	case !today.IsZero() && rec.Decided > today:
-		add(IssueFutureDecision, "decided", fmt.Sprintf("decision date %s is after today %s", rec.Decided, today),
-			fmt.Sprintf("决定日期%s晚于今天%s", rec.Decided, today))
+		add(IssueFutureDecision, "decided", text("issue.future-decision", rec.Decided, today))
 	}
 	if blank(rec.Authority) {
-		add(IssueMissingAuthority, "authority", "deciding authority is missing", "决定机关为空")
+		add(IssueMissingAuthority, "authority", text("issue.missing-authority"))
 	}
 	if blank(rec.SourceUnit) {
-		add(IssueMissingSource, "source_unit", "source unit (数据来源单位) is missing", "数据来源单位为空")
+		add(IssueMissingSource, "source_unit", text("issue.missing-source-unit"))
 	}
 	if !rec.Disclosed.IsZero() && !rec.Decided.IsZero() && rec.Disclosed < rec.Decided {
-		add(IssueDisclosedEarly, "disclosed", fmt.Sprintf("disclosed %s before the decision %s", rec.Disclosed, rec.Decided),
-			fmt.Sprintf("公示日期%s早于决定日期%s", rec.Disclosed, rec.Decided))
+		add(IssueDisclosedEarly, "disclosed", text("issue.disclosed-before-decision", rec.Disclosed, rec.Decided))
 	}
 
 	switch rec.Kind {
@@ -165,88 +156,77 @@ func CheckRecord(rec *Record, today Date) []Issue {
 
 func checkPenalty(rec *Record) []Issue {
 	var out []Issue
-	add := func(code, field, reason, zh string) {
-		out = append(out, Issue{Code: code, Field: field, Reason: reason, Zh: zh})
+	add := func(code, field string, t Text) {
+		out = append(out, Issue{Code: code, Field: field, Text: t})
 	}
 	blank := func(s string) bool { return strings.TrimSpace(s) == "" }
 	if blank(rec.Violation) {
-		add(IssueMissingViolation, "violation", "violation type (违法行为类型) is missing", "违法行为类型为空")
+		add(IssueMissingViolation, "violation", text("issue.missing-violation"))
 	}
 	if blank(rec.Facts) {
-		add(IssueMissingFacts, "facts", "facts (违法事实) are missing", "违法事实为空")
+		add(IssueMissingFacts, "facts", text("issue.missing-facts"))
 	}
 	if blank(rec.Basis) {
-		add(IssueMissingBasis, "basis", "legal basis (处罚依据) is missing", "处罚依据为空")
+		add(IssueMissingBasis, "basis", text("issue.missing-basis"))
 	}
 	if blank(rec.Content) {
-		add(IssueMissingContent, "content", "penalty content (处罚内容) is missing", "处罚内容为空")
+		add(IssueMissingContent, "content", text("issue.missing-content.penalty"))
 	}
 	if len(rec.PenaltyTypes) == 0 {
-		add(IssueMissingPenalty, "penalty_types", "penalty type (处罚类别) is missing", "处罚类别为空")
+		add(IssueMissingPenalty, "penalty_types", text("issue.missing-penalty-type"))
 	}
 	for _, t := range rec.PenaltyTypes {
 		if !slices.Contains(PenaltyTypes, t) {
-			add(IssueBadPenaltyType, "penalty_types", fmt.Sprintf("penalty type %q is not a national 处罚类别", t),
-				fmt.Sprintf("处罚类别“%s”不在国家标准中", t))
+			add(IssueBadPenaltyType, "penalty_types", text("issue.bad-penalty-type", t))
 		}
 	}
 	switch rec.Severity {
 	case "":
-		add(IssueMissingSeverity, "severity", "severity (一般/严重失信) is missing", "失信严重程度为空")
+		add(IssueMissingSeverity, "severity", text("issue.missing-severity"))
 	case Minor, General, Serious:
 	default:
-		add(IssueBadSeverity, "severity", fmt.Sprintf("unknown severity %q", rec.Severity),
-			fmt.Sprintf("失信严重程度“%s”无效", rec.Severity))
+		add(IssueBadSeverity, "severity", text("issue.bad-severity", rec.Severity))
 	}
 	if rec.Accident && (rec.Severity == General || rec.Severity == Minor) {
-		add(IssueAccidentGrading, "severity",
-			fmt.Sprintf("involves a production-safety accident but is graded %s: it is serious (Art. 8); dates use the serious tier", rec.Severity),
-			fmt.Sprintf("涉及生产安全事故但失信程度为%s，应为严重失信（第八条），日期按严重失信计算", rec.Severity.Chinese()))
+		add(IssueAccidentGrading, "severity", text("issue.accident-graded-below-serious", rec.Severity, rec.Severity.Chinese()))
 	}
 	if !rec.ValidUntil.IsZero() && !rec.Decided.IsZero() && rec.ValidUntil < rec.Decided {
-		add(IssueBadValidUntil, "valid_until", fmt.Sprintf("处罚有效期 (CF_YXQ) %s is before the decision date %s", rec.ValidUntil, rec.Decided),
-			fmt.Sprintf("处罚有效期%s早于处罚决定日期%s", rec.ValidUntil, rec.Decided))
+		add(IssueBadValidUntil, "valid_until", text("issue.valid-until-before-decision", rec.ValidUntil, rec.Decided))
 	}
 	if t := CheckThreeInStep(rec); !t.Complete() {
-		add(IssueThreeInStep, "three_in_step",
-			"三同步 not complete: missing "+strings.Join(t.MissingEnglish(), ", "),
-			"三同步未落实："+strings.Join(t.Missing(), "、"))
+		add(IssueThreeInStep, "three_in_step", text("issue.three-in-step-missing", t.Missing()))
 	}
 	switch {
 	case rec.FineYuan < 0:
-		add(IssueNegativeFine, "fine_yuan", fmt.Sprintf("fine %d yuan is negative", rec.FineYuan),
-			fmt.Sprintf("罚款金额%d元为负数", rec.FineYuan))
+		add(IssueNegativeFine, "fine_yuan", text("issue.negative-fine", rec.FineYuan))
 	case rec.FineYuan == 0 && rec.HasPenaltyType("罚款"):
-		add(IssueMissingFine, "fine_yuan", "penalty type 罚款 without a fine amount", "处罚类别含罚款但罚款金额为空")
+		add(IssueMissingFine, "fine_yuan", text("issue.missing-fine"))
 	}
 	return out
 }
 
 func checkLicence(rec *Record) []Issue {
 	var out []Issue
-	add := func(code, field, reason, zh string) {
-		out = append(out, Issue{Code: code, Field: field, Reason: reason, Zh: zh})
+	add := func(code, field string, t Text) {
+		out = append(out, Issue{Code: code, Field: field, Text: t})
 	}
 	switch {
 	case rec.LicenceCategory == "":
-		add(IssueMissingLicenceCat, "licence_category", "licence category (许可类别) is missing", "许可类别为空")
+		add(IssueMissingLicenceCat, "licence_category", text("issue.missing-licence-category"))
 	case !slices.Contains(LicenceCategories, rec.LicenceCategory):
-		add(IssueBadLicenceCat, "licence_category",
-			fmt.Sprintf("licence category %q is not one of %s", rec.LicenceCategory, strings.Join(LicenceCategories, "/")),
-			fmt.Sprintf("许可类别“%s”无效", rec.LicenceCategory))
+		add(IssueBadLicenceCat, "licence_category", text("issue.bad-licence-category", rec.LicenceCategory, strings.Join(LicenceCategories, "/")))
 	}
 	if strings.TrimSpace(rec.Content) == "" {
-		add(IssueMissingContent, "content", "licence content (许可内容) is missing", "许可内容为空")
+		add(IssueMissingContent, "content", text("issue.missing-content.licence"))
 	}
 	if rec.ValidFrom.IsZero() {
-		add(IssueMissingValidity, "valid_from", "validity start (有效期自) is missing", "有效期自为空")
+		add(IssueMissingValidity, "valid_from", text("issue.missing-validity.from"))
 	}
 	if rec.ValidTo.IsZero() {
-		add(IssueMissingValidity, "valid_to", "validity end (有效期至) is missing", "有效期至为空")
+		add(IssueMissingValidity, "valid_to", text("issue.missing-validity.to"))
 	}
 	if !rec.ValidFrom.IsZero() && !rec.ValidTo.IsZero() && rec.ValidTo < rec.ValidFrom {
-		add(IssueBadValidity, "valid_to", fmt.Sprintf("validity ends %s before it starts %s", rec.ValidTo, rec.ValidFrom),
-			fmt.Sprintf("有效期至%s早于有效期自%s", rec.ValidTo, rec.ValidFrom))
+		add(IssueBadValidity, "valid_to", text("issue.bad-validity", rec.ValidTo, rec.ValidFrom))
 	}
 	return out
 }
@@ -283,12 +263,7 @@ func DuplicateDocNoIssues(recs []*Record) map[string]Issue {
 		docNo := k[strings.IndexByte(k, '/')+1:]
 		for _, key := range keys {
 			others := slices.DeleteFunc(slices.Clone(keys), func(s string) bool { return s == key })
-			out[key] = Issue{
-				Code:   IssueDuplicateDocNo,
-				Field:  "doc_no",
-				Reason: fmt.Sprintf("document number %s is also used by %s", docNo, strings.Join(others, ", ")),
-				Zh:     fmt.Sprintf("决定书文号%s与%s重复", docNo, strings.Join(others, "、")),
-			}
+			out[key] = Issue{Code: IssueDuplicateDocNo, Field: "doc_no", Text: text("issue.duplicate-doc-no", docNo, others)}
 		}
 	}
 	return out

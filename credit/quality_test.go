@@ -2,6 +2,7 @@ package credit
 
 import (
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -180,8 +181,8 @@ func TestCheckRecord(t *testing.T) {
 				if tc.fields != nil && is.Field != tc.fields[i] {
 					t.Errorf("issue %s: field %q, want %q", is.Code, is.Field, tc.fields[i])
 				}
-				if is.Reason == "" || is.Zh == "" || is.Field == "" {
-					t.Errorf("issue %+v lacks a field, reason or Chinese reason", is)
+				if !strings.HasPrefix(is.Text.Key, "issue."+is.Code) || is.Field == "" {
+					t.Errorf("issue %+v lacks a field, or its text's key is not its code's", is)
 				}
 			}
 		})
@@ -189,34 +190,35 @@ func TestCheckRecord(t *testing.T) {
 }
 
 // TestCheckRecordUSCC covers every kind of invalid code; the issue must carry
-// ValidateUSCC's Chinese reason.
+// ValidateUSCC's reason.
 func TestCheckRecordUSCC(t *testing.T) {
 	if err := ValidateUSCC(validUSCC); err != nil {
 		t.Fatalf("known valid code rejected: %v", err)
 	}
 	for _, tc := range []struct {
-		name, code, zh string
+		name, code string
+		reason     Text // "": any
 	}{
-		{"empty (legal entity)", "", ""},
-		{"17 characters", "91350100M000100Y4", "长度为17位"},
-		{"19 characters", "91350100M000100Y433", "长度为19位"},
-		{"lower case", "91350100m000100Y43", "小写"},
-		{"lower case check character", "91350100M000100y43", "小写"},
-		{"letter I", "91350100MI00100Y43", "不是允许的字符"},
-		{"letter O", "91350100MO00100Y43", "不是允许的字符"},
-		{"letter Z", "91350100MZ00100Y43", "不是允许的字符"},
-		{"letter S", "91350100MS00100Y43", "不是允许的字符"},
-		{"letter V", "91350100MV00100Y43", "不是允许的字符"},
-		{"symbol", "91350100M-00100Y43", "不是允许的字符"},
-		{"space", "91350100M 00100Y43", "不是允许的字符"},
-		{"letter in division code", "9135A100M000100Y43", "行政区划码"},
-		{"letter at end of division code", "913501A0M000100Y43", "行政区划码"},
-		{"bad organisation check character (17)", "91350100M000100X43", "第17位"},
-		{"bad check character (18)", "91350100M000100Y44", "第18位"},
-		{"transposed digits", "91351000M000100Y43", ""},
-		{"full-width digit", "９1350100M000100Y43", "全角"},
-		{"full-width letter", "91350100Ｍ000100Y43", "全角"},
-		{"ideographic space", "91350100M000100Y4　", "全角"},
+		{"empty (legal entity)", "", Text{}},
+		{"17 characters", "91350100M000100Y4", text("uscc.length", 17)},
+		{"19 characters", "91350100M000100Y433", text("uscc.length", 19)},
+		{"lower case", "91350100m000100Y43", text("uscc.lower-case", 9, byte('m'))},
+		{"lower case check character", "91350100M000100y43", text("uscc.lower-case", 16, byte('y'))},
+		{"letter I", "91350100MI00100Y43", text("uscc.bad-char", 10, byte('I'))},
+		{"letter O", "91350100MO00100Y43", text("uscc.bad-char", 10, byte('O'))},
+		{"letter Z", "91350100MZ00100Y43", text("uscc.bad-char", 10, byte('Z'))},
+		{"letter S", "91350100MS00100Y43", text("uscc.bad-char", 10, byte('S'))},
+		{"letter V", "91350100MV00100Y43", text("uscc.bad-char", 10, byte('V'))},
+		{"symbol", "91350100M-00100Y43", text("uscc.bad-char", 10, byte('-'))},
+		{"space", "91350100M 00100Y43", text("uscc.bad-char", 10, byte(' '))},
+		{"letter in division code", "9135A100M000100Y43", text("uscc.division", 5, byte('A'))},
+		{"letter at end of division code", "913501A0M000100Y43", text("uscc.division", 7, byte('A'))},
+		{"bad organisation check character (17)", "91350100M000100X43", text("uscc.org-check", byte('4'), byte('6'))},
+		{"bad check character (18)", "91350100M000100Y44", text("uscc.check", byte('4'), byte('3'))},
+		{"transposed digits", "91351000M000100Y43", Text{}},
+		{"full-width digit", "９1350100M000100Y43", text("uscc.non-ascii")},
+		{"full-width letter", "91350100Ｍ000100Y43", text("uscc.non-ascii")},
+		{"ideographic space", "91350100M000100Y4　", text("uscc.non-ascii")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := validPenalty()
@@ -240,11 +242,11 @@ func TestCheckRecordUSCC(t *testing.T) {
 			if !ok {
 				t.Fatalf("ValidateUSCC(%q) = %v, want *USCCError", tc.code, err)
 			}
-			if !strings.Contains(is.Zh, ue.Zh) || !strings.Contains(is.Reason, ue.Reason) {
-				t.Errorf("issue %+v does not carry %q / %q", is, ue.Zh, ue.Reason)
+			if !reflect.DeepEqual(is.Text, text("issue.uscc-check", ue.Text)) {
+				t.Errorf("issue %+v does not carry the reason %+v", is, ue.Text)
 			}
-			if !strings.Contains(is.Zh, tc.zh) {
-				t.Errorf("Zh %q lacks %q", is.Zh, tc.zh)
+			if tc.reason.Key != "" && !reflect.DeepEqual(ue.Text, tc.reason) {
+				t.Errorf("reason %+v, want %+v", ue.Text, tc.reason)
 			}
 		})
 	}
@@ -285,7 +287,7 @@ func TestDuplicateDocNos(t *testing.T) {
 		}
 		is := got["penalty/2"]
 		if is.Code != "duplicate-doc-no" || is.Field != "doc_no" ||
-			!strings.Contains(is.Reason, "penalty/1, penalty/3") || !strings.Contains(is.Zh, "重复") {
+			!reflect.DeepEqual(is.Text, text("issue.duplicate-doc-no", "常应急罚〔2024〕1号", []string{"penalty/1", "penalty/3"})) {
 			t.Errorf("issue = %+v", is)
 		}
 	})

@@ -220,17 +220,11 @@ func (rd *RepairDates) provisional(name string, years []int) {
 func (rd *RepairDates) checkApplication() *Issue {
 	switch {
 	case !rd.Repairable:
-		return &Issue{Code: IssueAppliedNotRepairable, Field: "applied",
-			Reason: fmt.Sprintf("applied on %s for a penalty that is not repairable under %s", rd.Applied, rd.RuleSet),
-			Zh:     fmt.Sprintf("%s申请信用修复，但该处罚在%s下不予修复", rd.Applied, rd.RuleSet)}
+		return &Issue{Code: IssueAppliedNotRepairable, Field: "applied", Text: text("issue.applied-not-repairable", rd.Applied, rd.RuleSet)}
 	case rd.OnFulfilment && rd.Fulfilled.IsZero():
-		return &Issue{Code: IssueAppliedBeforeEligible, Field: "applied",
-			Reason: fmt.Sprintf("applied on %s, but fulfilment of the legal obligations is not recorded", rd.Applied),
-			Zh:     fmt.Sprintf("%s申请信用修复，但未记录法定责任履行完毕", rd.Applied)}
+		return &Issue{Code: IssueAppliedBeforeEligible, Field: "applied", Text: text("issue.applied-before-fulfilment", rd.Applied)}
 	case rd.Applied < rd.EligibleFrom:
-		return &Issue{Code: IssueAppliedBeforeEligible, Field: "applied",
-			Reason: fmt.Sprintf("applied on %s, before eligibility on %s", rd.Applied, rd.EligibleFrom),
-			Zh:     fmt.Sprintf("%s申请信用修复，早于可申请日%s（最短公示期未满）", rd.Applied, rd.EligibleFrom)}
+		return &Issue{Code: IssueAppliedBeforeEligible, Field: "applied", Text: text("issue.applied-before-eligible", rd.Applied, rd.EligibleFrom)}
 	}
 	return nil
 }
@@ -280,13 +274,11 @@ func (r *Rules) CheckPenalty(rec *Record, rep *Repair) []Issue {
 	var out []Issue
 	if rd.Tier != rd.Severity && !rec.Accident {
 		out = append(out, Issue{Code: IssueSeriousTypeGrading, Field: "severity",
-			Reason: rd.Regraded + "; dates use the serious tier",
-			Zh:     fmt.Sprintf("失信程度为%s，但处罚类别属严重失信（%s），日期按严重失信计算", rd.Severity.Chinese(), rd.RuleSet)})
+			Text: text("issue.serious-type-graded-below-serious", rd.Regraded, rd.Severity.Chinese(), rd.RuleSet)})
 	}
 	if !rec.PublishUntil.IsZero() && rec.PublishUntil != rd.MaxDisclosureEnd {
 		out = append(out, Issue{Code: IssuePublishUntil, Field: "publish_until",
-			Reason: fmt.Sprintf("公示截止期 (CF_GSJZQ) %s, but the longest disclosure under %s ends %s", rec.PublishUntil, rd.RuleSet, rd.MaxDisclosureEnd),
-			Zh:     fmt.Sprintf("公示截止期%s与%s规定的最长公示期截止日%s不符", rec.PublishUntil, rd.RuleSet, rd.MaxDisclosureEnd)})
+			Text: text("issue.publish-until-mismatch", rec.PublishUntil, rd.RuleSet, rd.MaxDisclosureEnd)})
 	}
 	if rd.ApplicationIssue != nil {
 		out = append(out, *rd.ApplicationIssue)

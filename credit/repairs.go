@@ -215,16 +215,6 @@ func (rs *Repairs) Patch(upserts []Repair, deletes []string) Repairs {
 	return out
 }
 
-// NewRepairs packs list; of two repairs of one key the later is kept.
-func NewRepairs(list ...Repair) Repairs {
-	var b RepairsBuilder
-	b.Grow(len(list))
-	for i := range list {
-		b.Add(&list[i])
-	}
-	return b.Done()
-}
-
 // RepairsBuilder packs repairs added in any order; of two of one key the
 // one added later is kept. The zero value is ready to use; Done returns the
 // repairs and empties the builder.

@@ -179,3 +179,13 @@ func TestRepairsPatchDropsReplacedTexts(t *testing.T) {
 		t.Errorf("the last patch's receipt: %q", r.NationalReceipt)
 	}
 }
+
+// NewRepairs packs list; of two repairs of one key the later is kept.
+func NewRepairs(list ...Repair) Repairs {
+	var b RepairsBuilder
+	b.Grow(len(list))
+	for i := range list {
+		b.Add(&list[i])
+	}
+	return b.Done()
+}

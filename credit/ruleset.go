@@ -28,37 +28,40 @@ type Period struct {
 }
 
 // RuleSet is one dated, named regime of repair rules. Every date the engine
-// computes names the rule set that produced it.
+// computes names the rule set that produced it. The configuration's
+// [[rule_set]] tables are not decoded into it: cmd/credwatch decodes them
+// into its own type and builds a RuleSet (Period, which it decodes as is,
+// carries the toml tags).
 type RuleSet struct {
-	Name  string `toml:"name"`  // e.g. "changzhou-2022"
-	Title string `toml:"title"` // the documents, e.g. "常应急〔2022〕19号 / 发改办财金〔2019〕527号"
+	Name  string // e.g. "changzhou-2022"
+	Title string // the documents, e.g. "常应急〔2022〕19号 / 发改办财金〔2019〕527号"
 	// Source cites the articles the periods and exceptions come from, e.g.
 	// "常应急〔2022〕19号 第八条; 发改办财金〔2019〕527号 一、二".
-	Source string `toml:"source"`
+	Source string
 
 	// The set applies to penalties decided in [From, Until). A zero From or
 	// Until leaves that end open.
-	From  Date `toml:"from"`
-	Until Date `toml:"until"`
+	From  Date
+	Until Date
 
 	// Periods holds the severities the set knows. A severity it does not
 	// know is an error, never a guess.
-	Periods map[Severity]Period `toml:"periods"`
+	Periods map[Severity]Period
 
 	// NotRepairable lists 处罚类别 values that make a penalty unrepairable;
 	// such a penalty stays disclosed for NotRepairableMonths.
-	NotRepairable       []string `toml:"not_repairable"`
-	NotRepairableMonths int      `toml:"not_repairable_months"`
+	NotRepairable       []string
+	NotRepairableMonths int
 
 	// SeriousTypes lists 处罚类别 values that put a penalty in the serious
 	// tier whatever it was graded (ndrc-2026: revocation of a licence is
 	// serious). A penalty involving a production-safety accident is always
 	// serious (常应急〔2022〕19号 第八条), in every set.
-	SeriousTypes []string `toml:"serious_types"`
+	SeriousTypes []string
 
 	// ReviewWorkingDays is how long Credit China (信用中国) takes to review an
 	// application, in working days after the application day.
-	ReviewWorkingDays int `toml:"review_working_days"`
+	ReviewWorkingDays int
 }
 
 // Covers reports whether the set applies to a penalty decided on decided.

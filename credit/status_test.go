@@ -1,6 +1,7 @@
 package credit
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -78,7 +79,8 @@ func TestDailyCheckFailsOnIncompleteSync(t *testing.T) {
 		}
 		// The incomplete one and the stale one: what the sync tab and status
 		// count as not OK.
-		if it.Status != CheckFail || it.Count != 2 || strings.Join(it.Names, ",") != "hub,stale" || !strings.Contains(it.Zh, "其中1个尚未完整同步") {
+		if it.Status != CheckFail || it.Count != 2 || strings.Join(it.Names, ",") != "hub,stale" ||
+			!reflect.DeepEqual(it.Text, text("check.endpoints-incomplete", 2, 1)) {
 			t.Errorf("endpoint line %+v", it)
 		}
 		return

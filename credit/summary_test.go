@@ -29,7 +29,7 @@ func TestSummaryRecordKeepsRules(t *testing.T) {
 		full := &recs[i]
 		sum := Summarize(full)
 		lite := sum.Record()
-		if CheckThreeInStep(full) != CheckThreeInStep(&lite) {
+		if !reflect.DeepEqual(CheckThreeInStep(full), CheckThreeInStep(&lite)) {
 			t.Errorf("%+v: 三同步 %+v from the record, %+v from the summary", sum, CheckThreeInStep(full), CheckThreeInStep(&lite))
 		}
 		if sum.Key() != full.Key() {

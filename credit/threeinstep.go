@@ -1,15 +1,13 @@
 package credit
 
-import "fmt"
-
 // ThreeInStep is the 三同步 mechanism (Art. 7, 常信用办〔2022〕7号) for one
 // record: when a general (一般) penalty is decided, the authority must at the
 // same time give the repair notice (信用修复告知书), carry out integrity
 // education or a warning talk (诚信教育/警示约谈) and set up the repair
 // reminder (修复提醒).
 type ThreeInStep struct {
-	Applicable                  bool   // a general penalty, not specially serious, no accident
-	Why, WhyZh                  string // why it does not apply, in English and Chinese; "" when it does
+	Applicable                  bool // a general penalty, not specially serious, no accident
+	Why                         Text // why it does not apply; zero when it does
 	Notice, Education, Reminder bool
 }
 
@@ -24,39 +22,20 @@ func (t ThreeInStep) Complete() bool {
 	return !t.Applicable || (t.Notice && t.Education && t.Reminder)
 }
 
-// MissingEnglish returns the English names of the steps not yet done.
-func (t ThreeInStep) MissingEnglish() []string {
+// Missing returns the names of the steps not yet done; nil when Complete.
+func (t ThreeInStep) Missing() []Text {
 	if !t.Applicable {
 		return nil
 	}
-	var out []string
+	var out []Text
 	if !t.Notice {
-		out = append(out, "repair notice")
+		out = append(out, text("three.notice"))
 	}
 	if !t.Education {
-		out = append(out, "integrity education")
+		out = append(out, text("three.education"))
 	}
 	if !t.Reminder {
-		out = append(out, "repair reminder")
-	}
-	return out
-}
-
-// Missing returns the Chinese names of the steps not yet done; nil when
-// Complete.
-func (t ThreeInStep) Missing() []string {
-	if !t.Applicable {
-		return nil
-	}
-	var out []string
-	if !t.Notice {
-		out = append(out, "信用告知")
-	}
-	if !t.Education {
-		out = append(out, "诚信教育")
-	}
-	if !t.Reminder {
-		out = append(out, "修复提醒")
+		out = append(out, text("three.reminder"))
 	}
 	return out
 }
@@ -71,16 +50,15 @@ func (t ThreeInStep) Missing() []string {
 func CheckThreeInStep(rec *Record) ThreeInStep {
 	switch {
 	case rec.Kind != Penalty:
-		return ThreeInStep{Why: "only penalties", WhyZh: "仅适用于行政处罚"}
+		return ThreeInStep{Why: text("three.why.kind")}
 	case rec.Severity != General:
-		return ThreeInStep{Why: fmt.Sprintf("%s penalty: only general ones", rec.Severity),
-			WhyZh: fmt.Sprintf("%s失信，仅适用于一般行政处罚", rec.Severity.Chinese())}
+		return ThreeInStep{Why: text("three.why.severity", rec.Severity, rec.Severity.Chinese())}
 	case rec.Accident:
-		return ThreeInStep{Why: "involves a production-safety accident: serious", WhyZh: "涉及生产安全事故，属严重失信"}
+		return ThreeInStep{Why: text("three.why.accident")}
 	}
 	for _, t := range SpeciallySeriousTypes {
 		if rec.HasPenaltyType(t) {
-			return ThreeInStep{Why: "specially serious penalty type " + t, WhyZh: t + "属特定严重失信"}
+			return ThreeInStep{Why: text("three.why.special", t)}
 		}
 	}
 	return ThreeInStep{Applicable: true, Notice: rec.NoticeGiven, Education: rec.EducationDone, Reminder: rec.ReminderSet}

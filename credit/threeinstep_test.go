@@ -1,6 +1,7 @@
 package credit
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -11,18 +12,18 @@ func TestCheckThreeInStep(t *testing.T) {
 		rec      Record
 		want     ThreeInStep
 		complete bool
-		missing  []string
+		missing  []string // the keys of the missing steps' names
 	}{
 		{"general, nothing done", Record{Kind: Penalty, Severity: General},
-			ThreeInStep{Applicable: true}, false, []string{"信用告知", "诚信教育", "修复提醒"}},
+			ThreeInStep{Applicable: true}, false, []string{"three.notice", "three.education", "three.reminder"}},
 		{"general, notice only", Record{Kind: Penalty, Severity: General, NoticeGiven: true},
-			ThreeInStep{Applicable: true, Notice: true}, false, []string{"诚信教育", "修复提醒"}},
+			ThreeInStep{Applicable: true, Notice: true}, false, []string{"three.education", "three.reminder"}},
 		{"general, reminder missing", Record{Kind: Penalty, Severity: General, NoticeGiven: true, EducationDone: true},
-			ThreeInStep{Applicable: true, Notice: true, Education: true}, false, []string{"修复提醒"}},
+			ThreeInStep{Applicable: true, Notice: true, Education: true}, false, []string{"three.reminder"}},
 		{"general, all done", Record{Kind: Penalty, Severity: General, NoticeGiven: true, EducationDone: true, ReminderSet: true},
 			ThreeInStep{Applicable: true, Notice: true, Education: true, Reminder: true}, true, nil},
 		{"general 罚款 applies", Record{Kind: Penalty, Severity: General, PenaltyTypes: []string{"罚款", "责令关闭"}},
-			ThreeInStep{Applicable: true}, false, []string{"信用告知", "诚信教育", "修复提醒"}},
+			ThreeInStep{Applicable: true}, false, []string{"three.notice", "three.education", "three.reminder"}},
 		{"serious penalty", Record{Kind: Penalty, Severity: Serious}, ThreeInStep{}, true, nil},
 		{"serious penalty with flags", Record{Kind: Penalty, Severity: Serious, NoticeGiven: true}, ThreeInStep{}, true, nil},
 		{"minor penalty", Record{Kind: Penalty, Severity: Minor}, ThreeInStep{}, true, nil},
@@ -38,12 +39,16 @@ func TestCheckThreeInStep(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := CheckThreeInStep(&tc.rec)
-			if got.Applicable == (got.Why != "") || got.Applicable == (got.WhyZh != "") {
-				t.Errorf("Applicable %t with Why %q / %q", got.Applicable, got.Why, got.WhyZh)
+			if got.Applicable == (got.Why.Key != "") {
+				t.Errorf("Applicable %t with Why %+v", got.Applicable, got.Why)
 			}
-			got.Why, got.WhyZh = "", ""
-			if got != tc.want || got.Complete() != tc.complete || !slices.Equal(got.Missing(), tc.missing) {
-				t.Errorf("= %+v complete=%t missing=%v; want %+v %t %v", got, got.Complete(), got.Missing(), tc.want, tc.complete, tc.missing)
+			got.Why = Text{}
+			var missing []string
+			for _, m := range got.Missing() {
+				missing = append(missing, m.Key)
+			}
+			if !reflect.DeepEqual(got, tc.want) || got.Complete() != tc.complete || !slices.Equal(missing, tc.missing) {
+				t.Errorf("= %+v complete=%t missing=%v; want %+v %t %v", got, got.Complete(), missing, tc.want, tc.complete, tc.missing)
 			}
 		})
 	}

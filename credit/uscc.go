@@ -19,8 +19,8 @@ var orgWeights = [8]int{3, 7, 9, 10, 5, 8, 4, 2}
 // USCCError says exactly why a unified social credit code is invalid.
 type USCCError struct {
 	Code   string // the code as given (already sanitised by the caller if needed)
-	Reason string // English reason
-	Zh     string // Chinese reason, for the UI
+	Reason string // English reason, for Error (logs, and where an error is shown as it is)
+	Text   Text   // the reason for a person (the catalogue words it)
 }
 
 func (e *USCCError) Error() string { return fmt.Sprintf("credit code %q: %s", e.Code, e.Reason) }
@@ -85,42 +85,42 @@ func OrgCheckChar(body string) (byte, bool) {
 // 18). It returns nil or a *USCCError naming the first problem found. Lower
 // case is not accepted: the standard uses upper case only.
 func ValidateUSCC(code string) error {
-	fail := func(reason, zh string) error { return &USCCError{Code: code, Reason: reason, Zh: zh} }
+	fail := func(reason string, t Text) error { return &USCCError{Code: code, Reason: reason, Text: t} }
 	if code == "" {
-		return fail("empty", "为空")
+		return fail("empty", text("uscc.empty"))
 	}
 	if !utf8.ValidString(code) {
-		return fail("not valid text", "含非法字符")
+		return fail("not valid text", text("uscc.invalid-text"))
 	}
 	if n := utf8.RuneCountInString(code); n != 18 {
-		return fail(fmt.Sprintf("has %d characters, want 18", n), fmt.Sprintf("长度为%d位，应为18位", n))
+		return fail(fmt.Sprintf("has %d characters, want 18", n), text("uscc.length", n))
 	}
 	if len(code) != 18 {
-		return fail("contains non-ASCII characters", "含全角或非ASCII字符")
+		return fail("contains non-ASCII characters", text("uscc.non-ascii"))
 	}
 	for i := 0; i < 18; i++ {
 		c := code[i]
 		if strings.IndexByte(usccAlphabet, c) < 0 {
 			if c >= 'a' && c <= 'z' {
-				return fail(fmt.Sprintf("character %d %q is lower case", i+1, c), fmt.Sprintf("第%d位“%c”为小写字母", i+1, c))
+				return fail(fmt.Sprintf("character %d %q is lower case", i+1, c), text("uscc.lower-case", i+1, c))
 			}
 			return fail(fmt.Sprintf("character %d %q is not allowed (I, O, Z, S, V and symbols never occur)", i+1, c),
-				fmt.Sprintf("第%d位“%c”不是允许的字符", i+1, c))
+				text("uscc.bad-char", i+1, c))
 		}
 	}
 	for i := 2; i < 8; i++ {
 		if code[i] < '0' || code[i] > '9' {
 			return fail(fmt.Sprintf("characters 3-8 must be a division code of digits, character %d is %q", i+1, code[i]),
-				fmt.Sprintf("第3-8位行政区划码应为数字，第%d位为“%c”", i+1, code[i]))
+				text("uscc.division", i+1, code[i]))
 		}
 	}
 	if want, _ := OrgCheckChar(code[8:16]); code[16] != want {
 		return fail(fmt.Sprintf("organisation code check character (17) is %q, want %q", code[16], want),
-			fmt.Sprintf("组织机构代码校验位（第17位）为“%c”，应为“%c”", code[16], want))
+			text("uscc.org-check", code[16], want))
 	}
 	if want, _ := USCCCheckChar(code[:17]); code[17] != want {
 		return fail(fmt.Sprintf("check character (18) is %q, want %q", code[17], want),
-			fmt.Sprintf("校验位（第18位）为“%c”，应为“%c”", code[17], want))
+			text("uscc.check", code[17], want))
 	}
 	return nil
 }

@@ -130,39 +130,6 @@ func docNoRemoved(tx *bolt.Tx, k credit.Kind, docNo string, key []byte) error {
 	return nil
 }
 
-// duplicateKeys returns every record key that shares its kind and document
-// number with another record, computed from the records alone: the
-// reference that tests compare the maintained duplicate set to (writes and
-// FinishBulkLoad's sorted rebuild keep the set itself).
-func duplicateKeys(tx *bolt.Tx) (map[string]bool, error) {
-	out := map[string]bool{}
-	groups := map[string]int{}
-	err := tx.Bucket(bRecords).ForEach(func(k, v []byte) error {
-		var m recMeta
-		if err := recordHeader(v, &m); err != nil {
-			return fmt.Errorf("decode %s: %w", k, err)
-		}
-		if m.DocNo != "" {
-			groups[string(m.Kind)+"\x00"+m.DocNo]++
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	err = tx.Bucket(bRecords).ForEach(func(k, v []byte) error {
-		var m recMeta
-		if err := recordHeader(v, &m); err != nil {
-			return err
-		}
-		if m.DocNo != "" && groups[string(m.Kind)+"\x00"+m.DocNo] > 1 {
-			out[string(k)] = true
-		}
-		return nil
-	})
-	return out, err
-}
-
 // setOpenRepair keeps open_repairs in step with a repair write: rep is nil
 // for a deletion. The entry's value (openValue) is the department of the
 // repair's penalty ("" while the penalty is not cached) and the repair, so

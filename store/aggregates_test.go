@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -180,4 +181,37 @@ func TestOpenRepairs(t *testing.T) {
 	if got := bucketKeys(t, db, bOpenRepairs); len(got) != 0 {
 		t.Errorf("after resetting the repair feed: %v", got)
 	}
+}
+
+// duplicateKeys returns every record key that shares its kind and document
+// number with another record, computed from the records alone: the
+// reference that tests compare the maintained duplicate set to (writes and
+// FinishBulkLoad's sorted rebuild keep the set itself).
+func duplicateKeys(tx *bolt.Tx) (map[string]bool, error) {
+	out := map[string]bool{}
+	groups := map[string]int{}
+	err := tx.Bucket(bRecords).ForEach(func(k, v []byte) error {
+		var m recMeta
+		if err := recordHeader(v, &m); err != nil {
+			return fmt.Errorf("decode %s: %w", k, err)
+		}
+		if m.DocNo != "" {
+			groups[string(m.Kind)+"\x00"+m.DocNo]++
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = tx.Bucket(bRecords).ForEach(func(k, v []byte) error {
+		var m recMeta
+		if err := recordHeader(v, &m); err != nil {
+			return err
+		}
+		if m.DocNo != "" && groups[string(m.Kind)+"\x00"+m.DocNo] > 1 {
+			out[string(k)] = true
+		}
+		return nil
+	})
+	return out, err
 }

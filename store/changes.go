@@ -186,7 +186,7 @@ func changedKeys(tx *bolt.Tx, since, cur uint64) (pens, reps [][]byte, repsOK, o
 	repsOK = true
 	want := since + 1 // the next marker expected
 	c := b.Cursor()
-	for k, v := c.Seek(u64(since + 1)); k != nil && len(k) >= 8; k, v = c.Next() {
+	for k, v := c.Seek(u64(since + 1)); len(k) >= 8; k, v = c.Next() {
 		gen := getU64(k[:8])
 		if gen > cur {
 			break

@@ -255,10 +255,3 @@ func readOpenRepairs(tx *bolt.Tx, d *credit.CheckData, every int) error {
 	}
 	return nil
 }
-
-func inc(m map[string]map[credit.Kind]int, dept string, k credit.Kind) {
-	if m[dept] == nil {
-		m[dept] = map[credit.Kind]int{}
-	}
-	m[dept][k]++
-}

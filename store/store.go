@@ -22,6 +22,7 @@ import (
 
 	"github.com/czyj/credwatch/credit"
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // SchemaVersion is the layout version this build reads and writes. A cache
@@ -185,7 +186,7 @@ func (db *DB) openBolt(readOnly bool) (*bolt.DB, error) {
 		before, _ := os.Stat(db.path)
 		b, err := bolt.Open(db.path, 0o600, &bolt.Options{Timeout: db.opts.Timeout, ReadOnly: readOnly})
 		if err != nil {
-			if errors.Is(err, bolt.ErrTimeout) {
+			if errors.Is(err, bolterrors.ErrTimeout) {
 				return nil, fmt.Errorf("open cache %s: %w (waited %s for its lock%s)", db.path, ErrLocked, db.opts.Timeout, holderNote(db.path))
 			}
 			return nil, fmt.Errorf("open cache %s: %w", db.path, err)

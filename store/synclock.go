@@ -10,6 +10,7 @@ import (
 
 	"github.com/czyj/credwatch/credit"
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // Holder describes the process that runs the sync engine on a cache.
@@ -53,7 +54,7 @@ func LockSync(cache string, me Holder) (*SyncLock, error) {
 	lockPath, holderPath := lockPaths(cache)
 	b, err := bolt.Open(lockPath, 0o600, &bolt.Options{Timeout: 20 * time.Millisecond})
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, bolterrors.ErrTimeout) {
 			return nil, fmt.Errorf("sync %s: %w%s", cache, ErrSyncHeld, holderNote(cache))
 		}
 		return nil, fmt.Errorf("sync lock for %s: %w", cache, err)

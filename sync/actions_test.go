@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -23,7 +24,7 @@ func approvedRepair(t *testing.T, base string) string {
 	ep := Endpoint{BaseURL: base}
 	cursor := ""
 	for {
-		p, err := fetchPage(context.Background(), http.DefaultClient, &ep, api.FeedRepair, cursor)
+		p, err := fetchPage(context.Background(), http.DefaultClient, &ep, credit.FeedRepair, cursor)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -194,4 +195,17 @@ func TestNationalRepairShowsAfterSync(t *testing.T) {
 	if !ok || rp.NationalDone != testToday || rp.NationalReceipt != a.Receipt {
 		t.Errorf("cached repair of %s = %+v (found %v), want national_done %s receipt %s", key, rp, ok, testToday, a.Receipt)
 	}
+}
+
+// fetchPage asks endpoint ep for the page of feed after cursor.
+func fetchPage(ctx context.Context, hc *http.Client, ep *Endpoint, feed, cursor string) (*api.Page, error) {
+	body, _, err := fetchBody(ctx, hc, ep, feed, cursor)
+	if err != nil {
+		return nil, err
+	}
+	var p api.Page
+	if err := json.Unmarshal(body, &p); err != nil {
+		return nil, fmt.Errorf("decode %s page: %w", feed, err)
+	}
+	return &p, checkFeed(feed, p.Feed)
 }

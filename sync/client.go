@@ -66,19 +66,6 @@ func bodyStart(body []byte, token string) string {
 	return redact(credit.Sanitize(strings.TrimSpace(string(b))), token)
 }
 
-// fetchPage asks endpoint ep for the page of feed after cursor (tests).
-func fetchPage(ctx context.Context, hc *http.Client, ep *Endpoint, feed, cursor string) (*api.Page, error) {
-	body, _, err := fetchBody(ctx, hc, ep, feed, cursor)
-	if err != nil {
-		return nil, err
-	}
-	var p api.Page
-	if err := json.Unmarshal(body, &p); err != nil {
-		return nil, fmt.Errorf("decode %s page: %w", feed, err)
-	}
-	return &p, checkFeed(feed, p.Feed)
-}
-
 // fetchWire asks endpoint ep for the page of feed after cursor. A record
 // feed's page whose items all decode and pass the checks comes back
 // decoded already (decodeRecordPage); any other page comes back as its

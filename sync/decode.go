@@ -239,19 +239,7 @@ func checkRecord(feed, key string, r *credit.Record) error {
 // name within one object (JSON leaves the meaning open), item by item the
 // last "data" wins, here the fields of all are merged; either way the
 // record passes the same checks.
-type recordPage struct {
-	Feed       string       `json:"feed"`
-	Items      []recordItem `json:"items"`
-	NextCursor string       `json:"next_cursor"`
-	HasMore    bool         `json:"has_more"`
-	ServerTime time.Time    `json:"server_time"`
-}
-
-type recordItem struct {
-	Op   string         `json:"op"`
-	Key  string         `json:"key"`
-	Data *credit.Record `json:"data,omitempty"`
-}
+type recordPage = api.PageOf[*credit.Record]
 
 // wirePage is a fetched page: its header (api.Page without items) and,
 // when every item of a record feed's page decoded and passed the checks in

@@ -90,3 +90,23 @@ func TestRecordPageDecodedInOnePass(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDecodeRecordPage decodes a full page (1000 items) of the penalty
+// feed in one pass, as the fetcher does for every record page.
+func BenchmarkDecodeRecordPage(b *testing.B) {
+	s := sim.New(sim.Options{Seed: 5, Records: 3000, Today: testToday})
+	srv := httptest.NewServer(s.Handler())
+	b.Cleanup(srv.Close)
+	ep := &Endpoint{Name: "hub", BaseURL: srv.URL, PageSize: 1000}
+	body, _, err := fetchBody(context.Background(), http.DefaultClient, ep, string(credit.Penalty), "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if wp, ok := decodeRecordPage(string(credit.Penalty), body); !ok || wp.items() == 0 {
+			b.Fatalf("page not decoded in one pass (ok %v)", ok)
+		}
+	}
+}

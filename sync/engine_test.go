@@ -46,7 +46,7 @@ func simHub(t *testing.T, seed int64, records int) (*sim.Sim, *httptest.Server, 
 }
 
 func hub(url string) []Endpoint {
-	return []Endpoint{{Name: "hub", BaseURL: url, Feeds: api.AllFeeds, PageSize: 97}}
+	return []Endpoint{{Name: "hub", BaseURL: url, Feeds: credit.Feeds, PageSize: 97}}
 }
 
 // TestSyncEndsWithSimulatorDataInCache syncs a simulator into an empty cache,
@@ -74,11 +74,11 @@ func TestSyncEndsWithSimulatorDataInCache(t *testing.T) {
 		if snap.Penalties.Len() != want["penalty"] {
 			t.Errorf("%s: penalties = %d, want %d", when, snap.Penalties.Len(), want["penalty"])
 		}
-		if len(snap.Sharing) != want[api.FeedSharing] {
-			t.Errorf("%s: sharing rows = %d, want %d", when, len(snap.Sharing), want[api.FeedSharing])
+		if len(snap.Sharing) != want[credit.FeedSharing] {
+			t.Errorf("%s: sharing rows = %d, want %d", when, len(snap.Sharing), want[credit.FeedSharing])
 		}
-		if snap.Repairs.Len() != want[api.FeedRepair] {
-			t.Errorf("%s: repairs = %d, want %d", when, snap.Repairs.Len(), want[api.FeedRepair])
+		if snap.Repairs.Len() != want[credit.FeedRepair] {
+			t.Errorf("%s: repairs = %d, want %d", when, snap.Repairs.Len(), want[credit.FeedRepair])
 		}
 		if len(snap.Endpoints) != 1 || !snap.Endpoints[0].Healthy() {
 			t.Errorf("%s: endpoint status = %+v", when, snap.Endpoints)
@@ -280,8 +280,8 @@ func TestExpiredCursorRefetchesFeed(t *testing.T) {
 			resyncs++
 		}
 	}
-	if resyncs != len(api.AllFeeds) {
-		t.Errorf("resync events = %d, want one per feed (%d)", resyncs, len(api.AllFeeds))
+	if resyncs != len(credit.Feeds) {
+		t.Errorf("resync events = %d, want one per feed (%d)", resyncs, len(credit.Feeds))
 	}
 	snap, _ := db.Snapshot()
 	want := second.Counts()
@@ -290,8 +290,8 @@ func TestExpiredCursorRefetchesFeed(t *testing.T) {
 			t.Errorf("%s: cache %d, new simulator %d", k, snap.Counts[k], want[string(k)])
 		}
 	}
-	if snap.Repairs.Len() != want[api.FeedRepair] || len(snap.Sharing) != want[api.FeedSharing] {
-		t.Errorf("repairs %d/%d sharing %d/%d", snap.Repairs.Len(), want[api.FeedRepair], len(snap.Sharing), want[api.FeedSharing])
+	if snap.Repairs.Len() != want[credit.FeedRepair] || len(snap.Sharing) != want[credit.FeedSharing] {
+		t.Errorf("repairs %d/%d sharing %d/%d", snap.Repairs.Len(), want[credit.FeedRepair], len(snap.Sharing), want[credit.FeedSharing])
 	}
 }
 

@@ -53,7 +53,7 @@ func newDrill(t *testing.T, ep Endpoint, opts Options) *drill {
 		ep.Name = "hub"
 	}
 	if ep.Feeds == nil {
-		ep.Feeds = api.AllFeeds
+		ep.Feeds = credit.Feeds
 	}
 	if ep.PageSize == 0 {
 		ep.PageSize = 97
@@ -126,7 +126,7 @@ func liveKeys(t *testing.T, s *sim.Sim) map[string][]string {
 	t.Helper()
 	h := s.Handler()
 	out := map[string][]string{}
-	for _, feed := range api.AllFeeds {
+	for _, feed := range credit.Feeds {
 		live := map[string]bool{}
 		cursor := ""
 		for {
@@ -184,7 +184,7 @@ func cacheCounts(t *testing.T, db *store.DB) map[string]int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]int{api.FeedSharing: len(snap.Sharing), api.FeedRepair: snap.Repairs.Len()}
+	out := map[string]int{credit.FeedSharing: len(snap.Sharing), credit.FeedRepair: snap.Repairs.Len()}
 	for _, k := range credit.Kinds {
 		out[string(k)] = snap.Counts[k]
 	}
@@ -387,7 +387,7 @@ func TestFaultDrills(t *testing.T) {
 				if err != nil {
 					t.Fatalf("sync with 40ms latency and a 200ms timeout: %v", err)
 				}
-				if n := d.faults.Injected()["latency"]; n < len(api.AllFeeds) {
+				if n := d.faults.Injected()["latency"]; n < len(credit.Feeds) {
 					t.Errorf("latency injected %d times, want one per feed request", n)
 				}
 				// Slower than the timeout: every request times out.
@@ -483,7 +483,7 @@ func TestFaultDrills(t *testing.T) {
 					missing[x.Feed]++
 				}
 				got, want := cacheCounts(t, d.db), d.sim.Counts()
-				for _, f := range api.AllFeeds {
+				for _, f := range credit.Feeds {
 					if got[f]+missing[f] != want[f] {
 						t.Errorf("%s: cache %d + %d quarantined new items, simulator %d", f, got[f], missing[f], want[f])
 					}

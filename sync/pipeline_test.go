@@ -497,7 +497,7 @@ func TestLingerNeverDelaysTheEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	if d := time.Since(start); d > 20*time.Second {
-		t.Errorf("sync of %d feeds took %v", len(api.AllFeeds), d)
+		t.Errorf("sync of %d feeds took %v", len(credit.Feeds), d)
 	}
 	if got := cacheCounts(t, db); !maps.Equal(got, s.Counts()) {
 		t.Errorf("counts %v, simulator %v", got, s.Counts())

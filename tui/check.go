@@ -88,11 +88,7 @@ func buildCheck(in buildInput) checkView {
 
 func checkRow(in buildInput, it credit.CheckItem) Row {
 	c := in.cat
-	text := it.Zh
-	if c.en {
-		text = it.En
-	}
-	text = cleanText(text)
+	text := cleanText(c.text(it.Text))
 	var about, open string
 	switch {
 	case len(it.Keys) > 0:

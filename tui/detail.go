@@ -52,7 +52,7 @@ func yesNo(b bool) string {
 var recordFields = []field{
 	{zh: "信息类别", en: "Kind", value: func(r *credit.Record, _ *credit.Directory) string { return r.Kind.Chinese() }},
 	{zh: "记录键", en: "Record key", value: func(r *credit.Record, _ *credit.Directory) string { return r.Key() }},
-	{zh: "部门", en: "Department", value: func(r *credit.Record, d *credit.Directory) string { return deptFullName(d, r.Dept) }},
+	{zh: "部门", en: "Department", value: func(r *credit.Record, d *credit.Directory) string { return d.FullName(r.Dept) }},
 	{zh: "行政相对人名称", en: "Subject name", penalty: "CF_XDR_MC", licence: "XK_XDR_MC", value: func(r *credit.Record, _ *credit.Directory) string { return r.SubjectName }},
 	{zh: "行政相对人类别", en: "Subject kind", penalty: "CF_XDR_LB", licence: "XK_XDR_LB", value: func(r *credit.Record, _ *credit.Directory) string { return r.SubjectKind }},
 	{zh: "统一社会信用代码", en: "Credit code (USCC)", penalty: "CF_XDR_SHXYM", licence: "XK_XDR_SHXYM", value: func(r *credit.Record, _ *credit.Directory) string { return r.USCC }},
@@ -155,10 +155,7 @@ func detailRows(in buildInput, rec *credit.Record) []Row {
 	// 三同步.
 	section("det.three")
 	if t := credit.CheckThreeInStep(rec); !t.Applicable {
-		why := t.WhyZh
-		if c.en {
-			why = t.Why
-		}
+		why := c.text(t.Why)
 		add(c.t("det.three"), c.f("det.notapplicable", why), "", false)
 	} else {
 		step := func(key string, done bool) {
@@ -179,10 +176,7 @@ func detailRows(in buildInput, rec *credit.Record) []Row {
 		add(c.t("det.noissues"), symOK+" "+c.t("det.ok"), "", false)
 	} else {
 		for _, is := range issues {
-			text := is.Zh
-			if c.en {
-				text = is.Reason
-			}
+			text := c.text(is.Text)
 			add(symBad+" "+is.Code, text, is.Field, true)
 		}
 	}
@@ -334,10 +328,7 @@ func repairDetailRows(in buildInput, rec *credit.Record, rep *credit.Repair, n *
 			add(c.t("det.reviewdue"), calDateText(c, rd, rd.ReviewDue, "review_due"), set, false)
 		}
 		if is := rd.ApplicationIssue; is != nil {
-			text := is.Zh
-			if c.en {
-				text = is.Reason
-			}
+			text := c.text(is.Text)
 			add(symBad+" "+c.t("det.appissue"), text, is.Code, true)
 		}
 	}
@@ -432,14 +423,11 @@ func recordRows(in buildInput, recs []credit.Record) []Row {
 			q = symBad + " " + q
 			alert = true
 		}
-		detail := fmt.Sprintf("%s  %s  %s", rec.Key(), deptFullName(in.depts, rec.Dept), cleanText(rec.DocNo))
+		detail := fmt.Sprintf("%s  %s  %s", rec.Key(), in.depts.FullName(rec.Dept), cleanText(rec.DocNo))
 		if len(issues) > 0 {
 			texts := make([]string, len(issues))
 			for j, is := range issues {
-				texts[j] = is.Zh
-				if c.en {
-					texts[j] = is.Reason
-				}
+				texts[j] = c.text(is.Text)
 			}
 			detail += "; " + cleanText(strings.Join(texts, "; "))
 		}

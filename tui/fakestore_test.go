@@ -421,7 +421,7 @@ func TestReloadKeepsUnchangedPenaltyTabs(t *testing.T) {
 	}
 	// New data: a penalty disappears.
 	st.mu.Lock()
-	st.snap.Penalties = credit.NewPenalties(st.snap.Penalties.All()[1:]...)
+	st.snap.Penalties = newPenalties(st.snap.Penalties.All()[1:]...)
 	st.snap.Generation = 6
 	st.mu.Unlock()
 	m = reload()

@@ -13,7 +13,6 @@ import (
 	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/store"
 	credsync "github.com/czyj/credwatch/sync"
-	"github.com/czyj/credwatch/sync/api"
 	"github.com/czyj/credwatch/sync/sim"
 )
 
@@ -50,7 +49,7 @@ func TestFiguresAreTheirRows(t *testing.T) {
 			}
 			defer db.Close()
 			now := func() time.Time { return today.Time().Add(10 * time.Hour) }
-			eps := []credsync.Endpoint{{Name: "hub", BaseURL: srv.URL, Feeds: api.AllFeeds, PageSize: 500, Interval: time.Hour}}
+			eps := []credsync.Endpoint{{Name: "hub", BaseURL: srv.URL, Feeds: credit.Feeds, PageSize: 500, Interval: time.Hour}}
 			// The simulator's server_time is its day at the real time of
 			// day; the clock check compares with that at any hour.
 			simClock := func() time.Time {
@@ -69,7 +68,7 @@ func TestFiguresAreTheirRows(t *testing.T) {
 					s.Step()
 				}
 			}
-			d := Deps{Store: db.Scoped(credit.Scope{}), Endpoints: []EndpointInfo{{Name: "hub", Feeds: api.AllFeeds, Interval: time.Hour}},
+			d := Deps{Store: db.Scoped(credit.Scope{}), Endpoints: []EndpointInfo{{Name: "hub", Feeds: credit.Feeds, Interval: time.Hour}},
 				Today: today, Now: now, Lang: "zh"}
 			m := loadedStore(t, d, 160, 40)
 			checkFiguresAgainstRows(t, m)

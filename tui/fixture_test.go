@@ -148,7 +148,7 @@ func fixtureSnapshotOf(pens []credit.PenaltySummary) *credit.Snapshot {
 		{Dept: "czjk", Records: map[credit.Kind]int{credit.Penalty: 1}, LastReceived: ago(10 * 24 * time.Hour)},
 	}
 	return &credit.Snapshot{
-		Sharing: sharing, Endpoints: endpoints, Depts: depts, Penalties: credit.NewPenalties(pens...), Repairs: credit.NewRepairs(slices.Collect(maps.Values(repairs))...),
+		Sharing: sharing, Endpoints: endpoints, Depts: depts, Penalties: newPenalties(pens...), Repairs: newRepairs(slices.Collect(maps.Values(repairs))...),
 		Quarantine: 2, Counts: map[credit.Kind]int{credit.Penalty: len(pens)}, TakenAt: fxNow,
 	}
 }

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"errors"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -126,7 +125,7 @@ func TestCursorKeptAcrossReload(t *testing.T) {
 	// A new snapshot with one more penalty eligible earliest: the cursor
 	// must stay on the same penalty, now one row further down.
 	s := fixtureSnapshot()
-	s.Penalties = credit.NewPenalties(append(s.Penalties.All(), penaltySum("OLD-1", "320412", "早期企业", "9132041299988870", "武应急罚〔2025〕1号", "2025-01-06", "2025-01-08", credit.General))...)
+	s.Penalties = newPenalties(append(s.Penalties.All(), penaltySum("OLD-1", "320412", "早期企业", "9132041299988870", "武应急罚〔2025〕1号", "2025-01-06", "2025-01-08", credit.General))...)
 	m = update(t, m, cooldownMsg{})
 	m.seq++
 	m = update(t, m, snapshotMsg{seq: m.seq, snap: s})
@@ -289,13 +288,7 @@ func ambiguous(s string) (rune, bool) {
 }
 
 func TestNothingAmbiguousIsDrawn(t *testing.T) {
-	for key, m := range messages {
-		for _, s := range []string{m.zh, m.en} {
-			if r, bad := ambiguous(s); bad {
-				t.Errorf("message %s has ambiguous-width %q (U+%04X)", key, r, r)
-			}
-		}
-	}
+	// The messages themselves: tui/i18n's TestMessagesHaveNoAmbiguousWidth.
 	for _, s := range []string{symOK, symBad, symSyncing, symNone, truncTail, "> "} {
 		if r, bad := ambiguous(s); bad {
 			t.Errorf("symbol %q is ambiguous (U+%04X)", s, r)
@@ -319,19 +312,6 @@ func TestNothingAmbiguousIsDrawn(t *testing.T) {
 					}
 				}
 			}
-		}
-	}
-}
-
-var verb = regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z]`)
-
-func TestCatalogueComplete(t *testing.T) {
-	for key, m := range messages {
-		if m.zh == "" || m.en == "" {
-			t.Errorf("%s: missing a language", key)
-		}
-		if a, b := verb.FindAllString(m.zh, -1), verb.FindAllString(m.en, -1); strings.Join(a, ",") != strings.Join(b, ",") {
-			t.Errorf("%s: verbs differ: zh %v en %v", key, a, b)
 		}
 	}
 }

@@ -591,19 +591,12 @@ func buildDepts(in buildInput) []Row {
 		rows = append(rows, Row{
 			Key:    id,
 			Cells:  cells,
-			Detail: c.f("sync.dept", deptFullName(in.depts, id), total, c.age(in.clock, st.LastReceived)),
+			Detail: c.f("sync.dept", in.depts.FullName(id), total, c.age(in.clock, st.LastReceived)),
 			Dept:   id,
 			Search: in.deptSearch(id),
 		})
 	}
 	return rows
-}
-
-func deptFullName(d *credit.Directory, id string) string {
-	if dep, ok := d.Get(id); ok {
-		return dep.Name
-	}
-	return id
 }
 
 func deptColumns(c catalog) []Column {
@@ -894,17 +887,14 @@ func repairDetail(in buildInput, key string) string {
 	}
 	lite := rec.Record()
 	if t := credit.CheckThreeInStep(&lite); t.Applicable && !t.Complete() {
-		missing := t.Missing()
-		if c.en {
-			missing = t.MissingEnglish()
+		var missing []string
+		for _, m := range t.Missing() {
+			missing = append(missing, c.text(m))
 		}
 		detail += "; " + c.f("rep.threemissing", strings.Join(missing, ", "))
 	}
 	if is := rd.ApplicationIssue; is != nil {
-		text := is.Zh
-		if c.en {
-			text = is.Reason
-		}
+		text := c.text(is.Text)
 		detail += "; " + symBad + " " + text
 	}
 	if !ps.Due.IsZero() {

@@ -124,10 +124,7 @@ func (m Model) open() (Model, tea.Cmd) {
 	switch m.tab {
 	case tabCheck:
 		it := m.view.check.byID[r.Key]
-		text := it.Zh
-		if m.cat.en {
-			text = it.En
-		}
+		text := m.cat.text(it.Text)
 		switch {
 		case it.ID == credit.CheckStuck && len(it.Keys) > 0:
 			// Why each is stuck: its stage, since when, the due date and

@@ -29,7 +29,6 @@ import (
 	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/store"
 	credsync "github.com/czyj/credwatch/sync"
-	"github.com/czyj/credwatch/sync/api"
 	"github.com/czyj/credwatch/sync/sim"
 )
 
@@ -75,7 +74,7 @@ func sizeName(n int) string {
 }
 
 // feeds is what the benchmark endpoint serves: every feed.
-var feeds = api.AllFeeds
+var feeds = credit.Feeds
 
 // server is a running simulator over loopback.
 type server struct {

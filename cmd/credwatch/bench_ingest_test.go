@@ -67,10 +67,10 @@ func rawFetch(base string) (rawResult, error) {
 				}
 				var err error
 				switch feed {
-				case api.FeedSharing:
+				case credit.FeedSharing:
 					var s credit.SharingEntry
 					err = json.Unmarshal(it.Data, &s)
-				case api.FeedRepair:
+				case credit.FeedRepair:
 					var r credit.Repair
 					err = json.Unmarshal(it.Data, &r)
 				default:

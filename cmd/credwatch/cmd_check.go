@@ -12,11 +12,39 @@ import (
 // checkReport is what `credwatch check --json` prints: the daily check of
 // the 每日核查 tab for the configured departments. Keys are stable.
 type checkReport struct {
-	credit.DailyCheck
+	Date     credit.Date     `json:"date"`
+	Working  bool            `json:"working"`
+	Holiday  string          `json:"holiday,omitempty"`
+	Depts    []string        `json:"departments"`
+	Items    []checkItem     `json:"items"`
+	Failed   int             `json:"failed"`
 	Pass     bool            `json:"pass"`
 	ExitCode int             `json:"exit_code"`
 	Signoff  *credit.Signoff `json:"signoff"` // today's sign-off, null if none
 	Cache    string          `json:"cache"`
+}
+
+// checkItem is one line of checkReport: credit.CheckItem with its text
+// worded in both languages by the catalogue.
+type checkItem struct {
+	ID     string             `json:"id"`
+	Status credit.CheckStatus `json:"status"`
+	Count  int                `json:"count"`
+	Zh     string             `json:"zh"`              // one line, Chinese
+	En     string             `json:"en"`              // one line, English
+	Keys   []string           `json:"keys,omitempty"`  // record keys behind the line, for drill-down
+	Depts  []string           `json:"depts,omitempty"` // departments concerned
+	Names  []string           `json:"names,omitempty"` // endpoint names concerned
+}
+
+func newCheckReport(c credit.DailyCheck) checkReport {
+	r := checkReport{Date: c.Date, Working: c.Working, Holiday: c.Holiday, Depts: c.Depts, Failed: c.Failed, Pass: c.Pass()}
+	for _, it := range c.Items {
+		en, zh := inBoth(it.Text)
+		r.Items = append(r.Items, checkItem{ID: it.ID, Status: it.Status, Count: it.Count,
+			Zh: zh, En: en, Keys: it.Keys, Depts: it.Depts, Names: it.Names})
+	}
+	return r
 }
 
 // runCheck prints the daily check (Art. 6) for the officer's departments,
@@ -51,7 +79,8 @@ func (a *app) runCheck(args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-	rep := checkReport{DailyCheck: c, Pass: c.Pass(), Cache: db.Path()}
+	rep := newCheckReport(c)
+	rep.Cache = db.Path()
 	if !c.Pass() {
 		rep.ExitCode = 1
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/store"
 	credsync "github.com/czyj/credwatch/sync"
-	"github.com/czyj/credwatch/sync/api"
 	"github.com/czyj/credwatch/sync/sim"
 )
 
@@ -32,7 +31,7 @@ func syncedConfig(t *testing.T, extra string) string {
 		t.Fatal(err)
 	}
 	a := &app{today: today}
-	eng, err := credsync.New(db, []credsync.Endpoint{{Name: "hub", BaseURL: srv.URL, Feeds: api.AllFeeds}}, credsync.Options{Now: a.now})
+	eng, err := credsync.New(db, []credsync.Endpoint{{Name: "hub", BaseURL: srv.URL, Feeds: credit.Feeds}}, credsync.Options{Now: a.now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +79,9 @@ func TestCheckCommand(t *testing.T) {
 	}
 
 	out.Reset()
-	code = run([]string{"--config", cfg, "--today", "2026-11-30", "check"}, &out, &errb)
+	if c := run([]string{"--config", cfg, "--today", "2026-11-30", "check"}, &out, &errb); c != code {
+		t.Errorf("text report: exit %d, the JSON report's %d", c, code)
+	}
 	if !strings.Contains(out.String(), "departments: 武进区") || !strings.Contains(out.String(), "disclosure-overdue") {
 		t.Errorf("text report:\n%s", out.String())
 	}

@@ -89,12 +89,10 @@ func (a *app) monthReport(db *store.Scoped, m credit.Month) (*credit.MonthReport
 		return nil, err
 	}
 	var recs []credit.Record
-	var depts []string
 	for _, d := range snap.Depts {
 		if !a.scope.Allows(d.Dept) {
 			continue
 		}
-		depts = append(depts, d.Dept)
 		for _, k := range credit.Kinds {
 			if d.Records[k] == 0 {
 				continue

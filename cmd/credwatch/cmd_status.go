@@ -443,7 +443,7 @@ func (a *app) deptStates(snap *credit.Snapshot, now time.Time) []deptState {
 	out := []deptState{}
 	for _, id := range append(ids, unknown...) {
 		st := stats[id]
-		d := deptState{ID: id, Name: deptFullName(a.depts, id), Short: a.depts.ShortName(id), Records: map[string]int{},
+		d := deptState{ID: id, Name: a.depts.FullName(id), Short: a.depts.ShortName(id), Records: map[string]int{},
 			LastReceived: timePtr(st.LastReceived), LastReceivedAge: agePtr(now, st.LastReceived)}
 		for _, k := range credit.Kinds {
 			d.Records[string(k)] = st.Records[k]
@@ -452,13 +452,6 @@ func (a *app) deptStates(snap *credit.Snapshot, now time.Time) []deptState {
 		out = append(out, d)
 	}
 	return out
-}
-
-func deptFullName(d *credit.Directory, id string) string {
-	if dep, ok := d.Get(id); ok {
-		return dep.Name
-	}
-	return id
 }
 
 // writeStatus prints the report as aligned plain text, without colour, for

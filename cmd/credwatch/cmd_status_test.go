@@ -15,7 +15,6 @@ import (
 
 	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/store"
-	"github.com/czyj/credwatch/sync/api"
 )
 
 func TestJudge(t *testing.T) {
@@ -52,7 +51,7 @@ func TestEndpointStates(t *testing.T) {
 	now := a.now()
 	walked := func(st credit.EndpointStatus, except ...string) credit.EndpointStatus {
 		st.FeedsDone = map[string]time.Time{}
-		for _, f := range api.AllFeeds {
+		for _, f := range credit.Feeds {
 			if !slices.Contains(except, f) {
 				st.FeedsDone[f] = st.LastSuccess
 			}

@@ -29,7 +29,8 @@ func runUSCC(e *env, args []string) int {
 		status = 1
 		var ue *credit.USCCError
 		if errors.As(err, &ue) {
-			fmt.Fprintf(e.stdout, "%s  invalid: %s (%s)\n", shown, ue.Reason, ue.Zh)
+			en, zh := inBoth(ue.Text)
+			fmt.Fprintf(e.stdout, "%s  invalid: %s (%s)\n", shown, en, zh)
 		} else {
 			fmt.Fprintf(e.stdout, "%s  invalid: %v\n", shown, err)
 		}

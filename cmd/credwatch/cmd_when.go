@@ -110,7 +110,8 @@ func newWhenJSON(set *credit.RuleSet, rd credit.RepairDates, types []string, acc
 	}
 	if is := rd.ApplicationIssue; is != nil {
 		out.ApplicationIssue = is.Code
-		out.ApplicationText = is.Reason + " (" + is.Zh + ")"
+		en, zh := inBoth(is.Text)
+		out.ApplicationText = en + " (" + zh + ")"
 	}
 	return out
 }
@@ -237,7 +238,8 @@ func printWhen(w io.Writer, r *credit.Rules, set *credit.RuleSet, rd credit.Repa
 		line("Review due", rd.ReviewDue,
 			fmt.Sprintf("信用中国 completes its review within %d working days of the application", set.ReviewWorkingDays)+mark("review_due"))
 		if is := rd.ApplicationIssue; is != nil {
-			fmt.Fprintf(w, "\nWARNING [%s]: %s\n         %s\n", is.Code, is.Reason, is.Zh)
+			en, zh := inBoth(is.Text)
+			fmt.Fprintf(w, "\nWARNING [%s]: %s\n         %s\n", is.Code, en, zh)
 		}
 	}
 	if len(rd.Unknown) > 0 {

@@ -204,8 +204,9 @@ func (c *Config) check() error {
 			return c.fail(key+".feeds", "endpoint %q serves no feeds", e.Name)
 		}
 		for _, f := range e.Feeds {
-			if !validFeed(f) {
-				return c.fail(key+".feeds", "unknown feed %q: want licence, penalty, coercion, reward, inspection, sharing or repair", f)
+			if !credit.ValidFeed(f) {
+				last := len(credit.Feeds) - 1
+				return c.fail(key+".feeds", "unknown feed %q: want %s or %s", f, strings.Join(credit.Feeds[:last], ", "), credit.Feeds[last])
 			}
 		}
 		if e.PageSize < 0 || e.PageSize > 1000 {
@@ -268,10 +269,6 @@ func (c *Config) check() error {
 		return err
 	}
 	return c.Serve.check(c)
-}
-
-func validFeed(f string) bool {
-	return credit.Kind(f).Valid() || f == credit.FeedSharing || f == credit.FeedRepair
 }
 
 func (r RuleSetConfig) toRuleSet() (credit.RuleSet, error) {

@@ -24,7 +24,6 @@ import (
 	"github.com/czyj/credwatch/store"
 	"github.com/czyj/credwatch/store/audit"
 	credsync "github.com/czyj/credwatch/sync"
-	"github.com/czyj/credwatch/sync/api"
 	"github.com/czyj/credwatch/sync/sim"
 	"github.com/czyj/credwatch/tui/serve"
 	gossh "golang.org/x/crypto/ssh"
@@ -92,7 +91,7 @@ func startServeWith(t *testing.T, o serveOpts) *serveFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eps := []credsync.Endpoint{{Name: "hub", BaseURL: simSrv.URL, Feeds: api.AllFeeds}}
+	eps := []credsync.Endpoint{{Name: "hub", BaseURL: simSrv.URL, Feeds: credit.Feeds}}
 	seed := &app{today: today}
 	eng, err := credsync.New(db, eps, credsync.Options{Now: time.Now, ServerClock: seed.now}) // stored times on the wall clock, as credwatch does
 	if err != nil {

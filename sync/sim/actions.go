@@ -349,7 +349,7 @@ func (s *Sim) validateAction(body []byte, today credit.Date) (api.Action, func(n
 			}
 			rp.ReminderSent = a.Date
 			rp.UpdatedAt = now
-			s.logs[api.FeedRepair].upsert(rp.RecordKey, rp)
+			s.logs[credit.FeedRepair].upsert(rp.RecordKey, rp)
 		}, nil
 	case api.ActionNationalRepairDone:
 		switch {
@@ -363,7 +363,7 @@ func (s *Sim) validateAction(body []byte, today credit.Date) (api.Action, func(n
 		}
 		return a, func(now time.Time) {
 			rp.NationalDone, rp.NationalReceipt, rp.UpdatedAt = a.Date, a.Receipt, now
-			s.logs[api.FeedRepair].upsert(rp.RecordKey, rp)
+			s.logs[credit.FeedRepair].upsert(rp.RecordKey, rp)
 		}, nil
 	case api.ActionObligationsFulfilled:
 		if !ruleRepairable(x) {
@@ -380,7 +380,7 @@ func (s *Sim) validateAction(body []byte, today credit.Date) (api.Action, func(n
 				s.repairList = append(s.repairList, rp)
 			}
 			rp.Fulfilled, rp.UpdatedAt = a.Date, now
-			s.logs[api.FeedRepair].upsert(rp.RecordKey, rp)
+			s.logs[credit.FeedRepair].upsert(rp.RecordKey, rp)
 		}, nil
 	}
 	return a, nil, nil // withdrawal_requested: recorded, no feed changes

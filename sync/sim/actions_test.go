@@ -256,7 +256,7 @@ func TestActionRoutes(t *testing.T) {
 // page serves.
 func TestActionsShowInRepairFeed(t *testing.T) {
 	s, srv, _ := newTestSim(t, 1, 3000)
-	_, cursor := walk(t, srv, api.FeedRepair, "", 500)
+	_, cursor := walk(t, srv, credit.FeedRepair, "", 500)
 	approved := pickPenalty(t, s, approvedNotNational)
 	fresh := pickPenalty(t, s, func(x *rec, rp *credit.Repair) bool {
 		e, ok := repairable(x)
@@ -272,7 +272,7 @@ func TestActionsShowInRepairFeed(t *testing.T) {
 			t.Fatalf("%s: %d %s", body, status, b)
 		}
 	}
-	items, _ := walk(t, srv, api.FeedRepair, cursor, 500)
+	items, _ := walk(t, srv, credit.FeedRepair, cursor, 500)
 	got := make(map[string]credit.Repair)
 	for _, it := range items {
 		var rp credit.Repair
@@ -301,14 +301,14 @@ func TestActionsShowInRepairFeed(t *testing.T) {
 // the repair item's fulfilled day, once; an unrepairable penalty refuses it.
 func TestActionObligationsFulfilled(t *testing.T) {
 	s, srv, _ := newTestSim(t, 1, 3000)
-	_, cursor := walk(t, srv, api.FeedRepair, "", 500)
+	_, cursor := walk(t, srv, credit.FeedRepair, "", 500)
 	fresh := pickPenalty(t, s, func(x *rec, rp *credit.Repair) bool { return rp == nil && ruleRepairable(x) })
 	closed := pickPenalty(t, s, func(x *rec, rp *credit.Repair) bool { return !ruleRepairable(x) })
 	body := `{"type":"obligations_fulfilled","record_key":"` + fresh + `","date":"2026-03-17"}`
 	if status, b, _ := postJSON(t, srv, "ful-1", body); status != http.StatusCreated {
 		t.Fatalf("%s: %d %s", body, status, b)
 	}
-	items, _ := walk(t, srv, api.FeedRepair, cursor, 500)
+	items, _ := walk(t, srv, credit.FeedRepair, cursor, 500)
 	if len(items) != 1 || items[0].Key != fresh {
 		t.Fatalf("changed repairs %v, want %s only", items, fresh)
 	}

@@ -381,9 +381,9 @@ func strictDecode(b []byte, v any) error {
 // decodeItem decodes one feed item strictly into its Go type.
 func decodeItem(feed string, b []byte) error {
 	switch feed {
-	case api.FeedSharing:
+	case credit.FeedSharing:
 		return strictDecode(b, new(credit.SharingEntry))
-	case api.FeedRepair:
+	case credit.FeedRepair:
 		return strictDecode(b, new(credit.Repair))
 	}
 	var r credit.Record
@@ -665,7 +665,7 @@ func checkKeys(t *testing.T, doc contractDocument, feed, at string, live, docume
 				}
 			}
 			if table == "item" && k == "data" {
-				childTable = map[string]string{api.FeedSharing: "sharing", api.FeedRepair: "repair"}[feed]
+				childTable = map[string]string{credit.FeedSharing: "sharing", credit.FeedRepair: "repair"}[feed]
 				if childTable == "" {
 					childTable = "record"
 				}

@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/sync/api"
 )
 
@@ -913,7 +914,7 @@ func getString(m map[string]json.RawMessage, key string) string {
 // several ways, keeping it valid JSON.
 func invalidate(m map[string]json.RawMessage, feed string, r *rand.Rand) {
 	switch feed {
-	case api.FeedSharing:
+	case credit.FeedSharing:
 		switch r.IntN(4) {
 		case 0:
 			setJSON(m, "kind", "permit") // no such kind
@@ -924,7 +925,7 @@ func invalidate(m map[string]json.RawMessage, feed string, r *rand.Rand) {
 		default:
 			setJSON(m, "last_push", "2026-02-30T10:00:00+08:00") // impossible date
 		}
-	case api.FeedRepair:
+	case credit.FeedRepair:
 		switch r.IntN(2) {
 		case 0:
 			setJSON(m, "record_key", getString(m, "record_key")+"-x") // key mismatch
@@ -982,7 +983,7 @@ func makeHostile(m map[string]json.RawMessage, feed string, overlong bool) {
 		}
 	}
 	switch feed {
-	case api.FeedSharing:
+	case credit.FeedSharing:
 		var rej []map[string]any
 		if json.Unmarshal(m["rejections"], &rej) == nil {
 			for _, x := range rej {
@@ -994,7 +995,7 @@ func makeHostile(m map[string]json.RawMessage, feed string, overlong bool) {
 				setJSON(m, "rejections", rej)
 			}
 		}
-	case api.FeedRepair:
+	case credit.FeedRepair:
 		wrap("outcome", hostileCSI, hostileBidi)
 		wrap("national_receipt", hostileOSC52, hostileC1)
 		wrap("withdrawal_note", hostileOSC8, invalidUTF8Marker)

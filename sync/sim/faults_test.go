@@ -128,7 +128,7 @@ func TestParseFaults(t *testing.T) {
 // feed, as sync/decode.go checks it, or "" if it would accept it.
 func checkItemInvalid(feed string, it api.Item) string {
 	switch feed {
-	case api.FeedSharing:
+	case credit.FeedSharing:
 		var s credit.SharingEntry
 		if err := json.Unmarshal(it.Data, &s); err != nil {
 			return err.Error()
@@ -136,7 +136,7 @@ func checkItemInvalid(feed string, it api.Item) string {
 		if s.Key() != it.Key || !s.Kind.Valid() || s.Received < 0 {
 			return "bad sharing entry"
 		}
-	case api.FeedRepair:
+	case credit.FeedRepair:
 		var r credit.Repair
 		if err := json.Unmarshal(it.Data, &r); err != nil {
 			return err.Error()
@@ -276,7 +276,7 @@ func TestFaultModes(t *testing.T) {
 	t.Run("invalid", func(t *testing.T) {
 		f, srv := faultServer(t, "invalid=1")
 		reasons := map[string]int{}
-		for _, feed := range api.AllFeeds {
+		for _, feed := range credit.Feeds {
 			code, _, body, err := fetch(srv, api.FeedPath(feed)+"?limit=40", 5*time.Second)
 			var p api.Page
 			if err != nil || code != 200 || json.Unmarshal(body, &p) != nil {

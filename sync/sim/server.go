@@ -120,14 +120,14 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func (s *Sim) serveHealth(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, Health{Status: "ok", Version: api.Version, ServerTime: s.now().In(credit.ChinaZone), Feeds: api.AllFeeds})
+	writeJSON(w, http.StatusOK, Health{Status: "ok", Version: api.Version, ServerTime: s.now().In(credit.ChinaZone), Feeds: credit.Feeds})
 }
 
 func (s *Sim) serveFeed(w http.ResponseWriter, r *http.Request) {
 	feed := r.PathValue("feed")
 	l := s.logs[feed]
 	if l == nil {
-		WriteError(w, http.StatusNotFound, CodeUnknownFeed, fmt.Sprintf("unknown feed %q; feeds are %s", feed, strings.Join(api.AllFeeds, ", ")))
+		WriteError(w, http.StatusNotFound, CodeUnknownFeed, fmt.Sprintf("unknown feed %q; feeds are %s", feed, strings.Join(credit.Feeds, ", ")))
 		return
 	}
 	q := r.URL.Query()

@@ -22,7 +22,6 @@ import (
 	"time"
 
 	"github.com/czyj/credwatch/credit"
-	"github.com/czyj/credwatch/sync/api"
 )
 
 // Options configure a simulator. The zero value of every field has a default.
@@ -104,7 +103,7 @@ func New(opts Options) *Sim {
 		opts:     opts,
 		now:      now,
 		rng:      rand.New(rand.NewPCG(uint64(opts.Seed), uint64(opts.Seed)^0x9e3779b97f4a7c15)),
-		logs:     make(map[string]*changeLog, len(api.AllFeeds)),
+		logs:     make(map[string]*changeLog, len(credit.Feeds)),
 		authName: make(map[string]string),
 		authCode: make(map[string]string),
 		recs:     make(map[string]*rec),
@@ -114,7 +113,7 @@ func New(opts Options) *Sim {
 		idSeq:    make(map[string]int),
 		docSeq:   make(map[string]int),
 	}
-	for _, f := range api.AllFeeds {
+	for _, f := range credit.Feeds {
 		s.logs[f] = newChangeLog()
 	}
 	start := now().In(credit.ChinaZone).Truncate(time.Second)

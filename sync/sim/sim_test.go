@@ -134,7 +134,7 @@ type snapshot struct {
 func takeSnapshot(t *testing.T, srv *httptest.Server) snapshot {
 	t.Helper()
 	sn := snapshot{records: map[string]*credit.Record{}, sharing: map[string]*credit.SharingEntry{}, repairs: map[string]*credit.Repair{}}
-	for _, f := range api.AllFeeds {
+	for _, f := range credit.Feeds {
 		items, _ := walk(t, srv, f, "", api.MaxLimit)
 		for _, it := range items {
 			if it.Op == api.OpDelete {
@@ -142,11 +142,11 @@ func takeSnapshot(t *testing.T, srv *httptest.Server) snapshot {
 			}
 			var err error
 			switch f {
-			case api.FeedSharing:
+			case credit.FeedSharing:
 				var e credit.SharingEntry
 				err = json.Unmarshal(it.Data, &e)
 				sn.sharing[it.Key] = &e
-			case api.FeedRepair:
+			case credit.FeedRepair:
 				var rp credit.Repair
 				err = json.Unmarshal(it.Data, &rp)
 				sn.repairs[it.Key] = &rp
@@ -179,7 +179,7 @@ func TestDeterminism(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, a, _ := newTestSim(t, tt.seedA, 0)
 			_, b, _ := newTestSim(t, tt.seedB, 0)
-			for _, f := range api.AllFeeds {
+			for _, f := range credit.Feeds {
 				_, pa, _ := get(t, a, feedURL(f, "", 0), "")
 				_, pb, _ := get(t, b, feedURL(f, "", 0), "")
 				if eq := bytes.Equal(pa, pb); eq != tt.same && (tt.same || f == "penalty") {
@@ -195,7 +195,7 @@ func TestDeterminism(t *testing.T) {
 			sa.Step()
 			sb.Step()
 		}
-		for _, f := range api.AllFeeds {
+		for _, f := range credit.Feeds {
 			ia, _ := walk(t, a, f, "", api.MaxLimit)
 			ib, _ := walk(t, b, f, "", api.MaxLimit)
 			ja, _ := json.Marshal(ia)
@@ -224,7 +224,7 @@ func TestPaging(t *testing.T) {
 			}
 			counts := s.Counts()
 			deletes := 0
-			for _, f := range api.AllFeeds {
+			for _, f := range credit.Feeds {
 				items, _ := walk(t, srv, f, "", 7)
 				seen := map[string]bool{}
 				live := 0
@@ -261,7 +261,7 @@ func TestPaging(t *testing.T) {
 	t.Run("incremental after Step", func(t *testing.T) {
 		s, srv, c := newTestSim(t, 2, 800)
 		cursors := map[string]string{}
-		for _, f := range api.AllFeeds {
+		for _, f := range credit.Feeds {
 			_, cursors[f] = walk(t, srv, f, "", 50)
 		}
 		c.Add(time.Minute)
@@ -270,7 +270,7 @@ func TestPaging(t *testing.T) {
 		for i := 0; i < 5; i++ {
 			s.Step()
 		}
-		for _, f := range api.AllFeeds {
+		for _, f := range credit.Feeds {
 			items, next := walk(t, srv, f, cursors[f], 50)
 			changed += len(items)
 			for _, it := range items {
@@ -299,11 +299,11 @@ func TestPaging(t *testing.T) {
 
 	t.Run("compaction", func(t *testing.T) {
 		s, srv, _ := newTestSim(t, 4, 300)
-		_, cur := walk(t, srv, api.FeedSharing, "", api.MaxLimit)
+		_, cur := walk(t, srv, credit.FeedSharing, "", api.MaxLimit)
 		for i := 0; i < 60; i++ {
 			s.Step()
 		}
-		items, _ := walk(t, srv, api.FeedSharing, cur, api.MaxLimit)
+		items, _ := walk(t, srv, credit.FeedSharing, cur, api.MaxLimit)
 		seen := map[string]bool{}
 		for _, it := range items {
 			if seen[it.Key] {
@@ -311,8 +311,8 @@ func TestPaging(t *testing.T) {
 			}
 			seen[it.Key] = true
 		}
-		if len(items) == 0 || len(items) > s.Counts()[api.FeedSharing] {
-			t.Errorf("catch-up returned %d sharing rows; want 1..%d", len(items), s.Counts()[api.FeedSharing])
+		if len(items) == 0 || len(items) > s.Counts()[credit.FeedSharing] {
+			t.Errorf("catch-up returned %d sharing rows; want 1..%d", len(items), s.Counts()[credit.FeedSharing])
 		}
 	})
 
@@ -740,7 +740,7 @@ func TestOrder(t *testing.T) {
 		c.Add(time.Second)
 		s.Step()
 	}
-	for _, f := range api.AllFeeds {
+	for _, f := range credit.Feeds {
 		items, _ := walk(t, srv, f, "", 100)
 		var last time.Time
 		for _, it := range items {
@@ -796,14 +796,14 @@ func TestSyncWhileChanging(t *testing.T) {
 			}
 		}
 	}()
-	for _, f := range api.AllFeeds {
+	for _, f := range credit.Feeds {
 		items, next := walk(t, srv, f, "", 7)
 		apply(f, items)
 		cursors[f] = next
 	}
 	close(stop)
 	<-done
-	for _, f := range api.AllFeeds {
+	for _, f := range credit.Feeds {
 		items, _ := walk(t, srv, f, cursors[f], 50)
 		apply(f, items)
 		fresh, _ := walk(t, srv, f, "", api.MaxLimit)

@@ -53,7 +53,7 @@ func (s *Source) Probe(ctx context.Context, sample int) (time.Duration, []TableR
 				return err
 			})
 		}
-		if err := count(" IS NOT NULL", &rep.Rows); err == nil {
+		if err = count(" IS NOT NULL", &rep.Rows); err == nil {
 			err = count(" IS NULL", &rep.NoChange)
 		}
 		if err != nil {

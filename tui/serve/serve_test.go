@@ -23,7 +23,6 @@ import (
 	"github.com/czyj/credwatch/store"
 	"github.com/czyj/credwatch/store/audit"
 	credsync "github.com/czyj/credwatch/sync"
-	"github.com/czyj/credwatch/sync/api"
 	"github.com/czyj/credwatch/sync/sim"
 	"github.com/czyj/credwatch/tui"
 	gossh "golang.org/x/crypto/ssh"
@@ -86,7 +85,7 @@ func startServeWith(t *testing.T, o serveOpts) *serveFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eps := []credsync.Endpoint{{Name: "hub", BaseURL: simSrv.URL, Feeds: api.AllFeeds}}
+	eps := []credsync.Endpoint{{Name: "hub", BaseURL: simSrv.URL, Feeds: credit.Feeds}}
 	eng, err := credsync.New(db, eps, credsync.Options{Now: time.Now, ServerClock: businessClock(today)}) // stored times on the wall clock, as credwatch does
 	if err != nil {
 		t.Fatal(err)
@@ -136,7 +135,7 @@ func startServeWith(t *testing.T, o serveOpts) *serveFixture {
 		DB: db, Audit: al, Depts: credit.NewDirectory(credit.DefaultDepartments()), Lang: "zh", Version: "test",
 		Sync: engineSyncer{eng},
 		View: func(scope credit.Scope) tui.Deps {
-			return tui.Deps{Endpoints: []tui.EndpointInfo{{Name: "hub", Feeds: api.AllFeeds}}, Today: today, Now: businessClock(today),
+			return tui.Deps{Endpoints: []tui.EndpointInfo{{Name: "hub", Feeds: credit.Feeds}}, Today: today, Now: businessClock(today),
 				Clock: time.Now, Lang: "zh", CachePath: db.Path(), Officer: scope.Officer, OfficerDepts: scope.Depts, ReadOnly: true}
 		},
 		Commands:    fakeCommands(db, f.auditDir),
