@@ -191,19 +191,6 @@ func startServeWith(t *testing.T, o serveOpts) *serveFixture {
 	return f
 }
 
-// audited returns the audit trail so far.
-func (f *serveFixture) audited(t *testing.T) []credit.Event {
-	t.Helper()
-	var evs []credit.Event
-	if err := audit.Read(f.auditDir, time.Now().Add(-time.Hour), func(ev credit.Event) error {
-		evs = append(evs, ev)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return evs
-}
-
 // liveCount is the number of sessions holding a slot.
 func (f *serveFixture) liveCount() int { return f.srv.Sessions() }
 
@@ -274,17 +261,6 @@ func (f *serveFixture) start(t *testing.T, who, cmd string) *command {
 	return c
 }
 
-func (c *command) waitEnd(t *testing.T, timeout time.Duration, why string) error {
-	t.Helper()
-	select {
-	case err := <-c.done:
-		return err
-	case <-time.After(timeout):
-		t.Fatalf("%s: the command did not end within %s; stderr %q", why, timeout, c.err.String())
-	}
-	return nil
-}
-
 // terminal is a session with a PTY running the full-screen view.
 type terminal struct {
 	sess *gossh.Session
@@ -293,12 +269,8 @@ type terminal struct {
 	done chan error
 }
 
-func (f *serveFixture) terminal(t *testing.T, who string, env map[string]string) *terminal {
-	t.Helper()
-	return f.terminalSized(t, who, env, 100)
-}
-
-// terminalSized is terminal with a PTY of cols columns.
+// terminalSized starts a session with a PTY of cols columns running the
+// full-screen view.
 func (f *serveFixture) terminalSized(t *testing.T, who string, env map[string]string, cols int) *terminal {
 	t.Helper()
 	sess, err := f.dial(t, who).NewSession()

@@ -441,6 +441,37 @@ var messages = map[string]message{
 	"help.cancel":     {"取消", "cancel"},
 	"help.nextfield":  {"下一项", "next field"},
 	"help.prevfield":  {"上一项", "previous field"},
+	// What credwatch serve says to officers (tui/serve).
+	"serve.bye.shutdown":   {"credwatch: 服务器正在关闭，会话已结束。请稍后重新连接。", "credwatch: the server is shutting down; session ended. Connect again later."},
+	"serve.bye.idle":       {"credwatch: 超过 %s 无操作，会话已结束。", "credwatch: no key pressed for %s; session ended."},
+	"serve.refused.key":    {"credwatch: 此密钥已被撤销。", "credwatch: this key is no longer authorised."},
+	"serve.refused.full":   {"credwatch: 会话已达上限（%d），请稍后再试。", "credwatch: the server has its maximum of %d sessions; try again later."},
+	"serve.refused.perkey": {"credwatch: 此密钥已有 %d 个会话，请先关闭其中一个。", "credwatch: this key already has %d sessions open; close one first."},
+	"serve.refused.audit":  {"credwatch: 审计记录仅限管理员查看。", "credwatch: the audit trail is for admins only."},
+	"serve.bye.revoked":    {"credwatch: 此密钥已被撤销，会话已结束。", "credwatch: this key was revoked; session ended."},
+	"serve.bye.changed":    {"credwatch: 此密钥的权限已变更，会话已结束。请重新连接。", "credwatch: this key's rights changed; session ended. Connect again."},
+	"serve.bye.keys":       {"credwatch: 服务器的授权密钥文件不可用，会话已结束。请联系管理员。", "credwatch: the server's keys file is unusable; session ended. Tell the administrator."},
+	"serve.warn.keys":      {"授权密钥文件不可用，仍沿用上次加载的密钥（keep_keys_on_error），请尽快修复：%s", "the keys file is unusable; the keys loaded before stay in force (keep_keys_on_error); fix it: %s"},
+	"serve.bye.idlecmd":    {"credwatch: 超过 %s 无输出，命令已结束。", "credwatch: nothing written for %s; command ended."},
+	"serve.usage": {`credwatch serve: 不带终端时可执行的命令 / commands without a terminal:
+  status [--json]                                  health of the cache and endpoints
+  check [--json]                                   the daily check (每日核查)
+  tail [-f] [-n N] [--json]                        the event log; -f follows it
+  export --view check|sharing|sync|repair|queue [--format csv|json]
+         [--filter TEXT] [--dept ID] [--sort COLUMN [--desc]]
+  audit [--since 2026-11-01] [--json]              the audit trail (admins only)
+  report [--month YYYY-MM] [--format xlsx|text|csv|json]   the monthly 合规率 / 迟报率 report (> 11月.xlsx)
+全屏界面 / the full-screen view: ssh -t (a terminal, no command)
+`, `credwatch serve: 不带终端时可执行的命令 / commands without a terminal:
+  status [--json]                                  health of the cache and endpoints
+  check [--json]                                   the daily check (每日核查)
+  tail [-f] [-n N] [--json]                        the event log; -f follows it
+  export --view check|sharing|sync|repair|queue [--format csv|json]
+         [--filter TEXT] [--dept ID] [--sort COLUMN [--desc]]
+  audit [--since 2026-11-01] [--json]              the audit trail (admins only)
+  report [--month YYYY-MM] [--format xlsx|text|csv|json]   the monthly 合规率 / 迟报率 report (> 11月.xlsx)
+全屏界面 / the full-screen view: ssh -t (a terminal, no command)
+`},
 }
 
 // T returns the message of key; an unknown key is returned as it is, so a

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -235,5 +236,57 @@ func TestDomainTextsWorded(t *testing.T) {
 				t.Errorf("en %q, want %q", got, tc.en)
 			}
 		})
+	}
+}
+
+// TestViewKeysInCatalogue finds every literal key the view, the SSH
+// server and the commands look up (c.t("…"), c.f("…"), T, F, and the
+// server's msg/msgf, whose keys are under "serve.") and fails on one the
+// catalogue lacks: a missing key would be shown to the officer as the key.
+func TestViewKeysInCatalogue(t *testing.T) {
+	prefix := map[string]string{"t": "", "f": "", "T": "", "F": "", "msg": "serve.", "msgf": "serve."}
+	fset := token.NewFileSet()
+	found := 0
+	for _, root := range []string{"../../tui", "../../cmd"} {
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+				return err
+			}
+			f, err := parser.ParseFile(fset, path, nil, 0)
+			if err != nil {
+				return err
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok || len(call.Args) == 0 {
+					return true
+				}
+				sel, ok := call.Fun.(*ast.SelectorExpr)
+				if !ok {
+					return true
+				}
+				pre, ok := prefix[sel.Sel.Name]
+				lit, isLit := call.Args[0].(*ast.BasicLit)
+				if !ok || !isLit || lit.Kind != token.STRING {
+					return true
+				}
+				key, _ := strconv.Unquote(lit.Value)
+				if strings.ContainsAny(key, " %/") || key == "" { // not a catalogue key (e.g. a format or a path)
+					return true
+				}
+				found++
+				if _, ok := messages[pre+key]; !ok {
+					t.Errorf("%s: key %q is not in the catalogue", fset.Position(call.Pos()), pre+key)
+				}
+				return true
+			})
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if found < 100 {
+		t.Fatalf("found only %d lookups: the scan no longer sees the view's calls", found)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/czyj/credwatch/store"
 	credsync "github.com/czyj/credwatch/sync"
 	"github.com/czyj/credwatch/tui"
+	"github.com/czyj/credwatch/tui/i18n"
 	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
 )
@@ -646,40 +647,13 @@ func (m sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m sessionModel) View() string { return m.inner.View() }
 
-// serveMessages are what the server says to officers, by language.
-var serveMessages = map[string][2]string{
-	"bye.shutdown":   {"credwatch: 服务器正在关闭，会话已结束。请稍后重新连接。", "credwatch: the server is shutting down; session ended. Connect again later."},
-	"bye.idle":       {"credwatch: 超过 %s 无操作，会话已结束。", "credwatch: no key pressed for %s; session ended."},
-	"refused.key":    {"credwatch: 此密钥已被撤销。", "credwatch: this key is no longer authorised."},
-	"refused.full":   {"credwatch: 会话已达上限（%d），请稍后再试。", "credwatch: the server has its maximum of %d sessions; try again later."},
-	"refused.perkey": {"credwatch: 此密钥已有 %d 个会话，请先关闭其中一个。", "credwatch: this key already has %d sessions open; close one first."},
-	"refused.audit":  {"credwatch: 审计记录仅限管理员查看。", "credwatch: the audit trail is for admins only."},
-	"bye.revoked":    {"credwatch: 此密钥已被撤销，会话已结束。", "credwatch: this key was revoked; session ended."},
-	"bye.changed":    {"credwatch: 此密钥的权限已变更，会话已结束。请重新连接。", "credwatch: this key's rights changed; session ended. Connect again."},
-	"bye.keys":       {"credwatch: 服务器的授权密钥文件不可用，会话已结束。请联系管理员。", "credwatch: the server's keys file is unusable; session ended. Tell the administrator."},
-	"warn.keys":      {"授权密钥文件不可用，仍沿用上次加载的密钥（keep_keys_on_error），请尽快修复：%s", "the keys file is unusable; the keys loaded before stay in force (keep_keys_on_error); fix it: %s"},
-	"bye.idlecmd":    {"credwatch: 超过 %s 无输出，命令已结束。", "credwatch: nothing written for %s; command ended."},
-	"usage": {`credwatch serve: 不带终端时可执行的命令 / commands without a terminal:
-  status [--json]                                  health of the cache and endpoints
-  check [--json]                                   the daily check (每日核查)
-  tail [-f] [-n N] [--json]                        the event log; -f follows it
-  export --view check|sharing|sync|repair|queue [--format csv|json]
-         [--filter TEXT] [--dept ID] [--sort COLUMN [--desc]]
-  audit [--since 2026-11-01] [--json]              the audit trail (admins only)
-  report [--month YYYY-MM] [--format xlsx|text|csv|json]   the monthly 合规率 / 迟报率 report (> 11月.xlsx)
-全屏界面 / the full-screen view: ssh -t (a terminal, no command)
-`, ""},
-}
+// msg is what the server says to officers, in the configured language
+// (the catalogue's "serve." messages).
+func (s *Server) msg(id string) string { return i18n.New(s.cfg.Lang).T("serve." + id) }
 
-func (s *Server) msg(id string) string {
-	m := serveMessages[id]
-	if s.cfg.Lang == "en" && m[1] != "" {
-		return m[1]
-	}
-	return m[0]
+func (s *Server) msgf(id string, args ...any) string {
+	return i18n.New(s.cfg.Lang).F("serve."+id, args...)
 }
-
-func (s *Server) msgf(id string, args ...any) string { return fmt.Sprintf(s.msg(id), args...) }
 
 // oneLine makes s safe for one audit or log line: control characters out,
 // runs of white space as one space.
