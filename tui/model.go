@@ -15,7 +15,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/czyj/credwatch/credit"
-	credsync "github.com/czyj/credwatch/sync"
 )
 
 // EndpointInfo is one configured agency endpoint, shown on the sync tab even
@@ -23,7 +22,7 @@ import (
 type EndpointInfo struct {
 	Name     string
 	Feeds    []string
-	Interval time.Duration // between passes (0: sync.DefaultInterval)
+	Interval time.Duration // between passes (0: credit.DefaultSyncInterval)
 	// Manual marks a source run by hand (credwatch import): judged
 	// without the staleness test, and listed only once the cache knows it.
 	Manual bool
@@ -94,7 +93,7 @@ type Deps struct {
 	// never two at a time.
 	Snapshot func() (*credit.Snapshot, error)
 	// Events delivers sync progress; nil when there is no engine.
-	Events <-chan credsync.Event
+	Events <-chan credit.Event
 	// SyncNow asks the engine to start a pass; nil when there is no engine.
 	// It is called inside a tea.Cmd. An error says why no pass can start
 	// (another process holds the sync role), and is shown.
@@ -270,7 +269,7 @@ type inUseStore interface {
 
 // eventMsg is one sync event, or ok == false when the channel closed.
 type eventMsg struct {
-	ev credsync.Event
+	ev credit.Event
 	ok bool
 }
 
@@ -548,7 +547,7 @@ func (m *Model) loadCmd() tea.Cmd {
 }
 
 // waitEvent waits for the next sync event; Update issues it again after each.
-func waitEvent(ch <-chan credsync.Event) tea.Cmd {
+func waitEvent(ch <-chan credit.Event) tea.Cmd {
 	return func() tea.Msg {
 		ev, ok := <-ch
 		return eventMsg{ev: ev, ok: ok}
@@ -686,9 +685,9 @@ func (m Model) handleEvent(msg eventMsg) (Model, tea.Cmd) {
 	}
 	ev := msg.ev
 	switch ev.Type {
-	case credsync.EventPage:
+	case credit.EventPage:
 		m.syncing[ev.Endpoint] = true
-	case credsync.EventDone, credsync.EventError:
+	case credit.EventDone, credit.EventError:
 		delete(m.syncing, ev.Endpoint)
 	}
 	m.lastEvent = m.eventText(ev)
@@ -701,7 +700,7 @@ func (m *Model) buildEndpointRows() []Row {
 	return rows
 }
 
-func (m *Model) eventText(ev credsync.Event) string {
+func (m *Model) eventText(ev credit.Event) string {
 	at := ev.At
 	if at.IsZero() {
 		at = m.d.Now()
@@ -709,11 +708,11 @@ func (m *Model) eventText(ev credsync.Event) string {
 	t := at.In(credit.ChinaZone).Format("15:04:05")
 	name := cleanText(ev.Endpoint)
 	switch ev.Type {
-	case credsync.EventPage:
+	case credit.EventPage:
 		return m.cat.f("ev.page", t, name, m.cat.feedLabel(ev.Feed), ev.Items)
-	case credsync.EventError:
+	case credit.EventError:
 		return m.cat.f("ev.error", t, name, cleanText(ev.Err), ev.Retry.Round(time.Second))
-	case credsync.EventResync:
+	case credit.EventResync:
 		return m.cat.f("ev.resync", t, name, m.cat.feedLabel(ev.Feed))
 	case credit.EventAction:
 		return m.cat.f("ev.action", t, cleanText(ev.Actor), cleanText(ev.Message))
@@ -721,7 +720,7 @@ func (m *Model) eventText(ev credsync.Event) string {
 		return m.cat.f("ev.sent", t, cleanText(ev.Message))
 	case credit.EventActionFailed:
 		return m.cat.f("ev.refused", t, cleanText(ev.Message), cleanText(ev.Err))
-	case credsync.EventDone:
+	case credit.EventDone:
 		return m.cat.f("ev.done", t, name)
 	}
 	return m.cat.f("ev.other", t, string(ev.Type), cleanText(ev.Message))

@@ -10,7 +10,6 @@ import (
 	"unicode"
 
 	"github.com/czyj/credwatch/credit"
-	credsync "github.com/czyj/credwatch/sync"
 )
 
 // Status symbols. Each is ASCII, narrow in every terminal, and always
@@ -452,7 +451,7 @@ func buildEndpoints(in buildInput) (rows []Row, failing int, synced bool, newest
 				feeds = append(feeds, c.feedLabel(f))
 			}
 		}
-		iv := cmp.Or(st.Interval, ep.Interval, credsync.DefaultInterval)
+		iv := cmp.Or(st.Interval, ep.Interval, credit.DefaultSyncInterval)
 		if ep.Manual {
 			iv = 0 // a manual import is never stale
 		}
@@ -523,7 +522,7 @@ func holderNote(in buildInput) (string, bool) {
 		retry = latest(retry, st.RetryAt)
 	}
 	for _, ep := range in.endpoints {
-		d := cmp.Or(ep.Interval, credsync.DefaultInterval)
+		d := cmp.Or(ep.Interval, credit.DefaultSyncInterval)
 		if iv == 0 || d < iv {
 			iv = d
 		}
