@@ -228,9 +228,6 @@ const (
 
 var tabKeys = [tabCount]string{"tab.check", "tab.sharing", "tab.sync", "tab.repair", "tab.queue"}
 
-// tabViewNames are the names TableFor and export file names use.
-var tabViewNames = [tabCount]string{"check", "sharing", "sync", "repair", "queue"}
-
 const (
 	// tickInterval is how often ages ("2小时前") are recomputed.
 	tickInterval = 10 * time.Second

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -365,17 +364,8 @@ func cellAt(r Row, i int) string {
 	return ""
 }
 
-// compareCells orders two cells as numbers when both read as one (after a
-// status symbol, before a unit such as 天), else as text.
-func compareCells(a, b string) int {
-	na, oka := cellNumber(a)
-	nb, okb := cellNumber(b)
-	if oka && okb && na != nb {
-		return cmp.Compare(na, nb)
-	}
-	return strings.Compare(a, b)
-}
-
+// cellNumber reads a cell as a number: after a status symbol, before a
+// unit such as 天, and not the year of a date.
 func cellNumber(s string) (int, bool) {
 	s = strings.TrimLeft(s, "!+*~- ")
 	end := 0

@@ -686,7 +686,8 @@ func matchSlow(r *Row, f string) bool {
 }
 
 // sortOrder returns every row's index, stably sorted by column col as
-// compareCells orders it, descending when desc. The table filters this
+// compareCells (table_test.go, the reference order) orders it, descending
+// when desc. The table filters this
 // order rather than sorting the rows each filter keeps: for a column that
 // compareCells orders (no text that starts with digits or blanks mixed
 // with numbers) the two are the same.
