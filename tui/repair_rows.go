@@ -73,9 +73,8 @@ func (r *repairRows) Row(i int) Row {
 // IndexRow implements rowIndexer.
 func (r *repairRows) IndexRow(i int, row *Row, memo *cellMemo) { r.fill(i, row, memo) }
 
-// summaryText implements summaryRows: the name, code and document number
-// are columns 1 to 3.
-func (r *repairRows) summaryText() (*credit.Penalties, [3]int) { return &r.pens, [3]int{1, 2, 3} }
+// summaries implements summaryRows.
+func (r *repairRows) summaries() (*credit.Penalties, []Column) { return &r.pens, repairColumns(r.cat) }
 
 // rowSummary implements summaryRows.
 func (r *repairRows) rowSummary(i int) int { return int(r.entries[i].pen) }
@@ -238,9 +237,8 @@ func (q *queueRows) Row(i int) Row {
 // IndexRow implements rowIndexer.
 func (q *queueRows) IndexRow(i int, row *Row, memo *cellMemo) { q.fill(i, row, memo) }
 
-// summaryText implements summaryRows: the name and document number are
-// columns 0 and 1.
-func (q *queueRows) summaryText() (*credit.Penalties, [3]int) { return &q.pens, [3]int{0, -1, 1} }
+// summaries implements summaryRows.
+func (q *queueRows) summaries() (*credit.Penalties, []Column) { return &q.pens, queueColumns(q.cat) }
 
 // rowSummary implements summaryRows: -1 for a repair whose penalty is not
 // cached (its name cell is the key).

@@ -918,9 +918,9 @@ func repairDetail(in buildInput, key string) string {
 func repairColumns(c catalog) []Column {
 	return []Column{
 		{Title: c.t("col.section"), Min: 6},
-		{Title: c.t("col.name"), Min: 12},
-		{Title: c.t("col.uscc"), Drop: 4},
-		{Title: c.t("col.docno"), Min: 12},
+		{Title: c.t("col.name"), Min: 12, Field: credit.FieldSubjectName},
+		{Title: c.t("col.uscc"), Drop: 4, Field: credit.FieldUSCC},
+		{Title: c.t("col.docno"), Min: 12, Field: credit.FieldDocNo},
 		{Title: c.t("col.severity"), Drop: 1},
 		{Title: c.t("col.decided"), Drop: 2},
 		{Title: c.t("col.eligible")},
@@ -1004,8 +1004,8 @@ func sortQueue(entries []queueEntry) {
 
 func queueColumns(c catalog) []Column {
 	return []Column{
-		{Title: c.t("col.name"), Min: 16},
-		{Title: c.t("col.docno"), Min: 12},
+		{Title: c.t("col.name"), Min: 16, Field: credit.FieldSubjectName},
+		{Title: c.t("col.docno"), Min: 12, Field: credit.FieldDocNo},
 		{Title: c.t("col.stage")},
 		{Title: c.t("col.since"), Drop: 1}, // also in the detail line
 		{Title: c.t("col.age"), Right: true},

@@ -10,6 +10,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/czyj/credwatch/credit"
 )
 
 // Column describes one table column. Widths are display cells as
@@ -26,6 +28,11 @@ type Column struct {
 	// Drop hides the column when even the minimum widths do not fit: the
 	// highest Drop goes first. 0 means never hidden.
 	Drop int
+	// Field is the penalty summary field the column shows (its search
+	// role), for rows of a source that shows penalty summaries
+	// (summaryRows): the filter then searches those cells in the
+	// summaries' own text. 0: none.
+	Field credit.PenaltyField
 }
 
 // Row is one table row.

@@ -16,7 +16,7 @@ import (
 // rowIndex is what SetRows computes once per set of rows, so that a filter
 // keystroke is a byte search over one buffer and integer maxima, and the
 // rows are never copied. It never changes after SetRows (but for what
-// the first search makes once, sharedText's slots): tables copied by value
+// the first search makes once, in sharedText's search): tables copied by value
 // share it.
 type rowIndex struct {
 	n int
@@ -44,9 +44,8 @@ type rowIndex struct {
 	groups []rowGroup
 	// anyDept: some row has a department.
 	anyDept bool
-	// freq estimates how often each byte occurs in hay and, letters
-	// lower-cased, in st's text: a search looks for the needle's rarest
-	// byte first.
+	// freq estimates how often each byte occurs in hay: a search looks
+	// for the needle's rarest byte first.
 	freq [256]uint32
 	// st searches the summary cells of rows that show penalty summaries in
 	// the summaries' own text; those cells are then not in hay. nil for
@@ -89,17 +88,6 @@ func newRowIndex(rows RowSource) *rowIndex {
 	x.buildText(rows, size)
 	for i := 0; i < len(x.hay); i += 31 {
 		x.freq[x.hay[i]]++
-	}
-	if x.st != nil {
-		for _, chunk := range x.st.pens.Text() {
-			for i := 0; i < len(chunk); i += 31 {
-				c := chunk[i]
-				if 'A' <= c && c <= 'Z' {
-					c += 'a' - 'A'
-				}
-				x.freq[c]++
-			}
-		}
 	}
 	return x
 }
@@ -181,11 +169,9 @@ func (x *rowIndex) groupAndDicts(rows RowSource) int {
 	sumCol := make([]bool, x.stride)
 	sr, _ := rows.(summaryRows)
 	if sr != nil {
-		_, cols := sr.summaryText()
-		for _, c := range cols {
-			if c >= 0 && c < x.stride {
-				sumCol[c] = true
-			}
+		_, cols := sr.summaries()
+		for c := range min(len(cols), x.stride) {
+			sumCol[c] = cols[c].Field != 0
 		}
 	}
 	read := rowReader(rows)
@@ -300,6 +286,9 @@ func (x *rowIndex) buildText(rows RowSource, size int) {
 	}
 	if cap(x.hay)-len(x.hay) > len(x.hay) {
 		x.hay = slices.Clone(x.hay)
+	}
+	if x.st != nil {
+		x.st.done()
 	}
 }
 
@@ -547,10 +536,6 @@ func (x *rowIndex) filter(cand []int32, all bool, f string) []int32 {
 		}
 	}
 	nd := x.needle(f)
-	var fn foldNeedle
-	if x.st != nil {
-		fn = newFoldNeedle(nd)
-	}
 	if !all && len(cand) < x.n/scanFraction {
 		out := make([]int32, 0, len(cand))
 	rows:
@@ -570,7 +555,7 @@ func (x *rowIndex) filter(cand []int32, all bool, f string) []int32 {
 				continue
 			}
 			if x.st != nil {
-				if p := x.st.pen[i]; p >= 0 && x.st.match(&fn, p) {
+				if p := x.st.pen[i]; p >= 0 && x.st.search.Match(int(p), f) {
 					out = append(out, i)
 				}
 			}
@@ -579,7 +564,7 @@ func (x *rowIndex) filter(cand []int32, all bool, f string) []int32 {
 	}
 	set := x.scan(nd)
 	if x.st != nil {
-		pens := x.st.matches(&fn)
+		pens := x.st.search.Find(f)
 		for i, p := range x.st.pen {
 			if p >= 0 && pens[p/64]&(1<<(p%64)) != 0 {
 				set[i/64] |= 1 << (i % 64)

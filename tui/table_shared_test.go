@@ -56,8 +56,18 @@ func (s *fakeSummaryRows) Row(i int) Row {
 	}
 	return Row{Key: key, Cells: cells}
 }
-func (s *fakeSummaryRows) summaryText() (*credit.Penalties, [3]int) { return &s.pens, s.cols }
-func (s *fakeSummaryRows) rowSummary(i int) int                     { return s.pen[i] }
+func (s *fakeSummaryRows) rowSummary(i int) int { return s.pen[i] }
+
+// summaries declares the columns' roles as a tab does, from cols.
+func (s *fakeSummaryRows) summaries() (*credit.Penalties, []Column) {
+	cols := make([]Column, s.Width())
+	for f, c := range s.cols {
+		if c >= 0 {
+			cols[c].Field = credit.PenaltyField(f + 1)
+		}
+	}
+	return &s.pens, cols
+}
 
 // hostileText returns summary text of short pieces, some of them what
 // cannot be searched in place: upper case beyond ASCII, control
@@ -154,28 +164,6 @@ func TestSharedTextFilter(t *testing.T) {
 				tb.SetFilter(typed)
 				checkShown(t, fmt.Sprintf("layout %v n=%d step %d filter %q", layout, n, step, typed), &tb, rows)
 			}
-		}
-	}
-}
-
-func TestFoldNeedle(t *testing.T) {
-	for _, c := range []struct {
-		h, f string
-		want int
-	}{
-		{"ABC", "abc", 0},
-		{"xxAbCabc", "abc", 2},
-		{"工LTD工", "ltd", 3},
-		{"aaaaAAAAb", "ab", 7},
-		{"Ab", "abc", -1},
-		{"", "a", -1},
-		{"ÉÉ", "é", -1}, // not folded: such text is not searched in place
-		{"9132ab", "2a", 3},
-	} {
-		x := &rowIndex{}
-		fn := newFoldNeedle(x.needle(c.f))
-		if got := fn.index(c.h); got != c.want {
-			t.Errorf("index(%q, %q) = %d, want %d", c.h, c.f, got, c.want)
 		}
 	}
 }
