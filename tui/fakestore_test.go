@@ -413,14 +413,14 @@ func TestReloadKeepsUnchangedPenaltyTabs(t *testing.T) {
 		t.Errorf("%d check reads, %d of them lean: all but the first frame's should be", checks, st.lean)
 	}
 	lean := st.lean
-	src, rows := m.repair.all, m.repair.Rows()
+	src, rows := m.repair.Source(), m.repair.Rows()
 	// Meanwhile an endpoint starts failing: a status write, not data.
 	st.mu.Lock()
 	st.snap.Endpoints = slices.Clone(st.snap.Endpoints)
 	st.snap.Endpoints[0].LastError = "dial tcp: connection refused"
 	st.mu.Unlock()
 	m = reload()
-	if cs.full.Load() != full || !m.view.reused || m.repair.all != src {
+	if cs.full.Load() != full || !m.view.reused || m.repair.Source() != src {
 		t.Fatalf("same generation: %d full reads (had %d), reused %v", cs.full.Load(), full, m.view.reused)
 	}
 	if checkReads() != checks || m.checkData.Endpoints[0].LastError == "" || !strings.Contains(m.View(), "2个接口同步异常") {

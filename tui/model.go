@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/tui/table"
 )
 
 // EndpointInfo is one configured agency endpoint, shown on the sync tab even
@@ -363,7 +364,7 @@ func New(d Deps) Model {
 	m.styles.Input.Apply(&m.line)
 
 	newTable := func(cols []Column, empty string) Table {
-		t := NewTable(cols, m.styles.Table, m.keys.Table)
+		t := table.New(cols, m.styles.Table, m.keys.Table)
 		t.SetEmpty(m.cat.t(empty))
 		return t
 	}
@@ -686,8 +687,8 @@ func (m *Model) apply(b built) {
 	m.endpoints.SetRows(b.endpoints)
 	m.depts.SetRows(b.depts)
 	if !b.reused { // else the tables hold these rows already
-		m.repair.setIndexed(b.repair)
-		m.queue.setIndexed(b.queue)
+		m.repair.SetIndexed(b.repair)
+		m.queue.SetIndexed(b.queue)
 	}
 	empty := func(key string) string {
 		if b.partial {

@@ -6,7 +6,35 @@ import (
 	"strings"
 
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/tui/table"
 )
+
+// The search roles of the penalty tabs' columns (Column.Field): the
+// penalty summary field a column shows as it is, which the table's filter
+// then searches in the summaries' own text (credit.PenaltySearch).
+const (
+	searchName  = table.Field(credit.FieldSubjectName)
+	searchUSCC  = table.Field(credit.FieldUSCC)
+	searchDocNo = table.Field(credit.FieldDocNo)
+)
+
+// penaltySource is the table.SharedSource part common to the repair and
+// queue tabs' rows: their items are the snapshot's penalty summaries.
+type penaltySource struct{ pens credit.Penalties }
+
+// ItemText implements table.SharedSource.
+func (s *penaltySource) ItemText(p int, f table.Field) string {
+	return s.pens.Field(p, credit.PenaltyField(f))
+}
+
+// Search implements table.SharedSource.
+func (s *penaltySource) Search(fields []table.Field, among []int32) table.Searcher {
+	pf := make([]credit.PenaltyField, len(fields))
+	for i, f := range fields {
+		pf[i] = credit.PenaltyField(f)
+	}
+	return s.pens.NewSearch(pf, among)
+}
 
 // repairEntry is one row of the repair tab in 16 bytes: what the rules
 // worked out for the penalty when the tab was built. The row's cells are
@@ -39,7 +67,7 @@ type repairError struct{ label, detail string }
 // shares the snapshot's penalties, so tables copied by value (and the
 // build goroutine, then the UI) may read it.
 type repairRows struct {
-	pens    credit.Penalties
+	penaltySource
 	entries []repairEntry // in the tab's order
 	pos     []int32       // pos[pen] is the pen's index in entries, or -1
 	errs    map[int32]repairError
@@ -49,7 +77,7 @@ type repairRows struct {
 	days    int // the "eligible soon" section's window in days (Deps.DeadlineDays)
 }
 
-var _ RowSource = (*repairRows)(nil)
+var _ table.SharedSource = (*repairRows)(nil)
 
 func (r *repairRows) Len() int   { return len(r.entries) }
 func (r *repairRows) Width() int { return len(repairColumns(r.cat)) }
@@ -70,18 +98,18 @@ func (r *repairRows) Row(i int) Row {
 	return row
 }
 
-// IndexRow implements rowIndexer.
-func (r *repairRows) IndexRow(i int, row *Row, memo *cellMemo) { r.fill(i, row, memo) }
+// IndexRow implements table.Indexer.
+func (r *repairRows) IndexRow(i int, row *Row, memo *table.Memo) { r.fill(i, row, memo) }
 
-// summaries implements summaryRows.
-func (r *repairRows) summaries() (*credit.Penalties, []Column) { return &r.pens, repairColumns(r.cat) }
+// Columns implements table.SharedSource.
+func (r *repairRows) Columns() []Column { return repairColumns(r.cat) }
 
-// rowSummary implements summaryRows.
-func (r *repairRows) rowSummary(i int) int { return int(r.entries[i].pen) }
+// Item implements table.SharedSource.
+func (r *repairRows) Item(i int) int { return int(r.entries[i].pen) }
 
 // fill makes row i into row: all of it with a nil memo, else what the
-// index reads (see rowIndexer).
-func (r *repairRows) fill(i int, row *Row, memo *cellMemo) {
+// index reads (see table.Indexer).
+func (r *repairRows) fill(i int, row *Row, memo *table.Memo) {
 	e := &r.entries[i]
 	sum := r.pens.At(int(e.pen))
 	rec := &sum
@@ -90,12 +118,12 @@ func (r *repairRows) fill(i int, row *Row, memo *cellMemo) {
 	if !ok {
 		search = rec.Dept
 	}
-	cells := cellsOf(row, 10)
-	cells[0] = memo.str(memoKey(memoSection, int(e.section)), func() string { return sectionLabel(c, int(e.section), r.days) })
-	cells[1], cells[2], cells[3], cells[4], cells[5] = cleanText(rec.SubjectName), rec.USCC, cleanText(rec.DocNo), rec.Severity.Chinese(), memo.date(rec.Decided)
+	cells := table.CellsOf(row, 10)
+	cells[0] = memo.Str(memoKey(memoSection, int(e.section)), func() string { return sectionLabel(c, int(e.section), r.days) })
+	cells[1], cells[2], cells[3], cells[4], cells[5] = cleanText(rec.SubjectName), rec.USCC, cleanText(rec.DocNo), rec.Severity.Chinese(), memoDateOf(memo, rec.Decided)
 	lite := rec.Record()
 	tis := credit.CheckThreeInStep(&lite)
-	cells[9] = memo.str(memoKey(memoThree, threeCode(tis)), func() string { return threeCell(c, tis) })
+	cells[9] = memo.Str(memoKey(memoThree, threeCode(tis)), func() string { return threeCell(c, tis) })
 	*row = Row{Cells: cells, Dept: rec.Dept, Search: search}
 	if memo == nil {
 		row.Key = rec.Key()
@@ -125,10 +153,10 @@ func (r *repairRows) fill(i int, row *Row, memo *cellMemo) {
 	case e.flags&repFulfil != 0:
 		cells[6], cells[7] = c.t("rep.onfulfil"), "-"
 	case now:
-		cells[6], cells[7] = memo.date(e.elig), c.t("rep.now")
+		cells[6], cells[7] = memoDateOf(memo, e.elig), c.t("rep.now")
 	default:
-		cells[6] = memo.date(e.elig)
-		cells[7] = memo.str(memoKey(memoDays, daysLeft), func() string { return c.f("rep.days", daysLeft) })
+		cells[6] = memoDateOf(memo, e.elig)
+		cells[7] = memo.Str(memoKey(memoDays, daysLeft), func() string { return c.f("rep.days", daysLeft) })
 	}
 	var code int
 	for bit, on := range [...]bool{stuck, reminded, now, remindDue, early} {
@@ -136,7 +164,7 @@ func (r *repairRows) fill(i int, row *Row, memo *cellMemo) {
 			code |= 1 << (8 + bit)
 		}
 	}
-	cells[8] = memo.str(memoKey(memoRepairStatus, int(stage)|code), func() string {
+	cells[8] = memo.Str(memoKey(memoRepairStatus, int(stage)|code), func() string {
 		st := repairStatus(c, stage, stuck, reminded, now, remindDue)
 		if early {
 			st = symBad + " " + strings.TrimPrefix(st, symBad+" ") + " " + c.t("rep.early")
@@ -209,13 +237,13 @@ type queueEntry struct {
 
 // queueRows is the queue tab's RowSource, read-only once built.
 type queueRows struct {
-	pens    credit.Penalties
+	penaltySource
 	entries []queueEntry // in the tab's order
 	search  map[string]string
 	cat     catalog
 }
 
-var _ RowSource = (*queueRows)(nil)
+var _ table.SharedSource = (*queueRows)(nil)
 
 func (q *queueRows) Len() int   { return len(q.entries) }
 func (q *queueRows) Width() int { return len(queueColumns(q.cat)) }
@@ -234,19 +262,19 @@ func (q *queueRows) Row(i int) Row {
 	return row
 }
 
-// IndexRow implements rowIndexer.
-func (q *queueRows) IndexRow(i int, row *Row, memo *cellMemo) { q.fill(i, row, memo) }
+// IndexRow implements table.Indexer.
+func (q *queueRows) IndexRow(i int, row *Row, memo *table.Memo) { q.fill(i, row, memo) }
 
-// summaries implements summaryRows.
-func (q *queueRows) summaries() (*credit.Penalties, []Column) { return &q.pens, queueColumns(q.cat) }
+// Columns implements table.SharedSource.
+func (q *queueRows) Columns() []Column { return queueColumns(q.cat) }
 
-// rowSummary implements summaryRows: -1 for a repair whose penalty is not
+// Item implements table.SharedSource: -1 for a repair whose penalty is not
 // cached (its name cell is the key).
-func (q *queueRows) rowSummary(i int) int { return int(q.entries[i].pen) }
+func (q *queueRows) Item(i int) int { return int(q.entries[i].pen) }
 
 // fill makes row i into row: all of it with a nil memo, else what the
-// index reads (see rowIndexer).
-func (q *queueRows) fill(i int, row *Row, memo *cellMemo) {
+// index reads (see table.Indexer).
+func (q *queueRows) fill(i int, row *Row, memo *table.Memo) {
 	e := &q.entries[i]
 	c := q.cat
 	name, doc, dept := "", "", ""
@@ -265,16 +293,16 @@ func (q *queueRows) fill(i int, row *Row, memo *cellMemo) {
 	if e.stuck {
 		stuck = 1
 	}
-	state := memo.str(memoKey(memoQueueState, stuck), func() string {
+	state := memo.Str(memoKey(memoQueueState, stuck), func() string {
 		if e.stuck {
 			return symBad + " " + c.t("q.stuck")
 		}
 		return symOK + " " + c.t("q.ok")
 	})
-	cells := cellsOf(row, 7)
-	cells[0], cells[1], cells[2], cells[3] = name, doc, c.stage(stage), memo.date(e.since)
-	cells[4] = memo.str(memoKey(memoAge, int(e.age)), func() string { return strconv.Itoa(int(e.age)) })
-	cells[5], cells[6] = memo.date(e.due), state
+	cells := table.CellsOf(row, 7)
+	cells[0], cells[1], cells[2], cells[3] = name, doc, c.stage(stage), memoDateOf(memo, e.since)
+	cells[4] = memo.Str(memoKey(memoAge, int(e.age)), func() string { return strconv.Itoa(int(e.age)) })
+	cells[5], cells[6] = memoDateOf(memo, e.due), state
 	*row = Row{Cells: cells, Alert: e.stuck, Dept: dept, Search: search}
 	if memo != nil {
 		return

@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/tui/table"
 )
 
 // Status symbols. Each is ASCII, narrow in every terminal, and always
@@ -98,7 +99,7 @@ func (in *buildInput) deptSearch(dept string) string {
 // built is the rows and summary lines of every view, ready to show.
 type built struct {
 	sharing, endpoints, depts []Row
-	repair, queue             indexedRows
+	repair, queue             table.Indexed
 
 	sharingSum, syncSum, repairSum, queueSum string
 
@@ -219,10 +220,10 @@ func build(in buildInput) built {
 		b.sharing, b.sharingSum = buildSharing(in, &b.years)
 		var src *repairRows
 		src, b.repairSum = buildRepair(in, &b.penaltyYears)
-		b.repair = indexRows(src)
+		b.repair = table.Index(src)
 		var q *queueRows
 		q, b.queueSum = buildQueue(in, &b.penaltyYears)
-		b.queue = indexRows(q)
+		b.queue = table.Index(q)
 	}
 	b.years.merge(b.penaltyYears)
 	b.today = in.today
@@ -748,7 +749,7 @@ func buildRepair(in buildInput, y *yearNotes) (*repairRows, string) {
 	c := in.cat
 	days := in.deadlineDays
 	pens := in.snap.Penalties
-	src := &repairRows{pens: pens, entries: make([]repairEntry, 0, pens.Len()), pos: make([]int32, pens.Len()),
+	src := &repairRows{penaltySource: penaltySource{pens}, entries: make([]repairEntry, 0, pens.Len()), pos: make([]int32, pens.Len()),
 		search: map[string]string{}, cat: c, today: in.today, days: days}
 	var nEligible, nSoon, nNot, nRemind, nReview, nReviewLate int
 	for i := range pens.Len() {
@@ -918,9 +919,9 @@ func repairDetail(in buildInput, key string) string {
 func repairColumns(c catalog) []Column {
 	return []Column{
 		{Title: c.t("col.section"), Min: 6},
-		{Title: c.t("col.name"), Min: 12, Field: credit.FieldSubjectName},
-		{Title: c.t("col.uscc"), Drop: 4, Field: credit.FieldUSCC},
-		{Title: c.t("col.docno"), Min: 12, Field: credit.FieldDocNo},
+		{Title: c.t("col.name"), Min: 12, Field: searchName},
+		{Title: c.t("col.uscc"), Drop: 4, Field: searchUSCC},
+		{Title: c.t("col.docno"), Min: 12, Field: searchDocNo},
 		{Title: c.t("col.severity"), Drop: 1},
 		{Title: c.t("col.decided"), Drop: 2},
 		{Title: c.t("col.eligible")},
@@ -948,7 +949,7 @@ func inQueue(ps credit.PipelineStatus) bool {
 // returns them, sorted, as a RowSource, with the tab's summary line.
 func buildQueue(in buildInput, y *yearNotes) (*queueRows, string) {
 	c := in.cat
-	src := &queueRows{pens: in.snap.Penalties, search: map[string]string{}, cat: c}
+	src := &queueRows{penaltySource: penaltySource{in.snap.Penalties}, search: map[string]string{}, cat: c}
 	perStage := map[credit.Stage]int{}
 	stuck := 0
 	for i := range in.snap.Repairs.Len() { // in key order
@@ -1004,8 +1005,8 @@ func sortQueue(entries []queueEntry) {
 
 func queueColumns(c catalog) []Column {
 	return []Column{
-		{Title: c.t("col.name"), Min: 16, Field: credit.FieldSubjectName},
-		{Title: c.t("col.docno"), Min: 12, Field: credit.FieldDocNo},
+		{Title: c.t("col.name"), Min: 16, Field: searchName},
+		{Title: c.t("col.docno"), Min: 12, Field: searchDocNo},
 		{Title: c.t("col.stage")},
 		{Title: c.t("col.since"), Drop: 1}, // also in the detail line
 		{Title: c.t("col.age"), Right: true},

@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/tui/table"
 )
 
 // press sends one key and returns the model and the command it issued.
@@ -602,7 +603,7 @@ func TestScope(t *testing.T) {
 	dp, st := storeDeps(t, "zh")
 	dp.OfficerDepts = []string{"320412"}
 	m := loadedStore(t, dp, 100, 30)
-	repair := allRows(m.view.repair.src)
+	repair := table.AllRows(m.view.repair.Source())
 	for _, rows := range [][]Row{m.view.sharing, repair, m.view.depts} {
 		for _, r := range rows {
 			if r.Dept != "320412" {
@@ -610,8 +611,8 @@ func TestScope(t *testing.T) {
 			}
 		}
 	}
-	if len(repair) != 2 || m.view.queue.src.Len() != 0 {
-		t.Errorf("repair %d queue %d", len(repair), m.view.queue.src.Len())
+	if len(repair) != 2 || m.view.queue.Source().Len() != 0 {
+		t.Errorf("repair %d queue %d", len(repair), m.view.queue.Source().Len())
 	}
 	// The check covers the officer's department only: its overdue penalty
 	// fails, 经开区's stale push does not.

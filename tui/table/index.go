@@ -1,4 +1,4 @@
-package tui
+package table
 
 import (
 	"bytes"
@@ -94,11 +94,11 @@ func newRowIndex(rows RowSource) *rowIndex {
 
 // rowReader returns a function giving row i of rows, for reading every row
 // once in order: through IndexRow into one reused Row where rows is a
-// rowIndexer, else Row. What it returns is valid until the next call.
+// Indexer, else Row. What it returns is valid until the next call.
 func rowReader(rows RowSource) func(i int) *Row {
 	var row Row
-	if ix, ok := rows.(rowIndexer); ok {
-		memo := &cellMemo{}
+	if ix, ok := rows.(Indexer); ok {
+		memo := &Memo{}
 		return func(i int) *Row {
 			ix.IndexRow(i, &row, memo)
 			return &row
@@ -167,9 +167,9 @@ func (x *rowIndex) groupAndDicts(rows RowSource) int {
 	// summaries' text (sharedText), so they are not counted: the few that
 	// are not make hay grow.
 	sumCol := make([]bool, x.stride)
-	sr, _ := rows.(summaryRows)
+	sr, _ := rows.(SharedSource)
 	if sr != nil {
-		_, cols := sr.summaries()
+		cols := sr.Columns()
 		for c := range min(len(cols), x.stride) {
 			sumCol[c] = cols[c].Field != 0
 		}
@@ -177,7 +177,7 @@ func (x *rowIndex) groupAndDicts(rows RowSource) int {
 	read := rowReader(rows)
 	for i := range n {
 		r := read(i)
-		hasSummary := sr != nil && sr.rowSummary(i) >= 0
+		hasSummary := sr != nil && sr.Item(i) >= 0
 		k := groupKey{r.Search, r.Dept}
 		if k != lastGroup || lastGroupID < 0 {
 			id, ok := groupIDs[k]
