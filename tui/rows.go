@@ -916,21 +916,6 @@ func repairDetail(in buildInput, key string) string {
 	return detail
 }
 
-func repairColumns(c catalog) []Column {
-	return []Column{
-		{Title: c.t("col.section"), Min: 6},
-		{Title: c.t("col.name"), Min: 12, Field: searchName},
-		{Title: c.t("col.uscc"), Drop: 4, Field: searchUSCC},
-		{Title: c.t("col.docno"), Min: 12, Field: searchDocNo},
-		{Title: c.t("col.severity"), Drop: 1},
-		{Title: c.t("col.decided"), Drop: 2},
-		{Title: c.t("col.eligible")},
-		{Title: c.t("col.remaining"), Right: true},
-		{Title: c.t("col.status"), Min: 10},
-		{Title: c.t("col.three"), Drop: 3},
-	}
-}
-
 // ---- 修复后续 ----
 
 // inQueue reports whether a repair at this stage is in the post-approval
@@ -1001,16 +986,4 @@ func sortQueue(entries []queueEntry) {
 		}
 		return cmp.Or(cmp.Compare(b.age, a.age), cmp.Compare(a.since, b.since), strings.Compare(a.key, b.key))
 	})
-}
-
-func queueColumns(c catalog) []Column {
-	return []Column{
-		{Title: c.t("col.name"), Min: 16, Field: searchName},
-		{Title: c.t("col.docno"), Min: 12, Field: searchDocNo},
-		{Title: c.t("col.stage")},
-		{Title: c.t("col.since"), Drop: 1}, // also in the detail line
-		{Title: c.t("col.age"), Right: true},
-		{Title: c.t("col.due")},
-		{Title: c.t("col.status")},
-	}
 }

@@ -14,7 +14,22 @@ type Indexer interface {
 // One goroutine uses it. A nil *Memo makes every text afresh, so that Row
 // and IndexRow can share their code.
 type Memo struct {
-	strs map[uint64]string
+	strs    map[uint64]string
+	scratch any
+}
+
+// Scratch returns the value kept in m, made by make the first time: a
+// source's working space for one row, reused from row to row (m has one
+// goroutine), so that making a row allocates nothing. A nil *Memo returns
+// make() every time.
+func (m *Memo) Scratch(make func() any) any {
+	if m == nil {
+		return make()
+	}
+	if m.scratch == nil {
+		m.scratch = make()
+	}
+	return m.scratch
 }
 
 // Str returns make(), made once per key. Keys are the source's own: a
