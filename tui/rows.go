@@ -395,9 +395,14 @@ func buildSharing(in buildInput, y *yearNotes) ([]Row, string) {
 		if failed {
 			detail += c.t("sharing.bad")
 		}
+		x := sharingRow{short: short, kind: e.Kind.Chinese(), recv: recv, disc: disc, pend: pend, rej: rej, push: push, overdue: overdue, late: late}
+		cells := make([]string, len(sharingTab))
+		for j := range sharingTab {
+			cells[j] = sharingTab[j].cell(&x)
+		}
 		rows = append(rows, Row{
 			Key:    credit.SharingKey(e.Dept, e.Kind),
-			Cells:  []string{short, e.Kind.Chinese(), recv, disc, pend, rej, push, overdue, late},
+			Cells:  cells,
 			Alert:  stale || nOverdue > 0,
 			Detail: detail,
 			Dept:   e.Dept,
@@ -408,19 +413,29 @@ func buildSharing(in buildInput, y *yearNotes) ([]Row, string) {
 	return rows, sum
 }
 
-func sharingColumns(c catalog) []Column {
-	return []Column{
-		{Title: c.t("col.dept"), Min: 6},
-		{Title: c.t("col.kind"), Min: 8},
-		{Title: c.t("col.received"), Right: true},
-		{Title: c.t("col.disclosed"), Right: true},
-		{Title: c.t("col.pending"), Right: true},
-		{Title: c.t("col.rejected"), Right: true},
-		{Title: c.t("col.lastpush"), Min: 8},
-		{Title: c.t("col.overdue"), Right: true},
-		{Title: c.t("col.late"), Right: true, Drop: 1},
-	}
+// sharingRow is the text of one sharing-list row, worked out by
+// buildSharing.
+type sharingRow struct {
+	short, kind, recv, disc, pend, rej, push, overdue, late string
 }
+
+// sharingTab is the sharing tab's columns, in order: each one's header,
+// layout and cell. To add a column, add an entry here (and the text it
+// shows to sharingRow).
+var sharingTab = []tabColumn[sharingRow]{
+	{title: "col.dept", col: Column{Min: 6}, cell: func(x *sharingRow) string { return x.short }},
+	{title: "col.kind", col: Column{Min: 8}, cell: func(x *sharingRow) string { return x.kind }},
+	{title: "col.received", col: Column{Right: true}, cell: func(x *sharingRow) string { return x.recv }},
+	{title: "col.disclosed", col: Column{Right: true}, cell: func(x *sharingRow) string { return x.disc }},
+	{title: "col.pending", col: Column{Right: true}, cell: func(x *sharingRow) string { return x.pend }},
+	{title: "col.rejected", col: Column{Right: true}, cell: func(x *sharingRow) string { return x.rej }},
+	{title: "col.lastpush", col: Column{Min: 8}, cell: func(x *sharingRow) string { return x.push }},
+	{title: "col.overdue", col: Column{Right: true}, cell: func(x *sharingRow) string { return x.overdue }},
+	{title: "col.late", col: Column{Right: true, Drop: 1}, cell: func(x *sharingRow) string { return x.late }},
+}
+
+// sharingColumns are the sharing tab's columns (sharingTab).
+func sharingColumns(c catalog) []Column { return tabColumns(c, sharingTab) }
 
 // ---- 同步状态 ----
 
