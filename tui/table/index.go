@@ -47,8 +47,8 @@ type rowIndex struct {
 	// freq estimates how often each byte occurs in hay: a search looks
 	// for the needle's rarest byte first.
 	freq [256]uint32
-	// st searches the summary cells of rows that show penalty summaries in
-	// the summaries' own text; those cells are then not in hay. nil for
+	// st searches the item cells of a SharedSource's rows in the source's
+	// own text; those cells are then not in hay. nil for
 	// other rows.
 	st *sharedText
 }
@@ -82,7 +82,7 @@ func newRowIndex(rows RowSource) *rowIndex {
 	x.colMax = make([]int, x.stride)
 	size := x.groupAndDicts(rows)
 	if size > math.MaxUint32 {
-		panic("tui: table text over 4 GiB")
+		panic("table: text over 4 GiB")
 	}
 	x.st = newSharedText(rows, x.text)
 	x.buildText(rows, size)
@@ -163,8 +163,8 @@ func (x *rowIndex) groupAndDicts(rows RowSource) int {
 		isDict[c] = true
 	}
 	size := 0
-	// The summary cells of rows that show a summary are searched in the
-	// summaries' text (sharedText), so they are not counted: the few that
+	// The item cells of rows that show an item are searched in the
+	// source's text (sharedText), so they are not counted: the few that
 	// are not make hay grow.
 	sumCol := make([]bool, x.stride)
 	sr, _ := rows.(SharedSource)
@@ -255,7 +255,7 @@ func (x *rowIndex) buildText(rows RowSource, size int) {
 	x.off = make([]uint32, n+1)
 	x.tw = make([]uint8, n*k)
 	read := rowReader(rows)
-	sw := make([]int, k) // widths of a row's summary cells
+	sw := make([]int, k) // widths of a row's item cells
 	for i := range n {
 		cells := read(i).Cells
 		tw := x.tw[i*k : (i+1)*k]

@@ -96,10 +96,10 @@ func (st *sharedText) done() {
 	st.search = st.src.Search(fields, st.pen)
 }
 
-// inPlace reports whether row i's summary cells can be searched in place:
-// the row shows a summary and each of cells' summary cells (text columns
-// text) is its field as it is and folds by ASCII alone. It returns the
-// cells' widths in w (indexed like text; only summary cells set).
+// inPlace reports whether row i's item cells can be searched in place: the
+// row shows an item and each of cells' item cells (text columns text) is
+// its field as it is and folds by ASCII alone. It returns the cells'
+// widths in w (indexed like text; only item cells set).
 func (st *sharedText) inPlace(i int, cells []string, text []int, w []int) bool {
 	p := st.pen[i]
 	if p < 0 {
