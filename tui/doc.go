@@ -16,6 +16,18 @@
 // the screen confirms an action only after the Store accepted it. With
 // Deps.ReadOnly no action key is offered and Model.canAct refuses them all.
 //
+// The cache is read through Store.LoadScreen (store.LoadScreen decides
+// which reads a screen needs); the TUI gives it the last Screen it applied
+// and builds rows from what comes back. Start-up and measurement callbacks
+// are Hooks (Model.WithHooks), not Deps.
+//
+// The tables are package tui/table's, which knows nothing of credwatch's
+// data. The repair, queue and sharing tabs declare each column once,
+// header, layout, search role and cell side by side (tabColumn: repairTab,
+// queueTab, sharingTab): adding a column to the repair or queue tab is one
+// entry (the sharing tab's also names its text in sharingRow). The check,
+// history and sync tabs still fill positional cells.
+//
 // Everything it draws is narrow in every terminal: status symbols are ASCII
 // ("+", "!", "*", "-", "~", ">" for the cursor, "~" also for truncation),
 // never East-Asian-ambiguous characters, and every state is written as text
