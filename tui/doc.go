@@ -22,11 +22,11 @@
 // are Hooks (Model.WithHooks), not Deps.
 //
 // The tables are package tui/table's, which knows nothing of credwatch's
-// data. The repair, queue and sharing tabs declare each column once,
-// header, layout, search role and cell side by side (tabColumn: repairTab,
-// queueTab, sharingTab): adding a column to the repair or queue tab is one
-// entry (the sharing tab's also names its text in sharingRow). The check,
-// history and sync tabs still fill positional cells.
+// data. The tabs declare each column once, header, layout, search role
+// and cell side by side (tabColumn: checkTab, historyTab, sharingTab,
+// repairTab, queueTab): adding a column is one entry there (and, where
+// the cell shows text the row builder works out, a field of the row's
+// line struct). The sync tab's two tables still fill positional cells.
 //
 // Everything it draws is narrow in every terminal: status symbols are ASCII
 // ("+", "!", "*", "-", "~", ">" for the cursor, "~" also for truncation),

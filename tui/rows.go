@@ -396,13 +396,9 @@ func buildSharing(in buildInput, y *yearNotes) ([]Row, string) {
 			detail += c.t("sharing.bad")
 		}
 		x := sharingRow{short: short, kind: e.Kind.Chinese(), recv: recv, disc: disc, pend: pend, rej: rej, push: push, overdue: overdue, late: late}
-		cells := make([]string, len(sharingTab))
-		for j := range sharingTab {
-			cells[j] = sharingTab[j].cell(&x)
-		}
 		rows = append(rows, Row{
 			Key:    credit.SharingKey(e.Dept, e.Kind),
-			Cells:  cells,
+			Cells:  tabCells(sharingTab, &x),
 			Alert:  stale || nOverdue > 0,
 			Detail: detail,
 			Dept:   e.Dept,

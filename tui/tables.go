@@ -34,3 +34,12 @@ func tabColumns[R any](c catalog, tab []tabColumn[R]) []Column {
 	}
 	return cols
 }
+
+// tabCells returns the cells of the row made from x, one per column of tab.
+func tabCells[R any](tab []tabColumn[R], x *R) []string {
+	cells := make([]string, len(tab))
+	for j := range tab {
+		cells[j] = tab[j].cell(x)
+	}
+	return cells
+}
