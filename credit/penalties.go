@@ -82,21 +82,6 @@ func (p *Penalties) ID(i int) string {
 	return p.chunks[r.chunk][r.off : r.off+r.ends[0]]
 }
 
-// Text returns the shared strings that hold the summaries' text, for
-// searching it in place: summary i's is in Text()[chunk] as Span(i) says.
-// A string may also hold text no summary of p uses any more (a patch's
-// replaced summaries). The strings are shared and must not be modified.
-func (p *Penalties) Text() []string { return p.chunks }
-
-// Span returns where summary i's text is: its ID, SubjectName, USCC and
-// DocNo are Text()[chunk][off:off+ends[0]], [off+ends[0]:off+ends[1]],
-// [off+ends[1]:off+ends[2]] and [off+ends[2]:off+ends[3]]. Summaries of
-// one chunk lie in the order of their indexes.
-func (p *Penalties) Span(i int) (chunk, off int, ends [4]uint32) {
-	r := p.rows.at(i)
-	return int(r.chunk), int(r.off), r.ends
-}
-
 func (p *Penalties) id(r *packedPenalty) string { return p.chunks[r.chunk][r.off : r.off+r.ends[0]] }
 
 // Dept returns summary i's department.

@@ -116,18 +116,20 @@ func TestPenaltiesPatchRefuses(t *testing.T) {
 	}
 }
 
-// checkSpans checks Span and Text against At, and that the summaries of
-// each chunk lie in the order of their indexes, as Span promises.
+// checkSpans checks the packed text against At, and that the summaries of
+// each chunk lie in the order of their indexes, as PenaltySearch's scan
+// relies on.
 func checkSpans(t *testing.T, p *Penalties) {
 	t.Helper()
 	last := map[int]int{}
 	for i := range p.Len() {
-		c, off, ends := p.Span(i)
-		text := p.Text()[c][off:]
+		r := p.rows.at(i)
+		c, off, ends := int(r.chunk), int(r.off), r.ends
+		text := p.chunks[c][off:]
 		s := p.At(i)
 		got := [4]string{text[:ends[0]], text[ends[0]:ends[1]], text[ends[1]:ends[2]], text[ends[2]:ends[3]]}
 		if got != [4]string{s.ID, s.SubjectName, s.USCC, s.DocNo} {
-			t.Fatalf("Span(%d) gives %q, At %+v", i, got, s)
+			t.Fatalf("summary %d's text is %q, At %+v", i, got, s)
 		}
 		if prev, ok := last[c]; ok && off <= prev {
 			t.Fatalf("summary %d at offset %d of chunk %d, after one at %d", i, off, c, prev)

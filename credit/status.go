@@ -80,6 +80,11 @@ const (
 // complete pass before it is stale.
 const StaleAfter = 3
 
+// DefaultSyncInterval is the pause between an endpoint's successful sync
+// passes when its configuration gives none; views judge staleness by it
+// too.
+const DefaultSyncInterval = 30 * time.Second
+
 // JudgeEndpoint decides the state of an endpoint serving feeds, polled
 // every interval, at now. interval 0 skips the staleness test (a view
 // that does not know the interval). The order of the tests is the

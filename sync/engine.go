@@ -70,8 +70,8 @@ func (ep *Endpoint) maxRetryAfter() time.Duration {
 }
 
 // DefaultInterval is the pause between an endpoint's successful passes
-// when its configuration gives none.
-const DefaultInterval = 30 * time.Second
+// when its configuration gives none (the domain's DefaultSyncInterval).
+const DefaultInterval = credit.DefaultSyncInterval
 
 func (ep *Endpoint) interval() time.Duration { return orDefault(ep.Interval, DefaultInterval) }
 func (ep *Endpoint) timeout() time.Duration  { return orDefault(ep.Timeout, 15*time.Second) }

@@ -72,8 +72,9 @@ func TestApp(t *testing.T) {
 func startProgram(t *testing.T, dp Deps, w, h int) *teatest.TestModel {
 	t.Helper()
 	full := make(chan struct{}, 1)
+	var hooks Hooks
 	if dp.Store != nil {
-		dp.Rebuilt = func() {
+		hooks.Rebuilt = func() {
 			select {
 			case full <- struct{}{}:
 			default:
@@ -82,7 +83,7 @@ func startProgram(t *testing.T, dp Deps, w, h int) *teatest.TestModel {
 	} else {
 		full <- struct{}{} // a Snapshot is read in one go
 	}
-	tm := teatest.NewTestModel(t, New(dp), teatest.WithInitialTermSize(w, h))
+	tm := teatest.NewTestModel(t, New(dp).WithHooks(hooks), teatest.WithInitialTermSize(w, h))
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
 		return bytes.Contains(b, []byte("监察支队")) // a row of the loaded snapshot
 	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))

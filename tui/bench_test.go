@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/tui/table"
 )
 
 // BenchmarkBuild measures computing every view from a city-sized snapshot,
@@ -103,7 +104,7 @@ func benchRowsOf(n int) []Row {
 }
 
 func benchTable(rows []Row) Table {
-	t := NewTable(repairColumns(newCatalog("zh")), DefaultTableStyles(), DefaultTableKeyMap())
+	t := table.New(repairColumns(newCatalog("zh")), table.DefaultStyles(), table.DefaultKeyMap())
 	t.SetSize(120, 30)
 	t.SetRows(rows)
 	return t
@@ -183,7 +184,7 @@ func BenchmarkTableSetRows(b *testing.B) {
 				runtime.GC()
 				runtime.ReadMemStats(&ms)
 				before := ms.HeapAlloc
-				t := NewTable(repairColumns(newCatalog("zh")), DefaultTableStyles(), DefaultTableKeyMap())
+				t := table.New(repairColumns(newCatalog("zh")), table.DefaultStyles(), table.DefaultKeyMap())
 				t.SetSize(120, 30)
 				b.StartTimer()
 				t.SetRows(rows)

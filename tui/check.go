@@ -120,7 +120,7 @@ func checkRow(in buildInput, it credit.CheckItem) Row {
 	}
 	return Row{
 		Key:    it.ID,
-		Cells:  []string{checkStatusText(c, it.Status), text, strconv.Itoa(it.Count), about},
+		Cells:  tabCells(checkTab, &checkLine{c: c, it: &it, text: text, about: about}),
 		Alert:  it.Status == credit.CheckFail,
 		Detail: detail,
 	}
@@ -135,29 +135,27 @@ func buildHistory(in buildInput) ([]Row, int) {
 	rows := make([]Row, 0, len(days))
 	missed := 0
 	for _, h := range days {
-		cells := []string{c.dateWeekday(h.Date), "", "", "", "", ""}
+		x := historyLine{c: c, date: h.Date}
 		r := Row{Key: h.Date.String()}
 		switch {
 		case h.Signoff != nil:
 			s := h.Signoff
-			cells[1] = symOK + " " + c.t("hist.signed")
-			cells[2] = cleanText(s.Officer)
+			x.signoff = s
+			x.result = symOK + " " + c.t("hist.signed")
 			if !s.At.IsZero() {
-				cells[3] = clock(s.At, h.Date)
+				x.at = clock(s.At, h.Date)
 			}
-			cells[4] = strconv.Itoa(s.Failed)
-			cells[5] = cleanText(s.Note)
-			r.Detail = c.f("hist.detail", h.Date, cleanText(s.Officer), cells[3], s.Failed, cleanText(s.Note))
+			r.Detail = c.f("hist.detail", h.Date, cleanText(s.Officer), x.at, s.Failed, cleanText(s.Note))
 		case h.Date == in.today:
-			cells[1] = symNone + " " + c.t("hist.today")
+			x.result = symNone + " " + c.t("hist.today")
 			r.Detail = c.t("hist.todaydetail")
 		default:
-			cells[1] = symBad + " " + c.t("hist.missed")
+			x.result = symBad + " " + c.t("hist.missed")
 			r.Alert = true
 			r.Detail = c.f("hist.misseddetail", h.Date)
 			missed++
 		}
-		r.Cells = cells
+		r.Cells = tabCells(historyTab, &x)
 		rows = append(rows, r)
 	}
 	return rows, missed
@@ -195,22 +193,61 @@ func checkSummary(c catalog, v *checkView, today credit.Date) string {
 	return strings.Join(parts, "  ")
 }
 
-func checkColumns(c catalog) []Column {
-	return []Column{
-		{Title: c.t("col.result")},
-		{Title: c.t("col.checkitem"), Min: 16},
-		{Title: c.t("col.count"), Right: true},
-		{Title: c.t("col.about"), Min: 8},
-	}
+// checkLine is what a checklist row's cells are made from: the item and
+// its text and what it is about, worked out by checkRow.
+type checkLine struct {
+	c           catalog
+	it          *credit.CheckItem
+	text, about string
 }
 
-func historyColumns(c catalog) []Column {
-	return []Column{
-		{Title: c.t("col.date")},
-		{Title: c.t("col.result")},
-		{Title: c.t("col.officer"), Min: 6},
-		{Title: c.t("col.time")},
-		{Title: c.t("col.failed"), Right: true, Drop: 1},
-		{Title: c.t("col.note"), Min: 6},
-	}
+// checkTab is the checklist's columns, in order: each one's header, layout
+// and cell. To add a column, add an entry here.
+var checkTab = []tabColumn[checkLine]{
+	{title: "col.result", cell: func(x *checkLine) string { return checkStatusText(x.c, x.it.Status) }},
+	{title: "col.checkitem", col: Column{Min: 16}, cell: func(x *checkLine) string { return x.text }},
+	{title: "col.count", col: Column{Right: true}, cell: func(x *checkLine) string { return strconv.Itoa(x.it.Count) }},
+	{title: "col.about", col: Column{Min: 8}, cell: func(x *checkLine) string { return x.about }},
 }
+
+// checkColumns are the checklist's columns (checkTab).
+func checkColumns(c catalog) []Column { return tabColumns(c, checkTab) }
+
+// historyLine is what a sign-off history row's cells are made from: the
+// day, its result, and its sign-off if any.
+type historyLine struct {
+	c       catalog
+	date    credit.Date
+	result  string
+	signoff *credit.Signoff // nil: not signed
+	at      string          // the sign-off's time, "" if unknown
+}
+
+// historyTab is the sign-off history's columns, in order: each one's
+// header, layout and cell. To add a column, add an entry here.
+var historyTab = []tabColumn[historyLine]{
+	{title: "col.date", cell: func(x *historyLine) string { return x.c.dateWeekday(x.date) }},
+	{title: "col.result", cell: func(x *historyLine) string { return x.result }},
+	{title: "col.officer", col: Column{Min: 6}, cell: func(x *historyLine) string {
+		if x.signoff == nil {
+			return ""
+		}
+		return cleanText(x.signoff.Officer)
+	}},
+	{title: "col.time", cell: func(x *historyLine) string { return x.at }},
+	{title: "col.failed", col: Column{Right: true, Drop: 1}, cell: func(x *historyLine) string {
+		if x.signoff == nil {
+			return ""
+		}
+		return strconv.Itoa(x.signoff.Failed)
+	}},
+	{title: "col.note", col: Column{Min: 6}, cell: func(x *historyLine) string {
+		if x.signoff == nil {
+			return ""
+		}
+		return cleanText(x.signoff.Note)
+	}},
+}
+
+// historyColumns are the sign-off history's columns (historyTab).
+func historyColumns(c catalog) []Column { return tabColumns(c, historyTab) }

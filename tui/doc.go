@@ -16,6 +16,18 @@
 // the screen confirms an action only after the Store accepted it. With
 // Deps.ReadOnly no action key is offered and Model.canAct refuses them all.
 //
+// The cache is read through Store.LoadScreen (store.LoadScreen decides
+// which reads a screen needs); the TUI gives it the last Screen it applied
+// and builds rows from what comes back. Start-up and measurement callbacks
+// are Hooks (Model.WithHooks), not Deps.
+//
+// The tables are package tui/table's, which knows nothing of credwatch's
+// data. The tabs declare each column once, header, layout, search role
+// and cell side by side (tabColumn: checkTab, historyTab, sharingTab,
+// repairTab, queueTab): adding a column is one entry there (and, where
+// the cell shows text the row builder works out, a field of the row's
+// line struct). The sync tab's two tables still fill positional cells.
+//
 // Everything it draws is narrow in every terminal: status symbols are ASCII
 // ("+", "!", "*", "-", "~", ">" for the cursor, "~" also for truncation),
 // never East-Asian-ambiguous characters, and every state is written as text

@@ -16,6 +16,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/tui/table"
 )
 
 // ExportTable writes a table as "csv" (UTF-8 with a byte-order mark so
@@ -134,11 +135,11 @@ func tableFor(view string, d Deps, snap *credit.Snapshot, check *credit.CheckDat
 	case "repair":
 		cs = repairColumns(c)
 		src, _ := buildRepair(in, &y)
-		rs = allRows(src)
+		rs = table.AllRows(src)
 	case "queue":
 		cs = queueColumns(c)
 		src, _ := buildQueue(in, &y)
-		rs = allRows(src)
+		rs = table.AllRows(src)
 	default:
 		return nil, nil, fmt.Errorf("table %q: want check, sharing, sync, repair or queue", view)
 	}
@@ -204,7 +205,7 @@ func FilteredTable(view string, d Deps, snap *credit.Snapshot, check *credit.Che
 	if err != nil {
 		return nil, nil, err
 	}
-	t := NewTable(cs, DefaultTableStyles(), DefaultTableKeyMap())
+	t := table.New(cs, table.DefaultStyles(), table.DefaultKeyMap())
 	t.SetRows(rs)
 	t.SetDeptFilter(opt.Dept)
 	t.SetFilter(opt.Filter)

@@ -12,9 +12,12 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/store"
 )
 
-// fakeStore is an in-memory Store. Its function fields, when set, replace
+// fakeStore is an in-memory Store: its read methods are a
+// store.ScreenReader, and LoadScreen is store.LoadScreen over them, so the
+// tests see the load policy the program uses. Its function fields, when set, replace
 // the default behaviour of a method; actions records every RecordAction
 // call. It is safe for the goroutines teatest runs commands on.
 type fakeStore struct {
@@ -42,6 +45,10 @@ func (f *fakeStore) Quarantine() ([]credit.Quarantined, error) {
 }
 
 var _ Store = (*fakeStore)(nil)
+
+func (f *fakeStore) LoadScreen(req credit.ScreenRequest) (*credit.Screen, error) {
+	return store.LoadScreen(f, req)
+}
 
 // Overview is Snapshot without penalties and repairs.
 func (f *fakeStore) Overview() (*credit.Snapshot, error) {
@@ -343,8 +350,7 @@ func TestFirstFrameBeforePenalties(t *testing.T) {
 func TestFirstLoadCalledOnce(t *testing.T) {
 	dp, _ := storeDeps(t, "zh")
 	var calls atomic.Int32
-	dp.FirstLoad = func() { calls.Add(1) }
-	m := New(dp)
+	m := New(dp).WithHooks(Hooks{FirstLoad: func() { calls.Add(1) }})
 	m = update(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
 	nm, cmd := m.Update(m.loadCmd()())
 	m = nm.(Model)
@@ -371,6 +377,10 @@ type countingStore struct {
 func (c *countingStore) Snapshot() (*credit.Snapshot, error) {
 	c.full.Add(1)
 	return c.fakeStore.Snapshot()
+}
+
+func (c *countingStore) LoadScreen(req credit.ScreenRequest) (*credit.Screen, error) {
+	return store.LoadScreen(c, req)
 }
 
 func (c *countingStore) SnapshotSince(prev *credit.Snapshot) (*credit.Snapshot, error) {
@@ -403,14 +413,14 @@ func TestReloadKeepsUnchangedPenaltyTabs(t *testing.T) {
 		t.Errorf("%d check reads, %d of them lean: all but the first frame's should be", checks, st.lean)
 	}
 	lean := st.lean
-	src, rows := m.repair.all, m.repair.Rows()
+	src, rows := m.repair.Source(), m.repair.Rows()
 	// Meanwhile an endpoint starts failing: a status write, not data.
 	st.mu.Lock()
 	st.snap.Endpoints = slices.Clone(st.snap.Endpoints)
 	st.snap.Endpoints[0].LastError = "dial tcp: connection refused"
 	st.mu.Unlock()
 	m = reload()
-	if cs.full.Load() != full || !m.view.reused || m.repair.all != src {
+	if cs.full.Load() != full || !m.view.reused || m.repair.Source() != src {
 		t.Fatalf("same generation: %d full reads (had %d), reused %v", cs.full.Load(), full, m.view.reused)
 	}
 	if checkReads() != checks || m.checkData.Endpoints[0].LastError == "" || !strings.Contains(m.View(), "2个接口同步异常") {
@@ -470,8 +480,7 @@ func TestRebuiltAfterFullLoadsOnly(t *testing.T) {
 	dp, st := storeDeps(t, "zh")
 	st.snap.Generation = 5
 	var calls atomic.Int32
-	dp.Rebuilt = func() { calls.Add(1) }
-	m := New(dp)
+	m := New(dp).WithHooks(Hooks{Rebuilt: func() { calls.Add(1) }})
 	m = update(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
 	// load applies one load's result and runs the commands it returns.
 	load := func() {

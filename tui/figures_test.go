@@ -117,7 +117,7 @@ func checkFiguresAgainstRows(t *testing.T, m Model) {
 	}
 
 	// 信用修复: each summary figure is its section's rows.
-	src := b.repair.src.(*repairRows)
+	src := b.repair.Source().(*repairRows)
 	sec := map[int]int{}
 	remind, reviewLate := 0, 0
 	for _, e := range src.entries {
@@ -134,7 +134,7 @@ func checkFiguresAgainstRows(t *testing.T, m Model) {
 	}
 
 	// 修复后续: by stage, stuck first.
-	q := b.queue.src.(*queueRows)
+	q := b.queue.Source().(*queueRows)
 	stage := map[credit.Stage]int{}
 	stuck := 0
 	for _, e := range q.entries {

@@ -1,6 +1,10 @@
 package tui
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/czyj/credwatch/tui/table"
+)
 
 // KeyMap are the application's keys. It implements help.KeyMap. The model
 // enables and disables bindings by state after every update (see
@@ -11,7 +15,7 @@ type KeyMap struct {
 	NextTab key.Binding
 	PrevTab key.Binding
 	JumpTab key.Binding // 1-5
-	Table   TableKeyMap
+	Table   table.KeyMap
 
 	Open       key.Binding // enter: drill down
 	Back       key.Binding // esc: clear the filter, or back to the previous view
@@ -51,7 +55,7 @@ func keyMapFor(c catalog) KeyMap {
 		NextTab: b("tab", "help.tab", "tab"),
 		PrevTab: b("shift+tab", "help.prevtab", "shift+tab"),
 		JumpTab: b("1-5", "help.jump", "1", "2", "3", "4", "5"),
-		Table: TableKeyMap{
+		Table: table.KeyMap{
 			LineUp:     b("k/up", "help.up", "up", "k"),
 			LineDown:   b("j/down", "help.down", "down", "j"),
 			PageUp:     b("pgup", "help.pgup", "pgup"),

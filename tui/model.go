@@ -15,7 +15,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/czyj/credwatch/credit"
-	credsync "github.com/czyj/credwatch/sync"
+	"github.com/czyj/credwatch/tui/table"
 )
 
 // EndpointInfo is one configured agency endpoint, shown on the sync tab even
@@ -23,7 +23,7 @@ import (
 type EndpointInfo struct {
 	Name     string
 	Feeds    []string
-	Interval time.Duration // between passes (0: sync.DefaultInterval)
+	Interval time.Duration // between passes (0: credit.DefaultSyncInterval)
 	// Manual marks a source run by hand (credwatch import): judged
 	// without the staleness test, and listed only once the cache knows it.
 	Manual bool
@@ -42,26 +42,16 @@ type HolderInfo struct {
 	StoreErrorAt time.Time
 }
 
-// Store is what the TUI reads and writes; cmd passes *store.DB (or a scoped
-// wrapper). The TUI calls it only inside tea.Cmds, never in Update or View.
+// Store is what the TUI reads and writes; cmd passes *store.Scoped (or a
+// wrapper that scopes each call). The TUI calls it only inside tea.Cmds,
+// never in Update or View.
 type Store interface {
-	// Snapshot reads what the tabs show. Snapshot.Repairs already has the
-	// officers' actions overlaid (credit.ApplyActions).
-	Snapshot() (*credit.Snapshot, error)
-	// SnapshotSince is Snapshot for a reader that holds prev, an earlier
-	// Snapshot of this Store: it may share prev's memory and read only
-	// what changed since, but returns what Snapshot would.
-	SnapshotSince(prev *credit.Snapshot) (*credit.Snapshot, error)
-	// Overview is Snapshot without Penalties and Repairs. It must cost
-	// the same at any cache size: the first frame waits only for it and
-	// CheckData; the tabs that need the penalties follow.
-	Overview() (*credit.Snapshot, error)
-	// CheckData gathers the daily check's data; since is
-	// Rules.LastWorkingDayStart(today). The first frame waits for it.
-	CheckData(since time.Time) (*credit.CheckData, error)
-	// CheckDataLean is CheckData for the reloads in the background: it
-	// may take longer to hold less memory while it reads.
-	CheckDataLean(since time.Time) (*credit.CheckData, error)
+	// LoadScreen reads the data the tabs show (store.LoadScreen decides
+	// how: the first frame waits only for what costs the same at any
+	// cache size, and later reads share what did not change with
+	// req.Prev). The TUI gives it the last Screen it applied as req.Prev
+	// and, after a Screen that says Overview, asks again at once.
+	LoadScreen(req credit.ScreenRequest) (*credit.Screen, error)
 	// Records returns records by natural key, in the given order, skipping
 	// keys it does not hold.
 	Records(keys []string) ([]credit.Record, error)
@@ -74,12 +64,8 @@ type Store interface {
 	// Quarantine returns the items endpoints sent that failed decoding or
 	// validation, with their reasons.
 	Quarantine() ([]credit.Quarantined, error)
-	// Outbox returns the outbox, newest first.
-	Outbox() ([]credit.OutboxItem, error)
 	// RetryAction puts a failed item back to pending.
 	RetryAction(seq uint64) error
-	// Signoffs returns the daily check's sign-offs by day.
-	Signoffs() (map[credit.Date]credit.Signoff, error)
 }
 
 // Deps is what the TUI needs from the rest of the program. Store (or, for
@@ -87,14 +73,14 @@ type Store interface {
 // the data; the other fields have usable defaults (see New).
 type Deps struct {
 	// Store reads the cache and records officers' actions. When it is set,
-	// Snapshot may be nil and Store.Snapshot is used.
+	// Snapshot may be nil and Store.LoadScreen is used.
 	Store Store
 	// Snapshot reads the cache when there is no Store. The TUI calls it only
 	// inside a tea.Cmd (on another goroutine), never in Update or View, and
 	// never two at a time.
 	Snapshot func() (*credit.Snapshot, error)
 	// Events delivers sync progress; nil when there is no engine.
-	Events <-chan credsync.Event
+	Events <-chan credit.Event
 	// SyncNow asks the engine to start a pass; nil when there is no engine.
 	// It is called inside a tea.Cmd. An error says why no pass can start
 	// (another process holds the sync role), and is shown.
@@ -158,12 +144,16 @@ type Deps struct {
 	// DeadlineDays is the window of the 信用修复 tab's first section:
 	// penalties eligible for repair within this many days (0: 30).
 	DeadlineDays int
+}
 
+// Hooks are the program's start-up and measurement callbacks (cmd's
+// start-up sequence and docs/PERFORMANCE.md's measurements), given with
+// Model.WithHooks; the zero value does nothing.
+type Hooks struct {
 	// ExitAfterFirstFrame quits the program as soon as the tab shown at
-	// start has its data (the start-up measurement of docs/PERFORMANCE.md);
-	// ExitAfterLoad quits once every tab has its data (peak memory).
+	// start has its data (the start-up measurement); ExitAfterLoad quits
+	// once every tab has its data (peak memory).
 	ExitAfterFirstFrame, ExitAfterLoad bool
-
 	// FirstLoad, if set, is called once, inside a tea.Cmd, when the first
 	// read of the cache has been put on screen (or has failed). cmd starts
 	// the sync engine then, so the first frame never waits behind sync's
@@ -174,6 +164,12 @@ type Deps struct {
 	// one after the data changed) is on screen: the previous generation is
 	// garbage then, and cmd hands its memory back to the system.
 	Rebuilt func()
+}
+
+// WithHooks returns m calling h's hooks. Call it before the program runs.
+func (m Model) WithHooks(h Hooks) Model {
+	m.hooks = h
+	return m
 }
 
 // defaultDeadlineDays is Deps.DeadlineDays when unset.
@@ -229,9 +225,6 @@ const (
 
 var tabKeys = [tabCount]string{"tab.check", "tab.sharing", "tab.sync", "tab.repair", "tab.queue"}
 
-// tabViewNames are the names TableFor and export file names use.
-var tabViewNames = [tabCount]string{"check", "sharing", "sync", "repair", "queue"}
-
 const (
 	// tickInterval is how often ages ("2小时前") are recomputed.
 	tickInterval = 10 * time.Second
@@ -246,14 +239,16 @@ type snapshotMsg struct {
 	snap  *credit.Snapshot
 	err   error
 	built *built // the rows computed from snap; nil to compute them in Update
-	// partial marks a first load from Store.Overview: snap has no
-	// penalties or repairs, and the tabs built from them wait for the
-	// full load that follows at once.
+	// partial marks a first load that read the overview (Screen.Overview):
+	// snap has no penalties or repairs, and the tabs built from them wait
+	// for the full load that follows at once.
 	partial bool
 
-	// From the Store, when there is one: the data the rows were built from
-	// (the previous values where a read failed) and what failed.
+	// From the Store, when there is one: the Screen read, the data the
+	// rows were built from (the previous values where a read failed) and
+	// what failed.
 	store    bool
+	screen   *credit.Screen
 	check    *credit.CheckData
 	checkErr string
 	signoffs map[credit.Date]credit.Signoff
@@ -262,15 +257,9 @@ type snapshotMsg struct {
 	storeErr error
 }
 
-// inUseStore is a Store that knows when the cache came into use
-// (store.DB.InUseSince); the sign-off history starts there.
-type inUseStore interface {
-	InUseSince() (credit.Date, error)
-}
-
 // eventMsg is one sync event, or ok == false when the channel closed.
 type eventMsg struct {
-	ev credsync.Event
+	ev credit.Event
 	ok bool
 }
 
@@ -296,7 +285,8 @@ const (
 // tea.WindowSizeMsg and tells the tables their size.
 type Model struct {
 	d         Deps
-	firstDone bool // Deps.FirstLoad has been called
+	hooks     Hooks
+	firstDone bool // hooks.FirstLoad has been called
 	cat       catalog
 	keys      KeyMap
 	styles    Styles
@@ -315,6 +305,7 @@ type Model struct {
 	viewSeq uint64 // numbers the views, to match replies to them
 
 	snap     *credit.Snapshot // last snapshot applied
+	screen   *credit.Screen   // last Screen applied (with a Store): the next load's Prev
 	partial  bool             // snap is an overview: the penalty tabs say they are loading
 	view     built
 	warnings []string
@@ -373,7 +364,7 @@ func New(d Deps) Model {
 	m.styles.Input.Apply(&m.line)
 
 	newTable := func(cols []Column, empty string) Table {
-		t := NewTable(cols, m.styles.Table, m.keys.Table)
+		t := table.New(cols, m.styles.Table, m.keys.Table)
 		t.SetEmpty(m.cat.t(empty))
 		return t
 	}
@@ -421,30 +412,22 @@ func tick() tea.Cmd {
 // loadCmd reads the cache and computes the rows on the command's goroutine,
 // so a large cache never stalls key handling. It captures copies of what it
 // needs, never the model; Rules, Directory and the snapshot are read-only.
-// With a Store it also reads the daily check's data, the sign-offs and the
-// outbox; a failure of those keeps the previous values.
+// With a Store it reads through Store.LoadScreen, which also reads the
+// daily check's data, the sign-offs and the outbox; a failure of those
+// keeps the previous values.
 func (m *Model) loadCmd() tea.Cmd {
 	seq, fn, st := m.seq, m.d.Snapshot, m.d.Store
-	// The first read with a Store shows the default tab as soon as it
-	// can: the overview and the check data come from aggregates and
-	// indexes; the penalties are read by the load that follows.
-	partial := st != nil && m.snap == nil
 	in := m.input()
 	in.syncing = maps.Clone(m.syncing)
 	holderFn := m.d.Holder
 	today, base, now, wall, rules := m.d.Today, m.baseDay, m.d.Now, m.d.Clock, m.d.Rules
-	// Most reloads follow a sync pass or the age tick that changed no
-	// data: the overview says so (its generation), and the penalties,
-	// repairs, the tabs built from them and the check data are kept.
+	// When the Screen says nothing changed since prevScreen, the tabs
+	// built from its penalties (prev) are kept too.
+	prevScreen := m.screen
 	var prev *built
-	var prevSnap *credit.Snapshot
-	var prevCheck *credit.CheckData
-	if st != nil && m.snap != nil && !m.partial && m.snap.Generation != 0 {
+	if prevScreen != nil {
 		v := m.view
-		prev, prevSnap = &v, m.snap
-		if m.checkErr == "" {
-			prevCheck = m.checkData
-		}
+		prev = &v
 	}
 	return func() tea.Msg {
 		in.now, in.clock = now(), wall()
@@ -461,94 +444,36 @@ func (m *Model) loadCmd() tea.Cmd {
 			b := build(in)
 			return snapshotMsg{seq: seq, snap: s, built: &b}
 		}
-		// The check data before the snapshot: its open repairs (70k at 1M
-		// records) are cut to the failing ones before the penalties arrive.
-		var check *credit.CheckData
-		var checkErr string
-		readCheck := func() {
-			read := st.CheckData
-			if !partial {
-				read = st.CheckDataLean // only the first frame waits for it
-			}
-			if since, err := rules.LastWorkingDayStart(in.today); err != nil {
-				checkErr = cleanText(err.Error())
-			} else if data, err := read(since); err != nil {
-				checkErr = cleanText(fmt.Sprintf("read check data: %v", err))
-			} else {
-				data.Repairs = rules.KeepFailing(data.Repairs, in.today)
-				check = data
-			}
+		sc, err := st.LoadScreen(credit.ScreenRequest{Today: in.today, Rules: rules, Prev: prevScreen})
+		if err != nil || sc == nil || sc.Snapshot == nil {
+			return snapshotMsg{seq: seq, err: err}
 		}
-		var s *credit.Snapshot
-		var err error
-		switch {
-		case prev != nil:
-			s, err = st.Overview()
-			if err != nil || s == nil {
-				break
-			}
-			if s.Generation == prevSnap.Generation && s.Cache == prevSnap.Cache && in.today == prev.today {
-				s.Penalties, s.Repairs = prevSnap.Penalties, prevSnap.Repairs
-				in.reuse = prev
-				if prevCheck != nil {
-					// The check data moves with the generation and the
-					// day too; only the endpoints' statuses (below) may
-					// have changed.
-					c := *prevCheck
-					check = &c
-				} else {
-					readCheck()
-				}
-			} else {
-				readCheck()
-				// The data changed: read what changed since prevSnap,
-				// sharing the rest with it.
-				s, err = st.SnapshotSince(prevSnap)
-			}
-		case partial:
-			readCheck()
-			s, err = st.Overview()
-		default:
-			readCheck()
-			s, err = st.Snapshot()
+		if sc.Unchanged && prev != nil && prev.today == in.today {
+			in.reuse = prev
 		}
-		if err != nil || s == nil {
-			return snapshotMsg{seq: seq, snap: s, err: err}
-		}
-		in.snap, in.partial = s, partial
-		if check != nil {
-			// The check judges the endpoints by the statuses the header
-			// and the sync tab show: a sync failure written between the
-			// two reads must not pass one and fail the other.
-			check.Endpoints = s.Endpoints
-			in.check, in.checkErr = check, ""
+		in.snap, in.partial = sc.Snapshot, sc.Overview
+		if sc.CheckErr != nil {
+			in.checkErr = cleanText(sc.CheckErr.Error())
 		} else {
-			in.checkErr = checkErr
+			in.check, in.checkErr = sc.Check, ""
 		}
-		var errs []error
-		if sg, err := st.Signoffs(); err != nil {
-			errs = append(errs, fmt.Errorf("read sign-offs: %w", err))
-		} else {
-			in.signoffs = sg
+		if sc.SignoffsErr == nil {
+			in.signoffs = sc.Signoffs
 		}
-		if ob, err := st.Outbox(); err != nil {
-			errs = append(errs, fmt.Errorf("read outbox: %w", err))
-		} else {
-			in.outbox = ob
+		if sc.OutboxErr == nil {
+			in.outbox = sc.Outbox
 		}
-		if u, ok := st.(inUseStore); ok {
-			if d, err := u.InUseSince(); err == nil {
-				in.inUseSince = d
-			}
+		if !sc.InUseSince.IsZero() {
+			in.inUseSince = sc.InUseSince
 		}
 		b := build(in)
-		return snapshotMsg{seq: seq, snap: s, built: &b, partial: partial, store: true, check: in.check, checkErr: in.checkErr,
-			signoffs: in.signoffs, outbox: in.outbox, inUse: in.inUseSince, storeErr: errors.Join(errs...)}
+		return snapshotMsg{seq: seq, snap: sc.Snapshot, built: &b, partial: sc.Overview, store: true, screen: sc, check: in.check, checkErr: in.checkErr,
+			signoffs: in.signoffs, outbox: in.outbox, inUse: in.inUseSince, storeErr: errors.Join(sc.SignoffsErr, sc.OutboxErr)}
 	}
 }
 
 // waitEvent waits for the next sync event; Update issues it again after each.
-func waitEvent(ch <-chan credsync.Event) tea.Cmd {
+func waitEvent(ch <-chan credit.Event) tea.Cmd {
 	return func() tea.Msg {
 		ev, ok := <-ch
 		return eventMsg{ev: ev, ok: ok}
@@ -635,9 +560,9 @@ func (m Model) handleSnapshot(msg snapshotMsg) (Model, tea.Cmd) {
 	if msg.seq != m.seq {
 		return m, nil // stale: a newer load has been issued since
 	}
-	if !m.firstDone && m.d.FirstLoad != nil {
+	if !m.firstDone && m.hooks.FirstLoad != nil {
 		m.firstDone = true
-		first := m.d.FirstLoad
+		first := m.hooks.FirstLoad
 		m, cmd := m.handleSnapshot(msg)
 		return m, tea.Batch(cmd, func() tea.Msg { first(); return nil })
 	}
@@ -649,6 +574,7 @@ func (m Model) handleSnapshot(msg snapshotMsg) (Model, tea.Cmd) {
 		m.loadErr = ""
 		m.snap, m.partial = msg.snap, msg.partial
 		if msg.store {
+			m.screen = msg.screen
 			m.checkData, m.checkErr, m.signoffs, m.outbox, m.inUseSince = msg.check, msg.checkErr, msg.signoffs, msg.outbox, msg.inUse
 			if msg.storeErr != nil {
 				m.loadErr = m.cat.f("err.snapshot", clock(m.d.Now(), m.today()), cleanText(msg.storeErr.Error()))
@@ -660,14 +586,14 @@ func (m Model) handleSnapshot(msg snapshotMsg) (Model, tea.Cmd) {
 			m.rebuild()
 		}
 		switch {
-		case m.d.ExitAfterFirstFrame || (m.d.ExitAfterLoad && !msg.partial):
+		case m.hooks.ExitAfterFirstFrame || (m.hooks.ExitAfterLoad && !msg.partial):
 			return m, tea.Quit
 		case msg.partial:
 			return m, m.startLoad() // the full read follows at once
 		}
-		if b := msg.built; b != nil && msg.store && !b.reused && m.d.Rebuilt != nil {
+		if b := msg.built; b != nil && msg.store && !b.reused && m.hooks.Rebuilt != nil {
 			m.cooling = true
-			rebuilt := m.d.Rebuilt
+			rebuilt := m.hooks.Rebuilt
 			return m, tea.Batch(tea.Tick(reloadGap, func(time.Time) tea.Msg { return cooldownMsg{} }),
 				func() tea.Msg { rebuilt(); return nil })
 		}
@@ -686,9 +612,9 @@ func (m Model) handleEvent(msg eventMsg) (Model, tea.Cmd) {
 	}
 	ev := msg.ev
 	switch ev.Type {
-	case credsync.EventPage:
+	case credit.EventPage:
 		m.syncing[ev.Endpoint] = true
-	case credsync.EventDone, credsync.EventError:
+	case credit.EventDone, credit.EventError:
 		delete(m.syncing, ev.Endpoint)
 	}
 	m.lastEvent = m.eventText(ev)
@@ -701,7 +627,7 @@ func (m *Model) buildEndpointRows() []Row {
 	return rows
 }
 
-func (m *Model) eventText(ev credsync.Event) string {
+func (m *Model) eventText(ev credit.Event) string {
 	at := ev.At
 	if at.IsZero() {
 		at = m.d.Now()
@@ -709,11 +635,11 @@ func (m *Model) eventText(ev credsync.Event) string {
 	t := at.In(credit.ChinaZone).Format("15:04:05")
 	name := cleanText(ev.Endpoint)
 	switch ev.Type {
-	case credsync.EventPage:
+	case credit.EventPage:
 		return m.cat.f("ev.page", t, name, m.cat.feedLabel(ev.Feed), ev.Items)
-	case credsync.EventError:
+	case credit.EventError:
 		return m.cat.f("ev.error", t, name, cleanText(ev.Err), ev.Retry.Round(time.Second))
-	case credsync.EventResync:
+	case credit.EventResync:
 		return m.cat.f("ev.resync", t, name, m.cat.feedLabel(ev.Feed))
 	case credit.EventAction:
 		return m.cat.f("ev.action", t, cleanText(ev.Actor), cleanText(ev.Message))
@@ -721,7 +647,7 @@ func (m *Model) eventText(ev credsync.Event) string {
 		return m.cat.f("ev.sent", t, cleanText(ev.Message))
 	case credit.EventActionFailed:
 		return m.cat.f("ev.refused", t, cleanText(ev.Message), cleanText(ev.Err))
-	case credsync.EventDone:
+	case credit.EventDone:
 		return m.cat.f("ev.done", t, name)
 	}
 	return m.cat.f("ev.other", t, string(ev.Type), cleanText(ev.Message))
@@ -761,8 +687,8 @@ func (m *Model) apply(b built) {
 	m.endpoints.SetRows(b.endpoints)
 	m.depts.SetRows(b.depts)
 	if !b.reused { // else the tables hold these rows already
-		m.repair.setIndexed(b.repair)
-		m.queue.setIndexed(b.queue)
+		m.repair.SetIndexed(b.repair)
+		m.queue.SetIndexed(b.queue)
 	}
 	empty := func(key string) string {
 		if b.partial {

@@ -4,9 +4,38 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/tui/table"
 )
+
+// The search roles of the penalty tabs' columns (Column.Field): the
+// penalty summary field a column shows as it is, which the table's filter
+// then searches in the summaries' own text (credit.PenaltySearch).
+const (
+	searchName  = table.Field(credit.FieldSubjectName)
+	searchUSCC  = table.Field(credit.FieldUSCC)
+	searchDocNo = table.Field(credit.FieldDocNo)
+)
+
+// penaltySource is the table.SharedSource part common to the repair and
+// queue tabs' rows: their items are the snapshot's penalty summaries.
+type penaltySource struct{ pens credit.Penalties }
+
+// ItemText implements table.SharedSource.
+func (s *penaltySource) ItemText(p int, f table.Field) string {
+	return s.pens.Field(p, credit.PenaltyField(f))
+}
+
+// Search implements table.SharedSource.
+func (s *penaltySource) Search(fields []table.Field, among []int32) table.Searcher {
+	pf := make([]credit.PenaltyField, len(fields))
+	for i, f := range fields {
+		pf[i] = credit.PenaltyField(f)
+	}
+	return s.pens.NewSearch(pf, among)
+}
 
 // repairEntry is one row of the repair tab in 16 bytes: what the rules
 // worked out for the penalty when the tab was built. The row's cells are
@@ -39,7 +68,7 @@ type repairError struct{ label, detail string }
 // shares the snapshot's penalties, so tables copied by value (and the
 // build goroutine, then the UI) may read it.
 type repairRows struct {
-	pens    credit.Penalties
+	penaltySource
 	entries []repairEntry // in the tab's order
 	pos     []int32       // pos[pen] is the pen's index in entries, or -1
 	errs    map[int32]repairError
@@ -49,10 +78,10 @@ type repairRows struct {
 	days    int // the "eligible soon" section's window in days (Deps.DeadlineDays)
 }
 
-var _ RowSource = (*repairRows)(nil)
+var _ table.SharedSource = (*repairRows)(nil)
 
 func (r *repairRows) Len() int   { return len(r.entries) }
-func (r *repairRows) Width() int { return len(repairColumns(r.cat)) }
+func (r *repairRows) Width() int { return len(repairTab) }
 
 // Find returns the row of the penalty with key ("penalty/id"), or -1.
 func (r *repairRows) Find(key string) int {
@@ -70,80 +99,147 @@ func (r *repairRows) Row(i int) Row {
 	return row
 }
 
-// IndexRow implements rowIndexer.
-func (r *repairRows) IndexRow(i int, row *Row, memo *cellMemo) { r.fill(i, row, memo) }
+// IndexRow implements table.Indexer.
+func (r *repairRows) IndexRow(i int, row *Row, memo *table.Memo) { r.fill(i, row, memo) }
 
-// summaryText implements summaryRows: the name, code and document number
-// are columns 1 to 3.
-func (r *repairRows) summaryText() (*credit.Penalties, [3]int) { return &r.pens, [3]int{1, 2, 3} }
+// Columns implements table.SharedSource.
+func (r *repairRows) Columns() []Column { return repairColumns(r.cat) }
 
-// rowSummary implements summaryRows.
-func (r *repairRows) rowSummary(i int) int { return int(r.entries[i].pen) }
+// Item implements table.SharedSource.
+func (r *repairRows) Item(i int) int { return int(r.entries[i].pen) }
+
+// repairRow is what the repair tab's cells are made from: one row's
+// penalty summary and what the rules worked out for it, worked out once
+// for all the cells (repairTab).
+type repairRow struct {
+	r    *repairRows
+	e    *repairEntry
+	rec  *credit.PenaltySummary // &sum
+	sum  credit.PenaltySummary
+	memo *table.Memo
+	err  *repairError // the rules could not place it: &errv, else nil
+	errv repairError
+	tis  credit.ThreeInStep
+	// From the entry's flags and the day.
+	stage                          credit.Stage
+	stuck, reminded, repairable    bool
+	daysLeft                       int
+	now, remindDue, early, fulfils bool
+}
+
+var repairRowPool = sync.Pool{New: func() any { return new(repairRow) }}
+
+// repairTab is the repair tab's columns, in order: each one's header,
+// layout, search role and cell. To add a column, add an entry here.
+var repairTab = []tabColumn[repairRow]{
+	{title: "col.section", col: Column{Min: 6}, cell: func(x *repairRow) string {
+		return x.memo.Str(memoKey(memoSection, int(x.e.section)), func() string { return sectionLabel(x.r.cat, int(x.e.section), x.r.days) })
+	}},
+	{title: "col.name", col: Column{Min: 12, Field: searchName}, cell: func(x *repairRow) string { return cleanText(x.rec.SubjectName) }},
+	{title: "col.uscc", col: Column{Drop: 4, Field: searchUSCC}, cell: func(x *repairRow) string { return x.rec.USCC }},
+	{title: "col.docno", col: Column{Min: 12, Field: searchDocNo}, cell: func(x *repairRow) string { return cleanText(x.rec.DocNo) }},
+	{title: "col.severity", col: Column{Drop: 1}, cell: func(x *repairRow) string { return x.rec.Severity.Chinese() }},
+	{title: "col.decided", col: Column{Drop: 2}, cell: func(x *repairRow) string { return memoDateOf(x.memo, x.rec.Decided) }},
+	{title: "col.eligible", cell: func(x *repairRow) string {
+		c := x.r.cat
+		switch {
+		case x.err != nil:
+			return symBad + " " + c.t(x.err.label)
+		case !x.repairable:
+			return c.t("rep.norepair")
+		case x.fulfils:
+			return c.t("rep.onfulfil")
+		}
+		return memoDateOf(x.memo, x.e.elig)
+	}},
+	{title: "col.remaining", col: Column{Right: true}, cell: func(x *repairRow) string {
+		switch {
+		case x.err != nil, !x.repairable, x.fulfils:
+			return "-"
+		case x.now:
+			return x.r.cat.t("rep.now")
+		}
+		return x.memo.Str(memoKey(memoDays, x.daysLeft), func() string { return x.r.cat.f("rep.days", x.daysLeft) })
+	}},
+	{title: "col.status", col: Column{Min: 10}, cell: func(x *repairRow) string {
+		if x.err != nil {
+			return "-"
+		}
+		var code int
+		for bit, on := range [...]bool{x.stuck, x.reminded, x.now, x.remindDue, x.early} {
+			if on {
+				code |= 1 << (8 + bit)
+			}
+		}
+		return x.memo.Str(memoKey(memoRepairStatus, int(x.stage)|code), func() string {
+			c := x.r.cat
+			st := repairStatus(c, x.stage, x.stuck, x.reminded, x.now, x.remindDue)
+			if x.early {
+				st = symBad + " " + strings.TrimPrefix(st, symBad+" ") + " " + c.t("rep.early")
+			}
+			return st
+		})
+	}},
+	{title: "col.three", col: Column{Drop: 3}, cell: func(x *repairRow) string {
+		return x.memo.Str(memoKey(memoThree, threeCode(x.tis)), func() string { return threeCell(x.r.cat, x.tis) })
+	}},
+}
+
+// repairColumns are the repair tab's columns (repairTab).
+func repairColumns(c catalog) []Column { return tabColumns(c, repairTab) }
 
 // fill makes row i into row: all of it with a nil memo, else what the
-// index reads (see rowIndexer).
-func (r *repairRows) fill(i int, row *Row, memo *cellMemo) {
+// index reads (see table.Indexer).
+func (r *repairRows) fill(i int, row *Row, memo *table.Memo) {
 	e := &r.entries[i]
-	sum := r.pens.At(int(e.pen))
-	rec := &sum
-	c := r.cat
+	// Rows reuse repairRows (the cells' funcs would make each row's
+	// escape): the index's, one per memo; Row's, from a pool.
+	var x *repairRow
+	if memo != nil {
+		x = memo.Scratch(func() any { return new(repairRow) }).(*repairRow)
+	} else {
+		x = repairRowPool.Get().(*repairRow)
+		defer func() { *x = repairRow{}; repairRowPool.Put(x) }()
+	}
+	*x = repairRow{r: r, e: e, sum: r.pens.At(int(e.pen)), memo: memo}
+	x.rec = &x.sum
+	rec := x.rec
 	search, ok := r.search[rec.Dept]
 	if !ok {
 		search = rec.Dept
 	}
-	cells := cellsOf(row, 10)
-	cells[0] = memo.str(memoKey(memoSection, int(e.section)), func() string { return sectionLabel(c, int(e.section), r.days) })
-	cells[1], cells[2], cells[3], cells[4], cells[5] = cleanText(rec.SubjectName), rec.USCC, cleanText(rec.DocNo), rec.Severity.Chinese(), memo.date(rec.Decided)
 	lite := rec.Record()
-	tis := credit.CheckThreeInStep(&lite)
-	cells[9] = memo.str(memoKey(memoThree, threeCode(tis)), func() string { return threeCell(c, tis) })
+	x.tis = credit.CheckThreeInStep(&lite)
+	if e.flags&repError != 0 {
+		x.errv = r.errs[e.pen]
+		x.err = &x.errv
+	} else {
+		x.stage = credit.Stage(e.stage)
+		x.stuck, x.reminded = e.flags&repStuck != 0, e.flags&repReminded != 0
+		x.repairable, x.fulfils = e.flags&repRepairable != 0, e.flags&repFulfil != 0
+		x.daysLeft = int(e.elig - r.today)
+		x.now = x.repairable && !x.fulfils && x.daysLeft <= 0
+		// 三同步: a general penalty's enterprise must get the "eligible
+		// now" reminder once the minimum period passed.
+		x.remindDue = x.now && !x.reminded && x.stage == credit.StageNotApplied && rec.Severity == credit.General
+		x.early = e.flags&repEarly != 0
+	}
+	cells := table.CellsOf(row, len(repairTab))
+	for j := range repairTab {
+		cells[j] = repairTab[j].cell(x)
+	}
 	*row = Row{Cells: cells, Dept: rec.Dept, Search: search}
+	if x.err != nil {
+		row.Alert = true
+	} else {
+		row.Alert = x.stuck || x.remindDue || x.early || !x.tis.Complete()
+	}
 	if memo == nil {
 		row.Key = rec.Key()
-	}
-	if e.flags&repError != 0 {
-		er := r.errs[e.pen]
-		cells[6], cells[7], cells[8] = symBad+" "+c.t(er.label), "-", "-"
-		row.Alert = true
-		if memo == nil {
-			row.Detail = er.detail
-		}
-		return
-	}
-	stage := credit.Stage(e.stage)
-	stuck, reminded := e.flags&repStuck != 0, e.flags&repReminded != 0
-	repairable := e.flags&repRepairable != 0
-	daysLeft := int(e.elig - r.today)
-	now := repairable && e.flags&repFulfil == 0 && daysLeft <= 0
-	// 三同步: a general penalty's enterprise must get the "eligible now"
-	// reminder once the minimum period passed.
-	remindDue := now && !reminded && stage == credit.StageNotApplied && rec.Severity == credit.General
-	early := e.flags&repEarly != 0
-	row.Alert = stuck || remindDue || early || !tis.Complete()
-	switch {
-	case !repairable:
-		cells[6], cells[7] = c.t("rep.norepair"), "-"
-	case e.flags&repFulfil != 0:
-		cells[6], cells[7] = c.t("rep.onfulfil"), "-"
-	case now:
-		cells[6], cells[7] = memo.date(e.elig), c.t("rep.now")
-	default:
-		cells[6] = memo.date(e.elig)
-		cells[7] = memo.str(memoKey(memoDays, daysLeft), func() string { return c.f("rep.days", daysLeft) })
-	}
-	var code int
-	for bit, on := range [...]bool{stuck, reminded, now, remindDue, early} {
-		if on {
-			code |= 1 << (8 + bit)
+		if x.err != nil {
+			row.Detail = x.err.detail
 		}
 	}
-	cells[8] = memo.str(memoKey(memoRepairStatus, int(stage)|code), func() string {
-		st := repairStatus(c, stage, stuck, reminded, now, remindDue)
-		if early {
-			st = symBad + " " + strings.TrimPrefix(st, symBad+" ") + " " + c.t("rep.early")
-		}
-		return st
-	})
 }
 
 // threeCode is a memo value for a 三同步 state: applicable, and the three
@@ -210,16 +306,16 @@ type queueEntry struct {
 
 // queueRows is the queue tab's RowSource, read-only once built.
 type queueRows struct {
-	pens    credit.Penalties
+	penaltySource
 	entries []queueEntry // in the tab's order
 	search  map[string]string
 	cat     catalog
 }
 
-var _ RowSource = (*queueRows)(nil)
+var _ table.SharedSource = (*queueRows)(nil)
 
 func (q *queueRows) Len() int   { return len(q.entries) }
-func (q *queueRows) Width() int { return len(queueColumns(q.cat)) }
+func (q *queueRows) Width() int { return len(queueTab) }
 
 // Find returns the row of the repair of key, or -1, scanning the entries
 // (the queues are a small share of the repairs).
@@ -235,54 +331,92 @@ func (q *queueRows) Row(i int) Row {
 	return row
 }
 
-// IndexRow implements rowIndexer.
-func (q *queueRows) IndexRow(i int, row *Row, memo *cellMemo) { q.fill(i, row, memo) }
+// IndexRow implements table.Indexer.
+func (q *queueRows) IndexRow(i int, row *Row, memo *table.Memo) { q.fill(i, row, memo) }
 
-// summaryText implements summaryRows: the name and document number are
-// columns 0 and 1.
-func (q *queueRows) summaryText() (*credit.Penalties, [3]int) { return &q.pens, [3]int{0, -1, 1} }
+// Columns implements table.SharedSource.
+func (q *queueRows) Columns() []Column { return queueColumns(q.cat) }
 
-// rowSummary implements summaryRows: -1 for a repair whose penalty is not
+// Item implements table.SharedSource: -1 for a repair whose penalty is not
 // cached (its name cell is the key).
-func (q *queueRows) rowSummary(i int) int { return int(q.entries[i].pen) }
+func (q *queueRows) Item(i int) int { return int(q.entries[i].pen) }
+
+// queueRow is what the queue tab's cells are made from: one row's entry
+// and its penalty's name and document number.
+type queueRow struct {
+	q         *queueRows
+	e         *queueEntry
+	memo      *table.Memo
+	name, doc string
+}
+
+var queueRowPool = sync.Pool{New: func() any { return new(queueRow) }}
+
+// queueTab is the queue tab's columns, in order: each one's header,
+// layout, search role and cell. To add a column, add an entry here.
+var queueTab = []tabColumn[queueRow]{
+	{title: "col.name", col: Column{Min: 16, Field: searchName}, cell: func(x *queueRow) string { return x.name }},
+	{title: "col.docno", col: Column{Min: 12, Field: searchDocNo}, cell: func(x *queueRow) string { return x.doc }},
+	{title: "col.stage", cell: func(x *queueRow) string { return x.q.cat.stage(credit.Stage(x.e.stage)) }},
+	{title: "col.since", col: Column{Drop: 1}, // also in the detail line
+		cell: func(x *queueRow) string { return memoDateOf(x.memo, x.e.since) }},
+	{title: "col.age", col: Column{Right: true}, cell: func(x *queueRow) string {
+		return x.memo.Str(memoKey(memoAge, int(x.e.age)), func() string { return strconv.Itoa(int(x.e.age)) })
+	}},
+	{title: "col.due", cell: func(x *queueRow) string { return memoDateOf(x.memo, x.e.due) }},
+	{title: "col.status", cell: func(x *queueRow) string {
+		stuck := 0
+		if x.e.stuck {
+			stuck = 1
+		}
+		return x.memo.Str(memoKey(memoQueueState, stuck), func() string {
+			if x.e.stuck {
+				return symBad + " " + x.q.cat.t("q.stuck")
+			}
+			return symOK + " " + x.q.cat.t("q.ok")
+		})
+	}},
+}
+
+// queueColumns are the queue tab's columns (queueTab).
+func queueColumns(c catalog) []Column { return tabColumns(c, queueTab) }
 
 // fill makes row i into row: all of it with a nil memo, else what the
-// index reads (see rowIndexer).
-func (q *queueRows) fill(i int, row *Row, memo *cellMemo) {
+// index reads (see table.Indexer).
+func (q *queueRows) fill(i int, row *Row, memo *table.Memo) {
 	e := &q.entries[i]
 	c := q.cat
-	name, doc, dept := "", "", ""
+	// Rows reuse queueRows (the cells' funcs would make each row's
+	// escape): the index's, one per memo; Row's, from a pool.
+	var x *queueRow
+	if memo != nil {
+		x = memo.Scratch(func() any { return new(queueRow) }).(*queueRow)
+	} else {
+		x = queueRowPool.Get().(*queueRow)
+		defer func() { *x = queueRow{}; queueRowPool.Put(x) }()
+	}
+	*x = queueRow{q: q, e: e, memo: memo}
+	dept := ""
 	if e.pen >= 0 {
 		rec := q.pens.At(int(e.pen))
-		name, doc, dept = cleanText(rec.SubjectName), cleanText(rec.DocNo), rec.Dept
+		x.name, x.doc, dept = cleanText(rec.SubjectName), cleanText(rec.DocNo), rec.Dept
 	} else {
-		name = e.key + c.t("q.norecord")
+		x.name = e.key + c.t("q.norecord")
 	}
 	search, ok := q.search[dept]
 	if !ok {
 		search = dept
 	}
-	stage := credit.Stage(e.stage)
-	stuck := 0
-	if e.stuck {
-		stuck = 1
+	cells := table.CellsOf(row, len(queueTab))
+	for j := range queueTab {
+		cells[j] = queueTab[j].cell(x)
 	}
-	state := memo.str(memoKey(memoQueueState, stuck), func() string {
-		if e.stuck {
-			return symBad + " " + c.t("q.stuck")
-		}
-		return symOK + " " + c.t("q.ok")
-	})
-	cells := cellsOf(row, 7)
-	cells[0], cells[1], cells[2], cells[3] = name, doc, c.stage(stage), memo.date(e.since)
-	cells[4] = memo.str(memoKey(memoAge, int(e.age)), func() string { return strconv.Itoa(int(e.age)) })
-	cells[5], cells[6] = memo.date(e.due), state
 	*row = Row{Cells: cells, Alert: e.stuck, Dept: dept, Search: search}
 	if memo != nil {
 		return
 	}
 	var todo string
-	switch stage {
+	switch credit.Stage(e.stage) {
 	case credit.StageUnderReview:
 		todo = c.t("q.review")
 	case credit.StageAwaitingCancel:
@@ -293,5 +427,5 @@ func (q *queueRows) fill(i int, row *Row, memo *cellMemo) {
 		todo = c.t("q.national")
 	}
 	row.Key = e.key
-	row.Detail = name + " " + doc + ": " + todo + "; " + c.f("q.since", e.since, int(e.age), e.due)
+	row.Detail = x.name + " " + x.doc + ": " + todo + "; " + c.f("q.since", e.since, int(e.age), e.due)
 }

@@ -3,6 +3,8 @@ package tui
 import (
 	"slices"
 	"testing"
+
+	"github.com/czyj/credwatch/tui/table"
 )
 
 // What IndexRow makes of each row, with one memo and one reused Row across
@@ -14,15 +16,15 @@ func TestIndexRowMatchesRow(t *testing.T) {
 		in := fixtureInput(lang)
 		growFixture(&in, 4000, 700)
 		b := build(in)
-		for name, src := range map[string]RowSource{"repair": b.repair.src, "queue": b.queue.src} {
-			ix, ok := src.(rowIndexer)
+		for name, src := range map[string]RowSource{"repair": b.repair.Source(), "queue": b.queue.Source()} {
+			ix, ok := src.(table.Indexer)
 			if !ok {
-				t.Fatalf("%s rows are not a rowIndexer", name)
+				t.Fatalf("%s rows are not a table.Indexer", name)
 			}
 			if src.Len() < 500 {
 				t.Fatalf("%s: only %d rows", name, src.Len())
 			}
-			memo := &cellMemo{}
+			memo := &table.Memo{}
 			var row Row
 			sections := map[string]bool{}
 			for i := range src.Len() {

@@ -10,7 +10,7 @@ import (
 	"unicode"
 
 	"github.com/czyj/credwatch/credit"
-	credsync "github.com/czyj/credwatch/sync"
+	"github.com/czyj/credwatch/tui/table"
 )
 
 // Status symbols. Each is ASCII, narrow in every terminal, and always
@@ -99,7 +99,7 @@ func (in *buildInput) deptSearch(dept string) string {
 // built is the rows and summary lines of every view, ready to show.
 type built struct {
 	sharing, endpoints, depts []Row
-	repair, queue             indexedRows
+	repair, queue             table.Indexed
 
 	sharingSum, syncSum, repairSum, queueSum string
 
@@ -220,10 +220,10 @@ func build(in buildInput) built {
 		b.sharing, b.sharingSum = buildSharing(in, &b.years)
 		var src *repairRows
 		src, b.repairSum = buildRepair(in, &b.penaltyYears)
-		b.repair = indexRows(src)
+		b.repair = table.Index(src)
 		var q *queueRows
 		q, b.queueSum = buildQueue(in, &b.penaltyYears)
-		b.queue = indexRows(q)
+		b.queue = table.Index(q)
 	}
 	b.years.merge(b.penaltyYears)
 	b.today = in.today
@@ -395,9 +395,10 @@ func buildSharing(in buildInput, y *yearNotes) ([]Row, string) {
 		if failed {
 			detail += c.t("sharing.bad")
 		}
+		x := sharingRow{short: short, kind: e.Kind.Chinese(), recv: recv, disc: disc, pend: pend, rej: rej, push: push, overdue: overdue, late: late}
 		rows = append(rows, Row{
 			Key:    credit.SharingKey(e.Dept, e.Kind),
-			Cells:  []string{short, e.Kind.Chinese(), recv, disc, pend, rej, push, overdue, late},
+			Cells:  tabCells(sharingTab, &x),
 			Alert:  stale || nOverdue > 0,
 			Detail: detail,
 			Dept:   e.Dept,
@@ -408,19 +409,29 @@ func buildSharing(in buildInput, y *yearNotes) ([]Row, string) {
 	return rows, sum
 }
 
-func sharingColumns(c catalog) []Column {
-	return []Column{
-		{Title: c.t("col.dept"), Min: 6},
-		{Title: c.t("col.kind"), Min: 8},
-		{Title: c.t("col.received"), Right: true},
-		{Title: c.t("col.disclosed"), Right: true},
-		{Title: c.t("col.pending"), Right: true},
-		{Title: c.t("col.rejected"), Right: true},
-		{Title: c.t("col.lastpush"), Min: 8},
-		{Title: c.t("col.overdue"), Right: true},
-		{Title: c.t("col.late"), Right: true, Drop: 1},
-	}
+// sharingRow is the text of one sharing-list row, worked out by
+// buildSharing.
+type sharingRow struct {
+	short, kind, recv, disc, pend, rej, push, overdue, late string
 }
+
+// sharingTab is the sharing tab's columns, in order: each one's header,
+// layout and cell. To add a column, add an entry here (and the text it
+// shows to sharingRow).
+var sharingTab = []tabColumn[sharingRow]{
+	{title: "col.dept", col: Column{Min: 6}, cell: func(x *sharingRow) string { return x.short }},
+	{title: "col.kind", col: Column{Min: 8}, cell: func(x *sharingRow) string { return x.kind }},
+	{title: "col.received", col: Column{Right: true}, cell: func(x *sharingRow) string { return x.recv }},
+	{title: "col.disclosed", col: Column{Right: true}, cell: func(x *sharingRow) string { return x.disc }},
+	{title: "col.pending", col: Column{Right: true}, cell: func(x *sharingRow) string { return x.pend }},
+	{title: "col.rejected", col: Column{Right: true}, cell: func(x *sharingRow) string { return x.rej }},
+	{title: "col.lastpush", col: Column{Min: 8}, cell: func(x *sharingRow) string { return x.push }},
+	{title: "col.overdue", col: Column{Right: true}, cell: func(x *sharingRow) string { return x.overdue }},
+	{title: "col.late", col: Column{Right: true, Drop: 1}, cell: func(x *sharingRow) string { return x.late }},
+}
+
+// sharingColumns are the sharing tab's columns (sharingTab).
+func sharingColumns(c catalog) []Column { return tabColumns(c, sharingTab) }
 
 // ---- 同步状态 ----
 
@@ -452,7 +463,7 @@ func buildEndpoints(in buildInput) (rows []Row, failing int, synced bool, newest
 				feeds = append(feeds, c.feedLabel(f))
 			}
 		}
-		iv := cmp.Or(st.Interval, ep.Interval, credsync.DefaultInterval)
+		iv := cmp.Or(st.Interval, ep.Interval, credit.DefaultSyncInterval)
 		if ep.Manual {
 			iv = 0 // a manual import is never stale
 		}
@@ -523,7 +534,7 @@ func holderNote(in buildInput) (string, bool) {
 		retry = latest(retry, st.RetryAt)
 	}
 	for _, ep := range in.endpoints {
-		d := cmp.Or(ep.Interval, credsync.DefaultInterval)
+		d := cmp.Or(ep.Interval, credit.DefaultSyncInterval)
 		if iv == 0 || d < iv {
 			iv = d
 		}
@@ -742,7 +753,7 @@ func buildRepair(in buildInput, y *yearNotes) (*repairRows, string) {
 	c := in.cat
 	days := in.deadlineDays
 	pens := in.snap.Penalties
-	src := &repairRows{pens: pens, entries: make([]repairEntry, 0, pens.Len()), pos: make([]int32, pens.Len()),
+	src := &repairRows{penaltySource: penaltySource{pens}, entries: make([]repairEntry, 0, pens.Len()), pos: make([]int32, pens.Len()),
 		search: map[string]string{}, cat: c, today: in.today, days: days}
 	var nEligible, nSoon, nNot, nRemind, nReview, nReviewLate int
 	for i := range pens.Len() {
@@ -906,21 +917,6 @@ func repairDetail(in buildInput, key string) string {
 	return detail
 }
 
-func repairColumns(c catalog) []Column {
-	return []Column{
-		{Title: c.t("col.section"), Min: 6},
-		{Title: c.t("col.name"), Min: 12},
-		{Title: c.t("col.uscc"), Drop: 4},
-		{Title: c.t("col.docno"), Min: 12},
-		{Title: c.t("col.severity"), Drop: 1},
-		{Title: c.t("col.decided"), Drop: 2},
-		{Title: c.t("col.eligible")},
-		{Title: c.t("col.remaining"), Right: true},
-		{Title: c.t("col.status"), Min: 10},
-		{Title: c.t("col.three"), Drop: 3},
-	}
-}
-
 // ---- 修复后续 ----
 
 // inQueue reports whether a repair at this stage is in the post-approval
@@ -939,7 +935,7 @@ func inQueue(ps credit.PipelineStatus) bool {
 // returns them, sorted, as a RowSource, with the tab's summary line.
 func buildQueue(in buildInput, y *yearNotes) (*queueRows, string) {
 	c := in.cat
-	src := &queueRows{pens: in.snap.Penalties, search: map[string]string{}, cat: c}
+	src := &queueRows{penaltySource: penaltySource{in.snap.Penalties}, search: map[string]string{}, cat: c}
 	perStage := map[credit.Stage]int{}
 	stuck := 0
 	for i := range in.snap.Repairs.Len() { // in key order
@@ -991,16 +987,4 @@ func sortQueue(entries []queueEntry) {
 		}
 		return cmp.Or(cmp.Compare(b.age, a.age), cmp.Compare(a.since, b.since), strings.Compare(a.key, b.key))
 	})
-}
-
-func queueColumns(c catalog) []Column {
-	return []Column{
-		{Title: c.t("col.name"), Min: 16},
-		{Title: c.t("col.docno"), Min: 12},
-		{Title: c.t("col.stage")},
-		{Title: c.t("col.since"), Drop: 1}, // also in the detail line
-		{Title: c.t("col.age"), Right: true},
-		{Title: c.t("col.due")},
-		{Title: c.t("col.status")},
-	}
 }

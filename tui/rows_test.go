@@ -11,6 +11,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/tui/table"
 )
 
 func fixtureInput(lang string) buildInput {
@@ -65,7 +66,7 @@ func rowByKey(t *testing.T, rows []Row, key string) Row {
 func TestRepairRowsOrder(t *testing.T) {
 	in := fixtureInput("zh")
 	b := build(in)
-	repair := allRows(b.repair.src)
+	repair := table.AllRows(b.repair.Source())
 	want := []string{
 		"penalty/JK-2026-0820", // 已可申请: eligible 2026-11-21, not applied
 		"penalty/CF-2025-1015", // 审核中, overdue first
@@ -120,14 +121,14 @@ func TestRepairRowsOrder(t *testing.T) {
 	// A wider window puts 2027-02-19 (81 days away) in the first section.
 	in.deadlineDays = 90
 	b = build(in)
-	repair = allRows(b.repair.src)
+	repair = table.AllRows(b.repair.Source())
 	if r := repair[0]; r.Key != "penalty/WJ-2026-1118" || r.Cells[0] != "90天内可申请" {
 		t.Errorf("90-day window: first row %s %q", r.Key, r.Cells[0])
 	}
 	// A reminder already sent shows on an eligible, not applied row.
 	in.snap.Repairs = in.snap.Repairs.With(credit.Repair{RecordKey: "penalty/JK-2026-0820", ReminderSent: d("2026-11-23")})
 	b = build(in)
-	repair = allRows(b.repair.src)
+	repair = table.AllRows(b.repair.Source())
 	if r := rowByKey(t, repair, "penalty/JK-2026-0820"); r.Cells[8] != "未申请 到期提醒已推送" || r.Alert {
 		t.Errorf("reminded row: %q alert %v", r.Cells[8], r.Alert)
 	}
@@ -157,7 +158,7 @@ func TestRepairTargets(t *testing.T) {
 
 func TestQueueStuckFirst(t *testing.T) {
 	b := build(fixtureInput("zh"))
-	queue := allRows(b.queue.src)
+	queue := table.AllRows(b.queue.Source())
 	want := []string{
 		"penalty/ZL-2026-0520", // 待国家系统修复, stuck, 45 working days
 		"penalty/CF-2025-1015", // review overdue, 20
@@ -428,7 +429,7 @@ func TestRepairRowsMinor(t *testing.T) {
 	minor := penaltySum("MI-2026-1102", "320412", "武进区某五金厂", "9132041273456780", "武应急罚〔2026〕200号", "2026-11-02", "", credit.Minor, "警告")
 	in.snap.Penalties = newPenalties(append(in.snap.Penalties.All(), minor)...)
 	b := build(in)
-	r := rowByKey(t, allRows(b.repair.src), "penalty/MI-2026-1102")
+	r := rowByKey(t, table.AllRows(b.repair.Source()), "penalty/MI-2026-1102")
 	if r.Cells[0] != "履行完毕即可申请" || r.Cells[6] != "履行完毕即可申请" || r.Cells[7] != "-" || r.Cells[9] != "-" {
 		t.Errorf("minor row %q", r.Cells)
 	}
@@ -454,7 +455,7 @@ func TestRepairRowEarlyApplication(t *testing.T) {
 	in := fixtureInput("zh")
 	in.snap.Repairs = in.snap.Repairs.With(credit.Repair{RecordKey: "penalty/WJ-2026-1118", Applied: d("2026-11-25")})
 	b := build(in)
-	r := rowByKey(t, allRows(b.repair.src), "penalty/WJ-2026-1118") // eligible 2027-02-19
+	r := rowByKey(t, table.AllRows(b.repair.Source()), "penalty/WJ-2026-1118") // eligible 2027-02-19
 	if r.Cells[8] != "! 审核中 申请不符合条件" || !r.Alert {
 		t.Errorf("early application row: status %q alert %v", r.Cells[8], r.Alert)
 	}
@@ -463,7 +464,7 @@ func TestRepairRowEarlyApplication(t *testing.T) {
 	}
 	in.snap.Repairs = in.snap.Repairs.With(credit.Repair{RecordKey: "penalty/WJ-2026-1118", Applied: d("2027-02-19")})
 	b = build(in)
-	if r := rowByKey(t, allRows(b.repair.src), "penalty/WJ-2026-1118"); strings.Contains(r.Cells[8], "申请不符合条件") {
+	if r := rowByKey(t, table.AllRows(b.repair.Source()), "penalty/WJ-2026-1118"); strings.Contains(r.Cells[8], "申请不符合条件") {
 		t.Errorf("application on the eligibility day flagged: %q", r.Cells[8])
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/lipgloss"
+
+	"github.com/czyj/credwatch/tui/table"
 )
 
 // Styles are the application's styles. They set colours and attributes only,
@@ -30,7 +32,7 @@ type Styles struct {
 	Detail    lipgloss.Style
 	Status    lipgloss.Style
 	Form      lipgloss.Style
-	Table     TableStyles
+	Table     table.Styles
 	Help      help.Styles
 	Input     InputStyles
 }
@@ -78,7 +80,7 @@ func NewStyles(r *lipgloss.Renderer) Styles {
 		Detail:    r.NewStyle().Italic(true),
 		Status:    r.NewStyle(),
 		Form:      r.NewStyle().Bold(true),
-		Table:     NewTableStyles(r),
+		Table:     table.NewStyles(r),
 		Help:      newHelpStyles(r),
 		Input:     newInputStyles(r),
 	}

@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/tui/table"
 )
 
 // viewKind is what a view opened over the tabs shows.
@@ -56,7 +57,7 @@ func (m *Model) top() *stackView {
 // push opens a view over the current one.
 func (m *Model) push(kind viewKind, title string, cols []Column) *stackView {
 	m.viewSeq++
-	t := NewTable(cols, m.styles.Table, m.keys.Table)
+	t := table.New(cols, m.styles.Table, m.keys.Table)
 	t.SetEmpty(m.cat.t("empty"))
 	m.stack = append(m.stack, stackView{kind: kind, id: m.viewSeq, title: title, table: t})
 	m.resize()
@@ -277,9 +278,9 @@ func (m *Model) refreshStack() {
 			v.table.SetRows(rows)
 		case viewQueue, viewRepair:
 			var rows []Row
-			src := m.view.queue.src
+			src := m.view.queue.Source()
 			if v.kind == viewRepair {
-				src = m.view.repair.src
+				src = m.view.repair.Source()
 			}
 			if src != nil {
 				for _, k := range v.keys {

@@ -48,9 +48,7 @@ func loaded(tb testing.TB, f *fixture) tui.Model {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	d := deps(db)
-	d.ExitAfterLoad = true
-	m := runProgram(tb, tui.New(d))
+	m := runProgram(tb, tui.New(deps(db)).WithHooks(tui.Hooks{ExitAfterLoad: true}))
 	mm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	return mm.(tui.Model)
 }
@@ -71,9 +69,7 @@ func BenchmarkStartup(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				d := deps(db)
-				d.ExitAfterFirstFrame = true
-				view = runProgram(b, tui.New(d)).View()
+				view = runProgram(b, tui.New(deps(db)).WithHooks(tui.Hooks{ExitAfterFirstFrame: true})).View()
 				db.Close()
 			}
 			if !strings.Contains(view, "每日核查") {

@@ -79,7 +79,8 @@ func (a *app) runTUI(args []string) int {
 	}()
 
 	d := a.tuiDeps(db.Path())
-	d.FirstLoad = gosync.OnceFunc(func() {
+	var hooks tui.Hooks
+	hooks.FirstLoad = gosync.OnceFunc(func() {
 		// The first frame, with little to hold, runs at Go's default
 		// target; the full load that follows and the hours after do not.
 		lowerGCTarget()
@@ -88,7 +89,7 @@ func (a *app) runTUI(args []string) int {
 	// After a rebuild the previous generation (at 1M records about 100 MB)
 	// is garbage: hand it back now rather than over the scavenger's
 	// minutes (1M, after a changed-data reload: RSS 310 -> 180 MB).
-	d.Rebuilt = debug.FreeOSMemory
+	hooks.Rebuilt = debug.FreeOSMemory
 	d.Store = db.Scoped(a.scope)
 	d.Events = db.Follow(ctx, last, followEvery)
 	d.SyncNow = s.SyncNow
@@ -97,13 +98,13 @@ func (a *app) runTUI(args []string) int {
 	d.NewActionID = credsync.NewIdempotencyKey
 	// Measurements (docs/PERFORMANCE.md): quit after the first frame of
 	// the default tab, or once every tab has its data, saying when.
-	d.ExitAfterFirstFrame = os.Getenv("CREDWATCH_EXIT_AFTER_FIRST_FRAME") == "1"
-	d.ExitAfterLoad = os.Getenv("CREDWATCH_EXIT_AFTER_LOAD") == "1"
-	m := tui.New(d)
+	hooks.ExitAfterFirstFrame = os.Getenv("CREDWATCH_EXIT_AFTER_FIRST_FRAME") == "1"
+	hooks.ExitAfterLoad = os.Getenv("CREDWATCH_EXIT_AFTER_LOAD") == "1"
+	m := tui.New(d).WithHooks(hooks)
 	_, err = tea.NewProgram(m, tea.WithAltScreen()).Run()
-	if d.ExitAfterFirstFrame || d.ExitAfterLoad {
+	if hooks.ExitAfterFirstFrame || hooks.ExitAfterLoad {
 		what := "first frame"
-		if !d.ExitAfterFirstFrame {
+		if !hooks.ExitAfterFirstFrame {
 			what = "every tab loaded"
 		}
 		t := time.Now()

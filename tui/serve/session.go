@@ -212,6 +212,11 @@ type sessionStore struct {
 
 var _ tui.Store = sessionStore{}
 
+// LoadScreen is store.LoadScreen over the session's scoped reads.
+func (ss sessionStore) LoadScreen(req credit.ScreenRequest) (*credit.Screen, error) {
+	return store.LoadScreen(ss, req)
+}
+
 // scoped is the store through the key's scope in force now.
 func (ss sessionStore) scoped() (*store.Scoped, error) {
 	k, ok := ss.s.keys.lookup(ss.l.key.Key)

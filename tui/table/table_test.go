@@ -1,6 +1,7 @@
-package tui
+package table
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -8,11 +9,25 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 )
 
-func testTable(cols []Column, rows []Row, w, h int) Table {
-	t := NewTable(cols, DefaultTableStyles(), DefaultTableKeyMap())
+// compareCells is the order sortOrder (table_index.go) must give a column:
+// two cells as numbers when both read as one (after a status symbol,
+// before a unit such as 天), else as text. The tests compare the table's
+// sorting against it.
+func compareCells(a, b string) int {
+	na, oka := cellNumber(a)
+	nb, okb := cellNumber(b)
+	if oka && okb && na != nb {
+		return cmp.Compare(na, nb)
+	}
+	return strings.Compare(a, b)
+}
+
+func testTable(cols []Column, rows []Row, w, h int) Model {
+	t := New(cols, DefaultStyles(), DefaultKeyMap())
 	t.SetRows(rows)
 	t.SetSize(w, h)
 	return t
@@ -33,7 +48,7 @@ var cjkRows = []Row{
 }
 
 // columnStarts returns the display offset of each visible column.
-func columnStarts(t *Table) []int {
+func columnStarts(t *Model) []int {
 	var starts []int
 	pos := markerWidth
 	for _, w := range t.widths {
@@ -256,7 +271,7 @@ func refShown(rows []Row, filter, dept string, sortCol int, desc bool) []Row {
 
 // checkShown compares the table's rows, count and natural widths with the
 // plain computation.
-func checkShown(t *testing.T, what string, tb *Table, rows []Row) {
+func checkShown(t *testing.T, what string, tb *Model, rows []Row) {
 	t.Helper()
 	col, desc := tb.Sort()
 	want := refShown(rows, tb.Filter(), tb.DeptFilter(), col, desc)
@@ -401,7 +416,7 @@ func TestTableNarrowingSteps(t *testing.T) {
 		{Key: "4", Cells: []string{"化学品仓储中心", "91320411MA1CCCCC2D"}, Dept: "320411", Search: "320411 新北"},
 	}
 	cols := []Column{{Title: "名称"}, {Title: "代码"}}
-	keys := func(tb *Table) string {
+	keys := func(tb *Model) string {
 		var ks []string
 		for _, r := range tb.Rows() {
 			ks = append(ks, r.Key)
@@ -496,9 +511,9 @@ func TestTableCopies(t *testing.T) {
 	c.SetDeptFilter("320412")
 	checkShown(t, "c", &c, rows)
 	checkShown(t, "b", &b, rows)
-	var zero Table
+	var zero Model
 	if zero.Rows() != nil || zero.Len() != 0 {
-		t.Error("the zero Table has rows")
+		t.Error("the zero Model has rows")
 	}
 }
 
@@ -612,9 +627,9 @@ func (s *countingSource) Find(key string) int {
 
 func TestTableRowSourceOnDemand(t *testing.T) {
 	src := &countingSource{n: 5000}
-	tb := NewTable([]Column{{Title: "企业"}, {Title: "n", Right: true}}, DefaultTableStyles(), DefaultTableKeyMap())
+	tb := New([]Column{{Title: "企业"}, {Title: "n", Right: true}}, DefaultStyles(), DefaultKeyMap())
 	tb.SetSize(40, 11)
-	tb.setIndexed(indexRows(src))
+	tb.SetIndexed(Index(src))
 	if tb.Len() != 5000 {
 		t.Fatalf("Len %d", tb.Len())
 	}
@@ -639,7 +654,7 @@ func TestTableRowSourceOnDemand(t *testing.T) {
 	}
 	// A new source keeps the cursor on the same key through Find.
 	src2 := &countingSource{n: 6000}
-	tb.setIndexed(indexRows(src2))
+	tb.SetIndexed(Index(src2))
 	if r, _ := tb.Selected(); r.Key != "k01234" || src2.finds == 0 {
 		t.Errorf("cursor after new rows: %s (%d finds)", r.Key, src2.finds)
 	}
@@ -647,4 +662,19 @@ func TestTableRowSourceOnDemand(t *testing.T) {
 	if rows := tb.Rows(); len(rows) != 10 || rows[4].Key != "k01234" {
 		t.Errorf("Rows: %d rows", len(rows))
 	}
+}
+
+func runes(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
+
+// keyMsg returns the tea.KeyMsg a terminal key produces.
+func keyMsg(s string) tea.KeyMsg {
+	special := map[string]tea.KeyType{
+		"tab": tea.KeyTab, "shift+tab": tea.KeyShiftTab, "up": tea.KeyUp, "down": tea.KeyDown,
+		"pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown, "home": tea.KeyHome, "end": tea.KeyEnd,
+		"ctrl+c": tea.KeyCtrlC, "enter": tea.KeyEnter, "esc": tea.KeyEsc, "backspace": tea.KeyBackspace,
+	}
+	if k, ok := special[s]; ok {
+		return tea.KeyMsg{Type: k}
+	}
+	return runes(s)
 }

@@ -1,4 +1,4 @@
-package tui
+package table
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 // rowIndex is what SetRows computes once per set of rows, so that a filter
 // keystroke is a byte search over one buffer and integer maxima, and the
 // rows are never copied. It never changes after SetRows (but for what
-// the first search makes once, sharedText's slots): tables copied by value
+// the first search makes once, in sharedText's search): tables copied by value
 // share it.
 type rowIndex struct {
 	n int
@@ -44,12 +44,11 @@ type rowIndex struct {
 	groups []rowGroup
 	// anyDept: some row has a department.
 	anyDept bool
-	// freq estimates how often each byte occurs in hay and, letters
-	// lower-cased, in st's text: a search looks for the needle's rarest
-	// byte first.
+	// freq estimates how often each byte occurs in hay: a search looks
+	// for the needle's rarest byte first.
 	freq [256]uint32
-	// st searches the summary cells of rows that show penalty summaries in
-	// the summaries' own text; those cells are then not in hay. nil for
+	// st searches the item cells of a SharedSource's rows in the source's
+	// own text; those cells are then not in hay. nil for
 	// other rows.
 	st *sharedText
 }
@@ -83,34 +82,23 @@ func newRowIndex(rows RowSource) *rowIndex {
 	x.colMax = make([]int, x.stride)
 	size := x.groupAndDicts(rows)
 	if size > math.MaxUint32 {
-		panic("tui: table text over 4 GiB")
+		panic("table: text over 4 GiB")
 	}
 	x.st = newSharedText(rows, x.text)
 	x.buildText(rows, size)
 	for i := 0; i < len(x.hay); i += 31 {
 		x.freq[x.hay[i]]++
 	}
-	if x.st != nil {
-		for _, chunk := range x.st.pens.Text() {
-			for i := 0; i < len(chunk); i += 31 {
-				c := chunk[i]
-				if 'A' <= c && c <= 'Z' {
-					c += 'a' - 'A'
-				}
-				x.freq[c]++
-			}
-		}
-	}
 	return x
 }
 
 // rowReader returns a function giving row i of rows, for reading every row
 // once in order: through IndexRow into one reused Row where rows is a
-// rowIndexer, else Row. What it returns is valid until the next call.
+// Indexer, else Row. What it returns is valid until the next call.
 func rowReader(rows RowSource) func(i int) *Row {
 	var row Row
-	if ix, ok := rows.(rowIndexer); ok {
-		memo := &cellMemo{}
+	if ix, ok := rows.(Indexer); ok {
+		memo := &Memo{}
 		return func(i int) *Row {
 			ix.IndexRow(i, &row, memo)
 			return &row
@@ -175,23 +163,21 @@ func (x *rowIndex) groupAndDicts(rows RowSource) int {
 		isDict[c] = true
 	}
 	size := 0
-	// The summary cells of rows that show a summary are searched in the
-	// summaries' text (sharedText), so they are not counted: the few that
+	// The item cells of rows that show an item are searched in the
+	// source's text (sharedText), so they are not counted: the few that
 	// are not make hay grow.
 	sumCol := make([]bool, x.stride)
-	sr, _ := rows.(summaryRows)
+	sr, _ := rows.(SharedSource)
 	if sr != nil {
-		_, cols := sr.summaryText()
-		for _, c := range cols {
-			if c >= 0 && c < x.stride {
-				sumCol[c] = true
-			}
+		cols := sr.Columns()
+		for c := range min(len(cols), x.stride) {
+			sumCol[c] = cols[c].Field != 0
 		}
 	}
 	read := rowReader(rows)
 	for i := range n {
 		r := read(i)
-		hasSummary := sr != nil && sr.rowSummary(i) >= 0
+		hasSummary := sr != nil && sr.Item(i) >= 0
 		k := groupKey{r.Search, r.Dept}
 		if k != lastGroup || lastGroupID < 0 {
 			id, ok := groupIDs[k]
@@ -269,7 +255,7 @@ func (x *rowIndex) buildText(rows RowSource, size int) {
 	x.off = make([]uint32, n+1)
 	x.tw = make([]uint8, n*k)
 	read := rowReader(rows)
-	sw := make([]int, k) // widths of a row's summary cells
+	sw := make([]int, k) // widths of a row's item cells
 	for i := range n {
 		cells := read(i).Cells
 		tw := x.tw[i*k : (i+1)*k]
@@ -300,6 +286,9 @@ func (x *rowIndex) buildText(rows RowSource, size int) {
 	}
 	if cap(x.hay)-len(x.hay) > len(x.hay) {
 		x.hay = slices.Clone(x.hay)
+	}
+	if x.st != nil {
+		x.st.done()
 	}
 }
 
@@ -547,10 +536,6 @@ func (x *rowIndex) filter(cand []int32, all bool, f string) []int32 {
 		}
 	}
 	nd := x.needle(f)
-	var fn foldNeedle
-	if x.st != nil {
-		fn = newFoldNeedle(nd)
-	}
 	if !all && len(cand) < x.n/scanFraction {
 		out := make([]int32, 0, len(cand))
 	rows:
@@ -570,7 +555,7 @@ func (x *rowIndex) filter(cand []int32, all bool, f string) []int32 {
 				continue
 			}
 			if x.st != nil {
-				if p := x.st.pen[i]; p >= 0 && x.st.match(&fn, p) {
+				if p := x.st.pen[i]; p >= 0 && x.st.search.Match(int(p), f) {
 					out = append(out, i)
 				}
 			}
@@ -579,7 +564,7 @@ func (x *rowIndex) filter(cand []int32, all bool, f string) []int32 {
 	}
 	set := x.scan(nd)
 	if x.st != nil {
-		pens := x.st.matches(&fn)
+		pens := x.st.search.Find(f)
 		for i, p := range x.st.pen {
 			if p >= 0 && pens[p/64]&(1<<(p%64)) != 0 {
 				set[i/64] |= 1 << (i % 64)
@@ -686,7 +671,8 @@ func matchSlow(r *Row, f string) bool {
 }
 
 // sortOrder returns every row's index, stably sorted by column col as
-// compareCells orders it, descending when desc. The table filters this
+// compareCells (table_test.go, the reference order) orders it, descending
+// when desc. The table filters this
 // order rather than sorting the rows each filter keeps: for a column that
 // compareCells orders (no text that starts with digits or blanks mixed
 // with numbers) the two are the same.

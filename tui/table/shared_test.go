@@ -1,4 +1,4 @@
-package tui
+package table
 
 import (
 	"fmt"
@@ -6,13 +6,28 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/czyj/credwatch/credit"
 )
 
-// fakeSummaryRows shows penalty summaries like the repair and queue tabs:
-// cols says which column shows which field (cleanText of the name and
-// document number, the code as it is), and a few rows show no summary.
+// cleanText is the tabs' cell text (tui's cleanText): control characters
+// blanked, blanks trimmed.
+func cleanText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(s)
+}
+
+// fakeSummaryRows is a SharedSource over penalty summaries, shaped like the
+// repair and queue tabs: cols says which column shows which field
+// (cleanText of the name and document number, the code as it is), and a
+// few rows show no summary. Its Searcher is the domain's own
+// (credit.PenaltySearch).
 type fakeSummaryRows struct {
 	pens  credit.Penalties
 	cols  [3]int
@@ -56,8 +71,30 @@ func (s *fakeSummaryRows) Row(i int) Row {
 	}
 	return Row{Key: key, Cells: cells}
 }
-func (s *fakeSummaryRows) summaryText() (*credit.Penalties, [3]int) { return &s.pens, s.cols }
-func (s *fakeSummaryRows) rowSummary(i int) int                     { return s.pen[i] }
+func (s *fakeSummaryRows) Item(i int) int { return s.pen[i] }
+
+// Columns declares the columns' roles as a tab does, from cols.
+func (s *fakeSummaryRows) Columns() []Column {
+	cols := make([]Column, s.Width())
+	for f, c := range s.cols {
+		if c >= 0 {
+			cols[c].Field = Field(f + 1)
+		}
+	}
+	return cols
+}
+
+func (s *fakeSummaryRows) ItemText(p int, f Field) string {
+	return s.pens.Field(p, credit.PenaltyField(f))
+}
+
+func (s *fakeSummaryRows) Search(fields []Field, among []int32) Searcher {
+	pf := make([]credit.PenaltyField, len(fields))
+	for i, f := range fields {
+		pf[i] = credit.PenaltyField(f)
+	}
+	return s.pens.NewSearch(pf, among)
+}
 
 // hostileText returns summary text of short pieces, some of them what
 // cannot be searched in place: upper case beyond ASCII, control
@@ -121,9 +158,9 @@ func TestSharedTextFilter(t *testing.T) {
 				src.pen[a], src.pen[b] = src.pen[b], src.pen[a]
 				src.extra[a], src.extra[b] = src.extra[b], src.extra[a]
 			})
-			tb := NewTable(narrowCols, DefaultTableStyles(), DefaultTableKeyMap())
+			tb := New(narrowCols, DefaultStyles(), DefaultKeyMap())
 			tb.SetSize(100, 10)
-			tb.setIndexed(indexRows(src))
+			tb.SetIndexed(Index(src))
 			if n > 0 && tb.x.st == nil {
 				t.Fatal("summary rows are not searched in place")
 			}
@@ -138,7 +175,7 @@ func TestSharedTextFilter(t *testing.T) {
 					t.Fatalf("%d of %d rows searched in place: the test covers only one path", inPlace, rows)
 				}
 			}
-			rows := allRows(src)
+			rows := AllRows(src)
 			typed := ""
 			for step := range 150 {
 				switch op := r.IntN(10); {
@@ -154,28 +191,6 @@ func TestSharedTextFilter(t *testing.T) {
 				tb.SetFilter(typed)
 				checkShown(t, fmt.Sprintf("layout %v n=%d step %d filter %q", layout, n, step, typed), &tb, rows)
 			}
-		}
-	}
-}
-
-func TestFoldNeedle(t *testing.T) {
-	for _, c := range []struct {
-		h, f string
-		want int
-	}{
-		{"ABC", "abc", 0},
-		{"xxAbCabc", "abc", 2},
-		{"工LTD工", "ltd", 3},
-		{"aaaaAAAAb", "ab", 7},
-		{"Ab", "abc", -1},
-		{"", "a", -1},
-		{"ÉÉ", "é", -1}, // not folded: such text is not searched in place
-		{"9132ab", "2a", 3},
-	} {
-		x := &rowIndex{}
-		fn := newFoldNeedle(x.needle(c.f))
-		if got := fn.index(c.h); got != c.want {
-			t.Errorf("index(%q, %q) = %d, want %d", c.h, c.f, got, c.want)
 		}
 	}
 }

@@ -1,7 +1,6 @@
-package tui
+package table
 
 import (
-	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,7 +26,14 @@ type Column struct {
 	// Drop hides the column when even the minimum widths do not fit: the
 	// highest Drop goes first. 0 means never hidden.
 	Drop int
+	// Field is the column's search role for a SharedSource: which field
+	// of the row's item the column shows, as the source numbers them; the
+	// filter then searches those cells in the source's own text. 0: none.
+	Field Field
 }
+
+// Field numbers a SharedSource's item fields; 0 is none.
+type Field uint8
 
 // Row is one table row.
 type Row struct {
@@ -54,7 +60,7 @@ type Row struct {
 // repair tab at 1M records) keeps a few bytes a row and makes the Row of
 // the rows on screen when it draws them. Row must return the same row for
 // the same i as long as the source is set, and be cheap enough to call for
-// every row once (indexRows reads them all to index their text).
+// every row once (Index reads them all to index their text).
 type RowSource interface {
 	Len() int
 	Row(i int) Row
@@ -87,14 +93,14 @@ func (s rowSlice) Width() int {
 	return w
 }
 
-// TableKeyMap are the table's movement keys.
-type TableKeyMap struct {
+// KeyMap are the table's movement keys.
+type KeyMap struct {
 	LineUp, LineDown, PageUp, PageDown, GotoTop, GotoBottom key.Binding
 }
 
-// DefaultTableKeyMap returns j/k and arrows, pgup/pgdown, g/G and home/end.
-func DefaultTableKeyMap() TableKeyMap {
-	return TableKeyMap{
+// DefaultKeyMap returns j/k and arrows, pgup/pgdown, g/G and home/end.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
 		LineUp:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("k/up", "up")),
 		LineDown:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("j/down", "down")),
 		PageUp:     key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
@@ -104,9 +110,9 @@ func DefaultTableKeyMap() TableKeyMap {
 	}
 }
 
-// TableStyles style the table. They must not change widths (no padding,
+// Styles style the table. They must not change widths (no padding,
 // margins or borders): the table lays out cells itself.
-type TableStyles struct {
+type Styles struct {
 	Header   lipgloss.Style
 	Cell     lipgloss.Style
 	Selected lipgloss.Style
@@ -114,19 +120,19 @@ type TableStyles struct {
 	Empty    lipgloss.Style
 }
 
-// DefaultTableStyles returns NewTableStyles(nil): the table styles for the
+// DefaultStyles returns NewStyles(nil): the table styles for the
 // process's own terminal.
-func DefaultTableStyles() TableStyles { return NewTableStyles(nil) }
+func DefaultStyles() Styles { return NewStyles(nil) }
 
-// NewTableStyles returns bold headers, a reversed cursor row and red
+// NewStyles returns bold headers, a reversed cursor row and red
 // alerts, built on r (nil: lipgloss's default renderer). With the Ascii
 // profile (NO_COLOR) none of these show; the cursor row is still marked by
 // the ">" in its first column.
-func NewTableStyles(r *lipgloss.Renderer) TableStyles {
+func NewStyles(r *lipgloss.Renderer) Styles {
 	if r == nil {
 		r = lipgloss.DefaultRenderer()
 	}
-	return TableStyles{
+	return Styles{
 		Header:   r.NewStyle().Bold(true),
 		Cell:     r.NewStyle(),
 		Selected: r.NewStyle().Reverse(true).Bold(true),
@@ -135,23 +141,25 @@ func NewTableStyles(r *lipgloss.Renderer) TableStyles {
 	}
 }
 
-const (
-	markerWidth = 2 // "> " before the cursor row, "  " before the others
-	truncTail   = "~"
-)
+// markerWidth: "> " before the cursor row, "  " before the others.
+const markerWidth = 2
 
-// Table is a scrolling table with a fixed header and a cursor row. It renders
+// Ellipsis ends a cell, or any line, cut to fit ("~": one cell wide on
+// every terminal, unlike "…").
+const Ellipsis = "~"
+
+// Model is a scrolling table with a fixed header and a cursor row. It renders
 // only the rows that fit, and measures every width with ansi.StringWidth. It
 // does not handle tea.WindowSizeMsg: its owner calls SetSize.
 //
-// The zero Table is not usable; build one with NewTable.
-type Table struct {
-	KeyMap TableKeyMap
-	Styles TableStyles
+// The zero Model is not usable; build one with New.
+type Model struct {
+	KeyMap KeyMap
+	Styles Styles
 
 	cols []Column
 	all  RowSource // every row, in the order given
-	x    *rowIndex // all's text and widths, computed once by indexRows
+	x    *rowIndex // all's text and widths, computed once by Index
 	// The rows shown, filtered and sorted, are all.Row(shown[i]), or every row
 	// in the order given when every is set; they are never copied.
 	shown []int32
@@ -199,19 +207,19 @@ type rowsCache struct {
 	rows []Row
 }
 
-// NewTable returns an empty, focused table of the given columns.
-func NewTable(cols []Column, st TableStyles, km TableKeyMap) Table {
-	t := Table{KeyMap: km, Styles: st, cols: cols, focused: true, width: 80, height: 10, sortCol: -1}
+// New returns an empty, focused table of the given columns.
+func New(cols []Column, st Styles, km KeyMap) Model {
+	t := Model{KeyMap: km, Styles: st, cols: cols, focused: true, width: 80, height: 10, sortCol: -1}
 	t.SetRows(nil)
 	return t
 }
 
 // SetEmpty sets the text shown in place of rows when there are none.
-func (t *Table) SetEmpty(s string) { t.empty = s }
+func (t *Model) SetEmpty(s string) { t.empty = s }
 
 // SetColumns replaces the columns (after a language change, say). The rows
 // must be replaced too if their cell count differs.
-func (t *Table) SetColumns(cols []Column) {
+func (t *Model) SetColumns(cols []Column) {
 	t.cols = cols
 	t.measure()
 }
@@ -220,23 +228,29 @@ func (t *Table) SetColumns(cols []Column) {
 // when there is one; otherwise it keeps its index, clamped to the new rows.
 // The filter and sort order in force apply to the new rows. Widths are
 // measured here, not in View.
-func (t *Table) SetRows(rows []Row) { t.setIndexed(indexRows(rowSlice(rows))) }
+func (t *Model) SetRows(rows []Row) { t.SetIndexed(Index(rowSlice(rows))) }
 
-// indexedRows are a RowSource with its rows' text indexed, which reads
-// every row once: indexRows makes them on the build goroutine, so that the
-// UI's setIndexed costs no more than SetRows of a few rows.
-type indexedRows struct {
+// Indexed are a RowSource with its rows' text indexed, which reads
+// every row once: Index makes them on the build goroutine, so that the
+// UI's SetIndexed costs no more than SetRows of a few rows.
+type Indexed struct {
 	src RowSource
 	x   *rowIndex
 }
 
-func indexRows(src RowSource) indexedRows { return indexedRows{src, newRowIndex(src)} }
+// Source returns the rows Index was given (nil for the zero Indexed).
+func (r Indexed) Source() RowSource { return r.src }
 
-// setIndexed replaces the rows with those of r, as SetRows does; the zero
-// indexedRows is no rows.
-func (t *Table) setIndexed(r indexedRows) {
+func Index(src RowSource) Indexed { return Indexed{src, newRowIndex(src)} }
+
+// Source returns the rows as given to SetRows or SetIndexed (nil before).
+func (t *Model) Source() RowSource { return t.all }
+
+// SetIndexed replaces the rows with those of r, as SetRows does; the zero
+// Indexed is no rows.
+func (t *Model) SetIndexed(r Indexed) {
 	if r.src == nil {
-		r = indexRows(rowSlice(nil))
+		r = Index(rowSlice(nil))
 	}
 	key, had := t.cursorKey()
 	t.all, t.x = r.src, r.x
@@ -245,8 +259,8 @@ func (t *Table) setIndexed(r indexedRows) {
 	t.refresh(key, had)
 }
 
-// allRows returns every row of src, in order.
-func allRows(src RowSource) []Row {
+// AllRows returns every row of src, in order.
+func AllRows(src RowSource) []Row {
 	rows := make([]Row, src.Len())
 	for i := range rows {
 		rows[i] = src.Row(i)
@@ -256,7 +270,7 @@ func allRows(src RowSource) []Row {
 
 // cursorKey returns the key of the cursor row, unless the cursor is on the
 // first row (see refresh).
-func (t *Table) cursorKey() (string, bool) {
+func (t *Model) cursorKey() (string, bool) {
 	if t.cursor > 0 && t.cursor < t.Len() {
 		return t.all.Row(t.rowAt(t.cursor)).Key, true
 	}
@@ -265,7 +279,7 @@ func (t *Table) cursorKey() (string, bool) {
 
 // rebase recomputes the rows shown without text filter, from the
 // department filter and the sort order, and forgets the filters typed.
-func (t *Table) rebase() {
+func (t *Model) rebase() {
 	var rows []int32
 	every := true
 	if t.sortCol >= 0 {
@@ -282,7 +296,7 @@ func (t *Table) rebase() {
 // goes back to the last step whose filter the new one contains (every row
 // that matches the new filter matches that one), then searches that step's
 // rows.
-func (t *Table) narrow() {
+func (t *Model) narrow() {
 	n := len(t.steps)
 	for n > 1 && !strings.Contains(t.filter, t.steps[n-1].filter) {
 		n--
@@ -324,7 +338,7 @@ func (t *Table) narrow() {
 // when had. A cursor on the first row stays on the first row: a table
 // nobody has moved in keeps showing its top (the most urgent rows) as data
 // arrives, rather than following one row down the list.
-func (t *Table) refresh(key string, had bool) {
+func (t *Model) refresh(key string, had bool) {
 	t.narrow()
 	last := t.steps[len(t.steps)-1]
 	t.shown, t.every, t.cellW = last.rows, last.every, last.cellW
@@ -343,7 +357,7 @@ func (t *Table) refresh(key string, had bool) {
 }
 
 // rowAt returns the index into all of shown row i.
-func (t *Table) rowAt(i int) int {
+func (t *Model) rowAt(i int) int {
 	if t.every {
 		return i
 	}
@@ -351,7 +365,7 @@ func (t *Table) rowAt(i int) int {
 }
 
 // Len returns the number of rows shown: len(Rows()), without building them.
-func (t *Table) Len() int {
+func (t *Model) Len() int {
 	if t.every {
 		return t.all.Len()
 	}
@@ -365,17 +379,8 @@ func cellAt(r Row, i int) string {
 	return ""
 }
 
-// compareCells orders two cells as numbers when both read as one (after a
-// status symbol, before a unit such as 天), else as text.
-func compareCells(a, b string) int {
-	na, oka := cellNumber(a)
-	nb, okb := cellNumber(b)
-	if oka && okb && na != nb {
-		return cmp.Compare(na, nb)
-	}
-	return strings.Compare(a, b)
-}
-
+// cellNumber reads a cell as a number: after a status symbol, before a
+// unit such as 天, and not the year of a date.
 func cellNumber(s string) (int, bool) {
 	s = strings.TrimLeft(s, "!+*~- ")
 	end := 0
@@ -391,17 +396,17 @@ func cellNumber(s string) (int, bool) {
 
 // SetFilter keeps only the rows whose cells (or Search text) contain s,
 // ignoring case; "" shows every row.
-func (t *Table) SetFilter(s string) {
+func (t *Model) SetFilter(s string) {
 	key, had := t.cursorKey()
 	t.filter = strings.ToLower(strings.TrimSpace(s))
 	t.refresh(key, had)
 }
 
 // Filter returns the text filter in force (lower-cased).
-func (t *Table) Filter() string { return t.filter }
+func (t *Model) Filter() string { return t.filter }
 
 // SetDeptFilter keeps only the rows of department id; "" shows every row.
-func (t *Table) SetDeptFilter(id string) {
+func (t *Model) SetDeptFilter(id string) {
 	key, had := t.cursorKey()
 	if id != t.dept {
 		t.dept = id
@@ -411,11 +416,11 @@ func (t *Table) SetDeptFilter(id string) {
 }
 
 // DeptFilter returns the department filter in force.
-func (t *Table) DeptFilter() string { return t.dept }
+func (t *Model) DeptFilter() string { return t.dept }
 
 // SetSort sorts the rows by column col (-1: the order given to SetRows),
 // descending when desc. The header marks the column with " ^" or " v".
-func (t *Table) SetSort(col int, desc bool) {
+func (t *Model) SetSort(col int, desc bool) {
 	if col < -1 || col >= len(t.cols) {
 		col = -1
 	}
@@ -429,14 +434,14 @@ func (t *Table) SetSort(col int, desc bool) {
 }
 
 // Sort returns the sort column (-1 for none) and direction.
-func (t *Table) Sort() (int, bool) { return t.sortCol, t.sortDesc }
+func (t *Model) Sort() (int, bool) { return t.sortCol, t.sortDesc }
 
 // Columns returns the columns. Callers must not modify them.
-func (t *Table) Columns() []Column { return t.cols }
+func (t *Model) Columns() []Column { return t.cols }
 
 // titles returns the column titles as the header shows them, with the sort
 // marker.
-func (t *Table) titles() []string {
+func (t *Model) titles() []string {
 	titles := make([]string, len(t.cols))
 	for i, c := range t.cols {
 		titles[i] = c.Title
@@ -455,8 +460,8 @@ func (t *Table) titles() []string {
 // them. Unless every row given to SetRows is shown in the order given, this
 // copies them (once after they change for SetRows; at every call for
 // SetSource, which keeps no rows): Len is the number without the copy.
-func (t *Table) Rows() []Row {
-	if t.all == nil { // the zero Table
+func (t *Model) Rows() []Row {
+	if t.all == nil { // the zero Model
 		return nil
 	}
 	rs, held := t.all.(rowSlice)
@@ -479,32 +484,32 @@ func (t *Table) Rows() []Row {
 }
 
 // SetSize sets the table's outer size in cells, the header line included.
-func (t *Table) SetSize(w, h int) {
+func (t *Model) SetSize(w, h int) {
 	t.width, t.height = max(w, 1), max(h, 2)
 	t.layout()
 	t.clamp()
 }
 
 // Width and Height return the size set by SetSize.
-func (t *Table) Width() int  { return t.width }
-func (t *Table) Height() int { return t.height }
+func (t *Model) Width() int  { return t.width }
+func (t *Model) Height() int { return t.height }
 
 // Focus and Blur show or hide the cursor.
-func (t *Table) Focus()        { t.focused = true }
-func (t *Table) Blur()         { t.focused = false }
-func (t *Table) Focused() bool { return t.focused }
+func (t *Model) Focus()        { t.focused = true }
+func (t *Model) Blur()         { t.focused = false }
+func (t *Model) Focused() bool { return t.focused }
 
 // Cursor returns the index of the cursor row.
-func (t *Table) Cursor() int { return t.cursor }
+func (t *Model) Cursor() int { return t.cursor }
 
 // SetCursor moves the cursor to row i (clamped).
-func (t *Table) SetCursor(i int) {
+func (t *Model) SetCursor(i int) {
 	t.cursor = i
 	t.clamp()
 }
 
 // Selected returns the cursor row, if there is one.
-func (t *Table) Selected() (Row, bool) {
+func (t *Model) Selected() (Row, bool) {
 	if t.cursor < 0 || t.cursor >= t.Len() {
 		return Row{}, false
 	}
@@ -512,22 +517,22 @@ func (t *Table) Selected() (Row, bool) {
 }
 
 // AtTop and AtBottom report whether the cursor is on the first or last row.
-func (t *Table) AtTop() bool    { return t.cursor <= 0 }
-func (t *Table) AtBottom() bool { return t.cursor >= t.Len()-1 }
+func (t *Model) AtTop() bool    { return t.cursor <= 0 }
+func (t *Model) AtBottom() bool { return t.cursor >= t.Len()-1 }
 
 // MoveUp and MoveDown move the cursor n rows.
-func (t *Table) MoveUp(n int)   { t.SetCursor(t.cursor - n) }
-func (t *Table) MoveDown(n int) { t.SetCursor(t.cursor + n) }
+func (t *Model) MoveUp(n int)   { t.SetCursor(t.cursor - n) }
+func (t *Model) MoveDown(n int) { t.SetCursor(t.cursor + n) }
 
 // GotoTop and GotoBottom move the cursor to the first or last row.
-func (t *Table) GotoTop()    { t.SetCursor(0) }
-func (t *Table) GotoBottom() { t.SetCursor(t.Len() - 1) }
+func (t *Model) GotoTop()    { t.SetCursor(0) }
+func (t *Model) GotoBottom() { t.SetCursor(t.Len() - 1) }
 
 // visibleRows is how many rows fit under the header.
-func (t *Table) visibleRows() int { return max(t.height-1, 1) }
+func (t *Model) visibleRows() int { return max(t.height-1, 1) }
 
 // Update moves the cursor on the table's keys when focused.
-func (t Table) Update(msg tea.Msg) (Table, tea.Cmd) {
+func (t Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	km, ok := msg.(tea.KeyMsg)
 	if !ok || !t.focused {
 		return t, nil
@@ -550,7 +555,7 @@ func (t Table) Update(msg tea.Msg) (Table, tea.Cmd) {
 }
 
 // clamp keeps the cursor on a row and the cursor row on screen.
-func (t *Table) clamp() {
+func (t *Model) clamp() {
 	n := t.Len()
 	t.cursor = min(t.cursor, n-1)
 	t.cursor = max(t.cursor, 0)
@@ -567,7 +572,7 @@ func (t *Table) clamp() {
 }
 
 // measure computes each column's natural width, then lays out.
-func (t *Table) measure() {
+func (t *Model) measure() {
 	t.natural = make([]int, len(t.cols))
 	for i, title := range t.titles() {
 		t.natural[i] = ansi.StringWidth(title)
@@ -582,7 +587,7 @@ func (t *Table) measure() {
 // else one-cell gaps; then the widest shrinkable column loses a cell at a
 // time down to its Min; then, if that is still too wide, the column with the
 // highest Drop is hidden and the widths start over.
-func (t *Table) layout() {
+func (t *Model) layout() {
 	n := len(t.cols)
 	hidden := make([]bool, n)
 	w := make([]int, n)
@@ -643,7 +648,7 @@ func fit(s string, w int, right bool) string {
 	s = narrow(s)
 	sw := ansi.StringWidth(s)
 	if sw > w {
-		s = ansi.Truncate(s, w, truncTail)
+		s = ansi.Truncate(s, w, Ellipsis)
 		sw = ansi.StringWidth(s)
 	}
 	pad := strings.Repeat(" ", max(w-sw, 0))
@@ -655,7 +660,7 @@ func fit(s string, w int, right bool) string {
 
 // line lays out one row of cells (or the titles) with the marker in front,
 // exactly t.width cells wide.
-func (t *Table) line(marker string, cells []string) string {
+func (t *Model) line(marker string, cells []string) string {
 	var b strings.Builder
 	b.WriteString(marker)
 	first := true
@@ -678,7 +683,7 @@ func (t *Table) line(marker string, cells []string) string {
 
 // View renders the header and the visible rows: exactly Height lines of
 // exactly Width cells.
-func (t Table) View() string {
+func (t Model) View() string {
 	lines := make([]string, 0, t.height)
 	lines = append(lines, t.Styles.Header.Render(t.line("  ", t.titles())))
 	vis := t.visibleRows()
