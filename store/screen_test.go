@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/credit/credittest"
 )
 
 // fakeReader is a ScreenReader over a fixed snapshot and check data that
@@ -73,7 +74,7 @@ func (f *fakeReader) Outbox() ([]credit.OutboxItem, error) { return nil, nil }
 func TestLoadScreenChoosesTheRead(t *testing.T) {
 	rules := credit.DefaultRules()
 	today := credit.MustDate("2026-03-18") // a Wednesday, a working day
-	pens := credit.NewPenalties(credit.PenaltySummary{ID: "p1", SubjectName: "甲公司", Dept: "320412"})
+	pens := credittest.Penalties(credit.PenaltySummary{ID: "p1", SubjectName: "甲公司", Dept: "320412"})
 	data := credit.Snapshot{Penalties: pens, Generation: 5, Cache: "c1",
 		Endpoints: []credit.EndpointStatus{{Name: "hub", LastError: "now failing"}}}
 	full := &credit.Screen{Snapshot: &credit.Snapshot{Penalties: pens, Generation: 5, Cache: "c1"}, Today: today,

@@ -3,7 +3,6 @@ package sync
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,17 +55,6 @@ func (e *ActionError) Error() string {
 }
 
 func (e *ActionError) Unwrap() error { return e.Err }
-
-// NewIdempotencyKey returns a random UUID (version 4), the recommended
-// Idempotency-Key. Generate it once per action, store it with the action,
-// and reuse it for every retry.
-func NewIdempotencyKey() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
 
 // PostAction sends one officer action to ep with POST /v1/actions under the
 // idempotency key key, once, within ep's request timeout. It returns the

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
-	"regexp"
 	"testing"
 	"time"
 
@@ -148,7 +147,7 @@ func TestPostActionRetryable(t *testing.T) {
 				ctx = context.Background()
 			}
 			ep := Endpoint{BaseURL: tt.base, Timeout: tt.timeout}
-			_, err := PostAction(ctx, http.DefaultClient, ep, NewIdempotencyKey(), api.Action{Type: api.ActionSignoff})
+			_, err := PostAction(ctx, http.DefaultClient, ep, credit.NewActionID(), api.Action{Type: api.ActionSignoff})
 			var ae *ActionError
 			if !errors.As(err, &ae) {
 				t.Fatalf("err = %v, want *ActionError", err)
@@ -163,14 +162,6 @@ func TestPostActionRetryable(t *testing.T) {
 	}
 }
 
-func TestNewIdempotencyKey(t *testing.T) {
-	uuid := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
-	a, b := NewIdempotencyKey(), NewIdempotencyKey()
-	if !uuid.MatchString(a) || a == b {
-		t.Errorf("keys %q %q", a, b)
-	}
-}
-
 // TestNationalRepairShowsAfterSync posts national_repair_done and checks the
 // cache holds the national repair after the next sync.
 func TestNationalRepairShowsAfterSync(t *testing.T) {
@@ -181,7 +172,7 @@ func TestNationalRepairShowsAfterSync(t *testing.T) {
 	}
 	key := approvedRepair(t, srv.URL)
 	a := api.Action{Type: api.ActionNationalRepairDone, RecordKey: key, Date: testToday, Receipt: "XYXF2026113000417"}
-	if _, err := PostAction(ctx, srv.Client(), eng.Endpoints()[0], NewIdempotencyKey(), a); err != nil {
+	if _, err := PostAction(ctx, srv.Client(), eng.Endpoints()[0], credit.NewActionID(), a); err != nil {
 		t.Fatal(err)
 	}
 	if err := eng.SyncOnce(ctx); err != nil {

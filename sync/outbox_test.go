@@ -30,9 +30,9 @@ func TestOutboxSendsOnceSurvivesOutageAndReportsRefusals(t *testing.T) {
 	}
 	now := testNow()
 	acts := []credit.Action{
-		{ID: NewIdempotencyKey(), Type: credit.ActionSignoff, Officer: "张三", At: now, Date: testToday, Depts: []string{"320412"}, Note: "已核查"},
-		{ID: NewIdempotencyKey(), Type: credit.ActionNationalDone, Officer: "张三", At: now, Date: testToday, RecordKey: penaltyKey, Receipt: "GS-2026-0001"},
-		{ID: NewIdempotencyKey(), Type: credit.ActionReminder, Officer: "张三", At: now, Date: testToday, RecordKey: "penalty/does-not-exist"},
+		{ID: credit.NewActionID(), Type: credit.ActionSignoff, Officer: "张三", At: now, Date: testToday, Depts: []string{"320412"}, Note: "已核查"},
+		{ID: credit.NewActionID(), Type: credit.ActionNationalDone, Officer: "张三", At: now, Date: testToday, RecordKey: penaltyKey, Receipt: "GS-2026-0001"},
+		{ID: credit.NewActionID(), Type: credit.ActionReminder, Officer: "张三", At: now, Date: testToday, RecordKey: "penalty/does-not-exist"},
 	}
 
 	// Offline: the endpoint is down; actions are kept pending.

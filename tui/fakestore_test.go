@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/credit/credittest"
 	"github.com/czyj/credwatch/store"
 )
 
@@ -431,7 +432,7 @@ func TestReloadKeepsUnchangedPenaltyTabs(t *testing.T) {
 	}
 	// New data: a penalty disappears.
 	st.mu.Lock()
-	st.snap.Penalties = newPenalties(st.snap.Penalties.All()[1:]...)
+	st.snap.Penalties = credittest.Penalties(st.snap.Penalties.All()[1:]...)
 	st.snap.Generation = 6
 	st.mu.Unlock()
 	m = reload()

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/credit/credittest"
 )
 
 // The fixture day: Monday 2026-11-30, 09:30 in Changzhou.
@@ -148,7 +149,7 @@ func fixtureSnapshotOf(pens []credit.PenaltySummary) *credit.Snapshot {
 		{Dept: "czjk", Records: map[credit.Kind]int{credit.Penalty: 1}, LastReceived: ago(10 * 24 * time.Hour)},
 	}
 	return &credit.Snapshot{
-		Sharing: sharing, Endpoints: endpoints, Depts: depts, Penalties: newPenalties(pens...), Repairs: newRepairs(slices.Collect(maps.Values(repairs))...),
+		Sharing: sharing, Endpoints: endpoints, Depts: depts, Penalties: credittest.Penalties(pens...), Repairs: credittest.Repairs(slices.Collect(maps.Values(repairs))...),
 		Quarantine: 2, Counts: map[credit.Kind]int{credit.Penalty: len(pens)}, TakenAt: fxNow,
 	}
 }

@@ -6,7 +6,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/czyj/credwatch/credit"
 	"github.com/muesli/termenv"
 )
 
@@ -53,22 +52,3 @@ func keyMsg(s string) tea.KeyMsg {
 }
 
 func ansiWidth(s string) int { return ansi.StringWidth(s) }
-
-// newPenalties packs list (credit keeps no such shortcut outside its tests:
-// production code builds with credit.PenaltiesBuilder as it reads).
-func newPenalties(list ...credit.PenaltySummary) credit.Penalties {
-	var b credit.PenaltiesBuilder
-	for i := range list {
-		b.Add(&list[i])
-	}
-	return b.Done()
-}
-
-// newRepairs packs list; of two repairs of one key the later is kept.
-func newRepairs(list ...credit.Repair) credit.Repairs {
-	var b credit.RepairsBuilder
-	for i := range list {
-		b.Add(&list[i])
-	}
-	return b.Done()
-}

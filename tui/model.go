@@ -1,10 +1,7 @@
 package tui
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
-	"fmt"
 	"maps"
 	"slices"
 	"time"
@@ -130,8 +127,8 @@ type Deps struct {
 	// ReadOnly disables every action: the keys, and the code paths behind
 	// them (see Model.canAct).
 	ReadOnly bool
-	// NewActionID returns an action's idempotency key (nil: 16 random bytes
-	// in hex).
+	// NewActionID returns an action's idempotency key (nil:
+	// credit.NewActionID, a random UUID).
 	NewActionID func() string
 	// SignoffSince is the configured first day of the sign-off duty
 	// (zero: the day the cache came into use, or its first sign-off).
@@ -175,17 +172,6 @@ func (m Model) WithHooks(h Hooks) Model {
 // defaultDeadlineDays is Deps.DeadlineDays when unset.
 const defaultDeadlineDays = 30
 
-// randomID is the default Deps.NewActionID: 128 random bits in hex.
-func randomID() string {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		// crypto/rand does not fail on supported platforms; a time-based
-		// key still never repeats within one process.
-		return fmt.Sprintf("t%x", time.Now().UnixNano())
-	}
-	return hex.EncodeToString(b[:])
-}
-
 // withDefaults fills in the fields of d left unset.
 func (d Deps) withDefaults() Deps {
 	if d.Rules == nil {
@@ -201,7 +187,7 @@ func (d Deps) withDefaults() Deps {
 		d.Clock = d.Now
 	}
 	if d.NewActionID == nil {
-		d.NewActionID = randomID
+		d.NewActionID = credit.NewActionID
 	}
 	if d.DeadlineDays <= 0 {
 		d.DeadlineDays = defaultDeadlineDays

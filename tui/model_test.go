@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/width"
 
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/credit/credittest"
 	credsync "github.com/czyj/credwatch/sync"
 )
 
@@ -125,7 +126,7 @@ func TestCursorKeptAcrossReload(t *testing.T) {
 	// A new snapshot with one more penalty eligible earliest: the cursor
 	// must stay on the same penalty, now one row further down.
 	s := fixtureSnapshot()
-	s.Penalties = newPenalties(append(s.Penalties.All(), penaltySum("OLD-1", "320412", "早期企业", "9132041299988870", "武应急罚〔2025〕1号", "2025-01-06", "2025-01-08", credit.General))...)
+	s.Penalties = credittest.Penalties(append(s.Penalties.All(), penaltySum("OLD-1", "320412", "早期企业", "9132041299988870", "武应急罚〔2025〕1号", "2025-01-06", "2025-01-08", credit.General))...)
 	m = update(t, m, cooldownMsg{})
 	m.seq++
 	m = update(t, m, snapshotMsg{seq: m.seq, snap: s})

@@ -11,6 +11,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/credit/credittest"
 	"github.com/czyj/credwatch/tui/table"
 )
 
@@ -40,8 +41,8 @@ func growFixture(in *buildInput, n, spread int) {
 			repairs = append(repairs, r)
 		}
 	}
-	in.snap.Penalties = newPenalties(all...)
-	in.snap.Repairs = newRepairs(repairs...)
+	in.snap.Penalties = credittest.Penalties(all...)
+	in.snap.Repairs = credittest.Repairs(repairs...)
 }
 
 func rowKeys(rows []Row) []string {
@@ -275,7 +276,7 @@ func TestUnknownYearWarnings(t *testing.T) {
 	in := fixtureInput("zh")
 	in.today = credit.MustDate("2027-11-30")
 	in.now = in.today.Time().Add(9 * time.Hour)
-	in.snap.Penalties = newPenalties(append(in.snap.Penalties.All(),
+	in.snap.Penalties = credittest.Penalties(append(in.snap.Penalties.All(),
 		penaltySum("WJ-2027-1101", "320412", "武进区新建材料厂", "9132041211122230", "武应急罚〔2027〕101号", "2027-11-01", "2027-11-03", credit.General))...)
 	b := build(in)
 	if got := b.years.missing(in.rules.Cal, in.today); !slices.Equal(got, []int{2028}) {
@@ -427,7 +428,7 @@ func TestDetailRulesV2(t *testing.T) {
 func TestRepairRowsMinor(t *testing.T) {
 	in := fixtureInput("zh")
 	minor := penaltySum("MI-2026-1102", "320412", "武进区某五金厂", "9132041273456780", "武应急罚〔2026〕200号", "2026-11-02", "", credit.Minor, "警告")
-	in.snap.Penalties = newPenalties(append(in.snap.Penalties.All(), minor)...)
+	in.snap.Penalties = credittest.Penalties(append(in.snap.Penalties.All(), minor)...)
 	b := build(in)
 	r := rowByKey(t, table.AllRows(b.repair.Source()), "penalty/MI-2026-1102")
 	if r.Cells[0] != "履行完毕即可申请" || r.Cells[6] != "履行完毕即可申请" || r.Cells[7] != "-" || r.Cells[9] != "-" {

@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/credit/credittest"
 	"github.com/czyj/credwatch/tui/table"
 )
 
@@ -800,7 +801,7 @@ func TestEveryScreenFits(t *testing.T) {
 func TestFulfilAction(t *testing.T) {
 	dp, st := storeDeps(t, "zh")
 	minor := penaltySum("MI-2026-1102", "320412", "武进区某五金厂", "9132041273456780", "武应急罚〔2026〕200号", "2026-11-02", "", credit.Minor, "警告")
-	st.snap.Penalties = newPenalties(append(st.snap.Penalties.All(), minor)...)
+	st.snap.Penalties = credittest.Penalties(append(st.snap.Penalties.All(), minor)...)
 	m := loadedStore(t, dp, 100, 30)
 	m = keys(t, m, runes("4"), runes("/"), typeText("某五金厂"), keyMsg("enter"))
 	if r, _ := m.repair.Selected(); r.Key != "penalty/MI-2026-1102" || !m.keys.Fulfil.Enabled() {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/credit/credittest"
 	"github.com/czyj/credwatch/tui"
 )
 
@@ -48,13 +49,13 @@ func exportFixture(t *testing.T) *credit.Snapshot {
 			{Name: "一网通办", Feeds: []string{"licence", "reward"}, LastSuccess: at, LastAttempt: at, Items: 10},
 		},
 		Depts: []credit.DeptStats{{Dept: "320412", Records: map[credit.Kind]int{credit.Penalty: 2, credit.Licence: 10}, LastReceived: at}},
-		Penalties: newPenalties(
+		Penalties: credittest.Penalties(
 			credit.PenaltySummary{ID: "p1", Dept: "320412", SubjectName: "常州市武进区宏达机械制造有限公司", DocNo: "常武应急罚〔2026〕1号",
 				Decided: mustDate(t, "2026-10-09"), Severity: credit.General},
 			credit.PenaltySummary{ID: "p2", Dept: "320412", SubjectName: "江苏友联石油化工股份有限公司, \"总厂\"", DocNo: "常武应急罚〔2025〕45号",
 				Decided: mustDate(t, "2025-03-03"), Severity: credit.General, Disclosed: mustDate(t, "2025-03-05")},
 		),
-		Repairs: newRepairs(
+		Repairs: credittest.Repairs(
 			credit.Repair{RecordKey: "penalty/p2", Applied: mustDate(t, "2026-06-01"), Reviewed: mustDate(t, "2026-06-10"), Outcome: credit.OutcomeApproved},
 		),
 		Counts: map[credit.Kind]int{credit.Penalty: 2, credit.Licence: 10},
@@ -255,23 +256,4 @@ func TestExportFilterSort(t *testing.T) {
 	if code := a.runExport([]string{"--view", "repair", "--desc"}); code != 2 || !strings.Contains(errb.String(), "--desc needs --sort") {
 		t.Errorf("--desc alone: exit %d, %q", code, errb.String())
 	}
-}
-
-// newPenalties packs list (credit keeps no such shortcut outside its tests:
-// production code builds with credit.PenaltiesBuilder as it reads).
-func newPenalties(list ...credit.PenaltySummary) credit.Penalties {
-	var b credit.PenaltiesBuilder
-	for i := range list {
-		b.Add(&list[i])
-	}
-	return b.Done()
-}
-
-// newRepairs packs list; of two repairs of one key the later is kept.
-func newRepairs(list ...credit.Repair) credit.Repairs {
-	var b credit.RepairsBuilder
-	for i := range list {
-		b.Add(&list[i])
-	}
-	return b.Done()
 }

@@ -15,10 +15,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/charmbracelet/x/ansi"
 	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/store"
 	credsync "github.com/czyj/credwatch/sync"
+	"github.com/czyj/credwatch/tui/table"
 )
 
 // Health is the overall state `credwatch status` reports; its value is the
@@ -546,7 +546,7 @@ func writeColumns(w io.Writer, rows [][]string) {
 			if i >= len(widths) {
 				widths = append(widths, 0)
 			}
-			widths[i] = max(widths[i], ansi.StringWidth(c))
+			widths[i] = max(widths[i], table.Width(c))
 		}
 	}
 	var b strings.Builder
@@ -555,7 +555,7 @@ func writeColumns(w io.Writer, rows [][]string) {
 		for i, c := range r {
 			b.WriteString(c)
 			if i < len(r)-1 {
-				b.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(c)+2))
+				b.WriteString(strings.Repeat(" ", widths[i]-table.Width(c)+2))
 			}
 		}
 		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))

@@ -8,11 +8,8 @@ import (
 	gosync "sync"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/term"
 	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/store"
-	credsync "github.com/czyj/credwatch/sync"
 	"github.com/czyj/credwatch/tui"
 )
 
@@ -41,7 +38,7 @@ func (a *app) runTUI(args []string) int {
 	if code, ok := parseFlags(fs, args, a.stdout, a.stderr); !ok {
 		return code
 	}
-	if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()) {
+	if !tui.HasTerminal() {
 		fmt.Fprintln(a.stderr, "credwatch: the full-screen view needs a terminal (ssh -t); without one use `credwatch status`, `credwatch tail -f`, `credwatch check`, `credwatch export` or `credwatch sync --once`")
 		return 2
 	}
@@ -95,13 +92,12 @@ func (a *app) runTUI(args []string) int {
 	d.SyncNow = s.SyncNow
 	d.Report = a.reportFile(db)
 	d.ReadOnly = a.scope.ReadOnly
-	d.NewActionID = credsync.NewIdempotencyKey
 	// Measurements (docs/PERFORMANCE.md): quit after the first frame of
 	// the default tab, or once every tab has its data, saying when.
 	hooks.ExitAfterFirstFrame = os.Getenv("CREDWATCH_EXIT_AFTER_FIRST_FRAME") == "1"
 	hooks.ExitAfterLoad = os.Getenv("CREDWATCH_EXIT_AFTER_LOAD") == "1"
 	m := tui.New(d).WithHooks(hooks)
-	_, err = tea.NewProgram(m, tea.WithAltScreen()).Run()
+	err = tui.Run(m)
 	if hooks.ExitAfterFirstFrame || hooks.ExitAfterLoad {
 		what := "first frame"
 		if !hooks.ExitAfterFirstFrame {

@@ -65,7 +65,7 @@ func (a *app) seedDemoSignoffs(db *store.DB) error {
 			continue
 		}
 		at := d.Time().Add(9*time.Hour + time.Duration(i%7)*4*time.Minute)
-		act := credit.Action{ID: credsync.NewIdempotencyKey(), Type: credit.ActionSignoff, Officer: officers[i%2], At: at, Date: d,
+		act := credit.Action{ID: credit.NewActionID(), Type: credit.ActionSignoff, Officer: officers[i%2], At: at, Date: d,
 			Depts: depts, Failed: i % 3, Note: "演示数据：已核对数据共享清单"}
 		if _, err := db.RecordAction(act); err != nil {
 			return fmt.Errorf("seed the demo's sign-offs: %w", err)

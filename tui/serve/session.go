@@ -17,7 +17,6 @@ import (
 	bm "github.com/charmbracelet/wish/bubbletea"
 	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/store"
-	credsync "github.com/czyj/credwatch/sync"
 	"github.com/czyj/credwatch/tui"
 	"github.com/czyj/credwatch/tui/i18n"
 	"github.com/muesli/termenv"
@@ -366,7 +365,6 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	d.Events = s.hub.subscribe(l.ctx, ss.visible)
 	d.SyncNow = s.syncNow
 	d.ReadOnly = scope.ReadOnly
-	d.NewActionID = credsync.NewIdempotencyKey
 	d.Warnings = s.warningsFor(l.key)
 	d.Renderer = sessionRenderer(sess)
 	d.ExportCommand = exportCommand(sess)

@@ -387,6 +387,11 @@ func appendCell(dst []byte, s string) ([]byte, int) {
 // cellWidth is ansi.StringWidth(s), without the grapheme segmentation for
 // text of printable ASCII and the common wide CJK characters, each its own
 // grapheme cluster (TestCellWidth checks every one of them).
+// Width is the display width of s as the tables measure a cell: a CJK
+// character takes two columns, an East-Asian-ambiguous one is drawn
+// narrow. Text output that lines up with the view uses it too.
+func Width(s string) int { return cellWidth(s) }
+
 func cellWidth(s string) int {
 	w := 0
 	for i := 0; i < len(s); {

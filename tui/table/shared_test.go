@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/credit/credittest"
 )
 
 // cleanText is the tabs' cell text (tui's cleanText): control characters
@@ -131,7 +132,7 @@ func TestSharedTextFilter(t *testing.T) {
 	alphabet := []string{"化", "工", "a", "b", "1", "〔", "号", "é", "σ", "ltd", "91", " ", "\t", "p", "id0", "工b", "a工"}
 	for _, layout := range [][3]int{{1, 2, 3}, {0, -1, 1}} {
 		for _, n := range []int{0, 1, 50, 3000} {
-			pens := newPenalties(hostileSummaries(r, n, 0)...)
+			pens := credittest.Penalties(hostileSummaries(r, n, 0)...)
 			for round := range 3 { // patched: the chunks hold dead text
 				ups := hostileSummaries(r, r.IntN(n/10+2), r.IntN(n+1))
 				var ok bool
