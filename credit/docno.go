@@ -82,3 +82,61 @@ func foldDocRune(r rune) (rune, bool) {
 	}
 	return r, true
 }
+
+// ContainsDocNo reports whether needle, folded as FoldDocNo folds it,
+// occurs in h folded the same way: "[2024]37" is in 常武应急罚〔2024〕37号.
+// An empty needle is in every h. It allocates nothing.
+func ContainsDocNo(h, needle string) bool {
+	n := 0
+	if _, ok := nextDocRune(needle, &n); !ok {
+		return true
+	}
+	for start := 0; start < len(h); {
+		i, j := start, 0
+		for {
+			rn, okn := nextDocRune(needle, &j)
+			if !okn {
+				return true
+			}
+			rh, okh := nextDocRune(h, &i)
+			if !okh {
+				return false // h ran out: no later start can match either
+			}
+			if rh != rn {
+				break
+			}
+		}
+		// Move start past the next kept rune of h.
+		if _, ok := nextDocRune(h, &start); !ok {
+			return false
+		}
+	}
+	return false
+}
+
+// docFolds reports whether FoldDocNo changes needle in more than the case
+// of its letters (brackets of any kind, full-width characters, spaces):
+// only then does a search look for it as a document number too.
+func docFolds(needle string) bool {
+	for _, r := range needle {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+			continue
+		}
+		if f, keep := foldDocRune(r); !keep || f != r || f == '〔' || f == '〕' {
+			return true
+		}
+	}
+	return false
+}
+
+// isFoldedDocNo reports whether FoldDocNo(s) == s, without making it, and
+// s has no letter beyond ASCII with a lower case of its own (which the fast
+// search, folding ASCII letters only, would miss).
+func isFoldedDocNo(s string) bool {
+	for _, r := range s {
+		if f, keep := foldDocRune(r); !keep || f != r || r >= utf8.RuneSelf && unicode.ToLower(r) != r {
+			return false
+		}
+	}
+	return true
+}

@@ -1,6 +1,9 @@
 package credit
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestFoldDocNo(t *testing.T) {
 	const want = "常武应急罚〔2024〕37号"
@@ -75,5 +78,32 @@ func TestSameDocNoAllocatesNothing(t *testing.T) {
 	a, b := "常武应急罚[２０２４]37号", "常武应急罚〔2024〕37号"
 	if n := testing.AllocsPerRun(100, func() { SameDocNo(a, b) }); n != 0 {
 		t.Errorf("SameDocNo allocates %v times per call", n)
+	}
+}
+
+func TestContainsDocNo(t *testing.T) {
+	const h = "常武应急罚〔2024〕37号"
+	for _, c := range []struct {
+		needle string
+		want   bool
+	}{
+		{"", true},
+		{"[2024]37", true},
+		{"（２０２４）", true},
+		{"罚 (2024) 3", true},
+		{"常武应急罚【2024】37号", true},
+		{"〔2024〕38", false},
+		{"常武应急罚〔2024〕37号〔", false},
+		{"2025", false},
+	} {
+		if got := ContainsDocNo(h, c.needle); got != c.want {
+			t.Errorf("ContainsDocNo(%q, %q) = %v, want %v", h, c.needle, got, c.want)
+		}
+		if got, want := ContainsDocNo(h, c.needle), strings.Contains(FoldDocNo(h), FoldDocNo(c.needle)); got != want {
+			t.Errorf("ContainsDocNo(%q, %q) = %v, but the folded strings say %v", h, c.needle, got, want)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { ContainsDocNo(h, "[2024]37号") }); n != 0 {
+		t.Errorf("ContainsDocNo allocates %v times per call", n)
 	}
 }

@@ -1,6 +1,7 @@
 package credit
 
 import (
+	"math/bits"
 	"strings"
 	"sync"
 )
@@ -47,6 +48,10 @@ type PenaltySearch struct {
 	// lower-cased: a search looks for the needle's rarest byte first.
 	freq     [256]uint32
 	freqOnce sync.Once
+	// unfoldedList holds the summaries of among whose document number
+	// FoldDocNo would change (unfolded).
+	unfoldedList []int32
+	unfoldedOnce sync.Once
 }
 
 type textSlot struct {
@@ -72,9 +77,16 @@ func (p *Penalties) NewSearch(fields []PenaltyField, among []int32) *PenaltySear
 // strings.Contains(strings.ToLower(field), needle) would, for fields whose
 // runes beyond ASCII are their own lower case (callers search other
 // fields themselves). A needle split across two fields does not match.
+//
+// In the document number, needle is also looked for as FoldDocNo folds
+// both (ContainsDocNo) when it holds brackets, full-width characters or
+// spaces: [2024]37号 finds 常武应急罚〔2024〕37号.
 func (s *PenaltySearch) Match(i int, needle string) bool {
 	fn := s.needle(needle)
-	return s.match(&fn, int32(i))
+	if s.match(&fn, int32(i)) {
+		return true
+	}
+	return s.fields[FieldDocNo] && docFolds(needle) && ContainsDocNo(s.p.Field(i, FieldDocNo), needle)
 }
 
 func (s *PenaltySearch) match(fn *foldNeedle, p int32) bool {
@@ -96,6 +108,15 @@ const scanFraction = 8
 // set[i/64]&(1<<(i%64)) != 0. The set has a bit for every summary of the
 // list.
 func (s *PenaltySearch) Find(needle string) []uint64 {
+	set := s.find(needle)
+	if s.fields[FieldDocNo] && docFolds(needle) {
+		s.findDocNo(set, needle)
+	}
+	return set
+}
+
+// find is Find without the document-number folding.
+func (s *PenaltySearch) find(needle string) []uint64 {
 	fn := s.needle(needle)
 	if len(s.among)*scanFraction >= s.p.Len() {
 		return s.scan(&fn)
@@ -107,6 +128,58 @@ func (s *PenaltySearch) Find(needle string) []uint64 {
 		}
 	}
 	return set
+}
+
+// findDocNo adds to set the summaries whose document number holds needle
+// as ContainsDocNo decides, without folding every number at every
+// keystroke. A number already in its folded form (most are: 〔〕 and
+// half-width digits) holds the folded needle only if it holds the
+// needle's longest part between brackets, which the fast search finds; the
+// numbers not in that form are listed once per search (unfolded) and
+// checked one by one.
+func (s *PenaltySearch) findDocNo(set []uint64, needle string) {
+	part := ""
+	for _, seg := range strings.FieldsFunc(FoldDocNo(needle), func(r rune) bool { return r == '〔' || r == '〕' }) {
+		if len(seg) > len(part) {
+			part = seg
+		}
+	}
+	check := func(p int) {
+		if set[p/64]&(1<<(p%64)) == 0 && ContainsDocNo(s.p.Field(p, FieldDocNo), needle) {
+			set[p/64] |= 1 << (p % 64)
+		}
+	}
+	if part == "" { // only brackets: every number is a candidate
+		for _, p := range s.among {
+			if p >= 0 {
+				check(int(p))
+			}
+		}
+		return
+	}
+	for w, word := range s.find(strings.ToLower(part)) {
+		for word != 0 {
+			b := word & -word
+			word &^= b
+			check(w*64 + bits.TrailingZeros64(b))
+		}
+	}
+	for _, p := range s.unfolded() {
+		check(int(p))
+	}
+}
+
+// unfolded returns the summaries of among whose document number is not in
+// its folded form (FoldDocNo would change it), made at the first call.
+func (s *PenaltySearch) unfolded() []int32 {
+	s.unfoldedOnce.Do(func() {
+		for _, p := range s.among {
+			if p >= 0 && !isFoldedDocNo(s.p.Field(int(p), FieldDocNo)) {
+				s.unfoldedList = append(s.unfoldedList, p)
+			}
+		}
+	})
+	return s.unfoldedList
 }
 
 // needle prepares needle for searching, at its rarest byte.

@@ -30,12 +30,13 @@ func TestFoldNeedle(t *testing.T) {
 	}
 }
 
-// Find and Match agree with strings.Contains over the lower-cased fields,
+// Find and Match agree with strings.Contains over the lower-cased fields
+// (and over the folded document number, FoldDocNo),
 // for both ways Find works (scanning the text, summary by summary), after
 // a patch that leaves replaced text in the chunks.
 func TestPenaltySearchMatchesContains(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 7))
-	pieces := []string{"化", "工", "常州", "A", "b", "B1", "〔2024〕", "号", "12", "ltd", "LTD", "9132", "x"}
+	pieces := []string{"化", "工", "常州", "A", "b", "B1", "〔2024〕", "号", "12", "ltd", "LTD", "9132", "x", "[2024]", "（2024）", "２０２４", " ", "【"}
 	text := func() string {
 		var b strings.Builder
 		for range r.IntN(5) {
@@ -55,7 +56,8 @@ func TestPenaltySearchMatchesContains(t *testing.T) {
 	if !ok {
 		t.Fatal("patch refused")
 	}
-	needles := []string{"化", "工", "ltd", "b1", "a", "〔", "号1", "2工", "9132", "x常", "idx"}
+	needles := []string{"化", "工", "ltd", "b1", "a", "〔", "号1", "2工", "9132", "x常", "idx",
+		"[2024]", "(2024)号", "２０２４", "〔2024〕12", " 12", "【", "b1 [2024]"}
 	for _, fields := range [][]PenaltyField{{FieldSubjectName, FieldUSCC, FieldDocNo}, {FieldSubjectName, FieldDocNo}, {FieldUSCC}} {
 		for _, every := range []int{1, 20} { // 1: a scan; 20: summary by summary
 			var among []int32
@@ -75,6 +77,9 @@ func TestPenaltySearchMatchesContains(t *testing.T) {
 					want := false
 					for _, f := range fields {
 						want = want || strings.Contains(strings.ToLower(p.Field(int(i), f)), nd)
+						// The document number is also searched folded, when the
+						// needle has brackets, full-width characters or spaces.
+						want = want || f == FieldDocNo && docFolds(nd) && strings.Contains(FoldDocNo(p.Field(int(i), f)), FoldDocNo(nd))
 					}
 					if got := set[i/64]&(1<<(i%64)) != 0; got != want {
 						t.Errorf("fields %v every %d: Find(%q) has %d: %v, want %v (%+v)", fields, every, nd, i, got, want, p.At(int(i)))
@@ -90,5 +95,39 @@ func TestPenaltySearchMatchesContains(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// BenchmarkFindDocNo: a filter keystroke for a document number typed with
+// other brackets (folded search) beside the same needle as stored (plain
+// search), over 1M summaries whose numbers are in the folded form but one
+// in a hundred.
+func BenchmarkFindDocNo(b *testing.B) {
+	var pb PenaltiesBuilder
+	bureaus := []string{"常武应急罚", "常新应急罚", "常天应急罚", "溧应急罚", "常经开应急罚"}
+	const n = 1_000_000
+	among := make([]int32, n)
+	for i := range n {
+		doc := fmt.Sprintf("%s〔%d〕%d号", bureaus[i%len(bureaus)], 2020+i%7, i%5000)
+		if i%100 == 0 {
+			doc = fmt.Sprintf("%s(%d)%d号", bureaus[i%len(bureaus)], 2020+i%7, i%5000)
+		}
+		pb.Add(&PenaltySummary{ID: fmt.Sprintf("p%07d", i), SubjectName: "常州某某机械有限公司", USCC: "91320412MA1XXXXX0" + string(rune('0'+i%10)), DocNo: doc, Dept: "320412"})
+		among[i] = int32(i)
+	}
+	p := pb.Done()
+	for _, c := range []struct{ name, needle string }{
+		{"plain", "〔2024〕37号"},
+		{"folded", "[2024]37号"},
+		{"no brackets", "37号"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			s := p.NewSearch([]PenaltyField{FieldSubjectName, FieldUSCC, FieldDocNo}, among)
+			s.Find(c.needle) // the search's one-time work, as the table's first keystroke pays it
+			b.ResetTimer()
+			for range b.N {
+				s.Find(c.needle)
+			}
+		})
 	}
 }

@@ -13,6 +13,7 @@ import (
 //	:q                      quit
 //	:penalty/CF-2026-0801   open a record by key
 //	:常武应急罚〔2024〕5号     open a cached penalty by document number
+//	:常武应急罚[2024]5号       (the same: brackets, widths and spaces fold)
 //	:320412  :武进           filter the current tab to a department
 func (m Model) runCommand(text string) (Model, tea.Cmd) {
 	q := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(text), ":"))
@@ -43,18 +44,20 @@ func (m Model) runCommand(text string) (Model, tea.Cmd) {
 }
 
 // findDocNo finds a cached penalty (its key), or else a record listed in an
-// open view, by its document number (决定书文号), ignoring spaces around it.
+// open view, by its document number (决定书文号) however it is typed:
+// brackets of any kind, full- or half-width, with or without spaces
+// (credit.SameDocNo).
 func (m *Model) findDocNo(q string) (key string, rec *credit.Record) {
 	if m.snap != nil {
 		for i := range m.snap.Penalties.Len() {
-			if p := m.snap.Penalties.At(i); strings.TrimSpace(p.DocNo) == q {
+			if p := m.snap.Penalties.At(i); credit.SameDocNo(p.DocNo, q) {
 				return p.Key(), nil
 			}
 		}
 	}
 	for i := range m.stack {
 		for j := range m.stack[i].recs {
-			if strings.TrimSpace(m.stack[i].recs[j].DocNo) == q {
+			if credit.SameDocNo(m.stack[i].recs[j].DocNo, q) {
 				rec := m.stack[i].recs[j]
 				return "", &rec
 			}

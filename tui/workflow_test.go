@@ -467,6 +467,18 @@ func TestFilter(t *testing.T) {
 	if got := rowKeys(m.repair.Rows()); !slices.Equal(got, []string{"penalty/JT-2026-0803", "penalty/CF-2026-0801"}) {
 		t.Errorf("filter by document number: %v", got) // 〔2026〕83号 and 〔2026〕81号
 	}
+	// The same number typed with other brackets, full-width digits or
+	// spaces (issue 17 item 6).
+	for _, typed := range []string{"[2026]8", "（２０２６）８", "(2026) 8", "【2026】81号"} {
+		m = keys(t, m, keyMsg("esc"), runes("/"), typeText(typed))
+		want := []string{"penalty/JT-2026-0803", "penalty/CF-2026-0801"}
+		if strings.HasSuffix(typed, "81号") {
+			want = want[1:]
+		}
+		if got := rowKeys(m.repair.Rows()); !slices.Equal(got, want) {
+			t.Errorf("filter by document number typed %q: %v, want %v", typed, got, want)
+		}
+	}
 	m = keys(t, m, keyMsg("esc"), runes("/"), typeText("q"))
 	if m.mode != modeFilter {
 		t.Fatal("q quit while typing a filter")
@@ -538,6 +550,13 @@ func TestCommandLine(t *testing.T) {
 	m = run(t, m, cmd)
 	if top := m.top(); top == nil || top.kind != viewDetail || len(top.recs) != 1 || top.recs[0].Key() != "penalty/CF-2026-0801" {
 		t.Fatalf(":docno opened %+v", top)
+	}
+	for _, typed := range []string{"常应急罚[2026]81号", "常应急罚（２０２６）８１号", " 常应急罚 【2026】 81 号"} {
+		m, cmd = cmdline(m, typed)
+		m = run(t, m, cmd)
+		if top := m.top(); top == nil || top.kind != viewDetail || len(top.recs) != 1 || top.recs[0].Key() != "penalty/CF-2026-0801" {
+			t.Fatalf(":%s opened %+v", typed, top)
+		}
 	}
 	m, cmd = cmdline(m, "penalty/ZL-2026-0520")
 	m = run(t, m, cmd)
