@@ -28,7 +28,7 @@ func needTmux(t *testing.T) {
 }
 
 // buildBinary builds cmd/credwatch into a temporary directory.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "credwatch")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()

@@ -1,0 +1,282 @@
+package main
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	gosync "sync"
+	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// BenchmarkServeSessions measures `credwatch serve` as a bureau meets it
+// (issue 20): the real binary on a cache of each size, its sync engine
+// running against the fixture's simulator, and N officers' terminal
+// sessions opened one after another over SSH (x/crypto/ssh clients, a PTY
+// of 100x30 each). It reports
+//
+//   - rss-1-MB, rss-N-MB: the server's resident memory (VmRSS) with one
+//     and with N sessions open, each reading taken after the session's
+//     first frame, and peak-MB its high-water mark (VmHWM);
+//   - per-session-MB: (rss-N - rss-1) / (N - 1);
+//   - first-frame-ms: from the last session's request of a shell to the
+//     first byte of its daily check on screen (the text 检查项) — the first
+//     frame of a session with N-1 others open;
+//   - key-p50-ms, key-p99-ms: with all N open, a tab key sent on one
+//     session until the text that tab shows arrives (20 presses,
+//     alternating 每日核查 and 数据共享清单), while the others stay open.
+//
+// N is CREDWATCH_BENCH_SESSIONS (default 4, so that CI's -benchtime=1x
+// stays quick; docs/PERFORMANCE.md runs 32).
+func BenchmarkServeSessions(b *testing.B) {
+	n := 4
+	if v := os.Getenv("CREDWATCH_BENCH_SESSIONS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 2 {
+			b.Fatalf("CREDWATCH_BENCH_SESSIONS=%q: want a number of sessions, at least 2", v)
+		}
+	}
+	if testing.Short() {
+		b.Skip("runs the real binary")
+	}
+	bin := buildBinary(b)
+	for _, size := range sizes() {
+		b.Run(sizeName(size), func(b *testing.B) {
+			f := getFixture(b, size)
+			for range b.N {
+				serveSessions(b, bin, f, n)
+			}
+		})
+	}
+}
+
+func serveSessions(b *testing.B, bin string, f *fixture, n int) {
+	dir := b.TempDir()
+	cache := copyCache(b, f.cache)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	var keys bytes.Buffer
+	signers := make([]gossh.Signer, n)
+	for i := range signers {
+		_, priv, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if signers[i], err = gossh.NewSignerFromKey(priv); err != nil {
+			b.Fatal(err)
+		}
+		role := `credwatch-role="admin"`
+		if i%2 == 1 { // half the officers see one district: a scoped view
+			role = `credwatch-role="officer",credwatch-depts="320412"`
+		}
+		fmt.Fprintf(&keys, "credwatch-name=\"值班员%d\",%s %s", i, role, gossh.MarshalAuthorizedKey(signers[i].PublicKey()))
+	}
+	cfg := filepath.Join(dir, "config.toml")
+	body := fmt.Sprintf(`cache = %q
+[[endpoint]]
+name = "hub"
+base_url = %q
+feeds = ["licence", "penalty", "coercion", "reward", "inspection", "sharing", "repair"]
+[serve]
+listen = %q
+host_key = %q
+authorized_keys = %q
+max_sessions = %d
+max_sessions_per_key = 2
+`, cache, f.srv.url, addr, filepath.Join(dir, "host_key"), filepath.Join(dir, "authorized_keys"), n+4)
+	if err := os.WriteFile(filepath.Join(dir, "authorized_keys"), keys.Bytes(), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	var stderr lockedBuffer
+	srv := exec.Command(bin, "--config", cfg, "--today", today.String(), "serve")
+	srv.Env = append(os.Environ(), "HOME="+dir)
+	srv.Stderr = &stderr
+	if err := srv.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() { srv.Process.Kill(); srv.Wait() }()
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("serve did not listen on %s\n%s", addr, stderr.String())
+		}
+	}
+
+	b.ResetTimer()
+	var sessions []*benchTerm
+	defer func() {
+		for _, s := range sessions {
+			s.close()
+		}
+	}()
+	var rss1, rssN float64
+	var lastFirst time.Duration
+	for i := range n {
+		s, first := openBenchTerm(b, addr, signers[i])
+		sessions = append(sessions, s)
+		lastFirst = first
+		time.Sleep(300 * time.Millisecond) // let the session's other tabs load
+		rss, _ := procMemMB(srv.Process.Pid)
+		if i == 0 {
+			rss1 = rss
+		}
+		rssN = rss
+	}
+	var took []time.Duration
+	s := sessions[0]
+	for i := range 20 {
+		key, want := "2", "归集"
+		if i%2 == 1 {
+			key, want = "1", "检查项"
+		}
+		took = append(took, s.press(b, key, want))
+	}
+	b.StopTimer()
+	_, hwm := procMemMB(srv.Process.Pid)
+	slices.Sort(took)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	b.ReportMetric(rss1, "rss-1-MB")
+	b.ReportMetric(rssN, fmt.Sprintf("rss-%d-MB", n))
+	b.ReportMetric(hwm, "peak-MB")
+	b.ReportMetric((rssN-rss1)/float64(n-1), "per-session-MB")
+	b.ReportMetric(ms(lastFirst), "first-frame-ms")
+	b.ReportMetric(ms(took[len(took)/2]), "key-p50-ms")
+	b.ReportMetric(ms(took[len(took)*99/100]), "key-p99-ms")
+}
+
+// procMemMB returns a process's VmRSS and VmHWM in MB (0 where /proc has
+// none: not Linux).
+func procMemMB(pid int) (rss, hwm float64) {
+	body, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, 0
+	}
+	for _, line := range strings.Split(string(body), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		kb, _ := strconv.ParseFloat(f[1], 64)
+		switch f[0] {
+		case "VmRSS:":
+			rss = kb / 1024
+		case "VmHWM:":
+			hwm = kb / 1024
+		}
+	}
+	return rss, hwm
+}
+
+// benchTerm is one SSH terminal session whose output is kept, so that a
+// measurement can wait for a text to arrive.
+type benchTerm struct {
+	client *gossh.Client
+	sess   *gossh.Session
+	in     interface{ Write([]byte) (int, error) }
+	mu     gosync.Mutex
+	out    []byte
+	seen   int // the output before this offset is what earlier waits consumed
+	more   chan struct{}
+}
+
+func (t *benchTerm) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	t.out = append(t.out, p...)
+	t.mu.Unlock()
+	select {
+	case t.more <- struct{}{}:
+	default:
+	}
+	return len(p), nil
+}
+
+// openBenchTerm logs in with signer, asks for a PTY and a shell, and waits
+// for the daily check; it returns the session and how long that took from
+// the shell request.
+func openBenchTerm(b *testing.B, addr string, signer gossh.Signer) (*benchTerm, time.Duration) {
+	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "duty", Auth: []gossh.AuthMethod{gossh.PublicKeys(signer)},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 30 * time.Second})
+	if err != nil {
+		b.Fatalf("ssh: %v", err)
+	}
+	sess, err := c.NewSession()
+	if err != nil {
+		b.Fatal(err)
+	}
+	t := &benchTerm{client: c, sess: sess, more: make(chan struct{}, 1)}
+	sess.Stdout = t
+	if t.in, err = sess.StdinPipe(); err != nil {
+		b.Fatal(err)
+	}
+	if err := sess.Setenv("LANG", "zh_CN.UTF-8"); err != nil {
+		b.Logf("setenv: %v", err)
+	}
+	if err := sess.RequestPty("xterm-256color", 30, 100, gossh.TerminalModes{}); err != nil {
+		b.Fatal(err)
+	}
+	began := time.Now()
+	if err := sess.Shell(); err != nil {
+		b.Fatal(err)
+	}
+	t.wait(b, "检查项", 60*time.Second)
+	return t, time.Since(began)
+}
+
+// press sends key and returns how long until want arrived after it.
+func (t *benchTerm) press(b *testing.B, key, want string) time.Duration {
+	t.mu.Lock()
+	t.seen = len(t.out)
+	t.mu.Unlock()
+	began := time.Now()
+	if _, err := t.in.Write([]byte(key)); err != nil {
+		b.Fatal(err)
+	}
+	t.wait(b, want, 10*time.Second)
+	return time.Since(began)
+}
+
+// wait returns when want has arrived since the last press.
+func (t *benchTerm) wait(b *testing.B, want string, timeout time.Duration) {
+	deadline := time.After(timeout)
+	for {
+		t.mu.Lock()
+		got := bytes.Contains(t.out[t.seen:], []byte(want))
+		t.mu.Unlock()
+		if got {
+			return
+		}
+		select {
+		case <-t.more:
+		case <-deadline:
+			t.mu.Lock()
+			tail := t.out[max(0, len(t.out)-2000):]
+			t.mu.Unlock()
+			b.Fatalf("%q did not arrive within %s; last output %q", want, timeout, tail)
+		}
+	}
+}
+
+func (t *benchTerm) close() {
+	t.sess.Close()
+	t.client.Close()
+}
