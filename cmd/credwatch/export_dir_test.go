@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/store"
 	"github.com/czyj/credwatch/sync/sheet"
 	"github.com/czyj/credwatch/tui"
 )
@@ -236,6 +237,28 @@ func TestConfigExportDir(t *testing.T) {
 		_, err := parseConfig("c.toml", []byte("export_dir = "+tc.value+"\n"))
 		if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err) || !strings.Contains(err.Error(), "export_dir")) {
 			t.Errorf("export_dir = %s: %v, want %q", tc.value, err, tc.err)
+		}
+	}
+}
+
+// TestReportFileInExportDir: the TUI's M writes the month's report into
+// export_dir, created if missing, under its absolute path, and never over
+// an earlier one.
+func TestReportFileInExportDir(t *testing.T) {
+	t.Setenv("CREDWATCH_EXPORT_DIR", "")
+	a := demoApp(t)
+	a.cfg.ExportDir = filepath.Join(t.TempDir(), "报表")
+	db, err := store.Open(filepath.Join(t.TempDir(), "cache.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	m := credit.MonthOf(a.today)
+	write := a.reportFile(db)
+	for _, want := range []string{"credwatch-月报-" + m.String() + ".xlsx", "credwatch-月报-" + m.String() + "-2.xlsx"} {
+		path, err := write(m)
+		if err != nil || path != filepath.Join(a.cfg.ExportDir, want) {
+			t.Errorf("report file %q, %v; want %s in %s", path, err, want, a.cfg.ExportDir)
 		}
 	}
 }
