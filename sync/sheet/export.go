@@ -51,7 +51,8 @@ func WriteExport(w io.Writer, format string, e credit.Export) error {
 //     keeps them text), credit.CellNumber numbers, credit.CellDate dates (yyyy-mm-dd),
 //     credit.CellTime date-times (yyyy-mm-dd hh:mm) in China time. A value that
 //     does not parse as its column's type is written as text, so nothing
-//     is lost. Text is never a formula: "=cmd|..." stays the string it is.
+//     is lost, and so is a number of more than 15 digits, which Excel
+//     would round. Text is never a formula: "=cmd|..." stays the string it is.
 //     Text beyond Excel's 32,767 characters is cut, with a note saying so
 //     in the cell and the About sheet counting such cells. Rows are
 //     streamed to a temporary file, so memory stays bounded however many
@@ -318,6 +319,9 @@ func (x *xlsxExport) cell(typ credit.CellType, v string) any {
 	}
 	switch typ {
 	case credit.CellNumber:
+		if significantDigits(v) > 15 {
+			break // Excel keeps 15 digits: 913204002501828129 would lose its last three
+		}
 		if i, err := strconv.ParseInt(v, 10, 64); err == nil {
 			return i
 		}
@@ -339,6 +343,17 @@ func (x *xlsxExport) cell(typ credit.CellType, v string) any {
 		return excelize.Cell{StyleID: x.styles[credit.CellCode], Value: x.text(v)}
 	}
 	return x.text(v)
+}
+
+// significantDigits counts the digits of a decimal number's mantissa
+// without leading zeros (and trailing ones after a point).
+func significantDigits(v string) int {
+	m, _, _ := strings.Cut(strings.ToLower(strings.TrimLeft(v, "+-")), "e")
+	if strings.Contains(m, ".") {
+		m = strings.TrimRight(m, "0")
+	}
+	m = strings.TrimLeft(strings.Replace(m, ".", "", 1), "0")
+	return len(m)
 }
 
 // text is s cut to fit a cell, with a note saying so when it had to be.

@@ -34,6 +34,7 @@ func exportSample() credit.Export {
 				{`=cmd|' /C calc'!A0`, "000123", "12.5", "", "2026-11-30T09:04:00+08:00"},
 				{"控制\x01字符\x1f", "0912", "", "not a date", "yesterday"},
 				{"短行"},
+				{"位数", "1", "913204002501828129", "2026-02-30", "2026-11-30 09:04"},
 			},
 		}},
 		About: []credit.ExportFact{{Name: "筛选", Value: "宏达"}, {Name: "业务日期", Value: "2026-11-30"}, {Name: "值班人员", Value: "张三"}},
@@ -99,6 +100,9 @@ func TestExportXLSXRoundTrip(t *testing.T) {
 		{"D4", text, "not a date", ""},                              // kept as text
 		{"E4", text, "yesterday", ""},                               // kept as text
 		{"C4", []excelize.CellType{excelize.CellTypeUnset}, "", ""}, // empty
+		{"C6", text, "913204002501828129", ""},                      // 18 digits: Excel would round them
+		{"D6", text, "2026-02-30", ""},                              // no such day
+		{"E6", text, "2026-11-30 09:04", ""},                        // no zone: not RFC 3339
 	} {
 		t.Run(tc.cell, func(t *testing.T) {
 			typ, err := f.GetCellType(sh, tc.cell)
@@ -242,7 +246,7 @@ func TestExportCSV(t *testing.T) {
 		t.Errorf("quoting: %q", raw)
 	}
 	recs, err := csv.NewReader(bytes.NewReader(raw[3:])).ReadAll()
-	if err != nil || len(recs) != 5 || recs[1][1] != "913204002501828129" || strings.Join(recs[4], ",") != "短行,,,," {
+	if err != nil || len(recs) != 6 || recs[1][1] != "913204002501828129" || strings.Join(recs[4], ",") != "短行,,,," {
 		t.Errorf("records %q %v", recs, err)
 	}
 	two := exportSample()
@@ -272,13 +276,16 @@ func TestExportJSON(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &rows); err != nil {
 		t.Fatalf("%v\n%s", err, buf.Bytes())
 	}
-	for i, want := range []any{3.0, 12.5, nil, nil, "+3"} {
+	for i, want := range []any{3.0, 12.5, nil, nil, 913204002501828129.0, "+3"} {
 		if got := rows[i]["late_by"]; got != want {
 			t.Errorf("row %d late_by = %#v, want %#v", i, got, want)
 		}
 	}
 	if rows[0]["uscc"] != "913204002501828129" || rows[0]["decided"] != "2026-10-09" {
 		t.Errorf("row 0 = %v", rows[0])
+	}
+	if !strings.Contains(buf.String(), `"late_by": 913204002501828129,`) {
+		t.Error("an 18-digit number is not written exactly")
 	}
 	if !strings.HasPrefix(buf.String(), "[\n  {\"enterprise\": \"常州市") {
 		t.Errorf("keys not in column order: %.60s", buf.String())
@@ -294,7 +301,7 @@ func TestExportJSON(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &byName); err != nil {
 		t.Fatalf("%v\n%s", err, buf.Bytes())
 	}
-	if len(byName["信用修复"]) != 4 || byName["空"] == nil || len(byName["空"]) != 0 {
+	if len(byName["信用修复"]) != 5 || byName["空"] == nil || len(byName["空"]) != 0 {
 		t.Errorf("tables by name: %v", byName)
 	}
 }
