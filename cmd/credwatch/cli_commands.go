@@ -52,16 +52,16 @@ Exit status: 0 healthy, 1 degraded (some endpoint failing or stale), 2 failing (
 		{name: "tail", args: "[-f] [-n N] [--json]", summary: "the newest sync events (-f to follow)",
 			about: `Prints the newest N events (default 20) of the shared event log: what the process with the sync role did (pages stored, passes done, errors). With -f, keeps printing new events until Ctrl-C, SIGTERM or until the output is closed.`,
 			run:   func(a *app, _ *env, args []string) int { return a.runTail(args) }},
-		{name: "export", args: "--view NAME [--format csv|json] [--out FILE] [--filter TEXT] [--dept ID] [--sort COLUMN [--desc]]",
-			summary: "one tab as CSV or JSON",
+		{name: "export", args: "--view NAME [--format csv|json|xlsx] [--out FILE] [--filter TEXT] [--dept ID] [--sort COLUMN [--desc]]",
+			summary: "one tab as CSV, JSON or an xlsx workbook",
 			about: `Writes the rows of one tab, as the TUI shows them, from the cache:
   check     每日核查: the daily check items
   sharing   数据共享清单: per department and kind
   sync      同步状态: per endpoint
   repair    信用修复: penalties by repair eligibility
   queue     修复后续: post-approval items, stuck first
-CSV is UTF-8 with a byte-order mark and CRLF line ends, so Excel on Chinese Windows opens it correctly (with --encoding gb18030 on standard output: GB18030 without the mark); its header is the TUI's column titles (--lang). JSON is an array of objects with snake_case keys (from the English titles). --filter, --dept and --sort narrow and order the rows as the TUI's /, :ID and < > S do (e over SSH shows the command with the screen's own).`,
-			values: map[string][]string{"view": exportViews, "format": {"csv", "json"}},
+CSV is UTF-8 with a byte-order mark and CRLF line ends, so Excel on Chinese Windows opens it correctly (with --encoding gb18030 on standard output: GB18030 without the mark); its header is the TUI's column titles (--lang). JSON is an array of objects with snake_case keys (from the English titles). xlsx is a workbook: the tab as a sheet with a frozen header, and a sheet saying how it was made (filter, sort, business date, officer); without --out it goes to standard output when that is a pipe or file (> repair.xlsx), and on a terminal to a new file in the export directory (export_dir; default: Documents), whose full path is printed. --filter, --dept and --sort narrow and order the rows as the TUI's /, :ID and < > S do (e over SSH shows the command with the screen's own).`,
+			values: map[string][]string{"view": exportViews, "format": {"csv", "json", "xlsx"}},
 			run:    func(a *app, _ *env, args []string) int { return a.runExport(args) }},
 		{name: "import", args: "[--dry-run] [--complete [--yes]] [--kind K] [--dept D] FILE...",
 			summary: "import 双公示 template files (xlsx, csv) into the cache",

@@ -225,7 +225,7 @@ func TestBashCompletion(t *testing.T) {
 	}
 	cases := []struct{ line, want string }{
 		{"credwatch st", "status"},
-		{"credwatch export --format ", "csv json"},
+		{"credwatch export --format ", "csv json xlsx"},
 		{"credwatch export --view s", "sharing sync"},
 		{"credwatch --lang ", "zh en"},
 		{"credwatch status --encoding g", "gb18030"},

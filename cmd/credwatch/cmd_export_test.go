@@ -163,7 +163,7 @@ func TestExportCommandUsage(t *testing.T) {
 	}{
 		{"no view", nil, "--view must be one of"},
 		{"bad view", []string{"--view", "nope"}, "--view must be one of"},
-		{"bad format", []string{"--view", "sync", "--format", "xlsx"}, "--format must be csv or json"},
+		{"bad format", []string{"--view", "sync", "--format", "ods"}, "--format must be csv, json or xlsx"},
 		{"argument", []string{"--view", "sync", "extra"}, "unexpected argument"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -120,16 +119,19 @@ func (a *app) monthReport(db *store.Scoped, m credit.Month) (*credit.MonthReport
 }
 
 // reportFile is the TUI's M key (tui.Deps.Report): it writes the report
-// of a month as credwatch-月报-YYYY-MM.xlsx into $CREDWATCH_EXPORT_DIR
-// (default: the current directory, as the TUI's exports), never
-// replacing a file, and returns its path.
+// of a month as credwatch-月报-YYYY-MM.xlsx into the export directory
+// (export_dir, created if missing), never replacing a file, and returns
+// its absolute path.
 func (a *app) reportFile(db *store.DB) func(credit.Month) (string, error) {
 	return func(m credit.Month) (string, error) {
 		rep, err := a.monthReport(db.Scoped(a.scope), m)
 		if err != nil {
 			return "", err
 		}
-		dir := cmp.Or(os.Getenv("CREDWATCH_EXPORT_DIR"), ".")
+		dir, err := a.exportDir()
+		if err != nil {
+			return "", err
+		}
 		for n := 1; n < 100; n++ {
 			name := fmt.Sprintf("credwatch-月报-%s.xlsx", m)
 			if n > 1 {

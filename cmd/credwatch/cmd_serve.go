@@ -126,6 +126,7 @@ func (a *app) session(inv serve.Invocation) *app {
 func (a *app) withScope(out, errOut io.Writer, scope credit.Scope) *app {
 	sa := *a
 	sa.stdout, sa.stderr, sa.scope = out, errOut, scope
+	sa.binStdout = nil // out is the session's, not re-encoded
 	return &sa
 }
 

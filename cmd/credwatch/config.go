@@ -24,6 +24,7 @@ type Config struct {
 	ReadOnly     bool             `toml:"read_only"`
 	DeadlineDays int              `toml:"deadline_days"`
 	SignoffSince string           `toml:"signoff_since"`
+	ExportDir    string           `toml:"export_dir"` // export_dir.go
 	Endpoints    []EndpointConfig `toml:"endpoint"`
 	Calendar     CalendarConfig   `toml:"calendar"`
 	RuleSets     []RuleSetConfig  `toml:"rule_set"`
@@ -233,6 +234,14 @@ func (c *Config) check() error {
 	if c.SignoffSince != "" {
 		if _, err := credit.ParseDate(c.SignoffSince); err != nil {
 			return c.fail("signoff_since", "%v", err)
+		}
+	}
+	if c.ExportDir != "" {
+		if credit.Sanitize(c.ExportDir) != c.ExportDir {
+			return c.fail("export_dir", "contains control characters")
+		}
+		if !filepath.IsAbs(c.ExportDir) && expandHome(c.ExportDir, "/") == c.ExportDir {
+			return c.fail("export_dir", "must be an absolute path or start with ~, not %q", c.ExportDir)
 		}
 	}
 	for i, d := range c.Calendar.Days {

@@ -267,6 +267,18 @@ func TestHeadlessCommandsShareTheCache(t *testing.T) {
 				t.Errorf("export sharing --format json: %v, %d rows", err, len(rows))
 			}
 
+			// A workbook to a pipe is its bytes, which --encoding leaves
+			// alone; with --out, a file whose full path is printed.
+			out, stderr, code := h.run(t, "--encoding", "gb18030", "export", "--view", "repair", "--format", "xlsx")
+			if code != 0 || !strings.HasPrefix(out, "PK\x03\x04") {
+				t.Errorf("export --format xlsx to a pipe: exit %d, %q, %.20q", code, stderr, out)
+			}
+			xlsx := filepath.Join(t.TempDir(), "repair.xlsx")
+			_, stderr, code = h.run(t, "export", "--view", "repair", "--format", "xlsx", "--out", xlsx)
+			if b, err := os.ReadFile(xlsx); code != 0 || err != nil || !bytes.HasPrefix(b, []byte("PK\x03\x04")) || !strings.Contains(stderr, xlsx) {
+				t.Errorf("export --format xlsx --out: exit %d, %q, %v", code, stderr, err)
+			}
+
 			out, _, _ = h.run(t, "tail", "-n", "5")
 			if n := strings.Count(out, "\n"); n != 5 {
 				t.Errorf("tail -n 5 printed %d lines:\n%s", n, out)

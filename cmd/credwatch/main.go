@@ -73,6 +73,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		flagError(stderr, "", err.Error())
 		return 2
 	}
+	rawStdout := stdout
 	c := lookupCommand(inv.name)
 	if c == nil || c.textOutput() || inv.help {
 		out := encodeOutput(stdout, enc)
@@ -101,6 +102,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "credwatch: %v\n", err)
 		return 2
 	}
+	a.binStdout = rawStdout
 	e := &env{rules: a.rules, today: a.today, stdout: stdout, stderr: stderr}
 	return c.run(a, e, inv.args)
 }
@@ -116,6 +118,10 @@ type app struct {
 	scope  credit.Scope
 	stdout io.Writer
 	stderr io.Writer
+	// binStdout is the process's standard output as it is, for bytes that
+	// --encoding must not re-encode (export --format xlsx); nil: stdout is
+	// as it is (an SSH session's, a test's).
+	binStdout io.Writer
 	// log is the diagnostics of the long-running processes (serve, sync),
 	// on stderr; commands whose output is the product do not use it.
 	log *slog.Logger
