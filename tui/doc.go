@@ -22,11 +22,11 @@
 // are Hooks (Model.WithHooks), not Deps.
 //
 // The tables are package tui/table's, which knows nothing of credwatch's
-// data. The tabs declare each column once, header, layout, search role
-// and cell side by side (tabColumn: checkTab, historyTab, sharingTab,
-// repairTab, queueTab): adding a column is one entry there (and, where
-// the cell shows text the row builder works out, a field of the row's
-// line struct). The sync tab's two tables still fill positional cells.
+// data. The tabs declare each column once, header, layout, search role,
+// cell, sort key and export value side by side (tabColumn: checkTab,
+// historyTab, sharingTab, endpointTab, deptTab, repairTab, queueTab):
+// adding a column is one entry there (and, where the cell shows text the
+// row builder works out, a field of the row's line struct).
 //
 // Everything it draws is narrow in every terminal: status symbols are ASCII
 // ("+", "!", "*", "-", "~", ">" for the cursor, "~" also for truncation),

@@ -436,6 +436,17 @@ func sharingColumns(c catalog) []Column { return tabColumns(c, sharingTab) }
 // ---- 同步状态 ----
 
 func buildEndpoints(in buildInput) (rows []Row, failing int, synced bool, newest time.Time) {
+	lines, failing, synced, newest := endpointLines(in)
+	rows = make([]Row, len(lines))
+	for i := range lines {
+		rows[i] = lines[i].row
+	}
+	return rows, failing, synced, newest
+}
+
+// endpointLines works out the sync tab's endpoint rows and what their
+// cells are made from (endpointTab).
+func endpointLines(in buildInput) (lines []endpointLine, failing int, synced bool, newest time.Time) {
 	c := in.cat
 	status := map[string]credit.EndpointStatus{}
 	for _, st := range in.snap.Endpoints {
@@ -469,20 +480,20 @@ func buildEndpoints(in buildInput) (rows []Row, failing int, synced bool, newest
 		}
 		judged := credit.JudgeEndpoint(st, ep.Feeds, iv, in.clock)
 		bad := judged.Bad()
-		var state string
+		var sym, state string
 		switch {
 		case in.syncing[ep.Name]:
-			state = symSyncing + " " + c.t("state.sync")
+			sym, state = symSyncing, c.t("state.sync")
 		case judged == credit.StateFailing:
-			state = symBad + " " + c.t("state.error")
+			sym, state = symBad, c.t("state.error")
 		case judged == credit.StateStale:
-			state = symBad + " " + c.t("state.stale")
+			sym, state = symBad, c.t("state.stale")
 		case judged == credit.StateIncomplete:
-			state = symBad + " " + c.t("state.incomplete")
+			sym, state = symBad, c.t("state.incomplete")
 		case judged == credit.StateNever:
-			state = symNone + " " + c.t("state.never")
+			sym, state = symNone, c.t("state.never")
 		default:
-			state = symOK + " " + c.t("state.ok")
+			sym, state = symOK, c.t("state.ok")
 		}
 		if bad {
 			failing++
@@ -507,14 +518,43 @@ func buildEndpoints(in buildInput) (rows []Row, failing int, synced bool, newest
 		if st.RetryAt.After(in.clock) && errText != "" {
 			errText = c.f("sync.retrycell", clock(st.RetryAt, in.today)) + errText
 		}
-		rows = append(rows, Row{
-			Key:    ep.Name,
-			Cells:  []string{cleanText(ep.Name), strings.Join(feeds, ","), state, c.age(in.clock, st.LastSuccess), strconv.Itoa(st.Failures), errText},
-			Alert:  bad,
-			Detail: detail,
-		})
+		x := endpointLine{c: c, clock: in.clock, st: st, name: cleanText(ep.Name), feeds: strings.Join(feeds, ","),
+			sym: sym, state: state, errText: errText}
+		x.row = tabRow(endpointTab, &x)
+		x.row.Key, x.row.Alert, x.row.Detail = ep.Name, bad, detail
+		lines = append(lines, x)
 	}
-	return rows, failing, synced, newest
+	return lines, failing, synced, newest
+}
+
+// endpointLine is what a sync tab endpoint row's cells are made from,
+// worked out by endpointLines, and the row made from it.
+type endpointLine struct {
+	c                   catalog
+	clock               time.Time
+	st                  credit.EndpointStatus
+	name, feeds         string
+	sym, state, errText string
+	row                 Row
+}
+
+// endpointTab is the sync tab's endpoint columns, in order: each one's
+// header, layout, cell, sort key and export. To add a column, add an
+// entry here.
+var endpointTab = []tabColumn[endpointLine]{
+	{title: "col.endpoint", col: Column{Min: 8}, key: "endpoint", cell: func(x *endpointLine) string { return x.name }},
+	{title: "col.feeds", col: Column{Min: 6}, key: "feeds", cell: func(x *endpointLine) string { return x.feeds }},
+	{title: "col.state", key: "state", cell: func(x *endpointLine) string { return x.sym + " " + x.state },
+		value: func(x *endpointLine) string { return x.state }},
+	{title: "col.lastok", col: Column{Min: 8}, key: "last_success", typ: credit.CellTime,
+		cell:  func(x *endpointLine) string { return x.c.age(x.clock, x.st.LastSuccess) },
+		sort:  func(x *endpointLine) string { return timeKey(x.st.LastSuccess) },
+		value: func(x *endpointLine) string { return timeValue(x.st.LastSuccess) },
+		more: []exportColumn[endpointLine]{{title: "col.lastattempt", key: "last_attempt", typ: credit.CellTime,
+			value: func(x *endpointLine) string { return timeValue(x.st.LastAttempt) }}}},
+	{title: "col.failures", col: Column{Right: true}, key: "failures", typ: credit.CellNumber,
+		cell: func(x *endpointLine) string { return strconv.Itoa(x.st.Failures) }},
+	{title: "col.lasterr", col: Column{Min: 8}, key: "last_error", cell: func(x *endpointLine) string { return x.errText }},
 }
 
 // holderNote judges the process with the sync role as every process on
@@ -557,19 +597,12 @@ func latest(a, b time.Time) time.Time {
 	return a
 }
 
-func endpointColumns(c catalog) []Column {
-	return []Column{
-		{Title: c.t("col.endpoint"), Min: 8},
-		{Title: c.t("col.feeds"), Min: 6},
-		{Title: c.t("col.state")},
-		{Title: c.t("col.lastok"), Min: 8},
-		{Title: c.t("col.failures"), Right: true},
-		{Title: c.t("col.lasterr"), Min: 8},
-	}
-}
+// endpointColumns are the sync tab's endpoint columns (endpointTab).
+func endpointColumns(c catalog) []Column { return tabColumns(c, endpointTab) }
 
+// buildDepts works out the sync tab's department rows: every department in
+// the officer's scope, then the unknown ones the cache has records of.
 func buildDepts(in buildInput) []Row {
-	c := in.cat
 	stats := map[string]credit.DeptStats{}
 	for _, s := range in.snap.Depts {
 		stats[s.Dept] = s
@@ -589,34 +622,65 @@ func buildDepts(in buildInput) []Row {
 	slices.Sort(unknown)
 	ids = append(ids, unknown...)
 	rows := make([]Row, 0, len(ids))
-	for _, id := range ids {
-		st := stats[id]
-		cells := []string{in.depts.ShortName(id)}
-		total := 0
-		for _, k := range credit.Kinds {
-			n := st.Records[k]
-			total += n
-			cells = append(cells, strconv.Itoa(n))
-		}
-		cells = append(cells, strconv.Itoa(total), c.age(in.clock, st.LastReceived))
-		rows = append(rows, Row{
-			Key:    id,
-			Cells:  cells,
-			Detail: c.f("sync.dept", in.depts.FullName(id), total, c.age(in.clock, st.LastReceived)),
-			Dept:   id,
-			Search: in.deptSearch(id),
-		})
+	for _, l := range deptLines(in, ids, stats) {
+		rows = append(rows, l.row)
 	}
 	return rows
 }
 
-func deptColumns(c catalog) []Column {
-	cols := []Column{{Title: c.t("col.dept"), Min: 6}}
-	for _, k := range credit.Kinds {
-		cols = append(cols, Column{Title: k.Short(), Right: true})
+// deptLines works out the sync tab's department rows of ids and what
+// their cells are made from (deptTab).
+func deptLines(in buildInput, ids []string, stats map[string]credit.DeptStats) []deptLine {
+	c := in.cat
+	lines := make([]deptLine, 0, len(ids))
+	for _, id := range ids {
+		x := deptLine{c: c, clock: in.clock, id: id, short: in.depts.ShortName(id), st: stats[id]}
+		for _, k := range credit.Kinds {
+			x.total += x.st.Records[k]
+		}
+		x.row = tabRow(deptTab, &x)
+		x.row.Key, x.row.Dept, x.row.Search = id, id, in.deptSearch(id)
+		x.row.Detail = c.f("sync.dept", in.depts.FullName(id), x.total, c.age(in.clock, x.st.LastReceived))
+		lines = append(lines, x)
 	}
-	return append(cols, Column{Title: c.t("col.total"), Right: true}, Column{Title: c.t("col.lastrecv"), Min: 8})
+	return lines
 }
+
+// deptLine is what a sync tab department row's cells are made from, and
+// the row made from it.
+type deptLine struct {
+	c         catalog
+	clock     time.Time
+	id, short string
+	st        credit.DeptStats
+	total     int
+	row       Row
+}
+
+// deptTab is the sync tab's department columns, in order: the department,
+// a count per kind of record (credit.Kinds), the total and the last
+// receipt. To add a column, add an entry here.
+var deptTab = func() []tabColumn[deptLine] {
+	tab := []tabColumn[deptLine]{{title: "col.dept", col: Column{Min: 6}, key: "dept",
+		cell: func(x *deptLine) string { return x.short },
+		more: []exportColumn[deptLine]{{title: "col.deptcode", key: "dept_code", typ: credit.CellCode,
+			value: func(x *deptLine) string { return x.id }}}}}
+	for _, k := range credit.Kinds {
+		tab = append(tab, tabColumn[deptLine]{head: k.Short(), col: Column{Right: true},
+			key: string(k), typ: credit.CellNumber,
+			cell: func(x *deptLine) string { return strconv.Itoa(x.st.Records[k]) }})
+	}
+	return append(tab,
+		tabColumn[deptLine]{title: "col.total", col: Column{Right: true}, key: "total", typ: credit.CellNumber,
+			cell: func(x *deptLine) string { return strconv.Itoa(x.total) }},
+		tabColumn[deptLine]{title: "col.lastrecv", col: Column{Min: 8}, key: "last_received", typ: credit.CellTime,
+			cell:  func(x *deptLine) string { return x.c.age(x.clock, x.st.LastReceived) },
+			sort:  func(x *deptLine) string { return timeKey(x.st.LastReceived) },
+			value: func(x *deptLine) string { return timeValue(x.st.LastReceived) }})
+}()
+
+// deptColumns are the sync tab's department columns (deptTab).
+func deptColumns(c catalog) []Column { return tabColumns(c, deptTab) }
 
 // ---- 信用修复 ----
 

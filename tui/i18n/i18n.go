@@ -98,6 +98,8 @@ var messages = map[string]message{
 	"col.lasterr":     {"最近错误", "Last error"},
 	"col.total":       {"合计", "Total"},
 	"col.lastrecv":    {"最近收到", "Last received"},
+	"col.lastattempt": {"最近尝试", "Last attempt"},
+	"col.deptcode":    {"部门代码", "Dept code"},
 	"sync.sum":        {"接口 %d 个，异常 %d 个  异常数据 %d 条（未通过校验，未入库）  缓存 %s", "%d endpoints, %d failing  abnormal data %d (failed validation, not stored)  cache %s"},
 	"sync.epdetail":   {"%s：尝试 %s，成功 %s，累计 %d 条", "%s: attempt %s, success %s, %d items"},
 	"sync.errsince":   {"；自 %s 起失败：%s", "; failing since %s: %s"},

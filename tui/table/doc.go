@@ -9,7 +9,8 @@
 // lipgloss does (CJK counts two, East-Asian-ambiguous characters are drawn
 // narrow), fits the columns to the width (Column.Min shrinks a column with
 // a "~", Column.Drop hides one, highest first), sorts by a column (numbers
-// as numbers), and filters by text (Search text included, case ignored)
+// as numbers, or by the rows' SortKeys where the text shown does not
+// sort: an age by its time), and filters by text (Search text included, case ignored)
 // and by department, keeping the cursor on the same row key across
 // reloads. A SharedSource lets the filter search some columns in text the
 // source keeps (Column.Field, Searcher) instead of a copy per row.

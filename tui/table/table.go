@@ -54,6 +54,12 @@ type Row struct {
 	// Search is extra text the text filter matches besides the cells (the
 	// department's names, say), never shown.
 	Search string
+	// SortKeys, when set, holds per column the text SetSort orders the row
+	// by instead of its cell ("" or a missing entry: the cell): an age
+	// such as "3天前" sorts by the time it counts from. Keys are compared
+	// as cells are (numbers as numbers, else as text), so a time key is
+	// written so that text order is time order (RFC 3339 in one zone).
+	SortKeys []string
 }
 
 // RowSource gives a table its rows on demand: a table of 300k rows (the
@@ -370,6 +376,15 @@ func (t *Model) Len() int {
 		return t.all.Len()
 	}
 	return len(t.shown)
+}
+
+// sortKeyAt returns what row r sorts by in column i: its sort key if it
+// has one, else its cell.
+func sortKeyAt(r Row, i int) string {
+	if i < len(r.SortKeys) && r.SortKeys[i] != "" {
+		return r.SortKeys[i]
+	}
+	return cellAt(r, i)
 }
 
 func cellAt(r Row, i int) string {

@@ -259,7 +259,7 @@ func refShown(rows []Row, filter, dept string, sortCol int, desc bool) []Row {
 	}
 	if sortCol >= 0 {
 		slices.SortStableFunc(out, func(a, b Row) int {
-			c := compareCells(cellAt(a, sortCol), cellAt(b, sortCol))
+			c := compareCells(sortKeyAt(a, sortCol), sortKeyAt(b, sortCol))
 			if desc {
 				return -c
 			}
@@ -677,4 +677,30 @@ func keyMsg(s string) tea.KeyMsg {
 		return tea.KeyMsg{Type: k}
 	}
 	return runes(s)
+}
+
+// TestSortKeys: a column whose rows carry sort keys sorts by them, not by
+// the text shown; rows without a key sort by their cell.
+func TestSortKeys(t *testing.T) {
+	rows := []Row{
+		{Key: "a", Cells: []string{"3天前"}, SortKeys: []string{"2026-11-27T09:00:00Z"}},
+		{Key: "b", Cells: []string{"2小时前"}, SortKeys: []string{"2026-11-30T07:00:00Z"}},
+		{Key: "c", Cells: []string{"5分钟前"}, SortKeys: []string{"2026-11-30T08:55:00Z"}},
+		{Key: "d", Cells: []string{"1900-01-01"}},
+	}
+	tb := testTable([]Column{{Title: "t"}}, rows, 40, 10)
+	for _, tc := range []struct {
+		desc bool
+		want string
+	}{{false, "dabc"}, {true, "cbad"}} {
+		tb.SetSort(0, tc.desc)
+		got := ""
+		for _, r := range tb.Rows() {
+			got += r.Key
+		}
+		if got != tc.want {
+			t.Errorf("desc=%v: order %s, want %s", tc.desc, got, tc.want)
+		}
+		checkShown(t, "sort keys", &tb, rows)
+	}
 }
