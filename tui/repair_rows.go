@@ -48,6 +48,7 @@ type repairEntry struct {
 	section uint8
 	stage   uint8 // credit.Stage
 	flags   uint8
+	rset    uint8 // 1 + the index in repairRows.ruleSets of the rule set that placed it; 0: none
 }
 
 // repairEntry flags.
@@ -73,9 +74,28 @@ type repairRows struct {
 	pos     []int32       // pos[pen] is the pen's index in entries, or -1
 	errs    map[int32]repairError
 	search  map[string]string // department -> its search text
+	depts   *credit.Directory
 	cat     catalog
 	today   credit.Date
-	days    int // the "eligible soon" section's window in days (Deps.DeadlineDays)
+	days    int      // the "eligible soon" section's window in days (Deps.DeadlineDays)
+	sets    []string // the rule sets that placed the entries (repairEntry.rset)
+}
+
+// ruleSet returns the index to store in repairEntry.rset for the rule set
+// named set.
+func (r *repairRows) ruleSet(set string) uint8 {
+	if set == "" {
+		return 0
+	}
+	i := slices.Index(r.sets, set)
+	if i < 0 {
+		if len(r.sets) == 255 {
+			return 0 // more rule sets than a byte counts: none shown
+		}
+		r.sets = append(r.sets, set)
+		i = len(r.sets) - 1
+	}
+	return uint8(i + 1)
 }
 
 var _ table.SharedSource = (*repairRows)(nil)
@@ -132,15 +152,20 @@ var repairRowPool = sync.Pool{New: func() any { return new(repairRow) }}
 // repairTab is the repair tab's columns, in order: each one's header,
 // layout, search role and cell. To add a column, add an entry here.
 var repairTab = []tabColumn[repairRow]{
-	{title: "col.section", col: Column{Min: 6}, cell: func(x *repairRow) string {
+	{title: "col.section", col: Column{Min: 6}, key: "section", cell: func(x *repairRow) string {
 		return x.memo.Str(memoKey(memoSection, int(x.e.section)), func() string { return sectionLabel(x.r.cat, int(x.e.section), x.r.days) })
 	}},
-	{title: "col.name", col: Column{Min: 12, Field: searchName}, cell: func(x *repairRow) string { return cleanText(x.rec.SubjectName) }},
-	{title: "col.uscc", col: Column{Drop: 4, Field: searchUSCC}, cell: func(x *repairRow) string { return x.rec.USCC }},
-	{title: "col.docno", col: Column{Min: 12, Field: searchDocNo}, cell: func(x *repairRow) string { return cleanText(x.rec.DocNo) }},
-	{title: "col.severity", col: Column{Drop: 1}, cell: func(x *repairRow) string { return x.rec.Severity.Chinese() }},
-	{title: "col.decided", col: Column{Drop: 2}, cell: func(x *repairRow) string { return memoDateOf(x.memo, x.rec.Decided) }},
-	{title: "col.eligible", cell: func(x *repairRow) string {
+	{title: "col.name", col: Column{Min: 12, Field: searchName}, key: "subject_name", cell: func(x *repairRow) string { return cleanText(x.rec.SubjectName) }},
+	{title: "col.dept", col: Column{Drop: 5, Yield: true}, key: "dept", cell: func(x *repairRow) string { return x.r.depts.ShortName(x.rec.Dept) },
+		more: []exportColumn[repairRow]{{title: "col.deptcode", key: "dept_code", typ: credit.CellCode,
+			value: func(x *repairRow) string { return x.rec.Dept }}}},
+	{title: "col.uscc", col: Column{Drop: 4, Field: searchUSCC}, key: "uscc", typ: credit.CellCode, cell: func(x *repairRow) string { return x.rec.USCC }},
+	{title: "col.docno", col: Column{Min: 12, Field: searchDocNo}, key: "doc_no", typ: credit.CellCode, cell: func(x *repairRow) string { return cleanText(x.rec.DocNo) }},
+	{title: "col.severity", col: Column{Drop: 1}, key: "severity", cell: func(x *repairRow) string { return x.rec.Severity.Chinese() }},
+	{title: "col.decided", col: Column{Drop: 2}, key: "decided", typ: credit.CellDate,
+		cell:  func(x *repairRow) string { return memoDateOf(x.memo, x.rec.Decided) },
+		value: func(x *repairRow) string { return dateText(x.rec.Decided) }},
+	{title: "col.eligible", key: "eligible_from", typ: credit.CellDate, cell: func(x *repairRow) string {
 		c := x.r.cat
 		switch {
 		case x.err != nil:
@@ -151,7 +176,35 @@ var repairTab = []tabColumn[repairRow]{
 			return c.t("rep.onfulfil")
 		}
 		return memoDateOf(x.memo, x.e.elig)
+	}, value: func(x *repairRow) string {
+		if x.err != nil || !x.repairable || x.fulfils {
+			return ""
+		}
+		return dateText(x.e.elig)
+	}, more: []exportColumn[repairRow]{
+		{title: "col.eligibility", key: "eligibility", value: func(x *repairRow) string {
+			c := x.r.cat
+			switch {
+			case x.err != nil:
+				return c.t(x.err.label)
+			case !x.repairable:
+				return c.t("rep.norepair")
+			case x.fulfils:
+				return c.t("rep.onfulfil")
+			case x.now:
+				return c.t("rep.now")
+			}
+			return ""
+		}},
+		{title: "col.ruleset", key: "rule_set", typ: credit.CellCode, value: func(x *repairRow) string {
+			if x.e.rset == 0 {
+				return ""
+			}
+			return x.r.sets[x.e.rset-1]
+		}},
 	}},
+	// The days left count to the eligibility date: an export has the date
+	// (eligible_from) and whether it has come (eligibility), so no column.
 	{title: "col.remaining", col: Column{Right: true}, cell: func(x *repairRow) string {
 		switch {
 		case x.err != nil, !x.repairable, x.fulfils:
@@ -160,29 +213,48 @@ var repairTab = []tabColumn[repairRow]{
 			return x.r.cat.t("rep.now")
 		}
 		return x.memo.Str(memoKey(memoDays, x.daysLeft), func() string { return x.r.cat.f("rep.days", x.daysLeft) })
+	}, sort: func(x *repairRow) string { // the day it counts to
+		if x.err != nil || !x.repairable || x.fulfils {
+			return ""
+		}
+		return dateText(x.e.elig)
 	}},
-	{title: "col.status", col: Column{Min: 10}, cell: func(x *repairRow) string {
+	{title: "col.status", col: Column{Min: 10}, key: "status", cell: repairStatusCell, value: func(x *repairRow) string {
 		if x.err != nil {
-			return "-"
+			return ""
 		}
-		var code int
-		for bit, on := range [...]bool{x.stuck, x.reminded, x.now, x.remindDue, x.early} {
-			if on {
-				code |= 1 << (8 + bit)
-			}
-		}
-		return x.memo.Str(memoKey(memoRepairStatus, int(x.stage)|code), func() string {
-			c := x.r.cat
-			st := repairStatus(c, x.stage, x.stuck, x.reminded, x.now, x.remindDue)
-			if x.early {
-				st = symBad + " " + strings.TrimPrefix(st, symBad+" ") + " " + c.t("rep.early")
-			}
-			return st
-		})
+		return unmarked(repairStatusCell(x))
 	}},
-	{title: "col.three", col: Column{Drop: 3}, cell: func(x *repairRow) string {
+	{title: "col.three", col: Column{Drop: 3}, key: "three_in_step", cell: func(x *repairRow) string {
 		return x.memo.Str(memoKey(memoThree, threeCode(x.tis)), func() string { return threeCell(x.r.cat, x.tis) })
+	}, value: func(x *repairRow) string {
+		if !x.tis.Applicable {
+			return ""
+		}
+		return unmarked(threeCell(x.r.cat, x.tis))
 	}},
+}
+
+// repairStatusCell is the repair tab's status cell: the stage and its
+// marks (repairStatus), and an application made too early.
+func repairStatusCell(x *repairRow) string {
+	if x.err != nil {
+		return "-"
+	}
+	var code int
+	for bit, on := range [...]bool{x.stuck, x.reminded, x.now, x.remindDue, x.early} {
+		if on {
+			code |= 1 << (8 + bit)
+		}
+	}
+	return x.memo.Str(memoKey(memoRepairStatus, int(x.stage)|code), func() string {
+		c := x.r.cat
+		st := repairStatus(c, x.stage, x.stuck, x.reminded, x.now, x.remindDue)
+		if x.early {
+			st = symBad + " " + strings.TrimPrefix(st, symBad+" ") + " " + c.t("rep.early")
+		}
+		return st
+	})
 }
 
 // repairColumns are the repair tab's columns (repairTab).
@@ -235,7 +307,7 @@ func (r *repairRows) fill(i int, row *Row, memo *table.Memo) {
 		row.Alert = x.stuck || x.remindDue || x.early || !x.tis.Complete()
 	}
 	if memo == nil {
-		row.Key = rec.Key()
+		row.Key, row.SortKeys = rec.Key(), tabSortKeys(repairTab, x)
 		if x.err != nil {
 			row.Detail = x.err.detail
 		}
@@ -309,7 +381,11 @@ type queueRows struct {
 	penaltySource
 	entries []queueEntry // in the tab's order
 	search  map[string]string
+	depts   *credit.Directory
 	cat     catalog
+	// ruleSet names the rule set that placed an entry's penalty ("" when
+	// the penalty is not cached); an export asks, the screen does not.
+	ruleSet func(e *queueEntry) string
 }
 
 var _ table.SharedSource = (*queueRows)(nil)
@@ -344,10 +420,10 @@ func (q *queueRows) Item(i int) int { return int(q.entries[i].pen) }
 // queueRow is what the queue tab's cells are made from: one row's entry
 // and its penalty's name and document number.
 type queueRow struct {
-	q         *queueRows
-	e         *queueEntry
-	memo      *table.Memo
-	name, doc string
+	q               *queueRows
+	e               *queueEntry
+	memo            *table.Memo
+	name, doc, dept string
 }
 
 var queueRowPool = sync.Pool{New: func() any { return new(queueRow) }}
@@ -355,16 +431,32 @@ var queueRowPool = sync.Pool{New: func() any { return new(queueRow) }}
 // queueTab is the queue tab's columns, in order: each one's header,
 // layout, search role and cell. To add a column, add an entry here.
 var queueTab = []tabColumn[queueRow]{
-	{title: "col.name", col: Column{Min: 16, Field: searchName}, cell: func(x *queueRow) string { return x.name }},
-	{title: "col.docno", col: Column{Min: 12, Field: searchDocNo}, cell: func(x *queueRow) string { return x.doc }},
-	{title: "col.stage", cell: func(x *queueRow) string { return x.q.cat.stage(credit.Stage(x.e.stage)) }},
-	{title: "col.since", col: Column{Drop: 1}, // also in the detail line
-		cell: func(x *queueRow) string { return memoDateOf(x.memo, x.e.since) }},
-	{title: "col.age", col: Column{Right: true}, cell: func(x *queueRow) string {
+	{title: "col.name", col: Column{Min: 16, Field: searchName}, key: "subject_name", cell: func(x *queueRow) string { return x.name }},
+	{title: "col.docno", col: Column{Min: 12, Field: searchDocNo}, key: "doc_no", typ: credit.CellCode, cell: func(x *queueRow) string { return x.doc }},
+	{title: "col.dept", col: Column{Drop: 2, Yield: true}, key: "dept", cell: func(x *queueRow) string {
+		if x.dept == "" {
+			return ""
+		}
+		return x.q.depts.ShortName(x.dept)
+	}, more: []exportColumn[queueRow]{{title: "col.deptcode", key: "dept_code", typ: credit.CellCode,
+		value: func(x *queueRow) string { return x.dept }}}},
+	{title: "col.stage", key: "stage", cell: func(x *queueRow) string { return x.q.cat.stage(credit.Stage(x.e.stage)) },
+		more: []exportColumn[queueRow]{{title: "col.ruleset", key: "rule_set", typ: credit.CellCode,
+			value: func(x *queueRow) string {
+				if x.q.ruleSet == nil {
+					return ""
+				}
+				return x.q.ruleSet(x.e)
+			}}}},
+	{title: "col.since", col: Column{Drop: 1}, key: "since", typ: credit.CellDate, // also in the detail line
+		cell:  func(x *queueRow) string { return memoDateOf(x.memo, x.e.since) },
+		value: func(x *queueRow) string { return dateText(x.e.since) }},
+	{title: "col.age", col: Column{Right: true}, key: "working_days", typ: credit.CellNumber, cell: func(x *queueRow) string {
 		return x.memo.Str(memoKey(memoAge, int(x.e.age)), func() string { return strconv.Itoa(int(x.e.age)) })
 	}},
-	{title: "col.due", cell: func(x *queueRow) string { return memoDateOf(x.memo, x.e.due) }},
-	{title: "col.status", cell: func(x *queueRow) string {
+	{title: "col.due", key: "due", typ: credit.CellDate, cell: func(x *queueRow) string { return memoDateOf(x.memo, x.e.due) },
+		value: func(x *queueRow) string { return dateText(x.e.due) }},
+	{title: "col.status", key: "status", cell: func(x *queueRow) string {
 		stuck := 0
 		if x.e.stuck {
 			stuck = 1
@@ -375,6 +467,11 @@ var queueTab = []tabColumn[queueRow]{
 			}
 			return symOK + " " + x.q.cat.t("q.ok")
 		})
+	}, value: func(x *queueRow) string {
+		if x.e.stuck {
+			return x.q.cat.t("q.stuck")
+		}
+		return x.q.cat.t("q.ok")
 	}},
 }
 
@@ -396,13 +493,13 @@ func (q *queueRows) fill(i int, row *Row, memo *table.Memo) {
 		defer func() { *x = queueRow{}; queueRowPool.Put(x) }()
 	}
 	*x = queueRow{q: q, e: e, memo: memo}
-	dept := ""
 	if e.pen >= 0 {
 		rec := q.pens.At(int(e.pen))
-		x.name, x.doc, dept = cleanText(rec.SubjectName), cleanText(rec.DocNo), rec.Dept
+		x.name, x.doc, x.dept = cleanText(rec.SubjectName), cleanText(rec.DocNo), rec.Dept
 	} else {
 		x.name = e.key + c.t("q.norecord")
 	}
+	dept := x.dept
 	search, ok := q.search[dept]
 	if !ok {
 		search = dept
@@ -426,6 +523,16 @@ func (q *queueRows) fill(i int, row *Row, memo *table.Memo) {
 	case credit.StageAwaitingNational:
 		todo = c.t("q.national")
 	}
-	row.Key = e.key
+	row.Key, row.SortKeys = e.key, tabSortKeys(queueTab, x)
 	row.Detail = x.name + " " + x.doc + ": " + todo + "; " + c.f("q.since", e.since, int(e.age), e.due)
+}
+
+// unmarked is a cell's text without the status symbol it starts with.
+func unmarked(s string) string {
+	for _, sym := range [...]string{symOK, symBad, symSyncing, symNone, symWarn} {
+		if t, ok := strings.CutPrefix(s, sym+" "); ok {
+			return t
+		}
+	}
+	return s
 }

@@ -305,7 +305,19 @@ func pushStale(in buildInput, y *yearNotes, push time.Time) bool {
 	return stale
 }
 
+// buildSharing works out the sharing tab's rows and its summary line.
 func buildSharing(in buildInput, y *yearNotes) ([]Row, string) {
+	lines, sum := sharingLines(in, y)
+	rows := make([]Row, len(lines))
+	for i := range lines {
+		rows[i] = lines[i].row
+	}
+	return rows, sum
+}
+
+// sharingLines works out the sharing tab's rows, what their cells are
+// made from (sharingTab), and its summary line.
+func sharingLines(in buildInput, y *yearNotes) ([]sharingRow, string) {
 	c := in.cat
 	// Disclosure timeliness (credit.Rules.Timeliness, the daily check's
 	// reckoning), per department and kind: every kind from the check data
@@ -355,7 +367,7 @@ func buildSharing(in buildInput, y *yearNotes) ([]Row, string) {
 
 	var totPending, totRejected, totOverdue, totLate int
 	staleDepts := map[string]bool{}
-	rows := make([]Row, 0, len(entries))
+	lines := make([]sharingRow, 0, len(entries))
 	for _, e := range entries {
 		short := in.depts.ShortName(e.Dept)
 		stale := pushStale(in, y, e.LastPush)
@@ -395,39 +407,80 @@ func buildSharing(in buildInput, y *yearNotes) ([]Row, string) {
 		if failed {
 			detail += c.t("sharing.bad")
 		}
-		x := sharingRow{short: short, kind: e.Kind.Chinese(), recv: recv, disc: disc, pend: pend, rej: rej, push: push, overdue: overdue, late: late}
-		rows = append(rows, Row{
-			Key:    credit.SharingKey(e.Dept, e.Kind),
-			Cells:  tabCells(sharingTab, &x),
-			Alert:  stale || nOverdue > 0,
-			Detail: detail,
-			Dept:   e.Dept,
-			Search: in.deptSearch(e.Dept),
-		})
+		x := sharingRow{c: c, e: e, short: short, kind: e.Kind.Chinese(), recv: recv, disc: disc, pend: pend, rej: rej, push: push,
+			overdue: overdue, late: late, stale: stale, counted: overdue != "-", nOverdue: nOverdue, nLate: nLate}
+		x.row = tabRow(sharingTab, &x)
+		x.row.Key, x.row.Alert, x.row.Detail = credit.SharingKey(e.Dept, e.Kind), stale || nOverdue > 0, detail
+		x.row.Dept, x.row.Search = e.Dept, in.deptSearch(e.Dept)
+		lines = append(lines, x)
 	}
 	sum := c.f("sharing.sum", totPending, totRejected, totOverdue, totLate, len(staleDepts))
-	return rows, sum
+	return lines, sum
 }
 
-// sharingRow is the text of one sharing-list row, worked out by
-// buildSharing.
+// sharingRow is what one sharing-list row's cells are made from, worked
+// out by sharingLines: the entry, and its cells' text; and the row made
+// from it.
 type sharingRow struct {
+	c                                                       catalog
+	e                                                       credit.SharingEntry // Received < 0: no sharing-list row
 	short, kind, recv, disc, pend, rej, push, overdue, late string
+	stale                                                   bool // the last push is older than the rules allow
+	counted                                                 bool // the overdue and late figures are known
+	nOverdue, nLate                                         int
+	row                                                     Row
+}
+
+// listed returns the figure n as an export writes it: "" where the
+// sharing list has no row for the entry.
+func (x *sharingRow) listed(n int) string {
+	if x.e.Received < 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
+// timely returns the timeliness figure n as an export writes it: "" when
+// it is not known.
+func (x *sharingRow) timely(n int) string {
+	if !x.counted {
+		return ""
+	}
+	return strconv.Itoa(n)
 }
 
 // sharingTab is the sharing tab's columns, in order: each one's header,
-// layout and cell. To add a column, add an entry here (and the text it
-// shows to sharingRow).
+// layout, cell, sort key and export. To add a column, add an entry here
+// (and the text it shows to sharingRow).
 var sharingTab = []tabColumn[sharingRow]{
-	{title: "col.dept", col: Column{Min: 6}, cell: func(x *sharingRow) string { return x.short }},
-	{title: "col.kind", col: Column{Min: 8}, cell: func(x *sharingRow) string { return x.kind }},
-	{title: "col.received", col: Column{Right: true}, cell: func(x *sharingRow) string { return x.recv }},
-	{title: "col.disclosed", col: Column{Right: true}, cell: func(x *sharingRow) string { return x.disc }},
-	{title: "col.pending", col: Column{Right: true}, cell: func(x *sharingRow) string { return x.pend }},
-	{title: "col.rejected", col: Column{Right: true}, cell: func(x *sharingRow) string { return x.rej }},
-	{title: "col.lastpush", col: Column{Min: 8}, cell: func(x *sharingRow) string { return x.push }},
-	{title: "col.overdue", col: Column{Right: true}, cell: func(x *sharingRow) string { return x.overdue }},
-	{title: "col.late", col: Column{Right: true, Drop: 1}, cell: func(x *sharingRow) string { return x.late }},
+	{title: "col.dept", col: Column{Min: 6}, key: "dept", cell: func(x *sharingRow) string { return x.short },
+		more: []exportColumn[sharingRow]{{title: "col.deptcode", key: "dept_code", typ: credit.CellCode,
+			value: func(x *sharingRow) string { return x.e.Dept }}}},
+	{title: "col.kind", col: Column{Min: 8}, key: "kind", cell: func(x *sharingRow) string { return x.kind }},
+	{title: "col.received", col: Column{Right: true}, key: "received", typ: credit.CellNumber,
+		cell: func(x *sharingRow) string { return x.recv }, value: func(x *sharingRow) string { return x.listed(x.e.Received) }},
+	{title: "col.disclosed", col: Column{Right: true}, key: "disclosed", typ: credit.CellNumber,
+		cell: func(x *sharingRow) string { return x.disc }, value: func(x *sharingRow) string { return x.listed(x.e.Disclosed) }},
+	{title: "col.pending", col: Column{Right: true}, key: "pending", typ: credit.CellNumber,
+		cell:  func(x *sharingRow) string { return x.pend },
+		value: func(x *sharingRow) string { return x.listed(x.e.Received - x.e.Disclosed - x.e.Rejected) }},
+	{title: "col.rejected", col: Column{Right: true}, key: "rejected", typ: credit.CellNumber,
+		cell: func(x *sharingRow) string { return x.rej }, value: func(x *sharingRow) string { return x.listed(x.e.Rejected) }},
+	{title: "col.lastpush", col: Column{Min: 8}, key: "last_push", typ: credit.CellTime,
+		cell:  func(x *sharingRow) string { return x.push },
+		sort:  func(x *sharingRow) string { return timeKey(x.e.LastPush) },
+		value: func(x *sharingRow) string { return timeValue(x.e.LastPush) },
+		more: []exportColumn[sharingRow]{{title: "col.pushstate", key: "push_state",
+			value: func(x *sharingRow) string {
+				if x.stale {
+					return x.c.t("state.stale")
+				}
+				return ""
+			}}}},
+	{title: "col.overdue", col: Column{Right: true}, key: "overdue", typ: credit.CellNumber,
+		cell: func(x *sharingRow) string { return x.overdue }, value: func(x *sharingRow) string { return x.timely(x.nOverdue) }},
+	{title: "col.late", col: Column{Right: true, Drop: 1}, key: "late", typ: credit.CellNumber,
+		cell: func(x *sharingRow) string { return x.late }, value: func(x *sharingRow) string { return x.timely(x.nLate) }},
 }
 
 // sharingColumns are the sharing tab's columns (sharingTab).
@@ -818,7 +871,7 @@ func buildRepair(in buildInput, y *yearNotes) (*repairRows, string) {
 	days := in.deadlineDays
 	pens := in.snap.Penalties
 	src := &repairRows{penaltySource: penaltySource{pens}, entries: make([]repairEntry, 0, pens.Len()), pos: make([]int32, pens.Len()),
-		search: map[string]string{}, cat: c, today: in.today, days: days}
+		search: map[string]string{}, depts: in.depts, cat: c, today: in.today, days: days}
 	var nEligible, nSoon, nNot, nRemind, nReview, nReviewLate int
 	for i := range pens.Len() {
 		src.pos[i] = -1
@@ -848,7 +901,7 @@ func buildRepair(in buildInput, y *yearNotes) (*repairRows, string) {
 			src.entries = append(src.entries, e)
 			continue
 		}
-		e.stage, e.due = uint8(ps.Stage), ps.Due
+		e.stage, e.due, e.rset = uint8(ps.Stage), ps.Due, src.ruleSet(rd.RuleSet)
 		reminded := rep != nil && !rep.ReminderSent.IsZero()
 		if reminded {
 			e.flags |= repReminded
@@ -999,7 +1052,20 @@ func inQueue(ps credit.PipelineStatus) bool {
 // returns them, sorted, as a RowSource, with the tab's summary line.
 func buildQueue(in buildInput, y *yearNotes) (*queueRows, string) {
 	c := in.cat
-	src := &queueRows{penaltySource: penaltySource{in.snap.Penalties}, search: map[string]string{}, cat: c}
+	snap, rules := in.snap, in.rules
+	src := &queueRows{penaltySource: penaltySource{in.snap.Penalties}, search: map[string]string{}, depts: in.depts, cat: c,
+		ruleSet: func(e *queueEntry) string {
+			if e.pen < 0 {
+				return ""
+			}
+			sum := snap.Penalties.At(int(e.pen))
+			lite := sum.Record()
+			rd, err := rules.RepairFor(&lite, repairOf(snap, e.key))
+			if err != nil {
+				return ""
+			}
+			return rd.RuleSet
+		}}
 	perStage := map[credit.Stage]int{}
 	stuck := 0
 	for i := range in.snap.Repairs.Len() { // in key order

@@ -26,6 +26,10 @@ type Column struct {
 	// Drop hides the column when even the minimum widths do not fit: the
 	// highest Drop goes first. 0 means never hidden.
 	Drop int
+	// Yield hides the column (a Drop column) as soon as the natural widths
+	// do not fit, before any column shrinks: a column worth less than
+	// whole text in the others (a department beside a document number).
+	Yield bool
 	// Field is the column's search role for a SharedSource: which field
 	// of the row's item the column shows, as the source numbers them; the
 	// filter then searches those cells in the source's own text. 0: none.
@@ -370,6 +374,11 @@ func (t *Model) rowAt(i int) int {
 	return int(t.shown[i])
 }
 
+// SourceIndex returns the index in the table's rows (SetRows' slice, or
+// the RowSource) of shown row j, 0 <= j < Len(): what an owner that keeps
+// more per row than the Row needs to find the rest.
+func (t *Model) SourceIndex(j int) int { return t.rowAt(j) }
+
 // Len returns the number of rows shown: len(Rows()), without building them.
 func (t *Model) Len() int {
 	if t.every {
@@ -622,6 +631,18 @@ func (t *Model) layout() {
 		t.gap = 2
 		if total(2) > avail {
 			t.gap = 1
+		}
+		if total(t.gap) > avail {
+			yield := -1
+			for i, c := range t.cols {
+				if !hidden[i] && c.Yield && c.Drop > 0 && (yield < 0 || c.Drop > t.cols[yield].Drop) {
+					yield = i
+				}
+			}
+			if yield >= 0 {
+				hidden[yield] = true
+				continue
+			}
 		}
 		for total(t.gap) > avail {
 			widest := -1

@@ -702,5 +702,32 @@ func TestSortKeys(t *testing.T) {
 			t.Errorf("desc=%v: order %s, want %s", tc.desc, got, tc.want)
 		}
 		checkShown(t, "sort keys", &tb, rows)
+		for j, r := range tb.Rows() {
+			if i := tb.SourceIndex(j); rows[i].Key != r.Key {
+				t.Errorf("desc=%v: SourceIndex(%d) = %d (%s), want the row of %s", tc.desc, j, i, rows[i].Key, r.Key)
+			}
+		}
+	}
+}
+
+// TestYield: a Yield column is hidden as soon as the natural widths do
+// not fit, before another column shrinks; when they fit it shows.
+func TestYield(t *testing.T) {
+	cols := []Column{{Title: "name", Min: 4}, {Title: "dept", Drop: 1, Yield: true}, {Title: "no", Min: 4}}
+	rows := []Row{{Key: "a", Cells: []string{"abcdefgh", "dept", "12345678"}}}
+	for _, tc := range []struct {
+		w    int
+		want string
+	}{
+		{40, "> abcdefgh  dept  12345678"}, // everything fits
+		{24, "> abcdefgh dept 12345678"},   // fits with narrow gaps
+		{20, "> abcdefgh  12345678"},       // dept yields, nothing shrinks
+		{16, "> abcde~ 123456~"},           // then the others shrink
+	} {
+		tb := testTable(cols, rows, tc.w, 3)
+		lines := strings.Split(ansi.Strip(tb.View()), "\n")
+		if got := strings.TrimRight(lines[1], " "); got != tc.want {
+			t.Errorf("width %d: %q, want %q", tc.w, got, tc.want)
+		}
 	}
 }
