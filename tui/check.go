@@ -145,12 +145,23 @@ func newCheckLine(in buildInput, it credit.CheckItem) (x checkLine, open string)
 }
 
 func buildHistory(in buildInput) ([]Row, int) {
+	lines, missed := historyLines(in)
+	rows := make([]Row, len(lines))
+	for i := range lines {
+		rows[i] = lines[i].row
+	}
+	return rows, missed
+}
+
+// historyLines works out the sign-off history's rows, what their cells are
+// made from (historyTab), and how many working days were missed.
+func historyLines(in buildInput) ([]historyLine, int) {
 	c := in.cat
 	days, err := in.rules.SignoffHistory(in.today, historyDays, in.signoffs, credit.SignoffStart(in.signoffSince, in.inUseSince, in.signoffs))
 	if err != nil {
 		return nil, 0
 	}
-	rows := make([]Row, 0, len(days))
+	lines := make([]historyLine, 0, len(days))
 	missed := 0
 	for _, h := range days {
 		x := historyLine{c: c, date: h.Date}
@@ -177,9 +188,10 @@ func buildHistory(in buildInput) ([]Row, int) {
 			missed++
 		}
 		r.Cells = tabCells(historyTab, &x)
-		rows = append(rows, r)
+		x.row = r
+		lines = append(lines, x)
 	}
-	return rows, missed
+	return lines, missed
 }
 
 func checkSummary(c catalog, v *checkView, today credit.Date) string {
@@ -245,6 +257,7 @@ type historyLine struct {
 	word    string          // result without its symbol
 	signoff *credit.Signoff // nil: not signed
 	at      string          // the sign-off's time, "" if unknown
+	row     Row             // the row made from it
 }
 
 // historyTab is the sign-off history's columns, in order: each one's

@@ -263,7 +263,6 @@ func repairColumns(c catalog) []Column { return tabColumns(c, repairTab) }
 // fill makes row i into row: all of it with a nil memo, else what the
 // index reads (see table.Indexer).
 func (r *repairRows) fill(i int, row *Row, memo *table.Memo) {
-	e := &r.entries[i]
 	// Rows reuse repairRows (the cells' funcs would make each row's
 	// escape): the index's, one per memo; Row's, from a pool.
 	var x *repairRow
@@ -273,28 +272,11 @@ func (r *repairRows) fill(i int, row *Row, memo *table.Memo) {
 		x = repairRowPool.Get().(*repairRow)
 		defer func() { *x = repairRow{}; repairRowPool.Put(x) }()
 	}
-	*x = repairRow{r: r, e: e, sum: r.pens.At(int(e.pen)), memo: memo}
-	x.rec = &x.sum
+	r.prepare(i, x, memo)
 	rec := x.rec
 	search, ok := r.search[rec.Dept]
 	if !ok {
 		search = rec.Dept
-	}
-	lite := rec.Record()
-	x.tis = credit.CheckThreeInStep(&lite)
-	if e.flags&repError != 0 {
-		x.errv = r.errs[e.pen]
-		x.err = &x.errv
-	} else {
-		x.stage = credit.Stage(e.stage)
-		x.stuck, x.reminded = e.flags&repStuck != 0, e.flags&repReminded != 0
-		x.repairable, x.fulfils = e.flags&repRepairable != 0, e.flags&repFulfil != 0
-		x.daysLeft = int(e.elig - r.today)
-		x.now = x.repairable && !x.fulfils && x.daysLeft <= 0
-		// 三同步: a general penalty's enterprise must get the "eligible
-		// now" reminder once the minimum period passed.
-		x.remindDue = x.now && !x.reminded && x.stage == credit.StageNotApplied && rec.Severity == credit.General
-		x.early = e.flags&repEarly != 0
 	}
 	cells := table.CellsOf(row, len(repairTab))
 	for j := range repairTab {
@@ -311,6 +293,37 @@ func (r *repairRows) fill(i int, row *Row, memo *table.Memo) {
 		if x.err != nil {
 			row.Detail = x.err.detail
 		}
+	}
+}
+
+// line returns what row i's cells are made from.
+func (r *repairRows) line(i int) *repairRow {
+	x := new(repairRow)
+	r.prepare(i, x, nil)
+	return x
+}
+
+// prepare works out into x what row i's cells are made from.
+func (r *repairRows) prepare(i int, x *repairRow, memo *table.Memo) {
+	e := &r.entries[i]
+	*x = repairRow{r: r, e: e, sum: r.pens.At(int(e.pen)), memo: memo}
+	x.rec = &x.sum
+	rec := x.rec
+	lite := rec.Record()
+	x.tis = credit.CheckThreeInStep(&lite)
+	if e.flags&repError != 0 {
+		x.errv = r.errs[e.pen]
+		x.err = &x.errv
+	} else {
+		x.stage = credit.Stage(e.stage)
+		x.stuck, x.reminded = e.flags&repStuck != 0, e.flags&repReminded != 0
+		x.repairable, x.fulfils = e.flags&repRepairable != 0, e.flags&repFulfil != 0
+		x.daysLeft = int(e.elig - r.today)
+		x.now = x.repairable && !x.fulfils && x.daysLeft <= 0
+		// 三同步: a general penalty's enterprise must get the "eligible
+		// now" reminder once the minimum period passed.
+		x.remindDue = x.now && !x.reminded && x.stage == credit.StageNotApplied && rec.Severity == credit.General
+		x.early = e.flags&repEarly != 0
 	}
 }
 
@@ -492,13 +505,7 @@ func (q *queueRows) fill(i int, row *Row, memo *table.Memo) {
 		x = queueRowPool.Get().(*queueRow)
 		defer func() { *x = queueRow{}; queueRowPool.Put(x) }()
 	}
-	*x = queueRow{q: q, e: e, memo: memo}
-	if e.pen >= 0 {
-		rec := q.pens.At(int(e.pen))
-		x.name, x.doc, x.dept = cleanText(rec.SubjectName), cleanText(rec.DocNo), rec.Dept
-	} else {
-		x.name = e.key + c.t("q.norecord")
-	}
+	q.prepare(i, x, memo)
 	dept := x.dept
 	search, ok := q.search[dept]
 	if !ok {
@@ -525,6 +532,25 @@ func (q *queueRows) fill(i int, row *Row, memo *table.Memo) {
 	}
 	row.Key, row.SortKeys = e.key, tabSortKeys(queueTab, x)
 	row.Detail = x.name + " " + x.doc + ": " + todo + "; " + c.f("q.since", e.since, int(e.age), e.due)
+}
+
+// line returns what row i's cells are made from.
+func (q *queueRows) line(i int) *queueRow {
+	x := new(queueRow)
+	q.prepare(i, x, nil)
+	return x
+}
+
+// prepare works out into x what row i's cells are made from.
+func (q *queueRows) prepare(i int, x *queueRow, memo *table.Memo) {
+	e := &q.entries[i]
+	*x = queueRow{q: q, e: e, memo: memo}
+	if e.pen >= 0 {
+		rec := q.pens.At(int(e.pen))
+		x.name, x.doc, x.dept = cleanText(rec.SubjectName), cleanText(rec.DocNo), rec.Dept
+	} else {
+		x.name = e.key + q.cat.t("q.norecord")
+	}
 }
 
 // unmarked is a cell's text without the status symbol it starts with.

@@ -656,6 +656,17 @@ func endpointColumns(c catalog) []Column { return tabColumns(c, endpointTab) }
 // buildDepts works out the sync tab's department rows: every department in
 // the officer's scope, then the unknown ones the cache has records of.
 func buildDepts(in buildInput) []Row {
+	lines := deptLines(in)
+	rows := make([]Row, 0, len(lines))
+	for _, l := range lines {
+		rows = append(rows, l.row)
+	}
+	return rows
+}
+
+// deptLines works out the sync tab's department rows and what their cells
+// are made from (deptTab).
+func deptLines(in buildInput) []deptLine {
 	stats := map[string]credit.DeptStats{}
 	for _, s := range in.snap.Depts {
 		stats[s.Dept] = s
@@ -674,16 +685,6 @@ func buildDepts(in buildInput) []Row {
 	}
 	slices.Sort(unknown)
 	ids = append(ids, unknown...)
-	rows := make([]Row, 0, len(ids))
-	for _, l := range deptLines(in, ids, stats) {
-		rows = append(rows, l.row)
-	}
-	return rows
-}
-
-// deptLines works out the sync tab's department rows of ids and what
-// their cells are made from (deptTab).
-func deptLines(in buildInput, ids []string, stats map[string]credit.DeptStats) []deptLine {
 	c := in.cat
 	lines := make([]deptLine, 0, len(ids))
 	for _, id := range ids {

@@ -36,11 +36,12 @@ type tabColumn[R any] struct {
 	// as it should (an age sorts by its time: timeKey); nil or "": the
 	// cell, numbers as numbers.
 	sort func(r *R) string
-	// The export's column (credit.ExportColumn): its key (snake_case),
-	// the type of its values, and the value in that type's canonical form
-	// (nil: the cell, which must then be what the type says). An age or a
-	// count of days left on screen is the date or time it counts from in
-	// an export.
+	// The export's column (credit.ExportColumn): its key (snake_case;
+	// "": no column, where another column has what it shows), the type of
+	// its values, and the value in that type's canonical form (nil: the
+	// cell, which must then be what the type says). An age or a count of
+	// days left on screen is the date or time it counts from in an
+	// export.
 	key   string
 	typ   credit.CellType
 	value func(r *R) string
@@ -114,7 +115,9 @@ func exportColumns[R any](c catalog, tab []tabColumn[R]) []credit.ExportColumn {
 	var cols []credit.ExportColumn
 	for i := range tab {
 		tc := &tab[i]
-		cols = append(cols, credit.ExportColumn{Title: tc.header(c), Key: tc.key, Type: tc.typ})
+		if tc.key != "" {
+			cols = append(cols, credit.ExportColumn{Title: tc.header(c), Key: tc.key, Type: tc.typ})
+		}
 		for _, m := range tc.more {
 			cols = append(cols, credit.ExportColumn{Title: c.t(m.title), Key: m.key, Type: m.typ})
 		}
@@ -127,9 +130,11 @@ func exportColumns[R any](c catalog, tab []tabColumn[R]) []credit.ExportColumn {
 func exportCells[R any](tab []tabColumn[R], x *R) []string {
 	cells := make([]string, 0, len(tab))
 	for _, tc := range tab {
-		if tc.value != nil {
+		switch {
+		case tc.key == "":
+		case tc.value != nil:
 			cells = append(cells, tc.value(x))
-		} else {
+		default:
 			cells = append(cells, tc.cell(x))
 		}
 		for _, m := range tc.more {

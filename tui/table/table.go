@@ -240,6 +240,9 @@ func (t *Model) SetColumns(cols []Column) {
 // measured here, not in View.
 func (t *Model) SetRows(rows []Row) { t.SetIndexed(Index(rowSlice(rows))) }
 
+// Rows returns rows held as they are as a RowSource.
+func Rows(rows []Row) RowSource { return rowSlice(rows) }
+
 // Indexed are a RowSource with its rows' text indexed, which reads
 // every row once: Index makes them on the build goroutine, so that the
 // UI's SetIndexed costs no more than SetRows of a few rows.
