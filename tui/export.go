@@ -285,7 +285,8 @@ func (m *Model) exportRequest(format string) (ExportRequest, bool) {
 // exportCmd writes the active table, as filtered and sorted on screen, to
 // a file in $CREDWATCH_EXPORT_DIR (default: the current directory) named
 // credwatch-<view>-<yyyymmdd>-<hhmm>.<csv|json>, in a command. With
-// Deps.ExportCommand it writes nothing and shows the command instead.
+// Deps.ExportCommand it writes nothing and shows the command instead; with
+// Deps.Export it gives that the table typed (typedExportCmd).
 func (m *Model) exportCmd(format string) tea.Cmd {
 	if m.d.ExportCommand != nil {
 		if r, ok := m.exportRequest(format); ok {
@@ -296,6 +297,9 @@ func (m *Model) exportCmd(format string) tea.Cmd {
 			m.flash, m.flashBad = m.cat.t("ssh.noexport"), true
 		}
 		return nil
+	}
+	if m.d.Export != nil {
+		return m.typedExportCmd(format)
 	}
 	t := m.activeTable()
 	cols, rows := plain(t.Columns(), t.Rows())

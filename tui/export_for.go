@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/tui/table"
 )
@@ -233,4 +235,125 @@ func (te *tabExport) about(in buildInput, et *credit.ExportTable, st exportState
 		fact("about.datatime", timeValue(newest)),
 		fact("about.readat", timeValue(in.snap.TakenAt)),
 	}
+}
+
+// exportFormat is the format e exports in: xlsx when Deps.Export writes
+// the file, else csv.
+func (m *Model) exportFormat() string {
+	if m.d.Export != nil && m.d.ExportCommand == nil {
+		return "xlsx"
+	}
+	return "csv"
+}
+
+// exportFormats are the formats :export takes.
+func (m *Model) exportFormats() []string {
+	if m.d.Export != nil && m.d.ExportCommand == nil {
+		return []string{"xlsx", "csv", "json"}
+	}
+	return []string{"csv", "json"}
+}
+
+// exportView names the active table for viewExport, or "" for a view
+// opened over the tabs (a drill-down, a detail, the outbox), which has no
+// typed columns.
+func (m *Model) exportView() string {
+	if len(m.stack) > 0 {
+		return ""
+	}
+	switch m.tab {
+	case tabCheck:
+		if m.checkFocus == 1 {
+			return "history"
+		}
+		return "check"
+	case tabSync:
+		if m.syncFocus == 1 {
+			return "depts"
+		}
+		return "sync"
+	case tabRepair:
+		return "repair"
+	case tabQueue:
+		return "queue"
+	}
+	return "sharing"
+}
+
+// typedExportCmd gives Deps.Export the active table as shown (its filter,
+// department and sort), typed as ExportFor types it, in a command; a view
+// opened over the tabs goes as the text of its cells. The command works
+// on copies of what it reads of the model, and on the repair and queue
+// tabs' row sources as the screen holds them (read-only once built).
+func (m *Model) typedExportCmd(format string) tea.Cmd {
+	t := m.activeTable()
+	st := exportState{filter: t.Filter(), dept: t.DeptFilter(), officer: m.d.Officer}
+	st.sort, st.desc = t.Sort()
+	in := m.input()
+	in.syncing, in.signoffs, in.outbox = maps.Clone(in.syncing), maps.Clone(in.signoffs), slices.Clone(in.outbox)
+	export := m.d.Export
+	src := t.Source()
+	shown := make([]int, t.Len())
+	for j := range shown {
+		shown[j] = t.SourceIndex(j)
+	}
+	view := m.exportView()
+	if view == "" {
+		te := screenExport(m.viewTitle(), src, t.Columns())
+		return func() tea.Msg {
+			path, err := export(te.export(in, shown, st), format)
+			return exportMsg{path: path, err: err}
+		}
+	}
+	// The slice tabs' lines are made again in the command: find the rows
+	// shown by key.
+	var keys []string
+	if view != "repair" && view != "queue" {
+		keys = make([]string, len(shown))
+		for j, i := range shown {
+			keys[j] = src.Row(i).Key
+		}
+	}
+	return func() tea.Msg {
+		te, err := viewExport(view, in, src)
+		if err != nil {
+			return exportMsg{err: err}
+		}
+		rows := shown
+		if keys != nil {
+			pos := make(map[string]int, te.src.Len())
+			for i := range te.src.Len() {
+				pos[te.src.Row(i).Key] = i
+			}
+			rows = make([]int, 0, len(keys))
+			for _, k := range keys {
+				if i, ok := pos[k]; ok {
+					rows = append(rows, i)
+				}
+			}
+		}
+		path, err := export(te.export(in, rows, st), format)
+		return exportMsg{path: path, err: err}
+	}
+}
+
+// screenExport is the tabExport of a table with no typed columns: its
+// cells as text, keyed by the English-like form of their headers.
+func screenExport(name string, src RowSource, cols []Column) tabExport {
+	te := tabExport{name: name, src: src, cols: cols, en: make([]string, len(cols)), keys: make([]string, len(cols)),
+		cells: func(i int) []string {
+			cells := src.Row(i).Cells
+			out := make([]string, len(cols))
+			copy(out, cells)
+			return out
+		}}
+	for i, c := range cols {
+		key := snakeKey(c.Title)
+		if key == "" {
+			key = "col_" + strconv.Itoa(i+1)
+		}
+		te.en[i], te.keys[i] = c.Title, key
+		te.ecols = append(te.ecols, credit.ExportColumn{Title: c.Title, Key: key})
+	}
+	return te
 }

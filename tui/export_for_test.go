@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/czyj/credwatch/credit"
 )
 
@@ -162,5 +164,98 @@ func TestExportForOptions(t *testing.T) {
 	}
 	if _, err := ExportFor("check", dp, snap, nil, TableOptions{}); err == nil {
 		t.Error("check without data accepted")
+	}
+}
+
+// TestExportKeys: with Deps.Export, e gives it the table on screen typed
+// (its filter and sort) as xlsx, E as json, :export csv as csv, and the
+// status line shows the path it returns; an unknown format is refused; a
+// view over the tabs goes as its cells' text; ExportCommand still wins.
+func TestExportKeys(t *testing.T) {
+	type call struct {
+		e      credit.Export
+		format string
+	}
+	var calls []call
+	dp, _ := storeDeps(t, "zh")
+	dp.Export = func(e credit.Export, format string) (string, error) {
+		calls = append(calls, call{e, format})
+		return "/srv/exports/credwatch-" + format, nil
+	}
+	m := loadedStore(t, dp, 100, 30)
+	if m.keys.Export.Help().Desc != "导出Excel" {
+		t.Errorf("help does not say e exports Excel: %q", m.keys.Export.Help().Desc)
+	}
+	m = keys(t, m, runes("4"), runes("/"), typeText("武进"), keyMsg("enter"), runes(">"), runes(">"))
+	for _, k := range []struct {
+		keys   []tea.KeyMsg
+		format string
+	}{
+		{[]tea.KeyMsg{runes("e")}, "xlsx"},
+		{[]tea.KeyMsg{runes("E")}, "json"},
+		{[]tea.KeyMsg{runes(":"), typeText("export csv"), keyMsg("enter")}, "csv"},
+	} {
+		calls = nil
+		m = keys(t, m, k.keys[:len(k.keys)-1]...)
+		m2, cmd := press(t, m, k.keys[len(k.keys)-1])
+		m = run(t, m2, cmd)
+		if len(calls) != 1 || calls[0].format != k.format {
+			t.Fatalf("%s: calls %+v", k.format, calls)
+		}
+		if !strings.Contains(m.View(), "/srv/exports/credwatch-"+k.format) {
+			t.Errorf("%s: path not shown:\n%s", k.format, m.View())
+		}
+		e := calls[0].e
+		et := e.Tables[0]
+		name := slices.IndexFunc(et.Columns, func(c credit.ExportColumn) bool { return c.Key == "subject_name" })
+		if et.Name != "信用修复" || len(et.Rows) != 2 || name < 0 ||
+			!slices.IsSortedFunc(et.Rows, func(a, b []string) int { return strings.Compare(a[name], b[name]) }) {
+			t.Errorf("%s: export %s %v", k.format, et.Name, et.Rows)
+		}
+		if !slices.Contains(e.About, credit.ExportFact{Name: "筛选", Value: "武进"}) ||
+			!slices.Contains(e.About, credit.ExportFact{Name: "值班人员", Value: "张三"}) {
+			t.Errorf("%s: about %v", k.format, e.About)
+		}
+	}
+	calls = nil
+	m = keys(t, m, runes(":"), typeText("export pdf"), keyMsg("enter"))
+	if len(calls) != 0 || !strings.Contains(m.View(), "无法导出为 pdf") {
+		t.Errorf("pdf: calls %v\n%s", calls, m.View())
+	}
+	// The outbox, a view over the tabs: its cells as text.
+	m = keys(t, m, runes("o"))
+	m2, cmd := press(t, m, runes("e"))
+	run(t, m2, cmd)
+	if len(calls) != 1 || calls[0].e.Tables[0].Name != "待发送操作" || len(calls[0].e.Tables[0].Rows) == 0 {
+		t.Errorf("outbox export: %+v", calls)
+	}
+	// Over SSH the command is shown and nothing is written.
+	calls = nil
+	dp.ExportCommand = func(r ExportRequest) string { return "credwatch export " + r.View }
+	m = loadedStore(t, dp, 100, 30)
+	m = keys(t, m, runes("4"))
+	m2, cmd = press(t, m, runes("e"))
+	run(t, m2, cmd)
+	if len(calls) != 0 || !strings.Contains(m2.View(), "credwatch export repair") {
+		t.Errorf("ExportCommand not preferred: calls %v\n%s", calls, m2.View())
+	}
+}
+
+// TestExportSyncTabTyped: the sync tab's endpoint table exports its last
+// success as a time, not an age, in the TUI as in ExportFor.
+func TestExportSyncTabTyped(t *testing.T) {
+	var got credit.Export
+	dp, _ := storeDeps(t, "en")
+	dp.Export = func(e credit.Export, format string) (string, error) { got = e; return "/x." + format, nil }
+	m := loadedStore(t, dp, 100, 30)
+	m = keys(t, m, runes("3"))
+	m2, cmd := press(t, m, runes("e"))
+	run(t, m2, cmd)
+	want, err := ExportFor("sync", dp, m.snap, nil, TableOptions{})
+	if err != nil || len(got.Tables) != 1 {
+		t.Fatalf("%v %+v", err, got)
+	}
+	if !slices.EqualFunc(got.Tables[0].Rows, want.Tables[0].Rows, slices.Equal) {
+		t.Errorf("TUI export\n%q\nExportFor\n%q", got.Tables[0].Rows, want.Tables[0].Rows)
 	}
 }

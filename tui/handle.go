@@ -78,7 +78,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		col, desc := t.Sort()
 		t.SetSort(col, !desc)
 	case key.Matches(msg, k.Export):
-		return m, m.exportCmd("csv")
+		return m, m.exportCmd(m.exportFormat())
 	case key.Matches(msg, k.ExportJSON):
 		return m, m.exportCmd("json")
 	case key.Matches(msg, k.Report):

@@ -138,6 +138,13 @@ type Deps struct {
 	// (view, filter, department, sort) elsewhere. An SSH server sets it,
 	// so that a session writes nothing on the server.
 	ExportCommand func(ExportRequest) string
+	// Export, when set, writes an export of the table on screen (see
+	// ExportFor) as format, "xlsx", "csv" or "json", and returns the full
+	// path of the file it wrote: e asks for xlsx, E for json, and
+	// ":export csv" (or xlsx, json) for any. The TUI calls it inside a
+	// tea.Cmd. nil: e and E write csv and json themselves (ExportTable).
+	// ExportCommand, when set, takes precedence.
+	Export func(e credit.Export, format string) (path string, err error)
 	// DeadlineDays is the window of the 信用修复 tab's first section:
 	// penalties eligible for repair within this many days (0: 30).
 	DeadlineDays int
@@ -342,6 +349,9 @@ func New(d Deps) Model {
 	m := Model{d: d, cat: newCatalog(d.Lang), styles: NewStyles(d.Renderer), syncing: map[string]bool{}, officer: d.Officer}
 	m.baseDay = credit.DateOf(d.Now())
 	m.keys = keyMapFor(m.cat)
+	if d.Export != nil && d.ExportCommand == nil {
+		m.keys.Export.SetHelp("e", m.cat.t("help.exportxlsx"))
+	}
 	m.help = help.New()
 	m.help.Styles = m.styles.Help
 	m.help.ShortSeparator = "  "
