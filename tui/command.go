@@ -115,8 +115,8 @@ func (m *Model) filterDept(d credit.Department) {
 	}
 	switch m.tab {
 	case tabSync:
-		m.depts.SetDeptFilter(d.ID)
-		m.focusSync(1)
+		m.sync.depts.SetDeptFilter(d.ID)
+		m.sync.focusOn(1)
 	default:
 		m.activeTable().SetDeptFilter(d.ID)
 	}

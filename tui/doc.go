@@ -21,6 +21,14 @@
 // and builds rows from what comes back. Start-up and measurement callbacks
 // are Hooks (Model.WithHooks), not Deps.
 //
+// Each tab is one type (tab: checkPage, sharingPage, syncPage, repairPage,
+// queuePage, in tab_*.go) holding its tables: it takes its rows from a
+// build, sizes and draws them, moves through them, gives the summary and
+// detail lines, names its own action keys and what it exports; the root
+// Model keeps one of each, routes keys, size and drawing to the active
+// one (tabAt), and passes them a common value (catalogue, styles, table
+// keys) rather than globals.
+//
 // The tables are package tui/table's, which knows nothing of credwatch's
 // data. The tabs declare each column once, header, layout, search role,
 // cell, sort key and export value side by side (tabColumn: checkTab,

@@ -253,25 +253,8 @@ func (m *Model) exportRequest(format string) (ExportRequest, bool) {
 	if len(m.stack) > 0 {
 		return ExportRequest{}, false
 	}
-	var view string
-	switch m.tab {
-	case tabCheck:
-		if m.checkFocus == 1 {
-			return ExportRequest{}, false
-		}
-		view = "check"
-	case tabSharing:
-		view = "sharing"
-	case tabSync:
-		if m.syncFocus == 1 {
-			return ExportRequest{}, false
-		}
-		view = "sync"
-	case tabRepair:
-		view = "repair"
-	case tabQueue:
-		view = "queue"
-	default:
+	view := m.tabAt(m.tab).exportView()
+	if view == "history" || view == "depts" {
 		return ExportRequest{}, false
 	}
 	t := m.activeTable()

@@ -261,23 +261,7 @@ func (m *Model) exportView() string {
 	if len(m.stack) > 0 {
 		return ""
 	}
-	switch m.tab {
-	case tabCheck:
-		if m.checkFocus == 1 {
-			return "history"
-		}
-		return "check"
-	case tabSync:
-		if m.syncFocus == 1 {
-			return "depts"
-		}
-		return "sync"
-	case tabRepair:
-		return "repair"
-	case tabQueue:
-		return "queue"
-	}
-	return "sharing"
+	return m.tabAt(m.tab).exportView()
 }
 
 // typedExportCmd gives Deps.Export the active table as shown (its filter,

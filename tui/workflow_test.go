@@ -478,7 +478,7 @@ func TestFilter(t *testing.T) {
 	}
 	// Case-insensitive over the sync tab's endpoints.
 	m = keys(t, m, runes("3"), runes("/"), typeText("GOV"), keyMsg("enter"))
-	if rows := m.endpoints.Rows(); len(rows) != 1 || rows[0].Key != "gov-service" {
+	if rows := m.sync.endpoints.Rows(); len(rows) != 1 || rows[0].Key != "gov-service" {
 		t.Errorf("filter GOV: %v", rowKeys(rows))
 	}
 }
