@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -136,14 +137,44 @@ func tableFor(view string, d Deps, snap *credit.Snapshot, check *credit.CheckDat
 		cs = repairColumns(c)
 		src, _ := buildRepair(in, &y)
 		rs = table.AllRows(src)
+		cs, rs = withoutColumn(cs, rs, colOfTitle(repairTab, "col.dept"))
 	case "queue":
 		cs = queueColumns(c)
 		src, _ := buildQueue(in, &y)
 		rs = table.AllRows(src)
+		cs, rs = withoutColumn(cs, rs, colOfTitle(queueTab, "col.dept"))
 	default:
 		return nil, nil, fmt.Errorf("table %q: want check, sharing, sync, repair or queue", view)
 	}
 	return cs, rs, nil
+}
+
+// colOfTitle returns the index of the column of tab whose header is the
+// message title, or -1.
+func colOfTitle[R any](tab []tabColumn[R], title string) int {
+	for i := range tab {
+		if tab[i].title == title {
+			return i
+		}
+	}
+	return -1
+}
+
+// withoutColumn returns the columns and rows without column i (-1: as
+// they are). TableFor leaves out the department column the repair and
+// queue tabs gained, so that `credwatch export` writes the columns (and
+// JSON keys) scripts were written against; ExportFor has it.
+func withoutColumn(cs []Column, rs []Row, i int) ([]Column, []Row) {
+	if i < 0 {
+		return cs, rs
+	}
+	cs = slices.Delete(slices.Clone(cs), i, i+1)
+	for j := range rs {
+		if i < len(rs[j].Cells) {
+			rs[j].Cells = slices.Delete(slices.Clone(rs[j].Cells), i, i+1)
+		}
+	}
+	return cs, rs
 }
 
 // plain returns column titles and row cells.

@@ -137,18 +137,19 @@ func TestExportForOptions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, rows, err := FilteredTable("repair", dp, snap, nil, TableOptions{Filter: "武进", Sort: sort, Desc: true})
+		cols, rows, err := FilteredTable("repair", dp, snap, nil, TableOptions{Filter: "武进", Sort: sort, Desc: true})
 		if err != nil {
 			t.Fatal(err)
 		}
+		elig := slices.Index(cols, "可申请修复日")
 		et := e.Tables[0]
 		if len(et.Rows) != len(rows) || len(rows) == 0 {
 			t.Fatalf("sort %q: %d rows, FilteredTable %d", sort, len(et.Rows), len(rows))
 		}
 		j := slices.IndexFunc(et.Columns, func(c credit.ExportColumn) bool { return c.Key == "eligible_from" })
 		for i := range rows {
-			if et.Rows[i][j] != rows[i][repEligible] {
-				t.Errorf("row %d: eligible %q, screen %q", i, et.Rows[i][j], rows[i][repEligible])
+			if et.Rows[i][j] != rows[i][elig] {
+				t.Errorf("row %d: eligible %q, screen %q", i, et.Rows[i][j], rows[i][elig])
 			}
 		}
 		if !slices.Contains(e.About, credit.ExportFact{Name: "排序", Value: "可申请修复日 降序"}) ||
