@@ -27,7 +27,9 @@
 // detail lines, names its own action keys and what it exports; the root
 // Model keeps one of each, routes keys, size and drawing to the active
 // one (tabAt), and passes them a common value (catalogue, styles, table
-// keys) rather than globals.
+// keys) rather than globals. The views opened over the tabs (records,
+// detail, outbox, quarantine and the check's drill-downs) are not tabs:
+// they are stackViews (views.go), one table each.
 //
 // The tables are package tui/table's, which knows nothing of credwatch's
 // data. The tabs declare each column once, header, layout, search role,
