@@ -188,8 +188,7 @@ func (m *Model) refreshActions() {
 	in := m.input()
 	m.view.check = buildCheck(in)
 	m.view.outbox, m.view.outboxSum, _, _ = buildOutbox(in)
-	m.check.SetRows(m.view.check.items)
-	m.history.SetRows(m.view.check.history)
+	m.check.apply(&m.view)
 	m.refreshStack()
 	m.resize()
 }

@@ -41,6 +41,10 @@ func TestApp(t *testing.T) {
 		{name: "100x30/en-repair", lang: "en", w: 100, h: 30, keys: []string{"4"}},
 		{name: "100x30/en-queue", lang: "en", w: 100, h: 30, keys: []string{"5"}},
 		{name: "100x30/en-detail", lang: "en", w: 100, h: 30, keys: []string{"4", "enter"}, wait: "[Credit repair]"},
+		// Wide enough for the repair and queue tabs' department column,
+		// which yields first when narrower.
+		{name: "200x30/repair", lang: "zh", w: 200, h: 30, keys: []string{"4", "j"}},
+		{name: "160x30/queue", lang: "zh", w: 160, h: 30, keys: []string{"5", "j"}},
 		{name: "100x30/snapshot-only", lang: "zh", w: 100, h: 30, keys: []string{"j"}, snap: true},
 	}
 	for _, c := range cases {

@@ -49,10 +49,11 @@ var (
 	benchUSCC   = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 )
 
-// benchRepairRows returns n rows shaped like the 修复期限 tab's: nine cells
-// (section, company name, credit code, document number, severity, decided,
-// eligible from, days left, status), a department, and the department's
-// names as Search text, allocated per row as rows.go does.
+// benchRepairRows returns n rows shaped like the 修复期限 tab's: ten cells
+// (section, company name, department, credit code, document number,
+// severity, decided, eligible from, days left, status), a department, and
+// the department's names as Search text, allocated per row as rows.go
+// does.
 func benchRepairRows(n int) []Row {
 	r := rand.New(rand.NewPCG(1, 2))
 	pick := func(s []string) string { return s[r.IntN(len(s))] }
@@ -77,7 +78,7 @@ func benchRepairRows(n int) []Row {
 		}
 		rows[i] = Row{
 			Key:    fmt.Sprintf("penalty/%s-%d-%06d", dp[1], year, i),
-			Cells:  []string{pick(benchSects), name, code.String(), doc, pick(benchSev), decided.String(), elig, left, pick(benchStatus)},
+			Cells:  []string{pick(benchSects), name, dp[2], code.String(), doc, pick(benchSev), decided.String(), elig, left, pick(benchStatus)},
 			Alert:  r.IntN(10) == 0,
 			Detail: "统一社会信用代码 " + code.String() + "，决定 " + decided.String() + "，规则 2023 版",
 			Dept:   dp[0],

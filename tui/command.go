@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -15,6 +16,7 @@ import (
 //	:常武应急罚〔2024〕5号     open a cached penalty by document number
 //	:常武应急罚[2024]5号       (the same: brackets, widths and spaces fold)
 //	:320412  :武进           filter the current tab to a department
+//	:export csv             export the table (csv, json; xlsx with Deps.Export)
 func (m Model) runCommand(text string) (Model, tea.Cmd) {
 	q := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(text), ":"))
 	switch q {
@@ -22,6 +24,17 @@ func (m Model) runCommand(text string) (Model, tea.Cmd) {
 		return m, nil
 	case "q", "q!", "quit", "wq":
 		return m, tea.Quit
+	}
+	if f, ok := strings.CutPrefix(q, "export"); ok && (f == "" || f[0] == ' ') {
+		format := strings.ToLower(strings.TrimSpace(f))
+		if format == "" {
+			format = m.exportFormat()
+		}
+		if !slices.Contains(m.exportFormats(), format) {
+			m.flash, m.flashBad = m.cat.f("err.exportformat", cleanText(format), strings.Join(m.exportFormats(), ", ")), true
+			return m, nil
+		}
+		return m, m.exportCmd(format)
 	}
 	if i := strings.Index(q, "/"); i > 0 && credit.Kind(q[:i]).Valid() {
 		m.stack = nil
@@ -105,8 +118,8 @@ func (m *Model) filterDept(d credit.Department) {
 	}
 	switch m.tab {
 	case tabSync:
-		m.depts.SetDeptFilter(d.ID)
-		m.focusSync(1)
+		m.sync.depts.SetDeptFilter(d.ID)
+		m.sync.focusOn(1)
 	default:
 		m.activeTable().SetDeptFilter(d.ID)
 	}

@@ -11,18 +11,19 @@ import (
 
 // ---- 记录详情 and record lists ----
 
-// field is one field of a record in the detail view: its Chinese and English
-// labels and its national field name (双公示 practice), where there is one.
+// field is one field of a record in the detail view: its label (a
+// message key) and its national field name (双公示 practice), where there
+// is one.
 type field struct {
-	zh, en   string
+	label    string // message key
 	penalty  string // CF_ name
 	licence  string // XK_ name
 	value    func(r *credit.Record, d *credit.Directory) string
 	onlyKind credit.Kind // "" for every kind
-	// zhPenalty and zhLicence are the national standard's names for
-	// penalties and licences where they differ from zh (处罚决定日期,
-	// 许可决定日期).
-	zhPenalty, zhLicence string
+	// penaltyLabel and licenceLabel are the message keys of the national
+	// standard's names for penalties and licences where they differ from
+	// label (处罚决定日期, 许可决定日期).
+	penaltyLabel, licenceLabel string
 }
 
 func dateText(d credit.Date) string {
@@ -42,53 +43,54 @@ func fineWan(yuan int64) string {
 	return s
 }
 
+// yesNo is the message key of yes or no.
 func yesNo(b bool) string {
 	if b {
-		return "是"
+		return "field.yes"
 	}
-	return "否"
+	return "field.no"
 }
 
 var recordFields = []field{
-	{zh: "信息类别", en: "Kind", value: func(r *credit.Record, _ *credit.Directory) string { return r.Kind.Chinese() }},
-	{zh: "记录键", en: "Record key", value: func(r *credit.Record, _ *credit.Directory) string { return r.Key() }},
-	{zh: "部门", en: "Department", value: func(r *credit.Record, d *credit.Directory) string { return d.FullName(r.Dept) }},
-	{zh: "行政相对人名称", en: "Subject name", penalty: "CF_XDR_MC", licence: "XK_XDR_MC", value: func(r *credit.Record, _ *credit.Directory) string { return r.SubjectName }},
-	{zh: "行政相对人类别", en: "Subject kind", penalty: "CF_XDR_LB", licence: "XK_XDR_LB", value: func(r *credit.Record, _ *credit.Directory) string { return r.SubjectKind }},
-	{zh: "统一社会信用代码", en: "Credit code (USCC)", penalty: "CF_XDR_SHXYM", licence: "XK_XDR_SHXYM", value: func(r *credit.Record, _ *credit.Directory) string { return r.USCC }},
-	{zh: "法定代表人", en: "Legal representative", penalty: "CF_FRDB", licence: "XK_FRDB", value: func(r *credit.Record, _ *credit.Directory) string { return r.LegalRep }},
-	{zh: "决定书文号", en: "Document number", penalty: "CF_WSH", licence: "XK_WSH", value: func(r *credit.Record, _ *credit.Directory) string { return r.DocNo }},
-	{zh: "违法行为类型", en: "Violation type", penalty: "CF_WFXW", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return r.Violation }},
-	{zh: "违法事实", en: "Facts", penalty: "CF_SY", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return r.Facts }},
-	{zh: "处罚依据", en: "Legal basis", penalty: "CF_YJ", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return r.Basis }},
-	{zh: "处罚类别", en: "Penalty types", penalty: "CF_CFLB", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return strings.Join(r.PenaltyTypes, ", ") }},
-	{zh: "处罚内容", en: "Penalty content", penalty: "CF_NR", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return r.Content }},
-	{zh: "罚款金额（万元）", en: "Fine (10k yuan)", penalty: "CF_NR_FK", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return fineWan(r.FineYuan) }},
-	{zh: "失信程度", en: "Dishonesty tier", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return r.Severity.Chinese() }},
-	{zh: "涉及生产安全事故", en: "Production-safety accident", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return yesNo(r.Accident) }},
-	{zh: "处罚有效期", en: "Penalty valid until", penalty: "CF_YXQ", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return dateText(r.ValidUntil) }},
-	{zh: "公示截止期", en: "Publication ends", penalty: "CF_GSJZQ", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return dateText(r.PublishUntil) }},
-	{zh: "许可类别", en: "Licence category", licence: "XK_XKLB", onlyKind: credit.Licence, value: func(r *credit.Record, _ *credit.Directory) string { return r.LicenceCategory }},
-	{zh: "许可证书名称", en: "Certificate", licence: "XK_XKZS", onlyKind: credit.Licence, value: func(r *credit.Record, _ *credit.Directory) string { return r.CertName }},
-	{zh: "许可编号", en: "Licence number", licence: "XK_XKBH", onlyKind: credit.Licence, value: func(r *credit.Record, _ *credit.Directory) string { return r.LicenceNo }},
-	{zh: "许可内容", en: "Licence content", licence: "XK_NR", onlyKind: credit.Licence, value: func(r *credit.Record, _ *credit.Directory) string { return r.Content }},
-	{zh: "有效期自", en: "Valid from", licence: "XK_YXQZ", onlyKind: credit.Licence, value: func(r *credit.Record, _ *credit.Directory) string { return dateText(r.ValidFrom) }},
-	{zh: "有效期至", en: "Valid to", licence: "XK_YXQZI", onlyKind: credit.Licence, value: func(r *credit.Record, _ *credit.Directory) string { return dateText(r.ValidTo) }},
-	{zh: "当前状态", en: "Licence status", licence: "XK_ZT", onlyKind: credit.Licence, value: func(r *credit.Record, _ *credit.Directory) string { return r.LicenceStatus }},
-	{zh: "决定日期", zhPenalty: "处罚决定日期", zhLicence: "许可决定日期", en: "Decision date", penalty: "CF_JDRQ", licence: "XK_JDRQ", value: func(r *credit.Record, _ *credit.Directory) string { return dateText(r.Decided) }},
-	{zh: "决定机关", zhPenalty: "处罚机关", zhLicence: "许可机关", en: "Authority", penalty: "CF_CFJG", licence: "XK_XKJG", value: func(r *credit.Record, _ *credit.Directory) string { return r.Authority }},
-	{zh: "决定机关代码", zhPenalty: "处罚机关代码", zhLicence: "许可机关代码", en: "Authority code", penalty: "CF_CFJGDM", licence: "XK_XKJGDM", value: func(r *credit.Record, _ *credit.Directory) string { return r.AuthCode }},
-	{zh: "数据来源单位", en: "Source unit", penalty: "CF_SJLY", licence: "XK_LYDW", value: func(r *credit.Record, _ *credit.Directory) string { return r.SourceUnit }},
-	{zh: "数据来源单位代码", en: "Source unit code", penalty: "CF_SJLYDM", licence: "XK_LYDWDM", value: func(r *credit.Record, _ *credit.Directory) string { return r.SourceCode }},
-	{zh: "内容", en: "Content", value: func(r *credit.Record, _ *credit.Directory) string {
+	{label: "field.kind", value: func(r *credit.Record, _ *credit.Directory) string { return r.Kind.Chinese() }},
+	{label: "field.record_key", value: func(r *credit.Record, _ *credit.Directory) string { return r.Key() }},
+	{label: "field.dept", value: func(r *credit.Record, d *credit.Directory) string { return d.FullName(r.Dept) }},
+	{label: "field.subject_name", penalty: "CF_XDR_MC", licence: "XK_XDR_MC", value: func(r *credit.Record, _ *credit.Directory) string { return r.SubjectName }},
+	{label: "field.subject_kind", penalty: "CF_XDR_LB", licence: "XK_XDR_LB", value: func(r *credit.Record, _ *credit.Directory) string { return r.SubjectKind }},
+	{label: "field.uscc", penalty: "CF_XDR_SHXYM", licence: "XK_XDR_SHXYM", value: func(r *credit.Record, _ *credit.Directory) string { return r.USCC }},
+	{label: "field.legal_rep", penalty: "CF_FRDB", licence: "XK_FRDB", value: func(r *credit.Record, _ *credit.Directory) string { return r.LegalRep }},
+	{label: "field.doc_no", penalty: "CF_WSH", licence: "XK_WSH", value: func(r *credit.Record, _ *credit.Directory) string { return r.DocNo }},
+	{label: "field.violation", penalty: "CF_WFXW", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return r.Violation }},
+	{label: "field.facts", penalty: "CF_SY", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return r.Facts }},
+	{label: "field.basis", penalty: "CF_YJ", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return r.Basis }},
+	{label: "field.penalty_types", penalty: "CF_CFLB", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return strings.Join(r.PenaltyTypes, ", ") }},
+	{label: "field.penalty_content", penalty: "CF_NR", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return r.Content }},
+	{label: "field.fine_wan", penalty: "CF_NR_FK", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return fineWan(r.FineYuan) }},
+	{label: "field.severity", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return r.Severity.Chinese() }},
+	{label: "field.accident", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return yesNo(r.Accident) }},
+	{label: "field.valid_until", penalty: "CF_YXQ", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return dateText(r.ValidUntil) }},
+	{label: "field.publish_until", penalty: "CF_GSJZQ", onlyKind: credit.Penalty, value: func(r *credit.Record, _ *credit.Directory) string { return dateText(r.PublishUntil) }},
+	{label: "field.licence_category", licence: "XK_XKLB", onlyKind: credit.Licence, value: func(r *credit.Record, _ *credit.Directory) string { return r.LicenceCategory }},
+	{label: "field.cert_name", licence: "XK_XKZS", onlyKind: credit.Licence, value: func(r *credit.Record, _ *credit.Directory) string { return r.CertName }},
+	{label: "field.licence_no", licence: "XK_XKBH", onlyKind: credit.Licence, value: func(r *credit.Record, _ *credit.Directory) string { return r.LicenceNo }},
+	{label: "field.licence_content", licence: "XK_NR", onlyKind: credit.Licence, value: func(r *credit.Record, _ *credit.Directory) string { return r.Content }},
+	{label: "field.valid_from", licence: "XK_YXQZ", onlyKind: credit.Licence, value: func(r *credit.Record, _ *credit.Directory) string { return dateText(r.ValidFrom) }},
+	{label: "field.valid_to", licence: "XK_YXQZI", onlyKind: credit.Licence, value: func(r *credit.Record, _ *credit.Directory) string { return dateText(r.ValidTo) }},
+	{label: "field.licence_status", licence: "XK_ZT", onlyKind: credit.Licence, value: func(r *credit.Record, _ *credit.Directory) string { return r.LicenceStatus }},
+	{label: "field.decided", penaltyLabel: "field.decided.penalty", licenceLabel: "field.decided.licence", penalty: "CF_JDRQ", licence: "XK_JDRQ", value: func(r *credit.Record, _ *credit.Directory) string { return dateText(r.Decided) }},
+	{label: "field.authority", penaltyLabel: "field.authority.penalty", licenceLabel: "field.authority.licence", penalty: "CF_CFJG", licence: "XK_XKJG", value: func(r *credit.Record, _ *credit.Directory) string { return r.Authority }},
+	{label: "field.auth_code", penaltyLabel: "field.auth_code.penalty", licenceLabel: "field.auth_code.licence", penalty: "CF_CFJGDM", licence: "XK_XKJGDM", value: func(r *credit.Record, _ *credit.Directory) string { return r.AuthCode }},
+	{label: "field.source_unit", penalty: "CF_SJLY", licence: "XK_LYDW", value: func(r *credit.Record, _ *credit.Directory) string { return r.SourceUnit }},
+	{label: "field.source_code", penalty: "CF_SJLYDM", licence: "XK_LYDWDM", value: func(r *credit.Record, _ *credit.Directory) string { return r.SourceCode }},
+	{label: "field.content", value: func(r *credit.Record, _ *credit.Directory) string {
 		if r.Kind == credit.Penalty || r.Kind == credit.Licence {
 			return ""
 		}
 		return r.Content
 	}},
-	{zh: "备注", en: "Note", penalty: "BZ", licence: "BZ", value: func(r *credit.Record, _ *credit.Directory) string { return r.Note }},
-	{zh: "公示日期", en: "Disclosed on", value: func(r *credit.Record, _ *credit.Directory) string { return dateText(r.Disclosed) }},
-	{zh: "平台退回原因", en: "Rejected because", value: func(r *credit.Record, _ *credit.Directory) string { return r.Rejected }},
+	{label: "field.note", penalty: "BZ", licence: "BZ", value: func(r *credit.Record, _ *credit.Directory) string { return r.Note }},
+	{label: "field.disclosed", value: func(r *credit.Record, _ *credit.Directory) string { return dateText(r.Disclosed) }},
+	{label: "field.rejected", value: func(r *credit.Record, _ *credit.Directory) string { return r.Rejected }},
 }
 
 // detailRows lays a record out as rows of three cells: label, value and the
@@ -112,14 +114,12 @@ func detailRows(in buildInput, rec *credit.Record) []Row {
 	}
 	label := func(f field) string {
 		switch {
-		case c.en:
-			return f.en
-		case rec.Kind == credit.Penalty && f.zhPenalty != "":
-			return f.zhPenalty
-		case rec.Kind == credit.Licence && f.zhLicence != "":
-			return f.zhLicence
+		case rec.Kind == credit.Penalty && f.penaltyLabel != "":
+			return c.t(f.penaltyLabel)
+		case rec.Kind == credit.Licence && f.licenceLabel != "":
+			return c.t(f.licenceLabel)
 		}
-		return f.zh
+		return c.t(f.label)
 	}
 
 	rep := repairOf(in.snap, rec.Key())
@@ -207,7 +207,7 @@ func detailRows(in buildInput, rec *credit.Record) []Row {
 			continue
 		}
 		v := f.value(rec, in.depts)
-		if v == "" && f.onlyKind == "" && (f.zh == "内容" || f.zh == "平台退回原因") {
+		if v == "" && f.onlyKind == "" && (f.label == "field.content" || f.label == "field.rejected") {
 			continue
 		}
 		name := f.penalty
@@ -216,8 +216,8 @@ func detailRows(in buildInput, rec *credit.Record) []Row {
 		} else if rec.Kind != credit.Penalty {
 			name = "" // no national field standard for the other kinds
 		}
-		if c.en && f.zh == "涉及生产安全事故" {
-			v = map[bool]string{true: "yes", false: "no"}[rec.Accident]
+		if f.label == "field.accident" {
+			v = c.t(v) // yesNo's key
 		}
 		add(label(f), v, name, false)
 	}

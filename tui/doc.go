@@ -21,12 +21,22 @@
 // and builds rows from what comes back. Start-up and measurement callbacks
 // are Hooks (Model.WithHooks), not Deps.
 //
+// Each tab is one type (tab: checkPage, sharingPage, syncPage, repairPage,
+// queuePage, in tab_*.go) holding its tables: it takes its rows from a
+// build, sizes and draws them, moves through them, gives the summary and
+// detail lines, names its own action keys and what it exports; the root
+// Model keeps one of each, routes keys, size and drawing to the active
+// one (tabAt), and passes them a common value (catalogue, styles, table
+// keys) rather than globals. The views opened over the tabs (records,
+// detail, outbox, quarantine and the check's drill-downs) are not tabs:
+// they are stackViews (views.go), one table each.
+//
 // The tables are package tui/table's, which knows nothing of credwatch's
-// data. The tabs declare each column once, header, layout, search role
-// and cell side by side (tabColumn: checkTab, historyTab, sharingTab,
-// repairTab, queueTab): adding a column is one entry there (and, where
-// the cell shows text the row builder works out, a field of the row's
-// line struct). The sync tab's two tables still fill positional cells.
+// data. The tabs declare each column once, header, layout, search role,
+// cell, sort key and export value side by side (tabColumn: checkTab,
+// historyTab, sharingTab, endpointTab, deptTab, repairTab, queueTab):
+// adding a column is one entry there (and, where the cell shows text the
+// row builder works out, a field of the row's line struct).
 //
 // Everything it draws is narrow in every terminal: status symbols are ASCII
 // ("+", "!", "*", "-", "~", ">" for the cursor, "~" also for truncation),

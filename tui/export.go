@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -136,14 +137,44 @@ func tableFor(view string, d Deps, snap *credit.Snapshot, check *credit.CheckDat
 		cs = repairColumns(c)
 		src, _ := buildRepair(in, &y)
 		rs = table.AllRows(src)
+		cs, rs = withoutColumn(cs, rs, colOfTitle(repairTab, "col.dept"))
 	case "queue":
 		cs = queueColumns(c)
 		src, _ := buildQueue(in, &y)
 		rs = table.AllRows(src)
+		cs, rs = withoutColumn(cs, rs, colOfTitle(queueTab, "col.dept"))
 	default:
 		return nil, nil, fmt.Errorf("table %q: want check, sharing, sync, repair or queue", view)
 	}
 	return cs, rs, nil
+}
+
+// colOfTitle returns the index of the column of tab whose header is the
+// message title, or -1.
+func colOfTitle[R any](tab []tabColumn[R], title string) int {
+	for i := range tab {
+		if tab[i].title == title {
+			return i
+		}
+	}
+	return -1
+}
+
+// withoutColumn returns the columns and rows without column i (-1: as
+// they are). TableFor leaves out the department column the repair and
+// queue tabs gained, so that `credwatch export` writes the columns (and
+// JSON keys) scripts were written against; ExportFor has it.
+func withoutColumn(cs []Column, rs []Row, i int) ([]Column, []Row) {
+	if i < 0 {
+		return cs, rs
+	}
+	cs = slices.Delete(slices.Clone(cs), i, i+1)
+	for j := range rs {
+		if i < len(rs[j].Cells) {
+			rs[j].Cells = slices.Delete(slices.Clone(rs[j].Cells), i, i+1)
+		}
+	}
+	return cs, rs
 }
 
 // plain returns column titles and row cells.
@@ -253,25 +284,8 @@ func (m *Model) exportRequest(format string) (ExportRequest, bool) {
 	if len(m.stack) > 0 {
 		return ExportRequest{}, false
 	}
-	var view string
-	switch m.tab {
-	case tabCheck:
-		if m.checkFocus == 1 {
-			return ExportRequest{}, false
-		}
-		view = "check"
-	case tabSharing:
-		view = "sharing"
-	case tabSync:
-		if m.syncFocus == 1 {
-			return ExportRequest{}, false
-		}
-		view = "sync"
-	case tabRepair:
-		view = "repair"
-	case tabQueue:
-		view = "queue"
-	default:
+	view := m.tabAt(m.tab).exportView()
+	if view == "history" || view == "depts" {
 		return ExportRequest{}, false
 	}
 	t := m.activeTable()
@@ -285,7 +299,8 @@ func (m *Model) exportRequest(format string) (ExportRequest, bool) {
 // exportCmd writes the active table, as filtered and sorted on screen, to
 // a file in $CREDWATCH_EXPORT_DIR (default: the current directory) named
 // credwatch-<view>-<yyyymmdd>-<hhmm>.<csv|json>, in a command. With
-// Deps.ExportCommand it writes nothing and shows the command instead.
+// Deps.ExportCommand it writes nothing and shows the command instead; with
+// Deps.Export it gives that the table typed (typedExportCmd).
 func (m *Model) exportCmd(format string) tea.Cmd {
 	if m.d.ExportCommand != nil {
 		if r, ok := m.exportRequest(format); ok {
@@ -296,6 +311,9 @@ func (m *Model) exportCmd(format string) tea.Cmd {
 			m.flash, m.flashBad = m.cat.t("ssh.noexport"), true
 		}
 		return nil
+	}
+	if m.d.Export != nil {
+		return m.typedExportCmd(format)
 	}
 	t := m.activeTable()
 	cols, rows := plain(t.Columns(), t.Rows())

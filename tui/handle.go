@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"slices"
+
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -78,7 +80,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		col, desc := t.Sort()
 		t.SetSort(col, !desc)
 	case key.Matches(msg, k.Export):
-		return m, m.exportCmd("csv")
+		return m, m.exportCmd(m.exportFormat())
 	case key.Matches(msg, k.ExportJSON):
 		return m, m.exportCmd("json")
 	case key.Matches(msg, k.Report):
@@ -107,13 +109,8 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case len(m.stack) > 0:
 		t := m.activeTable()
 		*t, _ = t.Update(msg)
-	case m.tab == tabSync:
-		m.moveStacked(msg, &m.syncFocus, &m.endpoints, &m.depts)
-	case m.tab == tabCheck:
-		m.moveStacked(msg, &m.checkFocus, &m.check, &m.history)
 	default:
-		t := m.activeTable()
-		*t, _ = t.Update(msg)
+		m.tabAt(m.tab).update(msg)
 	}
 	return m, nil
 }
@@ -132,7 +129,7 @@ func (m *Model) back() {
 		t.SetFilter("")
 		t.SetDeptFilter("")
 		if m.tab == tabSync && len(m.stack) == 0 { // `:dept` filters both
-			m.depts.SetDeptFilter("")
+			m.sync.depts.SetDeptFilter("")
 		}
 		return
 	}
@@ -142,70 +139,13 @@ func (m *Model) back() {
 	}
 }
 
-// moveStacked moves through two tables shown one above the other as if they
-// were one list: down from the last row of the first enters the second, up
-// from the first row of the second returns.
-func (m *Model) moveStacked(msg tea.KeyMsg, focus *int, top, bottom *Table) {
-	tk := m.keys.Table
-	switch {
-	case key.Matches(msg, tk.GotoTop):
-		m.focusStacked(focus, top, bottom, 0)
-		top.GotoTop()
-		return
-	case key.Matches(msg, tk.GotoBottom):
-		m.focusStacked(focus, top, bottom, 1)
-		bottom.GotoBottom()
-		return
-	case *focus == 0 && key.Matches(msg, tk.LineDown, tk.PageDown) && top.AtBottom() && bottom.Len() > 0:
-		m.focusStacked(focus, top, bottom, 1)
-		bottom.GotoTop()
-		return
-	case *focus == 1 && key.Matches(msg, tk.LineUp, tk.PageUp) && bottom.AtTop() && top.Len() > 0:
-		m.focusStacked(focus, top, bottom, 0)
-		top.GotoBottom()
-		return
-	}
-	t := m.activeTable()
-	*t, _ = t.Update(msg)
-}
-
-func (m *Model) focusStacked(focus *int, top, bottom *Table, i int) {
-	*focus = i
-	if i == 0 {
-		top.Focus()
-		bottom.Blur()
-	} else {
-		bottom.Focus()
-		top.Blur()
-	}
-}
-
-// focusSync focuses the endpoint (0) or department (1) table of the sync tab.
-func (m *Model) focusSync(i int) { m.focusStacked(&m.syncFocus, &m.endpoints, &m.depts, i) }
-
 // activeTable is the table the cursor keys move: the top view's, or the
-// tab's (on the sync and check tabs, the focused one of two).
+// active tab's (on the sync and check tabs, the focused one of two).
 func (m *Model) activeTable() *Table {
 	if n := len(m.stack); n > 0 {
 		return &m.stack[n-1].table
 	}
-	switch m.tab {
-	case tabCheck:
-		if m.checkFocus == 1 {
-			return &m.history
-		}
-		return &m.check
-	case tabSync:
-		if m.syncFocus == 1 {
-			return &m.depts
-		}
-		return &m.endpoints
-	case tabRepair:
-		return &m.repair
-	case tabQueue:
-		return &m.queue
-	}
-	return &m.sharing
+	return m.tabAt(m.tab).active()
 }
 
 // openLine starts typing into the filter or command line.
@@ -279,6 +219,16 @@ func (m *Model) updateKeys() {
 	k.Fulfil.SetEnabled(act && ok && tg.fulfil)
 	_, failed := m.selectedFailedOutbox()
 	k.Retry.SetEnabled(act && failed)
+	if top == nil { // a tab's own keys act on that tab only
+		own := m.tabAt(m.tab).keys(k)
+		for id := range tabCount {
+			for _, b := range m.tabAt(id).keys(k) {
+				if !slices.Contains(own, b) {
+					b.SetEnabled(false)
+				}
+			}
+		}
+	}
 	if m.d.ReadOnly { // belt and braces: read-only never offers an action
 		for _, b := range k.actionKeys() {
 			b.SetEnabled(false)

@@ -52,3 +52,25 @@ func keyMsg(s string) tea.KeyMsg {
 }
 
 func ansiWidth(s string) int { return ansi.StringWidth(s) }
+
+// colOf returns the index of the column of tab whose header is the
+// message title, so that tests name the cell they read.
+func colOf[R any](tab []tabColumn[R], title string) int {
+	for i := range tab {
+		if tab[i].title == title {
+			return i
+		}
+	}
+	panic("no column " + title)
+}
+
+// Columns of the repair and queue tabs the tests read.
+var (
+	repSection  = colOf(repairTab, "col.section")
+	repEligible = colOf(repairTab, "col.eligible")
+	repLeft     = colOf(repairTab, "col.remaining")
+	repStatus   = colOf(repairTab, "col.status")
+	repThree    = colOf(repairTab, "col.three")
+	qStage      = colOf(queueTab, "col.stage")
+	qStatus     = colOf(queueTab, "col.status")
+)

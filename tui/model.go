@@ -12,7 +12,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/czyj/credwatch/credit"
-	"github.com/czyj/credwatch/tui/table"
 )
 
 // EndpointInfo is one configured agency endpoint, shown on the sync tab even
@@ -138,6 +137,13 @@ type Deps struct {
 	// (view, filter, department, sort) elsewhere. An SSH server sets it,
 	// so that a session writes nothing on the server.
 	ExportCommand func(ExportRequest) string
+	// Export, when set, writes an export of the table on screen (see
+	// ExportFor) as format, "xlsx", "csv" or "json", and returns the full
+	// path of the file it wrote: e asks for xlsx, E for json, and
+	// ":export csv" (or xlsx, json) for any. The TUI calls it inside a
+	// tea.Cmd. nil: e and E write csv and json themselves (ExportTable).
+	// ExportCommand, when set, takes precedence.
+	Export func(e credit.Export, format string) (path string, err error)
 	// DeadlineDays is the window of the 信用修复 tab's first section:
 	// penalties eligible for repair within this many days (0: 30).
 	DeadlineDays int
@@ -280,10 +286,13 @@ type Model struct {
 
 	width, height int
 	tab           tabID
-	syncFocus     int // on the sync tab: 0 the endpoint table, 1 the department table
-	checkFocus    int // on the check tab: 0 the checklist, 1 the sign-off history
 
-	check, history, sharing, endpoints, depts, repair, queue Table
+	// The tabs (tabAt): each holds its tables and routes its keys.
+	check   checkPage
+	sharing sharingPage
+	sync    syncPage
+	repair  repairPage
+	queue   queuePage
 
 	// stack holds the views opened over the tabs (records, a record's
 	// detail, the outbox); esc pops the top one.
@@ -342,6 +351,9 @@ func New(d Deps) Model {
 	m := Model{d: d, cat: newCatalog(d.Lang), styles: NewStyles(d.Renderer), syncing: map[string]bool{}, officer: d.Officer}
 	m.baseDay = credit.DateOf(d.Now())
 	m.keys = keyMapFor(m.cat)
+	if d.Export != nil && d.ExportCommand == nil {
+		m.keys.Export.SetHelp("e", m.cat.t("help.exportxlsx"))
+	}
 	m.help = help.New()
 	m.help.Styles = m.styles.Help
 	m.help.ShortSeparator = "  "
@@ -349,20 +361,9 @@ func New(d Deps) Model {
 	m.line = newTextInput("", 200)
 	m.styles.Input.Apply(&m.line)
 
-	newTable := func(cols []Column, empty string) Table {
-		t := table.New(cols, m.styles.Table, m.keys.Table)
-		t.SetEmpty(m.cat.t(empty))
-		return t
-	}
-	m.check = newTable(checkColumns(m.cat), "empty")
-	m.history = newTable(historyColumns(m.cat), "empty")
-	m.history.Blur()
-	m.sharing = newTable(sharingColumns(m.cat), "empty")
-	m.endpoints = newTable(endpointColumns(m.cat), "empty")
-	m.depts = newTable(deptColumns(m.cat), "empty")
-	m.depts.Blur()
-	m.repair = newTable(repairColumns(m.cat), "empty")
-	m.queue = newTable(queueColumns(m.cat), "empty.queue")
+	c := common{cat: m.cat, styles: m.styles, keys: m.keys.Table}
+	m.check, m.sharing, m.sync = newCheckPage(c), newSharingPage(c), newSyncPage(c)
+	m.repair, m.queue = newRepairPage(c), newQueuePage(c)
 
 	if d.Store != nil || d.Snapshot != nil {
 		m.seq, m.loading = 1, true
@@ -604,7 +605,7 @@ func (m Model) handleEvent(msg eventMsg) (Model, tea.Cmd) {
 		delete(m.syncing, ev.Endpoint)
 	}
 	m.lastEvent = m.eventText(ev)
-	m.endpoints.SetRows(m.buildEndpointRows())
+	m.sync.endpoints.SetRows(m.buildEndpointRows())
 	return m, tea.Batch(waitEvent(m.d.Events), m.requestLoad())
 }
 
@@ -667,14 +668,8 @@ func (m *Model) rebuild() { m.apply(build(m.input())) }
 func (m *Model) apply(b built) {
 	today := m.today()
 	m.view = b
-	m.check.SetRows(b.check.items)
-	m.history.SetRows(b.check.history)
-	m.sharing.SetRows(b.sharing)
-	m.endpoints.SetRows(b.endpoints)
-	m.depts.SetRows(b.depts)
-	if !b.reused { // else the tables hold these rows already
-		m.repair.SetIndexed(b.repair)
-		m.queue.SetIndexed(b.queue)
+	for id := range tabCount {
+		m.tabAt(id).apply(&b)
 	}
 	empty := func(key string) string {
 		if b.partial {

@@ -218,26 +218,26 @@ func TestKeys(t *testing.T) {
 func TestSyncTabMovesAcrossTables(t *testing.T) {
 	m := loaded(t, fixtureDeps(t, "zh"), 100, 30)
 	m = keys(t, m, runes("3"), runes("j"), runes("j"))
-	if m.syncFocus != 0 || m.endpoints.Cursor() != 2 {
-		t.Fatalf("focus %d cursor %d", m.syncFocus, m.endpoints.Cursor())
+	if m.sync.focus != 0 || m.sync.endpoints.Cursor() != 2 {
+		t.Fatalf("focus %d cursor %d", m.sync.focus, m.sync.endpoints.Cursor())
 	}
 	m = keys(t, m, runes("j"))
-	if m.syncFocus != 1 || m.depts.Cursor() != 0 || m.endpoints.Focused() {
-		t.Fatalf("down from the last endpoint: focus %d dept cursor %d", m.syncFocus, m.depts.Cursor())
+	if m.sync.focus != 1 || m.sync.depts.Cursor() != 0 || m.sync.endpoints.Focused() {
+		t.Fatalf("down from the last endpoint: focus %d dept cursor %d", m.sync.focus, m.sync.depts.Cursor())
 	}
 	if !strings.Contains(m.View(), "市局政策法规处") {
 		t.Errorf("detail of the department row missing:\n%s", m.View())
 	}
 	m = keys(t, m, runes("k"))
-	if m.syncFocus != 0 || m.endpoints.Cursor() != 2 {
-		t.Errorf("up from the first department: focus %d cursor %d", m.syncFocus, m.endpoints.Cursor())
+	if m.sync.focus != 0 || m.sync.endpoints.Cursor() != 2 {
+		t.Errorf("up from the first department: focus %d cursor %d", m.sync.focus, m.sync.endpoints.Cursor())
 	}
 	m = keys(t, m, runes("G"))
-	if m.syncFocus != 1 || !m.depts.AtBottom() {
+	if m.sync.focus != 1 || !m.sync.depts.AtBottom() {
 		t.Error("G did not reach the last department")
 	}
 	m = keys(t, m, runes("g"))
-	if m.syncFocus != 0 || m.endpoints.Cursor() != 0 {
+	if m.sync.focus != 0 || m.sync.endpoints.Cursor() != 0 {
 		t.Error("g did not return to the first endpoint")
 	}
 }

@@ -100,8 +100,8 @@ func TestRepairRowsOrder(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.key, func(t *testing.T) {
 			r := rowByKey(t, repair, c.key)
-			if r.Cells[0] != c.section || r.Cells[6] != c.eligible || r.Cells[7] != c.left || r.Cells[8] != c.status || r.Alert != c.alert {
-				t.Errorf("got section %q eligible %q left %q status %q alert %v", r.Cells[0], r.Cells[6], r.Cells[7], r.Cells[8], r.Alert)
+			if r.Cells[repSection] != c.section || r.Cells[repEligible] != c.eligible || r.Cells[repLeft] != c.left || r.Cells[repStatus] != c.status || r.Alert != c.alert {
+				t.Errorf("got section %q eligible %q left %q status %q alert %v", r.Cells[repSection], r.Cells[repEligible], r.Cells[repLeft], r.Cells[repStatus], r.Alert)
 			}
 		})
 	}
@@ -130,8 +130,8 @@ func TestRepairRowsOrder(t *testing.T) {
 	in.snap.Repairs = in.snap.Repairs.With(credit.Repair{RecordKey: "penalty/JK-2026-0820", ReminderSent: d("2026-11-23")})
 	b = build(in)
 	repair = table.AllRows(b.repair.Source())
-	if r := rowByKey(t, repair, "penalty/JK-2026-0820"); r.Cells[8] != "未申请 到期提醒已推送" || r.Alert {
-		t.Errorf("reminded row: %q alert %v", r.Cells[8], r.Alert)
+	if r := rowByKey(t, repair, "penalty/JK-2026-0820"); r.Cells[repStatus] != "未申请 到期提醒已推送" || r.Alert {
+		t.Errorf("reminded row: %q alert %v", r.Cells[repStatus], r.Alert)
 	}
 }
 
@@ -176,10 +176,10 @@ func TestQueueStuckFirst(t *testing.T) {
 		}
 	}
 	r := rowByKey(t, queue, "penalty/CF-2026-0801")
-	if got := strings.Join(r.Cells[2:], "|"); got != "待注销|2026-11-13|11|2026-11-27|! 超期" {
+	if got := strings.Join(r.Cells[qStage:], "|"); got != "待注销|2026-11-13|11|2026-11-27|! 超期" {
 		t.Errorf("待注销 row: %s", got)
 	}
-	if r := rowByKey(t, queue, "penalty/JT-2026-0803"); r.Cells[6] != "+ 正常" || r.Alert {
+	if r := rowByKey(t, queue, "penalty/JT-2026-0803"); r.Cells[qStatus] != "+ 正常" || r.Alert {
 		t.Errorf("on-time row: %v alert %v", r.Cells, r.Alert)
 	}
 }
@@ -431,7 +431,7 @@ func TestRepairRowsMinor(t *testing.T) {
 	in.snap.Penalties = credittest.Penalties(append(in.snap.Penalties.All(), minor)...)
 	b := build(in)
 	r := rowByKey(t, table.AllRows(b.repair.Source()), "penalty/MI-2026-1102")
-	if r.Cells[0] != "履行完毕即可申请" || r.Cells[6] != "履行完毕即可申请" || r.Cells[7] != "-" || r.Cells[9] != "-" {
+	if r.Cells[repSection] != "履行完毕即可申请" || r.Cells[repEligible] != "履行完毕即可申请" || r.Cells[repLeft] != "-" || r.Cells[repThree] != "-" {
 		t.Errorf("minor row %q", r.Cells)
 	}
 	full := penalty("MI-2026-1102", "320412", "武进区某五金厂", "9132041273456780", "武应急罚〔2026〕200号", "2026-11-02", "", credit.Minor, "警告")
@@ -457,16 +457,16 @@ func TestRepairRowEarlyApplication(t *testing.T) {
 	in.snap.Repairs = in.snap.Repairs.With(credit.Repair{RecordKey: "penalty/WJ-2026-1118", Applied: d("2026-11-25")})
 	b := build(in)
 	r := rowByKey(t, table.AllRows(b.repair.Source()), "penalty/WJ-2026-1118") // eligible 2027-02-19
-	if r.Cells[8] != "! 审核中 申请不符合条件" || !r.Alert {
-		t.Errorf("early application row: status %q alert %v", r.Cells[8], r.Alert)
+	if r.Cells[repStatus] != "! 审核中 申请不符合条件" || !r.Alert {
+		t.Errorf("early application row: status %q alert %v", r.Cells[repStatus], r.Alert)
 	}
 	if d := repairDetail(in, "penalty/WJ-2026-1118"); !strings.Contains(d, "早于可申请日2027-02-19") {
 		t.Errorf("detail line: %q", d)
 	}
 	in.snap.Repairs = in.snap.Repairs.With(credit.Repair{RecordKey: "penalty/WJ-2026-1118", Applied: d("2027-02-19")})
 	b = build(in)
-	if r := rowByKey(t, table.AllRows(b.repair.Source()), "penalty/WJ-2026-1118"); strings.Contains(r.Cells[8], "申请不符合条件") {
-		t.Errorf("application on the eligibility day flagged: %q", r.Cells[8])
+	if r := rowByKey(t, table.AllRows(b.repair.Source()), "penalty/WJ-2026-1118"); strings.Contains(r.Cells[repStatus], "申请不符合条件") {
+		t.Errorf("application on the eligibility day flagged: %q", r.Cells[repStatus])
 	}
 }
 

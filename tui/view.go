@@ -70,22 +70,12 @@ func (m *Model) resize() {
 	m.form.SetWidth(m.width)
 	m.line.Width = max(m.width-3, 8)
 	h := max(m.height-m.fixedLines(), 2)
-	for _, t := range []*Table{&m.sharing, &m.repair, &m.queue} {
-		t.SetSize(m.width, h)
+	for id := range tabCount {
+		m.tabAt(id).setSize(m.width, h)
 	}
 	for i := range m.stack {
 		m.stack[i].table.SetSize(m.width, h)
 	}
-	// The sync tab stacks the endpoints over the departments, a blank line
-	// between; the endpoints get what they need up to half the height.
-	epH := max(min(m.endpoints.Len()+1, h/2), 2)
-	m.endpoints.SetSize(m.width, epH)
-	m.depts.SetSize(m.width, max(h-epH-1, 2))
-	// The check tab stacks the checklist over the sign-off history; the
-	// checklist gets what it needs, the history at least three lines.
-	ckH := max(min(m.check.Len()+1, h-4), 2)
-	m.check.SetSize(m.width, ckH)
-	m.history.SetSize(m.width, max(h-ckH-1, 2))
 }
 
 // View implements tea.Model. It only lays out text computed in Update.
@@ -103,15 +93,10 @@ func (m Model) View() string {
 
 	t := m.activeTable()
 	lines = append(lines, m.styles.Summary.Render(ansi.Truncate(m.summaryLine(), w, truncTail)))
-	switch {
-	case len(m.stack) > 0:
+	if len(m.stack) > 0 {
 		lines = append(lines, t.View())
-	case m.tab == tabSync:
-		lines = append(lines, m.endpoints.View(), "", m.depts.View())
-	case m.tab == tabCheck:
-		lines = append(lines, m.check.View(), "", m.history.View())
-	default:
-		lines = append(lines, t.View())
+	} else {
+		lines = append(lines, m.tabAt(m.tab).view())
 	}
 	if m.mode == modeForm {
 		lines = append(lines, m.form.View(m.styles))
@@ -123,8 +108,8 @@ func (m Model) View() string {
 		var detail string
 		if r, ok := t.Selected(); ok {
 			detail = r.Detail
-			if detail == "" && len(m.stack) == 0 && m.tab == tabRepair {
-				detail = repairDetail(m.input(), r.Key)
+			if len(m.stack) == 0 {
+				detail = m.tabAt(m.tab).detail(r, m.input)
 			}
 		}
 		lines = append(lines, m.styles.Detail.Render(ansi.Truncate(detail, w, truncTail)))
@@ -180,23 +165,8 @@ func (m *Model) summaryLine() string {
 	return strings.Join(parts, "  ")
 }
 
-func (m *Model) summary() string {
-	switch m.tab {
-	case tabCheck:
-		s := m.view.check.sum
-		if m.view.check.err != "" {
-			s = strings.TrimSpace(s + "  " + symBad + " " + m.view.check.err)
-		}
-		return s
-	case tabSync:
-		return m.view.syncSum
-	case tabRepair:
-		return m.view.repairSum
-	case tabQueue:
-		return m.view.queueSum
-	}
-	return m.view.sharingSum
-}
+// summary is the active tab's summary line.
+func (m *Model) summary() string { return m.tabAt(m.tab).summary(&m.view) }
 
 // statusLine is the line being typed (filter, command), or the newest
 // news: a load error, the outcome of the officer's last command, the last

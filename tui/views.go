@@ -81,7 +81,7 @@ func (m *Model) canOpen() bool {
 	}
 	switch m.tab {
 	case tabCheck:
-		if m.checkFocus != 0 {
+		if m.check.focus != 0 {
 			return false
 		}
 		it, ok := m.view.check.byID[r.Key]
@@ -93,7 +93,7 @@ func (m *Model) canOpen() bool {
 	case tabSharing:
 		return m.d.Store != nil
 	case tabSync:
-		return m.d.Store != nil && m.syncFocus == 0 // an endpoint: its quarantine
+		return m.d.Store != nil && m.sync.focus == 0 // an endpoint: its quarantine
 	case tabRepair, tabQueue:
 		return m.d.Store != nil || m.penalty(r.Key) != nil
 	}

@@ -490,7 +490,7 @@ func TestFilter(t *testing.T) {
 	}
 	// Case-insensitive over the sync tab's endpoints.
 	m = keys(t, m, runes("3"), runes("/"), typeText("GOV"), keyMsg("enter"))
-	if rows := m.endpoints.Rows(); len(rows) != 1 || rows[0].Key != "gov-service" {
+	if rows := m.sync.endpoints.Rows(); len(rows) != 1 || rows[0].Key != "gov-service" {
 		t.Errorf("filter GOV: %v", rowKeys(rows))
 	}
 }
@@ -600,20 +600,29 @@ func TestSortKeys(t *testing.T) {
 		t.Errorf("not sorted descending: %v", names)
 	}
 	// Numbers sort as numbers: the remaining days.
-	m = keys(t, m, runes("<"), runes("<"), runes("<"), runes("<"), runes("<"), runes("S")) // column 7 (剩余), ascending
-	if col, desc := m.repair.Sort(); col != 7 || desc {
+	m = keys(t, m, runes("<"), runes("<"), runes("<"), runes("<"), runes("<"), runes("S")) // column 8 (剩余), ascending
+	if col, desc := m.repair.Sort(); col != repLeft || desc {
 		t.Fatalf("sort column %d desc %v", col, desc)
 	}
 	var left []string
 	for _, r := range m.repair.Rows() {
-		if strings.HasSuffix(r.Cells[7], "天") {
-			left = append(left, r.Cells[7])
+		if strings.HasSuffix(r.Cells[repLeft], "天") {
+			left = append(left, r.Cells[repLeft])
 		}
 	}
 	if !slices.Equal(left, []string{"81天", "184天"}) {
 		t.Errorf("days not sorted as numbers: %v", left)
 	}
-	m = keys(t, m, runes("<"), runes("<"), runes("<"), runes("<"), runes("<"), runes("<"), runes("<"), runes("<"))
+	// The column sorts by its key, the day it counts to: "已可申请" (a
+	// day passed) before "81天", though its text sorts after.
+	var order []string
+	for _, r := range m.repair.Rows() {
+		order = append(order, r.Cells[repLeft])
+	}
+	if now, soon := slices.Index(order, "已可申请"), slices.Index(order, "81天"); now < 0 || soon < 0 || now > soon {
+		t.Errorf("eligible-now rows do not sort before the days left: %q", order)
+	}
+	m = keys(t, m, runes("<"), runes("<"), runes("<"), runes("<"), runes("<"), runes("<"), runes("<"), runes("<"), runes("<"))
 	if col, _ := m.repair.Sort(); col != -1 || strings.Contains(m.View(), " ^") {
 		t.Errorf("back to the given order: %d", col)
 	}
@@ -685,8 +694,8 @@ func TestExport(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, m.View())
 	}
-	want := "\uFEFF分组,企业名称,统一社会信用代码,文号,失信程度,处罚决定日期,可申请修复日,剩余,状态,三同步\r\n" +
-		"尚未到期,武进区鑫达金属制品厂,913204127345678005,武应急罚〔2026〕118号,一般,2026-11-18,2027-02-19,81天,未申请,! 缺1项\r\n" +
+	want := "\uFEFF分组,企业名称,部门,统一社会信用代码,文号,失信程度,处罚决定日期,可申请修复日,剩余,状态,三同步\r\n" +
+		"尚未到期,武进区鑫达金属制品厂,武进区,913204127345678005,武应急罚〔2026〕118号,一般,2026-11-18,2027-02-19,81天,未申请,! 缺1项\r\n" +
 		"审核完成,武进区汇丰五金厂,"
 	if !strings.HasPrefix(string(b), want) && !strings.HasPrefix(string(b), want[:strings.Index(want, "913204")]) {
 		t.Errorf("csv:\n%q", b)

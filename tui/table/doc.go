@@ -8,8 +8,10 @@
 // 300k rows cost no Row each), measures every cell in display cells as
 // lipgloss does (CJK counts two, East-Asian-ambiguous characters are drawn
 // narrow), fits the columns to the width (Column.Min shrinks a column with
-// a "~", Column.Drop hides one, highest first), sorts by a column (numbers
-// as numbers), and filters by text (Search text included, case ignored)
+// a "~", Column.Drop hides one, highest first; a Column.Yield column is
+// hidden before any other shrinks), sorts by a column (numbers
+// as numbers, or by the rows' SortKeys where the text shown does not
+// sort: an age by its time), and filters by text (Search text included, case ignored)
 // and by department, keeping the cursor on the same row key across
 // reloads. A SharedSource lets the filter search some columns in text the
 // source keeps (Column.Field, Searcher) instead of a copy per row.

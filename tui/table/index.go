@@ -675,8 +675,8 @@ func matchSlow(r *Row, f string) bool {
 	return false
 }
 
-// sortOrder returns every row's index, stably sorted by column col as
-// compareCells (table_test.go, the reference order) orders it, descending
+// sortOrder returns every row's index, stably sorted by column col (its
+// sort keys, where rows have them) as compareCells (table_test.go, the reference order) orders it, descending
 // when desc. The table filters this
 // order rather than sorting the rows each filter keeps: for a column that
 // compareCells orders (no text that starts with digits or blanks mixed
@@ -690,7 +690,7 @@ func sortOrder(rows RowSource, col int, desc bool) []int32 {
 	keys := make([]key, rows.Len())
 	order := make([]int32, rows.Len())
 	for i := range keys {
-		s := cellAt(rows.Row(i), col)
+		s := sortKeyAt(rows.Row(i), col)
 		n, ok := cellNumber(s)
 		keys[i] = key{s, n, ok}
 		order[i] = int32(i)

@@ -26,6 +26,10 @@ type Column struct {
 	// Drop hides the column when even the minimum widths do not fit: the
 	// highest Drop goes first. 0 means never hidden.
 	Drop int
+	// Yield hides the column (a Drop column) as soon as the natural widths
+	// do not fit, before any column shrinks: a column worth less than
+	// whole text in the others (a department beside a document number).
+	Yield bool
 	// Field is the column's search role for a SharedSource: which field
 	// of the row's item the column shows, as the source numbers them; the
 	// filter then searches those cells in the source's own text. 0: none.
@@ -54,6 +58,12 @@ type Row struct {
 	// Search is extra text the text filter matches besides the cells (the
 	// department's names, say), never shown.
 	Search string
+	// SortKeys, when set, holds per column the text SetSort orders the row
+	// by instead of its cell ("" or a missing entry: the cell): an age
+	// such as "3天前" sorts by the time it counts from. Keys are compared
+	// as cells are (numbers as numbers, else as text), so a time key is
+	// written so that text order is time order (RFC 3339 in one zone).
+	SortKeys []string
 }
 
 // RowSource gives a table its rows on demand: a table of 300k rows (the
@@ -230,6 +240,9 @@ func (t *Model) SetColumns(cols []Column) {
 // measured here, not in View.
 func (t *Model) SetRows(rows []Row) { t.SetIndexed(Index(rowSlice(rows))) }
 
+// Rows returns rows held as they are as a RowSource.
+func Rows(rows []Row) RowSource { return rowSlice(rows) }
+
 // Indexed are a RowSource with its rows' text indexed, which reads
 // every row once: Index makes them on the build goroutine, so that the
 // UI's SetIndexed costs no more than SetRows of a few rows.
@@ -364,12 +377,26 @@ func (t *Model) rowAt(i int) int {
 	return int(t.shown[i])
 }
 
+// SourceIndex returns the index in the table's rows (SetRows' slice, or
+// the RowSource) of shown row j, 0 <= j < Len(): what an owner that keeps
+// more per row than the Row needs to find the rest.
+func (t *Model) SourceIndex(j int) int { return t.rowAt(j) }
+
 // Len returns the number of rows shown: len(Rows()), without building them.
 func (t *Model) Len() int {
 	if t.every {
 		return t.all.Len()
 	}
 	return len(t.shown)
+}
+
+// sortKeyAt returns what row r sorts by in column i: its sort key if it
+// has one, else its cell.
+func sortKeyAt(r Row, i int) string {
+	if i < len(r.SortKeys) && r.SortKeys[i] != "" {
+		return r.SortKeys[i]
+	}
+	return cellAt(r, i)
 }
 
 func cellAt(r Row, i int) string {
@@ -607,6 +634,18 @@ func (t *Model) layout() {
 		t.gap = 2
 		if total(2) > avail {
 			t.gap = 1
+		}
+		if total(t.gap) > avail {
+			yield := -1
+			for i, c := range t.cols {
+				if !hidden[i] && c.Yield && c.Drop > 0 && (yield < 0 || c.Drop > t.cols[yield].Drop) {
+					yield = i
+				}
+			}
+			if yield >= 0 {
+				hidden[yield] = true
+				continue
+			}
 		}
 		for total(t.gap) > avail {
 			widest := -1

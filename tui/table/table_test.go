@@ -259,7 +259,7 @@ func refShown(rows []Row, filter, dept string, sortCol int, desc bool) []Row {
 	}
 	if sortCol >= 0 {
 		slices.SortStableFunc(out, func(a, b Row) int {
-			c := compareCells(cellAt(a, sortCol), cellAt(b, sortCol))
+			c := compareCells(sortKeyAt(a, sortCol), sortKeyAt(b, sortCol))
 			if desc {
 				return -c
 			}
@@ -677,4 +677,57 @@ func keyMsg(s string) tea.KeyMsg {
 		return tea.KeyMsg{Type: k}
 	}
 	return runes(s)
+}
+
+// TestSortKeys: a column whose rows carry sort keys sorts by them, not by
+// the text shown; rows without a key sort by their cell.
+func TestSortKeys(t *testing.T) {
+	rows := []Row{
+		{Key: "a", Cells: []string{"3天前"}, SortKeys: []string{"2026-11-27T09:00:00Z"}},
+		{Key: "b", Cells: []string{"2小时前"}, SortKeys: []string{"2026-11-30T07:00:00Z"}},
+		{Key: "c", Cells: []string{"5分钟前"}, SortKeys: []string{"2026-11-30T08:55:00Z"}},
+		{Key: "d", Cells: []string{"1900-01-01"}},
+	}
+	tb := testTable([]Column{{Title: "t"}}, rows, 40, 10)
+	for _, tc := range []struct {
+		desc bool
+		want string
+	}{{false, "dabc"}, {true, "cbad"}} {
+		tb.SetSort(0, tc.desc)
+		got := ""
+		for _, r := range tb.Rows() {
+			got += r.Key
+		}
+		if got != tc.want {
+			t.Errorf("desc=%v: order %s, want %s", tc.desc, got, tc.want)
+		}
+		checkShown(t, "sort keys", &tb, rows)
+		for j, r := range tb.Rows() {
+			if i := tb.SourceIndex(j); rows[i].Key != r.Key {
+				t.Errorf("desc=%v: SourceIndex(%d) = %d (%s), want the row of %s", tc.desc, j, i, rows[i].Key, r.Key)
+			}
+		}
+	}
+}
+
+// TestYield: a Yield column is hidden as soon as the natural widths do
+// not fit, before another column shrinks; when they fit it shows.
+func TestYield(t *testing.T) {
+	cols := []Column{{Title: "name", Min: 4}, {Title: "dept", Drop: 1, Yield: true}, {Title: "no", Min: 4}}
+	rows := []Row{{Key: "a", Cells: []string{"abcdefgh", "dept", "12345678"}}}
+	for _, tc := range []struct {
+		w    int
+		want string
+	}{
+		{40, "> abcdefgh  dept  12345678"}, // everything fits
+		{24, "> abcdefgh dept 12345678"},   // fits with narrow gaps
+		{20, "> abcdefgh  12345678"},       // dept yields, nothing shrinks
+		{16, "> abcde~ 123456~"},           // then the others shrink
+	} {
+		tb := testTable(cols, rows, tc.w, 3)
+		lines := strings.Split(ansi.Strip(tb.View()), "\n")
+		if got := strings.TrimRight(lines[1], " "); got != tc.want {
+			t.Errorf("width %d: %q, want %q", tc.w, got, tc.want)
+		}
+	}
 }

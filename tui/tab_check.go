@@ -4,10 +4,65 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/czyj/credwatch/credit"
 )
 
-// ---- 每日核查 ----
+// checkPage is the 每日核查 tab: the checklist (the embedded table) over
+// the sign-off history. Its columns are checkTab and historyTab; its rows
+// are buildCheck's.
+type checkPage struct {
+	Table         // the checklist
+	history Table // the sign-off history, below it
+	focus   int   // 0: the checklist, 1: the history
+}
+
+var _ tab = (*checkPage)(nil)
+
+func newCheckPage(c common) checkPage {
+	p := checkPage{Table: c.newTable(checkColumns(c.cat), "empty"), history: c.newTable(historyColumns(c.cat), "empty")}
+	p.history.Blur()
+	return p
+}
+
+func (p *checkPage) apply(b *built) {
+	p.SetRows(b.check.items)
+	p.history.SetRows(b.check.history)
+}
+
+// setSize gives the checklist what it needs and the history at least
+// three lines, a blank line between.
+func (p *checkPage) setSize(w, h int) {
+	ckH := max(min(p.Len()+1, h-4), 2)
+	p.SetSize(w, ckH)
+	p.history.SetSize(w, max(h-ckH-1, 2))
+}
+
+func (p *checkPage) active() *Table        { return activeOf(p.focus, &p.Table, &p.history) }
+func (p *checkPage) update(msg tea.KeyMsg) { moveStacked(msg, &p.focus, &p.Table, &p.history) }
+func (p *checkPage) view() string          { return p.View() + "\n\n" + p.history.View() }
+
+func (p *checkPage) summary(b *built) string {
+	s := b.check.sum
+	if b.check.err != "" {
+		s = strings.TrimSpace(s + "  " + symBad + " " + b.check.err)
+	}
+	return s
+}
+
+func (p *checkPage) detail(r Row, _ func() buildInput) string { return r.Detail }
+
+// keys: the sign-off, and the monthly report.
+func (p *checkPage) keys(k *KeyMap) []*key.Binding { return []*key.Binding{&k.Signoff, &k.Report} }
+
+func (p *checkPage) exportView() string {
+	if p.focus == 1 {
+		return "history"
+	}
+	return "check"
+}
 
 // historyDays is how many working days the sign-off history shows.
 const historyDays = 30
@@ -36,11 +91,22 @@ func (v *checkView) unsigned() bool { return v.ready && v.working && v.signed ==
 func checkStatusText(c catalog, s credit.CheckStatus) string {
 	switch s {
 	case credit.CheckPass:
-		return symOK + " " + c.t("chk.pass")
+		return symOK + " " + checkStatusWord(c, s)
 	case credit.CheckWarn:
-		return symWarn + " " + c.t("chk.warn")
+		return symWarn + " " + checkStatusWord(c, s)
 	}
-	return symBad + " " + c.t("chk.fail")
+	return symBad + " " + checkStatusWord(c, s)
+}
+
+// checkStatusWord is a checklist line's result without its symbol.
+func checkStatusWord(c catalog, s credit.CheckStatus) string {
+	switch s {
+	case credit.CheckPass:
+		return c.t("chk.pass")
+	case credit.CheckWarn:
+		return c.t("chk.warn")
+	}
+	return c.t("chk.fail")
 }
 
 // buildCheck computes the daily checklist for the officer's departments, and
@@ -87,9 +153,28 @@ func buildCheck(in buildInput) checkView {
 }
 
 func checkRow(in buildInput, it credit.CheckItem) Row {
+	x, open := newCheckLine(in, it)
+	detail := x.text
+	if x.about != "" {
+		detail += ": " + x.about
+	}
+	if open != "" {
+		detail += "  (" + open + ")"
+	}
+	return Row{
+		Key:    it.ID,
+		Cells:  tabCells(checkTab, &x),
+		Alert:  it.Status == credit.CheckFail,
+		Detail: detail,
+	}
+}
+
+// newCheckLine works out what the checklist row of it is made from, and
+// what enter opens from it ("" for nothing).
+func newCheckLine(in buildInput, it credit.CheckItem) (x checkLine, open string) {
 	c := in.cat
 	text := cleanText(c.text(it.Text))
-	var about, open string
+	var about string
 	switch {
 	case len(it.Keys) > 0:
 		about = c.f("chk.records", len(it.Keys))
@@ -111,28 +196,27 @@ func checkRow(in buildInput, it credit.CheckItem) Row {
 	case it.ID == credit.CheckReceived || it.ID == credit.CheckEndpoints:
 		open = c.t("chk.opensync")
 	}
-	detail := text
-	if about != "" {
-		detail += ": " + about
-	}
-	if open != "" {
-		detail += "  (" + open + ")"
-	}
-	return Row{
-		Key:    it.ID,
-		Cells:  tabCells(checkTab, &checkLine{c: c, it: &it, text: text, about: about}),
-		Alert:  it.Status == credit.CheckFail,
-		Detail: detail,
-	}
+	return checkLine{c: c, it: &it, text: text, about: about}, open
 }
 
 func buildHistory(in buildInput) ([]Row, int) {
+	lines, missed := historyLines(in)
+	rows := make([]Row, len(lines))
+	for i := range lines {
+		rows[i] = lines[i].row
+	}
+	return rows, missed
+}
+
+// historyLines works out the sign-off history's rows, what their cells are
+// made from (historyTab), and how many working days were missed.
+func historyLines(in buildInput) ([]historyLine, int) {
 	c := in.cat
 	days, err := in.rules.SignoffHistory(in.today, historyDays, in.signoffs, credit.SignoffStart(in.signoffSince, in.inUseSince, in.signoffs))
 	if err != nil {
 		return nil, 0
 	}
-	rows := make([]Row, 0, len(days))
+	lines := make([]historyLine, 0, len(days))
 	missed := 0
 	for _, h := range days {
 		x := historyLine{c: c, date: h.Date}
@@ -141,24 +225,28 @@ func buildHistory(in buildInput) ([]Row, int) {
 		case h.Signoff != nil:
 			s := h.Signoff
 			x.signoff = s
-			x.result = symOK + " " + c.t("hist.signed")
+			x.word = c.t("hist.signed")
+			x.result = symOK + " " + x.word
 			if !s.At.IsZero() {
 				x.at = clock(s.At, h.Date)
 			}
 			r.Detail = c.f("hist.detail", h.Date, cleanText(s.Officer), x.at, s.Failed, cleanText(s.Note))
 		case h.Date == in.today:
-			x.result = symNone + " " + c.t("hist.today")
+			x.word = c.t("hist.today")
+			x.result = symNone + " " + x.word
 			r.Detail = c.t("hist.todaydetail")
 		default:
-			x.result = symBad + " " + c.t("hist.missed")
+			x.word = c.t("hist.missed")
+			x.result = symBad + " " + x.word
 			r.Alert = true
 			r.Detail = c.f("hist.misseddetail", h.Date)
 			missed++
 		}
 		r.Cells = tabCells(historyTab, &x)
-		rows = append(rows, r)
+		x.row = r
+		lines = append(lines, x)
 	}
-	return rows, missed
+	return lines, missed
 }
 
 func checkSummary(c catalog, v *checkView, today credit.Date) string {
@@ -204,10 +292,12 @@ type checkLine struct {
 // checkTab is the checklist's columns, in order: each one's header, layout
 // and cell. To add a column, add an entry here.
 var checkTab = []tabColumn[checkLine]{
-	{title: "col.result", cell: func(x *checkLine) string { return checkStatusText(x.c, x.it.Status) }},
-	{title: "col.checkitem", col: Column{Min: 16}, cell: func(x *checkLine) string { return x.text }},
-	{title: "col.count", col: Column{Right: true}, cell: func(x *checkLine) string { return strconv.Itoa(x.it.Count) }},
-	{title: "col.about", col: Column{Min: 8}, cell: func(x *checkLine) string { return x.about }},
+	{title: "col.result", key: "result", cell: func(x *checkLine) string { return checkStatusText(x.c, x.it.Status) },
+		value: func(x *checkLine) string { return checkStatusWord(x.c, x.it.Status) }},
+	{title: "col.checkitem", col: Column{Min: 16}, key: "item", cell: func(x *checkLine) string { return x.text }},
+	{title: "col.count", col: Column{Right: true}, key: "count", typ: credit.CellNumber,
+		cell: func(x *checkLine) string { return strconv.Itoa(x.it.Count) }},
+	{title: "col.about", col: Column{Min: 8}, key: "about", cell: func(x *checkLine) string { return x.about }},
 }
 
 // checkColumns are the checklist's columns (checkTab).
@@ -219,29 +309,39 @@ type historyLine struct {
 	c       catalog
 	date    credit.Date
 	result  string
+	word    string          // result without its symbol
 	signoff *credit.Signoff // nil: not signed
 	at      string          // the sign-off's time, "" if unknown
+	row     Row             // the row made from it
 }
 
 // historyTab is the sign-off history's columns, in order: each one's
 // header, layout and cell. To add a column, add an entry here.
 var historyTab = []tabColumn[historyLine]{
-	{title: "col.date", cell: func(x *historyLine) string { return x.c.dateWeekday(x.date) }},
-	{title: "col.result", cell: func(x *historyLine) string { return x.result }},
-	{title: "col.officer", col: Column{Min: 6}, cell: func(x *historyLine) string {
+	{title: "col.date", key: "date", typ: credit.CellDate, cell: func(x *historyLine) string { return x.c.dateWeekday(x.date) },
+		value: func(x *historyLine) string { return x.date.String() }},
+	{title: "col.result", key: "result", cell: func(x *historyLine) string { return x.result },
+		value: func(x *historyLine) string { return x.word }},
+	{title: "col.officer", col: Column{Min: 6}, key: "officer", cell: func(x *historyLine) string {
 		if x.signoff == nil {
 			return ""
 		}
 		return cleanText(x.signoff.Officer)
 	}},
-	{title: "col.time", cell: func(x *historyLine) string { return x.at }},
-	{title: "col.failed", col: Column{Right: true, Drop: 1}, cell: func(x *historyLine) string {
+	{title: "col.time", key: "signed_at", typ: credit.CellTime, cell: func(x *historyLine) string { return x.at },
+		value: func(x *historyLine) string {
+			if x.signoff == nil {
+				return ""
+			}
+			return timeValue(x.signoff.At)
+		}},
+	{title: "col.failed", col: Column{Right: true, Drop: 1}, key: "failed", typ: credit.CellNumber, cell: func(x *historyLine) string {
 		if x.signoff == nil {
 			return ""
 		}
 		return strconv.Itoa(x.signoff.Failed)
 	}},
-	{title: "col.note", col: Column{Min: 6}, cell: func(x *historyLine) string {
+	{title: "col.note", col: Column{Min: 6}, key: "note", cell: func(x *historyLine) string {
 		if x.signoff == nil {
 			return ""
 		}
