@@ -15,11 +15,11 @@ import (
 	"github.com/czyj/credwatch/tui"
 )
 
-// exportViews are the views export knows: the TUI's tabs (tui.TableFor).
+// exportViews are the views export knows: the TUI's tabs (tui.ExportFor).
 var exportViews = []string{"check", "sharing", "sync", "repair", "queue"}
 
 // runExport writes one view of the cache as xlsx, CSV or JSON: the rows
-// and columns of the TUI's tab, built by the TUI's own code (tui.TableFor)
+// and columns of the TUI's tab, built by the TUI's own code (tui.ExportFor)
 // for this configuration's officer scope, language and day.
 func (a *app) runExport(args []string) int {
 	fs := newFlags("export")
@@ -96,85 +96,18 @@ func isTerminal(w io.Writer) bool {
 }
 
 // exportOf reads the view's data through the officer's scope and returns
-// it as an export.
-//
-// Interim: the rows are tui.FilteredTable's display strings, turned into
-// an export by exportTableAsExport; when tui.ExportFor (typed columns,
-// whole values) is merged, the two lines after exportData become a call
-// to it, and the adapter goes.
+// it as the TUI's tab has it, typed (tui.ExportFor): whole dates instead of
+// ages, codes as codes, counts as numbers, and how it was made (About).
 func (a *app) exportOf(sc *store.Scoped, cachePath, view string, opt tui.TableOptions) (credit.Export, error) {
 	snap, check, err := a.exportData(sc, view)
 	if err != nil {
 		return credit.Export{}, err
 	}
-	cols, rows, err := tui.FilteredTable(view, a.tuiDeps(cachePath), snap, check, opt)
+	e, err := tui.ExportFor(view, a.tuiDeps(cachePath), snap, check, opt)
 	if err != nil {
-		return credit.Export{}, err
+		return credit.Export{}, fmt.Errorf("export %s: %w", view, err)
 	}
-	keys, err := a.exportKeys(view, cachePath, check)
-	if err != nil {
-		return credit.Export{}, err
-	}
-	return a.exportTableAsExport(view, cols, keys, rows, opt), nil
-}
-
-// exportTableAsExport is the interim adapter from the TUI's plain table
-// (titles, JSON keys, rows of display strings) to a credit.Export: every
-// column is CellText, so JSON keeps strings and xlsx writes text cells,
-// byte for byte what csv and json wrote before. tui.ExportFor replaces it
-// with typed columns and whole values.
-func (a *app) exportTableAsExport(view string, titles, keys []string, rows [][]string, opt tui.TableOptions) credit.Export {
-	t := credit.ExportTable{Name: exportViewTitle(view, a.lang), Rows: rows}
-	for i, title := range titles {
-		t.Columns = append(t.Columns, credit.ExportColumn{Title: title, Key: keys[i], Type: credit.CellText})
-	}
-	return credit.Export{Tables: []credit.ExportTable{t}, About: a.exportAbout(view, opt)}
-}
-
-// exportViewTitle names a view as the TUI's tab does, for a sheet and a
-// file name.
-func exportViewTitle(view, lang string) string {
-	titles := map[string][2]string{
-		"check": {"每日核查", "Daily check"}, "sharing": {"数据共享清单", "Sharing list"}, "sync": {"同步状态", "Sync status"},
-		"repair": {"信用修复", "Credit repair"}, "queue": {"修复后续", "After repair"},
-	}
-	t, ok := titles[view]
-	if !ok {
-		return view
-	}
-	if lang == "en" {
-		return t[1]
-	}
-	return t[0]
-}
-
-// exportAbout is how the export was made, for the xlsx About sheet.
-func (a *app) exportAbout(view string, opt tui.TableOptions) []credit.ExportFact {
-	en := a.lang == "en"
-	name := func(zh, eng string) string {
-		if en {
-			return eng
-		}
-		return zh
-	}
-	sort := opt.Sort
-	if sort != "" && opt.Desc {
-		sort += name("（降序）", " (descending)")
-	}
-	depts := strings.Join(a.scope.Depts, ", ")
-	if depts == "" {
-		depts = name("全部", "all")
-	}
-	return []credit.ExportFact{
-		{Name: name("视图", "View"), Value: exportViewTitle(view, a.lang)},
-		{Name: name("筛选", "Filter"), Value: opt.Filter},
-		{Name: name("部门筛选", "Department filter"), Value: opt.Dept},
-		{Name: name("排序", "Sort"), Value: sort},
-		{Name: name("业务日期", "Business date"), Value: a.today.String()},
-		{Name: name("值班人员", "Officer"), Value: a.scope.Officer},
-		{Name: name("负责部门", "Departments"), Value: depts},
-		{Name: name("导出时间", "Exported at"), Value: a.now().Format("2006-01-02 15:04")},
-	}
+	return e, nil
 }
 
 // exportData reads what the view's table is built from, through the
@@ -198,30 +131,6 @@ func (a *app) exportData(sc *store.Scoped, view string) (*credit.Snapshot, *cred
 	return snap, check, nil
 }
 
-// exportRows builds the view's table from data already read: its header
-// (the column titles for CSV, snake_case keys for JSON) and rows. It does
-// no I/O.
-func (a *app) exportRows(view, format, cachePath string, snap *credit.Snapshot, check *credit.CheckData, opt tui.TableOptions) ([]string, [][]string, error) {
-	cols, rows, err := tui.FilteredTable(view, a.tuiDeps(cachePath), snap, check, opt)
-	if err != nil || format != "json" {
-		return cols, rows, err
-	}
-	keys, err := a.exportKeys(view, cachePath, check)
-	return keys, rows, err
-}
-
-// exportKeys are the view's JSON keys: its English column titles in
-// snake_case (jsonKeys).
-func (a *app) exportKeys(view, cachePath string, check *credit.CheckData) ([]string, error) {
-	d := a.tuiDeps(cachePath)
-	d.Lang = "en"
-	en, _, err := tui.TableFor(view, d, &credit.Snapshot{}, check)
-	if err != nil {
-		return nil, err
-	}
-	return jsonKeys(en), nil
-}
-
 // tuiDeps are the TUI's settings that decide what its tables hold: export
 // builds tables with them, and the running TUI (cmd_tui.go) adds its store,
 // events and actions to them, so the two cannot drift apart.
@@ -234,34 +143,6 @@ func (a *app) tuiDeps(cachePath string) tui.Deps {
 	return tui.Deps{Rules: a.rules, Depts: a.depts, Endpoints: infos, Holder: holderInfo(cachePath), Today: a.today, Now: a.now, Clock: time.Now, Lang: a.lang,
 		Demo: a.demo, CachePath: cachePath, Officer: a.scope.Officer, OfficerDepts: a.scope.Depts,
 		ReadOnly: true, DeadlineDays: a.cfg.DeadlineDays, SignoffSince: a.cfg.signoffSince(), Warnings: a.cfg.warnings()}
-}
-
-// jsonKeys turns English column titles into snake_case keys: "Last push"
-// becomes last_push, "Doc no." doc_no. A title with no ASCII letters or
-// digits becomes col_N, and a repeated key gets _2, _3.
-func jsonKeys(titles []string) []string {
-	keys := make([]string, len(titles))
-	seen := map[string]int{}
-	for i, t := range titles {
-		var b strings.Builder
-		for _, r := range strings.ToLower(t) {
-			switch {
-			case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
-				b.WriteRune(r)
-			case b.Len() > 0 && !strings.HasSuffix(b.String(), "_"):
-				b.WriteByte('_')
-			}
-		}
-		k := strings.TrimSuffix(b.String(), "_")
-		if k == "" {
-			k = fmt.Sprintf("col_%d", i+1)
-		}
-		if seen[k]++; seen[k] > 1 {
-			k = fmt.Sprintf("%s_%d", k, seen[k])
-		}
-		keys[i] = k
-	}
-	return keys
 }
 
 // writeFileAtomic writes a file next to path and renames it over path, so

@@ -14,6 +14,7 @@ import (
 
 	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/credit/credittest"
+	"github.com/czyj/credwatch/sync/sheet"
 	"github.com/czyj/credwatch/tui"
 )
 
@@ -62,10 +63,29 @@ func exportFixture(t *testing.T) *credit.Snapshot {
 	}
 }
 
+// exportView is what `credwatch export` writes for view from data already
+// read (exportOf without the store): tui.ExportFor's one table, its titles,
+// its JSON keys and its rows.
+func exportView(t *testing.T, a *app, view string, snap *credit.Snapshot, opt tui.TableOptions) (credit.Export, []string, []string, [][]string, error) {
+	t.Helper()
+	e, err := tui.ExportFor(view, a.tuiDeps("/cache.db"), snap, nil, opt)
+	if err != nil {
+		return e, nil, nil, nil, err
+	}
+	if len(e.Tables) != 1 {
+		t.Fatalf("export of %s has %d tables, want 1", view, len(e.Tables))
+	}
+	var titles, keys []string
+	for _, c := range e.Tables[0].Columns {
+		titles, keys = append(titles, c.Title), append(keys, c.Key)
+	}
+	return e, titles, keys, e.Tables[0].Rows, nil
+}
+
 // TestExportFormats checks what Excel and scripts rely on, for every view
 // but the daily check (which needs the store's check data): CSV with a BOM,
-// CRLF and the Chinese intact; JSON objects with the pinned snake_case keys;
-// both with the TUI's rows.
+// CRLF, the Chinese intact and no ages; JSON objects with the pinned
+// snake_case keys and counts as numbers; both with the TUI's rows.
 func TestExportFormats(t *testing.T) {
 	a := demoApp(t)
 	snap := exportFixture(t)
@@ -74,22 +94,22 @@ func TestExportFormats(t *testing.T) {
 		keys []string
 		want string // a cell the view must hold
 	}{
-		{"sharing", []string{"dept", "kind", "recv", "discl", "pending", "rej", "last_push", "overdue", "late"}, "武进区"},
-		{"sync", []string{"endpoint", "feeds", "state", "last_success", "failures", "last_error"}, "江苏省安全生产行政执法系统（常州）"},
-		{"repair", []string{"section", "enterprise", "uscc", "doc_no", "tier", "decided", "eligible_from", "left", "status", "three_in_step"}, "常武应急罚〔2025〕45号"},
-		{"queue", []string{"enterprise", "doc_no", "stage", "since", "wd", "due", "status"}, "江苏友联石油化工股份有限公司, \"总厂\""},
+		{"sharing", []string{"dept", "dept_code", "kind", "received", "disclosed", "pending", "rejected", "last_push", "push_state", "overdue", "late"}, "武进区"},
+		{"sync", []string{"endpoint", "feeds", "state", "last_success", "last_attempt", "failures", "last_error"}, "江苏省安全生产行政执法系统（常州）"},
+		{"repair", []string{"section", "subject_name", "dept", "dept_code", "uscc", "doc_no", "severity", "decided", "eligible_from", "eligibility", "rule_set", "status", "three_in_step"}, "常武应急罚〔2025〕45号"},
+		{"queue", []string{"subject_name", "doc_no", "dept", "dept_code", "stage", "rule_set", "since", "working_days", "due", "status"}, "江苏友联石油化工股份有限公司, \"总厂\""},
 	} {
 		t.Run(tc.view, func(t *testing.T) {
-			cols, rows, err := a.exportRows(tc.view, "csv", "/cache.db", snap, nil, tui.TableOptions{})
+			e, cols, keys, rows, err := exportView(t, a, tc.view, snap, tui.TableOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			tuiCols, tuiRows, _ := tui.TableFor(tc.view, a.tuiDeps("/cache.db"), snap, nil)
-			if !slices.Equal(cols, tuiCols) || len(rows) != len(tuiRows) || len(rows) == 0 {
-				t.Fatalf("%d rows %v, the TUI has %d rows %v", len(rows), cols, len(tuiRows), tuiCols)
+			_, tuiRows, _ := tui.TableFor(tc.view, a.tuiDeps("/cache.db"), snap, nil)
+			if len(rows) != len(tuiRows) || len(rows) == 0 {
+				t.Fatalf("%d rows %v, the TUI has %d rows", len(rows), cols, len(tuiRows))
 			}
 			var buf bytes.Buffer
-			if err := tui.ExportTable(&buf, "csv", cols, rows); err != nil {
+			if err := sheet.WriteExportLang(&buf, "csv", a.lang, e); err != nil {
 				t.Fatal(err)
 			}
 			raw := buf.Bytes()
@@ -109,19 +129,22 @@ func TestExportFormats(t *testing.T) {
 			if !slices.ContainsFunc(recs[1:], func(r []string) bool { return slices.Contains(r, tc.want) }) {
 				t.Errorf("CSV lost %q:\n%s", tc.want, raw)
 			}
-
-			keys, jrows, err := a.exportRows(tc.view, "json", "/cache.db", snap, nil, tui.TableOptions{})
-			if err != nil {
-				t.Fatal(err)
+			for _, r := range recs[1:] {
+				for _, c := range r {
+					if strings.Contains(c, "前") || strings.HasPrefix(c, "剩余") {
+						t.Errorf("CSV cell %q is an age, not a date", c)
+					}
+				}
 			}
+
 			if tc.keys != nil && !slices.Equal(keys, tc.keys) {
 				t.Errorf("JSON keys %q, want %q (scripts depend on them)", keys, tc.keys)
 			}
 			buf.Reset()
-			if err := tui.ExportTable(&buf, "json", keys, jrows); err != nil {
+			if err := sheet.WriteExportLang(&buf, "json", a.lang, e); err != nil {
 				t.Fatal(err)
 			}
-			var objs []map[string]string
+			var objs []map[string]any
 			if err := json.Unmarshal(buf.Bytes(), &objs); err != nil {
 				t.Fatalf("JSON does not parse: %v\n%s", err, buf.Bytes())
 			}
@@ -137,18 +160,20 @@ func TestExportFormats(t *testing.T) {
 					found = found || v == tc.want
 				}
 			}
+			for i, c := range e.Tables[0].Columns {
+				if c.Type != credit.CellNumber {
+					continue
+				}
+				for _, o := range objs {
+					if _, isNum := o[keys[i]].(float64); !isNum && o[keys[i]] != nil {
+						t.Errorf("JSON %s = %#v: a count must be a number", keys[i], o[keys[i]])
+					}
+				}
+			}
 			if !found {
 				t.Errorf("JSON lost %q:\n%s", tc.want, buf.Bytes())
 			}
 		})
-	}
-}
-
-func TestJSONKeys(t *testing.T) {
-	got := jsonKeys([]string{"Last push", "Doc no.", "USCC", "许可", "Field name / rules", "Status", "Status"})
-	want := []string{"last_push", "doc_no", "uscc", "col_4", "field_name_rules", "status", "status_2"}
-	if !slices.Equal(got, want) {
-		t.Errorf("jsonKeys = %q, want %q", got, want)
 	}
 }
 
@@ -212,7 +237,7 @@ func TestExportFilterSort(t *testing.T) {
 	snap := exportFixture(t)
 	docs := func(opt tui.TableOptions) []string {
 		t.Helper()
-		cols, rows, err := a.exportRows("repair", "csv", "/cache.db", snap, nil, opt)
+		_, cols, _, rows, err := exportView(t, a, "repair", snap, opt)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -227,8 +252,7 @@ func TestExportFilterSort(t *testing.T) {
 		return out
 	}
 	// The Chinese title of the decision-date column, whatever its wording.
-	zh, _, _ := a.exportRows("repair", "csv", "/cache.db", snap, nil, tui.TableOptions{})
-	keys, _, _ := a.exportRows("repair", "json", "/cache.db", snap, nil, tui.TableOptions{})
+	_, zh, keys, _, _ := exportView(t, a, "repair", snap, tui.TableOptions{})
 	decidedTitle := zh[slices.Index(keys, "decided")]
 	for _, tc := range []struct {
 		name string
@@ -248,7 +272,7 @@ func TestExportFilterSort(t *testing.T) {
 			}
 		})
 	}
-	if _, _, err := a.exportRows("repair", "csv", "/cache.db", snap, nil, tui.TableOptions{Sort: "no-such"}); err == nil || !strings.Contains(err.Error(), "文号") {
+	if _, _, _, _, err := exportView(t, a, "repair", snap, tui.TableOptions{Sort: "no-such"}); err == nil || !strings.Contains(err.Error(), "文号") {
 		t.Errorf("unknown sort column: %v; want an error naming the columns", err)
 	}
 	var out, errb bytes.Buffer

@@ -91,6 +91,9 @@ func (a *app) runTUI(args []string) int {
 	d.Events = db.Follow(ctx, last, followEvery)
 	d.SyncNow = s.SyncNow
 	d.Report = a.reportFile(db)
+	// e, E and :export write the table on screen into export_dir and show
+	// the file's full path.
+	d.Export = func(e credit.Export, format string) (string, error) { return a.writeExport(e, format, "") }
 	d.ReadOnly = a.scope.ReadOnly
 	// Measurements (docs/PERFORMANCE.md): quit after the first frame of
 	// the default tab, or once every tab has its data, saying when.
