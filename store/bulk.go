@@ -205,7 +205,12 @@ func collectIndexEntries(tx *bolt.Tx, names ...[]byte) ([]sortedEntries, error) 
 	for i, name := range names {
 		out[i].name = name
 	}
+	// Every record is read once: without releasing, a 1M-record load
+	// mapped the whole records bucket here (759 MB of file pages, the
+	// peak of a first sync).
+	rel := newPageRelease(tx)
 	err := tx.Bucket(bRecords).ForEach(func(k, v []byte) error {
+		rel.add(len(k) + len(v))
 		var m recMeta
 		if err := recordHeader(v, &m); err != nil {
 			return fmt.Errorf("decode %s: %w", k, err)

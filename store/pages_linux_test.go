@@ -120,3 +120,96 @@ func TestPageReleaseBoundsMappedFile(t *testing.T) {
 	}
 	t.Logf("mapped: %d kB without release, at most %d kB with", whole, peak)
 }
+
+// Pages released inside a write transaction are read again from the page
+// cache, so what the transaction wrote (values that are slices of the
+// mapping, as bbolt's Get returns them, and leaves it changed around
+// them) commits intact, while the reads keep little of the file mapped.
+func TestPageReleaseInWriteTransaction(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "pages.db")
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	const n, size = 6000, 4000 // 24 MB of values
+	val := func(i int) []byte { return bytes.Repeat([]byte{byte(i), byte(i >> 8)}, size/2) }
+	key := func(prefix string, i int) []byte { return []byte(fmt.Sprintf("%s%08d", prefix, i)) }
+	err = b.Update(func(tx *bolt.Tx) error {
+		bk, err := tx.CreateBucket([]byte("b"))
+		if err != nil {
+			return err
+		}
+		for i := range n {
+			if err := bk.Put(key("a", i), val(i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if b, err = bolt.Open(path, 0o600, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	peakKB := 0
+	err = b.Update(func(tx *bolt.Tx) error {
+		rel := newPageReleaseEvery(tx, 8) // counting items, as applyPages does
+		bk := tx.Bucket([]byte("b"))
+		// A scattered walk: every read maps pages, every write keeps
+		// slices of the mapping until the commit.
+		for j := range n {
+			i := (j * 4999) % n
+			rel.add(1)
+			v := bk.Get(key("a", i))
+			if !bytes.Equal(v, val(i)) {
+				return fmt.Errorf("value %d read back wrong", i)
+			}
+			if err := bk.Put(key("c", i), v); err != nil { // a slice of the mapping
+				return err
+			}
+			if i%3 == 0 {
+				if err := bk.Put(key("a", i), val(i+1)); err != nil {
+					return err
+				}
+			}
+			if j%500 == 0 {
+				peakKB = max(peakKB, mappedKB(t, path))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if peakKB > 8<<10 {
+		t.Errorf("the releasing write transaction mapped up to %d kB of a 24 MB file", peakKB)
+	}
+	b.Close()
+	if b, err = bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true}); err != nil {
+		t.Fatal(err)
+	}
+	err = b.View(func(tx *bolt.Tx) error {
+		bk := tx.Bucket([]byte("b"))
+		for i := range n {
+			want := val(i)
+			if i%3 == 0 {
+				want = val(i + 1)
+			}
+			if !bytes.Equal(bk.Get(key("a", i)), want) {
+				return fmt.Errorf("a%d wrong after commit", i)
+			}
+			if !bytes.Equal(bk.Get(key("c", i)), val(i)) {
+				return fmt.Errorf("c%d wrong after commit", i)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("mapped at most %d kB during the write", peakKB)
+}

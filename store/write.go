@@ -102,6 +102,18 @@ func (db *DB) ApplyPages(pages []*credit.Page) error {
 	return nil
 }
 
+// writeReleaseItems is how many items a write transaction stores between
+// two releases of the file pages its reads mapped (see pageRelease, which
+// here counts items, not bytes). A batch's items are sorted by key, but
+// what they look up is not always near them: an open repair reads its
+// penalty's record, a re-walk compares every record with the stored one.
+// At 1M records one batch of 8,000 repairs mapped up to 350 MB of the file
+// that way (the kernel maps up to 16 neighbouring pages per fault). The
+// release only unmaps clean pages of a read-only shared mapping of the
+// file; nothing is written to the file before the commit, and a page read
+// again is mapped again from the page cache.
+const writeReleaseItems = 500
+
 // itemOp is one item of a page: a change, or an item put in quarantine.
 type itemOp struct {
 	page   int
@@ -130,7 +142,9 @@ func (db *DB) applyPages(tx *bolt.Tx, pages []*credit.Page) (removed int, err er
 	}
 	slices.SortStableFunc(ops, func(a, b itemOp) int { return strings.Compare(a.key, b.key) })
 	w := pageWriter{tx: tx, stats: map[string]*credit.DeptStats{}, deferDocNo: docNoDeferred(tx)}
+	rel := newPageReleaseEvery(tx, writeReleaseItems)
 	for _, op := range ops {
+		rel.add(1)
 		p := pages[op.page]
 		w.endpoint, w.at = p.Endpoint, p.FetchedAt
 		if op.bad != nil {

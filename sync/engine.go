@@ -316,7 +316,11 @@ func (e *Engine) pass(ctx context.Context, i int) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	feed, err := e.syncFeeds(ctx, e.clients[i], ep, ep.Feeds)
+	maxItems := catchUpBatchItems
+	if bulk {
+		maxItems = maxBatchItems
+	}
+	feed, err := e.syncFeeds(ctx, e.clients[i], ep, ep.Feeds, maxItems)
 	if bulk {
 		err = e.endBulk(ctx, bl, err)
 	}

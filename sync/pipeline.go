@@ -34,6 +34,18 @@ var (
 	// at whichever is reached first.
 	maxBatchPages = 16
 	maxBatchItems = 8000
+	// catchUpBatchItems takes the place of maxBatchItems in a pass that
+	// is not a bulk load (see Engine.beginBulk): a catch-up after a
+	// backlog, or a re-walk after the endpoint forgot our cursors. Its
+	// items land all over a large cache (changed records, repairs served
+	// in the order they changed, the hashed document-number index), and
+	// a transaction's memory is about the pages it changes: bbolt copies
+	// each changed leaf out of the file's mapping into a new buffer on
+	// the heap when it commits. At 1M records a re-walk's batches of
+	// 8,000 repairs changed enough leaves for 150-200 MB of mapped file
+	// and 80 MB of heap per commit. A bulk load's items arrive in key
+	// order, so it keeps the larger batches, and their speed.
+	catchUpBatchItems = 2000
 	// linger is how long the store side waits for more pages of a feed
 	// once a batch has its first. A batch never waits for an error, the
 	// next feed or the end of the pass, only for a page still being
@@ -66,7 +78,10 @@ type item struct {
 // the pass. It returns the first feed that failed and every failure,
 // joined, after storing every page fetched before. The fetcher has stopped
 // when it returns.
-func (e *Engine) syncFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, feeds []string) (string, error) {
+//
+// maxItems caps the items of one transaction (maxBatchItems or
+// catchUpBatchItems); a page is never split, so a batch holds at least one.
+func (e *Engine) syncFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, feeds []string, maxItems int) (string, error) {
 	fctx, cancel := context.WithCancel(ctx)
 	queue := make(chan item, queueDepth(ep.pageSize()))
 	stopped := make(chan struct{})
@@ -120,7 +135,7 @@ func (e *Engine) syncFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, f
 		batch = append(batch[:0], it.page)
 		items := pageItems(it.page)
 		var wait *time.Timer
-		for len(batch) < maxBatchPages && items < maxBatchItems {
+		for len(batch) < maxBatchPages && items < maxItems {
 			nx, ok := q.poll(nil, nil)
 			if !ok && linger > 0 {
 				if wait == nil {

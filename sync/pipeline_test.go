@@ -319,7 +319,8 @@ func TestPagesAreStoredInBatches(t *testing.T) {
 		for _, p := range c[:len(c)-1] {
 			items += len(p.Changes) + len(p.Quarantine)
 		}
-		if len(c) > maxBatchPages || items >= maxBatchItems {
+		// slowStore hides the store's bulk load: a catch-up pass's cap.
+		if len(c) > maxBatchPages || items >= catchUpBatchItems {
 			t.Errorf("a call of %d pages (%d items before the last) is over the caps", len(c), items)
 		}
 		for _, p := range c[1:] {
@@ -601,5 +602,48 @@ func TestFeedListedTwiceAndCursorReadFailure(t *testing.T) {
 	}
 	if len(failed) != 1 || failed[0].Feed != "reward" {
 		t.Errorf("error events %+v, want one of feed reward", failed)
+	}
+}
+
+// slowBulkStore is a slowStore that keeps the bulk load of the store it
+// wraps, so the engine runs a first sync as one.
+type slowBulkStore struct {
+	*slowStore
+	bulk interface {
+		BeginBulkLoad() (bool, error)
+		FinishBulkLoad() error
+	}
+}
+
+func (s slowBulkStore) BeginBulkLoad() (bool, error) { return s.bulk.BeginBulkLoad() }
+func (s slowBulkStore) FinishBulkLoad() error        { return s.bulk.FinishBulkLoad() }
+
+// A bulk load batches up to maxBatchItems per transaction; any other pass
+// (a catch-up, a re-walk) up to catchUpBatchItems, and never splits a page.
+func TestCatchUpBatchesAreSmaller(t *testing.T) {
+	defer func(n int) { catchUpBatchItems = n }(catchUpBatchItems)
+	catchUpBatchItems = 97 // one page of hub's
+	largest := func(bulk bool) int {
+		_, srv, db, _ := simHub(t, 5, 2000)
+		ss := &slowStore{Store: db, delay: 15 * time.Millisecond}
+		var st credit.Store = ss
+		if bulk {
+			st = slowBulkStore{ss, db}
+		}
+		eng, err := New(st, hub(srv.URL), Options{Now: testNow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := eng.SyncOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		_, n := ss.stored()
+		return n
+	}
+	if n := largest(false); n != 1 {
+		t.Errorf("a pass that is not a bulk load stored %d pages of 97 items in one transaction, want 1", n)
+	}
+	if n := largest(true); n < 2 {
+		t.Errorf("a bulk load stored at most %d page per transaction, want batches", n)
 	}
 }
