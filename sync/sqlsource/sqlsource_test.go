@@ -178,7 +178,16 @@ func driveSource(t testing.TB, driver string, load func(script string), update f
 			}
 		}
 	}
-	later := "'2026-11-30 12:00:00'"
+	// Later than every row the source holds: the simulator stamps its rows
+	// up to the time of day it was made at, so a fixed time of day would be
+	// in the past of the cursor in the afternoon.
+	var newest time.Time
+	for _, r := range recs {
+		if r.UpdatedAt.After(newest) {
+			newest = r.UpdatedAt
+		}
+	}
+	later := "'" + newest.Add(time.Minute).In(credit.ChinaZone).Format("2006-01-02 15:04:05") + "'"
 	update("UPDATE cf_xzcf SET CF_XDR_MC = '改名后的公司  ', UPDATED_AT = " + later + " WHERE ID = '" + pen.ID + "'")
 	update("UPDATE cf_xzcf SET SCBZ = '1', UPDATED_AT = " + later + " WHERE ID = '" + gone.ID + "'")
 	update("INSERT INTO cf_xzcf (ID, DEPT, UPDATED_AT, CF_WSH, CF_JDRQ) VALUES ('CF-BAD-1', '320412', " + later + ", '常武应急罚〔2026〕999号', '2026-02-30')")
