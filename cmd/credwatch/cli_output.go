@@ -9,6 +9,8 @@ import (
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
+
+	"github.com/czyj/credwatch/tui/i18n"
 )
 
 // outputEncoding is the encoding of what the text commands write to
@@ -86,25 +88,13 @@ func (c *cliCommand) textOutput() bool {
 
 // The legacy Windows console ("使用旧版控制台") cannot give Bubble Tea the
 // virtual-terminal input mode: its program stops with "set console mode:
-// The parameter is incorrect". tuiError says what to change instead.
-var legacyConsoleHelp = map[string]string{
-	"zh": `全屏界面无法在旧版控制台中运行。请在命令提示符窗口标题栏上右键 →「属性」→「选项」，
-取消勾选「使用旧版控制台」，关闭并重新打开窗口；或改用 Windows 终端（Windows Terminal）。
-不用全屏界面时可以使用 credwatch status、credwatch check、credwatch tail -f。`,
-	"en": `the full-screen view cannot run in the legacy console. Right-click the Command Prompt
-window's title bar → Properties → Options, clear "Use legacy console", then close and reopen
-the window; or use Windows Terminal. Without the full-screen view: credwatch status,
-credwatch check, credwatch tail -f.`,
-}
+// The parameter is incorrect". tuiError says what to change instead (the
+// catalogue's cli.legacyconsole).
 
 // tuiError is the message for err, with which the full-screen view stopped.
 func tuiError(err error, lang string) string {
 	if !isLegacyConsoleError(err) {
 		return err.Error()
 	}
-	help, ok := legacyConsoleHelp[lang]
-	if !ok {
-		help = legacyConsoleHelp["zh"]
-	}
-	return fmt.Sprintf("%s\n(%v)", help, err)
+	return fmt.Sprintf("%s\n(%v)", i18n.New(lang).T("cli.legacyconsole"), err)
 }

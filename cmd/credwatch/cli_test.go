@@ -11,6 +11,8 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/czyj/credwatch/tui/i18n"
 )
 
 // runCLI runs credwatch with args and returns its exit status and output.
@@ -404,8 +406,8 @@ func TestTUIErrorUnchanged(t *testing.T) {
 	if got := tuiError(err, "zh"); got != err.Error() {
 		t.Errorf("tuiError = %q", got)
 	}
-	for lang, help := range legacyConsoleHelp {
-		if !strings.Contains(help, "Windows Terminal") {
+	for _, lang := range []string{"zh", "en"} {
+		if help := i18n.New(lang).T("cli.legacyconsole"); !strings.Contains(help, "Windows Terminal") {
 			t.Errorf("%s: the legacy console help does not offer Windows Terminal", lang)
 		}
 	}

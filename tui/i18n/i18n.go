@@ -538,6 +538,14 @@ var messages = map[string]message{
   report [--month YYYY-MM] [--format xlsx|text|csv|json]   the monthly 合规率 / 迟报率 report (> 11月.xlsx)
 全屏界面 / the full-screen view: ssh -t (a terminal, no command)
 `},
+	// What the commands say (cmd/credwatch).
+	"cli.legacyconsole": {"全屏界面无法在旧版控制台中运行。请在命令提示符窗口标题栏上右键 >「属性」>「选项」，\n" +
+		"取消勾选「使用旧版控制台」，关闭并重新打开窗口；或改用 Windows 终端（Windows Terminal）。\n" +
+		"不用全屏界面时可以使用 credwatch status、credwatch check、credwatch tail -f。",
+		"the full-screen view cannot run in the legacy console. Right-click the Command Prompt\n" +
+			"window's title bar > Properties > Options, clear \"Use legacy console\", then close and reopen\n" +
+			"the window; or use Windows Terminal. Without the full-screen view: credwatch status,\n" +
+			"credwatch check, credwatch tail -f."},
 }
 
 // T returns the message of key; an unknown key is returned as it is, so a
