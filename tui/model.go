@@ -144,6 +144,9 @@ type Deps struct {
 	// tea.Cmd. nil: e and E write csv and json themselves (ExportTable).
 	// ExportCommand, when set, takes precedence.
 	Export func(e credit.Export, format string) (path string, err error)
+	// ExportDir, if set, is where Export writes: the full help (?) names
+	// it, so an officer knows where e puts the file before pressing it.
+	ExportDir string
 	// DeadlineDays is the window of the 信用修复 tab's first section:
 	// penalties eligible for repair within this many days (0: 30).
 	DeadlineDays int

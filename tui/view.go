@@ -51,6 +51,9 @@ func (m *Model) fixedLines() int {
 	helpLines := 1
 	if m.help.ShowAll {
 		helpLines = strings.Count(m.help.View(m.keys), "\n") + 1
+		if m.exportDirLine() != "" {
+			helpLines++
+		}
 	}
 	n := len(m.headerLines()) + len(m.warnings) + 1 + 1 + m.bottomLines() + 1 + helpLines
 	if m.banner() != "" {
@@ -119,6 +122,9 @@ func (m Model) View() string {
 	// not fit either; cut every line at the edge.
 	for _, l := range strings.Split(m.help.View(m.keys), "\n") {
 		lines = append(lines, ansi.Truncate(l, w, truncTail))
+	}
+	if l := m.exportDirLine(); l != "" {
+		lines = append(lines, m.styles.Detail.Render(ansi.Truncate(l, w, truncTail)))
 	}
 
 	out := strings.Join(lines, "\n")
@@ -279,4 +285,14 @@ func (m *Model) tabsLine() string {
 		}
 	}
 	return ansi.Truncate(strings.Join(parts, " "), m.width, truncTail)
+}
+
+// exportDirLine names where e writes, under the full help; "" when the
+// help is short, exports go elsewhere (an SSH session shows a command) or
+// the directory is not known.
+func (m *Model) exportDirLine() string {
+	if !m.help.ShowAll || m.d.ExportDir == "" || m.d.ExportCommand != nil || m.d.Export == nil {
+		return ""
+	}
+	return m.cat.f("help.exportdir", cleanText(m.d.ExportDir))
 }

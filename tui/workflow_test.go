@@ -941,3 +941,27 @@ func TestReportKey(t *testing.T) {
 		}
 	}
 }
+
+// The full help names the directory e writes to (issue 17 item 8); the
+// short help and an SSH session (which shows a command instead) do not.
+func TestHelpNamesExportDir(t *testing.T) {
+	dp, _ := storeDeps(t, "zh")
+	dp.ExportDir = "/home/值班员/Documents"
+	dp.Export = func(credit.Export, string) (string, error) { return "", nil }
+	m := loadedStore(t, dp, 100, 30)
+	if strings.Contains(m.View(), "导出目录") {
+		t.Error("the short help names the export directory")
+	}
+	m = keys(t, m, runes("?"))
+	if v := m.View(); !strings.Contains(v, "导出目录：/home/值班员/Documents") {
+		t.Errorf("the full help does not name the export directory:\n%s", v)
+	}
+	if n := len(strings.Split(m.View(), "\n")); n > 30 {
+		t.Errorf("the full help with the directory makes %d lines on a 30-line screen", n)
+	}
+	dp.ExportCommand = func(ExportRequest) string { return "credwatch export" }
+	m = keys(t, loadedStore(t, dp, 100, 30), runes("?"))
+	if strings.Contains(m.View(), "导出目录") {
+		t.Error("an SSH session's help names a directory on the server")
+	}
+}

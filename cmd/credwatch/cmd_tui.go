@@ -94,6 +94,7 @@ func (a *app) runTUI(args []string) int {
 	// e, E and :export write the table on screen into export_dir and show
 	// the file's full path.
 	d.Export = func(e credit.Export, format string) (string, error) { return a.writeExport(e, format, "") }
+	d.ExportDir, _ = exportDirFor(a.cfg.ExportDir, osExportEnv()) // an error is shown when e writes
 	d.ReadOnly = a.scope.ReadOnly
 	// Measurements (docs/PERFORMANCE.md): quit after the first frame of
 	// the default tab, or once every tab has its data, saying when.

@@ -490,6 +490,7 @@ var messages = map[string]message{
 	"help.sortnext":    {"下一排序列", "sort column"},
 	"help.sortdir":     {"升降序", "sort order"},
 	"help.export":      {"导出CSV", "export CSV"},
+	"help.exportdir":   {"导出目录：%s（配置 export_dir）", "exports go to %s (export_dir in the configuration)"},
 	"help.exportjson":  {"导出JSON", "export JSON"},
 	"help.exportxlsx":  {"导出Excel", "export Excel"},
 	"err.exportformat": {"无法导出为 %s：可选 %s", "cannot export as %s: choose %s"},
