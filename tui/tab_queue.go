@@ -289,7 +289,9 @@ func (q *queueRows) fill(i int, row *Row, memo *table.Memo) {
 		todo = c.t("q.national")
 	}
 	row.Key, row.SortKeys = e.key, tabSortKeys(queueTab, x)
-	row.Detail = x.name + " " + x.doc + ": " + todo + "; " + c.f("q.since", e.since, int(e.age), e.due)
+	// The detail strip names the row in full (name, document number,
+	// department), which the columns cut at 80 columns.
+	row.Detail = x.name + " " + x.doc + " " + q.depts.ShortName(dept) + ": " + todo + "; " + c.f("q.since", e.since, int(e.age), e.due)
 }
 
 // line returns what row i's cells are made from.

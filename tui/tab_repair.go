@@ -224,7 +224,10 @@ func repairDetail(in buildInput, key string) string {
 		return cleanText(err.Error())
 	}
 	c := in.cat
-	detail := c.f("rep.detail", rec.USCC, rec.Decided, rd.RuleSet, rd.DisclosureDue, rd.MinPeriodEnd, rd.MaxDisclosureEnd)
+	// The strip names the penalty in full first (name, document number,
+	// department: what the columns cut at 80 columns), then its dates.
+	detail := cleanText(rec.SubjectName+" "+rec.DocNo+" "+in.depts.ShortName(rec.Dept)) + "  " +
+		c.f("rep.detail", rec.USCC, rec.Decided, rd.RuleSet, rd.DisclosureDue, rd.MinPeriodEnd, rd.MaxDisclosureEnd)
 	if rd.Reason != "" {
 		detail += "; " + rd.Reason
 	}
