@@ -192,7 +192,7 @@ var messages = map[string]message{
 	"chk.pass":          {"通过", "pass"},
 	"chk.fail":          {"未通过", "FAIL"},
 	"chk.warn":          {"注意", "note"},
-	"chk.counts":        {"未通过 %d  注意 %d  通过 %d", "failed %d  notes %d  passed %d"},
+	"chk.counts":        {"未通过 %d  注意 %d  通过 %d", "failed %d  warnings %d  passed %d"},
 	"chk.missed":        {"近%d个工作日漏签 %d 天", "last %d working days: %d not signed off"},
 	"chk.signed":        {"已签核 %s %s", "signed off %s by %s"},
 	"chk.unsigned":      {"今日尚未签核（s 签核）", "today not signed off (s to sign)"},
@@ -547,6 +547,19 @@ var messages = map[string]message{
 			"window's title bar > Properties > Options, clear \"Use legacy console\", then close and reopen\n" +
 			"the window; or use Windows Terminal. Without the full-screen view: credwatch status,\n" +
 			"credwatch check, credwatch tail -f."},
+	// English singulars (Catalog.F picks key.one when the count is 1).
+	"check.push-stale.one":         {"%d个部门超过1个工作日未推送数据", "%d department has not pushed for over a working day"},
+	"check.sharing-missing.one":    {"数据共享清单缺少%d条记录", "%d record missing from the sharing list"},
+	"check.sharing-rejected.one":   {"数据共享清单退回%d条记录", "%d record rejected by the sharing platform"},
+	"check.disclosure-overdue.one": {"%d条记录超过7个工作日未公示", "%d record not disclosed within 7 working days"},
+	"check.disclosure-late.one":    {"自上一工作日起%d条记录逾期公示", "%d record disclosed late since the last working day"},
+	"check.quality.one":            {"%d条记录存在数据质量问题", "%d record with data-quality errors"},
+	"check.pipeline-stuck.one":     {"%d项信用修复事项超期未办", "%d repair item stuck past its expected time"},
+	"check.endpoints.one":          {"%d个接口同步异常", "%d endpoint failing"},
+	"check.three-in-step.one":      {"%d条一般行政处罚未落实三同步（上一工作日以来新作出%d条）", "%d general penalty without all three 三同步 steps (%d decided since the last working day)"},
+	"chk.records.one":              {"%d条记录", "%d record"},
+	"det.lateby.one":               {"晚 %d 个工作日", "%d working day late"},
+	"serve.refused.perkey.one":     {"credwatch: 此密钥已有 %d 个会话，请先关闭其中一个。", "credwatch: this key already has %d session open; close it first."},
 }
 
 // T returns the message of key; an unknown key is returned as it is, so a
@@ -563,7 +576,27 @@ func (c Catalog) T(key string) string {
 }
 
 // F formats the message of key with args (fmt verbs).
-func (c Catalog) F(key string, args ...any) string { return fmt.Sprintf(c.T(key), args...) }
+//
+// In English a message whose first argument is the count 1 takes its
+// singular form, key+".one", where the catalogue has one ("1 record", not
+// "1 records"); Chinese has no plural.
+func (c Catalog) F(key string, args ...any) string {
+	return fmt.Sprintf(c.T(c.number(key, args)), args...)
+}
+
+// number is key, or its singular key+".one" when the language is English,
+// the first of args is the int 1 and the catalogue has that form.
+func (c Catalog) number(key string, args []any) string {
+	if !c.en || len(args) == 0 {
+		return key
+	}
+	if n, ok := args[0].(int); ok && n == 1 {
+		if _, ok := messages[key+".one"]; ok {
+			return key + ".one"
+		}
+	}
+	return key
+}
 
 // Text words a domain text: its key's message formatted with its
 // arguments. An argument that is a credit.Text is worded in the same
@@ -590,7 +623,7 @@ func (c Catalog) Text(t credit.Text) string {
 			args[i] = a
 		}
 	}
-	return fmt.Sprintf(c.T(t.Key), args...)
+	return fmt.Sprintf(c.T(c.number(t.Key, args)), args...)
 }
 
 func (c Catalog) list(parts []string) string {

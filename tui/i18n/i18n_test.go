@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -288,5 +289,39 @@ func TestViewKeysInCatalogue(t *testing.T) {
 	}
 	if found < 100 {
 		t.Fatalf("found only %d lookups: the scan no longer sees the view's calls", found)
+	}
+}
+
+// English counts agree with their noun: 1 record, 2 records; Chinese has
+// no plural; a singular form exists only beside its plural.
+func TestEnglishSingular(t *testing.T) {
+	en, zh := New("en"), New("zh")
+	for _, c := range []struct {
+		key  string
+		n    int
+		want string
+	}{
+		{"chk.records", 1, "1 record"},
+		{"chk.records", 2, "2 records"},
+		{"chk.records", 0, "0 records"},
+		{"check.push-stale", 1, "1 department has not pushed for over a working day"},
+		{"check.push-stale", 3, "3 departments have not pushed for over a working day"},
+	} {
+		if got := en.F(c.key, c.n); got != c.want {
+			t.Errorf("en %s(%d) = %q, want %q", c.key, c.n, got, c.want)
+		}
+		if got := en.Text(credit.Text{Key: c.key, Args: []any{c.n}}); got != c.want {
+			t.Errorf("en Text %s(%d) = %q, want %q", c.key, c.n, got, c.want)
+		}
+		if got, want := zh.F(c.key, c.n), fmt.Sprintf(messages[c.key].zh, c.n); got != want {
+			t.Errorf("zh %s(%d) = %q, want %q", c.key, c.n, got, want)
+		}
+	}
+	for key := range messages {
+		if base, ok := strings.CutSuffix(key, ".one"); ok {
+			if _, ok := messages[base]; !ok {
+				t.Errorf("%s has no plural %s", key, base)
+			}
+		}
 	}
 }
