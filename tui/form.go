@@ -143,13 +143,15 @@ func (f Form) Update(msg tea.KeyMsg) (Form, formResult) {
 	return f, formEditing
 }
 
-// View draws the title line, then a line per field with a ">" before the
-// focused one.
+// View draws the title line (led by the error, if any), then a line per
+// field with a ">" before the focused one.
 func (f Form) View(st Styles) string {
 	title := f.Title
 	switch {
 	case f.err != "":
-		title += "  " + symBad + " " + f.err
+		// The error goes first: a long title (an enterprise and its
+		// document number) would push it past the edge at 80 columns.
+		title = symBad + " " + f.err + "  " + title
 	case f.hint != "":
 		title += "  " + f.hint
 	}

@@ -195,6 +195,7 @@ func (m *Model) closeLine() {
 func (m *Model) updateKeys() {
 	k := &m.keys
 	normal := m.mode == modeNormal
+	k.typing, k.form = !normal, m.mode == modeForm
 	t := m.activeTable()
 	top := m.top()
 	k.Sync.SetEnabled(normal && m.d.SyncNow != nil)

@@ -42,6 +42,11 @@ type KeyMap struct {
 	Quit key.Binding
 
 	Form FormKeyMap
+
+	// typing is set while a form, the filter or the command line takes the
+	// keys (updateKeys); form while it is a form. The short help then offers
+	// only what acts there: a letter such as q is text, not a command.
+	typing, form bool
 }
 
 // DefaultKeyMap returns the keys with Chinese help texts.
@@ -101,6 +106,12 @@ func (k *KeyMap) actionKeys() []*key.Binding {
 // ShortHelp implements help.KeyMap: the actions possible on the selected row
 // first, then moving around.
 func (k KeyMap) ShortHelp() []key.Binding {
+	if k.form {
+		return []key.Binding{k.Form.Submit, k.Form.Cancel, k.Form.Next, k.Form.Prev}
+	}
+	if k.typing {
+		return []key.Binding{k.Form.Submit, k.Form.Cancel}
+	}
 	return []key.Binding{k.Signoff, k.Remind, k.National, k.Withdraw, k.Fulfil, k.Retry, k.Open, k.Back,
 		k.JumpTab, k.Filter, k.Outbox, k.Sync, k.Help, k.Quit}
 }

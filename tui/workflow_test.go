@@ -965,3 +965,26 @@ func TestHelpNamesExportDir(t *testing.T) {
 		t.Error("an SSH session's help names a directory on the server")
 	}
 }
+
+// At 80 columns a form's long title (enterprise and document number) must
+// not push the missing-field message off the screen, and the help line
+// offers the form's keys, not q (which is text in a field) (issue 17 item 4).
+func TestFormAt80Columns(t *testing.T) {
+	dp, _ := storeDeps(t, "zh")
+	m := loadedStore(t, dp, 80, 24)
+	m = keys(t, m, runes("5"), runes("n"))
+	m, cmd := press(t, m, keyMsg("enter"))
+	v := m.View()
+	if cmd != nil || !strings.Contains(v, "请填写回执编号") {
+		t.Fatalf("the missing receipt is not said at 80 columns:\n%s", v)
+	}
+	lines := strings.Split(v, "\n")
+	help := lines[len(lines)-1]
+	if strings.Contains(help, "q 退出") || strings.Contains(help, "1-5") || !strings.Contains(help, "enter 确认") || !strings.Contains(help, "esc 取消") {
+		t.Errorf("help line while a form is open: %q", help)
+	}
+	m = keys(t, m, keyMsg("esc"))
+	if lines := strings.Split(m.View(), "\n"); !strings.Contains(lines[len(lines)-1], "1-5 跳到页") {
+		t.Errorf("help line after the form closed: %q", lines[len(lines)-1])
+	}
+}
