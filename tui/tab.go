@@ -53,6 +53,7 @@ type common struct {
 func (c common) newTable(cols []Column, empty string) Table {
 	t := table.New(cols, c.styles.Table, c.keys)
 	t.SetEmpty(c.cat.t(empty))
+	t.SetEmptyFiltered(c.cat.t("table.nomatch"))
 	return t
 }
 

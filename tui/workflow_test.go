@@ -988,3 +988,18 @@ func TestFormAt80Columns(t *testing.T) {
 		t.Errorf("help line after the form closed: %q", lines[len(lines)-1])
 	}
 }
+
+// A filter is echoed as typed, and a filter that hides every row says so
+// rather than that the tab is empty (issue 17 item 5).
+func TestFilterEchoAndNoMatch(t *testing.T) {
+	dp, _ := storeDeps(t, "en")
+	m := loadedStore(t, dp, 100, 30)
+	m = keys(t, m, runes("5"), runes("/"), typeText("NoSuchFirm"), keyMsg("enter"))
+	v := m.View()
+	if !strings.Contains(v, "filter: NoSuchFirm") {
+		t.Errorf("the filter is not echoed as typed:\n%s", v)
+	}
+	if !strings.Contains(v, "(no rows match the filter)") || strings.Contains(v, "queue is empty") {
+		t.Errorf("a filter matching nothing:\n%s", v)
+	}
+}

@@ -478,6 +478,7 @@ var messages = map[string]message{
 	"err.export":       {"导出失败：%s", "export failed: %s"},
 	"err.records":      {"读取记录失败：%s", "reading records failed: %s"},
 	"err.readonly":     {"只读模式：不能记录操作", "read-only: actions cannot be recorded"},
+	"table.nomatch":    {"（没有符合筛选的行）", "(no rows match the filter)"},
 	"filter.on":        {"筛选：%s（esc 清除）", "filter: %s (esc clears)"},
 	"filter.dept":      {"部门：%s（esc 清除）", "department: %s (esc clears)"},
 	"cmd.dept":         {"已筛选部门 %s", "showing department %s"},

@@ -193,6 +193,8 @@ type Model struct {
 	offset        int // index of the first visible row
 	focused       bool
 	empty         string
+	emptyFiltered string // SetEmptyFiltered
+	filterText    string // the filter as typed; filter is it lower-cased
 
 	filter   string // lower-cased text filter; "" for none
 	dept     string // department filter; "" for none
@@ -226,6 +228,10 @@ func New(cols []Column, st Styles, km KeyMap) Model {
 
 // SetEmpty sets the text shown in place of rows when there are none.
 func (t *Model) SetEmpty(s string) { t.empty = s }
+
+// SetEmptyFiltered sets what the table says when a text or department
+// filter hides every row ("" says the SetEmpty text then too).
+func (t *Model) SetEmptyFiltered(s string) { t.emptyFiltered = s }
 
 // SetColumns replaces the columns (after a language change, say). The rows
 // must be replaced too if their cell count differs.
@@ -425,12 +431,14 @@ func cellNumber(s string) (int, bool) {
 // ignoring case; "" shows every row.
 func (t *Model) SetFilter(s string) {
 	key, had := t.cursorKey()
-	t.filter = strings.ToLower(strings.TrimSpace(s))
+	t.filterText = strings.TrimSpace(s)
+	t.filter = strings.ToLower(t.filterText)
 	t.refresh(key, had)
 }
 
-// Filter returns the text filter in force (lower-cased).
-func (t *Model) Filter() string { return t.filter }
+// Filter returns the text filter in force as it was typed (trimmed); the
+// match ignores case.
+func (t *Model) Filter() string { return t.filterText }
 
 // SetDeptFilter keeps only the rows of department id; "" shows every row.
 func (t *Model) SetDeptFilter(id string) {
@@ -728,7 +736,11 @@ func (t Model) View() string {
 	vis := t.visibleRows()
 	n := t.Len()
 	if n == 0 {
-		lines = append(lines, t.Styles.Empty.Render(fit("  "+t.empty, t.width, false)))
+		msg := t.empty
+		if (t.filter != "" || t.dept != "") && t.emptyFiltered != "" {
+			msg = t.emptyFiltered
+		}
+		lines = append(lines, t.Styles.Empty.Render(fit("  "+msg, t.width, false)))
 	}
 	for i := t.offset; i < n && i < t.offset+vis; i++ {
 		r := t.all.Row(t.rowAt(i))

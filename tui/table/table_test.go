@@ -274,7 +274,7 @@ func refShown(rows []Row, filter, dept string, sortCol int, desc bool) []Row {
 func checkShown(t *testing.T, what string, tb *Model, rows []Row) {
 	t.Helper()
 	col, desc := tb.Sort()
-	want := refShown(rows, tb.Filter(), tb.DeptFilter(), col, desc)
+	want := refShown(rows, strings.ToLower(tb.Filter()), tb.DeptFilter(), col, desc)
 	got := tb.Rows()
 	if tb.Len() != len(want) || len(got) != len(want) {
 		t.Fatalf("%s: %d rows (Len %d), want %d", what, len(got), tb.Len(), len(want))
