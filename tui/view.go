@@ -153,6 +153,15 @@ func (m *Model) summaryLine() string {
 		parts = append(parts, m.cat.f("filter.dept", m.d.Depts.ShortName(d)))
 		filtered = true
 	}
+	// The sort in force, by name: at 80 columns its column may be off
+	// screen, and the header's mark with it.
+	if col, desc := t.Sort(); col >= 0 && col < len(t.Columns()) {
+		dir := m.cat.t("sort.asc")
+		if desc {
+			dir = m.cat.t("sort.desc")
+		}
+		parts = append(parts, m.cat.f("sort.on", t.Columns()[col].Title, dir))
+	}
 	if top := m.top(); top != nil {
 		parts = append(parts, top.title)
 		switch {

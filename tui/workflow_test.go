@@ -1003,3 +1003,43 @@ func TestFilterEchoAndNoMatch(t *testing.T) {
 		t.Errorf("a filter matching nothing:\n%s", v)
 	}
 }
+
+// The sort in force is named in the summary line, so that at 80 columns,
+// where the sorted column may be off screen, the officer still sees which
+// column sorts and which way (issue 17 item 2).
+func TestSortNamedInSummary(t *testing.T) {
+	dp, _ := storeDeps(t, "zh")
+	m := loadedStore(t, dp, 80, 24)
+	m = keys(t, m, runes("4"))
+	if strings.Contains(m.View(), "排序：") {
+		t.Fatalf("an unsorted tab names a sort:\n%s", m.View())
+	}
+	cols := m.repair.Columns()
+	for i := range len(cols) {
+		m = keys(t, m, runes(">"))
+		col, desc := m.repair.Sort()
+		if col < 0 {
+			continue
+		}
+		want := "排序：" + cols[col].Title + " 升序"
+		if desc {
+			want = "排序：" + cols[col].Title + " 降序"
+		}
+		if lines := strings.Split(m.View(), "\n"); !strings.Contains(strings.Join(lines[:5], "\n"), want) {
+			t.Fatalf("after %d presses of >: no %q near the top:\n%s", i+1, want, m.View())
+		}
+	}
+	for range 2 * len(cols) {
+		if col, _ := m.repair.Sort(); col >= 0 {
+			break
+		}
+		m = keys(t, m, runes(">"))
+	}
+	_, before := m.repair.Sort()
+	m = keys(t, m, runes("S"))
+	col, after := m.repair.Sort()
+	want := map[bool]string{false: " 升序", true: " 降序"}[after]
+	if after == before || !strings.Contains(m.View(), "排序："+cols[col].Title+want) {
+		t.Errorf("S: descending %v -> %v; the summary should say %q:\n%s", before, after, want, m.View())
+	}
+}
