@@ -57,6 +57,15 @@ func (c common) newTable(cols []Column, empty string) Table {
 	return t
 }
 
+// oneTable is the part of a tab that shows a single table (sharing,
+// repair, queue): its size, movement and view are the table's.
+type oneTable struct{ Table }
+
+func (p *oneTable) setSize(w, h int)      { p.SetSize(w, h) }
+func (p *oneTable) active() *Table        { return &p.Table }
+func (p *oneTable) update(msg tea.KeyMsg) { p.Table, _ = p.Update(msg) }
+func (p *oneTable) view() string          { return p.View() }
+
 // tabAt returns the tab id of the model (a pointer into m: use it at once).
 func (m *Model) tabAt(id tabID) tab {
 	switch id {

@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/tui/table"
@@ -18,13 +17,13 @@ import (
 // waiting on a post-approval step, its columns queueTab, its rows a
 // queueRows made by buildQueue.
 type queuePage struct {
-	Table
+	oneTable
 }
 
 var _ tab = (*queuePage)(nil)
 
 func newQueuePage(c common) queuePage {
-	return queuePage{c.newTable(queueColumns(c.cat), "empty.queue")}
+	return queuePage{oneTable{c.newTable(queueColumns(c.cat), "empty.queue")}}
 }
 
 // apply takes the build's rows unless they are the ones held (reused).
@@ -33,14 +32,6 @@ func (p *queuePage) apply(b *built) {
 		p.SetIndexed(b.queue)
 	}
 }
-
-func (p *queuePage) setSize(w, h int) { p.SetSize(w, h) }
-
-func (p *queuePage) active() *Table { return &p.Table }
-
-func (p *queuePage) update(msg tea.KeyMsg) { p.Table, _ = p.Update(msg) }
-
-func (p *queuePage) view() string { return p.View() }
 
 func (p *queuePage) summary(b *built) string { return b.queueSum }
 

@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/tui/table"
@@ -17,13 +16,13 @@ import (
 // repairPage is the 信用修复 tab: one table (embedded) of every penalty,
 // its columns repairTab, its rows a repairRows made by buildRepair.
 type repairPage struct {
-	Table
+	oneTable
 }
 
 var _ tab = (*repairPage)(nil)
 
 func newRepairPage(c common) repairPage {
-	return repairPage{c.newTable(repairColumns(c.cat), "empty")}
+	return repairPage{oneTable{c.newTable(repairColumns(c.cat), "empty")}}
 }
 
 // apply takes the build's rows unless they are the ones held (reused).
@@ -32,14 +31,6 @@ func (p *repairPage) apply(b *built) {
 		p.SetIndexed(b.repair)
 	}
 }
-
-func (p *repairPage) setSize(w, h int) { p.SetSize(w, h) }
-
-func (p *repairPage) active() *Table { return &p.Table }
-
-func (p *repairPage) update(msg tea.KeyMsg) { p.Table, _ = p.Update(msg) }
-
-func (p *repairPage) view() string { return p.View() }
 
 func (p *repairPage) summary(b *built) string { return b.repairSum }
 
