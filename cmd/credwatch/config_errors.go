@@ -219,24 +219,19 @@ func splitKey(s string) []string {
 
 // closingBracket is the index of the ] that ends a table header's key.
 func closingBracket(s string) int {
-	var quote byte
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == ']':
-			return i
-		}
+	if i := outsideQuotes(s, ']'); i >= 0 {
+		return i
 	}
 	return len(s)
 }
 
-// equalsSign is the index of the = after a key, outside quotes; -1 if none.
-func equalsSign(s string) int {
+// equalsSign is the index of the = after a key, outside quotes; -1 if none
+// (or a comment comes first).
+func equalsSign(s string) int { return outsideQuotes(s, '=') }
+
+// outsideQuotes is the index of the first target in s outside quoted
+// text, or -1 if there is none before the end or a # comment.
+func outsideQuotes(s string, target byte) int {
 	var quote byte
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
@@ -246,7 +241,7 @@ func equalsSign(s string) int {
 			}
 		case c == '"' || c == '\'':
 			quote = c
-		case c == '=':
+		case c == target:
 			return i
 		case c == '#':
 			return -1
