@@ -566,6 +566,19 @@ var messages = map[string]message{
 	"serve.refused.perkey.one":     {"credwatch: 此密钥已有 %d 个会话，请先关闭其中一个。", "credwatch: this key already has %d session open; close it first."},
 }
 
+// add merges an area's messages into the catalogue; areas keep their texts
+// in files of their own (msg_*.go) and call it from init. A key defined twice
+// is a programming error and panics at start, so no text silently shadows
+// another.
+func add(area map[string]message) {
+	for k, m := range area {
+		if _, dup := messages[k]; dup {
+			panic("i18n: message " + k + " defined twice")
+		}
+		messages[k] = m
+	}
+}
+
 // T returns the message of key; an unknown key is returned as it is, so a
 // missing message shows rather than hides.
 func (c Catalog) T(key string) string {
