@@ -28,6 +28,8 @@ type KeyMap struct {
 	ExportJSON key.Binding // E
 	Outbox     key.Binding // o
 	Report     key.Binding // M: the monthly report (月报)
+	Copy       key.Binding // y: the selected cell (copy.go)
+	CopyRow    key.Binding // Y: the selected row, tab-separated
 
 	// Actions, recorded through the Store.
 	Signoff  key.Binding // s
@@ -79,6 +81,8 @@ func keyMapFor(c catalog) KeyMap {
 		ExportJSON: b("E", "help.exportjson", "E"),
 		Outbox:     b("o", "help.outbox", "o"),
 		Report:     b("M", "help.report", "M"),
+		Copy:       b("y", "help.copy", "y"),
+		CopyRow:    b("Y", "help.copyrow", "Y"),
 		Signoff:    b("s", "help.signoff", "s"),
 		Remind:     b("m", "help.remind", "m"),
 		National:   b("n", "help.national", "n"),
@@ -124,5 +128,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Filter, k.Command, k.SortPrev, k.SortNext, k.SortDir},
 		{k.Signoff, k.Remind, k.National, k.Withdraw, k.Fulfil, k.Retry},
 		{k.Outbox, k.Export, k.ExportJSON, k.Report, k.Sync, k.Help, k.Quit},
+		{k.Copy, k.CopyRow},
 	}
 }

@@ -1,0 +1,194 @@
+package tui
+
+import (
+	"io"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/czyj/credwatch/credit"
+)
+
+// Alerts: what newly failed since the officer last looked. The screen
+// stays open all day, so when a check line turns from pass to fail, an
+// endpoint starts failing (failing, stale or incomplete: its row's alert)
+// or the agencies refuse an action (a failed outbox item), the terminal's
+// bell rings once (Deps.NoBell: not at all) and the row is marked 新 (N in
+// English) in front, its tab's label gets a "+", and the status line
+// counts what is new.
+//
+// "New" is against the data last applied: the first load after start
+// rings nothing and marks nothing (it is what the officer opens the
+// program to see), a failure that persists rings once however many loads
+// repeat it, and one that clears and comes back is new again.
+//
+// "Seen": a mark stays until the officer presses a key (or clicks) while
+// its place is on screen: the 每日核查 tab for check lines, the 同步状态
+// tab for endpoints, the outbox view (o) for actions. The key that
+// switches to the tab does not count, since it was pressed elsewhere; the
+// next one does.
+
+// alertPlace is where a new failure is shown.
+type alertPlace int
+
+const (
+	placeCheck  alertPlace = iota // a 每日核查 checklist line
+	placeSync                     // a 同步状态 endpoint row
+	placeOutbox                   // an outbox item (o)
+	placeCount
+)
+
+// alertKey is one failure: its place and its row's key.
+type alertKey struct {
+	place alertPlace
+	key   string
+}
+
+// alerts is the model's record of failures, known and new.
+type alerts struct {
+	primed [placeCount]bool  // the place's data has been seen once
+	known  map[alertKey]bool // failing in the data last applied
+	fresh  map[alertKey]bool // new failures, not yet seen
+	rung   int               // bells rung (tests and the status line)
+}
+
+// failures lists what fails in b, and which places b has data for.
+func (m *Model) failures(b *built) (map[alertKey]bool, [placeCount]bool) {
+	now := map[alertKey]bool{}
+	var have [placeCount]bool
+	if b.check.ready {
+		have[placeCheck] = true
+		for k, it := range b.check.byID {
+			if it.Status == credit.CheckFail {
+				now[alertKey{placeCheck, k}] = true
+			}
+		}
+	}
+	have[placeSync] = true
+	for _, r := range b.endpoints {
+		if r.Alert {
+			now[alertKey{placeSync, r.Key}] = true
+		}
+	}
+	if m.d.Store != nil {
+		have[placeOutbox] = true
+		for _, r := range b.outbox {
+			if r.Alert {
+				now[alertKey{placeOutbox, r.Key}] = true
+			}
+		}
+	}
+	return now, have
+}
+
+// noticeFailures compares the data just applied with what was known,
+// marks what newly fails and rings the bell once if anything does.
+func (m *Model) noticeFailures() tea.Cmd {
+	a := &m.alerts
+	now, have := m.failures(&m.view)
+	var added int
+	for k := range now {
+		if !a.primed[k.place] || a.known[k] {
+			continue
+		}
+		if a.fresh == nil {
+			a.fresh = map[alertKey]bool{}
+		}
+		a.fresh[k] = true
+		added++
+	}
+	for k := range a.fresh { // cleared before it was seen: nothing to mark
+		if !now[k] {
+			delete(a.fresh, k)
+		}
+	}
+	for p := range placeCount {
+		if have[p] {
+			a.primed[p] = true
+		}
+	}
+	a.known = now
+	if added == 0 || m.d.NoBell {
+		return nil
+	}
+	a.rung++
+	return bellCmd(m.output())
+}
+
+// bellCmd rings the terminal's bell: BEL written to the program's own
+// output (an SSH session's, for a session), since tea.Printf prints
+// nothing in the alternate screen.
+func bellCmd(out io.Writer) tea.Cmd {
+	return func() tea.Msg {
+		_, _ = io.WriteString(out, "\a")
+		return nil
+	}
+}
+
+// shownPlace is the place on screen, if any holds new failures.
+func (m *Model) shownPlace() (alertPlace, bool) {
+	if top := m.top(); top != nil {
+		return placeOutbox, top.kind == viewOutbox
+	}
+	switch m.tab {
+	case tabCheck:
+		return placeCheck, true
+	case tabSync:
+		return placeSync, true
+	}
+	return 0, false
+}
+
+// seen clears the marks of the place on screen: the officer pressed a key
+// or clicked while it was shown.
+func (m *Model) seen() {
+	p, ok := m.shownPlace()
+	if !ok {
+		return
+	}
+	for k := range m.alerts.fresh {
+		if k.place == p {
+			delete(m.alerts.fresh, k)
+		}
+	}
+}
+
+// freshOn reports whether place p holds new failures.
+func (m *Model) freshOn(p alertPlace) bool {
+	for k := range m.alerts.fresh {
+		if k.place == p {
+			return true
+		}
+	}
+	return false
+}
+
+// tabFresh reports whether tab id holds new failures (its label's "+").
+func (m *Model) tabFresh(id tabID) bool {
+	switch id {
+	case tabCheck:
+		return m.freshOn(placeCheck)
+	case tabSync:
+		return m.freshOn(placeSync)
+	}
+	return false
+}
+
+// applyMarks tells the tables which rows to mark new; Update calls it
+// after every message.
+func (m *Model) applyMarks() {
+	var byPlace [placeCount]map[string]bool
+	for k := range m.alerts.fresh {
+		if byPlace[k.place] == nil {
+			byPlace[k.place] = map[string]bool{}
+		}
+		byPlace[k.place][k.key] = true
+	}
+	mark := m.cat.t("alert.mark")
+	m.check.SetMarks(byPlace[placeCheck], mark)
+	m.sync.endpoints.SetMarks(byPlace[placeSync], mark)
+	for i := range m.stack {
+		if m.stack[i].kind == viewOutbox {
+			m.stack[i].table.SetMarks(byPlace[placeOutbox], mark)
+		}
+	}
+}
