@@ -214,6 +214,7 @@ func (m *Model) updateKeys() {
 	k.Export.SetEnabled(normal && t.Len() > 0)
 	k.Copy.SetEnabled(normal && t.Len() > 0)
 	k.CopyRow.SetEnabled(normal && t.Len() > 0)
+	k.Mouse.SetEnabled(normal && m.d.Mouse)
 	k.ExportJSON.SetEnabled(normal && t.Len() > 0)
 	k.Outbox.SetEnabled(normal && m.d.Store != nil && (top == nil || top.kind != viewOutbox))
 	k.Report.SetEnabled(normal && m.d.Report != nil && top == nil && (m.tab == tabCheck || m.tab == tabSharing))

@@ -4,13 +4,15 @@ package i18n
 // newly fails, the mouse.
 func init() {
 	add(map[string]message{
-		"help.copy":    {"复制当前格", "copy cell"},
-		"help.copyrow": {"复制整行", "copy row"},
-		"copy.done":    {"已复制：%s", "Copied: %s"},
-		"copy.row":     {"已复制整行：%s", "Copied row: %s"},
-		"copy.osc52":   {"（本机无剪贴板，已通过 OSC 52 交给终端）", " (no system clipboard here: sent to the terminal by OSC 52)"},
-		"copy.failed":  {"复制失败：%s", "copy failed: %s"},
-		"alert.mark":   {"新", "N "},
-		"alert.count":  {"新情况 %d 项", "%d new"},
+		"help.copy":     {"复制当前格", "copy cell"},
+		"help.copyrow":  {"复制整行", "copy row"},
+		"help.mousekey": {"点击", "click"},
+		"help.mouse":    {"选页/行/排序", "pick/sort"},
+		"copy.done":     {"已复制：%s", "Copied: %s"},
+		"copy.row":      {"已复制整行：%s", "Copied row: %s"},
+		"copy.osc52":    {"（本机无剪贴板，已通过 OSC 52 交给终端）", " (no system clipboard here: sent to the terminal by OSC 52)"},
+		"copy.failed":   {"复制失败：%s", "copy failed: %s"},
+		"alert.mark":    {"新", "N "},
+		"alert.count":   {"新情况 %d 项", "%d new"},
 	})
 }
