@@ -10,7 +10,7 @@ import (
 
 // Alerts: what newly failed since the officer last looked. The screen
 // stays open all day, so when a check line turns from pass to fail, an
-// endpoint starts failing (failing, stale or incomplete: its row's alert)
+// endpoint starts failing (an error, not an incomplete or stale state)
 // or the agencies refuse an action (a failed outbox item), the terminal's
 // bell rings once (Deps.NoBell: not at all) and the row is marked 新 (N in
 // English) in front, its tab's label gets a "+", and the status line
@@ -18,7 +18,9 @@ import (
 //
 // "New" is against the data last applied: the first load after start
 // rings nothing and marks nothing (it is what the officer opens the
-// program to see), a failure that persists rings once however many loads
+// program to see; for the check and the outbox, the first load after
+// some endpoint has succeeded once, since an empty cache has nothing to
+// compare with), a failure that persists rings once however many loads
 // repeat it, and one that clears and comes back is new again.
 //
 // "Seen": a mark stays until the officer presses a key (or clicks) while
@@ -55,7 +57,12 @@ type alerts struct {
 func (m *Model) failures(b *built) (map[alertKey]bool, [placeCount]bool) {
 	now := map[alertKey]bool{}
 	var have [placeCount]bool
-	if b.check.ready {
+	// A cache no endpoint has filled yet holds nothing to compare with:
+	// the check and the outbox count from the first load after a success.
+	// Nor is a check computed while a pass is under way: the cache is
+	// between two states (records without their sharing-list rows), and a
+	// line may fail for a moment.
+	if b.check.ready && b.synced && len(m.syncing) == 0 {
 		have[placeCheck] = true
 		for k, it := range b.check.byID {
 			if it.Status == credit.CheckFail {
@@ -63,13 +70,18 @@ func (m *Model) failures(b *built) (map[alertKey]bool, [placeCount]bool) {
 			}
 		}
 	}
+	// An endpoint fails when its last attempt failed: not when it is
+	// merely incomplete (its first pass under way) or stale, which its
+	// row shows in red all the same.
 	have[placeSync] = true
-	for _, r := range b.endpoints {
-		if r.Alert {
-			now[alertKey{placeSync, r.Key}] = true
+	if m.snap != nil {
+		for _, st := range m.snap.Endpoints {
+			if st.LastError != "" {
+				now[alertKey{placeSync, st.Name}] = true
+			}
 		}
 	}
-	if m.d.Store != nil {
+	if m.d.Store != nil && b.synced {
 		have[placeOutbox] = true
 		for _, r := range b.outbox {
 			if r.Alert {
@@ -85,9 +97,14 @@ func (m *Model) failures(b *built) (map[alertKey]bool, [placeCount]bool) {
 func (m *Model) noticeFailures() tea.Cmd {
 	a := &m.alerts
 	now, have := m.failures(&m.view)
+	for k := range a.known { // a place without data keeps what was known
+		if !have[k.place] {
+			now[k] = true
+		}
+	}
 	var added int
 	for k := range now {
-		if !a.primed[k.place] || a.known[k] {
+		if !have[k.place] || !a.primed[k.place] || a.known[k] {
 			continue
 		}
 		if a.fresh == nil {
@@ -97,7 +114,7 @@ func (m *Model) noticeFailures() tea.Cmd {
 		added++
 	}
 	for k := range a.fresh { // cleared before it was seen: nothing to mark
-		if !now[k] {
+		if have[k.place] && !now[k] {
 			delete(a.fresh, k)
 		}
 	}

@@ -512,3 +512,26 @@ func TestTheme(t *testing.T) {
 		t.Errorf("light help text %q, want #6C6C6C", got)
 	}
 }
+
+// TestNoBellMidPass: a check line is not judged while a pass is under
+// way (the cache between two states, a line may fail for a moment); the
+// endpoint's own error is news at once. Once the pass is done, the line
+// still failing rings once.
+func TestNoBellMidPass(t *testing.T) {
+	dp, st := storeDeps(t, "zh")
+	out := &syncBuffer{}
+	dp.Output = out
+	setEndpoint(st, "gov-service", false)
+	m := loadedStore(t, dp, 100, 30)
+	setEndpoint(st, "law-enforcement", true)
+	m.syncing = map[string]bool{"law-enforcement": true}
+	m, bells := reload(t, m, out)
+	if bells != 1 || !m.alerts.fresh[alertKey{placeSync, "law-enforcement"}] || m.alerts.fresh[alertKey{placeCheck, "endpoints"}] {
+		t.Errorf("mid-pass: %d bells, new %v; want one for the endpoint, the check left alone", bells, m.alerts.fresh)
+	}
+	clear(m.syncing)
+	m, bells = reload(t, m, out)
+	if bells != 1 || !m.alerts.fresh[alertKey{placeCheck, "endpoints"}] {
+		t.Errorf("after the pass: %d bells, new %v; want one, the check line marked", bells, m.alerts.fresh)
+	}
+}
