@@ -124,12 +124,12 @@ func (m *Model) handleCopied(msg copiedMsg) {
 		return
 	}
 	shown := ansi.Truncate(strings.ReplaceAll(msg.text, "\t", "  "), copyFlashWidth, truncTail)
-	key := "copy.done"
+	key, how := "copy.done", ""
 	if msg.row {
 		key = "copy.row"
 	}
-	m.flash, m.flashBad = m.cat.f(key, shown), false
-	if msg.fallback {
-		m.flash += m.cat.t("copy.osc52")
+	if msg.fallback { // said first: a long row's text is cut at the edge
+		how = m.cat.t("copy.osc52")
 	}
+	m.flash, m.flashBad = m.cat.f(key, how, shown), false
 }
