@@ -2,6 +2,7 @@ package tui
 
 import (
 	"io"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -12,9 +13,9 @@ import (
 // stays open all day, so when a check line turns from pass to fail, an
 // endpoint starts failing (an error, not an incomplete or stale state)
 // or the agencies refuse an action (a failed outbox item), the terminal's
-// bell rings once (Deps.NoBell: not at all) and the row is marked 新 (N in
-// English) in front, its tab's label gets a "+", and the status line
-// counts what is new.
+// bell rings once (Deps.NoBell: not at all; at most once a minute) and
+// the row is marked 新 (N in English) in front, its tab's label gets a
+// "+", and the status line counts what is new.
 //
 // "New" is against the data last applied: the first load after start
 // rings nothing and marks nothing (it is what the officer opens the
@@ -50,8 +51,13 @@ type alerts struct {
 	primed [placeCount]bool  // the place's data has been seen once
 	known  map[alertKey]bool // failing in the data last applied
 	fresh  map[alertKey]bool // new failures, not yet seen
-	rung   int               // bells rung (tests and the status line)
+	rung   int               // bells rung (for tests)
+	rangAt time.Time         // when the last bell rang (Deps.Clock)
 }
+
+// bellGap is the least time between two bells: endpoints going down one
+// after the other in an outage ring once, and are all marked.
+const bellGap = time.Minute
 
 // failures lists what fails in b, and which places b has data for.
 func (m *Model) failures(b *built) (map[alertKey]bool, [placeCount]bool) {
@@ -127,7 +133,12 @@ func (m *Model) noticeFailures() tea.Cmd {
 	if added == 0 || m.d.NoBell {
 		return nil
 	}
+	at := m.d.Clock()
+	if !a.rangAt.IsZero() && at.Sub(a.rangAt) < bellGap && !at.Before(a.rangAt) {
+		return nil // marked, not rung again so soon
+	}
 	a.rung++
+	a.rangAt = at
 	return bellCmd(m.output())
 }
 

@@ -516,11 +516,13 @@ func TestTheme(t *testing.T) {
 // TestNoBellMidPass: a check line is not judged while a pass is under
 // way (the cache between two states, a line may fail for a moment); the
 // endpoint's own error is news at once. Once the pass is done, the line
-// still failing rings once.
+// still failing is marked, and rings once a minute after the last bell.
 func TestNoBellMidPass(t *testing.T) {
 	dp, st := storeDeps(t, "zh")
 	out := &syncBuffer{}
 	dp.Output = out
+	wall := fxNow
+	dp.Clock = func() time.Time { return wall }
 	setEndpoint(st, "gov-service", false)
 	m := loadedStore(t, dp, 100, 30)
 	setEndpoint(st, "law-enforcement", true)
@@ -530,8 +532,32 @@ func TestNoBellMidPass(t *testing.T) {
 		t.Errorf("mid-pass: %d bells, new %v; want one for the endpoint, the check left alone", bells, m.alerts.fresh)
 	}
 	clear(m.syncing)
+	wall = wall.Add(bellGap)
 	m, bells = reload(t, m, out)
 	if bells != 1 || !m.alerts.fresh[alertKey{placeCheck, "endpoints"}] {
 		t.Errorf("after the pass: %d bells, new %v; want one, the check line marked", bells, m.alerts.fresh)
+	}
+}
+
+// TestOneBellAMinute: endpoints failing one after the other within a
+// minute (an outage) ring once and are all marked.
+func TestOneBellAMinute(t *testing.T) {
+	dp, st := storeDeps(t, "zh")
+	out := &syncBuffer{}
+	dp.Output = out
+	wall := fxNow
+	dp.Clock = func() time.Time { return wall }
+	setEndpoint(st, "gov-service", false)
+	m := loadedStore(t, dp, 100, 30)
+	setEndpoint(st, "law-enforcement", true)
+	m, first := reload(t, m, out)
+	wall = wall.Add(20 * time.Second)
+	setEndpoint(st, "gov-service", true)
+	m, second := reload(t, m, out)
+	if first != 1 || second != 0 {
+		t.Errorf("bells %d then %d, want 1 then 0", first, second)
+	}
+	if !m.alerts.fresh[alertKey{placeSync, "gov-service"}] || !m.alerts.fresh[alertKey{placeSync, "law-enforcement"}] {
+		t.Errorf("new %v, want both endpoints marked", m.alerts.fresh)
 	}
 }
