@@ -15,7 +15,8 @@ import (
 // or the agencies refuse an action (a failed outbox item), the terminal's
 // bell rings once (Deps.NoBell: not at all; at most once a minute) and
 // the row is marked 新 (N in English) in front, its tab's label gets a
-// "+", and the status line counts what is new.
+// "+", and the status line counts what is new. The cursor row keeps its
+// ">"; its detail line starts with 新 instead.
 //
 // "New" is against the data last applied: the first load after start
 // rings nothing and marks nothing (it is what the officer opens the

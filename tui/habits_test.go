@@ -561,3 +561,32 @@ func TestOneBellAMinute(t *testing.T) {
 		t.Errorf("new %v, want both endpoints marked", m.alerts.fresh)
 	}
 }
+
+// TestRefusedActionMarked: an action the agencies refuse (a failed
+// outbox item) rings and is marked in the outbox; there it is the
+// cursor's row, so its detail line says 新; a key there is seeing it.
+func TestRefusedActionMarked(t *testing.T) {
+	dp, st := storeDeps(t, "zh")
+	out := &syncBuffer{}
+	dp.Output = out
+	m := loadedStore(t, dp, 100, 30)
+	st.mu.Lock()
+	st.outbox = append([]credit.OutboxItem{{Seq: 13, State: credit.OutboxFailed, Attempts: 1, LastError: "422 validation: date: not a working day",
+		Action: credit.Action{ID: "a13", Type: credit.ActionSignoff, Officer: "张三", At: fxNow, Date: fxToday}}}, st.outbox...)
+	st.mu.Unlock()
+	m, bells := reload(t, m, out)
+	if bells != 1 || !m.alerts.fresh[alertKey{placeOutbox, "13"}] || len(m.alerts.fresh) != 1 {
+		t.Fatalf("refused action: %d bells, new %v", bells, m.alerts.fresh)
+	}
+	m = update(t, m, runes("o"))
+	if r, _ := m.activeTable().Selected(); r.Key != "13" || !m.activeTable().Marked("13") {
+		t.Fatalf("outbox: cursor on %q, marked %v", r.Key, m.activeTable().Marked("13"))
+	}
+	if !strings.Contains(m.View(), "\n新 #13") && !strings.Contains(m.View(), "\n新 ") {
+		t.Errorf("the detail line of the marked cursor row does not start with 新:\n%s", m.View())
+	}
+	m = update(t, m, runes("j"))
+	if len(m.alerts.fresh) != 0 || strings.Contains(m.View(), "新情况") {
+		t.Errorf("a key in the outbox did not see item 13: %v", m.alerts.fresh)
+	}
+}

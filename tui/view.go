@@ -115,6 +115,9 @@ func (m Model) View() string {
 			if len(m.stack) == 0 {
 				detail = m.tabAt(m.tab).detail(r, m.input)
 			}
+			if t.Marked(r.Key) { // the cursor's ">" hides the row's own mark
+				detail = strings.TrimSpace(m.cat.t("alert.mark")) + " " + detail
+			}
 		}
 		lines = append(lines, m.styles.Detail.Render(ansi.Truncate(detail, w, truncTail)))
 	}
