@@ -92,6 +92,7 @@ func (m Model) handleMouse(msg tea.MouseMsg) (Model, tea.Cmd) {
 			a.t.MoveDown(wheelRows)
 		default:
 			if y == 0 {
+				a.focus() // the summary line names the focused table's sort
 				m.sortByClick(a.t, a.t.ColumnAt(msg.X))
 			} else if i, ok := a.t.RowAt(y); ok {
 				a.focus()
