@@ -416,6 +416,9 @@ func TestMouse(t *testing.T) {
 		t.Errorf("click on a department row (y %d): focus %d, row %q", dy, m.sync.focus, r.Cells)
 	}
 
+	if len(m.ProgramOptions()) != 2 {
+		t.Error("mouse on does not ask for mouse reporting")
+	}
 	// Mouse off (the default): clicks do nothing.
 	d.Mouse = false
 	m = loaded(t, d, 80, 24)
