@@ -21,6 +21,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	if msg.Type == tea.KeyCtrlC {
 		return m, tea.Quit
 	}
+	m.seen()
 	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
 		var cmds []tea.Cmd
 		for _, r := range msg.Runes {
@@ -106,6 +107,10 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		m.openTargetAction(msg)
 	case key.Matches(msg, k.Retry):
 		return m, m.retryCmd()
+	case key.Matches(msg, k.Copy):
+		return m, m.copyCmd(false)
+	case key.Matches(msg, k.CopyRow):
+		return m, m.copyCmd(true)
 	case len(m.stack) > 0:
 		t := m.activeTable()
 		*t, _ = t.Update(msg)
@@ -207,6 +212,9 @@ func (m *Model) updateKeys() {
 	col, _ := t.Sort()
 	k.SortDir.SetEnabled(sortable && col >= 0)
 	k.Export.SetEnabled(normal && t.Len() > 0)
+	k.Copy.SetEnabled(normal && t.Len() > 0)
+	k.CopyRow.SetEnabled(normal && t.Len() > 0)
+	k.Mouse.SetEnabled(normal && m.d.Mouse)
 	k.ExportJSON.SetEnabled(normal && t.Len() > 0)
 	k.Outbox.SetEnabled(normal && m.d.Store != nil && (top == nil || top.kind != viewOutbox))
 	k.Report.SetEnabled(normal && m.d.Report != nil && top == nil && (m.tab == tabCheck || m.tab == tabSharing))

@@ -28,6 +28,9 @@ type KeyMap struct {
 	ExportJSON key.Binding // E
 	Outbox     key.Binding // o
 	Report     key.Binding // M: the monthly report (月报)
+	Copy       key.Binding // y: the selected cell (copy.go)
+	CopyRow    key.Binding // Y: the selected row, tab-separated
+	Mouse      key.Binding // help only: what a click does, when the mouse is on
 
 	// Actions, recorded through the Store.
 	Signoff  key.Binding // s
@@ -79,15 +82,20 @@ func keyMapFor(c catalog) KeyMap {
 		ExportJSON: b("E", "help.exportjson", "E"),
 		Outbox:     b("o", "help.outbox", "o"),
 		Report:     b("M", "help.report", "M"),
-		Signoff:    b("s", "help.signoff", "s"),
-		Remind:     b("m", "help.remind", "m"),
-		National:   b("n", "help.national", "n"),
-		Withdraw:   b("w", "help.withdraw", "w"),
-		Fulfil:     b("f", "help.fulfil", "f"),
-		Retry:      b("R", "help.retry", "R"),
-		Sync:       b("r", "help.sync", "r"),
-		Help:       b("?", "help.help", "?"),
-		Quit:       b("q", "help.quit", "q", "ctrl+c"),
+		Copy:       b("y", "help.copy", "y"),
+		CopyRow:    b("Y", "help.copyrow", "Y"),
+		// A key no terminal sends: bubbles' help lists only bindings
+		// with keys, and this one is for the help alone.
+		Mouse:    key.NewBinding(key.WithKeys("mouse-help-only"), key.WithHelp(c.t("help.mousekey"), c.t("help.mouse"))),
+		Signoff:  b("s", "help.signoff", "s"),
+		Remind:   b("m", "help.remind", "m"),
+		National: b("n", "help.national", "n"),
+		Withdraw: b("w", "help.withdraw", "w"),
+		Fulfil:   b("f", "help.fulfil", "f"),
+		Retry:    b("R", "help.retry", "R"),
+		Sync:     b("r", "help.sync", "r"),
+		Help:     b("?", "help.help", "?"),
+		Quit:     b("q", "help.quit", "q", "ctrl+c"),
 		Form: FormKeyMap{
 			Submit: b("enter", "help.submit", "enter"),
 			Cancel: b("esc", "help.cancel", "esc"),
@@ -120,8 +128,8 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.NextTab, k.PrevTab, k.JumpTab, k.Open, k.Back},
-		{k.Table.LineUp, k.Table.LineDown, k.Table.PageUp, k.Table.PageDown, k.Table.GotoTop, k.Table.GotoBottom},
-		{k.Filter, k.Command, k.SortPrev, k.SortNext, k.SortDir},
+		{k.Table.LineUp, k.Table.LineDown, k.Table.PageUp, k.Table.PageDown, k.Table.GotoTop, k.Table.GotoBottom, k.Mouse},
+		{k.Filter, k.Command, k.SortPrev, k.SortNext, k.SortDir, k.Copy, k.CopyRow},
 		{k.Signoff, k.Remind, k.National, k.Withdraw, k.Fulfil, k.Retry},
 		{k.Outbox, k.Export, k.ExportJSON, k.Report, k.Sync, k.Help, k.Quit},
 	}

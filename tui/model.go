@@ -2,6 +2,7 @@ package tui
 
 import (
 	"errors"
+	"io"
 	"maps"
 	"slices"
 	"time"
@@ -150,6 +151,28 @@ type Deps struct {
 	// DeadlineDays is the window of the 信用修复 tab's first section:
 	// penalties eligible for repair within this many days (0: 30).
 	DeadlineDays int
+
+	// Output is the terminal the program draws on: the bell and the OSC
+	// 52 sequence of y and Y are written to it (nil: standard output). An
+	// SSH server passes the session's, so they reach that session only.
+	Output io.Writer
+	// Remote says the officer's terminal is on another machine (an SSH
+	// session): y and Y copy through OSC 52 only, never into the
+	// clipboard of the machine credwatch runs on.
+	Remote bool
+	// Clipboard writes the system clipboard (nil: atotto/clipboard's
+	// WriteAll); when it fails, y and Y fall back to OSC 52 and say so.
+	Clipboard func(text string) error
+	// NoBell turns the bell off ([ui] bell = false): what is new is still
+	// marked (see alerts).
+	NoBell bool
+	// Mouse says the program runs with mouse reporting on ([ui] mouse =
+	// true; Run and the SSH server turn it on): clicks and the wheel are
+	// handled (mouse.go).
+	Mouse bool
+	// Theme is "light" or "dark" to override the renderer's detection of
+	// the terminal's background ([ui] theme; "" or "auto": detected).
+	Theme string
 }
 
 // Hooks are the program's start-up and measurement callbacks (cmd's
@@ -346,12 +369,14 @@ type Model struct {
 	form    Form
 	act     credit.Action // the action the open form completes
 	officer string        // the officer's name: Deps.Officer, or the name last signed with
+
+	alerts alerts // failures known, and new ones not yet seen (alert.go)
 }
 
 // New builds the TUI. Run it in the alternate screen; Init also asks for it.
 func New(d Deps) Model {
 	d = d.withDefaults()
-	m := Model{d: d, cat: newCatalog(d.Lang), styles: NewStyles(d.Renderer), syncing: map[string]bool{}, officer: d.Officer}
+	m := Model{d: d, cat: newCatalog(d.Lang), styles: NewStyles(themed(d.Renderer, d.Theme)), syncing: map[string]bool{}, officer: d.Officer}
 	m.baseDay = credit.DateOf(d.Now())
 	m.keys = keyMapFor(m.cat)
 	if d.Export != nil && d.ExportCommand == nil {
@@ -475,6 +500,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	m, cmd = m.update(msg)
 	m.updateKeys()
+	m.applyMarks()
 	return m, cmd
 }
 
@@ -490,7 +516,18 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	case tea.KeyMsg:
 		return m.handleKey(msg)
 	case snapshotMsg:
-		return m.handleSnapshot(msg)
+		applies := msg.seq == m.seq && msg.err == nil && msg.snap != nil && !msg.partial
+		m, cmd := m.handleSnapshot(msg)
+		if applies {
+			if bell := m.noticeFailures(); bell != nil {
+				cmd = tea.Batch(cmd, bell)
+			}
+		}
+		return m, cmd
+	case copiedMsg:
+		m.handleCopied(msg)
+	case tea.MouseMsg:
+		return m.handleMouse(msg)
 	case eventMsg:
 		return m.handleEvent(msg)
 	case recordsMsg:

@@ -86,11 +86,14 @@ func NewStyles(r *lipgloss.Renderer) Styles {
 	}
 }
 
-// newHelpStyles are bubbles' help.New() styles (same colours) on r.
+// newHelpStyles are bubbles' help.New() styles on r: the same colours on
+// a dark background; on a light one darker greys than bubbles' (#909090,
+// #B2B2B2, #DDDADA, hard to read on white: 3.2:1 and 2.1:1), so that the
+// help is readable on a white console (theme = "light").
 func newHelpStyles(r *lipgloss.Renderer) help.Styles {
-	key := r.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#909090", Dark: "#626262"})
-	desc := r.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#B2B2B2", Dark: "#4A4A4A"})
-	sep := r.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#DDDADA", Dark: "#3C3C3C"})
+	key := r.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#4E4E4E", Dark: "#626262"})
+	desc := r.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#6C6C6C", Dark: "#4A4A4A"})
+	sep := r.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#9E9E9E", Dark: "#3C3C3C"})
 	return help.Styles{ShortKey: key, ShortDesc: desc, ShortSeparator: sep, Ellipsis: sep,
 		FullKey: key, FullDesc: desc, FullSeparator: sep}
 }
@@ -100,4 +103,22 @@ func newInputStyles(r *lipgloss.Renderer) InputStyles {
 	grey := r.NewStyle().Foreground(lipgloss.Color("240"))
 	return InputStyles{Prompt: r.NewStyle(), Text: r.NewStyle(), Placeholder: grey, Completion: grey,
 		Cursor: r.NewStyle(), CursorText: r.NewStyle()}
+}
+
+// themed returns r (nil: the default renderer) told the terminal's
+// background by the configuration's theme: "light" or "dark" override
+// what was detected (termenv assumes dark on Windows, where it cannot
+// ask the console), "" and "auto" keep it. The colour profile is left as
+// it is, so NO_COLOR and TERM=dumb still draw no colour at all.
+func themed(r *lipgloss.Renderer, theme string) *lipgloss.Renderer {
+	if r == nil {
+		r = lipgloss.DefaultRenderer()
+	}
+	switch theme {
+	case "light":
+		r.SetHasDarkBackground(false)
+	case "dark":
+		r.SetHasDarkBackground(true)
+	}
+	return r
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/tui/table"
 )
 
 // The screen, top to bottom: header, warnings, the unsigned-check banner,
@@ -114,10 +115,13 @@ func (m Model) View() string {
 			if len(m.stack) == 0 {
 				detail = m.tabAt(m.tab).detail(r, m.input)
 			}
+			if t.Marked(r.Key) { // the cursor's ">" hides the row's own mark
+				detail = strings.TrimSpace(m.cat.t("alert.mark")) + " " + detail
+			}
 		}
 		lines = append(lines, m.styles.Detail.Render(ansi.Truncate(detail, w, truncTail)))
 	}
-	lines = append(lines, m.statusLine())
+	lines = append(lines, m.withNewCount(m.statusLine()))
 	// help.Model can overrun its width by an item when the ellipsis does
 	// not fit either; cut every line at the edge.
 	for _, l := range strings.Split(m.help.View(m.keys), "\n") {
@@ -131,7 +135,25 @@ func (m Model) View() string {
 	if all := strings.Split(out, "\n"); len(all) > m.height {
 		out = strings.Join(all[:m.height], "\n")
 	}
-	return out
+	// Every line, not only the tables' cells, draws East-Asian-ambiguous
+	// characters of the data (“…” in a detail or flash line) narrow:
+	// conhost and zh_CN terminals draw them two cells wide, and the line
+	// would overrun the width it was measured to.
+	return table.Narrow(out)
+}
+
+// withNewCount puts the count of new failures not yet seen (alert.go) in
+// front of the status line, unless a line is being typed there.
+func (m *Model) withNewCount(status string) string {
+	n := len(m.alerts.fresh)
+	if n == 0 || m.mode == modeFilter || m.mode == modeCommand {
+		return status
+	}
+	count := m.styles.Err.Render(m.cat.f("alert.count", n))
+	if status == "" {
+		return count
+	}
+	return ansi.Truncate(count+"  "+status, m.width, truncTail)
 }
 
 // summaryLine is the cursor position, the view's summary and the filters in
@@ -282,18 +304,36 @@ func (m *Model) syncState() (string, lipgloss.Style) {
 }
 
 func (m *Model) tabsLine() string {
-	parts := make([]string, tabCount)
+	parts := m.tabLabels()
 	for i := range tabCount {
-		label := string(rune('1'+i)) + " " + m.cat.t(tabKeys[i])
-		if i == m.tab && len(m.stack) == 0 {
-			parts[i] = m.styles.ActiveTab.Render("[" + label + "]")
-		} else if i == m.tab {
-			parts[i] = m.styles.ActiveTab.Render("<" + label + ">")
+		if i == m.tab {
+			parts[i] = m.styles.ActiveTab.Render(parts[i])
 		} else {
-			parts[i] = m.styles.Tab.Render(" " + label + " ")
+			parts[i] = m.styles.Tab.Render(parts[i])
 		}
 	}
 	return ansi.Truncate(strings.Join(parts, " "), m.width, truncTail)
+}
+
+// tabLabels are the tabs line's parts as drawn, without style, joined by
+// one space (the mouse's hit-test measures them): a tab holding new
+// failures has "+" after its name (alert.go).
+func (m *Model) tabLabels() []string {
+	parts := make([]string, tabCount)
+	for i := range tabCount {
+		label := string(rune('1'+i)) + " " + m.cat.t(tabKeys[i])
+		if m.tabFresh(i) {
+			label += "+"
+		}
+		if i == m.tab && len(m.stack) == 0 {
+			parts[i] = "[" + label + "]"
+		} else if i == m.tab {
+			parts[i] = "<" + label + ">"
+		} else {
+			parts[i] = " " + label + " "
+		}
+	}
+	return parts
 }
 
 // exportDirLine names where e writes, under the full help; "" when the

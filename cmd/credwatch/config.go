@@ -33,6 +33,7 @@ type Config struct {
 	Serve        ServeConfig      `toml:"serve"`
 	Sources      []SourceConfig   `toml:"source"` // config_source.go
 	Import       ImportConfig     `toml:"import"`
+	UI           UIConfig         `toml:"ui"` // config_ui.go
 
 	path string    // file it was read from
 	keys *keyIndex // where each key is in its text, to name the line of a mistake
@@ -275,6 +276,9 @@ func (c *Config) check() error {
 		}
 	}
 	if err := c.checkSources(seen); err != nil {
+		return err
+	}
+	if err := c.UI.check(c); err != nil {
 		return err
 	}
 	return c.Serve.check(c)

@@ -368,10 +368,14 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	d.Warnings = s.warningsFor(l.key)
 	d.Renderer = sessionRenderer(sess)
 	d.ExportCommand = exportCommand(sess)
-	m := sessionModel{inner: tui.New(d), idle: s.cfg.IdleTimeout, last: time.Now(),
+	// The bell and y's OSC 52 go to this session's terminal only, and a
+	// copy never touches the server's own clipboard.
+	d.Output, d.Remote = sessionOutput(sess), true
+	tm := tui.New(d)
+	m := sessionModel{inner: tm, idle: s.cfg.IdleTimeout, last: time.Now(),
 		onIdle: func() { l.end(s.msgf("bye.idle", s.cfg.IdleTimeout)) }}
-	opts := append([]tea.ProgramOption{tea.WithAltScreen(), tea.WithoutSignalHandler(),
-		tea.WithEnvironment(sessionEnv(sess))}, bm.MakeOptions(sess)...)
+	opts := append(append(tm.ProgramOptions(), tea.WithoutSignalHandler(),
+		tea.WithEnvironment(sessionEnv(sess))), bm.MakeOptions(sess)...)
 	p := tea.NewProgram(m, opts...)
 	l.mu.Lock()
 	l.program, l.tui = p, true
@@ -550,6 +554,17 @@ func (s *Server) runCommand(l *session, sess ssh.Session, out, errOut io.Writer)
 	}
 	ss := sessionStore{s: s, l: l}
 	return run(l.ctx, Invocation{Args: rest, Scope: l.key.Scope(), Visible: ss.visible, Stdout: out, Stderr: errOut})
+}
+
+// sessionOutput is where the session's program draws, as wish's
+// MakeOptions chooses it: the PTY's slave when the server allocated one,
+// else the session itself.
+func sessionOutput(sess ssh.Session) io.Writer {
+	pty, _, _ := sess.Pty()
+	if out := ptyOutput(pty); out != nil && !sess.EmulatedPty() {
+		return out
+	}
+	return sess
 }
 
 // sessionEnv is the client's environment as sent over SSH (ssh -o SetEnv,

@@ -40,3 +40,8 @@ func narrow(s string) string {
 func isAmbiguous(r rune) bool {
 	return r >= 0x80 && width.LookupRune(r).Kind() == width.EastAsianAmbiguous
 }
+
+// Narrow is narrow for any drawn line, escape sequences included (they
+// are ASCII and pass through): the TUI applies it to every frame, so that
+// detail, flash and help lines are as wide as measured too.
+func Narrow(s string) string { return narrow(s) }

@@ -151,7 +151,8 @@ func NewStyles(r *lipgloss.Renderer) Styles {
 	}
 }
 
-// markerWidth: "> " before the cursor row, "  " before the others.
+// markerWidth: "> " before the cursor row, "  " before the others, or the
+// mark of a row marked new (SetMarks).
 const markerWidth = 2
 
 // Ellipsis ends a cell, or any line, cut to fit ("~": one cell wide on
@@ -200,6 +201,9 @@ type Model struct {
 	dept     string // department filter; "" for none
 	sortCol  int    // column sorted by; -1 keeps the given order
 	sortDesc bool
+
+	marks map[string]bool // rows marked new, by key (SetMarks)
+	mark  string          // their marker
 }
 
 // filterStep is the rows shown for one text filter.
@@ -752,6 +756,9 @@ func (t Model) View() string {
 		if i == t.cursor && t.focused {
 			marker = "> "
 			st = t.Styles.Selected
+		}
+		if marker == "  " && t.marks[r.Key] {
+			marker = t.mark
 		}
 		lines = append(lines, st.Render(t.line(marker, r.Cells)))
 	}
