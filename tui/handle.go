@@ -156,6 +156,11 @@ func (m *Model) openLine(mode inputMode, value string) {
 	m.line.Cursor.SetMode(cursor.CursorStatic)
 	m.line.CursorEnd()
 	m.line.Width = max(m.width-3, 8)
+	// tab completes a command (a saved view's name); a filter has none.
+	m.line.ShowSuggestions = mode == modeCommand
+	if mode == modeCommand {
+		m.line.SetSuggestions(m.commandSuggestions())
+	}
 }
 
 // lineKey handles a key while the filter or command line is open. The filter

@@ -150,6 +150,11 @@ type Deps struct {
 	// DeadlineDays is the window of the 信用修复 tab's first section:
 	// penalties eligible for repair within this many days (0: 30).
 	DeadlineDays int
+	// Views, if set, keeps the officer's views between runs: New restores
+	// the tab, sorts and filters it holds, and every change is saved to it
+	// (in a tea.Cmd); :save, :load, :delete and :views manage named views.
+	// nil: nothing is remembered.
+	Views ViewStore
 }
 
 // Hooks are the program's start-up and measurement callbacks (cmd's
@@ -346,6 +351,12 @@ type Model struct {
 	form    Form
 	act     credit.Action // the action the open form completes
 	officer string        // the officer's name: Deps.Officer, or the name last signed with
+
+	// Remembered views (Deps.Views): the saver (nil without a store), the
+	// state last handed to it, and the named views.
+	views      *viewSaver
+	viewsSaved ViewState
+	savedViews map[string]SavedView
 }
 
 // New builds the TUI. Run it in the alternate screen; Init also asks for it.
@@ -378,6 +389,15 @@ func New(d Deps) Model {
 		m.tab = tabCheck
 	}
 	m.width, m.height = 80, 24
+	if d.Views != nil {
+		v, err := d.Views.Load()
+		if err != nil {
+			m.flash, m.flashBad = m.cat.f("views.bad", cleanText(err.Error())), true
+		}
+		m.restoreViews(v)
+		m.views = &viewSaver{store: d.Views}
+		m.viewsSaved = m.viewState()
+	}
 	m.rebuild()
 	m.updateKeys()
 	return m
@@ -475,6 +495,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	m, cmd = m.update(msg)
 	m.updateKeys()
+	if _, ok := msg.(tea.KeyMsg); ok {
+		if save := m.saveViews(); save != nil {
+			cmd = tea.Batch(cmd, save)
+		}
+	}
 	return m, cmd
 }
 
@@ -501,6 +526,8 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m.handleRetry(msg)
 	case exportMsg:
 		m.handleExport(msg)
+	case viewsSavedMsg:
+		m.flash, m.flashBad = m.cat.f("views.savefail", cleanText(msg.err.Error())), true
 	case cooldownMsg:
 		m.cooling = false
 		if m.dirty {

@@ -54,6 +54,9 @@ func (m *Model) fixedLines() int {
 		if m.exportDirLine() != "" {
 			helpLines++
 		}
+		if m.viewsHelpLine() != "" {
+			helpLines++
+		}
 	}
 	n := len(m.headerLines()) + len(m.warnings) + 1 + 1 + m.bottomLines() + 1 + helpLines
 	if m.banner() != "" {
@@ -124,6 +127,9 @@ func (m Model) View() string {
 		lines = append(lines, ansi.Truncate(l, w, truncTail))
 	}
 	if l := m.exportDirLine(); l != "" {
+		lines = append(lines, m.styles.Detail.Render(ansi.Truncate(l, w, truncTail)))
+	}
+	if l := m.viewsHelpLine(); l != "" {
 		lines = append(lines, m.styles.Detail.Render(ansi.Truncate(l, w, truncTail)))
 	}
 

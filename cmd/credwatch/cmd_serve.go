@@ -106,7 +106,10 @@ func (a *app) serveConfig(db *store.DB, al *audit.Log, cfg ServeConfig) serve.Co
 		DB: db, Audit: al, Depts: a.depts, Lang: a.lang, Version: version,
 		Sync: serveSyncer{&syncer{a: a, db: db, command: "credwatch serve", log: log.With("role", "sync")}},
 		View: func(scope credit.Scope) tui.Deps {
-			return a.withScope(io.Discard, io.Discard, scope).tuiDeps(db.Path())
+			d := a.withScope(io.Discard, io.Discard, scope).tuiDeps(db.Path())
+			// Each key's officer's views, in the server's state directory.
+			d.Views = viewStore(scope.Officer, a.demo)
+			return d
 		},
 		Warnings: a.cfg.warnings,
 		Commands: cmds, FollowEvery: followEvery,

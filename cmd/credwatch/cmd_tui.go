@@ -96,6 +96,7 @@ func (a *app) runTUI(args []string) int {
 	d.Export = func(e credit.Export, format string) (string, error) { return a.writeExport(e, format, "") }
 	d.ExportDir, _ = exportDirFor(a.cfg.ExportDir, osExportEnv()) // an error is shown when e writes
 	d.ReadOnly = a.scope.ReadOnly
+	d.Views = viewStore(a.scope.Officer, a.demo)
 	// Measurements (docs/PERFORMANCE.md): quit after the first frame of
 	// the default tab, or once every tab has its data, saying when.
 	hooks.ExitAfterFirstFrame = os.Getenv("CREDWATCH_EXIT_AFTER_FIRST_FRAME") == "1"
