@@ -204,6 +204,8 @@ func (m *Model) viewTitle() string {
 			return m.cat.t("name.detail")
 		case viewOutbox:
 			return m.cat.t("view.outbox")
+		case viewActivity:
+			return m.cat.t("view.activity")
 		}
 		return m.cat.t("name.records")
 	}

@@ -92,6 +92,8 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		}
 	case key.Matches(msg, k.Outbox):
 		m.openOutbox()
+	case key.Matches(msg, k.Activity):
+		return m.openActivity()
 	case key.Matches(msg, k.Sync):
 		if m.view.stalled {
 			m.lastEvent = m.cat.f("ev.syncheld", m.view.holderNote)
@@ -214,6 +216,7 @@ func (m *Model) updateKeys() {
 	k.Export.SetEnabled(normal && t.Len() > 0)
 	k.ExportJSON.SetEnabled(normal && t.Len() > 0)
 	k.Outbox.SetEnabled(normal && m.d.Store != nil && (top == nil || top.kind != viewOutbox))
+	k.Activity.SetEnabled(normal && m.d.Activity != nil && (top == nil || top.kind != viewActivity))
 	k.Report.SetEnabled(normal && m.d.Report != nil && top == nil && (m.tab == tabCheck || m.tab == tabSharing))
 
 	act := normal && m.canAct()

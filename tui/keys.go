@@ -27,6 +27,7 @@ type KeyMap struct {
 	Export     key.Binding // e: CSV
 	ExportJSON key.Binding // E
 	Outbox     key.Binding // o
+	Activity   key.Binding // L: the activity log
 	Report     key.Binding // M: the monthly report (月报)
 
 	// Actions, recorded through the Store.
@@ -78,6 +79,7 @@ func keyMapFor(c catalog) KeyMap {
 		Export:     b("e", "help.export", "e"),
 		ExportJSON: b("E", "help.exportjson", "E"),
 		Outbox:     b("o", "help.outbox", "o"),
+		Activity:   b("L", "help.activity", "L"),
 		Report:     b("M", "help.report", "M"),
 		Signoff:    b("s", "help.signoff", "s"),
 		Remind:     b("m", "help.remind", "m"),
@@ -123,6 +125,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Table.LineUp, k.Table.LineDown, k.Table.PageUp, k.Table.PageDown, k.Table.GotoTop, k.Table.GotoBottom},
 		{k.Filter, k.Command, k.SortPrev, k.SortNext, k.SortDir},
 		{k.Signoff, k.Remind, k.National, k.Withdraw, k.Fulfil, k.Retry},
-		{k.Outbox, k.Export, k.ExportJSON, k.Report, k.Sync, k.Help, k.Quit},
+		{k.Outbox, k.Activity, k.Export, k.ExportJSON, k.Report, k.Sync, k.Help, k.Quit},
 	}
 }

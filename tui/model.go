@@ -155,6 +155,10 @@ type Deps struct {
 	// (in a tea.Cmd); :save, :load, :delete and :views manage named views.
 	// nil: nothing is remembered.
 	Views ViewStore
+	// Activity, if set, reads the event log's events stamped at or after
+	// since, newest first, as far as the officer's departments may see
+	// them; the L key's activity log calls it inside a tea.Cmd.
+	Activity func(since time.Time) ([]credit.Event, error)
 }
 
 // Hooks are the program's start-up and measurement callbacks (cmd's
@@ -526,6 +530,8 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m.handleRetry(msg)
 	case exportMsg:
 		m.handleExport(msg)
+	case activityMsg:
+		m.handleActivity(msg)
 	case viewsSavedMsg:
 		m.flash, m.flashBad = m.cat.f("views.savefail", cleanText(msg.err.Error())), true
 	case cooldownMsg:
@@ -635,6 +641,7 @@ func (m Model) handleEvent(msg eventMsg) (Model, tea.Cmd) {
 		delete(m.syncing, ev.Endpoint)
 	}
 	m.lastEvent = m.eventText(ev)
+	m.addActivity(ev)
 	m.sync.endpoints.SetRows(m.buildEndpointRows())
 	return m, tea.Batch(waitEvent(m.d.Events), m.requestLoad())
 }

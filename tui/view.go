@@ -177,6 +177,8 @@ func (m *Model) summaryLine() string {
 			parts = append(parts, symBad+" "+top.err)
 		case top.kind == viewOutbox:
 			parts = append(parts, m.view.outboxSum)
+		case top.kind == viewActivity:
+			parts = append(parts, top.sum)
 		}
 	} else if filtered {
 		parts = append(parts, m.cat.f("sum.unfiltered", m.summary()))

@@ -35,15 +35,19 @@ func execCmds(cmd tea.Cmd) []tea.Msg {
 }
 
 // pressSaving sends keys to m, running the commands each returns (so that the
-// views are saved) and feeding back their failures.
+// views are saved and the activity log read) and feeding back what they
+// read and their failures.
 func pressSaving(t *testing.T, m Model, ks ...tea.KeyMsg) Model {
 	t.Helper()
 	for _, k := range ks {
 		nm, cmd := m.Update(k)
 		m = nm.(Model)
 		for _, msg := range execCmds(cmd) {
-			if e, ok := msg.(viewsSavedMsg); ok {
-				t.Fatalf("save views: %v", e.err)
+			switch msg := msg.(type) {
+			case viewsSavedMsg:
+				t.Fatalf("save views: %v", msg.err)
+			case activityMsg:
+				m = update(t, m, msg)
 			}
 		}
 	}

@@ -20,3 +20,27 @@ func init() {
 		"views.helpnone": {":save 名称 保存当前视图（标签页、排序、筛选）  :load 名称 载入  :delete 名称 删除", ":save NAME saves the view (tab, sort, filter)  :load NAME loads it  :delete NAME deletes it"},
 	})
 }
+
+func init() {
+	add(map[string]message{
+		"help.activity":     {"活动记录", "activity"},
+		"view.activity":     {"今日活动记录", "Today's activity"},
+		"col.actkind":       {"事件", "Event"},
+		"col.actwho":        {"接口/人员", "Endpoint/officer"},
+		"col.actwhat":       {"内容", "What"},
+		"act.page":          {"收到数据", "received"},
+		"act.done":          {"同步完成", "pass done"},
+		"act.error":         {"同步失败", "failed"},
+		"act.resync":        {"重新同步", "resync"},
+		"act.resync-done":   {"重新同步完成", "resync done"},
+		"act.action":        {"记录操作", "action"},
+		"act.action-sent":   {"操作已送达", "accepted"},
+		"act.action-failed": {"操作被拒绝", "refused"},
+		"act.pagewhat":      {"%s：%d 条", "%s: %d"},
+		"act.bad":           {"，异常 %d 条", ", %d quarantined"},
+		"act.errwhat":       {"%s；%s 后重试", "%s; retry in %s"},
+		"act.refwhat":       {"%s（%s）", "%s (%s)"},
+		"act.donewhat":      {"各数据已同步至最新", "every feed up to date"},
+		"act.sum":           {"今日 %d 条  同步失败 %d  被拒绝 %d  本人操作 %d", "today %d  failures %d  refused %d  own actions %d"},
+	})
+}
