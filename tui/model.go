@@ -159,6 +159,9 @@ type Deps struct {
 	// since, newest first, as far as the officer's departments may see
 	// them; the L key's activity log calls it inside a tea.Cmd.
 	Activity func(since time.Time) ([]credit.Event, error)
+	// Keys are the configuration's [keys] table: action name -> keys
+	// (keys_config.go). The caller has checked it with CheckKeys.
+	Keys map[string][]string
 }
 
 // Hooks are the program's start-up and measurement callbacks (cmd's
@@ -372,6 +375,7 @@ func New(d Deps) Model {
 	if d.Export != nil && d.ExportCommand == nil {
 		m.keys.Export.SetHelp("e", m.cat.t("help.exportxlsx"))
 	}
+	applyKeys(&m.keys, d.Keys)
 	m.help = help.New()
 	m.help.Styles = m.styles.Help
 	m.help.ShortSeparator = "  "

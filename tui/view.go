@@ -69,9 +69,9 @@ func (m *Model) fixedLines() int {
 func (m *Model) resize() {
 	m.help.Width = m.width
 	if m.help.ShowAll {
-		m.keys.Help.SetHelp("?", m.cat.t("help.helpless"))
+		m.keys.Help.SetHelp(m.keys.Help.Help().Key, m.cat.t("help.helpless"))
 	} else {
-		m.keys.Help.SetHelp("?", m.cat.t("help.help"))
+		m.keys.Help.SetHelp(m.keys.Help.Help().Key, m.cat.t("help.help"))
 	}
 	m.form.SetWidth(m.width)
 	m.line.Width = max(m.width-3, 8)

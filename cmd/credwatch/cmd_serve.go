@@ -110,6 +110,7 @@ func (a *app) serveConfig(db *store.DB, al *audit.Log, cfg ServeConfig) serve.Co
 			d := a.withScope(io.Discard, io.Discard, scope).tuiDeps(db.Path())
 			// Each key's officer's views, in the server's state directory.
 			d.Views = viewStore(scope.Officer, a.demo)
+			d.Keys = a.cfg.Keys
 			scoped := db.Scoped(scope)
 			d.Activity = func(since time.Time) ([]credit.Event, error) { return scoped.EventsSince(since, activityLimit) }
 			return d

@@ -99,6 +99,7 @@ func (a *app) runTUI(args []string) int {
 	d.ExportDir, _ = exportDirFor(a.cfg.ExportDir, osExportEnv()) // an error is shown when e writes
 	d.ReadOnly = a.scope.ReadOnly
 	d.Views = viewStore(a.scope.Officer, a.demo)
+	d.Keys = a.cfg.Keys
 	// Measurements (docs/PERFORMANCE.md): quit after the first frame of
 	// the default tab, or once every tab has its data, saying when.
 	hooks.ExitAfterFirstFrame = os.Getenv("CREDWATCH_EXIT_AFTER_FIRST_FRAME") == "1"
