@@ -23,14 +23,14 @@ import (
 // until SIGINT or SIGTERM, then tells every session goodbye and closes.
 func (a *app) runServe(args []string) int {
 	fs := newFlags("serve")
-	listen := fs.String("listen", "", "`ADDR` to listen on (default [serve] listen, else 127.0.0.1:2222)")
-	hostKey := fs.String("host-key", "", "the server's private host key `FILE`, created (ed25519, 0600) if missing")
-	authKeys := fs.String("authorized-keys", "", "the officers' keys `FILE` (docs/serve.md)")
+	listen := fs.String("listen", "", "flag.serve.listen")
+	hostKey := fs.String("host-key", "", "flag.serve.host-key")
+	authKeys := fs.String("authorized-keys", "", "flag.serve.authorized-keys")
 	if code, ok := parseFlags(fs, args, a.stdout, a.stderr); !ok {
 		return code
 	}
 	if fs.NArg() > 0 {
-		flagError(a.stderr, "serve", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+		usageError(&env{stderr: a.stderr}, "serve", "unexpected argument %q", fs.Arg(0))
 		return 2
 	}
 	cfg, err := a.cfg.Serve.withDefaults()
