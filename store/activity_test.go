@@ -41,4 +41,18 @@ func TestEventsSince(t *testing.T) {
 	if want := []string{"done:zf", "action:王五", "error:zf"}; err != nil || !slices.Equal(names(evs), want) {
 		t.Errorf("scoped EventsSince = %v, %v; want %v", names(evs), err, want)
 	}
+	// An event stamped by another clock amid today's is skipped, not the
+	// end of the walk; a long run of older ones is.
+	db.AppendEvent(credit.Event{At: day.Add(-48 * time.Hour), Type: credit.EventAction, Actor: "王五", Message: "pinned day"})
+	db.AppendEvent(credit.Event{At: day.Add(11 * time.Hour), Type: credit.EventDone, Endpoint: "late"})
+	if evs, _ := db.EventsSince(day, 100); len(evs) != 5 || evs[0].Endpoint != "late" || evs[4].Endpoint != "zf" {
+		t.Errorf("past an older event: %v", names(evs))
+	}
+	for range olderRun {
+		db.AppendEvent(credit.Event{At: day.Add(-time.Minute), Type: credit.EventDone, Endpoint: "old"})
+	}
+	db.AppendEvent(credit.Event{At: day.Add(12 * time.Hour), Type: credit.EventDone, Endpoint: "new"})
+	if evs, _ := db.EventsSince(day, 100); len(evs) != 1 || evs[0].Endpoint != "new" {
+		t.Errorf("after %d older events the walk goes on: %v", olderRun, names(evs))
+	}
 }

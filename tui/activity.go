@@ -95,8 +95,20 @@ func startOfDay(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, credit.ChinaZone)
 }
 
+// activitySince is where the activity log starts: the start of today by
+// the wall clock, which stamps the sync engine's events, or of today by
+// the business clock, which stamps actions, whichever is earlier (they
+// differ only under a pinned --today).
+func (m *Model) activitySince() time.Time {
+	a, b := startOfDay(m.d.Clock()), startOfDay(m.d.Now())
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
 // openActivity opens the activity log over the current view and reads
-// today's events (the wall clock's today: the log is stamped by it).
+// today's events.
 func (m Model) openActivity() (Model, tea.Cmd) {
 	if m.d.Activity == nil {
 		return m, nil
@@ -106,7 +118,7 @@ func (m Model) openActivity() (Model, tea.Cmd) {
 	}
 	v := m.push(viewActivity, m.cat.t("view.activity"), tabColumns(m.cat, activityTab))
 	v.loading = true
-	id, fn, since := v.id, m.d.Activity, startOfDay(m.d.Clock())
+	id, fn, since := v.id, m.d.Activity, m.activitySince()
 	return m, func() tea.Msg {
 		evs, err := fn(since)
 		return activityMsg{id: id, evs: evs, err: err}
@@ -137,7 +149,7 @@ func (m *Model) handleActivity(msg activityMsg) {
 
 // addActivity adds an event that arrived to an open log, at the top.
 func (m *Model) addActivity(ev credit.Event) {
-	if !ownActivity(ev, m.officer) || ev.At.Before(startOfDay(m.d.Clock())) {
+	if !ownActivity(ev, m.officer) || ev.At.Before(m.activitySince()) {
 		return
 	}
 	for i := range m.stack {

@@ -200,7 +200,9 @@ func (m *Model) statusLine() string {
 	case m.mode == modeFilter:
 		return ansi.Truncate("/"+m.line.View(), w, truncTail)
 	case m.mode == modeCommand:
-		return ansi.Truncate(":"+m.line.View(), w, truncTail)
+		// The input pads itself to its width without counting a shown
+		// completion (tab), so the padding can overrun: cut it unmarked.
+		return ansi.Truncate(":"+m.line.View(), w, "")
 	case m.loadErr != "":
 		return m.styles.Err.Render(ansi.Truncate(symBad+" "+m.loadErr, w, truncTail))
 	case m.flash != "" && m.flashBad:
