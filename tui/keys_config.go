@@ -18,15 +18,13 @@ import (
 // before the program starts and reports the problems with file and line.
 //
 // Not configurable: the tab numbers (1-5, the tabs' own numbers), ctrl+c
-// (always quits), and enter and esc in lists and forms, which the texts
-// on screen name ("enter 查看...", "esc 清除").
+// (always quits), enter and esc, s (sign off) and the form's keys, which
+// the texts on screen name ("enter 查看...", "esc 清除", "（s 签核）",
+// "tab 下一项").
 
 // keyAction is one action [keys] may bind.
 type keyAction struct {
-	name string
-	// form marks the form's own keys: those must differ among themselves,
-	// the others among themselves.
-	form    bool
+	name    string
 	binding func(k *KeyMap) *key.Binding
 }
 
@@ -49,7 +47,6 @@ var keyActions = []keyAction{
 	{name: "outbox", binding: func(k *KeyMap) *key.Binding { return &k.Outbox }},
 	{name: "activity", binding: func(k *KeyMap) *key.Binding { return &k.Activity }},
 	{name: "report", binding: func(k *KeyMap) *key.Binding { return &k.Report }},
-	{name: "signoff", binding: func(k *KeyMap) *key.Binding { return &k.Signoff }},
 	{name: "remind", binding: func(k *KeyMap) *key.Binding { return &k.Remind }},
 	{name: "national", binding: func(k *KeyMap) *key.Binding { return &k.National }},
 	{name: "withdraw", binding: func(k *KeyMap) *key.Binding { return &k.Withdraw }},
@@ -58,15 +55,13 @@ var keyActions = []keyAction{
 	{name: "sync", binding: func(k *KeyMap) *key.Binding { return &k.Sync }},
 	{name: "help", binding: func(k *KeyMap) *key.Binding { return &k.Help }},
 	{name: "quit", binding: func(k *KeyMap) *key.Binding { return &k.Quit }},
-	{name: "next_field", form: true, binding: func(k *KeyMap) *key.Binding { return &k.Form.Next }},
-	{name: "prev_field", form: true, binding: func(k *KeyMap) *key.Binding { return &k.Form.Prev }},
 }
 
-// fixedKeys are keys no action may take: the tab numbers, ctrl+c, and
-// enter and esc, outside forms and in them.
+// fixedKeys are keys no action may take: the tab numbers, ctrl+c, enter,
+// esc and s.
 var fixedKeys = map[string]string{
 	"1": "jump_tab", "2": "jump_tab", "3": "jump_tab", "4": "jump_tab", "5": "jump_tab",
-	"ctrl+c": "quit", "enter": "open", "esc": "back",
+	"ctrl+c": "quit", "enter": "open", "esc": "back", "s": "signoff",
 }
 
 // KeyActions lists the actions the [keys] table may bind, sorted.
@@ -118,8 +113,8 @@ type KeyProblem struct {
 	NoKeys bool
 	// BadKey is a key name that names no key.
 	BadKey string
-	// Taken is a key that Other has too, in the same place (the list and
-	// tabs, or a form); OtherFixed says Other's key cannot be changed.
+	// Taken is a key that Other has too; OtherFixed says Other's key
+	// cannot be changed.
 	Taken, Other string
 	OtherFixed   bool
 }
@@ -127,7 +122,8 @@ type KeyProblem struct {
 // CheckKeys returns the problems of a [keys] table (action -> keys),
 // each entry's first one, sorted by action: unknown actions, entries
 // without keys, bad key names, and a key that two actions would share,
-// counting the default keys of the actions the table leaves alone.
+// counting the default keys of the actions the table leaves alone and
+// the fixed keys.
 func CheckKeys(keys map[string][]string) []KeyProblem {
 	var out []KeyProblem
 	km := DefaultKeyMap()
@@ -151,30 +147,25 @@ func CheckKeys(keys map[string][]string) []KeyProblem {
 	if len(out) > 0 {
 		return out
 	}
-	for _, form := range []bool{false, true} {
-		owner := map[string]string{}
-		for _, a := range keyActions {
-			if a.form != form {
+	owner := map[string]string{}
+	for _, a := range keyActions {
+		for _, k := range a.binding(&km).Keys() {
+			other, taken := owner[k]
+			fixed := false
+			if !taken {
+				other, taken = fixedKeys[k]
+				fixed = taken
+			}
+			if taken && other != a.name {
+				// Report it at an action the table sets.
+				at, with := a.name, other
+				if _, set := keys[at]; !set {
+					at, with = other, a.name
+				}
+				out = append(out, KeyProblem{Action: at, Taken: k, Other: with, OtherFixed: fixed})
 				continue
 			}
-			for _, k := range a.binding(&km).Keys() {
-				other, taken := owner[k]
-				fixed := false
-				if !taken && !form {
-					other, taken = fixedKeys[k]
-					fixed = taken
-				}
-				if taken && other != a.name {
-					// Report it at an action the table sets.
-					at, with := a.name, other
-					if _, set := keys[at]; !set {
-						at, with = other, a.name
-					}
-					out = append(out, KeyProblem{Action: at, Taken: k, Other: with, OtherFixed: fixed})
-					continue
-				}
-				owner[k] = a.name
-			}
+			owner[k] = a.name
 		}
 	}
 	slices.SortStableFunc(out, func(a, b KeyProblem) int { return strings.Compare(a.Action, b.Action) })

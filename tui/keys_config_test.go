@@ -79,3 +79,16 @@ func TestCheckKeys(t *testing.T) {
 		})
 	}
 }
+
+// A text that names a configurable key names the configured one: over
+// SSH, a view that cannot be exported says to press export on a tab.
+func TestConfiguredKeyInText(t *testing.T) {
+	d, _ := activityDeps(t, "zh")
+	d.ExportCommand = func(ExportRequest) string { return "ssh host export" }
+	d.Keys = map[string][]string{"export": {"x"}}
+	m := loaded(t, d, 100, 30)
+	m = pressSaving(t, m, keyMsg("L"), keyMsg("x"))
+	if want := "此表无法通过 SSH 导出；各标签页的表格可以（在其上按 x）"; m.flash != want {
+		t.Errorf("flash %q, want %q", m.flash, want)
+	}
+}

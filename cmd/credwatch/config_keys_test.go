@@ -11,18 +11,16 @@ func TestConfigKeys(t *testing.T) {
 		want       string // the error; "" for none
 		keys       map[string][]string
 	}{
-		{name: "valid", toml: "lang = \"zh\"\n[keys]\nsync = [\"ctrl+r\", \"F\"]\nquit = [\"x\"]\nnext_field = [\"ctrl+n\"]\n",
-			keys: map[string][]string{"sync": {"ctrl+r", "F"}, "quit": {"x"}, "next_field": {"ctrl+n"}}},
+		{name: "valid", toml: "lang = \"zh\"\n[keys]\nsync = [\"ctrl+r\", \"F\"]\nquit = [\"x\"]\nactivity = [\"ctrl+l\"]\n",
+			keys: map[string][]string{"sync": {"ctrl+r", "F"}, "quit": {"x"}, "activity": {"ctrl+l"}}},
 		{name: "swap two keys", toml: "[keys]\nsync = [\"q\"]\nquit = [\"r\"]\n",
 			keys: map[string][]string{"sync": {"q"}, "quit": {"r"}}},
 		{name: "space and alt", toml: "[keys]\npage_down = [\"space\", \"alt+j\"]\n",
 			keys: map[string][]string{"page_down": {"space", "alt+j"}}},
-		{name: "a form key may repeat a list key", toml: "[keys]\nnext_field = [\"j\"]\n",
-			keys: map[string][]string{"next_field": {"j"}}},
 		{name: "unknown action", toml: "lang = \"zh\"\n\n[keys]\nsnyc = [\"r\"]\n",
 			want: `cw.toml:4: key "keys.snyc": unknown action (did you mean "sync"?)`},
 		{name: "unknown action far from any", toml: "[keys]\nlaunch_rockets = [\"r\"]\n",
-			want: `cw.toml:2: key "keys.launch_rockets": unknown action; the actions are activity, bottom, command, down, export, export_json, filter, fulfil, help, national, next_field, next_tab, outbox, page_down, page_up, prev_field, prev_tab, quit, remind, report, retry, signoff, sort_dir, sort_next, sort_prev, sync, top, up, withdraw`},
+			want: `cw.toml:2: key "keys.launch_rockets": unknown action; the actions are activity, bottom, command, down, export, export_json, filter, fulfil, help, national, next_tab, outbox, page_down, page_up, prev_tab, quit, remind, report, retry, sort_dir, sort_next, sort_prev, sync, top, up, withdraw`},
 		{name: "misspelt key name", toml: "[keys]\nsync = [\"ctlr+r\"]\n",
 			want: `cw.toml:2: key "keys.sync": "ctlr+r" is not a key (did you mean "ctrl+r"?)`},
 		{name: "bad key name", toml: "[keys]\nsync = [\"r\", \"hyper+meta+r\"]\n",
@@ -37,12 +35,14 @@ func TestConfigKeys(t *testing.T) {
 			want: `cw.toml:2: key "keys.help": "enter" cannot be bound: it is always open`},
 		{name: "a tab number", toml: "[keys]\nsync = [\"3\"]\n",
 			want: `cw.toml:2: key "keys.sync": "3" cannot be bound: it is always jump_tab`},
-		{name: "form keys among themselves", toml: "[keys]\nnext_field = [\"up\"]\n",
-			want: `cw.toml:2: key "keys.next_field": "up" is already the key of prev_field: give prev_field another key too`},
+		{name: "the sign-off key", toml: "[keys]\nremind = [\"s\"]\n",
+			want: `cw.toml:2: key "keys.remind": "s" cannot be bound: it is always signoff`},
+		{name: "signoff is not configurable", toml: "[keys]\nsignoff = [\"S\"]\n",
+			want: `cw.toml:2: key "keys.signoff": unknown action; the actions are activity, bottom, command, down, export, export_json, filter, fulfil, help, national, next_tab, outbox, page_down, page_up, prev_tab, quit, remind, report, retry, sort_dir, sort_next, sort_prev, sync, top, up, withdraw`},
 		{name: "not a list", toml: "[keys]\nsync = \"r\"\n",
 			want: `cw.toml:2: key "keys.sync": want a list ([...]), got a string ("...")`},
 		{name: "the first mistake in the file", toml: "[keys]\nzz = [\"r\"]\nsync = [\"ctlr+r\"]\n",
-			want: `cw.toml:2: key "keys.zz": unknown action; the actions are activity, bottom, command, down, export, export_json, filter, fulfil, help, national, next_field, next_tab, outbox, page_down, page_up, prev_field, prev_tab, quit, remind, report, retry, signoff, sort_dir, sort_next, sort_prev, sync, top, up, withdraw`},
+			want: `cw.toml:2: key "keys.zz": unknown action; the actions are activity, bottom, command, down, export, export_json, filter, fulfil, help, national, next_tab, outbox, page_down, page_up, prev_tab, quit, remind, report, retry, sort_dir, sort_next, sort_prev, sync, top, up, withdraw`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -23,6 +23,7 @@ func init() {
 
 func init() {
 	add(map[string]message{
+		"keys.sshnoexport":  {"此表无法通过 SSH 导出；各标签页的表格可以（在其上按 %s）", "this table cannot be exported over SSH; the tabs' tables can (press %s there)"},
 		"help.activity":     {"活动记录", "activity"},
 		"view.activity":     {"今日活动记录", "Today's activity"},
 		"col.actkind":       {"事件", "Event"},
