@@ -503,7 +503,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	m, cmd = m.update(msg)
 	m.updateKeys()
-	if _, ok := msg.(tea.KeyMsg); ok {
+	switch msg.(type) {
+	case tea.KeyMsg, tea.MouseMsg: // what the officer does may change the views
 		if save := m.saveViews(); save != nil {
 			cmd = tea.Batch(cmd, save)
 		}

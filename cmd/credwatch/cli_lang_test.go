@@ -61,6 +61,21 @@ func TestHelpFollowsLocale(t *testing.T) {
 			t.Errorf("line wider than 80 columns: %q", line)
 		}
 	}
+	// Every command's Chinese help fits 80 columns and lists its flags.
+	for _, c := range commands() {
+		_, out, _ := runCLI(t, c.name, "--help")
+		if !strings.HasPrefix(out, "用法：credwatch") || !strings.Contains(out, "全局参数") {
+			t.Errorf("%s --help is not Chinese:\n%s", c.name, out)
+		}
+		for _, line := range strings.Split(out, "\n") {
+			if textWidth(line) > 80 {
+				t.Errorf("%s --help: line wider than 80 columns: %q", c.name, line)
+			}
+		}
+	}
+	if _, out, _ := runCLI(t, "--help"); !strings.Contains(out, "\n命令：\n") {
+		t.Errorf("--help is not Chinese:\n%s", out)
+	}
 	code, _, errs := runCLI(t, "--demo", "when", "--decided", "garbage")
 	if want := "credwatch when: --decided：日期 \"garbage\" 无效：应为 YYYY-MM-DD\n运行 'credwatch when --help' 查看用法\n"; code != 2 || errs != want {
 		t.Errorf("LANG=zh_CN.UTF-8 when --decided garbage: exit %d\n%s\nwant\n%s", code, errs, want)
