@@ -62,12 +62,25 @@ func (c catalog) activityWhat(ev *credit.Event) string {
 		return c.f("act.errwhat", cleanText(ev.Err), ev.Retry.Round(time.Second))
 	case credit.EventResync, credit.EventResyncDone:
 		return c.feedLabel(ev.Feed)
+	case credit.EventAction, credit.EventActionSent:
+		return c.actionText(ev.Message)
 	case credit.EventActionFailed:
-		return c.f("act.refwhat", cleanText(ev.Message), cleanText(ev.Err))
+		return c.f("act.refwhat", c.actionText(ev.Message), cleanText(ev.Err))
 	case credit.EventDone:
 		return c.t("act.donewhat")
 	}
 	return cleanText(ev.Message)
+}
+
+// actionText words an action event's message, which the store writes as
+// the action's type and its record ("reminder_sent penalty/CF-2026-0801"):
+// the type as the outbox names it, then the record.
+func (c catalog) actionText(msg string) string {
+	typ, rec, _ := strings.Cut(cleanText(msg), " ")
+	if rec == "" {
+		return actionLabel(c, credit.ActionType(typ))
+	}
+	return actionLabel(c, credit.ActionType(typ)) + " " + rec
 }
 
 // ownActivity reports whether the log shows ev to officer: the sync

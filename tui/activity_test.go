@@ -23,11 +23,11 @@ func activityEvents() []credit.Event {
 	return []credit.Event{
 		{Seq: 9, At: at("09:29:10"), Type: credit.EventDone, Endpoint: "law-enforcement"},
 		{Seq: 8, At: at("09:29:02"), Type: credit.EventPage, Endpoint: "law-enforcement", Feed: "penalty", Items: 120, Bad: 2},
-		{Seq: 7, At: at("09:21:40"), Type: credit.EventActionFailed, Actor: "王五", Message: "remind penalty/CF-2026-0801", Err: "409 该处罚已修复"},
-		{Seq: 6, At: at("09:20:00"), Type: credit.EventActionSent, Actor: "李四", Message: "national penalty/CF-2026-0702"},
-		{Seq: 5, At: at("09:15:31"), Type: credit.EventAction, Actor: "王五", Message: "提醒 常武应急罚〔2024〕5号"},
+		{Seq: 7, At: at("09:21:40"), Type: credit.EventActionFailed, Actor: "王五", Message: "reminder_sent penalty/CF-2026-0801", Err: "409 该处罚已修复"},
+		{Seq: 6, At: at("09:20:00"), Type: credit.EventActionSent, Actor: "李四", Message: "national_repair_done penalty/CF-2026-0702"},
+		{Seq: 5, At: at("09:15:31"), Type: credit.EventAction, Actor: "王五", Message: "reminder_sent penalty/CF-2026-0715"},
 		{Seq: 4, At: at("09:10:00"), Type: credit.EventError, Endpoint: "gov-service", Err: "connection refused", Retry: 30 * time.Second},
-		{Seq: 3, At: at("09:02:00"), Type: credit.EventAction, Actor: "李四", Message: "签核 2026-11-30"},
+		{Seq: 3, At: at("09:02:00"), Type: credit.EventAction, Actor: "李四", Message: "signoff"},
 		{Seq: 2, At: at("08:30:00"), Type: credit.EventResync, Endpoint: "credit-platform", Feed: "sharing"},
 		{Seq: 1, At: at("08:00:05"), Type: credit.EventDone, Endpoint: "gov-service"},
 	}
