@@ -17,6 +17,7 @@ import (
 //	:常武应急罚[2024]5号       (the same: brackets, widths and spaces fold)
 //	:320412  :武进           filter the current tab to a department
 //	:export csv             export the table (csv, json; xlsx with Deps.Export)
+//	:save NAME  :load NAME  :delete NAME  :views   named views (viewstate.go)
 func (m Model) runCommand(text string) (Model, tea.Cmd) {
 	q := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(text), ":"))
 	switch q {
@@ -24,6 +25,9 @@ func (m Model) runCommand(text string) (Model, tea.Cmd) {
 		return m, nil
 	case "q", "q!", "quit", "wq":
 		return m, tea.Quit
+	}
+	if m, ok := m.viewCommand(q); ok {
+		return m, nil
 	}
 	if f, ok := strings.CutPrefix(q, "export"); ok && (f == "" || f[0] == ' ') {
 		format := strings.ToLower(strings.TrimSpace(f))

@@ -204,6 +204,8 @@ func (m *Model) viewTitle() string {
 			return m.cat.t("name.detail")
 		case viewOutbox:
 			return m.cat.t("view.outbox")
+		case viewActivity:
+			return m.cat.t("view.activity")
 		}
 		return m.cat.t("name.records")
 	}
@@ -308,7 +310,7 @@ func (m *Model) exportCmd(format string) tea.Cmd {
 			m.note = m.d.ExportCommand(r)
 			m.resize()
 		} else {
-			m.flash, m.flashBad = m.cat.t("ssh.noexport"), true
+			m.flash, m.flashBad = m.cat.f("keys.sshnoexport", m.keys.Export.Help().Key), true
 		}
 		return nil
 	}

@@ -282,6 +282,14 @@ func (m *Model) typedExportCmd(format string) tea.Cmd {
 		shown[j] = t.SourceIndex(j)
 	}
 	view := m.exportView()
+	if top := m.top(); top != nil && top.kind == viewActivity {
+		// The log's rows are its lines, in order: typed like a tab's.
+		te := sliceExport(m.cat, m.viewTitle(), activityTab, slices.Clone(top.activity), func(x *activityLine) Row { return tabRow(activityTab, x) })
+		return func() tea.Msg {
+			path, err := export(te.export(in, shown, st), format)
+			return exportMsg{path: path, err: err}
+		}
+	}
 	if view == "" {
 		te := screenExport(m.viewTitle(), src, t.Columns())
 		return func() tea.Msg {

@@ -93,6 +93,8 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		}
 	case key.Matches(msg, k.Outbox):
 		m.openOutbox()
+	case key.Matches(msg, k.Activity):
+		return m.openActivity()
 	case key.Matches(msg, k.Sync):
 		if m.view.stalled {
 			m.lastEvent = m.cat.f("ev.syncheld", m.view.holderNote)
@@ -161,6 +163,11 @@ func (m *Model) openLine(mode inputMode, value string) {
 	m.line.Cursor.SetMode(cursor.CursorStatic)
 	m.line.CursorEnd()
 	m.line.Width = max(m.width-3, 8)
+	// tab completes a command (a saved view's name); a filter has none.
+	m.line.ShowSuggestions = mode == modeCommand
+	if mode == modeCommand {
+		m.line.SetSuggestions(m.commandSuggestions())
+	}
 }
 
 // lineKey handles a key while the filter or command line is open. The filter
@@ -217,6 +224,7 @@ func (m *Model) updateKeys() {
 	k.Mouse.SetEnabled(normal && m.d.Mouse)
 	k.ExportJSON.SetEnabled(normal && t.Len() > 0)
 	k.Outbox.SetEnabled(normal && m.d.Store != nil && (top == nil || top.kind != viewOutbox))
+	k.Activity.SetEnabled(normal && m.d.Activity != nil && (top == nil || top.kind != viewActivity))
 	k.Report.SetEnabled(normal && m.d.Report != nil && top == nil && (m.tab == tabCheck || m.tab == tabSharing))
 
 	act := normal && m.canAct()

@@ -27,6 +27,7 @@ type KeyMap struct {
 	Export     key.Binding // e: CSV
 	ExportJSON key.Binding // E
 	Outbox     key.Binding // o
+	Activity   key.Binding // L: the activity log
 	Report     key.Binding // M: the monthly report (月报)
 	Copy       key.Binding // y: the selected cell (copy.go)
 	CopyRow    key.Binding // Y: the selected row, tab-separated
@@ -81,6 +82,7 @@ func keyMapFor(c catalog) KeyMap {
 		Export:     b("e", "help.export", "e"),
 		ExportJSON: b("E", "help.exportjson", "E"),
 		Outbox:     b("o", "help.outbox", "o"),
+		Activity:   b("L", "help.activity", "L"),
 		Report:     b("M", "help.report", "M"),
 		Copy:       b("y", "help.copy", "y"),
 		CopyRow:    b("Y", "help.copyrow", "Y"),
@@ -131,6 +133,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Table.LineUp, k.Table.LineDown, k.Table.PageUp, k.Table.PageDown, k.Table.GotoTop, k.Table.GotoBottom, k.Mouse},
 		{k.Filter, k.Command, k.SortPrev, k.SortNext, k.SortDir, k.Copy, k.CopyRow},
 		{k.Signoff, k.Remind, k.National, k.Withdraw, k.Fulfil, k.Retry},
-		{k.Outbox, k.Export, k.ExportJSON, k.Report, k.Sync, k.Help, k.Quit},
+		{k.Outbox, k.Activity, k.Export, k.ExportJSON, k.Report, k.Sync, k.Help, k.Quit},
 	}
 }

@@ -173,6 +173,18 @@ type Deps struct {
 	// Theme is "light" or "dark" to override the renderer's detection of
 	// the terminal's background ([ui] theme; "" or "auto": detected).
 	Theme string
+	// Views, if set, keeps the officer's views between runs: New restores
+	// the tab, sorts and filters it holds, and every change is saved to it
+	// (in a tea.Cmd); :save, :load, :delete and :views manage named views.
+	// nil: nothing is remembered.
+	Views ViewStore
+	// Activity, if set, reads the event log's events stamped at or after
+	// since, newest first, as far as the officer's departments may see
+	// them; the L key's activity log calls it inside a tea.Cmd.
+	Activity func(since time.Time) ([]credit.Event, error)
+	// Keys are the configuration's [keys] table: action name -> keys
+	// (keys_config.go). The caller has checked it with CheckKeys.
+	Keys map[string][]string
 }
 
 // Hooks are the program's start-up and measurement callbacks (cmd's
@@ -371,6 +383,11 @@ type Model struct {
 	officer string        // the officer's name: Deps.Officer, or the name last signed with
 
 	alerts alerts // failures known, and new ones not yet seen (alert.go)
+	// Remembered views (Deps.Views): the saver (nil without a store), the
+	// state last handed to it, and the named views.
+	views      *viewSaver
+	viewsSaved ViewState
+	savedViews map[string]SavedView
 }
 
 // New builds the TUI. Run it in the alternate screen; Init also asks for it.
@@ -382,6 +399,7 @@ func New(d Deps) Model {
 	if d.Export != nil && d.ExportCommand == nil {
 		m.keys.Export.SetHelp("e", m.cat.t("help.exportxlsx"))
 	}
+	applyKeys(&m.keys, d.Keys)
 	m.help = help.New()
 	m.help.Styles = m.styles.Help
 	m.help.ShortSeparator = "  "
@@ -403,6 +421,15 @@ func New(d Deps) Model {
 		m.tab = tabCheck
 	}
 	m.width, m.height = 80, 24
+	if d.Views != nil {
+		v, err := d.Views.Load()
+		if err != nil {
+			m.flash, m.flashBad = m.cat.f("views.bad", cleanText(err.Error())), true
+		}
+		m.restoreViews(v)
+		m.views = &viewSaver{store: d.Views}
+		m.viewsSaved = m.viewState()
+	}
 	m.rebuild()
 	m.updateKeys()
 	return m
@@ -501,6 +528,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m, cmd = m.update(msg)
 	m.updateKeys()
 	m.applyMarks()
+	switch msg.(type) {
+	case tea.KeyMsg, tea.MouseMsg: // what the officer does may change the views
+		if save := m.saveViews(); save != nil {
+			cmd = tea.Batch(cmd, save)
+		}
+	}
 	return m, cmd
 }
 
@@ -538,6 +571,10 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m.handleRetry(msg)
 	case exportMsg:
 		m.handleExport(msg)
+	case activityMsg:
+		m.handleActivity(msg)
+	case viewsSavedMsg:
+		m.flash, m.flashBad = m.cat.f("views.savefail", cleanText(msg.err.Error())), true
 	case cooldownMsg:
 		m.cooling = false
 		if m.dirty {
@@ -645,6 +682,7 @@ func (m Model) handleEvent(msg eventMsg) (Model, tea.Cmd) {
 		delete(m.syncing, ev.Endpoint)
 	}
 	m.lastEvent = m.eventText(ev)
+	m.addActivity(ev)
 	m.sync.endpoints.SetRows(m.buildEndpointRows())
 	return m, tea.Batch(waitEvent(m.d.Events), m.requestLoad())
 }

@@ -55,6 +55,9 @@ func (m *Model) fixedLines() int {
 		if m.exportDirLine() != "" {
 			helpLines++
 		}
+		if m.viewsHelpLine() != "" {
+			helpLines++
+		}
 	}
 	n := len(m.headerLines()) + len(m.warnings) + 1 + 1 + m.bottomLines() + 1 + helpLines
 	if m.banner() != "" {
@@ -67,9 +70,9 @@ func (m *Model) fixedLines() int {
 func (m *Model) resize() {
 	m.help.Width = m.width
 	if m.help.ShowAll {
-		m.keys.Help.SetHelp("?", m.cat.t("help.helpless"))
+		m.keys.Help.SetHelp(m.keys.Help.Help().Key, m.cat.t("help.helpless"))
 	} else {
-		m.keys.Help.SetHelp("?", m.cat.t("help.help"))
+		m.keys.Help.SetHelp(m.keys.Help.Help().Key, m.cat.t("help.help"))
 	}
 	m.form.SetWidth(m.width)
 	m.line.Width = max(m.width-3, 8)
@@ -128,6 +131,9 @@ func (m Model) View() string {
 		lines = append(lines, ansi.Truncate(l, w, truncTail))
 	}
 	if l := m.exportDirLine(); l != "" {
+		lines = append(lines, m.styles.Detail.Render(ansi.Truncate(l, w, truncTail)))
+	}
+	if l := m.viewsHelpLine(); l != "" {
 		lines = append(lines, m.styles.Detail.Render(ansi.Truncate(l, w, truncTail)))
 	}
 
@@ -193,6 +199,8 @@ func (m *Model) summaryLine() string {
 			parts = append(parts, symBad+" "+top.err)
 		case top.kind == viewOutbox:
 			parts = append(parts, m.view.outboxSum)
+		case top.kind == viewActivity:
+			parts = append(parts, top.sum)
 		}
 	} else if filtered {
 		parts = append(parts, m.cat.f("sum.unfiltered", m.summary()))
@@ -214,7 +222,9 @@ func (m *Model) statusLine() string {
 	case m.mode == modeFilter:
 		return ansi.Truncate("/"+m.line.View(), w, truncTail)
 	case m.mode == modeCommand:
-		return ansi.Truncate(":"+m.line.View(), w, truncTail)
+		// The input pads itself to its width without counting a shown
+		// completion (tab), so the padding can overrun: cut it unmarked.
+		return ansi.Truncate(":"+m.line.View(), w, "")
 	case m.loadErr != "":
 		return m.styles.Err.Render(ansi.Truncate(symBad+" "+m.loadErr, w, truncTail))
 	case m.flash != "" && m.flashBad:

@@ -23,6 +23,7 @@ const (
 	viewQuarantine                 // an endpoint's quarantined items
 	viewQueue                      // some of the 修复后续 tab's rows: the check's stuck repair items
 	viewRepair                     // some of the 信用修复 tab's rows: the check's penalties lacking 三同步 steps
+	viewActivity                   // today's events and the officer's actions (activity.go)
 )
 
 // stackView is one view opened over the tabs; esc closes it.
@@ -36,6 +37,9 @@ type stackView struct {
 	keys    []string        // viewQueue, viewRepair: the rows shown (penalty keys)
 	loading bool
 	err     string
+	// viewActivity: the events shown, and the summary of them.
+	activity []activityLine
+	sum      string
 }
 
 // recordsMsg is the reply to a records read for view id.

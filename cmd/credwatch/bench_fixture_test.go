@@ -101,12 +101,21 @@ var (
 	fixDir   string
 )
 
-// TestMain removes the fixtures' directory after the run.
+// TestMain removes the fixtures' directory after the run. The state
+// directory (the officers' remembered views, state_dir.go) of every
+// in-process TUI and server is a temporary one, never the user's.
 func TestMain(m *testing.M) {
+	state, err := os.MkdirTemp("", "credwatch-state-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_STATE_HOME", state)
+	os.Setenv("LOCALAPPDATA", state)
 	code := m.Run()
 	if fixDir != "" {
 		os.RemoveAll(fixDir)
 	}
+	os.RemoveAll(state)
 	os.Exit(code)
 }
 

@@ -17,11 +17,12 @@ type completionCommand struct {
 // completionData gathers, from the command table and each command's flag
 // set, everything the scripts offer.
 func completionData() (cmds []completionCommand, global []helpFlag, globalValues map[string][]string) {
-	global = flagList(globalFlags(&globals{}))
+	cat := cliCat() // descriptions in the command line's language
+	global = flagList(cat, globalFlags(&globals{}))
 	globalValues = map[string][]string{"lang": langValues, "encoding": encodingNames, "log-format": {"text", "json", "auto"}, "log-level": {"debug", "info", "warn", "error"}}
 	for _, c := range commands() {
-		own := flagList(describe(c))
-		cc := completionCommand{name: c.name, summary: c.summary, values: c.values, positional: c.positional, flags: own}
+		own := flagList(cat, describe(c))
+		cc := completionCommand{name: c.name, summary: cat.T(c.summary), values: c.values, positional: c.positional, flags: own}
 		if c.name == "help" {
 			cc.positional = commandNames()
 		}
@@ -69,7 +70,7 @@ func runCompletion(e *env, args []string) int {
 // firstSentence shortens a flag's or command's text for a completion menu.
 func firstSentence(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
-	for _, sep := range []string{". ", "; ", " (", ": "} {
+	for _, sep := range []string{". ", "; ", " (", ": ", "。", "；", "（", "："} {
 		if i := strings.Index(s, sep); i > 20 {
 			s = s[:i]
 		}

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/czyj/credwatch/tui/i18n"
 )
 
 // newFlags returns the flag set of command name. It prints nothing itself:
@@ -40,27 +42,31 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (int,
 		return 0, true
 	case errors.Is(err, flag.ErrHelp):
 		if c := lookupCommand(fs.Name()); c != nil {
-			writeHelp(stdout, c, fs, false) // run() answers credwatch's own -h; this is an SSH session's
+			writeHelp(stdout, cliCat(), c, fs, false) // run() answers credwatch's own -h; this is an SSH session's
 		}
 		return 0, false
 	}
-	flagError(stderr, fs.Name(), flagErrorText(fs, err))
+	flagError(stderr, fs.Name(), flagErrorText(cliCat(), fs, err))
 	return 2, false
 }
 
 // flagError prints a usage error of command name (or of credwatch, for
-// "") and where to find help.
+// "") and where to find help, in the command line's language (msg as
+// cliText translates it).
 func flagError(w io.Writer, name, msg string) {
+	cat := cliCat()
+	msg = cliText(cat, msg)
 	if name == "" {
-		fmt.Fprintf(w, "credwatch: %s\nrun 'credwatch --help' for usage\n", msg)
+		fmt.Fprintf(w, "credwatch: %s\n%s\n", msg, cat.T("cli.seehelp"))
 		return
 	}
-	fmt.Fprintf(w, "credwatch %s: %s\nrun 'credwatch %s --help' for usage\n", name, msg, name)
+	fmt.Fprintf(w, "credwatch %s: %s\n%s\n", name, msg, cat.F("cli.seehelpcmd", name))
 }
 
-// usageError reports a usage error of command name and returns exit status 2.
+// usageError reports a usage error of command name and returns exit
+// status 2. format is English; cliText translates it.
 func usageError(e *env, name, format string, args ...any) int {
-	flagError(e.stderr, name, fmt.Sprintf(format, args...))
+	flagError(e.stderr, name, fmt.Sprintf(cliText(cliCat(), format), args...))
 	return 2
 }
 
@@ -88,34 +94,39 @@ var (
 )
 
 // flagErrorText rewrites package flag's error in the form of the help
-// text: "--decided: invalid date "garbage": want YYYY-MM-DD".
-func flagErrorText(fs *flag.FlagSet, err error) string {
+// text, in cat's language: "--decided: invalid date "garbage": want
+// YYYY-MM-DD".
+func flagErrorText(cat i18n.Catalog, fs *flag.FlagSet, err error) string {
 	msg := err.Error()
 	if m := flagUndefined.FindStringSubmatch(msg); m != nil {
 		var names []string
 		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
-		out := "unknown flag " + dashed(m[1])
+		out := cat.F("cli.err.unknownflag", dashed(m[1]))
 		if s := nearest(m[1], names); s != "" {
-			out += fmt.Sprintf(" (did you mean %s?)", dashed(s))
+			out += cat.F("cli.err.didyoumean", dashed(s))
 		}
 		return out
 	}
 	if m := flagNoValue.FindStringSubmatch(msg); m != nil {
-		return dashed(m[1]) + " needs a value"
+		return cat.F("cli.err.novalue", dashed(m[1]))
 	}
 	if m := flagBadValue.FindStringSubmatch(msg); m != nil {
 		boolean, value, name, why := m[1] != "", m[2], m[3], m[4]
+		f := fs.Lookup(name)
+		_, isDate := f.Value.(*cliDate)
 		switch {
 		case boolean:
-			return fmt.Sprintf("%s takes no value (or =true, =false), got %q", dashed(name), value)
+			return cat.F("cli.err.boolvalue", dashed(name), value)
+		case isDate:
+			return cat.F("cli.err.date", dashed(name), value)
 		case strings.Contains(why, "parse error"):
-			return fmt.Sprintf("%s: invalid value %q: want %s", dashed(name), value, valueKind(fs.Lookup(name)))
+			return cat.F("cli.err.badvalue", dashed(name), value, valueKind(cat, f))
 		case strings.Contains(why, "out of range"):
-			return fmt.Sprintf("%s: %q is out of range", dashed(name), value)
+			return cat.F("cli.err.range", dashed(name), value)
 		case strings.Contains(why, fmt.Sprintf("%q", value)):
 			return fmt.Sprintf("%s: %s", dashed(name), why)
 		}
-		return fmt.Sprintf("%s: invalid value %q: %s", dashed(name), value, why)
+		return cat.F("cli.err.badwhy", dashed(name), value, why)
 	}
 	return msg
 }
@@ -129,17 +140,17 @@ func dashed(name string) string {
 }
 
 // valueKind names what a flag of the standard types takes.
-func valueKind(f *flag.Flag) string {
+func valueKind(cat i18n.Catalog, f *flag.Flag) string {
 	if f == nil {
-		return "a valid value"
+		return cat.T("cli.kind.valid")
 	}
 	switch fmt.Sprintf("%T", f.Value) {
 	case "*flag.durationValue":
-		return "a duration such as 30s or 5m"
+		return cat.T("cli.kind.duration")
 	case "*flag.float64Value":
-		return "a number"
+		return cat.T("cli.kind.number")
 	}
-	return "a whole number"
+	return cat.T("cli.kind.whole")
 }
 
 // isBoolFlag reports whether f takes no value.
@@ -220,10 +231,11 @@ func splitArgs(args []string, global *flag.FlagSet) invocation {
 	return inv
 }
 
-// writeHelp prints command c's help: synopsis, description, its flags
-// (fs), then, with globalsToo, the global flags (which a command run by
-// credwatch serve for an SSH session does not take).
-func writeHelp(w io.Writer, c *cliCommand, fs *flag.FlagSet, globalsToo bool) {
+// writeHelp prints command c's help in cat's language: synopsis,
+// description, its flags (fs), then, with globalsToo, the global flags
+// (which a command run by credwatch serve for an SSH session does not
+// take).
+func writeHelp(w io.Writer, cat i18n.Catalog, c *cliCommand, fs *flag.FlagSet, globalsToo bool) {
 	synopsis := "credwatch " + c.name
 	if c.name == "tui" {
 		synopsis = "credwatch [tui]"
@@ -231,20 +243,24 @@ func writeHelp(w io.Writer, c *cliCommand, fs *flag.FlagSet, globalsToo bool) {
 	if c.args != "" {
 		synopsis += " " + c.args
 	}
-	fmt.Fprintf(w, "Usage: %s\n\n%s\n", wrapSynopsis(synopsis, len("Usage: credwatch "+c.name+" "), 78), wrap(c.about, 78))
-	if own := flagList(fs); len(own) > 0 {
-		fmt.Fprintf(w, "\nFlags:\n%s", formatFlags(own))
+	usage := cat.T("cli.usage")
+	if !strings.HasSuffix(usage, "：") {
+		usage += " "
+	}
+	fmt.Fprintf(w, "%s%s\n\n%s\n", usage, wrapSynopsis(synopsis, textWidth(usage), textWidth(usage+"credwatch "+c.name+" "), 78), wrap(cat.T(c.about), 78))
+	if own := flagList(cat, fs); len(own) > 0 {
+		fmt.Fprintf(w, "\n%s\n%s", cat.T("cli.flags"), formatFlags(cat, own))
 	}
 	if globalsToo {
-		fmt.Fprintf(w, "\nGlobal flags (before or after the command):\n%s", formatFlags(flagList(globalFlags(&globals{}))))
+		fmt.Fprintf(w, "\n%s\n%s", cat.T("cli.globals"), formatFlags(cat, flagList(cat, globalFlags(&globals{}))))
 	}
 }
 
-// wrapSynopsis breaks a synopsis between its bracketed groups, indenting
-// the lines after the first by indent.
-func wrapSynopsis(s string, indent, width int) string {
+// wrapSynopsis breaks a synopsis that starts at column start between its
+// bracketed groups, indenting the lines after the first by indent.
+func wrapSynopsis(s string, start, indent, width int) string {
 	var groups []string
-	depth, start := 0, 0
+	depth, from := 0, 0
 	for i, r := range s {
 		switch r {
 		case '[', '(':
@@ -253,14 +269,14 @@ func wrapSynopsis(s string, indent, width int) string {
 			depth--
 		case ' ':
 			if depth == 0 {
-				groups = append(groups, s[start:i])
-				start = i + 1
+				groups = append(groups, s[from:i])
+				from = i + 1
 			}
 		}
 	}
-	groups = append(groups, s[start:])
+	groups = append(groups, s[from:])
 	var b strings.Builder
-	n := len("Usage: ")
+	n := start
 	for i, g := range groups {
 		if i > 0 && n+1+textWidth(g) > width {
 			b.WriteString("\n" + strings.Repeat(" ", indent))
@@ -275,18 +291,24 @@ func wrapSynopsis(s string, indent, width int) string {
 	return b.String()
 }
 
-// writeUsage prints credwatch's own help: the commands and global flags.
-func writeUsage(w io.Writer) {
-	fmt.Fprint(w, "credwatch: administrative credit disclosure and repair, for duty officers.\n\nUsage:\n  credwatch [command] [flags]\n\nCommands:\n")
+// writeUsage prints credwatch's own help, in cat's language: the
+// commands and global flags.
+func writeUsage(w io.Writer, cat i18n.Catalog) {
+	fmt.Fprintf(w, "%s\n\n%s\n  %s\n\n%s\n", cat.T("cli.intro"), cat.T("cli.usagehead"), cat.T("cli.synopsis"), cat.T("cli.commands"))
 	for _, c := range commands() {
 		name := c.name
 		if name == "tui" {
-			name = "(none)"
+			name = cat.T("cli.none")
 		}
-		fmt.Fprintf(w, "  %-12s%s\n", name, c.summary)
+		pad := max(12-textWidth(name), 1)
+		lines := strings.Split(wrap(cat.T(c.summary), 78-14), "\n")
+		fmt.Fprintf(w, "  %s%s%s\n", name, strings.Repeat(" ", pad), lines[0])
+		for _, l := range lines[1:] {
+			fmt.Fprintf(w, "%s%s\n", strings.Repeat(" ", 14), l)
+		}
 	}
-	fmt.Fprintf(w, "\nGlobal flags (before or after the command):\n%s", formatFlags(flagList(globalFlags(&globals{}))))
-	fmt.Fprint(w, "\nRun 'credwatch COMMAND --help' for a command's flags; 'credwatch man' prints the manual.\n")
+	fmt.Fprintf(w, "\n%s\n%s", cat.T("cli.globals"), formatFlags(cat, flagList(cat, globalFlags(&globals{}))))
+	fmt.Fprintf(w, "\n%s\n", cat.T("cli.more"))
 }
 
 // helpFlag is one flag as help, completion and the man page show it.
@@ -303,11 +325,14 @@ func (f helpFlag) left() string {
 	return s
 }
 
-// flagList lists fs's flags, sorted by name.
-func flagList(fs *flag.FlagSet) []helpFlag {
+// flagList lists fs's flags, sorted by name, their usage in cat's
+// language (a flag's usage is its message key).
+func flagList(cat i18n.Catalog, fs *flag.FlagSet) []helpFlag {
 	var out []helpFlag
 	fs.VisitAll(func(f *flag.Flag) {
-		ph, usage := flag.UnquoteUsage(f)
+		tf := *f
+		tf.Usage = cat.T(f.Usage)
+		ph, usage := flag.UnquoteUsage(&tf)
 		h := helpFlag{name: f.Name, usage: usage, boolean: isBoolFlag(f)}
 		if !h.boolean {
 			h.placeholder = ph
@@ -316,7 +341,7 @@ func flagList(fs *flag.FlagSet) []helpFlag {
 				h.placeholder = "DATE"
 			}
 		}
-		if !h.boolean && f.DefValue != "" && f.DefValue != "0" && f.DefValue != "0s" && !strings.Contains(usage, "default") {
+		if !h.boolean && f.DefValue != "" && f.DefValue != "0" && f.DefValue != "0s" && !strings.Contains(usage, "default") && !strings.Contains(usage, "默认") {
 			h.def = f.DefValue
 		}
 		out = append(out, h)
@@ -327,20 +352,20 @@ func flagList(fs *flag.FlagSet) []helpFlag {
 
 // formatFlags lays flags out in two columns; a long flag puts its text on
 // the next line.
-func formatFlags(flags []helpFlag) string {
+func formatFlags(cat i18n.Catalog, flags []helpFlag) string {
 	const col = 24
 	var b strings.Builder
 	for _, f := range flags {
 		text := f.usage
 		if f.def != "" {
-			text += fmt.Sprintf(" (default %s)", f.def)
+			text += cat.F("cli.default", f.def)
 		}
 		lines := strings.Split(wrap(text, 78-col), "\n")
 		left := "  " + f.left()
-		if utf8.RuneCountInString(left) >= col-1 {
+		if w := textWidth(left); w >= col-1 {
 			fmt.Fprintf(&b, "%s\n%s%s\n", left, strings.Repeat(" ", col), lines[0])
 		} else {
-			fmt.Fprintf(&b, "%-*s%s\n", col, left, lines[0])
+			fmt.Fprintf(&b, "%s%s%s\n", left, strings.Repeat(" ", col-w), lines[0])
 		}
 		for _, l := range lines[1:] {
 			fmt.Fprintf(&b, "%s%s\n", strings.Repeat(" ", col), l)
@@ -350,8 +375,9 @@ func formatFlags(flags []helpFlag) string {
 }
 
 // wrap breaks each paragraph of s at width columns (a CJK character takes
-// two). Lines that start with a space are kept as they are (tables,
-// examples).
+// two): between words, and between CJK characters, which are written
+// without spaces (never before a closing punctuation mark such as ，or ）).
+// Lines that start with a space are kept as they are (tables, examples).
 func wrap(s string, width int) string {
 	var out []string
 	for _, line := range strings.Split(s, "\n") {
@@ -361,21 +387,46 @@ func wrap(s string, width int) string {
 		}
 		cur, n := "", 0
 		for _, word := range strings.Fields(line) {
-			w := textWidth(word)
-			if n > 0 && n+1+w > width {
-				out = append(out, cur)
-				cur, n = "", 0
+			for i, piece := range breakable(word) {
+				w := textWidth(piece)
+				space := i == 0 && n > 0 // words are joined by a space, pieces of one word are not
+				extra := 0
+				if space {
+					extra = 1
+				}
+				if n > 0 && n+extra+w > width {
+					out = append(out, cur)
+					cur, n, space = "", 0, false
+				}
+				if space {
+					cur += " "
+					n++
+				}
+				cur += piece
+				n += w
 			}
-			if n > 0 {
-				cur += " "
-				n++
-			}
-			cur += word
-			n += w
 		}
 		out = append(out, cur)
 	}
 	return strings.Join(out, "\n")
+}
+
+// breakable cuts a word where a line may break: between two characters
+// either of which is wide, but never before a closing mark (，）) or after
+// an opening one (（「).
+func breakable(word string) []string {
+	var pieces []string
+	start := 0
+	var prev rune
+	for i, r := range word {
+		if i > start && (textWidth(string(r)) == 2 || textWidth(string(prev)) == 2) &&
+			!strings.ContainsRune("，。；：、）」！？", r) && !strings.ContainsRune("（「", prev) {
+			pieces = append(pieces, word[start:i])
+			start = i
+		}
+		prev = r
+	}
+	return append(pieces, word[start:])
 }
 
 func textWidth(s string) int {
@@ -398,14 +449,14 @@ func runHelp(e *env, args []string) int {
 	}
 	switch fs.NArg() {
 	case 0:
-		writeUsage(e.stdout)
+		writeUsage(e.stdout, cliCat())
 		return 0
 	case 1:
 		c := lookupCommand(fs.Arg(0))
 		if c == nil {
 			return unknownCommand(e.stderr, fs.Arg(0))
 		}
-		writeHelp(e.stdout, c, describe(c), true)
+		writeHelp(e.stdout, cliCat(), c, describe(c), true)
 		return 0
 	}
 	return usageError(e, "help", "give one command, not %d", fs.NArg())
@@ -413,9 +464,10 @@ func runHelp(e *env, args []string) int {
 
 // unknownCommand reports a command that does not exist, in one line.
 func unknownCommand(w io.Writer, name string) int {
-	msg := fmt.Sprintf("unknown command %q", name)
+	cat := cliCat()
+	msg := cat.F("cli.err.unknowncmd", name)
 	if s := nearest(name, commandNames()); s != "" {
-		msg += fmt.Sprintf(" (did you mean %q?)", s)
+		msg += cat.F("cli.err.didyoumeanq", s)
 	}
 	flagError(w, "", msg)
 	return 2

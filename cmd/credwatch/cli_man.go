@@ -96,11 +96,11 @@ Global flags may come before or after the command: credwatch status --today 2026
 			synopsis += " " + c.args
 		}
 		fmt.Fprintf(&b, ".SS \"%s\"\n", roff(synopsis))
-		manText(&b, c.about)
-		manFlags(&b, flagList(describe(c)))
+		manText(&b, enCat.T(c.about))
+		manFlags(&b, flagList(enCat, describe(c)))
 	}
 	b.WriteString(".SH GLOBAL FLAGS\n")
-	manFlags(&b, flagList(globalFlags(&globals{})))
+	manFlags(&b, flagList(enCat, globalFlags(&globals{})))
 	b.WriteString(".SH ENVIRONMENT\n")
 	for _, v := range [][2]string{
 		{"CREDWATCH_CONFIG", "the configuration file, when --config is not given"},

@@ -157,7 +157,7 @@ func TestHelpForEveryCommand(t *testing.T) {
 		if global < 0 || (own > global) {
 			t.Errorf("%s --help: flags, then global flags, in that order:\n%s", c.name, want)
 		}
-		for _, f := range flagList(describe(c)) {
+		for _, f := range flagList(enCat, describe(c)) {
 			if !strings.Contains(want[:global], "  "+f.left()) {
 				t.Errorf("%s --help does not list %s", c.name, f.left())
 			}
@@ -326,7 +326,7 @@ func TestManPage(t *testing.T) {
 		if !strings.Contains(page, `.SS "credwatch `+c.name) {
 			t.Errorf("man page lacks command %s", c.name)
 		}
-		for _, f := range flagList(describe(c)) {
+		for _, f := range flagList(enCat, describe(c)) {
 			if !strings.Contains(page, ".B "+roff(dashed(f.name))+"\n") && !strings.Contains(page, ".B "+roff(dashed(f.name))+" ") {
 				t.Errorf("man page lacks %s %s", c.name, dashed(f.name))
 			}

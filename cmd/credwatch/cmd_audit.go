@@ -31,13 +31,13 @@ func (a *app) runAudit(args []string) int {
 // until done or ctx ends.
 func (a *app) readAudit(ctx context.Context, dir string, args []string) int {
 	fs := newFlags("audit")
-	since := fs.String("since", "", "first `DAY` (2026-11-01) or time (RFC 3339) to print; default: 7 days ago")
-	asJSON := fs.Bool("json", false, "one JSON object per line instead of text")
+	since := fs.String("since", "", "flag.audit.since")
+	asJSON := fs.Bool("json", false, "flag.audit.json")
 	if code, ok := parseFlags(fs, args, a.stdout, a.stderr); !ok {
 		return code
 	}
 	if fs.NArg() > 0 {
-		flagError(a.stderr, "audit", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+		usageError(&env{stderr: a.stderr}, "audit", "unexpected argument %q", fs.Arg(0))
 		return 2
 	}
 	from := time.Now().AddDate(0, 0, -7)

@@ -53,7 +53,7 @@ func newCheckReport(c credit.DailyCheck) checkReport {
 // not know).
 func (a *app) runCheck(args []string) int {
 	fs := newFlags("check")
-	asJSON := fs.Bool("json", false, "one JSON object")
+	asJSON := fs.Bool("json", false, "flag.check.json")
 	if code, ok := parseFlags(fs, args, a.stdout, a.stderr); !ok {
 		return code
 	}

@@ -23,20 +23,19 @@ var exportViews = []string{"check", "sharing", "sync", "repair", "queue"}
 // for this configuration's officer scope, language and day.
 func (a *app) runExport(args []string) int {
 	fs := newFlags("export")
-	view := fs.String("view", "", "the tab `NAME`: check, sharing, sync, repair or queue")
-	format := fs.String("format", "csv", "`csv|json|xlsx`: csv (UTF-8 with BOM, CRLF: opens in Excel), json (an array of objects) or xlsx (a workbook: to --out, to the export directory on a terminal, else to standard output)")
-	out := fs.String("out", "", "write to `FILE` (replaced atomically; always UTF-8) instead of standard output")
+	view := fs.String("view", "", "flag.export.view")
+	format := fs.String("format", "csv", "flag.export.format")
+	out := fs.String("out", "", "flag.export.out")
 	var opt tui.TableOptions
-	fs.StringVar(&opt.Filter, "filter", "", "keep the rows containing `TEXT` (any case), as / does in the TUI")
-	fs.StringVar(&opt.Dept, "dept", "", "keep the rows of department `ID`, as :320412 does in the TUI")
-	fs.StringVar(&opt.Sort, "sort", "", "sort by the `COLUMN` with this title (Chinese or English) or JSON key")
-	fs.BoolVar(&opt.Desc, "desc", false, "with --sort: descending")
+	fs.StringVar(&opt.Filter, "filter", "", "flag.export.filter")
+	fs.StringVar(&opt.Dept, "dept", "", "flag.export.dept")
+	fs.StringVar(&opt.Sort, "sort", "", "flag.export.sort")
+	fs.BoolVar(&opt.Desc, "desc", false, "flag.export.desc")
 	if code, ok := parseFlags(fs, args, a.stdout, a.stderr); !ok {
 		return code
 	}
 	usageErr := func(format string, args ...any) int {
-		flagError(a.stderr, "export", fmt.Sprintf(format, args...))
-		return 2
+		return usageError(&env{stderr: a.stderr}, "export", format, args...)
 	}
 	switch {
 	case fs.NArg() > 0:

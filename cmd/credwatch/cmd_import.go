@@ -23,11 +23,11 @@ const importSource = "import"
 // through the store's normal write path (sync/sheet).
 func (a *app) runImport(args []string) int {
 	fs := newFlags("import")
-	dry := fs.Bool("dry-run", false, "print what would be added, changed, unchanged and refused; write nothing")
-	complete := fs.Bool("complete", false, "each file is complete for the departments and kinds it holds: withdraw imported records it does not name")
-	yes := fs.Bool("yes", false, "with --complete, withdraw without asking")
-	kind := fs.String("kind", "", "`K`: the kind of every sheet, licence, penalty, coercion, reward or inspection (default: detected)")
-	dept := fs.String("dept", "", "department `D` of rows whose 部门 column and authority name none")
+	dry := fs.Bool("dry-run", false, "flag.import.dry-run")
+	complete := fs.Bool("complete", false, "flag.import.complete")
+	yes := fs.Bool("yes", false, "flag.import.yes")
+	kind := fs.String("kind", "", "flag.import.kind")
+	dept := fs.String("dept", "", "flag.import.dept")
 	if code, ok := parseFlags(fs, args, a.stdout, a.stderr); !ok {
 		return code
 	}

@@ -18,9 +18,9 @@ import (
 // officer's departments: xlsx by default, to standard output or --out.
 func (a *app) runReport(args []string) int {
 	fs := newFlags("report")
-	month := fs.String("month", "", "the month of the decisions, `YYYY-MM` (default: last month)")
-	format := fs.String("format", "xlsx", "`xlsx|text|csv|json`: the format (text, csv and json are UTF-8 whatever --encoding says)")
-	out := fs.String("out", "", "write to `FILE` instead of standard output")
+	month := fs.String("month", "", "flag.report.month")
+	format := fs.String("format", "xlsx", "flag.report.format")
+	out := fs.String("out", "", "flag.report.out")
 	if code, ok := parseFlags(fs, args, a.stdout, a.stderr); !ok {
 		return code
 	}

@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/store"
@@ -22,14 +23,14 @@ import (
 // until SIGINT or SIGTERM, then tells every session goodbye and closes.
 func (a *app) runServe(args []string) int {
 	fs := newFlags("serve")
-	listen := fs.String("listen", "", "`ADDR` to listen on (default [serve] listen, else 127.0.0.1:2222)")
-	hostKey := fs.String("host-key", "", "the server's private host key `FILE`, created (ed25519, 0600) if missing")
-	authKeys := fs.String("authorized-keys", "", "the officers' keys `FILE` (docs/serve.md)")
+	listen := fs.String("listen", "", "flag.serve.listen")
+	hostKey := fs.String("host-key", "", "flag.serve.host-key")
+	authKeys := fs.String("authorized-keys", "", "flag.serve.authorized-keys")
 	if code, ok := parseFlags(fs, args, a.stdout, a.stderr); !ok {
 		return code
 	}
 	if fs.NArg() > 0 {
-		flagError(a.stderr, "serve", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+		usageError(&env{stderr: a.stderr}, "serve", "unexpected argument %q", fs.Arg(0))
 		return 2
 	}
 	cfg, err := a.cfg.Serve.withDefaults()
@@ -106,7 +107,13 @@ func (a *app) serveConfig(db *store.DB, al *audit.Log, cfg ServeConfig) serve.Co
 		DB: db, Audit: al, Depts: a.depts, Lang: a.lang, Version: version,
 		Sync: serveSyncer{&syncer{a: a, db: db, command: "credwatch serve", log: log.With("role", "sync")}},
 		View: func(scope credit.Scope) tui.Deps {
-			return a.withScope(io.Discard, io.Discard, scope).tuiDeps(db.Path())
+			d := a.withScope(io.Discard, io.Discard, scope).tuiDeps(db.Path())
+			// Each key's officer's views, in the server's state directory.
+			d.Views = viewStore(scope.Officer, a.demo)
+			d.Keys = a.cfg.Keys
+			scoped := db.Scoped(scope)
+			d.Activity = func(since time.Time) ([]credit.Event, error) { return scoped.EventsSince(since, activityLimit) }
+			return d
 		},
 		Warnings: a.cfg.warnings,
 		Commands: cmds, FollowEvery: followEvery,

@@ -27,15 +27,15 @@ func runSim(e *env, args []string) int {
 // 1 if the simulator could not start, 2 for bad flags.
 func serveSim(ctx context.Context, e *env, args []string) int {
 	fs := newFlags("sim")
-	seed := fs.Int64("seed", 1, "data set `N`; the same seed, records and today give the same data")
-	records := fs.Int("records", sim.DefaultRecords, "`N` records across the five kinds at start")
-	listen := fs.String("listen", "127.0.0.1:8700", "`ADDR` to listen on (port 0 picks a free one)")
-	today := fs.String("today", "", "simulated today, `YYYY-MM-DD` (default: the global --today, else today)")
-	tick := fs.Duration("tick", sim.DefaultTick, "how often new changes appear, `D` such as 3s (0 stops changes)")
-	token := fs.String("token", os.Getenv("CREDWATCH_SIM_TOKEN"), "require \"Authorization: Bearer `T`\" on the feeds (default $CREDWATCH_SIM_TOKEN; a flag is visible to other local users)")
-	faultSpec := fs.String("faults", "", "inject faults for drills, e.g. '5xx=0.5,latency=200ms,429=1:retry=2s' (default none). `SPEC` modes: latency=D[:jitter=D], 5xx=P[:status=N][:retry=D], timeout=P, 429=P[:retry=D], reset=P, truncate=P[:abort=1], malformed=P, invalid=P, hostile=P, clockskew=D, seed=N; P is a probability from 0 to 1. Change them while it runs (loopback only): curl URL/_sim/faults shows them, curl -X PUT --data '5xx=1' URL/_sim/faults sets them, --data '' turns them off")
-	writeSQL := fs.String("write-sql", "", "write the data set as SQL instead of serving it: `DIR`/postgres.sql, DIR/mysql.sql and DIR/sqlite.sql, the 前置库's tables in the national format (docs/operations.md, \"The front-end database\"), then exit")
-	templates := fs.String("write-templates", "", "write the generated records as 双公示 template files into `DIR` (one per department and kind: licence and penalty as .xlsx, the others as UTF-8 .csv; credwatch import reads them) and exit")
+	seed := fs.Int64("seed", 1, "flag.sim.seed")
+	records := fs.Int("records", sim.DefaultRecords, "flag.sim.records")
+	listen := fs.String("listen", "127.0.0.1:8700", "flag.sim.listen")
+	today := fs.String("today", "", "flag.sim.today")
+	tick := fs.Duration("tick", sim.DefaultTick, "flag.sim.tick")
+	token := fs.String("token", os.Getenv("CREDWATCH_SIM_TOKEN"), "flag.sim.token")
+	faultSpec := fs.String("faults", "", "flag.sim.faults")
+	writeSQL := fs.String("write-sql", "", "flag.sim.write-sql")
+	templates := fs.String("write-templates", "", "flag.sim.write-templates")
 	if code, ok := parseFlags(fs, args, e.stdout, e.stderr); !ok {
 		return code
 	}

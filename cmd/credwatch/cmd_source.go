@@ -14,7 +14,7 @@ import (
 
 func (a *app) runSource(args []string) int {
 	fs := newFlags("source")
-	sample := fs.Int("sample", 200, "`N` rows of each table to read and check")
+	sample := fs.Int("sample", 200, "flag.source.sample")
 	if code, ok := parseFlags(fs, args, a.stdout, a.stderr); !ok {
 		return code
 	}

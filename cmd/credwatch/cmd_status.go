@@ -165,12 +165,12 @@ type deptState struct {
 // waits for anything but the cache file's lock (store timeout).
 func (a *app) runStatus(args []string) int {
 	fs := newFlags("status")
-	asJSON := fs.Bool("json", false, "one JSON object with stable snake_case keys")
+	asJSON := fs.Bool("json", false, "flag.status.json")
 	if code, ok := parseFlags(fs, args, a.stdout, a.stderr); !ok {
 		return code
 	}
 	if fs.NArg() > 0 {
-		flagError(a.stderr, "status", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+		usageError(&env{stderr: a.stderr}, "status", "unexpected argument %q", fs.Arg(0))
 		return 2
 	}
 	rep := a.status()

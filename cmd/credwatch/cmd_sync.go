@@ -21,8 +21,8 @@ import (
 // command; from then on, everything goes through the logger.
 func (a *app) runSync(args []string) int {
 	fs := newFlags("sync")
-	once := fs.Bool("once", false, "one pass over every endpoint, then exit (status 1 if any failed)")
-	full := fs.Bool("full", false, "rebuild: walk every feed again from the beginning; what a completed walk did not deliver is then removed (the cached data stays until then; officer actions are kept)")
+	once := fs.Bool("once", false, "flag.sync.once")
+	full := fs.Bool("full", false, "flag.sync.full")
 	if code, ok := parseFlags(fs, args, a.stdout, a.stderr); !ok {
 		return code
 	}

@@ -36,9 +36,9 @@ func (a *app) runTail(args []string) int {
 // fails.
 func (a *app) tail(ctx context.Context, args []string) int {
 	fs := newFlags("tail")
-	follow := fs.Bool("f", false, "keep printing new events until interrupted")
-	n := fs.Int("n", 20, "print the `N` newest events first")
-	asJSON := fs.Bool("json", false, "one JSON object per line instead of text")
+	follow := fs.Bool("f", false, "flag.tail.f")
+	n := fs.Int("n", 20, "flag.tail.n")
+	asJSON := fs.Bool("json", false, "flag.tail.json")
 	if code, ok := parseFlags(fs, args, a.stdout, a.stderr); !ok {
 		return code
 	}

@@ -87,7 +87,9 @@ func (a *app) runTUI(args []string) int {
 	// is garbage: hand it back now rather than over the scavenger's
 	// minutes (1M, after a changed-data reload: RSS 310 -> 180 MB).
 	hooks.Rebuilt = debug.FreeOSMemory
-	d.Store = db.Scoped(a.scope)
+	scoped := db.Scoped(a.scope)
+	d.Store = scoped
+	d.Activity = func(since time.Time) ([]credit.Event, error) { return scoped.EventsSince(since, activityLimit) }
 	d.Events = db.Follow(ctx, last, followEvery)
 	d.SyncNow = s.SyncNow
 	d.Report = a.reportFile(db)
@@ -96,6 +98,8 @@ func (a *app) runTUI(args []string) int {
 	d.Export = func(e credit.Export, format string) (string, error) { return a.writeExport(e, format, "") }
 	d.ExportDir, _ = exportDirFor(a.cfg.ExportDir, osExportEnv()) // an error is shown when e writes
 	d.ReadOnly = a.scope.ReadOnly
+	d.Views = viewStore(a.scope.Officer, a.demo)
+	d.Keys = a.cfg.Keys
 	// Measurements (docs/PERFORMANCE.md): quit after the first frame of
 	// the default tab, or once every tab has its data, saying when.
 	hooks.ExitAfterFirstFrame = os.Getenv("CREDWATCH_EXIT_AFTER_FIRST_FRAME") == "1"
@@ -128,6 +132,9 @@ var _ tui.Store = (*store.Scoped)(nil)
 // processStart is when the program's own initialisation ran, a moment
 // after the runtime and the imported packages initialised.
 var processStart = time.Now()
+
+// activityLimit is the most events the TUI's activity log (L) reads.
+const activityLimit = 2000
 
 // followEvery is how often views poll the shared event log.
 const followEvery = 300 * time.Millisecond

@@ -121,14 +121,14 @@ func runWhen(e *env, args []string) int {
 	fs := newFlags("when")
 	var decided, applied, fulfilled cliDate
 	var types cliList
-	fs.Var(&decided, "decided", "decision date (处罚决定日期), `YYYY-MM-DD`; required")
-	sevText := fs.String("severity", "general", "`S`: minor (轻微), general (一般) or serious (严重)")
-	fs.Var(&types, "penalty-type", "处罚类别 `T`, repeatable or comma-separated, e.g. 罚款,责令停产停业")
-	accident := fs.Bool("accident", false, "the penalty involves a production-safety accident (涉及生产安全事故): serious whatever --severity says")
-	fs.Var(&applied, "applied", "`DATE` of the application to 信用中国")
-	fs.Var(&fulfilled, "fulfilled", "`DATE` the legal obligations were fulfilled (法定责任履行完毕), for the minor tier, which is repairable from then")
-	setName := fs.String("rule-set", "", "use the rule set `NAME` instead of the one in force on the decision date")
-	asJSON := fs.Bool("json", false, "print one JSON object (keys: docs/rules.md, \"when --json\")")
+	fs.Var(&decided, "decided", "flag.when.decided")
+	sevText := fs.String("severity", "general", "flag.when.severity")
+	fs.Var(&types, "penalty-type", "flag.when.penalty-type")
+	accident := fs.Bool("accident", false, "flag.when.accident")
+	fs.Var(&applied, "applied", "flag.when.applied")
+	fs.Var(&fulfilled, "fulfilled", "flag.when.fulfilled")
+	setName := fs.String("rule-set", "", "flag.when.rule-set")
+	asJSON := fs.Bool("json", false, "flag.when.json")
 	if code, ok := parseFlags(fs, args, e.stdout, e.stderr); !ok {
 		return code
 	}

@@ -12,10 +12,10 @@ import (
 func runWorkdays(e *env, args []string) int {
 	fs := newFlags("workdays")
 	var from, to cliDate
-	fs.Var(&from, "from", "start `DATE`, YYYY-MM-DD; required")
-	fs.Var(&to, "to", "end `DATE`: count the working days up to and including it")
-	add := fs.Int("add", 0, "move `N` working days (negative: backwards)")
-	asJSON := fs.Bool("json", false, "print one JSON object")
+	fs.Var(&from, "from", "flag.workdays.from")
+	fs.Var(&to, "to", "flag.workdays.to")
+	add := fs.Int("add", 0, "flag.workdays.add")
+	asJSON := fs.Bool("json", false, "flag.workdays.json")
 	if code, ok := parseFlags(fs, args, e.stdout, e.stderr); !ok {
 		return code
 	}

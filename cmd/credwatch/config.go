@@ -35,6 +35,10 @@ type Config struct {
 	Import       ImportConfig     `toml:"import"`
 	UI           UIConfig         `toml:"ui"` // config_ui.go
 
+	// Keys is the [keys] table, the TUI's key bindings: action -> keys
+	// (config_keys.go).
+	Keys map[string][]string `toml:"keys"`
+
 	path string    // file it was read from
 	keys *keyIndex // where each key is in its text, to name the line of a mistake
 }
@@ -158,6 +162,9 @@ func parseConfig(path string, data []byte) (*Config, error) {
 	}
 	c.path, c.keys = path, ix
 	if err := c.check(); err != nil {
+		return nil, err
+	}
+	if err := c.checkKeys(); err != nil {
 		return nil, err
 	}
 	return &c, nil

@@ -107,7 +107,7 @@ func TestDemoInRealTerminal(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	home := t.TempDir()
-	env := []string{"LANG=zh_CN.UTF-8", "HOME=" + home, "XDG_CONFIG_HOME=" + home + "/config", "XDG_CACHE_HOME=" + home + "/cache", "CREDWATCH_CONFIG="}
+	env := []string{"LANG=zh_CN.UTF-8", "HOME=" + home, "XDG_CONFIG_HOME=" + home + "/config", "XDG_CACHE_HOME=" + home + "/cache", "XDG_STATE_HOME=" + home + "/state", "CREDWATCH_CONFIG="}
 	s := startTmux(t, "100", "30", env, bin+" --today 2026-11-30; echo EXITED:$?; sleep 30")
 
 	scr := s.waitFor(15*time.Second, "每日核查", "演示数据", "2026-11-30 周一", "今日尚未签核", "自上一工作日起收到")

@@ -152,7 +152,7 @@ func (l *lockedWriter) Write(b []byte) (int, error) {
 // headlessEnv keeps the processes away from the user's configuration and
 // caches and pins the day to the simulator's.
 func headlessEnv(dir string) []string {
-	return append(os.Environ(), "HOME="+dir, "XDG_CONFIG_HOME="+dir+"/config", "XDG_CACHE_HOME="+dir+"/cache",
+	return append(os.Environ(), "HOME="+dir, "XDG_CONFIG_HOME="+dir+"/config", "XDG_CACHE_HOME="+dir+"/cache", "XDG_STATE_HOME="+dir+"/state",
 		"CREDWATCH_CONFIG=", "CREDWATCH_TODAY=2026-11-30", "NO_COLOR=1")
 }
 

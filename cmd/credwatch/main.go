@@ -42,15 +42,15 @@ type globals struct {
 // completion and the man page list them from here too.
 func globalFlags(g *globals) *flag.FlagSet {
 	fs := newFlags("")
-	fs.StringVar(&g.config, "config", "", "configuration `FILE` (else $CREDWATCH_CONFIG, else credwatch/config.toml in the user config dir)")
-	fs.StringVar(&g.today, "today", "", "act as if today were `DATE`, YYYY-MM-DD (also $CREDWATCH_TODAY)")
-	fs.StringVar(&g.lang, "lang", "", "`zh|en`: language of the TUI and of exported column titles (default zh, or lang in the configuration)")
-	fs.StringVar(&g.encoding, "encoding", "", "`gb18030|utf-8`: encoding of the text commands write to standard output (default: the console's code page when output on Windows goes to a pipe or file, else UTF-8)")
-	fs.BoolVar(&g.demo, "demo", false, "ignore any configuration and run the demo")
-	fs.BoolVar(&g.readOnly, "read-only", false, "look, but take no action (also read_only in the configuration)")
-	fs.BoolVar(&g.version, "version", false, "print the version, commit and build date")
-	fs.StringVar(&g.logFormat, "log-format", "auto", "`text|json|auto`: the diagnostics of serve and sync (auto: json under systemd, else text)")
-	fs.StringVar(&g.logLevel, "log-level", "info", "`debug|info|warn|error`: the least severe diagnostics serve and sync write")
+	fs.StringVar(&g.config, "config", "", "flag.global.config")
+	fs.StringVar(&g.today, "today", "", "flag.global.today")
+	fs.StringVar(&g.lang, "lang", "", "flag.global.lang")
+	fs.StringVar(&g.encoding, "encoding", "", "flag.global.encoding")
+	fs.BoolVar(&g.demo, "demo", false, "flag.global.demo")
+	fs.BoolVar(&g.readOnly, "read-only", false, "flag.global.read-only")
+	fs.BoolVar(&g.version, "version", false, "flag.global.version")
+	fs.StringVar(&g.logFormat, "log-format", "auto", "flag.global.log-format")
+	fs.StringVar(&g.logLevel, "log-level", "info", "flag.global.log-level")
 	return fs
 }
 
@@ -60,14 +60,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var g globals
 	gfs := globalFlags(&g)
 	inv := splitArgs(args, gfs)
+	setCLILang(cliLangOf("", os.Getenv, defaultGOOS))
 	if err := gfs.Parse(inv.globals); err != nil {
-		flagError(stderr, "", flagErrorText(gfs, err))
+		flagError(stderr, "", flagErrorText(cliCat(), gfs, err))
 		return 2
 	}
 	if g.lang != "" && !slices.Contains(langValues, g.lang) {
-		flagError(stderr, "", fmt.Sprintf("--lang: want zh or en, got %q", g.lang))
+		flagError(stderr, "", fmt.Sprintf(cliText(cliCat(), "--lang: want zh or en, got %q"), g.lang))
 		return 2
 	}
+	setCLILang(cliLangOf(g.lang, os.Getenv, defaultGOOS))
 	enc, err := pickEncoding(g.encoding, stdout)
 	if err != nil {
 		flagError(stderr, "", err.Error())
@@ -86,12 +88,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case len(gfs.Args()) > 0: // a value where a flag was expected, before the command
 		return unknownCommand(stderr, gfs.Arg(0))
 	case inv.help && inv.name == "":
-		writeUsage(stdout)
+		writeUsage(stdout, cliCat())
 		return 0
 	case c == nil:
 		return unknownCommand(stderr, inv.name)
 	case inv.help:
-		writeHelp(stdout, c, inv.cmdFlags, true)
+		writeHelp(stdout, cliCat(), c, inv.cmdFlags, true)
 		return 0
 	case c.noApp:
 		return c.run(nil, &env{stdout: stdout, stderr: stderr}, inv.args)

@@ -67,6 +67,7 @@ func startServe(t *testing.T) *serveFixture { return startServeWith(t, serveOpts
 
 func startServeWith(t *testing.T, o serveOpts) *serveFixture {
 	t.Helper()
+	t.Setenv("XDG_STATE_HOME", t.TempDir()) // each test's officers' views start afresh
 	if o.idle == "" {
 		o.idle = "10m"
 	}

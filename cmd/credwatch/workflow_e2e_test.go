@@ -46,7 +46,7 @@ func TestOfficerWorkflowOfflineThenSent(t *testing.T) {
 	stopSim() // the agencies go away
 
 	home := t.TempDir()
-	tmuxEnv := []string{"LANG=zh_CN.UTF-8", "HOME=" + home, "CREDWATCH_TODAY=2026-11-30"}
+	tmuxEnv := []string{"LANG=zh_CN.UTF-8", "HOME=" + home, "XDG_STATE_HOME=" + home + "/state", "CREDWATCH_TODAY=2026-11-30"}
 	s := startTmux(t, "100", "30", tmuxEnv, bin+" --config "+cfg+"; echo EXITED:$?; sleep 60")
 	pause := func() { time.Sleep(250 * time.Millisecond) }
 
@@ -96,8 +96,11 @@ func TestOfficerWorkflowOfflineThenSent(t *testing.T) {
 	s.keys("q")
 	s.waitFor(5*time.Second, "EXITED:0")
 
-	// Restart, still offline: all three are there, pending.
+	// Restart, still offline: the view comes back as it was left (the tab
+	// and its filter, issue 21 item 4); all three are there, pending.
 	s2 := startTmux(t, "100", "30", tmuxEnv, bin+" --config "+cfg+"; echo EXITED:$?; sleep 60")
+	s2.waitFor(10*time.Second, "[5 修复后续]", "筛选：待国家企业信用信息公示系统修复")
+	s2.keys("1")
 	s2.waitFor(10*time.Second, "已签核", "张三")
 	s2.keys("o")
 	scr = s2.waitFor(5*time.Second, "待发送操作", "到期提醒已推送", "国家企业信用信息公示系统修复完成", "每日核查签核")

@@ -472,7 +472,6 @@ var messages = map[string]message{
 	"done.retry":       {"#%d 已重新排队发送", "#%d queued to send again"},
 	"done.export":      {"已导出 %s", "exported %s"},
 	"ssh.export":       {"SSH 会话不在服务器上写文件；在本机终端运行上面的命令导出", "an SSH session writes no file on the server; run the command above on your machine"},
-	"ssh.noexport":     {"此表无法通过 SSH 导出；各标签页的表格可以（在其上按 e）", "this table cannot be exported over SSH; the tabs' tables can (press e there)"},
 	"err.action":       {"%s未保存：%s", "%s not saved: %s"},
 	"err.retry":        {"重试 #%d 失败：%s", "retry of #%d failed: %s"},
 	"err.export":       {"导出失败：%s", "export failed: %s"},
