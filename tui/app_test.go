@@ -35,6 +35,10 @@ func TestApp(t *testing.T) {
 		{name: "100x30/queue", lang: "zh", w: 100, h: 30, keys: []string{"tab", "tab", "tab", "tab", "j", "j"}},
 		{name: "100x30/detail", lang: "zh", w: 100, h: 30, keys: []string{"5", "enter"}, wait: "[信用修复]"},
 		{name: "100x30/outbox", lang: "zh", w: 100, h: 30, keys: []string{"o", "j"}},
+		// The outbox's history: failed, pending, then accepted actions
+		// with the agency's receipt, newest first.
+		{name: "80x24/outbox", lang: "zh", w: 80, h: 24, keys: []string{"o", "j", "j"}},
+		{name: "100x30/en-outbox", lang: "en", w: 100, h: 30, keys: []string{"o", "G"}},
 		{name: "100x30/en-check", lang: "en", w: 100, h: 30, keys: []string{"j"}},
 		{name: "100x30/en-sharing", lang: "en", w: 100, h: 30, keys: []string{"2", "j"}},
 		{name: "100x30/en-sync", lang: "en", w: 100, h: 30, keys: []string{"3"}},

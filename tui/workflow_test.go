@@ -299,11 +299,11 @@ func TestHelpFollowsState(t *testing.T) {
 	if strings.Contains(short(), "记到期提醒") {
 		t.Errorf("repair tab on a row under review: %s", short())
 	}
-	m = keys(t, m, runes("o"), runes("j"))
+	m = keys(t, m, runes("o")) // the failed item is listed first
 	if !strings.Contains(short(), "R 重试发送") {
 		t.Errorf("outbox on a failed item: %s", short())
 	}
-	m = keys(t, m, runes("k"))
+	m = keys(t, m, runes("j"))
 	if strings.Contains(short(), "重试发送") {
 		t.Errorf("outbox on a pending item: %s", short())
 	}
@@ -325,15 +325,20 @@ func TestOutboxRetry(t *testing.T) {
 	}
 	m = keys(t, m, runes("4"), runes("o"))
 	v := m.View()
-	for _, want := range []string{"待发送操作", "* 待发送", "! 发送失败", "422 validation", "penalty/ZL-2026-05"} {
+	// Failed first, then pending, then the history of accepted actions;
+	// the record by its enterprise and document number, not its key.
+	for _, want := range []string{"待发送操作", "* 待发送", "! 发送失败", "+ 已送达", "422 validation", "钟楼区新城建材", "钟应急罚〔2026〕"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("outbox lacks %q:\n%s", want, v)
 		}
 	}
-	if strings.Contains(v, "每日核查签核") {
-		t.Errorf("sent items listed:\n%s", v)
+	if strings.Contains(v, "penalty/") {
+		t.Errorf("a record shown by its key:\n%s", v)
 	}
-	m = keys(t, m, runes("j"))
+	failed, pending, sent := strings.Index(v, "! 发送失败"), strings.Index(v, "* 待发送"), strings.Index(v, "+ 已送达")
+	if !(failed < pending && pending < sent) {
+		t.Errorf("order: failed at %d, pending at %d, sent at %d:\n%s", failed, pending, sent, v)
+	}
 	m, cmd := press(t, m, runes("R"))
 	m = run(t, m, cmd)
 	if !slices.Equal(st.retried, []uint64{11}) {

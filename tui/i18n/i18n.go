@@ -452,7 +452,6 @@ var messages = map[string]message{
 	"ob.pending":       {"待发送", "pending"},
 	"ob.failed":        {"发送失败", "failed"},
 	"ob.sum":           {"待发送 %d  发送失败 %d  已发送 %d", "pending %d  failed %d  sent %d"},
-	"ob.detail":        {"#%d %s %s：%s %s 提交，尝试 %d 次", "#%d %s %s: by %s at %s, %d attempts"},
 	"ob.next":          {"，下次 %s", ", next try %s"},
 	"ob.headpending":   {"待发送 %d", "outbox %d"},
 	"ob.headfailed":    {"发送失败 %d", "send failed %d"},
