@@ -223,7 +223,7 @@ func TestExportKeys(t *testing.T) {
 	if len(calls) != 0 || !strings.Contains(m.View(), "无法导出为 pdf") {
 		t.Errorf("pdf: calls %v\n%s", calls, m.View())
 	}
-	// The outbox, a view over the tabs: its cells as text.
+	// The outbox, a view over the tabs.
 	m = keys(t, m, runes("o"))
 	m2, cmd := press(t, m, runes("e"))
 	run(t, m2, cmd)

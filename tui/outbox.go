@@ -54,6 +54,22 @@ func recordPhrase(snap *credit.Snapshot, key string) string {
 	return strings.TrimSpace(name + " " + doc)
 }
 
+// actionWords words an action event's message, which the store writes as
+// "<action type>[ <record key>]" (store's RecordAction and UpdateOutbox):
+// the action's name and the record's enterprise and document number. A
+// message of another shape is shown as it is.
+func actionWords(c catalog, snap *credit.Snapshot, msg string) string {
+	typ, key, _ := strings.Cut(strings.TrimSpace(msg), " ")
+	label := actionLabel(c, credit.ActionType(typ))
+	if label == cleanText(typ) { // not an action type
+		return cleanText(msg)
+	}
+	if key == "" {
+		return label
+	}
+	return label + " " + recordPhrase(snap, key)
+}
+
 // outboxLine is what an outbox row is made from: the item and the words
 // for its record (a sign-off concerns a day, named in name).
 type outboxLine struct {

@@ -344,7 +344,7 @@ func TestOutboxRetry(t *testing.T) {
 	if !slices.Equal(st.retried, []uint64{11}) {
 		t.Errorf("retried %v", st.retried)
 	}
-	if !strings.Contains(m.View(), "#11 已重新排队发送") {
+	if !strings.Contains(m.View(), "已重新排队发送：国家企业信用信息公示系统修复完成 钟楼区新城建材有限公司") {
 		t.Errorf("no confirmation:\n%s", m.View())
 	}
 	m = keys(t, m, keyMsg("esc"))
@@ -848,7 +848,7 @@ func TestFulfilAction(t *testing.T) {
 	m = run(t, m, cmd)
 	wantActions(t, st, credit.Action{ID: "act-1", Type: credit.ActionFulfilled, Officer: "张三", At: fxNow, Date: fxToday,
 		RecordKey: "penalty/MI-2026-1102"})
-	if !strings.Contains(m.View(), "已保存：武进区某五金厂 法定责任履行完毕 2026-11-30") {
+	if !strings.Contains(m.View(), "已保存：武进区某五金厂 武应急罚〔2026〕200号 法定责任履行完毕 2026-11-30") {
 		t.Errorf("no confirmation:\n%s", m.View())
 	}
 	// On a penalty with a date to count to, f does nothing.

@@ -1,0 +1,52 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/czyj/credwatch/credit"
+)
+
+// The footer's line for an officer's action (recorded, accepted, refused)
+// names the action and the record in words, the enterprise and the
+// document number, never the action's code or the record's key.
+func TestActionEventsInWords(t *testing.T) {
+	at := fxNow.Add(-time.Minute)
+	cases := []struct {
+		lang string
+		ev   credit.Event
+		want string
+	}{
+		{"zh", credit.Event{At: at, Type: credit.EventActionSent, Message: "reminder_sent penalty/ZL-2026-0520"},
+			"09:29:00 操作已送达：到期提醒已推送 钟楼区新城建材有限公司 钟应急罚〔2026〕52号"},
+		{"zh", credit.Event{At: at, Type: credit.EventAction, Actor: "张三", Message: "national_repair_done penalty/ZL-2026-0520"},
+			"09:29:00 张三 记录操作 国家企业信用信息公示系统修复完成 钟楼区新城建材有限公司 钟应急罚〔2026〕52号，待发送"},
+		{"zh", credit.Event{At: at, Type: credit.EventActionFailed, Message: "obligations_fulfilled penalty/ZL-2026-0520", Err: "422 validation"},
+			"09:29:00 操作被拒绝：法定责任履行完毕 钟楼区新城建材有限公司 钟应急罚〔2026〕52号（422 validation）"},
+		{"zh", credit.Event{At: at, Type: credit.EventActionSent, Message: "signoff "}, "09:29:00 操作已送达：每日核查签核"},
+		{"en", credit.Event{At: at, Type: credit.EventActionSent, Message: "withdrawal_requested penalty/ZL-2026-0520"},
+			"09:29:00 action accepted: withdrawal requested 钟楼区新城建材有限公司 钟应急罚〔2026〕52号"},
+		// A record not cached is named by its key; a message of another
+		// shape is shown as it is.
+		{"zh", credit.Event{At: at, Type: credit.EventActionSent, Message: "reminder_sent penalty/GONE-1"}, "操作已送达：到期提醒已推送 penalty/GONE-1"},
+		{"zh", credit.Event{At: at, Type: credit.EventActionSent, Message: "something else"}, "操作已送达：something else"},
+		{"zh", credit.Event{At: at, Type: credit.EventResyncDone, Endpoint: "武进区", Feed: "penalty", Items: 3},
+			"09:29:00 武进区：行政处罚重新获取完成，移除 3 条不再提供的记录"},
+		{"en", credit.Event{At: at, Type: credit.EventResyncDone, Endpoint: "wj", Feed: "penalty", Items: 1},
+			"1 record no longer served was removed"},
+		{"en", credit.Event{At: at, Type: credit.EventError, Endpoint: "wj", Err: "timeout", Retry: 90 * time.Second},
+			"sync failed: timeout; retry in 2 minutes"},
+	}
+	for _, c := range cases {
+		m := loaded(t, fixtureDeps(t, c.lang), 200, 30)
+		m.d.Events = make(chan credit.Event)
+		m = update(t, m, eventMsg{ev: c.ev, ok: true})
+		if !strings.Contains(m.lastEvent, c.want) {
+			t.Errorf("%s %s %q:\n got %q\nwant %q", c.lang, c.ev.Type, c.ev.Message, m.lastEvent, c.want)
+		}
+		if !strings.Contains(m.View(), c.want) {
+			t.Errorf("%s %s: not on screen:\n%s", c.lang, c.ev.Type, m.View())
+		}
+	}
+}
