@@ -125,7 +125,7 @@ var outboxTab = []tabColumn[outboxLine]{
 		value: func(x *outboxLine) string { return actionLabel(x.c, x.it.Action.Type) },
 		more: []exportColumn[outboxLine]{{title: "col.actiontype", key: "action_type", typ: credit.CellCode,
 			value: func(x *outboxLine) string { return cleanText(string(x.it.Action.Type)) }}}},
-	{title: "col.name", col: Column{Min: 12}, key: "subject_name", cell: func(x *outboxLine) string { return x.name }},
+	{title: "col.name", col: Column{Min: 12, Collate: true}, key: "subject_name", cell: func(x *outboxLine) string { return x.name }},
 	{title: "col.docno", col: Column{Min: 12}, key: "doc_no", typ: credit.CellCode, cell: func(x *outboxLine) string { return x.doc },
 		more: []exportColumn[outboxLine]{{title: "col.recordkey", key: "record_key", typ: credit.CellCode,
 			value: func(x *outboxLine) string { return cleanText(x.it.Action.RecordKey) }}}},

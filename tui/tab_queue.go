@@ -193,9 +193,9 @@ var queueRowPool = sync.Pool{New: func() any { return new(queueRow) }}
 // queueTab is the queue tab's columns, in order: each one's header,
 // layout, search role and cell. To add a column, add an entry here.
 var queueTab = []tabColumn[queueRow]{
-	{title: "col.name", col: Column{Min: 16, Field: searchName}, key: "subject_name", cell: func(x *queueRow) string { return x.name }},
+	{title: "col.name", col: Column{Min: 16, Field: searchName, Collate: true}, key: "subject_name", cell: func(x *queueRow) string { return x.name }},
 	{title: "col.docno", col: Column{Min: 12, Field: searchDocNo}, key: "doc_no", typ: credit.CellCode, cell: func(x *queueRow) string { return x.doc }},
-	{title: "col.dept", col: Column{Drop: 2, Yield: true}, key: "dept", cell: func(x *queueRow) string {
+	{title: "col.dept", col: Column{Drop: 2, Yield: true, Collate: true}, key: "dept", cell: func(x *queueRow) string {
 		if x.dept == "" {
 			return ""
 		}

@@ -365,8 +365,8 @@ var repairTab = []tabColumn[repairRow]{
 	{title: "col.section", col: Column{Min: 6}, key: "section", cell: func(x *repairRow) string {
 		return x.memo.Str(memoKey(memoSection, int(x.e.section)), func() string { return sectionLabel(x.r.cat, int(x.e.section), x.r.days) })
 	}},
-	{title: "col.name", col: Column{Min: 12, Field: searchName}, key: "subject_name", cell: func(x *repairRow) string { return cleanText(x.rec.SubjectName) }},
-	{title: "col.dept", col: Column{Drop: 5, Yield: true}, key: "dept", cell: func(x *repairRow) string { return x.r.depts.ShortName(x.rec.Dept) },
+	{title: "col.name", col: Column{Min: 12, Field: searchName, Collate: true}, key: "subject_name", cell: func(x *repairRow) string { return cleanText(x.rec.SubjectName) }},
+	{title: "col.dept", col: Column{Drop: 5, Yield: true, Collate: true}, key: "dept", cell: func(x *repairRow) string { return x.r.depts.ShortName(x.rec.Dept) },
 		more: []exportColumn[repairRow]{{title: "col.deptcode", key: "dept_code", typ: credit.CellCode,
 			value: func(x *repairRow) string { return x.rec.Dept }}}},
 	{title: "col.uscc", col: Column{Drop: 4, Field: searchUSCC}, key: "uscc", typ: credit.CellCode, cell: func(x *repairRow) string { return x.rec.USCC }},

@@ -216,7 +216,7 @@ func (x *sharingRow) timely(n int) string {
 // layout, cell, sort key and export. To add a column, add an entry here
 // (and the text it shows to sharingRow).
 var sharingTab = []tabColumn[sharingRow]{
-	{title: "col.dept", col: Column{Min: 6}, key: "dept", cell: func(x *sharingRow) string { return x.short },
+	{title: "col.dept", col: Column{Min: 6, Collate: true}, key: "dept", cell: func(x *sharingRow) string { return x.short },
 		more: []exportColumn[sharingRow]{{title: "col.deptcode", key: "dept_code", typ: credit.CellCode,
 			value: func(x *sharingRow) string { return x.e.Dept }}}},
 	{title: "col.kind", col: Column{Min: 8}, key: "kind", cell: func(x *sharingRow) string { return x.kind }},

@@ -251,7 +251,7 @@ type deptLine struct {
 // a count per kind of record (credit.Kinds), the total and the last
 // receipt. To add a column, add an entry here.
 var deptTab = func() []tabColumn[deptLine] {
-	tab := []tabColumn[deptLine]{{title: "col.dept", col: Column{Min: 6}, key: "dept",
+	tab := []tabColumn[deptLine]{{title: "col.dept", col: Column{Min: 6, Collate: true}, key: "dept",
 		cell: func(x *deptLine) string { return x.short },
 		more: []exportColumn[deptLine]{{title: "col.deptcode", key: "dept_code", typ: credit.CellCode,
 			value: func(x *deptLine) string { return x.id }}}}}

@@ -14,6 +14,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 
 	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/credit/credittest"
@@ -601,8 +603,13 @@ func TestSortKeys(t *testing.T) {
 	for _, r := range m.repair.Rows() {
 		names = append(names, r.Cells[1])
 	}
-	if !slices.IsSortedFunc(names, func(a, b string) int { return strings.Compare(b, a) }) {
-		t.Errorf("not sorted descending: %v", names)
+	// Names sort by pinyin (Column.Collate), as in Excel.
+	coll := collate.New(language.Chinese)
+	if !slices.IsSortedFunc(names, func(a, b string) int { return coll.CompareString(b, a) }) || slices.IsSorted(names) {
+		t.Errorf("not sorted descending by pinyin: %v", names)
+	}
+	if names[0] != "钟楼区新城建材有限公司" || names[len(names)-1] != "常州恒泰化工有限公司" {
+		t.Errorf("descending by pinyin: zhong first, chang last: %v", names)
 	}
 	// Numbers sort as numbers: the remaining days.
 	m = keys(t, m, runes("<"), runes("<"), runes("<"), runes("<"), runes("<"), runes("S")) // column 8 (剩余), ascending
