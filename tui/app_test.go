@@ -28,6 +28,8 @@ func TestApp(t *testing.T) {
 		{name: "80x24/repair", lang: "zh", w: 80, h: 24, keys: []string{"4", "G", "k", "k"}},
 		{name: "80x24/queue", lang: "zh", w: 80, h: 24, keys: []string{"shift+tab", "j"}},
 		{name: "80x24/help", lang: "zh", w: 80, h: 24, keys: []string{"5", "?"}},
+		// The narrowest: the sharing tab keeps its overdue columns.
+		{name: "60x20/sharing", lang: "zh", w: 60, h: 20, keys: []string{"2", "j"}},
 		{name: "100x30/check", lang: "zh", w: 100, h: 30, keys: []string{"j", "j", "j", "j"}},
 		{name: "100x30/sharing", lang: "zh", w: 100, h: 30, keys: []string{"tab", "end", "k"}},
 		{name: "100x30/sync", lang: "zh", w: 100, h: 30, keys: []string{"3", "j"}},
