@@ -50,3 +50,19 @@ func TestActionEventsInWords(t *testing.T) {
 		}
 	}
 }
+
+// The outbox lists its history and filters it as the tabs do: a filter
+// that matches nothing says so, not that the outbox is empty.
+func TestOutboxFilter(t *testing.T) {
+	dp, _ := storeDeps(t, "zh")
+	m := loadedStore(t, dp, 100, 30)
+	m = keys(t, m, runes("o"), runes("/"), typeText("钟应急罚"), keyMsg("enter"))
+	v := m.View()
+	if !strings.Contains(v, "国家系统修复") || !strings.Contains(v, "到期提醒") || strings.Contains(v, "签核     2026") {
+		t.Errorf("filter 钟应急罚:\n%s", v)
+	}
+	m = keys(t, m, runes("/"), typeText("没有这一行"), keyMsg("enter"))
+	if v := m.View(); !strings.Contains(v, "（没有符合筛选的行）") {
+		t.Errorf("filter with no match:\n%s", v)
+	}
+}

@@ -160,7 +160,9 @@ func outboxColumns(c catalog) []Column { return tabColumns(c, outboxTab) }
 
 // outboxLines makes the outbox view's rows: every action recorded, those
 // still to send first (failed, then pending: an officer must act on the
-// failed ones), then those the agencies accepted, each group newest first.
+// failed ones), then those the agencies accepted, each group newest first
+// (by when the officer acted: an action recorded later may concern an
+// earlier day).
 func outboxLines(in buildInput) (lines []outboxLine, pending, failed, sent int) {
 	c := in.cat
 	for i := range in.outbox {
@@ -192,7 +194,7 @@ func outboxLines(in buildInput) (lines []outboxLine, pending, failed, sent int) 
 		return 2
 	}
 	slices.SortStableFunc(lines, func(a, b outboxLine) int {
-		return cmp.Or(cmp.Compare(rank(a.it.State), rank(b.it.State)), cmp.Compare(b.it.Seq, a.it.Seq))
+		return cmp.Or(cmp.Compare(rank(a.it.State), rank(b.it.State)), b.it.Action.At.Compare(a.it.Action.At), cmp.Compare(b.it.Seq, a.it.Seq))
 	})
 	for i := range lines {
 		x := &lines[i]

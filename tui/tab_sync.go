@@ -147,7 +147,7 @@ func endpointLines(in buildInput) (lines []endpointLine, failing int, synced boo
 		if st.RetryAt.After(in.clock) && errText != "" {
 			errText = c.f("sync.retrycell", clock(st.RetryAt, in.today)) + errText
 		}
-		x := endpointLine{c: c, clock: in.clock, st: st, name: cleanText(ep.Name), feeds: strings.Join(feeds, ","),
+		x := endpointLine{c: c, clock: in.clock, st: st, name: cleanText(ep.Name), feeds: strings.Join(feeds, c.t("feeds.sep")),
 			sym: sym, state: state, errText: errText}
 		x.row = tabRow(endpointTab, &x)
 		x.row.Key, x.row.Alert, x.row.Detail = ep.Name, bad, detail

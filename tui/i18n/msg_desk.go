@@ -25,6 +25,8 @@ func init() {
 		"wait.min":          {"%d 分钟", "%d minutes"},
 		"wait.min.one":      {"%d 分钟", "%d minute"},
 		"wait.hour":         {"%d 小时 %d 分钟", "%d h %d min"},
+		// A list of feeds in a cell: 处罚,强制 / 处罚, 强制.
+		"feeds.sep": {",", ", "},
 		// An action's name in a column (act.* is the full name).
 		"act.short.signoff":               {"签核", "sign-off"},
 		"act.short.reminder_sent":         {"到期提醒", "reminder"},
