@@ -66,3 +66,32 @@ func TestOutboxFilter(t *testing.T) {
 		t.Errorf("filter with no match:\n%s", v)
 	}
 }
+
+// English counts of 1 take the singular (key.one), of 2 the plural.
+func TestEnglishSingulars(t *testing.T) {
+	c := newCatalog("en")
+	cases := []struct {
+		key      string
+		args     []any
+		one, two string
+	}{
+		{"det.wd", []any{1}, "1 working day", "2 working days"},
+		{"det.indays", []any{1}, "(in 1 day)", "(in 2 days)"},
+		{"sync.epdetail", []any{1, "hub", "now", "now"}, "hub: attempt now, success now, 1 item", "2 items"},
+		{"rep.sum", []any{1, 30, 0, 0, 0, 0, 0, 0}, "1 penalty ", "2 penalties "},
+		{"sync.sum", []any{1, 0, 0, "/c"}, "1 endpoint,", "2 endpoints,"},
+		{"chk.openrecs", []any{1}, "the 1 record", "these 2 records"},
+		{"ob.tries", []any{1}, ", 1 try", ", 2 tries"},
+		{"wait.min", []any{1}, "1 minute", "2 minutes"},
+		{"uscc.length", []any{1}, "has 1 character,", "has 2 characters,"},
+	}
+	for _, tc := range cases {
+		if got := c.f(tc.key, tc.args...); !strings.Contains(got, tc.one) {
+			t.Errorf("%s with 1: %q, want %q", tc.key, got, tc.one)
+		}
+		two := append([]any{2}, tc.args[1:]...)
+		if got := c.f(tc.key, two...); !strings.Contains(got, tc.two) {
+			t.Errorf("%s with 2: %q, want %q", tc.key, got, tc.two)
+		}
+	}
+}

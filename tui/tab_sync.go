@@ -134,7 +134,7 @@ func endpointLines(in buildInput) (lines []endpointLine, failing int, synced boo
 			}
 		}
 		errText := cleanText(st.LastError)
-		detail := c.f("sync.epdetail", cleanText(ep.Name), c.age(in.clock, st.LastAttempt), c.age(in.clock, st.LastSuccess), st.Items)
+		detail := c.f("sync.epdetail", st.Items, cleanText(ep.Name), c.age(in.clock, st.LastAttempt), c.age(in.clock, st.LastSuccess))
 		if st.LastError != "" {
 			detail += c.f("sync.errsince", clock(st.ErrorSince, in.today), errText)
 		}

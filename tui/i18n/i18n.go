@@ -104,7 +104,7 @@ var messages = map[string]message{
 	"col.eligibility": {"可申请状态", "Eligibility"},
 	"col.ruleset":     {"规则集", "Rule set"},
 	"sync.sum":        {"接口 %d 个，异常 %d 个  异常数据 %d 条（未通过校验，未入库）  缓存 %s", "%d endpoints, %d failing  quarantined %d (failed validation, not stored)  cache %s"},
-	"sync.epdetail":   {"%s：尝试 %s，成功 %s，累计 %d 条", "%s: attempt %s, success %s, %d items"},
+	"sync.epdetail":   {"%[2]s：尝试 %[3]s，成功 %[4]s，累计 %[1]d 条", "%[2]s: attempt %[3]s, success %[4]s, %[1]d items"},
 	"sync.errsince":   {"；自 %s 起失败：%s", "; failing since %s: %s"},
 	"sync.retryat":    {"；%s 重试", "; next try %s"},
 	"sync.retrycell":  {"%s重试 ", "retry %s: "},
