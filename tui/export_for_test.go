@@ -219,8 +219,8 @@ func TestExportKeys(t *testing.T) {
 		}
 	}
 	calls = nil
-	m = keys(t, m, runes(":"), typeText("export pdf"), keyMsg("enter"))
-	if len(calls) != 0 || !strings.Contains(m.View(), "无法导出为 pdf") {
+	m = keys(t, m, runes(":"), typeText("export PDF"), keyMsg("enter"))
+	if len(calls) != 0 || !strings.Contains(m.View(), "无法导出为 PDF") {
 		t.Errorf("pdf: calls %v\n%s", calls, m.View())
 	}
 	// The outbox, a view over the tabs.
