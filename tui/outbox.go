@@ -103,7 +103,9 @@ func (x *outboxLine) sentClock() string {
 
 // outboxTab is the outbox view's columns, in order: each one's header,
 // layout, sort key, cell and export value. To add a column, add an entry
-// here. The state and the record's identity give way last.
+// here. As the table narrows the sequence, tries, accepted time and last
+// error yield (the detail line has them), then the receipt and the
+// officer go; the document number keeps 22 cells and the state stays.
 var outboxTab = []tabColumn[outboxLine]{
 	{title: "col.state", key: "state", cell: func(x *outboxLine) string {
 		switch x.it.State {
@@ -126,10 +128,10 @@ var outboxTab = []tabColumn[outboxLine]{
 		more: []exportColumn[outboxLine]{{title: "col.actiontype", key: "action_type", typ: credit.CellCode,
 			value: func(x *outboxLine) string { return cleanText(string(x.it.Action.Type)) }}}},
 	{title: "col.name", col: Column{Min: 12, Collate: true}, key: "subject_name", cell: func(x *outboxLine) string { return x.name }},
-	{title: "col.docno", col: Column{Min: 12}, key: "doc_no", typ: credit.CellCode, cell: func(x *outboxLine) string { return x.doc },
+	{title: "col.docno", col: Column{Min: 22}, key: "doc_no", typ: credit.CellCode, cell: func(x *outboxLine) string { return x.doc },
 		more: []exportColumn[outboxLine]{{title: "col.recordkey", key: "record_key", typ: credit.CellCode,
 			value: func(x *outboxLine) string { return cleanText(x.it.Action.RecordKey) }}}},
-	{title: "col.officer", col: Column{Min: 4, Drop: 2}, key: "officer", cell: func(x *outboxLine) string { return cleanText(x.it.Action.Officer) }},
+	{title: "col.officer", col: Column{Min: 4, Drop: 1}, key: "officer", cell: func(x *outboxLine) string { return cleanText(x.it.Action.Officer) }},
 	{title: "col.sentat", col: Column{Drop: 4, Yield: true}, key: "sent_at", typ: credit.CellTime,
 		cell: func(x *outboxLine) string { return x.sentClock() },
 		sort: func(x *outboxLine) string {
@@ -144,7 +146,7 @@ var outboxTab = []tabColumn[outboxLine]{
 			}
 			return timeValue(x.it.SentAt)
 		}},
-	{title: "col.receipt", col: Column{Drop: 1}, key: "receipt", typ: credit.CellCode,
+	{title: "col.receipt", col: Column{Drop: 2}, key: "receipt", typ: credit.CellCode,
 		cell: func(x *outboxLine) string { return cleanText(x.it.RemoteID) },
 		more: []exportColumn[outboxLine]{{title: "col.receivedat", key: "received_at", typ: credit.CellTime,
 			value: func(x *outboxLine) string { return timeValue(x.it.ReceivedAt) }}}},
@@ -208,9 +210,9 @@ func outboxLines(in buildInput) (lines []outboxLine, pending, failed, sent int) 
 }
 
 // outboxDetail is the line under the table for an item: the last error of
-// one not yet accepted, then what was done to which record in full, by
-// whom and when, and where it is: when it was accepted and the agency's
-// receipt, or the attempts and the next try.
+// one not yet accepted, or when one was accepted and the agency's receipt;
+// then what was done to which record in full, by whom and when; then the
+// attempts and the next try, or when the agency received it.
 func outboxDetail(x *outboxLine) string {
 	c, it, a := x.c, x.it, &x.it.Action
 	what := strings.TrimSpace(x.name + " " + x.doc)
@@ -220,12 +222,15 @@ func outboxDetail(x *outboxLine) string {
 	}
 	switch it.State {
 	case credit.OutboxSent:
-		d += c.f("ob.accepted", x.sentClock())
+		// The agency's receipt leads, for the receipt column is the
+		// first to give way (at 80 columns).
+		lead := c.f("ob.accepted", x.sentClock())
 		if it.RemoteID != "" {
-			d += c.f("ob.receipt", cleanText(it.RemoteID))
-			if !it.ReceivedAt.IsZero() {
-				d += c.f("ob.receivedat", clock(it.ReceivedAt, x.today))
-			}
+			lead += c.f("ob.receipt", cleanText(it.RemoteID))
+		}
+		d = lead + c.t("ob.sep") + d
+		if !it.ReceivedAt.IsZero() {
+			d += c.f("ob.receivedat", clock(it.ReceivedAt, x.today))
 		}
 	case credit.OutboxPending:
 		if !it.NextTry.IsZero() {
@@ -234,7 +239,7 @@ func outboxDetail(x *outboxLine) string {
 	}
 	// What went wrong leads: the rest of a long line is cut at 80 columns.
 	if e := cleanText(it.LastError); e != "" && it.State != credit.OutboxSent {
-		d = e + "；" + d
+		d = e + c.t("ob.sep") + d
 	}
 	return d
 }
