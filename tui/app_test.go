@@ -51,6 +51,7 @@ func TestApp(t *testing.T) {
 		// which yields first when narrower.
 		{name: "200x30/repair", lang: "zh", w: 200, h: 30, keys: []string{"4", "j"}},
 		{name: "160x30/queue", lang: "zh", w: 160, h: 30, keys: []string{"5", "j"}},
+		{name: "160x30/repair", lang: "zh", w: 160, h: 30, keys: []string{"4", "j"}},
 		{name: "100x30/snapshot-only", lang: "zh", w: 100, h: 30, keys: []string{"j"}, snap: true},
 	}
 	for _, c := range cases {

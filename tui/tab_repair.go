@@ -361,8 +361,9 @@ var repairRowPool = sync.Pool{New: func() any { return new(repairRow) }}
 
 // repairTab is the repair tab's columns, in order: each one's header,
 // layout, search role and cell. To add a column, add an entry here. As
-// the table narrows the department yields first, then the credit code,
-// the decision date (the detail line has it), the section (the summary
+// the table narrows the credit code yields first (the detail line has it:
+// at 160 columns the department shows instead, the name shrinking), then
+// the department goes, then the decision date (the detail line has it), the section (the summary
 // counts it; the days left and the status say it), 三同步 and the
 // severity go in that order; the name shrinks first, and the document
 // number (经开应急罚〔2026〕20号, 22 cells) and the status, which tell rows
@@ -372,10 +373,10 @@ var repairTab = []tabColumn[repairRow]{
 		return x.memo.Str(memoKey(memoSection, int(x.e.section)), func() string { return sectionLabel(x.r.cat, int(x.e.section), x.r.days) })
 	}},
 	{title: "col.name", col: Column{Min: 12, Field: searchName, Collate: true}, key: "subject_name", cell: func(x *repairRow) string { return cleanText(x.rec.SubjectName) }},
-	{title: "col.dept", col: Column{Drop: 6, Yield: true, Collate: true}, key: "dept", cell: func(x *repairRow) string { return x.r.depts.ShortName(x.rec.Dept) },
+	{title: "col.dept", col: Column{Drop: 5, Collate: true}, key: "dept", cell: func(x *repairRow) string { return x.r.depts.ShortName(x.rec.Dept) },
 		more: []exportColumn[repairRow]{{title: "col.deptcode", key: "dept_code", typ: credit.CellCode,
 			value: func(x *repairRow) string { return x.rec.Dept }}}},
-	{title: "col.uscc", col: Column{Drop: 5, Field: searchUSCC}, key: "uscc", typ: credit.CellCode, cell: func(x *repairRow) string { return x.rec.USCC }},
+	{title: "col.uscc", col: Column{Drop: 6, Yield: true, Field: searchUSCC}, key: "uscc", typ: credit.CellCode, cell: func(x *repairRow) string { return x.rec.USCC }},
 	{title: "col.docno", col: Column{Min: 22, Field: searchDocNo}, key: "doc_no", typ: credit.CellCode, cell: func(x *repairRow) string { return cleanText(x.rec.DocNo) }},
 	{title: "col.severity", col: Column{Drop: 1}, key: "severity", cell: func(x *repairRow) string { return x.rec.Severity.Chinese() }},
 	{title: "col.decided", col: Column{Drop: 4}, key: "decided", typ: credit.CellDate,
