@@ -717,20 +717,34 @@ func sortOrder(rows RowSource, col int, desc, collated bool) []int32 {
 	return order
 }
 
+// collateMemo is how many distinct texts collatedOrder remembers the keys
+// of: every department, and a bounded share of a column of names.
+const collateMemo = 4096
+
 // collatedOrder is sortOrder by the Chinese collation of column col. Each
 // row's collation key is made once, into one buffer, and the sort compares
-// keys as bytes: a key per row, not a collation per comparison. Texts
-// equal to the collation (case or width apart) keep code-point order.
+// keys as bytes: a key per row, not a collation per comparison. A text
+// seen before (a department's name) takes the key made for it: the first
+// collateMemo distinct texts are remembered. Texts equal to the collation
+// (case or width apart) keep code-point order.
 func collatedOrder(rows RowSource, col int, desc bool) []int32 {
 	coll := collate.New(language.Chinese, collate.Loose, collate.Numeric)
 	var buf collate.Buffer
 	n := rows.Len()
 	keys, texts := make([][]byte, n), make([]string, n)
 	order := make([]int32, n)
+	memo := map[string][]byte{}
 	for i := range n {
-		texts[i] = sortKeyAt(rows.Row(i), col)
-		keys[i] = coll.KeyFromString(&buf, texts[i])
-		order[i] = int32(i)
+		s := sortKeyAt(rows.Row(i), col)
+		texts[i], order[i] = s, int32(i)
+		k, ok := memo[s]
+		if !ok {
+			k = coll.KeyFromString(&buf, s)
+			if len(memo) < collateMemo {
+				memo[s] = k
+			}
+		}
+		keys[i] = k
 	}
 	slices.SortStableFunc(order, func(a, b int32) int {
 		c := cmp.Or(bytes.Compare(keys[a], keys[b]), strings.Compare(texts[a], texts[b]))
