@@ -51,7 +51,12 @@ type OutboxItem struct {
 	LastError string      `json:"last_error,omitempty"`
 	NextTry   time.Time   `json:"next_try"`
 	SentAt    time.Time   `json:"sent_at"`
-	RemoteID  string      `json:"remote_id,omitempty"`
+	// The agency's receipt of an accepted action: the id it stored the
+	// action under and when it says it received it (api.ActionResult's
+	// id and received_at). Zero until sent; items sent before the receipt
+	// time was kept have RemoteID only.
+	RemoteID   string    `json:"remote_id,omitempty"`
+	ReceivedAt time.Time `json:"received_at,omitzero"`
 }
 
 // Signoff is the record that an officer checked the data-sharing list for

@@ -97,8 +97,9 @@ func (db *DB) DueActions(now time.Time) ([]credit.OutboxItem, error) {
 	return due, nil
 }
 
-// UpdateOutbox replaces the delivery state of item it.Seq (the action itself
-// is never changed) and logs sends and failures.
+// UpdateOutbox replaces the delivery state of item it.Seq (state, attempts,
+// last error, next try, sent time and the agency's receipt; the action
+// itself is never changed) and logs sends and failures.
 func (db *DB) UpdateOutbox(it credit.OutboxItem) error {
 	err := db.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bOutbox)
@@ -110,7 +111,8 @@ func (db *DB) UpdateOutbox(it credit.OutboxItem) error {
 		if err := json.Unmarshal(v, &cur); err != nil {
 			return err
 		}
-		cur.State, cur.Attempts, cur.LastError, cur.NextTry, cur.SentAt, cur.RemoteID = it.State, it.Attempts, credit.Sanitize(it.LastError), it.NextTry, it.SentAt, it.RemoteID
+		cur.State, cur.Attempts, cur.LastError, cur.NextTry, cur.SentAt = it.State, it.Attempts, credit.Sanitize(it.LastError), it.NextTry, it.SentAt
+		cur.RemoteID, cur.ReceivedAt = credit.Sanitize(it.RemoteID), it.ReceivedAt
 		if err := putJSON(b, u64(it.Seq), cur); err != nil {
 			return err
 		}

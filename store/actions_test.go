@@ -206,3 +206,62 @@ func TestSnapshotRepairsWithActions(t *testing.T) {
 		t.Errorf("repairs:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// The outbox keeps every field of an item through RecordAction, a send
+// recorded by UpdateOutbox (the agency's receipt: RemoteID, ReceivedAt)
+// and a reopen of the cache: an item whose every field is set, each to a
+// different value, comes back equal with no field zero. A field added to
+// credit.OutboxItem and forgotten in UpdateOutbox fails here by name.
+func TestOutboxItemKeepsEveryField(t *testing.T) {
+	db, path := openTemp(t)
+	var want credit.OutboxItem
+	f := filler{zone: credit.ChinaZone}
+	f.fill(reflect.ValueOf(&want).Elem(), "OutboxItem")
+	if zero := zeroFields(reflect.ValueOf(want), "OutboxItem"); len(zero) > 0 {
+		t.Fatalf("the filler left fields zero: %v", zero)
+	}
+	want.State = credit.OutboxSent
+	it, err := db.RecordAction(want.Action)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.Seq = it.Seq
+	if err := db.UpdateOutbox(want); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	out, err := db.Outbox()
+	if err != nil || len(out) != 1 {
+		t.Fatalf("outbox = %+v, %v", out, err)
+	}
+	got := out[0]
+	for _, path := range zeroFields(reflect.ValueOf(got), "OutboxItem") {
+		t.Errorf("%s is lost (zero after the round trip)", path)
+	}
+	// Times come back in a zone of their own offset: compare instants.
+	for _, p := range []struct {
+		name      string
+		got, want *time.Time
+	}{
+		{"Action.At", &got.Action.At, &want.Action.At},
+		{"NextTry", &got.NextTry, &want.NextTry},
+		{"SentAt", &got.SentAt, &want.SentAt},
+		{"ReceivedAt", &got.ReceivedAt, &want.ReceivedAt},
+	} {
+		if !p.got.Equal(*p.want) {
+			t.Errorf("%s = %v, want %v", p.name, *p.got, *p.want)
+		}
+		*p.got, *p.want = time.Time{}, time.Time{}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("round trip:\n got %+v\nwant %+v", got, want)
+	}
+	if got.RemoteID == "" || got.RemoteID != want.RemoteID {
+		t.Errorf("receipt id = %q, want %q", got.RemoteID, want.RemoteID)
+	}
+}

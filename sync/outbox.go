@@ -81,7 +81,8 @@ func (e *Engine) sendOutbox(ctx context.Context, i int, force bool) {
 		it.Attempts++
 		switch {
 		case err == nil:
-			it.State, it.SentAt, it.RemoteID, it.LastError = credit.OutboxSent, now, res.ID, ""
+			it.State, it.SentAt, it.LastError = credit.OutboxSent, now, ""
+			it.RemoteID, it.ReceivedAt = res.ID, res.ReceivedAt // the agency's receipt
 		case IsRetryable(err):
 			it.LastError = credit.Sanitize(redact(err.Error(), e.eps[i].Token))
 			wait := min(time.Duration(1<<min(it.Attempts, 9))*time.Second, e.opts.MaxBackoff)

@@ -74,7 +74,7 @@ func TestOutboxSendsOnceSurvivesOutageAndReportsRefusals(t *testing.T) {
 	for _, it := range out {
 		t.Logf("%s: %s attempts=%d err=%q", it.Action.Type, it.State, it.Attempts, it.LastError)
 	}
-	if it := byID[acts[0].ID]; it.State != credit.OutboxSent || it.RemoteID == "" {
+	if it := byID[acts[0].ID]; it.State != credit.OutboxSent || it.RemoteID == "" || it.ReceivedAt.IsZero() {
 		t.Errorf("signoff: %+v", it)
 	}
 	if it := byID[acts[1].ID]; it.State != credit.OutboxSent {

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"slices"
+	"strconv"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -161,13 +162,13 @@ func (m Model) handleAction(msg actionMsg) (Model, tea.Cmd) {
 		m.signoffs = sig
 		m.flash = m.cat.f("chk.signed", clock(a.At, m.today()), cleanText(a.Officer))
 	case credit.ActionReminder:
-		m.flash = m.cat.f("done.reminder", m.targetName(a.RecordKey))
+		m.flash = m.cat.f("done.reminder", recordPhrase(m.snap, a.RecordKey))
 	case credit.ActionNationalDone:
-		m.flash = m.cat.f("done.national", m.targetName(a.RecordKey), cleanText(a.Receipt))
+		m.flash = m.cat.f("done.national", recordPhrase(m.snap, a.RecordKey), cleanText(a.Receipt))
 	case credit.ActionWithdrawal:
-		m.flash = m.cat.f("done.withdrawal", m.targetName(a.RecordKey), cleanText(a.Website))
+		m.flash = m.cat.f("done.withdrawal", recordPhrase(m.snap, a.RecordKey), cleanText(a.Website))
 	case credit.ActionFulfilled:
-		m.flash = m.cat.f("done.fulfil", m.targetName(a.RecordKey), a.Date)
+		m.flash = m.cat.f("done.fulfil", recordPhrase(m.snap, a.RecordKey), a.Date)
 	}
 	m.flash = symOK + " " + m.flash
 	// Show the action at once (in the outbox, the sign-off) and reload for
@@ -193,13 +194,6 @@ func (m *Model) refreshActions() {
 	m.resize()
 }
 
-func (m *Model) targetName(key string) string {
-	if t, ok := targetOfKey(m.snap, m.d.Rules, m.today(), key); ok {
-		return t.name
-	}
-	return key
-}
-
 // retryCmd puts the selected failed outbox item back to pending.
 func (m *Model) retryCmd() tea.Cmd {
 	it, failed := m.selectedFailedOutbox()
@@ -211,10 +205,25 @@ func (m *Model) retryCmd() tea.Cmd {
 }
 
 func (m Model) handleRetry(msg retryMsg) (Model, tea.Cmd) {
+	what := m.outboxWords(msg.seq)
 	if msg.err != nil {
-		m.flash, m.flashBad = m.cat.f("err.retry", msg.seq, cleanText(msg.err.Error())), true
+		m.flash, m.flashBad = m.cat.f("err.retry", what, cleanText(msg.err.Error())), true
 		return m, nil
 	}
-	m.flash, m.flashBad = symOK+" "+m.cat.f("done.retry", msg.seq), false
+	m.flash, m.flashBad = symOK+" "+m.cat.f("done.retry", what), false
 	return m, m.requestLoad()
+}
+
+// outboxWords names the outbox item seq in words: the action and its
+// record (or the day signed off); "#seq" if it is no longer listed.
+func (m *Model) outboxWords(seq uint64) string {
+	for i := range m.outbox {
+		if it := &m.outbox[i]; it.Seq == seq {
+			if it.Action.RecordKey == "" {
+				return actionLabel(m.cat, it.Action.Type) + " " + it.Action.Date.String()
+			}
+			return actionLabel(m.cat, it.Action.Type) + " " + recordPhrase(m.snap, it.Action.RecordKey)
+		}
+	}
+	return "#" + strconv.FormatUint(seq, 10)
 }

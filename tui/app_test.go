@@ -28,6 +28,8 @@ func TestApp(t *testing.T) {
 		{name: "80x24/repair", lang: "zh", w: 80, h: 24, keys: []string{"4", "G", "k", "k"}},
 		{name: "80x24/queue", lang: "zh", w: 80, h: 24, keys: []string{"shift+tab", "j"}},
 		{name: "80x24/help", lang: "zh", w: 80, h: 24, keys: []string{"5", "?"}},
+		// The narrowest: the sharing tab keeps its overdue columns.
+		{name: "60x20/sharing", lang: "zh", w: 60, h: 20, keys: []string{"2", "j"}},
 		{name: "100x30/check", lang: "zh", w: 100, h: 30, keys: []string{"j", "j", "j", "j"}},
 		{name: "100x30/sharing", lang: "zh", w: 100, h: 30, keys: []string{"tab", "end", "k"}},
 		{name: "100x30/sync", lang: "zh", w: 100, h: 30, keys: []string{"3", "j"}},
@@ -35,6 +37,10 @@ func TestApp(t *testing.T) {
 		{name: "100x30/queue", lang: "zh", w: 100, h: 30, keys: []string{"tab", "tab", "tab", "tab", "j", "j"}},
 		{name: "100x30/detail", lang: "zh", w: 100, h: 30, keys: []string{"5", "enter"}, wait: "[信用修复]"},
 		{name: "100x30/outbox", lang: "zh", w: 100, h: 30, keys: []string{"o", "j"}},
+		// The outbox's history: failed, pending, then accepted actions
+		// with the agency's receipt, newest first.
+		{name: "80x24/outbox", lang: "zh", w: 80, h: 24, keys: []string{"o", "j", "j"}},
+		{name: "100x30/en-outbox", lang: "en", w: 100, h: 30, keys: []string{"o", "G"}},
 		{name: "100x30/en-check", lang: "en", w: 100, h: 30, keys: []string{"j"}},
 		{name: "100x30/en-sharing", lang: "en", w: 100, h: 30, keys: []string{"2", "j"}},
 		{name: "100x30/en-sync", lang: "en", w: 100, h: 30, keys: []string{"3"}},
@@ -45,6 +51,7 @@ func TestApp(t *testing.T) {
 		// which yields first when narrower.
 		{name: "200x30/repair", lang: "zh", w: 200, h: 30, keys: []string{"4", "j"}},
 		{name: "160x30/queue", lang: "zh", w: 160, h: 30, keys: []string{"5", "j"}},
+		{name: "160x30/repair", lang: "zh", w: 160, h: 30, keys: []string{"4", "j"}},
 		{name: "100x30/snapshot-only", lang: "zh", w: 100, h: 30, keys: []string{"j"}, snap: true},
 	}
 	for _, c := range cases {

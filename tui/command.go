@@ -35,7 +35,8 @@ func (m Model) runCommand(text string) (Model, tea.Cmd) {
 			format = m.exportFormat()
 		}
 		if !slices.Contains(m.exportFormats(), format) {
-			m.flash, m.flashBad = m.cat.f("err.exportformat", cleanText(format), strings.Join(m.exportFormats(), ", ")), true
+			// Echo the format as typed (PDF, not pdf).
+			m.flash, m.flashBad = m.cat.f("err.exportformat", cleanText(strings.TrimSpace(f)), strings.Join(m.exportFormats(), ", ")), true
 			return m, nil
 		}
 		return m, m.exportCmd(format)

@@ -446,7 +446,7 @@ func recordRows(in buildInput, recs []credit.Record) []Row {
 func recordColumns(c catalog) []Column {
 	return []Column{
 		{Title: c.t("col.kind")},
-		{Title: c.t("col.name"), Min: 12},
+		{Title: c.t("col.name"), Min: 12, Collate: true},
 		{Title: c.t("col.uscc"), Drop: 1},
 		{Title: c.t("col.docno"), Min: 12},
 		{Title: c.t("col.decidedany")},

@@ -5,7 +5,8 @@
 // the post-approval queues (修复后续). Views open over the tabs and close
 // with esc: a records list (drill-down), a record's detail (every field,
 // its computed dates and the rule set behind them, quality issues, 三同步,
-// each dated repair step) and the outbox of actions not yet sent.
+// each dated repair step) and the outbox: the actions not yet accepted,
+// then the history of those the agencies accepted, with their receipts.
 //
 // The TUI never touches the cache or the network itself: it calls the
 // Store (or Deps.Snapshot) and Deps.SyncNow inside tea.Cmds, listens to the

@@ -24,8 +24,12 @@ import (
 // About says the view, filter, department, sort, business date, officer,
 // rule sets and data time. view is one of TableFor's, or "history" (the
 // sign-off history) or "depts" (the sync tab's departments); check is
-// needed for "check". It does no I/O.
+// needed for "check". The outbox is not among them: it is read from the
+// Store, which ExportFor is not given. It does no I/O.
 func ExportFor(view string, d Deps, snap *credit.Snapshot, check *credit.CheckData, opt TableOptions) (credit.Export, error) {
+	if view == "outbox" {
+		return credit.Export{}, fmt.Errorf("export outbox: the outbox is exported from the TUI (o, then e)")
+	}
 	d = d.withDefaults()
 	if snap == nil {
 		snap = &credit.Snapshot{}
@@ -158,8 +162,11 @@ func viewExport(view string, in buildInput, reuse RowSource) (tabExport, error) 
 			src, _ = buildQueue(in, &y)
 		}
 		return newTabExport(c, c.t("tab.queue"), queueTab, src, src.line), nil
+	case "outbox":
+		lines, _, _, _ := outboxLines(in)
+		return sliceExport(c, c.t("view.outbox"), outboxTab, lines, func(x *outboxLine) Row { return x.row }), nil
 	}
-	return tabExport{}, fmt.Errorf("export %q: want check, history, sharing, sync, depts, repair or queue", view)
+	return tabExport{}, fmt.Errorf("export %q: want check, history, sharing, sync, depts, repair, queue or outbox", view)
 }
 
 // exportState is how the rows of an export were chosen: the table's
@@ -254,11 +261,14 @@ func (m *Model) exportFormats() []string {
 	return []string{"csv", "json"}
 }
 
-// exportView names the active table for viewExport, or "" for a view
-// opened over the tabs (a drill-down, a detail, the outbox), which has no
-// typed columns.
+// exportView names the active table for viewExport: a tab's, the
+// outbox's ("outbox"), or "" for another view opened over the tabs (a
+// drill-down, a detail), which has no typed columns.
 func (m *Model) exportView() string {
-	if len(m.stack) > 0 {
+	if top := m.top(); top != nil {
+		if top.kind == viewOutbox {
+			return "outbox"
+		}
 		return ""
 	}
 	return m.tabAt(m.tab).exportView()

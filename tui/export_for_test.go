@@ -219,16 +219,30 @@ func TestExportKeys(t *testing.T) {
 		}
 	}
 	calls = nil
-	m = keys(t, m, runes(":"), typeText("export pdf"), keyMsg("enter"))
-	if len(calls) != 0 || !strings.Contains(m.View(), "无法导出为 pdf") {
+	m = keys(t, m, runes(":"), typeText("export PDF"), keyMsg("enter"))
+	if len(calls) != 0 || !strings.Contains(m.View(), "无法导出为 PDF") {
 		t.Errorf("pdf: calls %v\n%s", calls, m.View())
 	}
-	// The outbox, a view over the tabs: its cells as text.
+	// The outbox, a view over the tabs.
 	m = keys(t, m, runes("o"))
 	m2, cmd := press(t, m, runes("e"))
 	run(t, m2, cmd)
 	if len(calls) != 1 || calls[0].e.Tables[0].Name != "待发送操作" || len(calls[0].e.Tables[0].Rows) == 0 {
-		t.Errorf("outbox export: %+v", calls)
+		t.Fatalf("outbox export: %+v", calls)
+	}
+	// Typed as its columns say: the history with the agency's receipt, the
+	// record by name and document number and its key.
+	ob := calls[0].e.Tables[0]
+	col := func(key string) int {
+		return slices.IndexFunc(ob.Columns, func(c credit.ExportColumn) bool { return c.Key == key })
+	}
+	receipt, received, doc, rec := col("receipt"), col("received_at"), col("doc_no"), col("record_key")
+	if receipt < 0 || received < 0 || doc < 0 || rec < 0 || ob.Columns[receipt].Type != credit.CellCode || ob.Columns[received].Type != credit.CellTime {
+		t.Fatalf("outbox export columns: %+v", ob.Columns)
+	}
+	last := ob.Rows[len(ob.Rows)-1] // the oldest accepted action
+	if last[receipt] != "act-29c1af16-000009" || last[received] == "" || last[doc] != "钟应急罚〔2026〕52号" || last[rec] != "penalty/ZL-2026-0520" {
+		t.Errorf("outbox export, last row: %q", last)
 	}
 	// Over SSH the command is shown and nothing is written.
 	calls = nil

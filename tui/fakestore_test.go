@@ -271,8 +271,12 @@ func fixtureOutbox() []credit.OutboxItem {
 			Action:  credit.Action{ID: "a12", Type: credit.ActionReminder, Officer: "张三", At: fxNow.Add(-20 * time.Minute), Date: fxToday, RecordKey: "penalty/JK-2026-0820"}},
 		{Seq: 11, State: credit.OutboxFailed, Attempts: 1, LastError: "422 validation: receipt: must not be empty",
 			Action: credit.Action{ID: "a11", Type: credit.ActionNationalDone, Officer: "李四", At: fxNow.Add(-26 * time.Hour), Date: fxToday.AddDays(-3), RecordKey: "penalty/ZL-2026-0520"}},
-		{Seq: 10, State: credit.OutboxSent, Attempts: 1,
+		{Seq: 10, State: credit.OutboxSent, Attempts: 1, SentAt: fxNow.Add(-72*time.Hour + time.Minute),
+			RemoteID: "act-29c1af16-000010", ReceivedAt: fxNow.Add(-72*time.Hour + time.Minute),
 			Action: credit.Action{ID: "a10", Type: credit.ActionSignoff, Officer: "李四", At: fxNow.Add(-72 * time.Hour), Date: fxToday.AddDays(-3)}},
+		{Seq: 9, State: credit.OutboxSent, Attempts: 2, SentAt: fxNow.Add(-96*time.Hour + 5*time.Minute),
+			RemoteID: "act-29c1af16-000009", ReceivedAt: fxNow.Add(-96*time.Hour + 5*time.Minute),
+			Action: credit.Action{ID: "a9", Type: credit.ActionReminder, Officer: "张三", At: fxNow.Add(-96 * time.Hour), Date: fxToday.AddDays(-4), RecordKey: "penalty/ZL-2026-0520"}},
 	}
 }
 

@@ -48,3 +48,16 @@ func (c catalog) stage(s credit.Stage) string { return c.Stage(s) }
 // feedLabel names a feed: a kind's Chinese name, or the sharing list / repair
 // status feeds.
 func (c catalog) feedLabel(feed string) string { return c.FeedLabel(feed) }
+
+// wait words a wait ("30 秒", "2 minutes"), rounded to seconds under a
+// minute, to minutes (up) under an hour.
+func (c catalog) wait(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return c.f("wait.sec", int((d+time.Second/2)/time.Second))
+	case d < time.Hour:
+		return c.f("wait.min", int((d+time.Minute-1)/time.Minute))
+	}
+	m := int((d + time.Minute - 1) / time.Minute)
+	return c.f("wait.hour", m/60, m%60)
+}

@@ -703,15 +703,17 @@ func (m *Model) eventText(ev credit.Event) string {
 	case credit.EventPage:
 		return m.cat.f("ev.page", t, name, m.cat.feedLabel(ev.Feed), ev.Items)
 	case credit.EventError:
-		return m.cat.f("ev.error", t, name, cleanText(ev.Err), ev.Retry.Round(time.Second))
+		return m.cat.f("ev.error", t, name, cleanText(ev.Err), m.cat.wait(ev.Retry))
 	case credit.EventResync:
 		return m.cat.f("ev.resync", t, name, m.cat.feedLabel(ev.Feed))
 	case credit.EventAction:
-		return m.cat.f("ev.action", t, cleanText(ev.Actor), cleanText(ev.Message))
+		return m.cat.f("ev.action", t, cleanText(ev.Actor), actionWords(m.cat, m.snap, ev.Message))
 	case credit.EventActionSent:
-		return m.cat.f("ev.sent", t, cleanText(ev.Message))
+		return m.cat.f("ev.sent", t, actionWords(m.cat, m.snap, ev.Message))
 	case credit.EventActionFailed:
-		return m.cat.f("ev.refused", t, cleanText(ev.Message), cleanText(ev.Err))
+		return m.cat.f("ev.refused", t, actionWords(m.cat, m.snap, ev.Message), cleanText(ev.Err))
+	case credit.EventResyncDone:
+		return m.cat.f("ev.resyncdone", ev.Items, t, name, m.cat.feedLabel(ev.Feed))
 	case credit.EventDone:
 		return m.cat.f("ev.done", t, name)
 	}

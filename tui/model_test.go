@@ -96,7 +96,7 @@ func TestEventTextAndSyncState(t *testing.T) {
 		}
 	}
 	m = update(t, m, eventMsg{ev: credsync.Event{At: at, Endpoint: "武进区", Type: credsync.EventError, Err: "timeout", Retry: 30 * time.Second}, ok: true})
-	if !strings.Contains(m.View(), "同步失败 timeout，30s 后重试") || strings.Contains(m.View(), "同步中") {
+	if !strings.Contains(m.View(), "同步失败 timeout，30 秒后重试") || strings.Contains(m.View(), "同步中") {
 		t.Errorf("error event:\n%s", m.View())
 	}
 	m = update(t, m, eventMsg{ok: false})

@@ -191,18 +191,21 @@ type queueRow struct {
 var queueRowPool = sync.Pool{New: func() any { return new(queueRow) }}
 
 // queueTab is the queue tab's columns, in order: each one's header,
-// layout, search role and cell. To add a column, add an entry here.
+// layout, search role and cell. To add a column, add an entry here. As
+// the table narrows the start date yields first (the detail line has it),
+// the name and the stage shrink, then the department goes (at 80
+// columns); the document number stays whole and the status never goes.
 var queueTab = []tabColumn[queueRow]{
-	{title: "col.name", col: Column{Min: 16, Field: searchName}, key: "subject_name", cell: func(x *queueRow) string { return x.name }},
-	{title: "col.docno", col: Column{Min: 12, Field: searchDocNo}, key: "doc_no", typ: credit.CellCode, cell: func(x *queueRow) string { return x.doc }},
-	{title: "col.dept", col: Column{Drop: 2, Yield: true}, key: "dept", cell: func(x *queueRow) string {
+	{title: "col.name", col: Column{Min: 16, Field: searchName, Collate: true}, key: "subject_name", cell: func(x *queueRow) string { return x.name }},
+	{title: "col.docno", col: Column{Min: 22, Field: searchDocNo}, key: "doc_no", typ: credit.CellCode, cell: func(x *queueRow) string { return x.doc }},
+	{title: "col.dept", col: Column{Drop: 2, Collate: true}, key: "dept", cell: func(x *queueRow) string {
 		if x.dept == "" {
 			return ""
 		}
 		return x.q.depts.ShortName(x.dept)
 	}, more: []exportColumn[queueRow]{{title: "col.deptcode", key: "dept_code", typ: credit.CellCode,
 		value: func(x *queueRow) string { return x.dept }}}},
-	{title: "col.stage", key: "stage", cell: func(x *queueRow) string { return x.q.cat.stage(credit.Stage(x.e.stage)) },
+	{title: "col.stage", col: Column{Min: 12}, key: "stage", cell: func(x *queueRow) string { return x.q.cat.stage(credit.Stage(x.e.stage)) },
 		more: []exportColumn[queueRow]{{title: "col.ruleset", key: "rule_set", typ: credit.CellCode,
 			value: func(x *queueRow) string {
 				if x.q.ruleSet == nil {
@@ -210,7 +213,7 @@ var queueTab = []tabColumn[queueRow]{
 				}
 				return x.q.ruleSet(x.e)
 			}}}},
-	{title: "col.since", col: Column{Drop: 1}, key: "since", typ: credit.CellDate, // also in the detail line
+	{title: "col.since", col: Column{Drop: 3, Yield: true}, key: "since", typ: credit.CellDate, // also in the detail line
 		cell:  func(x *queueRow) string { return memoDateOf(x.memo, x.e.since) },
 		value: func(x *queueRow) string { return dateText(x.e.since) }},
 	{title: "col.age", col: Column{Right: true}, key: "working_days", typ: credit.CellNumber, cell: func(x *queueRow) string {

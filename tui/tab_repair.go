@@ -360,19 +360,26 @@ type repairRow struct {
 var repairRowPool = sync.Pool{New: func() any { return new(repairRow) }}
 
 // repairTab is the repair tab's columns, in order: each one's header,
-// layout, search role and cell. To add a column, add an entry here.
+// layout, search role and cell. To add a column, add an entry here. As
+// the table narrows the credit code yields first (the detail line has it:
+// at 160 columns the department shows instead, the name shrinking), then
+// the department goes, then the decision date (the detail line has it), the section (the summary
+// counts it; the days left and the status say it), 三同步 and the
+// severity go in that order; the name shrinks first, and the document
+// number (经开应急罚〔2026〕20号, 22 cells) and the status, which tell rows
+// apart, last.
 var repairTab = []tabColumn[repairRow]{
-	{title: "col.section", col: Column{Min: 6}, key: "section", cell: func(x *repairRow) string {
+	{title: "col.section", col: Column{Min: 6, Drop: 3}, key: "section", cell: func(x *repairRow) string {
 		return x.memo.Str(memoKey(memoSection, int(x.e.section)), func() string { return sectionLabel(x.r.cat, int(x.e.section), x.r.days) })
 	}},
-	{title: "col.name", col: Column{Min: 12, Field: searchName}, key: "subject_name", cell: func(x *repairRow) string { return cleanText(x.rec.SubjectName) }},
-	{title: "col.dept", col: Column{Drop: 5, Yield: true}, key: "dept", cell: func(x *repairRow) string { return x.r.depts.ShortName(x.rec.Dept) },
+	{title: "col.name", col: Column{Min: 12, Field: searchName, Collate: true}, key: "subject_name", cell: func(x *repairRow) string { return cleanText(x.rec.SubjectName) }},
+	{title: "col.dept", col: Column{Drop: 5, Collate: true}, key: "dept", cell: func(x *repairRow) string { return x.r.depts.ShortName(x.rec.Dept) },
 		more: []exportColumn[repairRow]{{title: "col.deptcode", key: "dept_code", typ: credit.CellCode,
 			value: func(x *repairRow) string { return x.rec.Dept }}}},
-	{title: "col.uscc", col: Column{Drop: 4, Field: searchUSCC}, key: "uscc", typ: credit.CellCode, cell: func(x *repairRow) string { return x.rec.USCC }},
-	{title: "col.docno", col: Column{Min: 12, Field: searchDocNo}, key: "doc_no", typ: credit.CellCode, cell: func(x *repairRow) string { return cleanText(x.rec.DocNo) }},
+	{title: "col.uscc", col: Column{Drop: 6, Yield: true, Field: searchUSCC}, key: "uscc", typ: credit.CellCode, cell: func(x *repairRow) string { return x.rec.USCC }},
+	{title: "col.docno", col: Column{Min: 22, Field: searchDocNo}, key: "doc_no", typ: credit.CellCode, cell: func(x *repairRow) string { return cleanText(x.rec.DocNo) }},
 	{title: "col.severity", col: Column{Drop: 1}, key: "severity", cell: func(x *repairRow) string { return x.rec.Severity.Chinese() }},
-	{title: "col.decided", col: Column{Drop: 2}, key: "decided", typ: credit.CellDate,
+	{title: "col.decided", col: Column{Drop: 4}, key: "decided", typ: credit.CellDate,
 		cell:  func(x *repairRow) string { return memoDateOf(x.memo, x.rec.Decided) },
 		value: func(x *repairRow) string { return dateText(x.rec.Decided) }},
 	{title: "col.eligible", key: "eligible_from", typ: credit.CellDate, cell: func(x *repairRow) string {
@@ -429,13 +436,13 @@ var repairTab = []tabColumn[repairRow]{
 		}
 		return dateText(x.e.elig)
 	}},
-	{title: "col.status", col: Column{Min: 10}, key: "status", cell: repairStatusCell, value: func(x *repairRow) string {
+	{title: "col.status", col: Column{Min: 18}, key: "status", cell: repairStatusCell, value: func(x *repairRow) string {
 		if x.err != nil {
 			return ""
 		}
 		return unmarked(repairStatusCell(x))
 	}},
-	{title: "col.three", col: Column{Drop: 3}, key: "three_in_step", cell: func(x *repairRow) string {
+	{title: "col.three", col: Column{Drop: 2}, key: "three_in_step", cell: func(x *repairRow) string {
 		return x.memo.Str(memoKey(memoThree, threeCode(x.tis)), func() string { return threeCell(x.r.cat, x.tis) })
 	}, value: func(x *repairRow) string {
 		if !x.tis.Applicable {

@@ -214,22 +214,25 @@ func (x *sharingRow) timely(n int) string {
 
 // sharingTab is the sharing tab's columns, in order: each one's header,
 // layout, cell, sort key and export. To add a column, add an entry here
-// (and the text it shows to sharingRow).
+// (and the text it shows to sharingRow). When the table is narrow (60
+// columns) the disclosed count (received less pending and returned) and
+// then the last push (the summary line names a department that has not
+// pushed) give way; the overdue counts never do.
 var sharingTab = []tabColumn[sharingRow]{
-	{title: "col.dept", col: Column{Min: 6}, key: "dept", cell: func(x *sharingRow) string { return x.short },
+	{title: "col.dept", col: Column{Min: 6, Collate: true}, key: "dept", cell: func(x *sharingRow) string { return x.short },
 		more: []exportColumn[sharingRow]{{title: "col.deptcode", key: "dept_code", typ: credit.CellCode,
 			value: func(x *sharingRow) string { return x.e.Dept }}}},
 	{title: "col.kind", col: Column{Min: 8}, key: "kind", cell: func(x *sharingRow) string { return x.kind }},
 	{title: "col.received", col: Column{Right: true}, key: "received", typ: credit.CellNumber,
 		cell: func(x *sharingRow) string { return x.recv }, value: func(x *sharingRow) string { return x.listed(x.e.Received) }},
-	{title: "col.disclosed", col: Column{Right: true}, key: "disclosed", typ: credit.CellNumber,
+	{title: "col.disclosed", col: Column{Right: true, Drop: 2}, key: "disclosed", typ: credit.CellNumber,
 		cell: func(x *sharingRow) string { return x.disc }, value: func(x *sharingRow) string { return x.listed(x.e.Disclosed) }},
 	{title: "col.pending", col: Column{Right: true}, key: "pending", typ: credit.CellNumber,
 		cell:  func(x *sharingRow) string { return x.pend },
 		value: func(x *sharingRow) string { return x.listed(x.e.Received - x.e.Disclosed - x.e.Rejected) }},
 	{title: "col.rejected", col: Column{Right: true}, key: "rejected", typ: credit.CellNumber,
 		cell: func(x *sharingRow) string { return x.rej }, value: func(x *sharingRow) string { return x.listed(x.e.Rejected) }},
-	{title: "col.lastpush", col: Column{Min: 8}, key: "last_push", typ: credit.CellTime,
+	{title: "col.lastpush", col: Column{Min: 8, Drop: 1}, key: "last_push", typ: credit.CellTime,
 		cell:  func(x *sharingRow) string { return x.push },
 		sort:  func(x *sharingRow) string { return timeKey(x.e.LastPush) },
 		value: func(x *sharingRow) string { return timeValue(x.e.LastPush) },
@@ -242,7 +245,7 @@ var sharingTab = []tabColumn[sharingRow]{
 			}}}},
 	{title: "col.overdue", col: Column{Right: true}, key: "overdue", typ: credit.CellNumber,
 		cell: func(x *sharingRow) string { return x.overdue }, value: func(x *sharingRow) string { return x.timely(x.nOverdue) }},
-	{title: "col.late", col: Column{Right: true, Drop: 1}, key: "late", typ: credit.CellNumber,
+	{title: "col.late", col: Column{Right: true}, key: "late", typ: credit.CellNumber,
 		cell: func(x *sharingRow) string { return x.late }, value: func(x *sharingRow) string { return x.timely(x.nLate) }},
 }
 

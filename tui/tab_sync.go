@@ -134,7 +134,7 @@ func endpointLines(in buildInput) (lines []endpointLine, failing int, synced boo
 			}
 		}
 		errText := cleanText(st.LastError)
-		detail := c.f("sync.epdetail", cleanText(ep.Name), c.age(in.clock, st.LastAttempt), c.age(in.clock, st.LastSuccess), st.Items)
+		detail := c.f("sync.epdetail", st.Items, cleanText(ep.Name), c.age(in.clock, st.LastAttempt), c.age(in.clock, st.LastSuccess))
 		if st.LastError != "" {
 			detail += c.f("sync.errsince", clock(st.ErrorSince, in.today), errText)
 		}
@@ -147,7 +147,7 @@ func endpointLines(in buildInput) (lines []endpointLine, failing int, synced boo
 		if st.RetryAt.After(in.clock) && errText != "" {
 			errText = c.f("sync.retrycell", clock(st.RetryAt, in.today)) + errText
 		}
-		x := endpointLine{c: c, clock: in.clock, st: st, name: cleanText(ep.Name), feeds: strings.Join(feeds, ","),
+		x := endpointLine{c: c, clock: in.clock, st: st, name: cleanText(ep.Name), feeds: strings.Join(feeds, c.t("feeds.sep")),
 			sym: sym, state: state, errText: errText}
 		x.row = tabRow(endpointTab, &x)
 		x.row.Key, x.row.Alert, x.row.Detail = ep.Name, bad, detail
@@ -251,7 +251,7 @@ type deptLine struct {
 // a count per kind of record (credit.Kinds), the total and the last
 // receipt. To add a column, add an entry here.
 var deptTab = func() []tabColumn[deptLine] {
-	tab := []tabColumn[deptLine]{{title: "col.dept", col: Column{Min: 6}, key: "dept",
+	tab := []tabColumn[deptLine]{{title: "col.dept", col: Column{Min: 6, Collate: true}, key: "dept",
 		cell: func(x *deptLine) string { return x.short },
 		more: []exportColumn[deptLine]{{title: "col.deptcode", key: "dept_code", typ: credit.CellCode,
 			value: func(x *deptLine) string { return x.id }}}}}

@@ -63,6 +63,7 @@ func (m *Model) push(kind viewKind, title string, cols []Column) *stackView {
 	m.viewSeq++
 	t := table.New(cols, m.styles.Table, m.keys.Table)
 	t.SetEmpty(m.cat.t("empty"))
+	t.SetEmptyFiltered(m.cat.t("table.nomatch"))
 	m.stack = append(m.stack, stackView{kind: kind, id: m.viewSeq, title: title, table: t})
 	m.resize()
 	return m.top()

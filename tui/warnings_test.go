@@ -33,8 +33,8 @@ func TestEventTextForOfficerActions(t *testing.T) {
 		ev   credsync.Event
 		want string
 	}{
-		{credsync.Event{At: at, Type: credit.EventAction, Actor: "张三", Message: "signoff"}, "张三 记录操作 signoff，待发送"},
-		{credsync.Event{At: at, Type: credit.EventActionSent, Message: "reminder_sent penalty/1"}, "操作已送达：reminder_sent penalty/1"},
+		{credsync.Event{At: at, Type: credit.EventAction, Actor: "张三", Message: "signoff"}, "张三 记录操作 每日核查签核，待发送"},
+		{credsync.Event{At: at, Type: credit.EventActionSent, Message: "reminder_sent penalty/1"}, "操作已送达：到期提醒已推送 penalty/1"}, // not cached: its key
 		{credsync.Event{At: at, Type: credit.EventActionFailed, Message: "x", Err: "HTTP 422"}, "操作被拒绝：x（HTTP 422）"},
 		{credsync.Event{At: at, Type: credsync.EventDone, Endpoint: "hub"}, "hub：同步完成"},
 	}

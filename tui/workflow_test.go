@@ -14,6 +14,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 
 	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/credit/credittest"
@@ -299,11 +301,11 @@ func TestHelpFollowsState(t *testing.T) {
 	if strings.Contains(short(), "记到期提醒") {
 		t.Errorf("repair tab on a row under review: %s", short())
 	}
-	m = keys(t, m, runes("o"), runes("j"))
+	m = keys(t, m, runes("o")) // the failed item is listed first
 	if !strings.Contains(short(), "R 重试发送") {
 		t.Errorf("outbox on a failed item: %s", short())
 	}
-	m = keys(t, m, runes("k"))
+	m = keys(t, m, runes("j"))
 	if strings.Contains(short(), "重试发送") {
 		t.Errorf("outbox on a pending item: %s", short())
 	}
@@ -325,21 +327,26 @@ func TestOutboxRetry(t *testing.T) {
 	}
 	m = keys(t, m, runes("4"), runes("o"))
 	v := m.View()
-	for _, want := range []string{"待发送操作", "* 待发送", "! 发送失败", "422 validation", "penalty/ZL-2026-05"} {
+	// Failed first, then pending, then the history of accepted actions;
+	// the record by its enterprise and document number, not its key.
+	for _, want := range []string{"待发送操作", "* 待发送", "! 发送失败", "+ 已送达", "422 validation", "钟楼区新城建材", "钟应急罚〔2026〕"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("outbox lacks %q:\n%s", want, v)
 		}
 	}
-	if strings.Contains(v, "每日核查签核") {
-		t.Errorf("sent items listed:\n%s", v)
+	if strings.Contains(v, "penalty/") {
+		t.Errorf("a record shown by its key:\n%s", v)
 	}
-	m = keys(t, m, runes("j"))
+	failed, pending, sent := strings.Index(v, "! 发送失败"), strings.Index(v, "* 待发送"), strings.Index(v, "+ 已送达")
+	if !(failed < pending && pending < sent) {
+		t.Errorf("order: failed at %d, pending at %d, sent at %d:\n%s", failed, pending, sent, v)
+	}
 	m, cmd := press(t, m, runes("R"))
 	m = run(t, m, cmd)
 	if !slices.Equal(st.retried, []uint64{11}) {
 		t.Errorf("retried %v", st.retried)
 	}
-	if !strings.Contains(m.View(), "#11 已重新排队发送") {
+	if !strings.Contains(m.View(), "已重新排队发送：国家企业信用信息公示系统修复完成 钟楼区新城建材有限公司") {
 		t.Errorf("no confirmation:\n%s", m.View())
 	}
 	m = keys(t, m, keyMsg("esc"))
@@ -596,8 +603,13 @@ func TestSortKeys(t *testing.T) {
 	for _, r := range m.repair.Rows() {
 		names = append(names, r.Cells[1])
 	}
-	if !slices.IsSortedFunc(names, func(a, b string) int { return strings.Compare(b, a) }) {
-		t.Errorf("not sorted descending: %v", names)
+	// Names sort by pinyin (Column.Collate), as in Excel.
+	coll := collate.New(language.Chinese)
+	if !slices.IsSortedFunc(names, func(a, b string) int { return coll.CompareString(b, a) }) || slices.IsSorted(names) {
+		t.Errorf("not sorted descending by pinyin: %v", names)
+	}
+	if names[0] != "钟楼区新城建材有限公司" || names[len(names)-1] != "常州恒泰化工有限公司" {
+		t.Errorf("descending by pinyin: zhong first, chang last: %v", names)
 	}
 	// Numbers sort as numbers: the remaining days.
 	m = keys(t, m, runes("<"), runes("<"), runes("<"), runes("<"), runes("<"), runes("S")) // column 8 (剩余), ascending
@@ -843,7 +855,7 @@ func TestFulfilAction(t *testing.T) {
 	m = run(t, m, cmd)
 	wantActions(t, st, credit.Action{ID: "act-1", Type: credit.ActionFulfilled, Officer: "张三", At: fxNow, Date: fxToday,
 		RecordKey: "penalty/MI-2026-1102"})
-	if !strings.Contains(m.View(), "已保存：武进区某五金厂 法定责任履行完毕 2026-11-30") {
+	if !strings.Contains(m.View(), "已保存：武进区某五金厂 武应急罚〔2026〕200号 法定责任履行完毕 2026-11-30") {
 		t.Errorf("no confirmation:\n%s", m.View())
 	}
 	// On a penalty with a date to count to, f does nothing.

@@ -11,7 +11,8 @@
 // a "~", Column.Drop hides one, highest first; a Column.Yield column is
 // hidden before any other shrinks), sorts by a column (numbers
 // as numbers, or by the rows' SortKeys where the text shown does not
-// sort: an age by its time), and filters by text (Search text included, case ignored)
+// sort: an age by its time; a Column.Collate column of names by pinyin,
+// as Excel does), and filters by text (Search text included, case ignored)
 // and by department, keeping the cursor on the same row key across
 // reloads. A SharedSource lets the filter search some columns in text the
 // source keeps (Column.Field, Searcher) instead of a copy per row.

@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 )
 
 // rowIndex is what SetRows computes once per set of rows, so that a filter
@@ -676,12 +678,16 @@ func matchSlow(r *Row, f string) bool {
 }
 
 // sortOrder returns every row's index, stably sorted by column col (its
-// sort keys, where rows have them) as compareCells (table_test.go, the reference order) orders it, descending
-// when desc. The table filters this
-// order rather than sorting the rows each filter keeps: for a column that
-// compareCells orders (no text that starts with digits or blanks mixed
-// with numbers) the two are the same.
-func sortOrder(rows RowSource, col int, desc bool) []int32 {
+// sort keys, where rows have them) as compareCells (table_test.go, the
+// reference order) orders it, descending when desc; with collated, by the
+// texts' Chinese collation (Column.Collate) instead. The table filters
+// this order rather than sorting the rows each filter keeps: for a column
+// that compareCells orders (no text that starts with digits or blanks
+// mixed with numbers) the two are the same.
+func sortOrder(rows RowSource, col int, desc, collated bool) []int32 {
+	if collated {
+		return collatedOrder(rows, col, desc)
+	}
 	type key struct {
 		s     string
 		n     int
@@ -703,6 +709,45 @@ func sortOrder(rows RowSource, col int, desc bool) []int32 {
 		} else {
 			c = strings.Compare(ka.s, kb.s)
 		}
+		if desc {
+			return -c
+		}
+		return c
+	})
+	return order
+}
+
+// collateMemo is how many distinct texts collatedOrder remembers the keys
+// of: every department, and a bounded share of a column of names.
+const collateMemo = 4096
+
+// collatedOrder is sortOrder by the Chinese collation of column col. Each
+// row's collation key is made once, into one buffer, and the sort compares
+// keys as bytes: a key per row, not a collation per comparison. A text
+// seen before (a department's name) takes the key made for it: the first
+// collateMemo distinct texts are remembered. Texts equal to the collation
+// (case or width apart) keep code-point order.
+func collatedOrder(rows RowSource, col int, desc bool) []int32 {
+	coll := collate.New(language.Chinese, collate.Loose, collate.Numeric)
+	var buf collate.Buffer
+	n := rows.Len()
+	keys, texts := make([][]byte, n), make([]string, n)
+	order := make([]int32, n)
+	memo := map[string][]byte{}
+	for i := range n {
+		s := sortKeyAt(rows.Row(i), col)
+		texts[i], order[i] = s, int32(i)
+		k, ok := memo[s]
+		if !ok {
+			k = coll.KeyFromString(&buf, s)
+			if len(memo) < collateMemo {
+				memo[s] = k
+			}
+		}
+		keys[i] = k
+	}
+	slices.SortStableFunc(order, func(a, b int32) int {
+		c := cmp.Or(bytes.Compare(keys[a], keys[b]), strings.Compare(texts[a], texts[b]))
 		if desc {
 			return -c
 		}

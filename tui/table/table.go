@@ -30,6 +30,12 @@ type Column struct {
 	// do not fit, before any column shrinks: a column worth less than
 	// whole text in the others (a department beside a document number).
 	Yield bool
+	// Collate sorts the column by the text's collation in Chinese, as
+	// Excel sorts names: Han characters by pinyin (阿 北 常 武 新 中, where
+	// code points put 中 first), after digits (numerically: 2 before 10)
+	// and Latin letters, case and width ignored. Without it a column sorts
+	// by code point (numbers as numbers).
+	Collate bool
 	// Field is the column's search role for a SharedSource: which field
 	// of the row's item the column shows, as the source numbers them; the
 	// filter then searches those cells in the source's own text. 0: none.
@@ -307,7 +313,7 @@ func (t *Model) rebase() {
 	every := true
 	if t.sortCol >= 0 {
 		if t.order == nil {
-			t.order = sortOrder(t.all, t.sortCol, t.sortDesc)
+			t.order = sortOrder(t.all, t.sortCol, t.sortDesc, t.cols[t.sortCol].Collate)
 		}
 		rows, every = t.order, false
 	}
