@@ -124,15 +124,41 @@ func TestCrashMidSyncLeavesConsistentCache(t *testing.T) {
 	kills := 0
 	var progress []int // records in the crashed cache after each kill
 	for i := 0; i < 5; i++ {
-		cmd := exec.Command(bin, "--config", crashedCfg, "sync", "--once")
+		cmd := exec.Command(bin, "--config", crashedCfg, "--log-level", "debug", "sync", "--once")
 		cmd.Env = env
+		stderr, err := cmd.StderrPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(150+rng.IntN(600)) * time.Millisecond)
+		// Kill at a random moment after the first page is stored, not at a
+		// fixed time from start: on a loaded machine the start alone may
+		// take longer than any fixed delay.
+		firstPage, drained := make(chan struct{}), make(chan struct{})
+		go func() {
+			defer close(drained)
+			sc, seen := bufio.NewScanner(stderr), false
+			for sc.Scan() {
+				if !seen && strings.Contains(sc.Text(), "page stored") {
+					seen = true
+					close(firstPage)
+				}
+			}
+			if !seen {
+				close(firstPage)
+			}
+		}()
+		select {
+		case <-firstPage:
+		case <-time.After(30 * time.Second):
+		}
+		time.Sleep(time.Duration(rng.IntN(400)) * time.Millisecond)
 		if err := cmd.Process.Kill(); err == nil {
 			kills++
 		}
+		<-drained // the pipe's reads end before Wait closes it
 		if err := cmd.Wait(); err == nil {
 			t.Logf("run %d finished before the kill", i)
 		}
