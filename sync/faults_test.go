@@ -381,26 +381,26 @@ func (d *drill) state() drillState {
 
 func TestFaultDrills(t *testing.T) {
 	drills := []faultDrill{
-		{name: "latency", spec: "latency=40ms", ep: Endpoint{Timeout: 200 * time.Millisecond}, recovers: true,
+		{name: "latency", spec: "latency=40ms", ep: Endpoint{Timeout: time.Second}, recovers: true,
 			during: func(t *testing.T, d *drill, before drillState, err error) {
 				// Slow but within the timeout: the sync succeeds.
 				if err != nil {
-					t.Fatalf("sync with 40ms latency and a 200ms timeout: %v", err)
+					t.Fatalf("sync with 40ms latency and a 1s timeout: %v", err)
 				}
 				if n := d.faults.Injected()["latency"]; n < len(credit.Feeds) {
 					t.Errorf("latency injected %d times, want one per feed request", n)
 				}
 				// Slower than the timeout: every request times out.
-				d.setFaults("latency=400ms")
+				d.setFaults("latency=2500ms")
 				start := time.Now()
 				err = d.sync()
 				st := d.status()
-				t.Logf("latency 400ms, timeout 200ms: after %v: status %q, failures=%d", time.Since(start).Round(time.Millisecond), st.LastError, st.Failures)
+				t.Logf("latency 2.5s, timeout 1s: after %v: status %q, failures=%d", time.Since(start).Round(time.Millisecond), st.LastError, st.Failures)
 				if err == nil || !strings.Contains(st.LastError, "deadline exceeded") || st.Failures != 1 {
 					t.Errorf("err %v, status %+v: want a timeout", err, st)
 				}
-				if time.Since(start) > time.Second {
-					t.Errorf("a 200ms timeout took %v", time.Since(start))
+				if time.Since(start) > 2*time.Second {
+					t.Errorf("a 1s timeout took %v", time.Since(start))
 				}
 			}},
 		{name: "5xx", spec: "5xx=1:status=503", fails: true, errHas: []string{"fetch licence", "HTTP 503 unavailable", "maintenance"}, recovers: true},
