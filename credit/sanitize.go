@@ -36,7 +36,7 @@ func Sanitize(s string) string {
 			continue
 		case r == '\t' || r == '\n' || r == '\r':
 			r = ' '
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || isBidiControl(r):
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || IsBidiControl(r):
 			i += size
 			continue
 		}
@@ -67,7 +67,7 @@ func isClean(s string) bool {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && size <= 1) || (r >= 0x80 && r < 0xa0) || isBidiControl(r) {
+		if (r == utf8.RuneError && size <= 1) || (r >= 0x80 && r < 0xa0) || IsBidiControl(r) {
 			return false
 		}
 		i += size
@@ -75,9 +75,9 @@ func isClean(s string) bool {
 	return true
 }
 
-// isBidiControl reports the characters that reorder displayed text:
+// IsBidiControl reports the characters that reorder displayed text:
 // LRM/RLM/ALM, LRE..RLO embeddings and overrides, LRI..PDI isolates.
-func isBidiControl(r rune) bool {
+func IsBidiControl(r rune) bool {
 	return r == 0x200e || r == 0x200f || r == 0x061c || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 }
 

@@ -56,7 +56,7 @@ func FuzzSanitize(f *testing.F) {
 			t.Fatalf("invalid UTF-8 out of %q", s)
 		}
 		for _, r := range out {
-			if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || isBidiControl(r) {
+			if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || IsBidiControl(r) {
 				t.Fatalf("control %U survived in %q from %q", r, out, s)
 			}
 		}

@@ -39,7 +39,7 @@ func (s *syncBuffer) String() string {
 // hostileDoc is a document number as a hostile or broken agency system
 // might send it: an OSC 52 of its own, a BEL ending it, a colour, a C1
 // CSI (U+009B) clearing the screen, a NEL (U+0085).
-const hostileDoc = "常武应急罚〔2024〕\x1b]52;c;ZXZpbA==\x0737号\x1b[31m\u009b2J\u0085"
+const hostileDoc = "常武应急罚〔2024〕\x1b]52;c;ZXZpbA==\x0737号\x1b[31m\u009b2J\u0085\u202e\u2066"
 
 // hostileDeps is the fixture with one more penalty whose name and
 // document number carry escape sequences and control characters.
@@ -91,7 +91,7 @@ func osc52Payloads(t *testing.T, out string) []string {
 func noControl(t *testing.T, what, s string) {
 	t.Helper()
 	for _, r := range s {
-		if (r < 0x20 && r != '\t') || (r >= 0x7f && r <= 0x9f) {
+		if (r < 0x20 && r != '\t') || (r >= 0x7f && r <= 0x9f) || credit.IsBidiControl(r) {
 			t.Errorf("%s carries control character U+%04X: %q", what, r, s)
 		}
 	}
@@ -103,7 +103,7 @@ func noControl(t *testing.T, what, s string) {
 // text, with no ESC, BEL or C1 of the hostile record in it.
 func TestCopyOSC52CarriesSanitisedCell(t *testing.T) {
 	wantDoc := cleanText(hostileDoc)
-	if !strings.HasPrefix(wantDoc, "常武应急罚〔2024〕") || strings.ContainsAny(wantDoc, "\x1b\x07\u009b\u0085") {
+	if !strings.HasPrefix(wantDoc, "常武应急罚〔2024〕") || strings.ContainsAny(wantDoc, "\x1b\x07\u009b\u0085\u202e\u2066") {
 		t.Fatalf("cleanText(hostileDoc) = %q", wantDoc)
 	}
 	for _, tc := range []struct {

@@ -234,13 +234,18 @@ func build(in buildInput) built {
 	return b
 }
 
-// cleanText makes free text from the wire safe for one table cell: control
-// characters and line breaks become spaces (the sync engine already strips
-// escape sequences; this is the last line of defence for the layout).
+// cleanText makes free text from the wire safe for one table cell and for
+// y/Y's copies: control characters and line breaks become spaces and
+// bidirectional controls (credit.IsBidiControl) go (the sync engine already
+// strips both and escape sequences; this is the last line of defence for
+// the layout and for what an officer pastes elsewhere).
 func cleanText(s string) string {
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return ' '
+		}
+		if credit.IsBidiControl(r) {
+			return -1
 		}
 		return r
 	}, s)
