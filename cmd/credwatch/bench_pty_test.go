@@ -354,6 +354,15 @@ func benchCache(tb testing.TB, f *fixture) string {
 	return copyCache(tb, f.cache)
 }
 
+// ptyBinary is the binary the pty benchmarks run: CREDWATCH_BENCH_BIN if
+// set (an earlier build, to compare two in one run), else this tree built.
+func ptyBinary(tb testing.TB) string {
+	if bin := os.Getenv("CREDWATCH_BENCH_BIN"); bin != "" {
+		return bin
+	}
+	return buildBinary(tb)
+}
+
 // stepSim makes the fixture's simulator change data every 100 ms (as
 // `credwatch sim --tick 100ms` does) until the returned function is called.
 func stepSim(f *fixture) (stop func()) {
@@ -392,7 +401,7 @@ func BenchmarkFilterPTY(b *testing.B) {
 	if testing.Short() {
 		b.Skip("runs the real binary")
 	}
-	bin := buildBinary(b)
+	bin := ptyBinary(b)
 	for _, size := range sizes() {
 		for _, mode := range []string{"offline", "syncing"} {
 			b.Run(sizeName(size)+"/"+mode, func(b *testing.B) {
@@ -475,7 +484,7 @@ func BenchmarkStartBacklog(b *testing.B) {
 		b.Skip("runs the real binary")
 	}
 	wait, run := envDuration(b, "CREDWATCH_BENCH_BACKLOG", 20*time.Second), envDuration(b, "CREDWATCH_BENCH_BACKLOG_RUN", 20*time.Second)
-	bin := buildBinary(b)
+	bin := ptyBinary(b)
 	for _, size := range sizes() {
 		b.Run(sizeName(size), func(b *testing.B) {
 			f := getFixture(b, size)
