@@ -15,7 +15,8 @@
 # restarted simulator, which forgets every cursor, so every feed re-walks
 # (a resync). Compaction considers a cache at most once a day, so cache.db
 # stays as the resyncs leave it. Delete the directory to build it again
-# (at 1M about 15 minutes). It then times the TUI's first frame and
+# (at 1M about 15 minutes). CREDWATCH_PERF_BIN=path measures that build
+# instead of this tree's (any mode). It then times the TUI's first frame and
 # `check` on the two files in turn, with no endpoint reachable.
 # backlog: the TUI started with changes waiting: a simulator with
 # --tick 100ms, a synced cache left `wait` behind (default 6m), then the
@@ -47,7 +48,11 @@ today=2026-03-18
 [ "$mode" = aged ] || dir=$(mktemp -d /tmp/credwatch-perf.XXXXXX)
 port=$((20000 + RANDOM % 20000))
 bin=$dir/credwatch
-go build -o "$bin" ./cmd/credwatch
+if [ -n "${CREDWATCH_PERF_BIN:-}" ]; then
+  bin=$CREDWATCH_PERF_BIN # an earlier build, to compare
+else
+  go build -o "$bin" ./cmd/credwatch
+fi
 
 sim=
 # startsim TICK: the simulator of n records on loopback, until it answers.

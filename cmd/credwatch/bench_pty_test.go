@@ -354,13 +354,20 @@ func benchCache(tb testing.TB, f *fixture) string {
 	return copyCache(tb, f.cache)
 }
 
-// ptyBinary is the binary the pty benchmarks run: CREDWATCH_BENCH_BIN if
-// set (an earlier build, to compare two in one run), else this tree built.
-func ptyBinary(tb testing.TB) string {
-	if bin := os.Getenv("CREDWATCH_BENCH_BIN"); bin != "" {
-		return bin
+// ptyBinaries are the binaries the pty benchmarks run, by name: this tree
+// built ("") unless CREDWATCH_BENCH_BIN lists others (comma-separated
+// paths, named bin0, bin1, … in the results), to compare builds side by
+// side in one run on one fixture.
+func ptyBinaries(tb testing.TB) []struct{ name, path string } {
+	v := os.Getenv("CREDWATCH_BENCH_BIN")
+	if v == "" {
+		return []struct{ name, path string }{{"", buildBinary(tb)}}
 	}
-	return buildBinary(tb)
+	var out []struct{ name, path string }
+	for i, p := range strings.Split(v, ",") {
+		out = append(out, struct{ name, path string }{fmt.Sprintf("/bin%d", i), p})
+	}
+	return out
 }
 
 // stepSim makes the fixture's simulator change data every 100 ms (as
@@ -401,15 +408,17 @@ func BenchmarkFilterPTY(b *testing.B) {
 	if testing.Short() {
 		b.Skip("runs the real binary")
 	}
-	bin := ptyBinary(b)
+	bins := ptyBinaries(b)
 	for _, size := range sizes() {
 		for _, mode := range []string{"offline", "syncing"} {
-			b.Run(sizeName(size)+"/"+mode, func(b *testing.B) {
-				f := getFixture(b, size)
-				for range b.N {
-					filterPTY(b, bin, f, size, mode)
-				}
-			})
+			for _, bin := range bins {
+				b.Run(sizeName(size)+"/"+mode+bin.name, func(b *testing.B) {
+					f := getFixture(b, size)
+					for range b.N {
+						filterPTY(b, bin.path, f, size, mode)
+					}
+				})
+			}
 		}
 	}
 }
@@ -484,36 +493,43 @@ func BenchmarkStartBacklog(b *testing.B) {
 		b.Skip("runs the real binary")
 	}
 	wait, run := envDuration(b, "CREDWATCH_BENCH_BACKLOG", 20*time.Second), envDuration(b, "CREDWATCH_BENCH_BACKLOG_RUN", 20*time.Second)
-	bin := ptyBinary(b)
+	bins := ptyBinaries(b)
 	for _, size := range sizes() {
-		b.Run(sizeName(size), func(b *testing.B) {
-			f := getFixture(b, size)
-			for range b.N {
-				b.StopTimer()
-				dir := b.TempDir()
-				cache := benchCache(b, f)
-				stop := stepSim(f)
-				time.Sleep(wait)
-				cfg := ptyConfig(b, dir, cache, f.srv.url, "10s")
-				var stderr lockedBuffer
-				b.StartTimer()
-				t := startPTY(b, bin, []string{"--config", cfg, "--today", today.String()},
-					[]string{"HOME=" + dir, "LANG=zh_CN.UTF-8", "TERM=xterm-256color"}, 40, 120, &stderr)
-				s := sampleRSS(t.cmd.Process.Pid)
-				time.Sleep(run)
-				_, hwm := procMemMB(t.cmd.Process.Pid)
-				peak := s.end()
-				b.StopTimer()
-				t.close()
-				stop()
-				b.ReportMetric(peak.rss, "peak-MB")
-				b.ReportMetric(peak.anon, "anon-at-peak-MB")
-				b.ReportMetric(peak.file, "file-at-peak-MB")
-				b.ReportMetric(peak.at.Seconds(), "peak-at-s")
-				b.ReportMetric(hwm, "hwm-MB")
-				b.ReportMetric(0, "ns/op")
-			}
-		})
+		for _, bin := range bins {
+			b.Run(sizeName(size)+bin.name, func(b *testing.B) {
+				f := getFixture(b, size)
+				for range b.N {
+					b.StopTimer()
+					dir := b.TempDir()
+					cache := benchCache(b, f)
+					cfg := ptyConfig(b, dir, cache, f.srv.url, "10s")
+					// Up to date with the simulator first: an earlier run
+					// made it change.
+					if out, err := exec.Command(bin.path, "--config", cfg, "--today", today.String(), "sync", "--once").CombinedOutput(); err != nil {
+						b.Fatalf("sync --once: %v\n%s", err, out)
+					}
+					stop := stepSim(f)
+					time.Sleep(wait)
+					var stderr lockedBuffer
+					b.StartTimer()
+					t := startPTY(b, bin.path, []string{"--config", cfg, "--today", today.String()},
+						[]string{"HOME=" + dir, "LANG=zh_CN.UTF-8", "TERM=xterm-256color"}, 40, 120, &stderr)
+					s := sampleRSS(t.cmd.Process.Pid)
+					time.Sleep(run)
+					_, hwm := procMemMB(t.cmd.Process.Pid)
+					peak := s.end()
+					b.StopTimer()
+					t.close()
+					stop()
+					b.ReportMetric(peak.rss, "peak-MB")
+					b.ReportMetric(peak.anon, "anon-at-peak-MB")
+					b.ReportMetric(peak.file, "file-at-peak-MB")
+					b.ReportMetric(peak.at.Seconds(), "peak-at-s")
+					b.ReportMetric(hwm, "hwm-MB")
+					b.ReportMetric(0, "ns/op")
+				}
+			})
+		}
 	}
 }
 
