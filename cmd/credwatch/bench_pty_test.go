@@ -481,9 +481,9 @@ func filterPTY(b *testing.B, bin string, f *fixture, size int, mode string) {
 // BenchmarkStartBacklog starts the TUI with changes waiting (issue 20):
 // a copy of the fixture's cache, the fixture's simulator changing data
 // every 100 ms (as `credwatch sim --tick 100ms`) for CREDWATCH_BENCH_BACKLOG
-// (default 20s; docs/PERFORMANCE.md uses 6m) before the real binary starts
+// (default 5s, for CI; docs/PERFORMANCE.md uses 6m) before the real binary starts
 // in a 120x40 pty, and the simulator still changing while the TUI runs for
-// CREDWATCH_BENCH_BACKLOG_RUN (default 20s; the docs use 75s), syncing
+// CREDWATCH_BENCH_BACKLOG_RUN (default 10s; the docs use 75s), syncing
 // every 10 s. It reports the peak VmRSS sampled every 50 ms (peak-MB),
 // with RssAnon and RssFile at that sample and when it came (peak-at-s),
 // and VmHWM. Target: ≤ 80 MB at 100k, ≤ 200 MB at 1M. Like
@@ -492,7 +492,7 @@ func BenchmarkStartBacklog(b *testing.B) {
 	if testing.Short() {
 		b.Skip("runs the real binary")
 	}
-	wait, run := envDuration(b, "CREDWATCH_BENCH_BACKLOG", 20*time.Second), envDuration(b, "CREDWATCH_BENCH_BACKLOG_RUN", 20*time.Second)
+	wait, run := envDuration(b, "CREDWATCH_BENCH_BACKLOG", 5*time.Second), envDuration(b, "CREDWATCH_BENCH_BACKLOG_RUN", 10*time.Second)
 	bins := ptyBinaries(b)
 	for _, size := range sizes() {
 		for _, bin := range bins {
