@@ -127,7 +127,7 @@ if [ "$mode" = aged ]; then
 fi
 if [ "$mode" = backlog ]; then
   wait=${2:-6m}; run=${3:-75s}
-  trap '[ -z "$sim" ] || kill $sim 2>/dev/null; tmux kill-session -t credwatch-perf-backlog 2>/dev/null; rm -rf "$dir"' EXIT
+  trap '[ -z "$sim" ] || kill $sim 2>/dev/null; tmux kill-session -t credwatch-perf-backlog 2>/dev/null || true; rm -rf "$dir"' EXIT
   startsim 100ms
   config "$cfg" "$dir/cache.db" 10s
   cw sync --once >/dev/null 2>&1
