@@ -106,7 +106,7 @@ func (db *DB) checkData(since time.Time, every int) (*credit.CheckData, error) {
 		if err := readOpenRepairs(tx, d, every); err != nil {
 			return err
 		}
-		return addPenaltyFacts(tx, d, in)
+		return addPenaltyFacts(tx, d, in, rel)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read daily-check data from %s: %w", db.path, err)
@@ -125,7 +125,9 @@ func (db *DB) checkData(since time.Time, every int) (*credit.CheckData, error) {
 // once and in the order a compacted file keeps them, and only the two
 // fields are decoded: looked up one by one in the lists' order, with every
 // summary decoded whole, this was the largest part of the check's read.
-func addPenaltyFacts(tx *bolt.Tx, d *credit.CheckData, in interner) error {
+//
+// A lookup that leaves the cursor's leaf counts as a leaf read towards rel.
+func addPenaltyFacts(tx *bolt.Tx, d *credit.CheckData, in interner, rel *pageRelease) error {
 	pens := tx.Bucket(bPenalties)
 	var refs []*credit.RecordRef
 	for _, list := range [][]credit.RecordRef{d.Undisclosed, d.LateDisclosed, d.Quality} {
@@ -143,6 +145,9 @@ func addPenaltyFacts(tx *bolt.Tx, d *credit.CheckData, in interner) error {
 			continue
 		}
 		v, ok := c.seek([]byte(r.Key))
+		if c.jumped {
+			rel.add(4096)
+		}
 		if !ok {
 			continue
 		}
@@ -179,6 +184,8 @@ type orderedCursor struct {
 	c    *bolt.Cursor
 	k, v []byte
 	used bool
+	// jumped says whether the last seek sought from the root.
+	jumped bool
 }
 
 // cursorNear is how many keys orderedCursor steps over before it seeks.
@@ -192,7 +199,8 @@ func (s *orderedCursor) seek(key []byte) ([]byte, bool) {
 			s.k, s.v = s.c.Next()
 		}
 	}
-	if !s.used || s.k != nil && bytes.Compare(s.k, key) < 0 {
+	s.jumped = !s.used || s.k != nil && bytes.Compare(s.k, key) < 0
+	if s.jumped {
 		s.k, s.v = s.c.Seek(key)
 		s.used = true
 	}
