@@ -108,6 +108,16 @@ func (d *metaDecoder) varint() int64 {
 	return v
 }
 
+// skip passes over a string.
+func (d *metaDecoder) skip() {
+	n := d.uvarint()
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return
+	}
+	d.b = d.b[n:]
+}
+
 func (d *metaDecoder) str() string {
 	n := d.uvarint()
 	if n > uint64(len(d.b)) {
