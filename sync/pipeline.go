@@ -81,7 +81,14 @@ type item struct {
 //
 // maxItems caps the items of one transaction (maxBatchItems or
 // catchUpBatchItems); a page is never split, so a batch holds at least one.
-func (e *Engine) syncFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, feeds []string, maxItems int) (string, error) {
+// With crossFeeds (a pass that is not a bulk load), a batch goes on across
+// feed boundaries: an incremental pass of a few hundred changes over seven
+// feeds is then one transaction (one open of the file, one commit, one
+// pair of fsyncs), not seven. The pages still go in fetch order, all or
+// nothing, each with its cursor (store.DB.ApplyPages takes pages of any
+// feeds). A bulk load keeps one feed per batch: its items arrive in key
+// order within a feed.
+func (e *Engine) syncFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, feeds []string, maxItems int, crossFeeds bool) (string, error) {
 	fctx, cancel := context.WithCancel(ctx)
 	queue := make(chan item, queueDepth(ep.pageSize()))
 	stopped := make(chan struct{})
@@ -146,7 +153,7 @@ func (e *Engine) syncFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, f
 			if !ok {
 				break
 			}
-			if nx.page == nil || nx.feed != feed {
+			if nx.page == nil || (nx.feed != feed && !crossFeeds) {
 				q.putBack(nx)
 				break
 			}
@@ -164,7 +171,7 @@ func (e *Engine) syncFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, f
 		}
 		for _, p := range batch {
 			if n := pageItems(p); n > 0 {
-				e.publish(Event{At: p.FetchedAt, Endpoint: ep.Name, Feed: feed, Type: EventPage, Items: n})
+				e.publish(Event{At: p.FetchedAt, Endpoint: ep.Name, Feed: p.Feed, Type: EventPage, Items: n})
 			}
 		}
 	}
