@@ -19,7 +19,8 @@ import (
 // stepped between runs until about 1,000 changes wait; the first run
 // calibrates how many steps that takes.
 //
-// CREDWATCH_BENCH_RUNS runs (default 15) are timed; reported are
+// CREDWATCH_BENCH_RUNS runs (default 5, so that CI's -benchtime=1x stays
+// quick; docs/PERFORMANCE.md runs 25) are timed; reported are
 // p50-ms, p90-ms and max-ms, and changes (the mean items a run stored).
 // With CREDWATCH_BENCH_BASELINE naming another build of credwatch, the runs
 // alternate between the two binaries on the same cache, each with its own
@@ -29,7 +30,7 @@ func BenchmarkIncrementalBinary(b *testing.B) {
 	if testing.Short() {
 		b.Skip("runs the real binary")
 	}
-	runs := 15
+	runs := 5
 	if v := os.Getenv("CREDWATCH_BENCH_RUNS"); v != "" {
 		var err error
 		if runs, err = strconv.Atoi(v); err != nil || runs < 1 {
