@@ -248,8 +248,20 @@ func (e *Engine) fetchFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, 
 		err    error
 	}
 	starts := make([]start, len(feeds))
-	for i, feed := range feeds {
-		starts[i].cursor, starts[i].err = e.store.Cursor(ep.Name, feed)
+	if cr, ok := e.store.(cursorsReader); ok {
+		// One read of the cache for every feed, not one per feed.
+		cs, err := cr.Cursors(ep.Name, feeds)
+		for i := range starts {
+			if err != nil {
+				starts[i].err = err
+			} else {
+				starts[i].cursor = cs[i]
+			}
+		}
+	} else {
+		for i, feed := range feeds {
+			starts[i].cursor, starts[i].err = e.store.Cursor(ep.Name, feed)
+		}
 	}
 	reached := map[string]string{}
 	for i, feed := range feeds {
@@ -273,6 +285,12 @@ func (e *Engine) fetchFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, 
 		reached[feed] = cursor
 	}
 	send(item{done: true})
+}
+
+// cursorsReader is a store that reads the cursors of several feeds at once
+// (store.DB: one open of the file instead of one per feed).
+type cursorsReader interface {
+	Cursors(endpoint string, feeds []string) ([]string, error)
 }
 
 // StoreError is a pass that failed because the cache could not be
