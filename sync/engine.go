@@ -320,7 +320,7 @@ func (e *Engine) pass(ctx context.Context, i int) (string, error) {
 	if bulk {
 		maxItems = maxBatchItems
 	}
-	feed, err := e.syncFeeds(ctx, e.clients[i], ep, ep.Feeds, maxItems)
+	feed, err := e.syncFeeds(ctx, e.clients[i], ep, ep.Feeds, maxItems, !bulk)
 	if bulk {
 		err = e.endBulk(ctx, bl, err)
 	}

@@ -81,7 +81,14 @@ type item struct {
 //
 // maxItems caps the items of one transaction (maxBatchItems or
 // catchUpBatchItems); a page is never split, so a batch holds at least one.
-func (e *Engine) syncFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, feeds []string, maxItems int) (string, error) {
+// With crossFeeds (a pass that is not a bulk load), a batch goes on across
+// feed boundaries: an incremental pass of a few hundred changes over seven
+// feeds is then one transaction (one open of the file, one commit, one
+// pair of fsyncs), not seven. The pages still go in fetch order, all or
+// nothing, each with its cursor (store.DB.ApplyPages takes pages of any
+// feeds). A bulk load keeps one feed per batch: its items arrive in key
+// order within a feed.
+func (e *Engine) syncFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, feeds []string, maxItems int, crossFeeds bool) (string, error) {
 	fctx, cancel := context.WithCancel(ctx)
 	queue := make(chan item, queueDepth(ep.pageSize()))
 	stopped := make(chan struct{})
@@ -146,7 +153,7 @@ func (e *Engine) syncFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, f
 			if !ok {
 				break
 			}
-			if nx.page == nil || nx.feed != feed {
+			if nx.page == nil || (nx.feed != feed && !crossFeeds) {
 				q.putBack(nx)
 				break
 			}
@@ -164,7 +171,7 @@ func (e *Engine) syncFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, f
 		}
 		for _, p := range batch {
 			if n := pageItems(p); n > 0 {
-				e.publish(Event{At: p.FetchedAt, Endpoint: ep.Name, Feed: feed, Type: EventPage, Items: n})
+				e.publish(Event{At: p.FetchedAt, Endpoint: ep.Name, Feed: p.Feed, Type: EventPage, Items: n})
 			}
 		}
 	}
@@ -241,8 +248,20 @@ func (e *Engine) fetchFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, 
 		err    error
 	}
 	starts := make([]start, len(feeds))
-	for i, feed := range feeds {
-		starts[i].cursor, starts[i].err = e.store.Cursor(ep.Name, feed)
+	if cr, ok := e.store.(cursorsReader); ok {
+		// One read of the cache for every feed, not one per feed.
+		cs, err := cr.Cursors(ep.Name, feeds)
+		for i := range starts {
+			if err != nil {
+				starts[i].err = err
+			} else {
+				starts[i].cursor = cs[i]
+			}
+		}
+	} else {
+		for i, feed := range feeds {
+			starts[i].cursor, starts[i].err = e.store.Cursor(ep.Name, feed)
+		}
 	}
 	reached := map[string]string{}
 	for i, feed := range feeds {
@@ -266,6 +285,12 @@ func (e *Engine) fetchFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, 
 		reached[feed] = cursor
 	}
 	send(item{done: true})
+}
+
+// cursorsReader is a store that reads the cursors of several feeds at once
+// (store.DB: one open of the file instead of one per feed).
+type cursorsReader interface {
+	Cursors(endpoint string, feeds []string) ([]string, error)
 }
 
 // StoreError is a pass that failed because the cache could not be
