@@ -150,6 +150,12 @@ type Deps struct {
 	// DeadlineDays is the window of the 信用修复 tab's first section:
 	// penalties eligible for repair within this many days (0: 30).
 	DeadlineDays int
+	// Shared, if set, is shared with the other Models of the process (an
+	// SSH server's sessions): the repair and queue tabs built from the
+	// same penalties and repairs (the same lists, not equal ones: see
+	// Shared) for the same day and settings are built once. Rules and
+	// Depts must then be the same pointers for the Models to share.
+	Shared *Shared
 }
 
 // Hooks are the program's start-up and measurement callbacks (cmd's
@@ -660,6 +666,7 @@ func (m *Model) input() buildInput {
 		partial: m.partial, hasStore: m.d.Store != nil, check: m.checkData, checkErr: m.checkErr, signoffs: m.signoffs, outbox: m.outbox,
 		holder: m.view.holder, hasHolder: m.view.hasHolder,
 		signoffSince: m.d.SignoffSince, inUseSince: m.inUseSince,
+		shared: m.d.Shared,
 	}
 }
 
