@@ -41,6 +41,8 @@ type ReadModel struct {
 	checkMu  sync.Mutex
 	check    *sharedCheck
 	checking chan struct{}
+	// scopedChecks are check's data for each scope (scopeKey).
+	scopedChecks map[string]*credit.CheckData
 
 	reads, filters, checkReads atomic.Int64
 }
@@ -189,6 +191,7 @@ func (m *ReadModel) checkFailing(since time.Time, lean bool, rules *credit.Rules
 			// Labelled with the generation before the read: a reader of
 			// a later generation reads again.
 			m.check = &sharedCheck{cache: cache, gen: gen, since: since, rules: rules, today: today, data: d}
+			clear(m.scopedChecks)
 		}
 		m.checkMu.Unlock()
 		close(ch)
@@ -197,6 +200,26 @@ func (m *ReadModel) checkFailing(since time.Time, lean bool, rules *credit.Rules
 		}
 		return d, nil
 	}
+}
+
+// checkFor returns d, a check data of checkFailing, limited to scope with
+// filter, made once per check data read and scope.
+func (m *ReadModel) checkFor(d *credit.CheckData, scope credit.Scope, filter func(*credit.CheckData) *credit.CheckData) *credit.CheckData {
+	key := scopeKey(scope)
+	m.checkMu.Lock()
+	defer m.checkMu.Unlock()
+	newest := m.check != nil && m.check.data == d
+	if c, ok := m.scopedChecks[key]; ok && newest {
+		return c
+	}
+	c := filter(d)
+	if newest {
+		if m.scopedChecks == nil {
+			m.scopedChecks = map[string]*credit.CheckData{}
+		}
+		m.scopedChecks[key] = c
+	}
+	return c
 }
 
 // dataGeneration reads the cache's id and data generation.

@@ -163,11 +163,11 @@ func (s *Scoped) CheckDataFailing(since time.Time, lean bool, rules *credit.Rule
 	if err != nil {
 		return nil, err
 	}
-	if s.scope.All() {
-		c := *d
-		return &c, nil
+	if !s.scope.All() {
+		d = s.rm.checkFor(d, s.scope, s.scope.FilterCheckData)
 	}
-	return s.scope.FilterCheckData(d), nil
+	c := *d
+	return &c, nil
 }
 
 // CheckData gathers the daily check's data, limited to the scope.

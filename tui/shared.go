@@ -84,9 +84,10 @@ func buildPenaltyTabs(in buildInput) *penaltyTabs {
 
 // penaltyTabs returns the tabs of in: those already built from the same
 // lists with the same settings, or built now (by one caller; the others
-// asking meanwhile wait for it). Without a Shared it builds them.
+// asking meanwhile wait for it). Without a Shared, or without penalties
+// and repairs (the empty tabs New shows), it builds them.
 func (s *Shared) penaltyTabs(in buildInput) *penaltyTabs {
-	if s == nil {
+	if s == nil || in.snap.Penalties.Len() == 0 && in.snap.Repairs.Len() == 0 {
 		return buildPenaltyTabs(in)
 	}
 	scope := slices.Clone(in.scope)
