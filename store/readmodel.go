@@ -76,6 +76,20 @@ func (m *ReadModel) Reads() int64        { return m.reads.Load() }
 func (m *ReadModel) ScopeFilters() int64 { return m.filters.Load() }
 func (m *ReadModel) CheckReads() int64   { return m.checkReads.Load() }
 
+// Forget drops what the model holds (a server whose last session ended);
+// the next reader reads again. What readers hold stays theirs.
+func (m *ReadModel) Forget() {
+	m.mu.Lock()
+	m.snap = nil
+	m.mu.Unlock()
+	m.listMu.Lock()
+	m.lists = nil
+	m.listMu.Unlock()
+	m.checkMu.Lock()
+	m.check, m.scopedChecks = nil, nil
+	m.checkMu.Unlock()
+}
+
 // full returns the model's full read of generation ov.Generation of cache
 // ov.Cache or a newer one, reading it (patching the last) when the model
 // holds none. Readers asking at once wait for one read.

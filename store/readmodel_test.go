@@ -138,4 +138,8 @@ func TestReadModelSharesOneReadPerGeneration(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("after a write", 2)
+	rm.Forget()
+	if _, err := admin.Snapshot(); err != nil || rm.Reads() != 3 {
+		t.Errorf("a read after Forget: %v; %d reads, want 3", err, rm.Reads())
+	}
 }

@@ -118,6 +118,9 @@ func (s *Server) release(sess ssh.Session, l *session) {
 	if s.perKey[id]--; s.perKey[id] <= 0 {
 		delete(s.perKey, id)
 	}
+	if len(s.live) == 0 {
+		s.reads.Forget() // nobody to show the cache to: its memory goes back
+	}
 }
 
 // sessionMiddleware runs first for every session: it finds the officer of
