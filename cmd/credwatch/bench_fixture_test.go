@@ -140,19 +140,6 @@ func (f *fixture) build() error {
 	}
 	f.srv = startSim(f.n)
 	f.cache = filepath.Join(fixDir, fmt.Sprintf("cache-%d.db", f.n))
-	// CREDWATCH_BENCH_KEEP=DIR keeps each size's synced cache in DIR and
-	// takes it from there on later runs (a size's simulator is the same
-	// every run: its seed and day are fixed), so that a benchmark of 1M
-	// records does not sync them first each time. A kept cache's sync
-	// figures (synced, compactTime) are not known: 0.
-	var keep string
-	if dir := os.Getenv("CREDWATCH_BENCH_KEEP"); dir != "" {
-		keep = filepath.Join(dir, fmt.Sprintf("cache-%d.db", f.n))
-		if _, err := os.Stat(keep); err == nil {
-			f.cache = keep
-			return f.fetchRaw()
-		}
-	}
 	if _, err := ingest(f.srv.url, f.cache); err != nil {
 		return fmt.Errorf("build fixture of %d records: %w", f.n, err)
 	}
@@ -169,46 +156,12 @@ func (f *fixture) build() error {
 	if err := errors.Join(err, db.Close()); err != nil {
 		return fmt.Errorf("compact fixture of %d records: %w", f.n, err)
 	}
-	if keep != "" {
-		if err := os.MkdirAll(filepath.Dir(keep), 0o700); err != nil {
-			return err
-		}
-		if err := copyFile(f.cache, keep); err != nil {
-			return fmt.Errorf("keep fixture of %d records: %w", f.n, err)
-		}
-	}
-	return f.fetchRaw()
-}
-
-// fetchRaw measures the bytes the simulator serves (fixture.raw).
-func (f *fixture) fetchRaw() error {
 	res, err := rawFetch(f.srv.url)
 	if err != nil {
 		return err
 	}
 	f.raw = res.bytes
 	return nil
-}
-
-// copyFile copies src to a new file dst (0600), through a temporary file,
-// so that an interrupted copy leaves no dst.
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	tmp := dst + ".tmp"
-	out, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	_, err = io.Copy(out, in)
-	if err = errors.Join(err, out.Close()); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, dst)
 }
 
 // startSim serves a simulator of n records on loopback for the whole run.
