@@ -425,7 +425,11 @@ func (m *Model) loadCmd() tea.Cmd {
 		v := m.view
 		prev = &v
 	}
+	shared := m.d.Shared
 	return func() tea.Msg {
+		if prevScreen != nil {
+			defer shared.queue()()
+		}
 		in.now, in.clock = now(), wall()
 		if holderFn != nil {
 			in.holder, in.hasHolder = holderFn()

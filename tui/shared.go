@@ -29,10 +29,27 @@ type Shared struct {
 	mu     sync.Mutex
 	slots  []*sharedSlot
 	builds atomic.Int64
+	// reloading is held by the Model whose reload is reading and
+	// building (queue).
+	reloading chan struct{}
 }
 
 // NewShared returns an empty Shared.
-func NewShared() *Shared { return &Shared{} }
+func NewShared() *Shared { return &Shared{reloading: make(chan struct{}, 1)} }
+
+// queue waits until no other Model sharing s is reloading and returns the
+// function that ends the caller's reload. After a sync pass every session
+// reloads at once; one at a time, they leave the other core to the
+// sessions' keys and frames instead of queueing them behind 32 reads and
+// builds (a session shows its last data until its reload is done). A
+// Model's first load does not queue: its officer is waiting for it.
+func (s *Shared) queue() (done func()) {
+	if s == nil || s.reloading == nil {
+		return func() {}
+	}
+	s.reloading <- struct{}{}
+	return func() { <-s.reloading }
+}
 
 // Builds returns how many times tabs were built: once per snapshot,
 // day, language, departments and settings, however many Models show them.
