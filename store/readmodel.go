@@ -38,9 +38,10 @@ type ReadModel struct {
 	listMu sync.Mutex
 	lists  map[string]scopedLists // snap's lists for each scope (scopeKey)
 
-	checkMu  sync.Mutex
-	check    *sharedCheck
-	checking chan struct{}
+	checkMu      sync.Mutex
+	check        *sharedCheck
+	checking     chan struct{}
+	checkingLean bool // the read in flight is a lean one
 	// scopedChecks are check's data for each scope (scopeKey).
 	scopedChecks map[string]*credit.CheckData
 
@@ -169,7 +170,9 @@ func scopeKey(scope credit.Scope) string {
 // now, every department, read since since with its repairs cut to those
 // failing on today (rules.KeepFailing), read once for every reader asking
 // with the same generation, since, rules and day. lean reads as
-// CheckDataLean does. The result is shared: see ReadModel.
+// CheckDataLean does; a first frame's read (not lean) reads on its own
+// rather than wait for a slower lean one in flight. The result is shared:
+// see ReadModel.
 func (m *ReadModel) checkFailing(since time.Time, lean bool, rules *credit.Rules, today credit.Date) (*credit.CheckData, error) {
 	cache, gen, err := m.db.dataGeneration()
 	if err != nil {
@@ -181,13 +184,17 @@ func (m *ReadModel) checkFailing(since time.Time, lean bool, rules *credit.Rules
 			m.checkMu.Unlock()
 			return c.data, nil
 		}
-		if ch := m.checking; ch != nil {
+		if ch := m.checking; ch != nil && (lean || !m.checkingLean) {
 			m.checkMu.Unlock()
 			<-ch
 			continue
 		}
+		// A first frame (not lean) does not wait for a lean read in
+		// flight, which is slower: it reads on its own.
 		ch := make(chan struct{})
-		m.checking = ch
+		if m.checking == nil {
+			m.checking, m.checkingLean = ch, lean
+		}
 		m.checkMu.Unlock()
 
 		every := checkReleaseEvery
@@ -200,8 +207,10 @@ func (m *ReadModel) checkFailing(since time.Time, lean bool, rules *credit.Rules
 			d.Repairs = rules.KeepFailing(d.Repairs, today)
 		}
 		m.checkMu.Lock()
-		m.checking = nil
-		if err == nil {
+		if m.checking == ch {
+			m.checking = nil
+		}
+		if err == nil && (m.check == nil || m.check.cache != cache || m.check.gen <= gen) {
 			// Labelled with the generation before the read: a reader of
 			// a later generation reads again.
 			m.check = &sharedCheck{cache: cache, gen: gen, since: since, rules: rules, today: today, data: d}
