@@ -180,7 +180,7 @@ func (m *ReadModel) checkFailing(since time.Time, lean bool, rules *credit.Rules
 	}
 	for {
 		m.checkMu.Lock()
-		if c := m.check; c != nil && c.cache == cache && c.gen == gen && c.since.Equal(since) && c.rules == rules && c.today == today {
+		if c := m.check; c != nil && c.cache == cache && c.gen >= gen && c.since.Equal(since) && c.rules == rules && c.today == today {
 			m.checkMu.Unlock()
 			return c.data, nil
 		}
