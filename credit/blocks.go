@@ -44,6 +44,13 @@ func (l *blocks[T]) at(i int) *T {
 	return &l.b[k][i-l.starts[k]]
 }
 
+// same reports whether l and m are one list (m a copy of l) or both
+// empty. Every list built or patched gets starts of its own (setStarts),
+// so two lists that share starts share every block.
+func (l *blocks[T]) same(m *blocks[T]) bool {
+	return len(l.starts) == len(m.starts) && (len(l.starts) == 0 || &l.starts[0] == &m.starts[0])
+}
+
 // setStarts sets starts from b.
 func (l *blocks[T]) setStarts() {
 	if len(l.b) == 0 {

@@ -54,6 +54,19 @@ const penaltyChunk = 1 << 20
 // Len returns the number of summaries.
 func (p *Penalties) Len() int { return p.rows.Len() }
 
+// Same reports whether p and q are one list, q a copy of p (they share
+// its memory), or both empty: what a reader that keeps something computed
+// from p (an SSH server's shared tabs) checks before using it for q. Two
+// lists read or patched separately are never the same, even when equal.
+func (p *Penalties) Same(q *Penalties) bool {
+	return p.rows.same(&q.rows) && sameArray(p.chunks, q.chunks) && sameArray(p.depts, q.depts) &&
+		sameArray(p.sevs, q.sevs) && sameArray(p.types, q.types)
+}
+
+// sameArray reports whether a and b are the same slice of one array (or
+// both empty).
+func sameArray[T any](a, b []T) bool { return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0]) }
+
 // At returns summary i. Its strings share the list's memory; its
 // PenaltyTypes is shared with other summaries and must not be modified.
 func (p *Penalties) At(i int) PenaltySummary {

@@ -170,3 +170,39 @@ func TestPenaltiesPatchSharesBlocks(t *testing.T) {
 	}
 	checkSpans(t, &q)
 }
+
+func TestPenaltiesAndRepairsSame(t *testing.T) {
+	all := testSummaries(3*blockSize + 5)
+	p := NewPenalties(all[:3*blockSize]...)
+	cp := p
+	again := NewPenalties(all[:3*blockSize]...)
+	patched, ok := p.Patch(all[3*blockSize:3*blockSize+1], nil)
+	if !ok {
+		t.Fatal("patch refused")
+	}
+	empty, empty2 := Penalties{}, NewPenalties()
+	for _, c := range []struct {
+		name string
+		a, b *Penalties
+		want bool
+	}{
+		{"a copy", &p, &cp, true},
+		{"itself", &p, &p, true},
+		{"equal but read again", &p, &again, false},
+		{"patched from it", &p, &patched, false},
+		{"both empty", &empty, &empty2, true},
+		{"empty and not", &empty, &p, false},
+	} {
+		if got := c.a.Same(c.b); got != c.want {
+			t.Errorf("penalties, %s: Same = %v, want %v", c.name, got, c.want)
+		}
+	}
+	rs := NewRepairs(Repair{RecordKey: "penalty/a", Outcome: "x"}, Repair{RecordKey: "penalty/b"})
+	rcp := rs
+	ragain := NewRepairs(Repair{RecordKey: "penalty/a", Outcome: "x"}, Repair{RecordKey: "penalty/b"})
+	rpatched := rs.Patch([]Repair{{RecordKey: "penalty/a", Outcome: "y"}}, nil)
+	if !rs.Same(&rcp) || rs.Same(&ragain) || rs.Same(&rpatched) {
+		t.Errorf("repairs: Same(copy) %v, Same(read again) %v, Same(patched) %v; want true, false, false",
+			rs.Same(&rcp), rs.Same(&ragain), rs.Same(&rpatched))
+	}
+}

@@ -33,6 +33,12 @@ type packedRepair struct {
 // Len returns the number of repairs.
 func (rs *Repairs) Len() int { return rs.rows.Len() }
 
+// Same reports whether rs and q are one list, q a copy of rs, or both
+// empty (Penalties.Same).
+func (rs *Repairs) Same(q *Repairs) bool {
+	return rs.rows.same(&q.rows) && sameArray(rs.outcomes, q.outcomes) && sameArray(rs.texts, q.texts)
+}
+
 // Key returns the record key of repair i, in key order.
 func (rs *Repairs) Key(i int) string { return rs.rows.at(i).key }
 

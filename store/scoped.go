@@ -18,10 +18,21 @@ import (
 type Scoped struct {
 	db    *DB
 	scope credit.Scope
+	rm    *ReadModel // Through; nil: every read is the reader's own
 }
 
 // Scoped returns db as seen by scope.
 func (db *DB) Scoped(scope credit.Scope) *Scoped { return &Scoped{db: db, scope: scope} }
+
+// Through returns s reading the penalties, repairs and check data through
+// m, shared with the other readers of m, limited to the scope here as
+// Snapshot and CheckData limit them: what the reader gets is what it got
+// without m, but shared, so it must not modify it (see ReadModel).
+func (s *Scoped) Through(m *ReadModel) *Scoped {
+	c := *s
+	c.rm = m
+	return &c
+}
 
 // Scope returns the scope in force.
 func (s *Scoped) Scope() credit.Scope { return s.scope }
@@ -29,6 +40,9 @@ func (s *Scoped) Scope() credit.Scope { return s.scope }
 // Snapshot reads what the views show, limited to the scope: the
 // quarantine and outbox counts too count only what the scope may open.
 func (s *Scoped) Snapshot() (*credit.Snapshot, error) {
+	if s.rm != nil {
+		return s.sharedSnapshot()
+	}
 	snap, err := s.db.Snapshot()
 	if err != nil {
 		return nil, err
@@ -62,11 +76,55 @@ func (s *Scoped) filter(snap *credit.Snapshot) (*credit.Snapshot, error) {
 	return out, nil
 }
 
+// sharedSnapshot is Snapshot through the read model: the overview is
+// read now, the penalties and repairs are the model's of the same
+// generation (or of a newer one, with its overview), limited to the scope
+// by scopeLists once per generation and scope, and the counts by filter.
+func (s *Scoped) sharedSnapshot() (*credit.Snapshot, error) {
+	ov, err := s.db.Overview()
+	if err != nil {
+		return nil, err
+	}
+	full, err := s.rm.full(ov)
+	if err != nil {
+		return nil, err
+	}
+	if full.Cache != ov.Cache || full.Generation != ov.Generation {
+		ov = overviewOf(full) // newer than ov: its own overview goes with its lists
+	}
+	pens, reps := full.Penalties, full.Repairs
+	if !s.scope.All() {
+		pens, reps = s.rm.listsFor(full, s.scope, s.scopeLists)
+	}
+	out, err := s.filter(ov)
+	if err != nil {
+		return nil, err
+	}
+	if out == ov {
+		c := *ov
+		out = &c
+	}
+	out.Penalties, out.Repairs = pens, reps
+	return out, nil
+}
+
+// scopeLists returns the penalties and repairs of snap that the scope may
+// see: those FilterSnapshot keeps (all of them, shared, with every
+// department).
+func (s *Scoped) scopeLists(snap *credit.Snapshot) (credit.Penalties, credit.Repairs) {
+	f := s.scope.FilterSnapshot(&credit.Snapshot{Penalties: snap.Penalties, Repairs: snap.Repairs})
+	return f.Penalties, f.Repairs
+}
+
 // SnapshotSince is Snapshot for a reader that holds prev, an earlier
 // Snapshot through the same scope: with every department in scope it
 // patches prev's penalties and repairs (DB.SnapshotSince); a narrower
-// scope's lists are filtered copies, so it reads them again.
+// scope's lists are filtered copies, so it reads them again. Through a
+// read model it is Snapshot: the model patches its own last read.
 func (s *Scoped) SnapshotSince(prev *credit.Snapshot) (*credit.Snapshot, error) {
+	if s.rm != nil {
+		return s.sharedSnapshot()
+	}
 	if !s.scope.All() {
 		return s.Snapshot()
 	}
@@ -81,6 +139,35 @@ func (s *Scoped) Overview() (*credit.Snapshot, error) {
 		return nil, err
 	}
 	return s.filter(snap)
+}
+
+// CheckDataFailing is CheckData (CheckDataLean when lean) with its
+// repairs cut to those the daily check on today fails on
+// (rules.KeepFailing), as LoadScreen keeps it. Through a read model it is
+// read once per generation, day and rules for every reader, and shared:
+// the CheckData is the caller's, its slices and maps are not.
+func (s *Scoped) CheckDataFailing(since time.Time, lean bool, rules *credit.Rules, today credit.Date) (*credit.CheckData, error) {
+	if s.rm == nil {
+		read := s.CheckData
+		if lean {
+			read = s.CheckDataLean
+		}
+		d, err := read(since)
+		if err != nil {
+			return nil, err
+		}
+		d.Repairs = rules.KeepFailing(d.Repairs, today)
+		return d, nil
+	}
+	d, err := s.rm.checkFailing(since, lean, rules, today)
+	if err != nil {
+		return nil, err
+	}
+	if !s.scope.All() {
+		d = s.rm.checkFor(d, s.scope, s.scope.FilterCheckData)
+	}
+	c := *d
+	return &c, nil
 }
 
 // CheckData gathers the daily check's data, limited to the scope.

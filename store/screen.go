@@ -34,6 +34,15 @@ type ScreenReader interface {
 
 var _ ScreenReader = (*Scoped)(nil)
 
+// failingReader is a ScreenReader that reads the check data with its
+// repairs already cut to the failing ones (Scoped.CheckDataFailing):
+// through a read model, once for every reader.
+type failingReader interface {
+	CheckDataFailing(since time.Time, lean bool, rules *credit.Rules, today credit.Date) (*credit.CheckData, error)
+}
+
+var _ failingReader = (*Scoped)(nil)
+
 // inUseReader is a ScreenReader that knows when the cache came into use
 // (DB.InUseSince); the sign-off history starts there.
 type inUseReader interface {
@@ -73,12 +82,20 @@ func LoadScreen(r ScreenReader, req credit.ScreenRequest) (*credit.Screen, error
 		if first {
 			read = r.CheckData // only the first frame waits for it
 		}
-		if since, err := req.Rules.LastWorkingDayStart(req.Today); err != nil {
+		since, err := req.Rules.LastWorkingDayStart(req.Today)
+		if err != nil {
 			sc.CheckErr = err
-		} else if data, err := read(since); err != nil {
+			return
+		}
+		var data *credit.CheckData
+		if fr, ok := r.(failingReader); ok {
+			data, err = fr.CheckDataFailing(since, !first, req.Rules, req.Today)
+		} else if data, err = read(since); err == nil {
+			data.Repairs = req.Rules.KeepFailing(data.Repairs, req.Today)
+		}
+		if err != nil {
 			sc.CheckErr = fmt.Errorf("read check data: %w", err)
 		} else {
-			data.Repairs = req.Rules.KeepFailing(data.Repairs, req.Today)
 			sc.Check = data
 		}
 	}

@@ -89,7 +89,11 @@ func (f *fakeStore) CheckData(since time.Time) (*credit.CheckData, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.since = append(f.since, since)
-	return f.check, nil
+	if f.check == nil {
+		return nil, nil
+	}
+	c := *f.check // each read is the reader's, as the store's are
+	return &c, nil
 }
 
 func (f *fakeStore) CheckDataLean(since time.Time) (*credit.CheckData, error) {

@@ -185,6 +185,12 @@ type Deps struct {
 	// Keys are the configuration's [keys] table: action name -> keys
 	// (keys_config.go). The caller has checked it with CheckKeys.
 	Keys map[string][]string
+	// Shared, if set, is shared with the other Models of the process (an
+	// SSH server's sessions): the repair and queue tabs built from the
+	// same penalties and repairs (the same lists, not equal ones: see
+	// Shared) for the same day and settings are built once. Rules and
+	// Depts must then be the same pointers for the Models to share.
+	Shared *Shared
 }
 
 // Hooks are the program's start-up and measurement callbacks (cmd's
@@ -471,7 +477,11 @@ func (m *Model) loadCmd() tea.Cmd {
 		v := m.view
 		prev = &v
 	}
+	shared := m.d.Shared
 	return func() tea.Msg {
+		if prevScreen != nil {
+			defer shared.queue()()
+		}
 		in.now, in.clock = now(), wall()
 		if holderFn != nil {
 			in.holder, in.hasHolder = holderFn()
@@ -737,6 +747,7 @@ func (m *Model) input() buildInput {
 		partial: m.partial, hasStore: m.d.Store != nil, check: m.checkData, checkErr: m.checkErr, signoffs: m.signoffs, outbox: m.outbox,
 		holder: m.view.holder, hasHolder: m.view.hasHolder,
 		signoffSince: m.d.SignoffSince, inUseSince: m.inUseSince,
+		shared: m.d.Shared,
 	}
 }
 

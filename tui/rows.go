@@ -60,6 +60,10 @@ type buildInput struct {
 	// second copy of 300k rows.
 	reuse *built
 
+	// shared is Deps.Shared: the repair and queue tabs are taken from it
+	// when another Model built them from the same lists (nil: built here).
+	shared *Shared
+
 	// From the Store, when there is one (nil otherwise).
 	hasStore bool
 	check    *credit.CheckData
@@ -129,6 +133,9 @@ type built struct {
 	today        credit.Date
 	penaltyYears yearNotes
 	reused       bool
+	// tabs holds the repair and queue tabs as built (perhaps shared with
+	// other Models: Shared), so that they stay shared while shown.
+	tabs *penaltyTabs
 }
 
 // yearNotes collects the years the views needed the calendar for and could
@@ -214,15 +221,12 @@ func build(in buildInput) built {
 	} else if r := in.reuse; r != nil {
 		b.sharing, b.sharingSum = buildSharing(in, &b.years)
 		b.repair, b.repairSum, b.queue, b.queueSum = r.repair, r.repairSum, r.queue, r.queueSum
-		b.penaltyYears, b.reused = r.penaltyYears, true
+		b.penaltyYears, b.reused, b.tabs = r.penaltyYears, true, r.tabs
 	} else {
 		b.sharing, b.sharingSum = buildSharing(in, &b.years)
-		var src *repairRows
-		src, b.repairSum = buildRepair(in, &b.penaltyYears)
-		b.repair = table.Index(src)
-		var q *queueRows
-		q, b.queueSum = buildQueue(in, &b.penaltyYears)
-		b.queue = table.Index(q)
+		t := in.shared.penaltyTabs(in)
+		b.repair, b.repairSum, b.queue, b.queueSum = t.repair, t.repairSum, t.queue, t.queueSum
+		b.penaltyYears, b.tabs = t.years, t
 	}
 	b.years.merge(b.penaltyYears)
 	b.today = in.today

@@ -124,6 +124,17 @@ type Server struct {
 	refused *refusals
 	reload  chan struct{} // Reload's requests
 
+	// The sessions' shared read model (issue 20): the cache's penalties,
+	// repairs and check data read once per generation (reads), and the
+	// tabs built from them once per scope, day and settings (shared).
+	// rules and depts stand for the views' rules and departments when
+	// View sets none (the TUI's defaults, made once), so that the
+	// sessions share them.
+	reads  *store.ReadModel
+	shared *tui.Shared
+	rules  *credit.Rules
+	depts  *credit.Directory
+
 	syncMu   sync.Mutex
 	lastSync time.Time // when a session last asked for a pass
 
@@ -157,7 +168,9 @@ func New(cfg Config) (*Server, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: cfg, db: cfg.DB, log: cfg.Logger, live: map[*session]struct{}{}, bySess: map[ssh.Session]*session{}, perKey: map[string]int{},
-		keys: &keyring{path: cfg.AuthorizedKeys, dir: cfg.Depts}, hub: newEventHub(), refused: newRefusals(), reload: make(chan struct{}, 1)}
+		keys: &keyring{path: cfg.AuthorizedKeys, dir: cfg.Depts}, hub: newEventHub(), refused: newRefusals(), reload: make(chan struct{}, 1),
+		reads: cfg.DB.ReadModel(), shared: tui.NewShared(),
+		rules: credit.DefaultRules(), depts: credit.NewDirectory(credit.DefaultDepartments())}
 	s.gate = newGate(cfg.HandshakeTimeout, cfg.MaxUnauthenticated, cfg.BackoffExempt, s)
 	if err := s.loadKeys(); err != nil {
 		return nil, err

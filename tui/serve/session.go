@@ -118,6 +118,9 @@ func (s *Server) release(sess ssh.Session, l *session) {
 	if s.perKey[id]--; s.perKey[id] <= 0 {
 		delete(s.perKey, id)
 	}
+	if len(s.live) == 0 {
+		s.reads.Forget() // nobody to show the cache to: its memory goes back
+	}
 }
 
 // sessionMiddleware runs first for every session: it finds the officer of
@@ -222,7 +225,7 @@ func (ss sessionStore) scoped() (*store.Scoped, error) {
 	if !ok {
 		return nil, fmt.Errorf("%s: %w", ss.s.msg("refused.key"), credit.ErrReadOnly)
 	}
-	return ss.s.db.Scoped(k.Scope()), nil
+	return ss.s.db.Scoped(k.Scope()).Through(ss.s.reads), nil
 }
 
 // visible reports whether ev may be shown in the session now.
@@ -269,6 +272,16 @@ func (ss sessionStore) CheckDataLean(since time.Time) (*credit.CheckData, error)
 		return nil, err
 	}
 	return sc.CheckDataLean(since)
+}
+
+// CheckDataFailing is store.Scoped.CheckDataFailing: LoadScreen reads the
+// check data with it, once for every session (the read model).
+func (ss sessionStore) CheckDataFailing(since time.Time, lean bool, rules *credit.Rules, today credit.Date) (*credit.CheckData, error) {
+	sc, err := ss.scoped()
+	if err != nil {
+		return nil, err
+	}
+	return sc.CheckDataFailing(since, lean, rules, today)
 }
 
 func (ss sessionStore) Records(keys []string) ([]credit.Record, error) {
@@ -367,6 +380,16 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	d.ReadOnly = scope.ReadOnly
 	d.Warnings = s.warningsFor(l.key)
 	d.Renderer = sessionRenderer(sess)
+	// One read model for every session: the Store's reads through
+	// s.reads, the tabs built from them through s.shared, with the same
+	// rules and departments.
+	d.Shared = s.shared
+	if d.Rules == nil {
+		d.Rules = s.rules
+	}
+	if d.Depts == nil {
+		d.Depts = s.depts
+	}
 	d.ExportCommand = exportCommand(sess)
 	// The bell and y's OSC 52 go to this session's terminal only, and a
 	// copy never touches the server's own clipboard.

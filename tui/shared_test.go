@@ -1,0 +1,150 @@
+package tui
+
+import (
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/czyj/credwatch/tui/table"
+)
+
+// loadShared is loadedStore without a testing.T, for goroutines: New,
+// the size, the first load and the full load that follows it.
+func loadShared(dp Deps) Model {
+	m := New(dp)
+	nm, _ := m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	m = nm.(Model)
+	for range 2 {
+		msg := m.loadCmd()()
+		nm, _ = m.Update(msg)
+		m = nm.(Model)
+		if !msg.(snapshotMsg).partial {
+			break
+		}
+	}
+	return m
+}
+
+// TestSharedTabsOncePerListsAndSettings: Models given the same penalties
+// and repairs with the same day, language and departments show one build
+// of the repair and queue tabs, made once even when they load at once; a
+// Model of one district, of another language, or given equal lists read
+// separately builds its own, and the district's shows only its rows.
+func TestSharedTabsOncePerListsAndSettings(t *testing.T) {
+	dp, _ := storeDeps(t, "zh")
+	sh := NewShared()
+	dp.Shared = sh
+	ms := make([]Model, 6)
+	var wg sync.WaitGroup
+	for i := range ms {
+		wg.Add(1)
+		go func() { defer wg.Done(); ms[i] = loadShared(dp) }()
+	}
+	wg.Wait()
+	if sh.Builds() != 1 {
+		t.Errorf("%d Models loading the same lists at once built the tabs %d times, want once", len(ms), sh.Builds())
+	}
+	for i, m := range ms {
+		if m.view.tabs == nil || m.view.tabs != ms[0].view.tabs || m.view.repair != ms[0].view.repair {
+			t.Fatalf("Model %d does not show the shared tabs", i)
+		}
+	}
+	admin := ms[0]
+
+	district := dp
+	district.OfficerDepts = []string{"320412"}
+	d := loadShared(district)
+	if sh.Builds() != 2 || d.view.tabs == admin.view.tabs {
+		t.Errorf("an officer of 320412: %d builds, shares the admin's tabs: %v", sh.Builds(), d.view.tabs == admin.view.tabs)
+	}
+	for _, r := range table.AllRows(d.view.repair.Source()) {
+		if r.Dept != "320412" {
+			t.Errorf("the officer of 320412 is shown a repair row of %s: %v", r.Dept, r.Cells)
+		}
+	}
+	if d2 := loadShared(district); d2.view.tabs != d.view.tabs || sh.Builds() != 2 {
+		t.Errorf("a second officer of 320412 does not share the first's tabs (%d builds)", sh.Builds())
+	}
+
+	en := dp
+	en.Lang = "en"
+	if e := loadShared(en); e.view.tabs == admin.view.tabs || sh.Builds() != 3 {
+		t.Errorf("an English view shares the Chinese tabs (%d builds)", sh.Builds())
+	}
+
+	// Another store's lists, equal but read separately: built again.
+	other, ost := storeDeps(t, "zh")
+	other.Shared, other.Rules, other.Depts = sh, dp.Rules, dp.Depts
+	if o := loadShared(other); o.view.tabs == admin.view.tabs || sh.Builds() != 4 {
+		t.Errorf("a Model of other lists shares the tabs (%d builds)", sh.Builds())
+	}
+
+	// Tabs no Model holds are dropped.
+	ms, d, admin = nil, Model{}, Model{}
+	runtime.GC()
+	runtime.GC()
+	snap, err := ost.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh.penaltyTabs(buildInput{snap: snap, cat: newCatalog("zh"), rules: dp.Rules, depts: dp.Depts, today: dp.Today}) // sweeps, builds
+	sh.mu.Lock()
+	after := len(sh.slots)
+	sh.mu.Unlock()
+	if after != 1 {
+		t.Errorf("%d slots after a look-up, want 1 (the tabs it built): the dead ones gone", after)
+	}
+}
+
+// TestSharedTabsConcurrentSessions: Models sharing the tabs filter, sort,
+// move and draw at once without touching each other's state or the
+// shared rows (run with -race), and each still shows its own filter.
+func TestSharedTabsConcurrentSessions(t *testing.T) {
+	dp, _ := storeDeps(t, "zh")
+	dp.Shared = NewShared()
+	base := loadShared(dp)
+	filters := []string{"武进", "经开", "罚", "2026"}
+	var wg sync.WaitGroup
+	views := make([]string, 8)
+	for i := range views {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m := base
+			if i%2 == 1 {
+				m = loadShared(dp)
+			}
+			step := func(k tea.KeyMsg) {
+				nm, _ := m.Update(k)
+				m = nm.(Model)
+				_ = m.View()
+			}
+			for _, tab := range []string{"4", "5", "2"} {
+				step(runes(tab))
+				for range 3 {
+					step(runes(">"))
+					step(runes("S"))
+					step(keyMsg("down"))
+				}
+				step(runes("/"))
+				step(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(filters[i%len(filters)])})
+				step(keyMsg("enter"))
+				step(keyMsg("G"))
+			}
+			step(runes("4"))
+			views[i] = m.View()
+		}()
+	}
+	wg.Wait()
+	for i, v := range views {
+		if f := filters[i%len(filters)]; !strings.Contains(v, f) {
+			t.Errorf("session %d: its filter %q is not on its screen:\n%s", i, f, v)
+		}
+	}
+	if dp.Shared.Builds() != 1 {
+		t.Errorf("%d builds, want 1", dp.Shared.Builds())
+	}
+}
