@@ -218,11 +218,9 @@ func (t *ptyTerm) keyToFrame(tb testing.TB, key, echo string) time.Duration {
 			if c.end <= from {
 				continue
 			}
-			next := time.Now()
 			complete := false
 			if i+1 < len(t.chunks) {
-				next = t.chunks[i+1].at
-				complete = next.Sub(c.at) >= frameGap
+				complete = t.chunks[i+1].at.Sub(c.at) >= frameGap
 			} else {
 				complete = time.Since(c.at) >= frameGap
 			}
