@@ -132,6 +132,7 @@ type Server struct {
 	// sessions share them.
 	reads  *store.ReadModel
 	shared *tui.Shared
+	scav   *scavenger // frees a superseded generation's memory (scavenge.go)
 	rules  *credit.Rules
 	depts  *credit.Directory
 
@@ -169,7 +170,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, db: cfg.DB, log: cfg.Logger, live: map[*session]struct{}{}, bySess: map[ssh.Session]*session{}, perKey: map[string]int{},
 		keys: &keyring{path: cfg.AuthorizedKeys, dir: cfg.Depts}, hub: newEventHub(), refused: newRefusals(), reload: make(chan struct{}, 1),
-		reads: cfg.DB.ReadModel(), shared: tui.NewShared(),
+		reads: cfg.DB.ReadModel(), shared: tui.NewShared(), scav: newScavenger(),
 		rules: credit.DefaultRules(), depts: credit.NewDirectory(credit.DefaultDepartments())}
 	s.gate = newGate(cfg.HandshakeTimeout, cfg.MaxUnauthenticated, cfg.BackoffExempt, s)
 	if err := s.loadKeys(); err != nil {
@@ -351,6 +352,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 func (s *Server) shutdown(deadline time.Time) {
 	s.mu.Lock()
 	s.closing = true
+	s.scav.stop()
 	live := slices.Collect(maps.Keys(s.live))
 	s.mu.Unlock()
 	s.gate.close() // no connection is admitted (or counted in s.conns) from now

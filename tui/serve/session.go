@@ -394,7 +394,9 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	// The bell and y's OSC 52 go to this session's terminal only, and a
 	// copy never touches the server's own clipboard.
 	d.Output, d.Remote = sessionOutput(sess), true
-	tm := tui.New(d)
+	// A load that put a new generation on screen may have left the old
+	// one garbage: the scavenger hands it back once the sessions settle.
+	tm := tui.New(d).WithHooks(tui.Hooks{Rebuilt: s.scav.poke})
 	m := sessionModel{inner: tm, idle: s.cfg.IdleTimeout, last: time.Now(),
 		onIdle: func() { l.end(s.msgf("bye.idle", s.cfg.IdleTimeout)) }}
 	opts := append(append(tm.ProgramOptions(), tea.WithoutSignalHandler(),
