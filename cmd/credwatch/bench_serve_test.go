@@ -41,8 +41,11 @@ import (
 //     that the view draws before it has read anything) — the first frame
 //     of a session with N-1 others open;
 //   - key-p50-ms, key-p99-ms: with all N open, a tab key sent on one
-//     session until the text that tab shows arrives (20 presses,
-//     alternating 每日核查 and 数据共享清单), while the others stay open.
+//     session until the text that tab shows arrives (presses of them,
+//     100 ms apart, alternating 每日核查 and 数据共享清单), while the
+//     others stay open and the sync runs: the simulator changes data every
+//     100 ms and the server's passes (every 2 s) bring the changes in, so
+//     every session reloads new generations meanwhile.
 //
 // N is CREDWATCH_BENCH_SESSIONS (default 4, so that CI's -benchtime=1x
 // stays quick; docs/PERFORMANCE.md runs 32).
@@ -99,6 +102,7 @@ func serveSessions(b *testing.B, bin string, f *fixture, n int) {
 name = "hub"
 base_url = %q
 feeds = ["licence", "penalty", "coercion", "reward", "inspection", "sharing", "repair"]
+interval = "2s"
 [serve]
 listen = %q
 host_key = %q
@@ -152,15 +156,21 @@ max_sessions_per_key = 2
 		}
 		rssN = rss
 	}
+	// The keys are pressed while the agency changes data (the simulator
+	// steps every 100 ms) and the server's sync passes, every 2 s, bring
+	// the changes in: every session then reloads a new generation.
+	stop := stepSim(f)
 	var took []time.Duration
 	s := sessions[0]
-	for i := range 20 {
+	for i := range presses {
 		key, want := "2", "归集"
 		if i%2 == 1 {
 			key, want = "1", "检查项"
 		}
 		took = append(took, s.press(b, key, want))
+		time.Sleep(100 * time.Millisecond)
 	}
+	stop()
 	b.StopTimer()
 	time.Sleep(settle)
 	settledN, hwm := procMemMB(srv.Process.Pid)
@@ -176,6 +186,10 @@ max_sessions_per_key = 2
 	b.ReportMetric(ms(took[len(took)/2]), "key-p50-ms")
 	b.ReportMetric(ms(took[len(took)*99/100]), "key-p99-ms")
 }
+
+// presses is how many tab keys the benchmark times, 100 ms apart: about
+// ten seconds, five of the server's sync passes with changes.
+const presses = 80
 
 // settle is how long the benchmark waits before its settled readings of
 // the server's RSS: the server hands a superseded generation's memory back
