@@ -227,3 +227,23 @@ func copyCache(tb testing.TB, src string) string {
 	}
 	return dst
 }
+
+// stepSim makes the fixture's simulator change data every 100 ms (as
+// `credwatch sim --tick 100ms` does) until the returned function is called.
+func stepSim(f *fixture) (stop func()) {
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+				f.srv.sim.Step()
+			}
+		}
+	}()
+	return func() { close(quit); <-done }
+}

@@ -368,26 +368,6 @@ func ptyBinaries(tb testing.TB) []struct{ name, path string } {
 	return out
 }
 
-// stepSim makes the fixture's simulator change data every 100 ms (as
-// `credwatch sim --tick 100ms` does) until the returned function is called.
-func stepSim(f *fixture) (stop func()) {
-	quit, done := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(100 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-quit:
-				return
-			case <-t.C:
-				f.srv.sim.Step()
-			}
-		}
-	}()
-	return func() { close(quit); <-done }
-}
-
 // BenchmarkFilterPTY types a filter on the 修复期限 tab (a row per cached
 // penalty) key by key into the real binary in a 120x40 pty, and reports
 // the time from each keystroke to the last byte of its frame (key-p50-ms,
