@@ -59,11 +59,13 @@ var ptyQueries = []struct{ ask, reply string }{
 }
 
 // startPTY runs bin with args in a new pty of rows x cols, its stderr kept
-// in stderr.
+// in stderr. Each run has a state directory of its own: an officer with no
+// remembered views, so it starts on the default tab whatever an earlier
+// run left (env may override it).
 func startPTY(tb testing.TB, bin string, args, env []string, rows, cols int, stderr *lockedBuffer) *ptyTerm {
 	tb.Helper()
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = append(append(os.Environ(), "XDG_STATE_HOME="+tb.TempDir()), env...)
 	cmd.Stderr = stderr
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: uint16(rows), Cols: uint16(cols)})
 	if err != nil {
