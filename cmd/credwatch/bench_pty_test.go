@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	gosync "sync"
 	"testing"
@@ -302,27 +301,11 @@ func (s *rssSampler) end() rssSample {
 }
 
 func readRSS(pid int) (rssSample, bool) {
-	body, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
+	v := procStatusMB(pid)
+	if v == nil {
 		return rssSample{}, false
 	}
-	var v rssSample
-	for _, line := range strings.Split(string(body), "\n") {
-		f := strings.Fields(line)
-		if len(f) < 2 {
-			continue
-		}
-		kb, _ := strconv.ParseFloat(f[1], 64)
-		switch f[0] {
-		case "VmRSS:":
-			v.rss = kb / 1024
-		case "RssAnon:":
-			v.anon = kb / 1024
-		case "RssFile:":
-			v.file = kb / 1024
-		}
-	}
-	return v, true
+	return rssSample{rss: v["VmRSS"], anon: v["RssAnon"], file: v["RssFile"]}, true
 }
 
 // ptyConfig writes a config for the binary on cache, its one endpoint at

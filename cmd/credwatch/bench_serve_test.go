@@ -199,24 +199,27 @@ const settle = 3 * time.Second
 // procMemMB returns a process's VmRSS and VmHWM in MB (0 where /proc has
 // none: not Linux).
 func procMemMB(pid int) (rss, hwm float64) {
+	v := procStatusMB(pid)
+	return v["VmRSS"], v["VmHWM"]
+}
+
+// procStatusMB returns the sizes /proc/PID/status gives in kB (VmRSS,
+// VmHWM, RssAnon, RssFile, ...) in MB, by name; nil where there is no
+// such file (the process has gone, or this is not Linux).
+func procStatusMB(pid int) map[string]float64 {
 	body, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return 0, 0
+		return nil
 	}
+	v := map[string]float64{}
 	for _, line := range strings.Split(string(body), "\n") {
 		f := strings.Fields(line)
-		if len(f) < 2 {
-			continue
-		}
-		kb, _ := strconv.ParseFloat(f[1], 64)
-		switch f[0] {
-		case "VmRSS:":
-			rss = kb / 1024
-		case "VmHWM:":
-			hwm = kb / 1024
+		if len(f) == 3 && f[2] == "kB" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			v[strings.TrimSuffix(f[0], ":")] = kb / 1024
 		}
 	}
-	return rss, hwm
+	return v
 }
 
 // benchTerm is one SSH terminal session whose output is kept, so that a
