@@ -57,6 +57,24 @@ var ptyQueries = []struct{ ask, reply string }{
 	{"\x1b[0c", "\x1b[?62;22c"},
 }
 
+// ptyBaseEnv is the test's environment without what describes the
+// terminal the test itself runs in (NO_COLOR, CLICOLOR, COLORTERM, TERM):
+// the pty is a colour xterm whatever the runner's settings, so frames are
+// matched by the same escape sequences everywhere (a CI runner with
+// NO_COLOR set drew the filter's cursor with no reverse video).
+func ptyBaseEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		switch name {
+		case "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "COLORTERM", "TERM":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
 // startPTY runs bin with args in a new pty of rows x cols, its stderr kept
 // in stderr. Each run has a state directory of its own: an officer with no
 // remembered views, so it starts on the default tab whatever an earlier
@@ -64,7 +82,7 @@ var ptyQueries = []struct{ ask, reply string }{
 func startPTY(tb testing.TB, bin string, args, env []string, rows, cols int, stderr *lockedBuffer) *ptyTerm {
 	tb.Helper()
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(append(os.Environ(), "XDG_STATE_HOME="+tb.TempDir()), env...)
+	cmd.Env = append(append(ptyBaseEnv(), "XDG_STATE_HOME="+tb.TempDir()), env...)
 	cmd.Stderr = stderr
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: uint16(rows), Cols: uint16(cols)})
 	if err != nil {
