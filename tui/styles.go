@@ -4,6 +4,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
 	"github.com/czyj/credwatch/tui/table"
 )
@@ -98,11 +99,28 @@ func newHelpStyles(r *lipgloss.Renderer) help.Styles {
 		FullKey: key, FullDesc: desc, FullSeparator: sep}
 }
 
-// newInputStyles are bubbles' textinput.New() styles on r.
+// newInputStyles are bubbles' textinput.New() styles on r. The cursor is
+// drawn in reverse video, which the Ascii profile (NO_COLOR, TERM=dumb)
+// leaves out, and the program hides the terminal's own cursor; there the
+// cursor at the end of the text, where the officer types, is drawn as
+// "_" so that an input line shows where the keys go.
 func newInputStyles(r *lipgloss.Renderer) InputStyles {
 	grey := r.NewStyle().Foreground(lipgloss.Color("240"))
+	cursor := r.NewStyle()
+	if r.ColorProfile() == termenv.Ascii {
+		cursor = cursor.Transform(asciiCursor)
+	}
 	return InputStyles{Prompt: r.NewStyle(), Text: r.NewStyle(), Placeholder: grey, Completion: grey,
-		Cursor: r.NewStyle(), CursorText: r.NewStyle()}
+		Cursor: cursor, CursorText: r.NewStyle()}
+}
+
+// asciiCursor draws the cursor cell past the end of the text (a space) as
+// "_"; a cursor on a character leaves it as it is.
+func asciiCursor(s string) string {
+	if s == " " {
+		return "_"
+	}
+	return s
 }
 
 // themed returns r (nil: the default renderer) told the terminal's

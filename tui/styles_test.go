@@ -54,3 +54,27 @@ func TestRendererDecidesEveryStyle(t *testing.T) {
 		})
 	}
 }
+
+// TestAsciiCursorVisible: with no colour or attribute (NO_COLOR, TERM=dumb)
+// the input line's cursor cannot be reversed, and the program hides the
+// terminal's cursor, so the cursor past the end of the text is drawn as
+// "_"; a colour terminal keeps the reversed space.
+func TestAsciiCursorVisible(t *testing.T) {
+	for _, tc := range []struct {
+		profile termenv.Profile
+		want    string
+	}{
+		{termenv.Ascii, "化_"},
+		{termenv.TrueColor, "化\x1b[7m \x1b[0m"},
+	} {
+		r := lipgloss.NewRenderer(io.Discard)
+		r.SetColorProfile(tc.profile)
+		d := fixtureDeps(t, "zh")
+		d.Renderer = r
+		m := loaded(t, d, 100, 30)
+		m = keys(t, m, keyMsg("/"), keyMsg("化"))
+		if got := m.line.View(); !strings.Contains(got, tc.want) {
+			t.Errorf("profile %v: filter line %q, want it to hold %q", tc.profile, got, tc.want)
+		}
+	}
+}
