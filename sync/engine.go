@@ -112,7 +112,7 @@ func orDefault(d, def time.Duration) time.Duration {
 
 // Options tune an Engine. Zero values are sensible defaults.
 type Options struct {
-	HTTPClient *http.Client     // default: proxy from environment, no global timeout
+	HTTPClient *http.Client     // default: proxy from environment, no global timeout, a connection kept for each feed fetched at once
 	Now        func() time.Time // dates everything the engine stores (default time.Now)
 	// ServerClock is what an endpoint's server_time is compared with
 	// (checkClock); default Now. A demo or drill that pins the business
@@ -154,7 +154,7 @@ type bulkLoader interface {
 // or SyncOnce. It fails only if an endpoint's CA file cannot be used.
 func New(store credit.Store, eps []Endpoint, opts Options) (*Engine, error) {
 	if opts.HTTPClient == nil {
-		opts.HTTPClient = &http.Client{Transport: http.DefaultTransport}
+		opts.HTTPClient = &http.Client{Transport: pooledTransport()}
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now

@@ -229,6 +229,10 @@ func (q *queueReader) putBack(it item) { q.held, q.has = it, true }
 // them, then done. A feed that fails on its own (feedFault) is queued as an
 // error with more set, and the next feed follows; any other failure is
 // queued as the last item. It ends early when ctx is done.
+//
+// The queue holds the feeds' items in the order they are listed, each
+// feed's pages in order, whether the feeds are fetched one after another
+// or at once (fetchOrdered: an HTTP endpoint's feeds).
 func (e *Engine) fetchFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, feeds []string, queue chan<- item) {
 	send := func(it item) bool {
 		select {
@@ -238,30 +242,10 @@ func (e *Engine) fetchFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, 
 			return false
 		}
 	}
-	// Every stored cursor is read before the first page is stored: read
-	// later, it would wait for the store's transaction in progress. (Only
-	// this pass writes them: passes of an endpoint are serialised, and
-	// only the sync role holder syncs.) A feed listed twice continues
-	// where the pass got to.
-	type start struct {
-		cursor string
-		err    error
-	}
-	starts := make([]start, len(feeds))
-	if cr, ok := e.store.(cursorsReader); ok {
-		// One read of the cache for every feed, not one per feed.
-		cs, err := cr.Cursors(ep.Name, feeds)
-		for i := range starts {
-			if err != nil {
-				starts[i].err = err
-			} else {
-				starts[i].cursor = cs[i]
-			}
-		}
-	} else {
-		for i, feed := range feeds {
-			starts[i].cursor, starts[i].err = e.store.Cursor(ep.Name, feed)
-		}
+	starts := e.startCursors(ep, feeds)
+	if ep.Source == nil && feedFetchers > 1 && len(feeds) > 1 {
+		e.fetchOrdered(ctx, hc, ep, feeds, starts, send)
+		return
 	}
 	reached := map[string]string{}
 	for i, feed := range feeds {
@@ -285,6 +269,38 @@ func (e *Engine) fetchFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, 
 		reached[feed] = cursor
 	}
 	send(item{done: true})
+}
+
+// start is where a feed's walk starts: its stored cursor, or why that
+// could not be read.
+type start struct {
+	cursor string
+	err    error
+}
+
+// startCursors reads the stored cursor of every feed. They are all read
+// before the first page is stored: read later, they would wait for the
+// store's transaction in progress. (Only this pass writes them: passes of
+// an endpoint are serialised, and only the sync role holder syncs.) A feed
+// listed twice continues where the pass got to (fetchFeeds).
+func (e *Engine) startCursors(ep *Endpoint, feeds []string) []start {
+	starts := make([]start, len(feeds))
+	if cr, ok := e.store.(cursorsReader); ok {
+		// One read of the cache for every feed, not one per feed.
+		cs, err := cr.Cursors(ep.Name, feeds)
+		for i := range starts {
+			if err != nil {
+				starts[i].err = err
+			} else {
+				starts[i].cursor = cs[i]
+			}
+		}
+		return starts
+	}
+	for i, feed := range feeds {
+		starts[i].cursor, starts[i].err = e.store.Cursor(ep.Name, feed)
+	}
+	return starts
 }
 
 // cursorsReader is a store that reads the cursors of several feeds at once
