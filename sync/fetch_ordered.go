@@ -31,17 +31,21 @@ type listing struct {
 	// answered is closed when the walk has queued its first item that is
 	// not a failure of the whole endpoint: the endpoint answered.
 	answered chan struct{}
+	// turn is closed when the store side starts taking the walk's items:
+	// until then the walk stops after its first item.
+	turn chan struct{}
 }
 
 // fetchOrdered is fetchFeeds for an HTTP endpoint: once the first feed's
 // first request is answered, up to feedFetchers feeds are walked at once,
-// each by a goroutine of its own along its cursor chain, and their items are queued (send) in the order the feeds
-// are listed, each feed's in the order fetched, exactly as the serial
-// walk queues them: the store side batches, stores and fails as it would,
-// and every page still goes in one transaction with its cursor. Only the
-// waiting overlaps: a later feed's first pages are fetched while the
-// earlier feeds are, and wait (one page queued, one in hand) for their
-// turn.
+// each by a goroutine of its own along its cursor chain, and their items
+// are queued (send) in the order the feeds are listed, each feed's in the
+// order fetched, exactly as the serial walk queues them: the store side
+// batches, stores and fails as it would, and every page still goes in one
+// transaction with its cursor. Only the waiting overlaps: a later feed's
+// first page is fetched while the earlier feeds are, and waits for its
+// turn; the rest of its walk follows then (so at most one page a feed
+// waits, and a walk's ceiling of time counts from its turn).
 //
 // A feed that fails on its own is queued as an error with more set, in
 // its turn; the next feeds follow. Any other failure is queued, in its
@@ -60,7 +64,7 @@ func (e *Engine) fetchOrdered(ctx context.Context, hc *http.Client, ep *Endpoint
 	ls := make([]*listing, len(feeds))
 	last := map[string]*listing{}
 	for i, feed := range feeds {
-		ls[i] = &listing{feed: feed, items: make(chan item, 1), prev: last[feed], walked: make(chan struct{}), answered: make(chan struct{})}
+		ls[i] = &listing{feed: feed, items: make(chan item, 1), prev: last[feed], walked: make(chan struct{}), answered: make(chan struct{}), turn: make(chan struct{})}
 		last[feed] = ls[i]
 	}
 	// Walks start in the order listed, each when a fetcher is free: the
@@ -102,6 +106,7 @@ func (e *Engine) fetchOrdered(ctx context.Context, hc *http.Client, ep *Endpoint
 	}()
 
 	for _, l := range ls {
+		close(l.turn)
 		for {
 			var it item
 			var ok bool
@@ -129,7 +134,7 @@ func (e *Engine) fetchOrdered(ctx context.Context, hc *http.Client, ep *Endpoint
 // the walk failed, and then closes l.items and l.walked. It returns
 // without an error item when ctx is done.
 func (e *Engine) walkListing(ctx context.Context, hc *http.Client, ep *Endpoint, l *listing, st start) {
-	answered := false
+	answered, first := false, true
 	defer close(l.walked)
 	defer close(l.items)
 	send := func(it item) bool {
@@ -139,10 +144,20 @@ func (e *Engine) walkListing(ctx context.Context, hc *http.Client, ep *Endpoint,
 				answered = true
 				close(l.answered)
 			}
-			return true
 		case <-ctx.Done():
 			return false
 		}
+		if first {
+			// Fetched ahead: go on once the store side takes this
+			// feed's items (the walk's time starts then: fetchFeed).
+			first = false
+			select {
+			case <-l.turn:
+			case <-ctx.Done():
+				return false
+			}
+		}
+		return true
 	}
 	cursor, err := st.cursor, st.err
 	if l.prev != nil {

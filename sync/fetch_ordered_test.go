@@ -36,6 +36,7 @@ type feedsServer struct {
 	delay            time.Duration
 	slower           map[string]time.Duration
 	fail             func(feed string, page int) int
+	hook             func(feed string, page int) // called first, if set
 	requests         atomic.Int64
 	inFlight, maxFly atomic.Int64
 }
@@ -62,6 +63,9 @@ func (fs *feedsServer) serve(w http.ResponseWriter, r *http.Request) {
 	page := 0
 	if c := r.URL.Query().Get("cursor"); c != "" {
 		page, _ = strconv.Atoi(strings.TrimPrefix(c, "c"))
+	}
+	if fs.hook != nil {
+		fs.hook(feed, page)
 	}
 	if fs.fail != nil {
 		if status := fs.fail(feed, page); status != 0 {
@@ -248,5 +252,47 @@ func TestDownEndpointGetsOneRequestAPass(t *testing.T) {
 	waitNoFetcher(t)
 	if n := fs.requests.Load(); n != 3 {
 		t.Errorf("%d requests in 3 passes, want 3", n)
+	}
+}
+
+// TestFeedFetchedAheadWaitsForItsTurn: the second feed's first page is
+// fetched while the first feed is still walked, and its walk goes no
+// further until the first's has ended; the time it waited does not count
+// in its ceiling (max_walk), so a long first walk does not stop it.
+func TestFeedFetchedAheadWaitsForItsTurn(t *testing.T) {
+	fs := newFeedsServer(t, 3, 2, 0)
+	aheadAsked := make(chan struct{})
+	var firstDone, secondBeforeFirstDone atomic.Bool
+	fs.hook = func(feed string, page int) {
+		switch {
+		case feed == "penalty" && page == 0:
+			close(aheadAsked)
+		case feed == "penalty" && !firstDone.Load():
+			secondBeforeFirstDone.Store(true)
+		case feed == "licence" && page == 2:
+			// The first feed's last page: asked for after the second
+			// feed's first; answered well beyond the ceiling later.
+			<-aheadAsked
+			time.Sleep(1500 * time.Millisecond)
+			firstDone.Store(true)
+		}
+	}
+	db := openStore(t)
+	ep := Endpoint{Name: "x", BaseURL: fs.srv.URL, Feeds: []string{"licence", "penalty"}, MaxWalk: time.Second}
+	eng, err := New(db, []Endpoint{ep}, Options{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := eng.SyncOnce(context.Background()); err != nil {
+		t.Fatalf("sync: %v (the second feed's wait for its turn counted in its ceiling?)", err)
+	}
+	waitNoFetcher(t)
+	if secondBeforeFirstDone.Load() {
+		t.Error("the second feed's walk went past its first page before the first feed's walk ended")
+	}
+	for _, feed := range ep.Feeds {
+		if c, _ := db.Cursor("x", feed); c != "c3" {
+			t.Errorf("%s: cursor %q, want c3", feed, c)
+		}
 	}
 }

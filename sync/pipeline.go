@@ -357,8 +357,9 @@ func feedFault(err error) bool {
 // the endpoint breaks the paging contract (a page with no items but
 // has_more, a cursor that does not advance, a cursor served before in the
 // same walk) or the walk reaches its ceiling (Endpoint.MaxPages pages or
-// MaxWalk time in one pass); the pages queued before are stored, so a walk
-// stopped at its ceiling continues at the next pass.
+// MaxWalk time in one pass, not counting the wait to hand over its first
+// page); the pages queued before are stored, so a walk stopped at its
+// ceiling continues at the next pass.
 func (e *Engine) fetchFeed(ctx context.Context, hc *http.Client, ep *Endpoint, feed, cursor string, send func(item) bool) (string, error) {
 	restarted := false
 	began := time.Now()
@@ -406,8 +407,14 @@ func (e *Engine) fetchFeed(ctx context.Context, hc *http.Client, ep *Endpoint, f
 			q := &sp.Quarantine[i]
 			q.Raw, q.Reason = redact(q.Raw, ep.Token), redact(q.Reason, ep.Token)
 		}
+		handed := time.Now()
 		if !send(item{feed: feed, page: sp}) {
 			return "", errStopped
+		}
+		if pages == 0 {
+			// The walk's time runs from its first page's hand-over: a
+			// feed fetched ahead waits there for its turn (fetchOrdered).
+			began = began.Add(time.Since(handed))
 		}
 		pages++
 		if !p.HasMore {
