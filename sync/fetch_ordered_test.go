@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/store"
 	"github.com/czyj/credwatch/sync/api"
 )
 
@@ -88,6 +89,23 @@ func (fs *feedsServer) serve(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(p)
 }
 
+// syncedStore is a store synced before (a record of another endpoint), so
+// that a pass is not a bulk load, whose feeds are fetched one after
+// another.
+func syncedStore(t *testing.T) *store.DB {
+	db := openStore(t)
+	r := credit.Record{Kind: credit.Penalty, ID: "other", Dept: "320412", Decided: testToday, SubjectName: "常州某某公司"}
+	err := db.ApplyPage(&credit.Page{Endpoint: "other", Feed: "penalty", FetchedAt: testNow(),
+		Changes: []credit.Change{{Op: credit.OpUpsert, Key: credit.RecordKey(r.Kind, r.ID), Record: &r}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bulk, err := db.BeginBulkLoad(); err != nil || bulk {
+		t.Fatalf("a synced store begins a bulk load (%v)", err)
+	}
+	return db
+}
+
 // recordFeeds are five record feeds, in the order listed.
 var recordFeeds = []string{"licence", "penalty", "coercion", "reward", "inspection"}
 
@@ -111,10 +129,7 @@ func TestFeedsFetchedAtOnceAreStoredInListedOrder(t *testing.T) {
 	for i, feed := range recordFeeds {
 		fs.slower[feed] = time.Duration(len(recordFeeds)-i) * 10 * time.Millisecond
 	}
-	db := openStore(t)
-	if err := db.ApplyPage(&credit.Page{Endpoint: "x", Feed: "sharing", FetchedAt: testNow()}); err != nil {
-		t.Fatal(err) // not empty: the pass is not a bulk load
-	}
+	db := syncedStore(t)
 	ss := &slowStore{Store: db}
 	eng, err := New(ss, []Endpoint{{Name: "x", BaseURL: fs.srv.URL, Feeds: recordFeeds}}, Options{Now: testNow})
 	if err != nil {
@@ -162,7 +177,7 @@ func TestFailingFeedDoesNotStopTheOthers(t *testing.T) {
 		}
 		return 0
 	}
-	db := openStore(t)
+	db := syncedStore(t)
 	eng, err := New(db, []Endpoint{{Name: "x", BaseURL: fs.srv.URL, Feeds: recordFeeds}}, Options{Now: testNow})
 	if err != nil {
 		t.Fatal(err)
@@ -200,7 +215,7 @@ func TestEndpointFailureKeepsEarlierFeedsOnly(t *testing.T) {
 		}
 		return 0
 	}
-	db := openStore(t)
+	db := syncedStore(t)
 	eng, err := New(db, []Endpoint{{Name: "x", BaseURL: fs.srv.URL, Feeds: recordFeeds}}, Options{Now: testNow})
 	if err != nil {
 		t.Fatal(err)
@@ -239,7 +254,7 @@ func TestEndpointFailureKeepsEarlierFeedsOnly(t *testing.T) {
 func TestDownEndpointGetsOneRequestAPass(t *testing.T) {
 	fs := newFeedsServer(t, 3, 4, 0)
 	fs.fail = func(string, int) int { return http.StatusServiceUnavailable }
-	db := openStore(t)
+	db := syncedStore(t)
 	eng, err := New(db, []Endpoint{{Name: "x", BaseURL: fs.srv.URL, Feeds: recordFeeds}}, Options{Now: testNow})
 	if err != nil {
 		t.Fatal(err)
@@ -277,7 +292,7 @@ func TestFeedFetchedAheadWaitsForItsTurn(t *testing.T) {
 			firstDone.Store(true)
 		}
 	}
-	db := openStore(t)
+	db := syncedStore(t)
 	ep := Endpoint{Name: "x", BaseURL: fs.srv.URL, Feeds: []string{"licence", "penalty"}, MaxWalk: time.Second}
 	eng, err := New(db, []Endpoint{ep}, Options{Now: testNow})
 	if err != nil {

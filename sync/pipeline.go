@@ -95,7 +95,7 @@ func (e *Engine) syncFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, f
 	go func() {
 		defer close(stopped)
 		defer close(queue)
-		e.fetchFeeds(fctx, hc, ep, feeds, queue)
+		e.fetchFeeds(fctx, hc, ep, feeds, queue, crossFeeds)
 	}()
 	defer func() {
 		cancel()
@@ -232,8 +232,10 @@ func (q *queueReader) putBack(it item) { q.held, q.has = it, true }
 //
 // The queue holds the feeds' items in the order they are listed, each
 // feed's pages in order, whether the feeds are fetched one after another
-// or at once (fetchOrdered: an HTTP endpoint's feeds).
-func (e *Engine) fetchFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, feeds []string, queue chan<- item) {
+// or, with atOnce, at once (fetchOrdered; an HTTP endpoint's only). A bulk
+// load fetches them one after another: its walks take minutes, and a
+// later feed's first page would only wait, in memory.
+func (e *Engine) fetchFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, feeds []string, queue chan<- item, atOnce bool) {
 	send := func(it item) bool {
 		select {
 		case queue <- it:
@@ -243,7 +245,7 @@ func (e *Engine) fetchFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, 
 		}
 	}
 	starts := e.startCursors(ep, feeds)
-	if ep.Source == nil && feedFetchers > 1 && len(feeds) > 1 {
+	if atOnce && ep.Source == nil && feedFetchers > 1 && len(feeds) > 1 {
 		e.fetchOrdered(ctx, hc, ep, feeds, starts, send)
 		return
 	}

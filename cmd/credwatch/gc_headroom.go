@@ -11,17 +11,19 @@ import (
 // incremental `sync --once` of ~1,000 records, whose live heap is a few MB
 // (a decoded page, a write transaction's bbolt nodes), collected six times
 // in its 200 ms, and the collector took 15-20% of its CPU. With 32 MB of
-// headroom it collects about once. Once the live heap is larger than the
-// headroom (a first sync, a re-walk of a large cache), GOGC=100 applies
-// unchanged, so the peak memory of a large sync is what it was.
+// headroom it collects about once. Once the live heap has been larger
+// than the headroom (a first sync, a re-walk of a large cache), GOGC=100
+// applies unchanged for the rest of the process, so the peak memory of a
+// large sync is what it was.
 const syncGCHeadroom = 32 << 20
 
 // keepGCHeadroom makes the collector leave at least headroom bytes between
 // the live heap and the next collection, instead of GOGC percent of the
 // live heap when that is less: the collection percentage is set anew at
-// the end of every cycle to max(GOGC, 100 * headroom / live heap). It does
-// nothing if collection is off (GOGC=off). It lasts for the life of the
-// process.
+// the end of every cycle to max(GOGC, 100 * headroom / live heap), until
+// a cycle finds more live heap than headroom; from then on GOGC applies.
+// (A large sync's live heap goes up and down; headroom above each low
+// would raise its peak.) It does nothing if collection is off (GOGC=off).
 func keepGCHeadroom(headroom uint64) {
 	base := debug.SetGCPercent(100)
 	debug.SetGCPercent(base)
@@ -54,10 +56,15 @@ type gcSentinel struct{ h *gcHeadroom }
 
 func (h *gcHeadroom) adjust() {
 	metrics.Read(h.sample)
-	if h.sample[0].Value.Kind() == metrics.KindUint64 {
-		if live := h.sample[0].Value.Uint64(); live > 0 {
-			debug.SetGCPercent(max(h.base, int(min(h.headroom*100/live, 1<<20))))
-		}
+	if h.sample[0].Value.Kind() != metrics.KindUint64 {
+		debug.SetGCPercent(h.base)
+		return
 	}
+	live := h.sample[0].Value.Uint64()
+	if live > h.headroom {
+		debug.SetGCPercent(h.base) // a large sync: GOGC from now on
+		return
+	}
+	debug.SetGCPercent(max(h.base, int(h.headroom*100/max(live, 1))))
 	h.arm()
 }
