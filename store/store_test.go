@@ -190,6 +190,37 @@ func TestEndpointStatus(t *testing.T) {
 	}
 }
 
+// TestRecordEndpoint changes the stored status and logs the event in one
+// write transaction; a status never stored starts from a zero one.
+func TestRecordEndpoint(t *testing.T) {
+	db, _ := openTemp(t)
+	if err := db.SaveEndpointStatus(credit.EndpointStatus{Name: "hub", LastError: "down", Failures: 3, Items: 7}); err != nil {
+		t.Fatal(err)
+	}
+	gen, _ := db.Generation()
+	at := time.Date(2026, 11, 28, 8, 30, 0, 0, credit.ChinaZone)
+	err := db.RecordEndpoint("hub", func(st *credit.EndpointStatus) {
+		st.LastError, st.Failures, st.LastSuccess = "", 0, at
+	}, credit.Event{At: at, Endpoint: "hub", Type: credit.EventDone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := db.EndpointStatus("hub"); st.LastError != "" || st.Failures != 0 || !st.LastSuccess.Equal(at) || st.Items != 7 {
+		t.Errorf("status %+v, want the change on the stored one", st)
+	}
+	if g, _ := db.Generation(); g != gen+1 {
+		t.Errorf("generation %d after one record, want %d: one transaction", g, gen+1)
+	}
+	evs, err := db.EventsAfter(0, 10)
+	if err != nil || len(evs) != 1 || evs[0].Type != credit.EventDone || evs[0].Endpoint != "hub" {
+		t.Errorf("events %+v (%v), want the done event", evs, err)
+	}
+	var name string
+	if err := db.RecordEndpoint("new", func(st *credit.EndpointStatus) { name = st.Name }, credit.Event{At: at, Type: credit.EventDone}); err != nil || name != "new" {
+		t.Errorf("a status never stored: name %q (%v), want new", name, err)
+	}
+}
+
 func TestResetSyncedKeepsStatusAndEmptiesData(t *testing.T) {
 	db, _ := openTemp(t)
 	at := time.Date(2026, 11, 28, 8, 30, 0, 0, credit.ChinaZone)

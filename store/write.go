@@ -536,6 +536,29 @@ func (db *DB) SaveEndpointStatus(st credit.EndpointStatus) error {
 	return nil
 }
 
+// RecordEndpoint changes the stored status of an endpoint with change
+// (given the stored status, or a zero one with Name set) and appends ev to
+// the event log, in one transaction: the end of a sync pass costs one
+// commit, not a read and two commits.
+func (db *DB) RecordEndpoint(name string, change func(*credit.EndpointStatus), ev credit.Event) error {
+	err := db.updateStatus(func(tx *bolt.Tx) error {
+		st, err := getEndpoint(tx, name)
+		if err != nil {
+			return err
+		}
+		st.Name = name
+		change(&st)
+		if err := putJSON(tx.Bucket(bEndpoints), []byte(name), st); err != nil {
+			return err
+		}
+		return appendEvent(tx, &ev, db.maxEvents())
+	})
+	if err != nil {
+		return fmt.Errorf("record %s of endpoint %s: %w", ev.Type, name, err)
+	}
+	return nil
+}
+
 // EndpointStatus returns the stored status of an endpoint, or a zero status
 // with Name set if it has none.
 func (db *DB) EndpointStatus(name string) (credit.EndpointStatus, error) {

@@ -112,7 +112,7 @@ func orDefault(d, def time.Duration) time.Duration {
 
 // Options tune an Engine. Zero values are sensible defaults.
 type Options struct {
-	HTTPClient *http.Client     // default: proxy from environment, no global timeout
+	HTTPClient *http.Client     // default: proxy from environment, no global timeout, a connection kept for each feed fetched at once
 	Now        func() time.Time // dates everything the engine stores (default time.Now)
 	// ServerClock is what an endpoint's server_time is compared with
 	// (checkClock); default Now. A demo or drill that pins the business
@@ -154,7 +154,7 @@ type bulkLoader interface {
 // or SyncOnce. It fails only if an endpoint's CA file cannot be used.
 func New(store credit.Store, eps []Endpoint, opts Options) (*Engine, error) {
 	if opts.HTTPClient == nil {
-		opts.HTTPClient = &http.Client{Transport: http.DefaultTransport}
+		opts.HTTPClient = &http.Client{Transport: pooledTransport()}
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -196,6 +196,12 @@ func (e *Engine) publish(ev Event) {
 	if ev.Type != EventPage {
 		_ = e.store.AppendEvent(ev) // a failing disk shows in the endpoint's status
 	}
+	e.offer(ev)
+}
+
+// offer offers ev on the channel without blocking; the caller has logged
+// it in the store.
+func (e *Engine) offer(ev Event) {
 	select {
 	case e.events <- ev:
 	default:
@@ -371,22 +377,40 @@ func (e *Engine) endBulk(ctx context.Context, bl bulkLoader, err error) error {
 	return err
 }
 
+// endpointRecorder is a store that changes an endpoint's status and logs
+// an event in one transaction (store.DB.RecordEndpoint).
+type endpointRecorder interface {
+	RecordEndpoint(name string, change func(*credit.EndpointStatus), ev credit.Event) error
+}
+
 // recordSuccess records a pass that completed: every feed walked to its
 // end with no error. Only this resets the failure count.
 func (e *Engine) recordSuccess(ep *Endpoint) {
 	now := e.opts.Now()
+	success := func(st *credit.EndpointStatus) {
+		st.LastAttempt, st.LastSuccess = now, now
+		st.LastError, st.Failures, st.ErrorSince, st.RetryAt = "", 0, time.Time{}, time.Time{}
+		st.Feeds, st.Interval = ep.Feeds, ep.interval()
+	}
+	ev := Event{At: now, Endpoint: ep.Name, Type: EventDone}
+	if r, ok := e.store.(endpointRecorder); ok {
+		err := r.RecordEndpoint(ep.Name, success, ev)
+		if e.opts.OnStoreError != nil {
+			e.opts.OnStoreError(err)
+		}
+		e.offer(ev)
+		return
+	}
 	st, err := e.store.EndpointStatus(ep.Name)
 	if err != nil {
 		st = credit.EndpointStatus{Name: ep.Name}
 	}
-	st.LastAttempt, st.LastSuccess = now, now
-	st.LastError, st.Failures, st.ErrorSince, st.RetryAt = "", 0, time.Time{}, time.Time{}
-	st.Feeds, st.Interval = ep.Feeds, ep.interval()
+	success(&st)
 	err = e.store.SaveEndpointStatus(st)
 	if e.opts.OnStoreError != nil {
 		e.opts.OnStoreError(err)
 	}
-	e.publish(Event{At: now, Endpoint: ep.Name, Type: EventDone})
+	e.publish(ev)
 }
 
 // recordFailure records a pass that failed: one more consecutive failure

@@ -95,7 +95,7 @@ func (e *Engine) syncFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, f
 	go func() {
 		defer close(stopped)
 		defer close(queue)
-		e.fetchFeeds(fctx, hc, ep, feeds, queue)
+		e.fetchFeeds(fctx, hc, ep, feeds, queue, crossFeeds)
 	}()
 	defer func() {
 		cancel()
@@ -229,7 +229,13 @@ func (q *queueReader) putBack(it item) { q.held, q.has = it, true }
 // them, then done. A feed that fails on its own (feedFault) is queued as an
 // error with more set, and the next feed follows; any other failure is
 // queued as the last item. It ends early when ctx is done.
-func (e *Engine) fetchFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, feeds []string, queue chan<- item) {
+//
+// The queue holds the feeds' items in the order they are listed, each
+// feed's pages in order, whether the feeds are fetched one after another
+// or, with atOnce, at once (fetchOrdered; an HTTP endpoint's only). A bulk
+// load fetches them one after another: its walks take minutes, and a
+// later feed's first page would only wait, in memory.
+func (e *Engine) fetchFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, feeds []string, queue chan<- item, atOnce bool) {
 	send := func(it item) bool {
 		select {
 		case queue <- it:
@@ -238,30 +244,10 @@ func (e *Engine) fetchFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, 
 			return false
 		}
 	}
-	// Every stored cursor is read before the first page is stored: read
-	// later, it would wait for the store's transaction in progress. (Only
-	// this pass writes them: passes of an endpoint are serialised, and
-	// only the sync role holder syncs.) A feed listed twice continues
-	// where the pass got to.
-	type start struct {
-		cursor string
-		err    error
-	}
-	starts := make([]start, len(feeds))
-	if cr, ok := e.store.(cursorsReader); ok {
-		// One read of the cache for every feed, not one per feed.
-		cs, err := cr.Cursors(ep.Name, feeds)
-		for i := range starts {
-			if err != nil {
-				starts[i].err = err
-			} else {
-				starts[i].cursor = cs[i]
-			}
-		}
-	} else {
-		for i, feed := range feeds {
-			starts[i].cursor, starts[i].err = e.store.Cursor(ep.Name, feed)
-		}
+	starts := e.startCursors(ep, feeds)
+	if atOnce && ep.Source == nil && feedFetchers > 1 && len(feeds) > 1 {
+		e.fetchOrdered(ctx, hc, ep, feeds, starts, send)
+		return
 	}
 	reached := map[string]string{}
 	for i, feed := range feeds {
@@ -285,6 +271,38 @@ func (e *Engine) fetchFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, 
 		reached[feed] = cursor
 	}
 	send(item{done: true})
+}
+
+// start is where a feed's walk starts: its stored cursor, or why that
+// could not be read.
+type start struct {
+	cursor string
+	err    error
+}
+
+// startCursors reads the stored cursor of every feed. They are all read
+// before the first page is stored: read later, they would wait for the
+// store's transaction in progress. (Only this pass writes them: passes of
+// an endpoint are serialised, and only the sync role holder syncs.) A feed
+// listed twice continues where the pass got to (fetchFeeds).
+func (e *Engine) startCursors(ep *Endpoint, feeds []string) []start {
+	starts := make([]start, len(feeds))
+	if cr, ok := e.store.(cursorsReader); ok {
+		// One read of the cache for every feed, not one per feed.
+		cs, err := cr.Cursors(ep.Name, feeds)
+		for i := range starts {
+			if err != nil {
+				starts[i].err = err
+			} else {
+				starts[i].cursor = cs[i]
+			}
+		}
+		return starts
+	}
+	for i, feed := range feeds {
+		starts[i].cursor, starts[i].err = e.store.Cursor(ep.Name, feed)
+	}
+	return starts
 }
 
 // cursorsReader is a store that reads the cursors of several feeds at once
@@ -341,8 +359,9 @@ func feedFault(err error) bool {
 // the endpoint breaks the paging contract (a page with no items but
 // has_more, a cursor that does not advance, a cursor served before in the
 // same walk) or the walk reaches its ceiling (Endpoint.MaxPages pages or
-// MaxWalk time in one pass); the pages queued before are stored, so a walk
-// stopped at its ceiling continues at the next pass.
+// MaxWalk time in one pass, not counting the wait to hand over its first
+// page); the pages queued before are stored, so a walk stopped at its
+// ceiling continues at the next pass.
 func (e *Engine) fetchFeed(ctx context.Context, hc *http.Client, ep *Endpoint, feed, cursor string, send func(item) bool) (string, error) {
 	restarted := false
 	began := time.Now()
@@ -390,8 +409,14 @@ func (e *Engine) fetchFeed(ctx context.Context, hc *http.Client, ep *Endpoint, f
 			q := &sp.Quarantine[i]
 			q.Raw, q.Reason = redact(q.Raw, ep.Token), redact(q.Reason, ep.Token)
 		}
+		handed := time.Now()
 		if !send(item{feed: feed, page: sp}) {
 			return "", errStopped
+		}
+		if pages == 0 {
+			// The walk's time runs from its first page's hand-over: a
+			// feed fetched ahead waits there for its turn (fetchOrdered).
+			began = began.Add(time.Since(handed))
 		}
 		pages++
 		if !p.HasMore {

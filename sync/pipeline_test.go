@@ -143,7 +143,7 @@ func fetcherRunning() bool {
 	for {
 		n := runtime.Stack(buf, true)
 		if n < len(buf) {
-			return strings.Contains(string(buf[:n]), ".(*Engine).fetchFeeds(")
+			return strings.Contains(string(buf[:n]), ".(*Engine).fetch") || strings.Contains(string(buf[:n]), ".(*Engine).walkListing")
 		}
 		buf = make([]byte, 2*len(buf))
 	}

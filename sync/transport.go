@@ -26,8 +26,7 @@ func httpClientFor(ep *Endpoint, base *http.Client) (*http.Client, error) {
 	if ep.CAFile == "" && !ep.InsecureSkipVerify {
 		return &hc, nil
 	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.Proxy = http.ProxyFromEnvironment
+	tr := pooledTransport()
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
 	if ep.CAFile != "" {
 		pem, err := os.ReadFile(ep.CAFile)
@@ -47,6 +46,18 @@ func httpClientFor(ep *Endpoint, base *http.Client) (*http.Client, error) {
 	tr.TLSClientConfig = cfg
 	hc.Transport = tr
 	return &hc, nil
+}
+
+// pooledTransport is Go's default transport (proxy from the environment)
+// keeping up to feedFetchers idle connections to each host, not two: an
+// endpoint's feeds are fetched at once (fetchOrdered), and the
+// connections of one pass are reused by the next instead of being closed
+// and opened anew (a TLS handshake each) every pass.
+func pooledTransport() *http.Transport {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = http.ProxyFromEnvironment
+	tr.MaxIdleConnsPerHost = max(feedFetchers, http.DefaultMaxIdleConnsPerHost)
+	return tr
 }
 
 // maxRedirects is how many redirects one request follows.

@@ -20,12 +20,14 @@ import (
 // calibrates how many steps that takes.
 //
 // CREDWATCH_BENCH_RUNS runs (default 5, so that CI's -benchtime=1x stays
-// quick; docs/PERFORMANCE.md runs 25) are timed; reported are
-// p50-ms, p90-ms and max-ms, and changes (the mean items a run stored).
-// With CREDWATCH_BENCH_BASELINE naming another build of credwatch, the runs
-// alternate between the two binaries on the same cache, each with its own
-// ~1,000 changes, and base-p50-ms, base-p90-ms report the baseline: a
-// before/after measured side by side on a loaded machine.
+// quick; docs/PERFORMANCE.md runs 25) are timed; reported are p50-ms,
+// p90-ms and max-ms, cpu-p50-ms (the median CPU time of a run, user and
+// system: less moved by a loaded machine than the wall time), and changes
+// (the mean items a run stored). With CREDWATCH_BENCH_BASELINE naming
+// another build of credwatch, the runs alternate between the two binaries
+// on the same cache, each with its own ~1,000 changes, and base-p50-ms,
+// base-p90-ms and base-cpu-p50-ms report the baseline: a before/after
+// measured side by side on a loaded machine.
 func BenchmarkIncrementalBinary(b *testing.B) {
 	if testing.Short() {
 		b.Skip("runs the real binary")
@@ -76,9 +78,9 @@ feeds = ["licence", "penalty", "coercion", "reward", "inspection", "sharing", "r
 	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
 		b.Fatal(err)
 	}
-	// syncOnce runs one pass of binary, returning its wall time and the
-	// items it stored.
-	syncOnce := func(binary string) (time.Duration, int) {
+	// syncOnce runs one pass of binary, returning its wall time, the
+	// items it stored and its CPU time (user and system).
+	syncOnce := func(binary string) (time.Duration, int, time.Duration) {
 		cmd := exec.Command(binary, "--config", cfg, "--today", today.String(), "--log-format", "text", "sync", "--once")
 		cmd.Env = append(os.Environ(), "HOME="+dir)
 		t0 := time.Now()
@@ -92,7 +94,7 @@ feeds = ["licence", "penalty", "coercion", "reward", "inspection", "sharing", "r
 			k, _ := strconv.Atoi(string(m[1]))
 			items += k
 		}
-		return d, items
+		return d, items, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	}
 	b.StopTimer()
 	syncOnce(bin) // the initial sync of n records (and its compaction)
@@ -101,25 +103,25 @@ feeds = ["licence", "penalty", "coercion", "reward", "inspection", "sharing", "r
 	for range steps {
 		srv.sim.Step()
 	}
-	_, got := syncOnce(bin)
+	_, got, _ := syncOnce(bin)
 	if got > 0 {
 		steps = max(1, steps*1000/got)
 	}
-	var times, baseTimes []float64
+	var times, baseTimes, cpu, baseCPU []float64
 	total := 0
 	for i := 0; i < runs*2; i++ {
-		binary, into := bin, &times
+		binary, into, intoCPU := bin, &times, &cpu
 		if i%2 == 1 {
 			if base == "" {
 				continue
 			}
-			binary, into = base, &baseTimes
+			binary, into, intoCPU = base, &baseTimes, &baseCPU
 		}
 		for range steps {
 			srv.sim.Step()
 		}
 		b.StartTimer()
-		d, items := syncOnce(binary)
+		d, items, c := syncOnce(binary)
 		b.StopTimer()
 		if items == 0 {
 			b.Fatalf("run %d stored no changes", i)
@@ -128,18 +130,23 @@ feeds = ["licence", "penalty", "coercion", "reward", "inspection", "sharing", "r
 			total += items
 		}
 		*into = append(*into, float64(d.Microseconds())/1000)
+		*intoCPU = append(*intoCPU, float64(c.Microseconds())/1000)
 	}
 	b.ReportMetric(incrQuantile(times, 0.5), "p50-ms")
 	b.ReportMetric(incrQuantile(times, 0.9), "p90-ms")
 	b.ReportMetric(slices.Max(times), "max-ms")
+	b.ReportMetric(incrQuantile(cpu, 0.5), "cpu-p50-ms")
 	b.ReportMetric(float64(total)/float64(len(times)), "changes")
 	if len(baseTimes) > 0 {
 		b.ReportMetric(incrQuantile(baseTimes, 0.5), "base-p50-ms")
 		b.ReportMetric(incrQuantile(baseTimes, 0.9), "base-p90-ms")
+		b.ReportMetric(incrQuantile(baseCPU, 0.5), "base-cpu-p50-ms")
 	}
 	b.Logf("runs (ms): %v", times)
+	b.Logf("CPU of the runs (ms): %v", cpu)
 	if len(baseTimes) > 0 {
 		b.Logf("baseline runs (ms): %v", baseTimes)
+		b.Logf("CPU of the baseline runs (ms): %v", baseCPU)
 	}
 }
 

@@ -26,6 +26,7 @@ func (a *app) runSync(args []string) int {
 	if code, ok := parseFlags(fs, args, a.stdout, a.stderr); !ok {
 		return code
 	}
+	keepGCHeadroom(syncGCHeadroom)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	db, err := a.openCache(false)
