@@ -136,6 +136,11 @@ type built struct {
 	// tabs holds the repair and queue tabs as built (perhaps shared with
 	// other Models: Shared), so that they stay shared while shown.
 	tabs *penaltyTabs
+	// prepared: repairPrep and queuePrep are repair and queue laid out
+	// for the tables' layouts when the load began (built.prepare), for
+	// Update to swap in; otherwise the tables lay them out themselves.
+	prepared              bool
+	repairPrep, queuePrep table.Prepared
 }
 
 // yearNotes collects the years the views needed the calendar for and could

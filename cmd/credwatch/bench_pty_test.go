@@ -263,6 +263,20 @@ func (t *ptyTerm) keyToFrame(tb testing.TB, key, echo string) time.Duration {
 	}
 }
 
+// quit leaves the filter line and quits the program (esc, q), and waits
+// for it to end, so that it writes what it writes at exit (a CPU profile).
+func (t *ptyTerm) quit(tb testing.TB) {
+	tb.Helper()
+	t.f.Write([]byte("\x1b"))
+	time.Sleep(200 * time.Millisecond)
+	t.f.Write([]byte("q"))
+	select {
+	case <-t.done:
+	case <-time.After(30 * time.Second):
+		tb.Errorf("the program did not quit within 30 s of q")
+	}
+}
+
 func (t *ptyTerm) close() {
 	if t.cmd.Process != nil {
 		t.cmd.Process.Kill()
@@ -384,7 +398,9 @@ func ptyBinaries(tb testing.TB) []struct{ name, path string } {
 //     under way during most keystrokes.
 //
 // The fixture's simulator keeps the changes made in the syncing case: run
-// this benchmark on its own.
+// this benchmark on its own. CREDWATCH_BENCH_PTY_CPUPROFILE=prefix writes
+// each run's CPU profile of the binary to prefix.MODE.N (the program is
+// quit with q at the end of the run, so that it writes it).
 func BenchmarkFilterPTY(b *testing.B) {
 	if testing.Short() {
 		b.Skip("runs the real binary")
@@ -415,8 +431,14 @@ func filterPTY(b *testing.B, bin string, f *fixture, size int, mode string) {
 	}
 	cfg := ptyConfig(b, dir, cache, url, interval)
 	var stderr lockedBuffer
-	t := startPTY(b, bin, []string{"--config", cfg, "--today", today.String()},
-		[]string{"HOME=" + dir, "LANG=zh_CN.UTF-8", "TERM=xterm-256color"}, 40, 120, &stderr)
+	env := []string{"HOME=" + dir, "LANG=zh_CN.UTF-8", "TERM=xterm-256color"}
+	// A CPU profile per run: the binary writes it when it quits (below).
+	prof := os.Getenv("CREDWATCH_BENCH_PTY_CPUPROFILE")
+	if prof != "" {
+		prof = fmt.Sprintf("%s.%s.%d", prof, mode, time.Now().UnixNano())
+		env = append(env, "CREDWATCH_CPUPROFILE="+prof)
+	}
+	t := startPTY(b, bin, []string{"--config", cfg, "--today", today.String()}, env, 40, 120, &stderr)
 	t.waitFor(b, 0, "检查项", 2*time.Minute)
 	// Every tab's data: at 1M about 3 s after the first frame.
 	t.f.Write([]byte("4"))
@@ -450,6 +472,10 @@ func filterPTY(b *testing.B, bin string, f *fixture, size int, mode string) {
 	b.StopTimer()
 	if os.Getenv("CREDWATCH_BENCH_PTY_DUMP") != "" {
 		os.WriteFile(os.Getenv("CREDWATCH_BENCH_PTY_DUMP"), t.tail(t.mark()), 0o644)
+	}
+	if prof != "" {
+		t.quit(b)
+		b.Logf("CPU profile: %s", prof)
 	}
 	slices.Sort(took)
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
