@@ -369,22 +369,6 @@ func benchCache(tb testing.TB, f *fixture) string {
 	return copyCache(tb, f.cache)
 }
 
-// ptyBinaries are the binaries the pty benchmarks run, by name: this tree
-// built ("") unless CREDWATCH_BENCH_BIN lists others (comma-separated
-// paths, named bin0, bin1, … in the results), to compare builds side by
-// side in one run on one fixture.
-func ptyBinaries(tb testing.TB) []struct{ name, path string } {
-	v := os.Getenv("CREDWATCH_BENCH_BIN")
-	if v == "" {
-		return []struct{ name, path string }{{"", buildBinary(tb)}}
-	}
-	var out []struct{ name, path string }
-	for i, p := range strings.Split(v, ",") {
-		out = append(out, struct{ name, path string }{fmt.Sprintf("/bin%d", i), p})
-	}
-	return out
-}
-
 // BenchmarkFilterPTY types a filter on the 修复期限 tab (a row per cached
 // penalty) key by key into the real binary in a 120x40 pty, and reports
 // the time from each keystroke to the last byte of its frame (key-p50-ms,
@@ -405,7 +389,7 @@ func BenchmarkFilterPTY(b *testing.B) {
 	if testing.Short() {
 		b.Skip("runs the real binary")
 	}
-	bins := ptyBinaries(b)
+	bins := benchBinaries(b)
 	for _, size := range sizes() {
 		for _, mode := range []string{"offline", "syncing"} {
 			for _, bin := range bins {
@@ -500,7 +484,7 @@ func BenchmarkStartBacklog(b *testing.B) {
 		b.Skip("runs the real binary")
 	}
 	wait, run := envDuration(b, "CREDWATCH_BENCH_BACKLOG", 5*time.Second), envDuration(b, "CREDWATCH_BENCH_BACKLOG_RUN", 10*time.Second)
-	bins := ptyBinaries(b)
+	bins := benchBinaries(b)
 	for _, size := range sizes() {
 		for _, bin := range bins {
 			b.Run(sizeName(size)+bin.name, func(b *testing.B) {

@@ -83,7 +83,7 @@ func (p Prepared) Rows() Indexed { return p.r }
 // pass over the rows' departments), a text filter narrowed from p's (from
 // every row, as the first key of a filter, unless the new filter extends
 // p's), and a sort asked for since shows p's order until SortJob's order
-// arrives (SetOrder). Nothing here sorts.
+// arrives (SetOrder). Nothing here sorts a large table.
 func (t *Model) SetPrepared(p Prepared) {
 	if p.r.src == nil {
 		p = Prepare(Index(rowSlice(nil)), t.Layout())
@@ -91,12 +91,18 @@ func (t *Model) SetPrepared(p Prepared) {
 	key, had := t.cursorKey()
 	t.all, t.x = p.r.src, p.r.x
 	t.sortCol, t.sortDesc, t.order = p.l.sortCol, p.l.sortDesc, p.order
-	if p.l.dept == t.dept {
+	switch {
+	case t.Sorting() && (t.wantCol < 0 || t.all.Len() < lateRows):
+		// The given order, or a table small enough to sort here.
+		t.sortCol, t.sortDesc, t.order = t.wantCol, t.wantDesc, nil
+		t.rebase()
+	case p.l.dept == t.dept:
 		t.steps = p.steps[:len(p.steps):len(p.steps)]
-	} else {
+	default:
 		t.rebase()
 	}
-	same := had && p.l.hasKey && key == p.l.key && p.cursor >= 0 && t.dept == p.l.dept && t.filter == p.l.filter
+	same := had && p.l.hasKey && key == p.l.key && p.cursor >= 0 && t.dept == p.l.dept && t.filter == p.l.filter && !t.Sorting() &&
+		t.sortCol == p.l.sortCol && t.sortDesc == p.l.sortDesc
 	if same {
 		t.refresh("", false)
 		t.cursor = p.cursor
