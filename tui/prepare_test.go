@@ -8,6 +8,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/credit/credittest"
 	"github.com/czyj/credwatch/tui/table"
 )
@@ -174,4 +175,46 @@ func awaitSorted(t *testing.T, cmd tea.Cmd) sortedMsg {
 		t.Fatal("no command made a sort order")
 	}
 	return sortedMsg{}
+}
+
+// A reload that finds the data unchanged shows the same daily check
+// without computing it again; a change the check reads (an endpoint's
+// status, a sign-off) computes it again.
+func TestUnchangedReloadKeepsCheck(t *testing.T) {
+	dp, st := storeDeps(t, "zh")
+	st.snap.Generation = 5
+	m := loadedStore(t, dp, 100, 30)
+	reload := func() Model {
+		t.Helper()
+		m.seq++
+		return update(t, m, m.loadCmd()())
+	}
+	items := m.view.check.items
+	if len(items) == 0 {
+		t.Fatal("no checklist")
+	}
+	m = reload()
+	if !m.view.reused || &m.view.check.items[0] != &items[0] {
+		t.Fatalf("unchanged reload: reused %v, the checklist computed again: %v", m.view.reused, &m.view.check.items[0] != &items[0])
+	}
+	st.mu.Lock()
+	st.snap.Endpoints = slices.Clone(st.snap.Endpoints)
+	st.snap.Endpoints[0].LastError = "dial tcp: connection refused"
+	st.mu.Unlock()
+	m = reload()
+	if &m.view.check.items[0] == &items[0] {
+		t.Fatal("an endpoint's status changed and the checklist was kept")
+	}
+	items = m.view.check.items
+	if m = reload(); &m.view.check.items[0] != &items[0] {
+		t.Fatal("unchanged again, and the checklist computed again")
+	}
+	m = keys(t, m, runes("1"))
+	st.mu.Lock()
+	st.signoffs[fxToday] = credit.Signoff{Date: fxToday, Officer: "张三", At: fxNow}
+	st.mu.Unlock()
+	m = reload()
+	if m.view.check.signed == nil {
+		t.Fatal("a sign-off of today is not shown after the reload")
+	}
 }
