@@ -269,9 +269,7 @@ const (
 	// next may start: with at most one load in flight, at most about four
 	// a second. A load that took longer pauses as long as it took
 	// (cooldown), so that while the data keeps changing the loads of a
-	// large cache take at most about half a core from the officer's keys,
-	// and the sessions of a server that reload one after another
-	// (Shared.queue) each reload at most once per round of them.
+	// large cache take at most about half a core from the officer's keys.
 	reloadGap = 250 * time.Millisecond
 )
 
@@ -281,7 +279,7 @@ type snapshotMsg struct {
 	snap  *credit.Snapshot
 	err   error
 	built *built        // the rows computed from snap; nil to compute them in Update
-	took  time.Duration // the load's wait for its turn (Shared.queue), reading and building
+	took  time.Duration // the load's reading and building, not its wait in Shared.queue
 	// partial marks a first load that read the overview (Screen.Overview):
 	// snap has no penalties or repairs, and the tabs built from them wait
 	// for the full load that follows at once.
@@ -533,12 +531,12 @@ func (m *Model) loadCmd() tea.Cmd {
 			signoffs: in.signoffs, outbox: in.outbox, inUse: in.inUseSince, storeErr: errors.Join(sc.SignoffsErr, sc.OutboxErr)}
 	}
 	return func() tea.Msg {
-		// The wait for the turn counts: a Model that waited behind the
-		// others sharing its tabs reloads as much less often.
-		began := time.Now()
 		if prevScreen != nil {
+			// Not counted in took: sessions that reload less often hold
+			// superseded generations longer (more memory).
 			defer shared.queue()()
 		}
+		began := time.Now()
 		msg := load().(snapshotMsg)
 		msg.took = time.Since(began)
 		return msg
