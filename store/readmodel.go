@@ -28,8 +28,20 @@ import (
 // slices and maps of the check data (the CheckData value itself is each
 // caller's own). It keeps the newest generation only; a reader still
 // showing an older one keeps that alive until it moves on.
+//
+// With a pace (SetPace) it moves to a newer generation at most once per
+// pace: readers asking sooner get the generation it holds, which the
+// overview of the cache may already have passed. A server whose data
+// changes faster than its sessions' views are built from it then builds
+// one generation for every session and skips the ones between, rather
+// than one per session in turn while older ones stay alive.
 type ReadModel struct {
 	db *DB
+
+	paceMu sync.Mutex
+	pace   func() time.Duration // nil: no pace
+	now    func() time.Time
+	moved  time.Time // when the lists last moved to a newer generation
 
 	mu      sync.Mutex
 	snap    *credit.Snapshot // the newest full read, every department; nil before the first
@@ -67,7 +79,31 @@ type sharedCheck struct {
 }
 
 // ReadModel returns a new read model of db, empty: the first reader reads.
-func (db *DB) ReadModel() *ReadModel { return &ReadModel{db: db} }
+func (db *DB) ReadModel() *ReadModel { return &ReadModel{db: db, now: time.Now} }
+
+// SetPace makes the model move to a newer generation (its lists and its
+// check data) no sooner than pace() after its lists last moved; nil moves
+// at once. Call it before the model is read.
+func (m *ReadModel) SetPace(pace func() time.Duration) {
+	m.paceMu.Lock()
+	m.pace = pace
+	m.paceMu.Unlock()
+}
+
+// holding reports whether the model keeps the generation it holds for
+// now: it has a pace, and moved less than the pace ago.
+func (m *ReadModel) holding() bool {
+	m.paceMu.Lock()
+	defer m.paceMu.Unlock()
+	return m.pace != nil && !m.moved.IsZero() && m.now().Sub(m.moved) < m.pace()
+}
+
+// movedNow notes that the lists moved to a newer generation.
+func (m *ReadModel) movedNow() {
+	m.paceMu.Lock()
+	m.moved = m.now()
+	m.paceMu.Unlock()
+}
 
 // Reads returns how many times the model read (or patched) the penalties
 // and repairs, ScopeFilters how many times it limited them to a scope, and
@@ -97,7 +133,7 @@ func (m *ReadModel) Forget() {
 func (m *ReadModel) full(ov *credit.Snapshot) (*credit.Snapshot, error) {
 	for {
 		m.mu.Lock()
-		if s := m.snap; s != nil && s.Cache == ov.Cache && s.Generation >= ov.Generation {
+		if s := m.snap; s != nil && s.Cache == ov.Cache && (s.Generation >= ov.Generation || m.holding()) {
 			m.mu.Unlock()
 			return s, nil
 		}
@@ -117,6 +153,7 @@ func (m *ReadModel) full(ov *credit.Snapshot) (*credit.Snapshot, error) {
 		m.reading = nil
 		if err == nil {
 			m.snap = s
+			m.movedNow()
 		}
 		m.mu.Unlock()
 		close(ch)
@@ -180,7 +217,7 @@ func (m *ReadModel) checkFailing(since time.Time, lean bool, rules *credit.Rules
 	}
 	for {
 		m.checkMu.Lock()
-		if c := m.check; c != nil && c.cache == cache && c.gen >= gen && c.since.Equal(since) && c.rules == rules && c.today == today {
+		if c := m.check; c != nil && c.cache == cache && (c.gen >= gen || m.holding()) && c.since.Equal(since) && c.rules == rules && c.today == today {
 			m.checkMu.Unlock()
 			return c.data, nil
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -141,5 +142,74 @@ func TestReadModelSharesOneReadPerGeneration(t *testing.T) {
 	rm.Forget()
 	if _, err := admin.Snapshot(); err != nil || rm.Reads() != 3 {
 		t.Errorf("a read after Forget: %v; %d reads, want 3", err, rm.Reads())
+	}
+}
+
+// TestReadModelPace: a read model with a pace holds the generation it
+// read for the pace after it moved: readers of the cache written since
+// get the generation held (lists, overview and check data of one
+// generation), and LoadScreen says nothing changed for a reader showing
+// it; once the pace has passed, the next reader moves it to the newest,
+// skipping the generations between.
+func TestReadModelPace(t *testing.T) {
+	db, at := readModelCache(t, 300)
+	rm := db.ReadModel()
+	clock := at
+	rm.now = func() time.Time { return clock }
+	rm.SetPace(func() time.Duration { return 5 * time.Second })
+	rules := credit.DefaultRules()
+	today := credit.DateOf(at)
+	since, err := rules.LastWorkingDayStart(today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	district := db.Scoped(credit.Scope{Depts: []string{"320412"}}).Through(rm)
+
+	first, err := LoadScreen(district, credit.ScreenRequest{Today: today, Rules: rules})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown, err := LoadScreen(district, credit.ScreenRequest{Today: today, Rules: rules, Prev: first})
+	if err != nil || shown.Overview {
+		t.Fatalf("the full read: %v (overview %v)", err, shown.Overview)
+	}
+	gen := shown.Snapshot.Generation
+	write := func(id string) {
+		t.Helper()
+		if err := db.ApplyPage(&credit.Page{Endpoint: "zf", Feed: "penalty", FetchedAt: at,
+			Changes: []credit.Change{upsert(penalty(id, "320412", "2026-03-01"))}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("paced-1")
+	write("paced-2")
+	reads, checks := rm.Reads(), rm.CheckReads()
+
+	clock = clock.Add(4 * time.Second) // within the pace
+	held, err := LoadScreen(district, credit.ScreenRequest{Today: today, Rules: rules, Prev: shown})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !held.Unchanged || held.Snapshot.Generation != gen || !held.Snapshot.Penalties.Same(&shown.Snapshot.Penalties) {
+		t.Errorf("within the pace: unchanged %v, generation %d (held %d), same lists %v", held.Unchanged, held.Snapshot.Generation, gen,
+			held.Snapshot.Penalties.Same(&shown.Snapshot.Penalties))
+	}
+	if d, err := district.CheckDataFailing(since, true, rules, today); err != nil || rm.CheckReads() != checks || rm.Reads() != reads {
+		t.Errorf("within the pace: %d reads (had %d), %d check reads (had %d), %v", rm.Reads(), reads, rm.CheckReads(), checks, err)
+	} else if slices.ContainsFunc(d.Undisclosed, func(r credit.RecordRef) bool { return strings.HasSuffix(r.Key, "paced-2") }) {
+		t.Error("within the pace: the check data of a newer generation")
+	}
+
+	clock = clock.Add(2 * time.Second) // past the pace
+	moved, err := LoadScreen(district, credit.ScreenRequest{Today: today, Rules: rules, Prev: held})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if moved.Unchanged || moved.Snapshot.Generation != gen+2 || rm.Reads() != reads+1 {
+		t.Errorf("past the pace: unchanged %v, generation %d (want %d, the newest), %d reads (want %d: one, the generations between skipped)",
+			moved.Unchanged, moved.Snapshot.Generation, gen+2, rm.Reads(), reads+1)
+	}
+	if moved.Snapshot.Penalties.Index("paced-2") < 0 {
+		t.Error("past the pace: the newest penalty is missing")
 	}
 }

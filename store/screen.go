@@ -123,6 +123,15 @@ func LoadScreen(r ScreenReader, req credit.ScreenRequest) (*credit.Screen, error
 		} else {
 			readCheck()
 			s, err = r.SnapshotSince(ps)
+			if err == nil && s != nil && s.Generation == ps.Generation && s.Cache == ps.Cache && req.Today == prev.Today && prev.Check != nil {
+				// A read model that holds the generation on screen
+				// (ReadModel.SetPace) gave it again, with its overview:
+				// nothing changed for this reader.
+				s.Penalties, s.Repairs = ps.Penalties, ps.Repairs
+				sc.Unchanged = true
+				c := *prev.Check
+				sc.Check, sc.CheckErr = &c, nil
+			}
 		}
 	case first:
 		readCheck()

@@ -75,11 +75,11 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		if key.Matches(msg, k.SortPrev) {
 			step = -1
 		}
-		t.SetSort((col+1+step+n)%n-1, desc)
+		t.SetSortLater((col+1+step+n)%n-1, desc)
 	case key.Matches(msg, k.SortDir):
 		t := m.activeTable()
 		col, desc := t.Sort()
-		t.SetSort(col, !desc)
+		t.SetSortLater(col, !desc)
 	case key.Matches(msg, k.Export):
 		return m, m.exportCmd(m.exportFormat())
 	case key.Matches(msg, k.ExportJSON):

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/czyj/credwatch/credit"
+	"github.com/czyj/credwatch/tui/table"
 )
 
 // EndpointInfo is one configured agency endpoint, shown on the sync tab even
@@ -264,8 +265,11 @@ var tabKeys = [tabCount]string{"tab.check", "tab.sharing", "tab.sync", "tab.repa
 const (
 	// tickInterval is how often ages ("2小时前") are recomputed.
 	tickInterval = 10 * time.Second
-	// reloadGap is the pause after each snapshot load before the next may
-	// start: with at most one load in flight, at most about four a second.
+	// reloadGap is the least pause after each snapshot load before the
+	// next may start: with at most one load in flight, at most about four
+	// a second. A load that took longer pauses as long as it took
+	// (cooldown), so that while the data keeps changing the loads of a
+	// large cache take at most about half a core from the officer's keys.
 	reloadGap = 250 * time.Millisecond
 )
 
@@ -274,7 +278,8 @@ type snapshotMsg struct {
 	seq   uint64
 	snap  *credit.Snapshot
 	err   error
-	built *built // the rows computed from snap; nil to compute them in Update
+	built *built        // the rows computed from snap; nil to compute them in Update
+	took  time.Duration // the load's reading and building, not its wait in Shared.queue
 	// partial marks a first load that read the overview (Screen.Overview):
 	// snap has no penalties or repairs, and the tabs built from them wait
 	// for the full load that follows at once.
@@ -478,10 +483,11 @@ func (m *Model) loadCmd() tea.Cmd {
 		prev = &v
 	}
 	shared := m.d.Shared
-	return func() tea.Msg {
-		if prevScreen != nil {
-			defer shared.queue()()
-		}
+	// The repair and queue tables' layouts (sort, filters, cursor): the
+	// command lays the new rows out for them, so that Update only swaps
+	// them in (prepare).
+	lays := [2]table.Layout{m.repair.Layout(), m.queue.Layout()}
+	load := func() tea.Msg {
 		in.now, in.clock = now(), wall()
 		if holderFn != nil {
 			in.holder, in.hasHolder = holderFn()
@@ -494,6 +500,7 @@ func (m *Model) loadCmd() tea.Cmd {
 			}
 			in.snap = s
 			b := build(in)
+			b.prepare(lays)
 			return snapshotMsg{seq: seq, snap: s, built: &b}
 		}
 		sc, err := st.LoadScreen(credit.ScreenRequest{Today: in.today, Rules: rules, Prev: prevScreen})
@@ -519,9 +526,26 @@ func (m *Model) loadCmd() tea.Cmd {
 			in.inUseSince = sc.InUseSince
 		}
 		b := build(in)
+		b.prepare(lays)
 		return snapshotMsg{seq: seq, snap: sc.Snapshot, built: &b, partial: sc.Overview, store: true, screen: sc, check: in.check, checkErr: in.checkErr,
 			signoffs: in.signoffs, outbox: in.outbox, inUse: in.inUseSince, storeErr: errors.Join(sc.SignoffsErr, sc.OutboxErr)}
 	}
+	return func() tea.Msg {
+		if prevScreen != nil {
+			// Not counted in took: sessions that reload less often hold
+			// superseded generations longer (more memory).
+			defer shared.queue()()
+		}
+		began := time.Now()
+		msg := load().(snapshotMsg)
+		msg.took = time.Since(began)
+		return msg
+	}
+}
+
+// cooldown is the pause after a load that took took before the next.
+func cooldown(took time.Duration) tea.Cmd {
+	return tea.Tick(max(reloadGap, took), func(time.Time) tea.Msg { return cooldownMsg{} })
 }
 
 // waitEvent waits for the next sync event; Update issues it again after each.
@@ -538,6 +562,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m, cmd = m.update(msg)
 	m.updateKeys()
 	m.applyMarks()
+	if sort := m.sortCmds(); sort != nil {
+		cmd = tea.Batch(cmd, sort)
+	}
 	switch msg.(type) {
 	case tea.KeyMsg, tea.MouseMsg: // what the officer does may change the views
 		if save := m.saveViews(); save != nil {
@@ -567,6 +594,8 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 			}
 		}
 		return m, cmd
+	case sortedMsg:
+		m.handleSorted(msg)
 	case copiedMsg:
 		m.handleCopied(msg)
 	case tea.MouseMsg:
@@ -668,12 +697,11 @@ func (m Model) handleSnapshot(msg snapshotMsg) (Model, tea.Cmd) {
 		if b := msg.built; b != nil && msg.store && !b.reused && m.hooks.Rebuilt != nil {
 			m.cooling = true
 			rebuilt := m.hooks.Rebuilt
-			return m, tea.Batch(tea.Tick(reloadGap, func(time.Time) tea.Msg { return cooldownMsg{} }),
-				func() tea.Msg { rebuilt(); return nil })
+			return m, tea.Batch(cooldown(msg.took), func() tea.Msg { rebuilt(); return nil })
 		}
 	}
 	m.cooling = true
-	return m, tea.Tick(reloadGap, func(time.Time) tea.Msg { return cooldownMsg{} })
+	return m, cooldown(msg.took)
 }
 
 func (m Model) handleEvent(msg eventMsg) (Model, tea.Cmd) {

@@ -113,10 +113,10 @@ func (m *Model) sortByClick(t *Table, col int) {
 	}
 	cur, desc := t.Sort()
 	if cur == col {
-		t.SetSort(col, !desc)
+		t.SetSortLater(col, !desc)
 		return
 	}
-	t.SetSort(col, false)
+	t.SetSortLater(col, false)
 }
 
 // tabAtX is the tab whose label is drawn at x on the tabs line.

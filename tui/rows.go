@@ -136,6 +136,13 @@ type built struct {
 	// tabs holds the repair and queue tabs as built (perhaps shared with
 	// other Models: Shared), so that they stay shared while shown.
 	tabs *penaltyTabs
+	// checkIn is what check was computed from.
+	checkIn checkInputs
+	// prepared: repairPrep and queuePrep are repair and queue laid out
+	// for the tables' layouts when the load began (built.prepare), for
+	// Update to swap in; otherwise the tables lay them out themselves.
+	prepared              bool
+	repairPrep, queuePrep table.Prepared
 }
 
 // yearNotes collects the years the views needed the calendar for and could
@@ -230,7 +237,12 @@ func build(in buildInput) built {
 	}
 	b.years.merge(b.penaltyYears)
 	b.today = in.today
-	b.check = buildCheck(in)
+	if r := in.reuse; r != nil && r.check.ready && sameCheck(r.checkIn, &in) {
+		b.check = r.check
+	} else {
+		b.check = buildCheck(in)
+	}
+	b.checkIn = checkInputsOf(&in)
 	b.outbox, b.outboxSum, _, _ = buildOutbox(in)
 	// The header counts come with the snapshot, read in the same
 	// transaction as everything else it shows.

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"weak"
 
 	"github.com/czyj/credwatch/credit"
@@ -29,6 +30,9 @@ type Shared struct {
 	mu     sync.Mutex
 	slots  []*sharedSlot
 	builds atomic.Int64
+	// longest is the longest of the last builds (nanoseconds): each build
+	// sets it to its own time or to the decayed longest, if more (Pace).
+	longest atomic.Int64
 	// reloading is held by the Model whose reload is reading and
 	// building (queue).
 	reloading chan struct{}
@@ -54,6 +58,26 @@ func (s *Shared) queue() (done func()) {
 // Builds returns how many times tabs were built: once per snapshot,
 // day, language, departments and settings, however many Models show them.
 func (s *Shared) Builds() int64 { return s.builds.Load() }
+
+// Pace is how often the Models sharing s can afford a new data generation:
+// twice the time a generation's tabs took to build (the longest build of
+// late, of any scope), so that while the data changes without pause
+// building takes at most about half of the processor time. A server gives
+// it to its read model (store.ReadModel.SetPace). 0 before any build.
+func (s *Shared) Pace() time.Duration { return 2 * time.Duration(s.longest.Load()) }
+
+// noteBuild counts a build that took took into Pace: the longest of late
+// decays by a quarter with each build, so that a scope built once at a
+// busy moment does not slow the pace for long.
+func (s *Shared) noteBuild(took time.Duration) {
+	for {
+		old := s.longest.Load()
+		next := max(int64(took), old-old/4)
+		if s.longest.CompareAndSwap(old, next) {
+			return
+		}
+	}
+}
 
 // sharedSlot is one build of the tabs: while it runs (done open), the
 // lists it builds from; then a weak pointer to what it built.
@@ -165,7 +189,9 @@ func (s *Shared) build(sl *sharedSlot, in buildInput) (t *penaltyTabs) {
 		sl.done = nil // a slot without tabs is dropped by the next look-up
 		s.mu.Unlock()
 	}()
+	began := time.Now()
 	t = buildPenaltyTabs(in)
+	s.noteBuild(time.Since(began))
 	s.builds.Add(1)
 	return t
 }

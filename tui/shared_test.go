@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -146,5 +147,32 @@ func TestSharedTabsConcurrentSessions(t *testing.T) {
 	}
 	if dp.Shared.Builds() != 1 {
 		t.Errorf("%d builds, want 1", dp.Shared.Builds())
+	}
+}
+
+// Pace is twice the longest build of late: 0 before any build, then
+// more than 0, decaying by a quarter with each shorter build.
+func TestSharedPace(t *testing.T) {
+	sh := NewShared()
+	if sh.Pace() != 0 {
+		t.Fatalf("pace %v before any build", sh.Pace())
+	}
+	sh.noteBuild(4 * time.Second)
+	if sh.Pace() != 8*time.Second {
+		t.Errorf("pace %v after a build of 4 s, want 8 s", sh.Pace())
+	}
+	sh.noteBuild(time.Second)
+	if sh.Pace() != 6*time.Second {
+		t.Errorf("pace %v after a shorter build, want 6 s (the longest decayed by a quarter)", sh.Pace())
+	}
+	sh.noteBuild(10 * time.Second)
+	if sh.Pace() != 20*time.Second {
+		t.Errorf("pace %v after a longer build, want 20 s", sh.Pace())
+	}
+	dp, _ := storeDeps(t, "zh")
+	dp.Shared = NewShared()
+	loadShared(dp)
+	if dp.Shared.Builds() != 1 || dp.Shared.Pace() <= 0 {
+		t.Errorf("after a build: %d builds, pace %v", dp.Shared.Builds(), dp.Shared.Pace())
 	}
 }

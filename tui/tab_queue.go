@@ -26,9 +26,14 @@ func newQueuePage(c common) queuePage {
 	return queuePage{oneTable{c.newTable(queueColumns(c.cat), "empty.queue")}}
 }
 
-// apply takes the build's rows unless they are the ones held (reused).
+// apply takes the build's rows unless they are the ones held (reused),
+// laid out by the load command when it did (built.prepare).
 func (p *queuePage) apply(b *built) {
-	if !b.reused {
+	switch {
+	case b.reused:
+	case b.prepared:
+		p.SetPrepared(b.queuePrep)
+	default:
 		p.SetIndexed(b.queue)
 	}
 }
@@ -76,6 +81,7 @@ func buildQueue(in buildInput, y *yearNotes) (*queueRows, string) {
 	perStage := map[credit.Stage]int{}
 	stuck := 0
 	for i := range in.snap.Repairs.Len() { // in key order
+		table.Yield(i)
 		k, rep := in.snap.Repairs.Key(i), in.snap.Repairs.At(i)
 		pen := int32(penaltyIndex(&in.snap.Penalties, k))
 		var dept string

@@ -25,9 +25,14 @@ func newRepairPage(c common) repairPage {
 	return repairPage{oneTable{c.newTable(repairColumns(c.cat), "empty")}}
 }
 
-// apply takes the build's rows unless they are the ones held (reused).
+// apply takes the build's rows unless they are the ones held (reused),
+// laid out by the load command when it did (built.prepare).
 func (p *repairPage) apply(b *built) {
-	if !b.reused {
+	switch {
+	case b.reused:
+	case b.prepared:
+		p.SetPrepared(b.repairPrep)
+	default:
 		p.SetIndexed(b.repair)
 	}
 }
@@ -83,6 +88,7 @@ func buildRepair(in buildInput, y *yearNotes) (*repairRows, string) {
 		search: map[string]string{}, depts: in.depts, cat: c, today: in.today, days: days}
 	var nEligible, nSoon, nNot, nRemind, nReview, nReviewLate int
 	for i := range pens.Len() {
+		table.Yield(i)
 		src.pos[i] = -1
 		if !in.inScope(pens.Dept(i)) {
 			continue

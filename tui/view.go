@@ -231,6 +231,8 @@ func (m *Model) statusLine() string {
 		return m.styles.Err.Render(ansi.Truncate(symBad+" "+m.flash, w, truncTail))
 	case m.flash != "":
 		return m.styles.OK.Render(ansi.Truncate(m.flash, w, truncTail))
+	case m.activeTableSorting():
+		return m.styles.Status.Render(m.cat.t("ev.sorting"))
 	case m.lastEvent != "":
 		return m.styles.Status.Render(ansi.Truncate(m.lastEvent, w, truncTail))
 	case m.snap == nil && m.loading:

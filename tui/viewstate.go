@@ -159,7 +159,7 @@ func tableViewOf(t *Table) TableView {
 }
 
 func (v TableView) applyTo(t *Table) {
-	t.SetSort(v.Sort, v.Desc)
+	t.SetSortLater(v.Sort, v.Desc)
 	t.SetFilter(v.Filter)
 	t.SetDeptFilter(v.Dept)
 }

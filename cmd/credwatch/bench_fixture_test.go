@@ -228,6 +228,23 @@ func copyCache(tb testing.TB, src string) string {
 	return dst
 }
 
+// benchBinaries are the binaries the benchmarks of the real binary run
+// (the pty and serve benchmarks), by name: this tree built ("") unless
+// CREDWATCH_BENCH_BIN lists others (comma-separated paths, named bin0,
+// bin1, … in the results), to compare builds on one fixture, side by
+// side in one run.
+func benchBinaries(tb testing.TB) []struct{ name, path string } {
+	v := os.Getenv("CREDWATCH_BENCH_BIN")
+	if v == "" {
+		return []struct{ name, path string }{{"", buildBinary(tb)}}
+	}
+	var out []struct{ name, path string }
+	for i, p := range strings.Split(v, ",") {
+		out = append(out, struct{ name, path string }{fmt.Sprintf("/bin%d", i), p})
+	}
+	return out
+}
+
 // stepSim makes the fixture's simulator change data every 100 ms (as
 // `credwatch sim --tick 100ms` does) until the returned function is called.
 func stepSim(f *fixture) (stop func()) {

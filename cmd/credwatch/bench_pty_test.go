@@ -263,6 +263,20 @@ func (t *ptyTerm) keyToFrame(tb testing.TB, key, echo string) time.Duration {
 	}
 }
 
+// quit leaves the filter line and quits the program (esc, q), and waits
+// for it to end, so that it writes what it writes at exit (a CPU profile).
+func (t *ptyTerm) quit(tb testing.TB) {
+	tb.Helper()
+	t.f.Write([]byte("\x1b"))
+	time.Sleep(200 * time.Millisecond)
+	t.f.Write([]byte("q"))
+	select {
+	case <-t.done:
+	case <-time.After(30 * time.Second):
+		tb.Errorf("the program did not quit within 30 s of q")
+	}
+}
+
 func (t *ptyTerm) close() {
 	if t.cmd.Process != nil {
 		t.cmd.Process.Kill()
@@ -355,22 +369,6 @@ func benchCache(tb testing.TB, f *fixture) string {
 	return copyCache(tb, f.cache)
 }
 
-// ptyBinaries are the binaries the pty benchmarks run, by name: this tree
-// built ("") unless CREDWATCH_BENCH_BIN lists others (comma-separated
-// paths, named bin0, bin1, … in the results), to compare builds side by
-// side in one run on one fixture.
-func ptyBinaries(tb testing.TB) []struct{ name, path string } {
-	v := os.Getenv("CREDWATCH_BENCH_BIN")
-	if v == "" {
-		return []struct{ name, path string }{{"", buildBinary(tb)}}
-	}
-	var out []struct{ name, path string }
-	for i, p := range strings.Split(v, ",") {
-		out = append(out, struct{ name, path string }{fmt.Sprintf("/bin%d", i), p})
-	}
-	return out
-}
-
 // BenchmarkFilterPTY types a filter on the 修复期限 tab (a row per cached
 // penalty) key by key into the real binary in a 120x40 pty, and reports
 // the time from each keystroke to the last byte of its frame (key-p50-ms,
@@ -384,12 +382,14 @@ func ptyBinaries(tb testing.TB) []struct{ name, path string } {
 //     under way during most keystrokes.
 //
 // The fixture's simulator keeps the changes made in the syncing case: run
-// this benchmark on its own.
+// this benchmark on its own. CREDWATCH_BENCH_PTY_CPUPROFILE=prefix writes
+// each run's CPU profile of the binary to prefix.MODE.N (the program is
+// quit with q at the end of the run, so that it writes it).
 func BenchmarkFilterPTY(b *testing.B) {
 	if testing.Short() {
 		b.Skip("runs the real binary")
 	}
-	bins := ptyBinaries(b)
+	bins := benchBinaries(b)
 	for _, size := range sizes() {
 		for _, mode := range []string{"offline", "syncing"} {
 			for _, bin := range bins {
@@ -415,8 +415,14 @@ func filterPTY(b *testing.B, bin string, f *fixture, size int, mode string) {
 	}
 	cfg := ptyConfig(b, dir, cache, url, interval)
 	var stderr lockedBuffer
-	t := startPTY(b, bin, []string{"--config", cfg, "--today", today.String()},
-		[]string{"HOME=" + dir, "LANG=zh_CN.UTF-8", "TERM=xterm-256color"}, 40, 120, &stderr)
+	env := []string{"HOME=" + dir, "LANG=zh_CN.UTF-8", "TERM=xterm-256color"}
+	// A CPU profile per run: the binary writes it when it quits (below).
+	prof := os.Getenv("CREDWATCH_BENCH_PTY_CPUPROFILE")
+	if prof != "" {
+		prof = fmt.Sprintf("%s.%s.%d", prof, mode, time.Now().UnixNano())
+		env = append(env, "CREDWATCH_CPUPROFILE="+prof)
+	}
+	t := startPTY(b, bin, []string{"--config", cfg, "--today", today.String()}, env, 40, 120, &stderr)
 	t.waitFor(b, 0, "检查项", 2*time.Minute)
 	// Every tab's data: at 1M about 3 s after the first frame.
 	t.f.Write([]byte("4"))
@@ -451,6 +457,10 @@ func filterPTY(b *testing.B, bin string, f *fixture, size int, mode string) {
 	if os.Getenv("CREDWATCH_BENCH_PTY_DUMP") != "" {
 		os.WriteFile(os.Getenv("CREDWATCH_BENCH_PTY_DUMP"), t.tail(t.mark()), 0o644)
 	}
+	if prof != "" {
+		t.quit(b)
+		b.Logf("CPU profile: %s", prof)
+	}
 	slices.Sort(took)
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	b.ReportMetric(ms(took[len(took)/2]), "key-p50-ms")
@@ -474,7 +484,7 @@ func BenchmarkStartBacklog(b *testing.B) {
 		b.Skip("runs the real binary")
 	}
 	wait, run := envDuration(b, "CREDWATCH_BENCH_BACKLOG", 5*time.Second), envDuration(b, "CREDWATCH_BENCH_BACKLOG_RUN", 10*time.Second)
-	bins := ptyBinaries(b)
+	bins := benchBinaries(b)
 	for _, size := range sizes() {
 		for _, bin := range bins {
 			b.Run(sizeName(size)+bin.name, func(b *testing.B) {

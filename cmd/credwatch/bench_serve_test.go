@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	gosync "sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -48,7 +49,11 @@ import (
 //     every session reloads new generations meanwhile.
 //
 // N is CREDWATCH_BENCH_SESSIONS (default 4, so that CI's -benchtime=1x
-// stays quick; docs/PERFORMANCE.md runs 32).
+// stays quick; docs/PERFORMANCE.md runs 32). CREDWATCH_BENCH_BIN=old,new
+// runs the builds named one after the other on one fixture;
+// CREDWATCH_BENCH_SERVE_CPUPROFILE=prefix writes each run's CPU profile of
+// the server to prefix.N (the server is then stopped with SIGTERM, so
+// that it writes it).
 func BenchmarkServeSessions(b *testing.B) {
 	n := 4
 	if v := os.Getenv("CREDWATCH_BENCH_SESSIONS"); v != "" {
@@ -60,14 +65,16 @@ func BenchmarkServeSessions(b *testing.B) {
 	if testing.Short() {
 		b.Skip("runs the real binary")
 	}
-	bin := buildBinary(b)
+	bins := benchBinaries(b)
 	for _, size := range sizes() {
-		b.Run(sizeName(size), func(b *testing.B) {
-			f := getFixture(b, size)
-			for range b.N {
-				serveSessions(b, bin, f, n)
-			}
-		})
+		for _, bin := range bins {
+			b.Run(sizeName(size)+bin.name, func(b *testing.B) {
+				f := getFixture(b, size)
+				for range b.N {
+					serveSessions(b, bin.path, f, n)
+				}
+			})
+		}
 	}
 }
 
@@ -119,11 +126,31 @@ max_sessions_per_key = 2
 	var stderr lockedBuffer
 	srv := exec.Command(bin, "--config", cfg, "--today", today.String(), "serve")
 	srv.Env = append(os.Environ(), "HOME="+dir)
+	prof := os.Getenv("CREDWATCH_BENCH_SERVE_CPUPROFILE")
+	if prof != "" {
+		prof = fmt.Sprintf("%s.%d", prof, time.Now().UnixNano())
+		srv.Env = append(srv.Env, "CREDWATCH_CPUPROFILE="+prof)
+	}
 	srv.Stderr = &stderr
 	if err := srv.Start(); err != nil {
 		b.Fatal(err)
 	}
-	defer func() { srv.Process.Kill(); srv.Wait() }()
+	defer func() {
+		if prof != "" {
+			srv.Process.Signal(syscall.SIGTERM)
+			done := make(chan struct{})
+			go func() { srv.Wait(); close(done) }()
+			select {
+			case <-done:
+				b.Logf("CPU profile: %s", prof)
+				return
+			case <-time.After(30 * time.Second):
+				b.Errorf("serve did not stop within 30 s of SIGTERM")
+			}
+		}
+		srv.Process.Kill()
+		srv.Wait()
+	}()
 	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		if c, err := net.Dial("tcp", addr); err == nil {
 			c.Close()

@@ -117,6 +117,7 @@ func (a *app) serveConfig(db *store.DB, al *audit.Log, cfg ServeConfig) serve.Co
 		},
 		Warnings: a.cfg.warnings,
 		Commands: cmds, FollowEvery: followEvery,
+		Pace:   true,
 		Logger: log,
 	}
 }

@@ -162,6 +162,7 @@ var messages = map[string]message{
 	"ev.closed":      {"同步引擎已停止", "sync engine stopped"},
 	"ev.syncnow":     {"已请求立即同步", "sync requested"},
 	"ev.loading":     {"正在读取缓存", "reading cache"},
+	"ev.sorting":     {"正在排序", "sorting"},
 	"ev.taken":       {"缓存读取于 %s", "cache read at %s"},
 	"err.snapshot":   {"读取缓存失败（%s）：%s", "reading the cache failed (%s): %s"},
 	"err.nosnap":     {"未配置缓存", "no cache configured"},

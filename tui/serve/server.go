@@ -70,6 +70,12 @@ type Config struct {
 	// FollowEvery is how often the server polls the cache's event log for
 	// the open views (default 300 ms).
 	FollowEvery time.Duration
+	// Pace makes the sessions move to a newer data generation together,
+	// no more often than their tabs can be built (tui.Shared.Pace, given
+	// to the read model): while the data changes faster, the generations
+	// between are skipped. false: each generation is read as soon as a
+	// session asks (the tests that count reads).
+	Pace bool
 	// Logger receives the server's diagnostics (default: discarded).
 	// The audit trail is kept apart, in Audit.
 	Logger *slog.Logger
@@ -172,6 +178,9 @@ func New(cfg Config) (*Server, error) {
 		keys: &keyring{path: cfg.AuthorizedKeys, dir: cfg.Depts}, hub: newEventHub(), refused: newRefusals(), reload: make(chan struct{}, 1),
 		reads: cfg.DB.ReadModel(), shared: tui.NewShared(), scav: newScavenger(),
 		rules: credit.DefaultRules(), depts: credit.NewDirectory(credit.DefaultDepartments())}
+	if cfg.Pace {
+		s.reads.SetPace(s.shared.Pace)
+	}
 	s.gate = newGate(cfg.HandshakeTimeout, cfg.MaxUnauthenticated, cfg.BackoffExempt, s)
 	if err := s.loadKeys(); err != nil {
 		return nil, err

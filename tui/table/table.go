@@ -205,8 +205,14 @@ type Model struct {
 
 	filter   string // lower-cased text filter; "" for none
 	dept     string // department filter; "" for none
-	sortCol  int    // column sorted by; -1 keeps the given order
+	sortCol  int    // column the rows shown are sorted by; -1 keeps the given order
 	sortDesc bool
+	// wantCol and wantDesc are the sort asked for (Sort): the one shown,
+	// or one whose order is being made off the UI goroutine
+	// (SetSortLater); job is the rows and sort SortJob was handed out for.
+	wantCol  int
+	wantDesc bool
+	job      sortJobKey
 
 	marks map[string]bool // rows marked new, by key (SetMarks)
 	mark  string          // their marker
@@ -231,7 +237,7 @@ type rowsCache struct {
 
 // New returns an empty, focused table of the given columns.
 func New(cols []Column, st Styles, km KeyMap) Model {
-	t := Model{KeyMap: km, Styles: st, cols: cols, focused: true, width: 80, height: 10, sortCol: -1}
+	t := Model{KeyMap: km, Styles: st, cols: cols, focused: true, width: 80, height: 10, sortCol: -1, wantCol: -1}
 	t.SetRows(nil)
 	return t
 }
@@ -283,6 +289,7 @@ func (t *Model) SetIndexed(r Indexed) {
 	}
 	key, had := t.cursorKey()
 	t.all, t.x = r.src, r.x
+	t.sortCol, t.sortDesc = t.wantCol, t.wantDesc
 	t.order = nil
 	t.rebase()
 	t.refresh(key, had)
@@ -465,11 +472,14 @@ func (t *Model) DeptFilter() string { return t.dept }
 
 // SetSort sorts the rows by column col (-1: the order given to SetRows),
 // descending when desc. The header marks the column with " ^" or " v".
+// It sorts every row here: in a program's Update, a large table sorts
+// with SetSortLater.
 func (t *Model) SetSort(col int, desc bool) {
 	if col < -1 || col >= len(t.cols) {
 		col = -1
 	}
 	key, had := t.cursorKey()
+	t.wantCol, t.wantDesc = col, desc
 	if col != t.sortCol || desc != t.sortDesc {
 		t.sortCol, t.sortDesc = col, desc
 		t.order = nil
@@ -478,8 +488,9 @@ func (t *Model) SetSort(col int, desc bool) {
 	t.refresh(key, had)
 }
 
-// Sort returns the sort column (-1 for none) and direction.
-func (t *Model) Sort() (int, bool) { return t.sortCol, t.sortDesc }
+// Sort returns the sort column (-1 for none) and direction asked for:
+// while Sorting, the rows are still shown in the order before.
+func (t *Model) Sort() (int, bool) { return t.wantCol, t.wantDesc }
 
 // Columns returns the columns. Callers must not modify them.
 func (t *Model) Columns() []Column { return t.cols }
