@@ -104,7 +104,10 @@ func (f *serveFixture) writeKeys(t *testing.T, lines ...string) {
 // Program.Send from inside the program's own Update, the session never
 // ended, its slot stayed taken and the next SIGTERM hung.
 func TestServeIdleSessionEndsAndFreesItsSlot(t *testing.T) {
-	f := startServeWith(t, serveOpts{idle: "1s"})
+	// 3 s: long enough that a loaded machine still draws each session's
+	// first frame before its idle limit (with 1 s a session could end
+	// before the frame the test waits for).
+	f := startServeWith(t, serveOpts{idle: "3s"})
 	var tms []*terminal
 	for _, who := range []string{"officer", "readonly", "admin"} {
 		tm := f.terminal(t, who, nil)
@@ -112,7 +115,7 @@ func TestServeIdleSessionEndsAndFreesItsSlot(t *testing.T) {
 		tms = append(tms, tm)
 	}
 	for _, tm := range tms {
-		tm.waitEnd(t, 8*time.Second, "idle")
+		tm.waitEnd(t, 12*time.Second, "idle")
 		out := tm.out.String()
 		bye, leave := strings.LastIndex(out, "无操作"), strings.LastIndex(out, "\x1b[?1049l")
 		if bye < 0 || leave < 0 || leave > bye {
