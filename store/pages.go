@@ -89,9 +89,10 @@ const releaseTick = 10 * time.Millisecond
 // releaseWhile's goroutine with the database released.
 var releasedWhile func(*bolt.DB)
 
-// releaseWhile runs fn, a write transaction on b, while another goroutine
-// drops the resident pages of b's file mapping every releaseTick, and
-// returns fn's error once that goroutine has stopped.
+// releaseWhile runs fn, a transaction on b, while another goroutine drops
+// the resident pages of b's file mapping every releaseTick, and returns
+// fn's error once that goroutine has stopped. Every transaction of a DB
+// runs so (DB.view, DB.writeData).
 //
 // A scan inside a transaction can release as it goes (pageRelease), but a
 // commit cannot: bbolt's commit reads every leaf the transaction changed
@@ -102,7 +103,8 @@ var releasedWhile func(*bolt.DB)
 // commit alone mapped most of an 85 MB cache at 100k records, and the
 // commit that ends a re-walk 197 MB of a 1M cache; the write is cheap, the
 // resident set is not. Released every releaseTick, a commit holds what it
-// maps in that time.
+// maps in that time. Reads gain the same where no scan counts what it
+// reads: the lookups of a reload patched from the change log, say.
 //
 // Each release runs in a read transaction of its own: bbolt replaces the
 // mapping (when the file outgrows it) only while it holds its mapping lock

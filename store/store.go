@@ -204,7 +204,7 @@ func (db *DB) openBolt(readOnly bool) (*bolt.DB, error) {
 // transaction unless the DB is Exclusive.
 func (db *DB) view(fn func(*bolt.Tx) error) error {
 	if db.held != nil {
-		return db.held.View(fn)
+		return releaseWhile(db.held, func() error { return db.held.View(fn) })
 	}
 	db.mu.RLock()
 	defer db.mu.RUnlock()
@@ -213,7 +213,7 @@ func (db *DB) view(fn func(*bolt.Tx) error) error {
 		return err
 	}
 	defer b.Close()
-	return b.View(fn)
+	return releaseWhile(b, func() error { return b.View(fn) })
 }
 
 // update runs fn in a write transaction and bumps the cache generation, so
