@@ -2,6 +2,9 @@ package store
 
 import "syscall"
 
+// canDropMapped: dropMapped releases pages here.
+const canDropMapped = true
+
 // dropMapped unmaps the resident pages of [addr, addr+size) of a read-only
 // file mapping with madvise(MADV_DONTNEED). The caller guarantees that the
 // range is such a mapping (see pageRelease); an error leaves the pages

@@ -213,3 +213,107 @@ func TestPageReleaseInWriteTransaction(t *testing.T) {
 	}
 	t.Logf("mapped at most %d kB during the write", peakKB)
 }
+
+// A write transaction run by releaseWhile has the file's pages released
+// beside it, also while it commits: the pages it read stop being mapped,
+// what it wrote (values that are slices of the mapping) commits intact,
+// and a commit that outgrows the mapping (bbolt maps the file anew) is
+// safe beside the releases.
+func TestReleaseWhileWriteTransaction(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "pages.db")
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n, size = 6000, 4000 // 24 MB of values
+	val := func(i int) []byte { return bytes.Repeat([]byte{byte(i), byte(i >> 8)}, size/2) }
+	key := func(prefix string, i int) []byte { return []byte(fmt.Sprintf("%s%08d", prefix, i)) }
+	err = b.Update(func(tx *bolt.Tx) error {
+		bk, err := tx.CreateBucket([]byte("b"))
+		if err != nil {
+			return err
+		}
+		for i := range n {
+			if err := bk.Put(key("a", i), val(i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if b, err = bolt.Open(path, 0o600, nil); err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+
+	released := make(chan struct{}, 1)
+	releasedWhile = func(db *bolt.DB) {
+		if db == b {
+			select {
+			case released <- struct{}{}:
+			default:
+			}
+		}
+	}
+	defer func() { releasedWhile = nil }()
+	var readKB, afterKB int
+	err = releaseWhile(b, func() error {
+		return b.Update(func(tx *bolt.Tx) error {
+			bk := tx.Bucket([]byte("b"))
+			// A scattered walk: every read maps pages, every write keeps
+			// slices of the mapping until the commit, which writes 24 MB
+			// more than the file holds and so maps it anew.
+			for j := range n {
+				i := (j * 4999) % n
+				v := bk.Get(key("a", i))
+				if !bytes.Equal(v, val(i)) {
+					return fmt.Errorf("value %d read back wrong", i)
+				}
+				if err := bk.Put(key("c", i), v); err != nil {
+					return err
+				}
+				if i%3 == 0 {
+					if err := bk.Put(key("a", i), val(i+1)); err != nil {
+						return err
+					}
+				}
+				if j == n/2 {
+					readKB = mappedKB(t, path)
+					<-released // one that may have begun before the read
+					<-released
+					afterKB = mappedKB(t, path)
+				}
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if afterKB > 1024 {
+		t.Errorf("after a release beside the transaction, %d kB of the file stay mapped (%d kB before it)", afterKB, readKB)
+	}
+	err = b.View(func(tx *bolt.Tx) error {
+		bk := tx.Bucket([]byte("b"))
+		for i := range n {
+			want := val(i)
+			if i%3 == 0 {
+				want = val(i + 1)
+			}
+			if !bytes.Equal(bk.Get(key("a", i)), want) {
+				return fmt.Errorf("a%d wrong after commit", i)
+			}
+			if !bytes.Equal(bk.Get(key("c", i)), val(i)) {
+				return fmt.Errorf("c%d wrong after commit", i)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("mapped: %d kB halfway through the transaction, %d kB after a release beside it", readKB, afterKB)
+}

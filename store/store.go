@@ -204,7 +204,7 @@ func (db *DB) openBolt(readOnly bool) (*bolt.DB, error) {
 // transaction unless the DB is Exclusive.
 func (db *DB) view(fn func(*bolt.Tx) error) error {
 	if db.held != nil {
-		return db.held.View(fn)
+		return releaseWhile(db.held, func() error { return db.held.View(fn) })
 	}
 	db.mu.RLock()
 	defer db.mu.RUnlock()
@@ -213,7 +213,7 @@ func (db *DB) view(fn func(*bolt.Tx) error) error {
 		return err
 	}
 	defer b.Close()
-	return b.View(fn)
+	return releaseWhile(b, func() error { return b.View(fn) })
 }
 
 // update runs fn in a write transaction and bumps the cache generation, so
@@ -252,7 +252,7 @@ func (db *DB) writeData(fn func(*bolt.Tx) (bool, error)) error {
 		return meta.Put(keyGeneration, u64(getU64(meta.Get(keyGeneration))+1))
 	}
 	if db.held != nil {
-		return db.held.Update(run)
+		return releaseWhile(db.held, func() error { return db.held.Update(run) })
 	}
 	db.mu.Lock()
 	defer db.mu.Unlock()
@@ -261,7 +261,7 @@ func (db *DB) writeData(fn func(*bolt.Tx) (bool, error)) error {
 		return err
 	}
 	defer b.Close()
-	return b.Update(run)
+	return releaseWhile(b, func() error { return b.Update(run) })
 }
 
 func (db *DB) init(b *bolt.DB, readOnly bool) error {

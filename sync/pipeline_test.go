@@ -720,3 +720,21 @@ func TestSmallPassIsOneTransaction(t *testing.T) {
 		t.Errorf("cache synced incrementally differs from one synced afresh: %d vs %d entries", len(got), len(want))
 	}
 }
+
+// The fetcher runs no more than one transaction's worth of pages ahead of
+// the store: a bulk load's 16 pages of 500, a catch-up's 4, a SQL
+// source's large pages 2 at least.
+func TestQueueDepth(t *testing.T) {
+	for _, c := range []struct{ pageSize, maxItems, want int }{
+		{500, maxBatchItems, 16},
+		{500, catchUpBatchItems, 4},
+		{100, catchUpBatchItems, 16},
+		{5000, maxBatchItems, 2},
+		{5000, catchUpBatchItems, 2},
+		{0, catchUpBatchItems, 16},
+	} {
+		if got := queueDepth(c.pageSize, c.maxItems); got != c.want {
+			t.Errorf("queueDepth(%d, %d) = %d, want %d", c.pageSize, c.maxItems, got, c.want)
+		}
+	}
+}

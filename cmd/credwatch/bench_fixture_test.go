@@ -78,8 +78,9 @@ var feeds = credit.Feeds
 
 // server is a running simulator over loopback.
 type server struct {
-	url string
-	sim *sim.Sim
+	url   string
+	sim   *sim.Sim
+	close func() // stops serving
 }
 
 // fixture is one size's data: its simulator and a cache synced from it.
@@ -177,7 +178,7 @@ func (f *fixture) build() error {
 func startSim(n int) server {
 	s := sim.New(sim.Options{Seed: 1, Records: n, Today: today, Now: now})
 	ts := httptest.NewServer(s.Handler())
-	return server{url: ts.URL, sim: s}
+	return server{url: ts.URL, sim: s, close: ts.Close}
 }
 
 // endpoint is the engine's endpoint for the simulator at url.

@@ -303,13 +303,20 @@ type rssSample struct {
 func sampleRSS(pid int) *rssSampler {
 	s := &rssSampler{stop: make(chan struct{}), done: make(chan struct{})}
 	began := time.Now()
+	trace := rssTrace(pid)
 	go func() {
 		defer close(s.done)
+		if trace != nil {
+			defer trace.Close()
+		}
 		tick := time.NewTicker(50 * time.Millisecond)
 		defer tick.Stop()
 		for {
 			if v, ok := readRSS(pid); ok {
 				s.n++
+				if trace != nil {
+					fmt.Fprintf(trace, "%.2f %.1f %.1f %.1f\n", time.Since(began).Seconds(), v.rss, v.anon, v.file)
+				}
 				if v.rss > s.peak.rss {
 					v.at = time.Since(began)
 					s.peak = v
@@ -330,6 +337,22 @@ func (s *rssSampler) end() rssSample {
 	close(s.stop)
 	<-s.done
 	return s.peak
+}
+
+// rssTrace is where every sample of pid goes when CREDWATCH_BENCH_RSS_TRACE
+// names a directory (seconds since start, VmRSS, RssAnon and RssFile in
+// MB, a line each, in rss-PID.txt), to see what a peak overlaps with; nil
+// when it does not.
+func rssTrace(pid int) *os.File {
+	dir := os.Getenv("CREDWATCH_BENCH_RSS_TRACE")
+	if dir == "" {
+		return nil
+	}
+	f, err := os.Create(filepath.Join(dir, fmt.Sprintf("rss-%d.txt", pid)))
+	if err != nil {
+		return nil
+	}
+	return f
 }
 
 func readRSS(pid int) (rssSample, bool) {
