@@ -27,7 +27,7 @@ func BenchmarkResyncTUI(b *testing.B) {
 		b.Skip("runs the real binary")
 	}
 	run := envDuration(b, "CREDWATCH_BENCH_RESYNC_RUN", 10*time.Second)
-	bins := ptyBinaries(b)
+	bins := benchBinaries(b)
 	for _, size := range sizes() {
 		// A cache of the same size and seed given in CREDWATCH_BENCH_CACHE
 		// (a fixture's, kept) spares building the fixture: only its cache
