@@ -365,13 +365,12 @@ func (s *Server) shutdown(deadline time.Time) {
 	live := slices.Collect(maps.Keys(s.live))
 	s.mu.Unlock()
 	s.gate.close() // no connection is admitted (or counted in s.conns) from now
-	// Close the listeners now (new connections are refused at once); the
-	// connections themselves are closed below.
-	go func() {
-		ctx, cancel := context.WithDeadline(context.Background(), deadline)
-		defer cancel()
-		_ = s.srv.Shutdown(ctx)
-	}()
+	// The listener is closed already (Serve), so new connections are
+	// refused at once; the connections themselves are closed below. The
+	// SSH server's own Shutdown is not called: it waits on a WaitGroup
+	// that a connection finishing its handshake adds to at the same time
+	// (charmbracelet/ssh trackConn), which the race detector reports as
+	// a misuse of the WaitGroup.
 	for _, l := range live {
 		l.end(s.msg("bye.shutdown"))
 	}
