@@ -524,27 +524,37 @@ func BenchmarkStartBacklog(b *testing.B) {
 					}
 					stop := stepSim(f)
 					time.Sleep(wait)
-					var stderr lockedBuffer
-					b.StartTimer()
-					t := startPTY(b, bin.path, []string{"--config", cfg, "--today", today.String()},
-						[]string{"HOME=" + dir, "LANG=zh_CN.UTF-8", "TERM=xterm-256color"}, 40, 120, &stderr)
-					s := sampleRSS(t.cmd.Process.Pid)
-					time.Sleep(run)
-					_, hwm := procMemMB(t.cmd.Process.Pid)
-					peak := s.end()
-					b.StopTimer()
-					t.close()
-					stop()
-					b.ReportMetric(peak.rss, "peak-MB")
-					b.ReportMetric(peak.anon, "anon-at-peak-MB")
-					b.ReportMetric(peak.file, "file-at-peak-MB")
-					b.ReportMetric(peak.at.Seconds(), "peak-at-s")
-					b.ReportMetric(hwm, "hwm-MB")
-					b.ReportMetric(0, "ns/op")
+					runSampled(b, bin.path, cfg, dir, run, stop)
 				}
 			})
 		}
 	}
+}
+
+// runSampled runs the TUI bin with cfg in a 120x40 pty for run, timed,
+// sampling its RSS every 50 ms, then stops it and calls after (nil: none)
+// and reports the peak sample (and its anon and file parts, and when it
+// came) and VmHWM.
+func runSampled(b *testing.B, bin, cfg, dir string, run time.Duration, after func()) {
+	var stderr lockedBuffer
+	b.StartTimer()
+	t := startPTY(b, bin, []string{"--config", cfg, "--today", today.String()},
+		[]string{"HOME=" + dir, "LANG=zh_CN.UTF-8", "TERM=xterm-256color"}, 40, 120, &stderr)
+	s := sampleRSS(t.cmd.Process.Pid)
+	time.Sleep(run)
+	_, hwm := procMemMB(t.cmd.Process.Pid)
+	peak := s.end()
+	b.StopTimer()
+	t.close()
+	if after != nil {
+		after()
+	}
+	b.ReportMetric(peak.rss, "peak-MB")
+	b.ReportMetric(peak.anon, "anon-at-peak-MB")
+	b.ReportMetric(peak.file, "file-at-peak-MB")
+	b.ReportMetric(peak.at.Seconds(), "peak-at-s")
+	b.ReportMetric(hwm, "hwm-MB")
+	b.ReportMetric(0, "ns/op")
 }
 
 func envDuration(tb testing.TB, name string, def time.Duration) time.Duration {

@@ -46,23 +46,7 @@ func BenchmarkResyncTUI(b *testing.B) {
 					// never seen. Each run has its own, so each re-walks.
 					srv := startSim(size)
 					cfg := ptyConfig(b, dir, cache, srv.url, "10s")
-					var stderr lockedBuffer
-					b.StartTimer()
-					t := startPTY(b, bin.path, []string{"--config", cfg, "--today", today.String()},
-						[]string{"HOME=" + dir, "LANG=zh_CN.UTF-8", "TERM=xterm-256color"}, 40, 120, &stderr)
-					s := sampleRSS(t.cmd.Process.Pid)
-					time.Sleep(run)
-					_, hwm := procMemMB(t.cmd.Process.Pid)
-					peak := s.end()
-					b.StopTimer()
-					t.close()
-					srv.close()
-					b.ReportMetric(peak.rss, "peak-MB")
-					b.ReportMetric(peak.anon, "anon-at-peak-MB")
-					b.ReportMetric(peak.file, "file-at-peak-MB")
-					b.ReportMetric(peak.at.Seconds(), "peak-at-s")
-					b.ReportMetric(hwm, "hwm-MB")
-					b.ReportMetric(0, "ns/op")
+					runSampled(b, bin.path, cfg, dir, run, srv.close)
 				}
 			})
 		}
