@@ -126,34 +126,10 @@ func TestPageReleaseBoundsMappedFile(t *testing.T) {
 // mapping, as bbolt's Get returns them, and leaves it changed around
 // them) commits intact, while the reads keep little of the file mapped.
 func TestPageReleaseInWriteTransaction(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "pages.db")
-	b, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	const n, size = 6000, 4000 // 24 MB of values
-	val := func(i int) []byte { return bytes.Repeat([]byte{byte(i), byte(i >> 8)}, size/2) }
-	key := func(prefix string, i int) []byte { return []byte(fmt.Sprintf("%s%08d", prefix, i)) }
-	err = b.Update(func(tx *bolt.Tx) error {
-		bk, err := tx.CreateBucket([]byte("b"))
-		if err != nil {
-			return err
-		}
-		for i := range n {
-			if err := bk.Put(key("a", i), val(i)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.Close()
-	if b, err = bolt.Open(path, 0o600, nil); err != nil {
-		t.Fatal(err)
-	}
+	b, path := filledPagesDB(t)
+	const n = pagesN
+	val, key := pagesVal, pagesKey
+	var err error
 
 	peakKB := 0
 	err = b.Update(func(tx *bolt.Tx) error {
@@ -192,6 +168,7 @@ func TestPageReleaseInWriteTransaction(t *testing.T) {
 	if b, err = bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true}); err != nil {
 		t.Fatal(err)
 	}
+	defer b.Close()
 	err = b.View(func(tx *bolt.Tx) error {
 		bk := tx.Bucket([]byte("b"))
 		for i := range n {
@@ -220,33 +197,10 @@ func TestPageReleaseInWriteTransaction(t *testing.T) {
 // and a commit that outgrows the mapping (bbolt maps the file anew) is
 // safe beside the releases.
 func TestReleaseWhileWriteTransaction(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "pages.db")
-	b, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const n, size = 6000, 4000 // 24 MB of values
-	val := func(i int) []byte { return bytes.Repeat([]byte{byte(i), byte(i >> 8)}, size/2) }
-	key := func(prefix string, i int) []byte { return []byte(fmt.Sprintf("%s%08d", prefix, i)) }
-	err = b.Update(func(tx *bolt.Tx) error {
-		bk, err := tx.CreateBucket([]byte("b"))
-		if err != nil {
-			return err
-		}
-		for i := range n {
-			if err := bk.Put(key("a", i), val(i)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.Close()
-	if b, err = bolt.Open(path, 0o600, nil); err != nil {
-		t.Fatal(err)
-	}
+	b, path := filledPagesDB(t)
+	const n = pagesN
+	val, key := pagesVal, pagesKey
+	var err error
 	defer b.Close()
 
 	released := make(chan struct{}, 1)
@@ -316,4 +270,44 @@ func TestReleaseWhileWriteTransaction(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("mapped: %d kB halfway through the transaction, %d kB after a release beside it", readKB, afterKB)
+}
+
+// pagesN values of pagesSize bytes (24 MB) fill bucket "b" of
+// filledPagesDB's file, under pagesKey("a", i) with pagesVal(i).
+const pagesN, pagesSize = 6000, 4000
+
+func pagesVal(i int) []byte { return bytes.Repeat([]byte{byte(i), byte(i >> 8)}, pagesSize/2) }
+
+func pagesKey(prefix string, i int) []byte { return []byte(fmt.Sprintf("%s%08d", prefix, i)) }
+
+// filledPagesDB writes the pagesN values into a new file, closes it and
+// opens it again, so that none of it is mapped yet, and returns it and its
+// path; the test closes it.
+func filledPagesDB(t *testing.T) (*bolt.DB, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "pages.db")
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = b.Update(func(tx *bolt.Tx) error {
+		bk, err := tx.CreateBucket([]byte("b"))
+		if err != nil {
+			return err
+		}
+		for i := range pagesN {
+			if err := bk.Put(pagesKey("a", i), pagesVal(i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if b, err = bolt.Open(path, 0o600, nil); err != nil {
+		t.Fatal(err)
+	}
+	return b, path
 }
