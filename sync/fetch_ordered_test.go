@@ -170,24 +170,7 @@ func TestFeedsFetchedAtOnceAreStoredInListedOrder(t *testing.T) {
 // at once: every other feed is stored whole; the failing one keeps its
 // first page, with its cursor, and fails the pass.
 func TestFailingFeedDoesNotStopTheOthers(t *testing.T) {
-	fs := newFeedsServer(t, 3, 4, 2*time.Millisecond)
-	fs.fail = func(feed string, page int) int {
-		if feed == "penalty" && page == 1 {
-			return http.StatusNotFound
-		}
-		return 0
-	}
-	db := syncedStore(t)
-	eng, err := New(db, []Endpoint{{Name: "x", BaseURL: fs.srv.URL, Feeds: recordFeeds}}, Options{Now: testNow})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = eng.SyncOnce(context.Background())
-	var he *HTTPError
-	if !errors.As(err, &he) || he.Status != http.StatusNotFound {
-		t.Fatalf("sync error %v, want the 404 of penalty", err)
-	}
-	waitNoFetcher(t)
+	db, _, _ := syncFailingAt(t, "penalty", http.StatusNotFound)
 	for _, feed := range recordFeeds {
 		want := "c3"
 		if feed == "penalty" {
@@ -208,24 +191,7 @@ func TestFailingFeedDoesNotStopTheOthers(t *testing.T) {
 // fetched meanwhile, are not stored at all: their cursors stay, and the
 // next pass fetches them.
 func TestEndpointFailureKeepsEarlierFeedsOnly(t *testing.T) {
-	fs := newFeedsServer(t, 3, 4, 2*time.Millisecond)
-	fs.fail = func(feed string, page int) int {
-		if feed == "coercion" && page == 1 {
-			return http.StatusServiceUnavailable
-		}
-		return 0
-	}
-	db := syncedStore(t)
-	eng, err := New(db, []Endpoint{{Name: "x", BaseURL: fs.srv.URL, Feeds: recordFeeds}}, Options{Now: testNow})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = eng.SyncOnce(context.Background())
-	var he *HTTPError
-	if !errors.As(err, &he) || he.Status != http.StatusServiceUnavailable {
-		t.Fatalf("sync error %v, want the 503 of coercion", err)
-	}
-	waitNoFetcher(t)
+	db, fs, eng := syncFailingAt(t, "coercion", http.StatusServiceUnavailable)
 	for feed, want := range map[string]string{"licence": "c3", "penalty": "c3", "coercion": "c1", "reward": "", "inspection": ""} {
 		if c, _ := db.Cursor("x", feed); c != want {
 			t.Errorf("%s: cursor %q, want %q", feed, c, want)
@@ -310,4 +276,31 @@ func TestFeedFetchedAheadWaitsForItsTurn(t *testing.T) {
 			t.Errorf("%s: cursor %q, want c3", feed, c)
 		}
 	}
+}
+
+// syncFailingAt syncs the five record feeds (3 pages of 4 items each, fetched
+// at once) from a server whose feed answers status on its second page,
+// checks that the pass fails with that status, and returns the cache (once
+// no fetcher is left running), the server and the engine.
+func syncFailingAt(t *testing.T, failing string, status int) (*store.DB, *feedsServer, *Engine) {
+	t.Helper()
+	fs := newFeedsServer(t, 3, 4, 2*time.Millisecond)
+	fs.fail = func(feed string, page int) int {
+		if feed == failing && page == 1 {
+			return status
+		}
+		return 0
+	}
+	db := syncedStore(t)
+	eng, err := New(db, []Endpoint{{Name: "x", BaseURL: fs.srv.URL, Feeds: recordFeeds}}, Options{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = eng.SyncOnce(context.Background())
+	var he *HTTPError
+	if !errors.As(err, &he) || he.Status != status {
+		t.Fatalf("sync error %v, want the %d of %s", err, status, failing)
+	}
+	waitNoFetcher(t)
+	return db, fs, eng
 }
