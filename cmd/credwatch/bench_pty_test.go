@@ -58,16 +58,17 @@ var ptyQueries = []struct{ ask, reply string }{
 }
 
 // ptyBaseEnv is the test's environment without what describes the
-// terminal the test itself runs in (NO_COLOR, CLICOLOR, COLORTERM, TERM):
+// terminal the test itself runs in (NO_COLOR, CLICOLOR, COLORTERM, TERM,
+// and CI, which termenv takes to mean "not a terminal" whatever the file):
 // the pty is a colour xterm whatever the runner's settings, so frames are
 // matched by the same escape sequences everywhere (a CI runner with
-// NO_COLOR set drew the filter's cursor with no reverse video).
+// NO_COLOR or CI set drew the filter's cursor with no reverse video).
 func ptyBaseEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
 		switch name {
-		case "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "COLORTERM", "TERM":
+		case "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "COLORTERM", "TERM", "CI":
 			continue
 		}
 		env = append(env, kv)
