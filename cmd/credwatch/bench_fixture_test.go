@@ -63,6 +63,20 @@ func sizes() []int {
 	return []int{3_000}
 }
 
+// envCount is the positive whole number in the environment variable name,
+// or def when it is unset.
+func envCount(tb testing.TB, name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		tb.Fatalf("%s=%q: want a whole number, at least 1", name, v)
+	}
+	return n
+}
+
 func sizeName(n int) string {
 	switch {
 	case n%1_000_000 == 0:

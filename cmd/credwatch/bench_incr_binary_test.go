@@ -32,13 +32,7 @@ func BenchmarkIncrementalBinary(b *testing.B) {
 	if testing.Short() {
 		b.Skip("runs the real binary")
 	}
-	runs := 5
-	if v := os.Getenv("CREDWATCH_BENCH_RUNS"); v != "" {
-		var err error
-		if runs, err = strconv.Atoi(v); err != nil || runs < 1 {
-			b.Fatalf("CREDWATCH_BENCH_RUNS=%q: want a number of runs", v)
-		}
-	}
+	runs := envCount(b, "CREDWATCH_BENCH_RUNS", 5)
 	base := os.Getenv("CREDWATCH_BENCH_BASELINE")
 	bin := buildRelease(b)
 	for _, n := range sizes() {

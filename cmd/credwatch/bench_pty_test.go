@@ -396,9 +396,11 @@ func benchCache(tb testing.TB, f *fixture) string {
 // BenchmarkFilterPTY types a filter on the 修复期限 tab (a row per cached
 // penalty) key by key into the real binary in a 120x40 pty, and reports
 // the time from each keystroke to the last byte of its frame (key-p50-ms,
-// key-p99-ms, key-max-ms; 25 keystrokes: "/" then "化工", "ma" and
-// backspaces, three times, 100 ms apart). Target (issue 20): ≤ 16 ms median offline, ≤ 33 ms
-// p99 while sync passes run.
+// key-p99-ms, key-max-ms; "/" then "化工", "ma" and backspaces,
+// CREDWATCH_BENCH_FILTER_ROUNDS times (default 3: 25 keystrokes, whose p99
+// is the slowest; 13 rounds give 105, whose p99 is the second slowest),
+// 100 ms apart). Target (issue 20): ≤ 16 ms median offline, ≤ 33 ms p99
+// while sync passes run.
 //
 //   - offline: the endpoint unreachable (a closed port);
 //   - syncing: the fixture's simulator changing data every 100 ms and the
@@ -414,13 +416,14 @@ func BenchmarkFilterPTY(b *testing.B) {
 		b.Skip("runs the real binary")
 	}
 	bins := benchBinaries(b)
+	rounds := envCount(b, "CREDWATCH_BENCH_FILTER_ROUNDS", 3)
 	for _, size := range sizes() {
 		for _, mode := range []string{"offline", "syncing"} {
 			for _, bin := range bins {
 				b.Run(sizeName(size)+"/"+mode+bin.name, func(b *testing.B) {
 					f := getFixture(b, size)
 					for range b.N {
-						filterPTY(b, bin.path, f, size, mode)
+						filterPTY(b, bin.path, f, size, mode, rounds)
 					}
 				})
 			}
@@ -428,7 +431,7 @@ func BenchmarkFilterPTY(b *testing.B) {
 	}
 }
 
-func filterPTY(b *testing.B, bin string, f *fixture, size int, mode string) {
+func filterPTY(b *testing.B, bin string, f *fixture, size int, mode string, rounds int) {
 	b.StopTimer()
 	dir := b.TempDir()
 	cache := benchCache(b, f)
@@ -458,7 +461,7 @@ func filterPTY(b *testing.B, bin string, f *fixture, size int, mode string) {
 	type stroke struct{ key, echo string }
 	strokes := []stroke{{"/", ""}}
 	filter := []rune{}
-	for range 3 {
+	for range rounds {
 		for _, k := range []string{"化", "工", "\x7f", "\x7f", "m", "a", "\x7f", "\x7f"} {
 			if k == "\x7f" {
 				filter = filter[:len(filter)-1]
@@ -488,7 +491,9 @@ func filterPTY(b *testing.B, bin string, f *fixture, size int, mode string) {
 	slices.Sort(took)
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	b.ReportMetric(ms(took[len(took)/2]), "key-p50-ms")
-	b.ReportMetric(ms(took[len(took)*99/100]), "key-p99-ms")
+	// The nearest rank: the smallest time at least 99% of the keys took no
+	// longer than.
+	b.ReportMetric(ms(took[(len(took)*99+99)/100-1]), "key-p99-ms")
 	b.ReportMetric(ms(took[len(took)-1]), "key-max-ms")
 	b.ReportMetric(0, "ns/op")
 }
