@@ -36,6 +36,9 @@ type Shared struct {
 	// reloading is held by the Model whose reload is reading and
 	// building (queue).
 	reloading chan struct{}
+	// checks are the last daily check of each scope (shared_check.go).
+	checks       []*sharedDailyCheck
+	checksShared atomic.Int64
 }
 
 // NewShared returns an empty Shared.
