@@ -188,11 +188,11 @@ func TestSharedDailyCheck(t *testing.T) {
 	rules := credit.DefaultRules()
 	today := credit.DateOf(fxNow)
 	data := &credit.CheckData{
-		Since:       fxNow.Add(-24 * time.Hour),
-		Cached:      map[string]map[credit.Kind]int{"320402": {credit.Penalty: 3}},
+		Since:  fxNow.Add(-24 * time.Hour),
+		Cached: map[string]map[credit.Kind]int{"320402": {credit.Penalty: 3}},
 		Undisclosed: []credit.RecordRef{{Key: "penalty/a", Dept: "320402", Kind: credit.Penalty, Decided: today - 20},
 			{Key: "penalty/b", Dept: "320412", Kind: credit.Penalty, Decided: today - 20}},
-		Now:         fxNow,
+		Now: fxNow,
 	}
 	s := NewShared()
 	want, wantErr := rules.DailyCheck(data, nil, today)
