@@ -13,7 +13,8 @@ import (
 // traceOnSignal, when CREDWATCH_TRACE names a file, writes an execution
 // trace (go tool trace) to it from SIGUSR1 to SIGUSR2: a window of a long
 // run, such as BenchmarkServeSessions's key presses (docs/PERFORMANCE.md),
-// where a trace of the whole run would be gigabytes.
+// where a trace of the whole run would be gigabytes; at SIGUSR2 it also
+// writes a heap profile to the same name with ".heap" appended.
 func traceOnSignal() {
 	path := os.Getenv("CREDWATCH_TRACE")
 	if path == "" {
@@ -39,6 +40,7 @@ func traceOnSignal() {
 				}
 			case s == syscall.SIGUSR2 && f != nil:
 				trace.Stop()
+				writeHeapProfile(path + ".heap") // what is live at the window's end
 				if err := f.Close(); err != nil {
 					fmt.Fprintf(os.Stderr, "credwatch: CREDWATCH_TRACE: %v\n", err)
 				}
