@@ -38,6 +38,7 @@ type Shared struct {
 	reloading chan struct{}
 	// checks are the last daily check of each scope (shared_check.go).
 	checks       []*sharedDailyCheck
+	timely       []*sharedTimeliness
 	checksShared atomic.Int64
 }
 

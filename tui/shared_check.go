@@ -8,12 +8,13 @@ import (
 	"github.com/czyj/credwatch/credit"
 )
 
-// The daily check of one generation is the same for every Model of one
-// scope: an SSH server's 32 sessions each computed it for themselves
-// after every sync pass that changed the data (at 1M records it goes over
-// tens of thousands of references, and its result held about 0.8 MB a
-// session). Shared keeps the last result of each scope and hands it to
-// every Model asking with the same inputs.
+// The daily check of one generation, and the sharing tab's disclosure
+// timeliness, are the same for every Model of one scope: an SSH server's
+// 32 sessions each computed them for themselves after every sync pass
+// that changed the data (at 1M records they go over tens of thousands of
+// references, and the check's result held about 0.8 MB a session).
+// Shared keeps the last result of each scope and hands it to every Model
+// asking with the same inputs.
 
 // sharedDailyCheck is a daily check computed once for the Models of one
 // scope (Shared.dailyCheck).
@@ -55,11 +56,11 @@ func (s *Shared) dailyCheck(rules *credit.Rules, data *credit.CheckData, scope [
 	return dc, err
 }
 
-// Forget drops the daily checks kept for the Models to come (a server
+// Forget drops the daily checks and timeliness kept for the Models to come (a server
 // whose last session ended); the tabs go with the last Model showing them.
 func (s *Shared) Forget() {
 	s.mu.Lock()
-	s.checks = nil
+	s.checks, s.timely = nil, nil
 	s.mu.Unlock()
 }
 
@@ -107,4 +108,48 @@ func sameRef(a, b any) bool {
 		return false
 	}
 	return x.Kind() != reflect.Slice || x.Len() == y.Len()
+}
+
+// sharedTimeliness is the disclosure timeliness of one scope's check data
+// (Shared.timeliness), by department and kind.
+type sharedTimeliness struct {
+	rules               *credit.Rules
+	today               credit.Date
+	scope               string // scopeText
+	undisclosed, recent []credit.RecordRef
+	overdue, late       map[string]map[credit.Kind]int
+	err                 error
+}
+
+// timeliness returns rules.Timeliness over undisclosed and recent for the
+// departments of scope (all when empty), by department and kind
+// (credit.ByDeptKind): the result computed for another Model from the
+// same lists (the very same, sameRef), or computed now and, when shared
+// (the lists are a Store's check data, which the read model shares), kept
+// for the others. The maps are shared and must not be modified.
+func (s *Shared) timeliness(rules *credit.Rules, undisclosed, recent []credit.RecordRef, today credit.Date, scope []string, shared bool) (overdue, late map[string]map[credit.Kind]int, err error) {
+	key := scopeText(scope)
+	if s != nil && shared {
+		s.mu.Lock()
+		for _, t := range s.timely {
+			if t.rules == rules && t.today == today && t.scope == key && sameRef(t.undisclosed, undisclosed) && sameRef(t.recent, recent) {
+				s.mu.Unlock()
+				return t.overdue, t.late, t.err
+			}
+		}
+		s.mu.Unlock()
+	}
+	in := func(dept string) bool { return len(scope) == 0 || slices.Contains(scope, dept) }
+	tl, err := rules.Timeliness(undisclosed, recent, today, in)
+	if err == nil {
+		overdue, late = credit.ByDeptKind(tl.Overdue), credit.ByDeptKind(tl.Late)
+	}
+	if s != nil && shared {
+		t := &sharedTimeliness{rules: rules, today: today, scope: key, undisclosed: undisclosed, recent: recent, overdue: overdue, late: late, err: err}
+		s.mu.Lock()
+		s.timely = slices.DeleteFunc(s.timely, func(o *sharedTimeliness) bool { return o.rules == rules && o.scope == key })
+		s.timely = append(s.timely, t)
+		s.mu.Unlock()
+	}
+	return overdue, late, err
 }

@@ -222,3 +222,31 @@ func TestSharedDailyCheck(t *testing.T) {
 		t.Fatal("a check kept after Forget")
 	}
 }
+
+// TestSharedTimeliness: the sharing tab's timeliness of the same check
+// lists and scope is computed once; other lists, another scope or lists
+// that are not shared check data are computed each time.
+func TestSharedTimeliness(t *testing.T) {
+	rules := credit.DefaultRules()
+	today := credit.DateOf(fxNow)
+	und := []credit.RecordRef{{Key: "penalty/a", Dept: "320402", Kind: credit.Penalty, Decided: today - 20},
+		{Key: "penalty/b", Dept: "320412", Kind: credit.Penalty, Decided: today - 20}}
+	s := NewShared()
+	o1, _, err := s.timeliness(rules, und, nil, today, nil, true)
+	if err != nil || o1["320402"][credit.Penalty] != 1 || o1["320412"][credit.Penalty] != 1 {
+		t.Fatalf("overdue %v (%v), want one in each district", o1, err)
+	}
+	o2, _, _ := s.timeliness(rules, und, nil, today, nil, true)
+	if reflect.ValueOf(o2).Pointer() != reflect.ValueOf(o1).Pointer() {
+		t.Error("the same lists and scope computed again")
+	}
+	d, _, _ := s.timeliness(rules, und, nil, today, []string{"320412"}, true)
+	if d["320402"] != nil || d["320412"][credit.Penalty] != 1 {
+		t.Errorf("one district's timeliness %v, want 320412's only", d)
+	}
+	o3, _, _ := s.timeliness(rules, slices.Clone(und), nil, today, nil, true)
+	o4, _, _ := s.timeliness(rules, und, nil, today, nil, false)
+	if reflect.ValueOf(o3).Pointer() == reflect.ValueOf(o1).Pointer() || reflect.ValueOf(o4).Pointer() == reflect.ValueOf(o1).Pointer() {
+		t.Error("other lists, or lists not shared, were given a kept result")
+	}
+}
