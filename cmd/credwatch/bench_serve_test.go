@@ -194,7 +194,7 @@ max_sessions_per_key = 2
 	// the changes in: every session then reloads a new generation.
 	stop := stepSim(f)
 	if trc != "" {
-		srv.Process.Signal(syscall.SIGUSR1)
+		traceWindow(srv.Process, true)
 	}
 	var took []time.Duration
 	s := sessions[0]
@@ -208,7 +208,7 @@ max_sessions_per_key = 2
 	}
 	stop()
 	if trc != "" {
-		srv.Process.Signal(syscall.SIGUSR2)
+		traceWindow(srv.Process, false)
 		b.Logf("trace of the key presses: %s", trc)
 	}
 	b.StopTimer()
