@@ -57,7 +57,26 @@ type ReadModel struct {
 	// scopedChecks are check's data for each scope (scopeKey).
 	scopedChecks map[string]*credit.CheckData
 
-	reads, filters, checkReads atomic.Int64
+	ovMu sync.Mutex
+	ov   *keptOverview // the last overview read
+
+	reads, filters, checkReads, overviewReads atomic.Int64
+}
+
+// keptOverview is an overview as read at one state of the cache.
+type keptOverview struct {
+	at   cacheState
+	snap *credit.Snapshot
+}
+
+// cacheState names the state of the cache a read saw: the cache, its
+// generation (bumped by every write through DB.write) and bbolt's
+// transaction id (bumped by every write transaction, reset by nothing
+// but a compaction, which the generation survives).
+type cacheState struct {
+	cache string
+	gen   uint64
+	txid  int
 }
 
 // scopedLists are the penalties and repairs of one snapshot a scope sees.
@@ -113,6 +132,45 @@ func (m *ReadModel) Reads() int64        { return m.reads.Load() }
 func (m *ReadModel) ScopeFilters() int64 { return m.filters.Load() }
 func (m *ReadModel) CheckReads() int64   { return m.checkReads.Load() }
 
+// OverviewReads returns how many times the model read the overview: once
+// per state of the cache, however many readers asked (overview).
+func (m *ReadModel) OverviewReads() int64 { return m.overviewReads.Load() }
+
+// overview returns the cache's overview (DB.Overview), every department:
+// the one read last when nothing was written to the cache since, else
+// read now. Each session reads it at every reload (twice: LoadScreen's
+// and the snapshot's); between two writes of the sync engine they all
+// read the same. The result is the caller's own (a copy).
+func (m *ReadModel) overview() (*credit.Snapshot, error) {
+	var out *credit.Snapshot
+	err := m.db.view(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bMeta)
+		at := cacheState{cache: string(meta.Get(keyCacheID)), gen: getU64(meta.Get(keyGeneration)), txid: tx.ID()}
+		m.ovMu.Lock()
+		kept := m.ov
+		m.ovMu.Unlock()
+		if kept != nil && kept.at == at {
+			out = overviewOf(kept.snap)
+			out.TakenAt = time.Now()
+			return nil
+		}
+		s := newSnapshot()
+		if err := readOverview(tx, s); err != nil {
+			return err
+		}
+		m.overviewReads.Add(1)
+		m.ovMu.Lock()
+		m.ov = &keptOverview{at: at, snap: s}
+		m.ovMu.Unlock()
+		out = overviewOf(s)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read overview of %s: %w", m.db.path, err)
+	}
+	return out, nil
+}
+
 // Forget drops what the model holds (a server whose last session ended);
 // the next reader reads again. What readers hold stays theirs.
 func (m *ReadModel) Forget() {
@@ -125,6 +183,9 @@ func (m *ReadModel) Forget() {
 	m.checkMu.Lock()
 	m.check, m.scopedChecks = nil, nil
 	m.checkMu.Unlock()
+	m.ovMu.Lock()
+	m.ov = nil
+	m.ovMu.Unlock()
 }
 
 // full returns the model's full read of generation ov.Generation of cache

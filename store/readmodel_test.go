@@ -213,3 +213,47 @@ func TestReadModelPace(t *testing.T) {
 		t.Error("past the pace: the newest penalty is missing")
 	}
 }
+
+// TestReadModelOverviewOncePerWrite: readers of the overview through one
+// model read it once while nothing is written, each gets its own copy
+// equal to a read of its own, limited to its scope; any write, of data or
+// only of an endpoint's status, makes the next reader read it again.
+func TestReadModelOverviewOncePerWrite(t *testing.T) {
+	db, at := readModelCache(t, 30)
+	rm := db.ReadModel()
+	scopes := []credit.Scope{{}, {Depts: []string{"320412"}}}
+	same := func(round string, wantReads int64) {
+		t.Helper()
+		for range 3 {
+			for _, scope := range scopes {
+				got, err := db.Scoped(scope).Through(rm).Overview()
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := db.Scoped(scope).Overview()
+				if err != nil {
+					t.Fatal(err)
+				}
+				got.TakenAt, want.TakenAt = time.Time{}, time.Time{}
+				if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
+					t.Fatalf("%s: scope %v: through the model %+v, its own read %+v", round, scope.Depts, got, want)
+				}
+				got.Sharing[0].Dept = "changed by a reader"
+			}
+		}
+		if n := rm.OverviewReads(); n != wantReads {
+			t.Fatalf("%s: %d reads of the overview, want %d", round, n, wantReads)
+		}
+	}
+	same("first", 1)
+	err := db.RecordEndpoint("zf", func(st *credit.EndpointStatus) { st.LastAttempt = at.Add(time.Minute) },
+		credit.Event{At: at, Endpoint: "zf", Type: credit.EventDone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	same("after an endpoint's status", 2)
+	if err := db.ApplyPage(&credit.Page{Endpoint: "zf", Feed: "penalty", Changes: []credit.Change{upsert(penalty("new", "320412", "2025-02-05"))}, FetchedAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	same("after a data write", 3)
+}

@@ -81,7 +81,7 @@ func (s *Scoped) filter(snap *credit.Snapshot) (*credit.Snapshot, error) {
 // generation (or of a newer one, with its overview), limited to the scope
 // by scopeLists once per generation and scope, and the counts by filter.
 func (s *Scoped) sharedSnapshot() (*credit.Snapshot, error) {
-	ov, err := s.db.Overview()
+	ov, err := s.rm.overview()
 	if err != nil {
 		return nil, err
 	}
@@ -132,9 +132,14 @@ func (s *Scoped) SnapshotSince(prev *credit.Snapshot) (*credit.Snapshot, error) 
 	return snap, err
 }
 
-// Overview reads the overview (DB.Overview), limited to the scope.
+// Overview reads the overview (DB.Overview), limited to the scope;
+// through a read model, once per state of the cache for every reader.
 func (s *Scoped) Overview() (*credit.Snapshot, error) {
-	snap, err := s.db.Overview()
+	read := s.db.Overview
+	if s.rm != nil {
+		read = s.rm.overview
+	}
+	snap, err := read()
 	if err != nil {
 		return nil, err
 	}

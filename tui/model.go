@@ -298,11 +298,16 @@ type snapshotMsg struct {
 	storeErr error
 }
 
-// eventMsg is one sync event, or ok == false when the channel closed.
+// eventMsg is one sync event and those that were waiting behind it (more,
+// in order), or ok == false when the channel closed.
 type eventMsg struct {
-	ev credit.Event
-	ok bool
+	ev   credit.Event
+	more []credit.Event
+	ok   bool
 }
+
+// maxEventBatch bounds the events one eventMsg carries.
+const maxEventBatch = 64
 
 type tickMsg struct{}
 
@@ -548,11 +553,27 @@ func cooldown(took time.Duration) tea.Cmd {
 	return tea.Tick(max(reloadGap, took), func(time.Time) tea.Msg { return cooldownMsg{} })
 }
 
-// waitEvent waits for the next sync event; Update issues it again after each.
+// waitEvent waits for the next sync event and takes those already waiting
+// behind it too; Update issues it again after each. The events of a sync
+// pass arrive together (an SSH server's sessions get them from the event
+// log's poll): one Update and one frame for them all, not one for each in
+// every session.
 func waitEvent(ch <-chan credit.Event) tea.Cmd {
 	return func() tea.Msg {
 		ev, ok := <-ch
-		return eventMsg{ev: ev, ok: ok}
+		msg := eventMsg{ev: ev, ok: ok}
+		for ok && len(msg.more) < maxEventBatch {
+			select {
+			case next, open := <-ch:
+				if !open {
+					return msg // the next wait finds the channel closed
+				}
+				msg.more = append(msg.more, next)
+			default:
+				return msg
+			}
+		}
+		return msg
 	}
 }
 
@@ -712,15 +733,16 @@ func (m Model) handleEvent(msg eventMsg) (Model, tea.Cmd) {
 		m.rebuild()
 		return m, nil
 	}
-	ev := msg.ev
-	switch ev.Type {
-	case credit.EventPage:
-		m.syncing[ev.Endpoint] = true
-	case credit.EventDone, credit.EventError:
-		delete(m.syncing, ev.Endpoint)
+	for _, ev := range append([]credit.Event{msg.ev}, msg.more...) {
+		switch ev.Type {
+		case credit.EventPage:
+			m.syncing[ev.Endpoint] = true
+		case credit.EventDone, credit.EventError:
+			delete(m.syncing, ev.Endpoint)
+		}
+		m.lastEvent = m.eventText(ev)
+		m.addActivity(ev)
 	}
-	m.lastEvent = m.eventText(ev)
-	m.addActivity(ev)
 	m.sync.endpoints.SetRows(m.buildEndpointRows())
 	return m, tea.Batch(waitEvent(m.d.Events), m.requestLoad())
 }

@@ -355,3 +355,32 @@ func TestHeaderDay(t *testing.T) {
 		})
 	}
 }
+
+// TestWaitEventTakesWaitingEvents: the events waiting together arrive in
+// one message, in order, and are all applied; a closed channel is seen by
+// the next wait.
+func TestWaitEventTakesWaitingEvents(t *testing.T) {
+	ch := make(chan credit.Event, 8)
+	ch <- credsync.Event{Endpoint: "gov-service", Type: credsync.EventPage, Items: 5}
+	ch <- credsync.Event{Endpoint: "law-enforcement", Type: credsync.EventPage, Items: 2}
+	ch <- credsync.Event{Endpoint: "gov-service", Type: credsync.EventDone}
+	close(ch)
+	msg := waitEvent(ch)().(eventMsg)
+	if !msg.ok || msg.ev.Endpoint != "gov-service" || len(msg.more) != 2 || msg.more[1].Type != credsync.EventDone {
+		t.Fatalf("got %+v, want the three events in order", msg)
+	}
+	if next := waitEvent(ch)().(eventMsg); next.ok {
+		t.Fatalf("closed channel not seen by the next wait: %+v", next)
+	}
+
+	d := fixtureDeps(t, "zh")
+	d.Events = ch
+	m := loaded(t, d, 100, 30)
+	m = update(t, m, msg)
+	if m.syncing["gov-service"] || !m.syncing["law-enforcement"] {
+		t.Errorf("syncing %v, want law-enforcement only (gov-service done after its page)", m.syncing)
+	}
+	if want := m.eventText(msg.more[1]); m.lastEvent != want {
+		t.Errorf("last event %q, want the last of the batch %q", m.lastEvent, want)
+	}
+}

@@ -36,6 +36,10 @@ type Shared struct {
 	// reloading is held by the Model whose reload is reading and
 	// building (queue).
 	reloading chan struct{}
+	// checks are the last daily check of each scope (shared_check.go).
+	checks       []*sharedDailyCheck
+	timely       []*sharedTimeliness
+	checksShared atomic.Int64
 }
 
 // NewShared returns an empty Shared.

@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -9,6 +11,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/czyj/credwatch/credit"
 	"github.com/czyj/credwatch/tui/table"
 )
 
@@ -174,5 +177,76 @@ func TestSharedPace(t *testing.T) {
 	loadShared(dp)
 	if dp.Shared.Builds() != 1 || dp.Shared.Pace() <= 0 {
 		t.Errorf("after a build: %d builds, pace %v", dp.Shared.Builds(), dp.Shared.Pace())
+	}
+}
+
+// TestSharedDailyCheck: Models of one scope given the same check data
+// (the same lists) share one daily check, whatever its time as long as it
+// judges the endpoints alike; another scope, other lists or another day
+// compute their own, and the result is what DailyCheck gives.
+func TestSharedDailyCheck(t *testing.T) {
+	rules := credit.DefaultRules()
+	today := credit.DateOf(fxNow)
+	data := &credit.CheckData{
+		Since:  fxNow.Add(-24 * time.Hour),
+		Cached: map[string]map[credit.Kind]int{"320402": {credit.Penalty: 3}},
+		Undisclosed: []credit.RecordRef{{Key: "penalty/a", Dept: "320402", Kind: credit.Penalty, Decided: today - 20},
+			{Key: "penalty/b", Dept: "320412", Kind: credit.Penalty, Decided: today - 20}},
+		Now: fxNow,
+	}
+	s := NewShared()
+	want, wantErr := rules.DailyCheck(data, nil, today)
+	got, err := s.dailyCheck(rules, data, nil, today)
+	if wantErr != nil || err != nil || !reflect.DeepEqual(got, want) || want.Failed == 0 {
+		t.Fatalf("got %+v %v, want %+v %v (a failing check)", got, err, want, wantErr)
+	}
+	later := *data
+	later.Now = fxNow.Add(time.Second)
+	if _, err := s.dailyCheck(rules, &later, nil, today); err != nil || s.ChecksShared() != 1 {
+		t.Fatalf("the same lists a second later: shared %d times (err %v), want 1", s.ChecksShared(), err)
+	}
+	district, _ := s.dailyCheck(rules, data, []string{"320412"}, today)
+	if s.ChecksShared() != 1 || reflect.DeepEqual(district, want) {
+		t.Fatalf("another scope was given the first scope's check (shared %d)", s.ChecksShared())
+	}
+	copied := *data
+	copied.Undisclosed = slices.Clone(data.Undisclosed)
+	if s.dailyCheck(rules, &copied, nil, today); s.ChecksShared() != 1 {
+		t.Fatal("lists of another read (equal, not the same) were given a kept check")
+	}
+	if s.dailyCheck(rules, data, nil, today+1); s.ChecksShared() != 1 {
+		t.Fatal("another day was given a kept check")
+	}
+	s.Forget()
+	if s.dailyCheck(rules, data, nil, today+1); s.ChecksShared() != 1 {
+		t.Fatal("a check kept after Forget")
+	}
+}
+
+// TestSharedTimeliness: the sharing tab's timeliness of the same check
+// lists and scope is computed once; other lists, another scope or lists
+// that are not shared check data are computed each time.
+func TestSharedTimeliness(t *testing.T) {
+	rules := credit.DefaultRules()
+	today := credit.DateOf(fxNow)
+	und := []credit.RecordRef{{Key: "penalty/a", Dept: "320402", Kind: credit.Penalty, Decided: today - 20},
+		{Key: "penalty/b", Dept: "320412", Kind: credit.Penalty, Decided: today - 20}}
+	s := NewShared()
+	o1, _, err := s.timeliness(rules, und, nil, today, nil, true)
+	if err != nil || o1["320402"][credit.Penalty] != 1 || o1["320412"][credit.Penalty] != 1 {
+		t.Fatalf("overdue %v (%v), want one in each district", o1, err)
+	}
+	o2, _, _ := s.timeliness(rules, und, nil, today, nil, true)
+	if reflect.ValueOf(o2).Pointer() != reflect.ValueOf(o1).Pointer() {
+		t.Error("the same lists and scope computed again")
+	}
+	d, _, _ := s.timeliness(rules, und, nil, today, []string{"320412"}, true)
+	if d["320402"] != nil || d["320412"][credit.Penalty] != 1 {
+		t.Errorf("one district's timeliness %v, want 320412's only", d)
+	}
+	o3, _, _ := s.timeliness(rules, slices.Clone(und), nil, today, nil, true)
+	o4, _, _ := s.timeliness(rules, und, nil, today, nil, false)
+	if reflect.ValueOf(o3).Pointer() == reflect.ValueOf(o1).Pointer() || reflect.ValueOf(o4).Pointer() == reflect.ValueOf(o1).Pointer() {
+		t.Error("other lists, or lists not shared, were given a kept result")
 	}
 }

@@ -134,7 +134,7 @@ func buildCheck(in buildInput) checkView {
 	default:
 		data := *in.check
 		data.Now = in.clock // the endpoints are judged on the wall clock, as on the sync tab
-		dc, err := in.rules.DailyCheck(&data, in.scope, in.today)
+		dc, err := in.shared.dailyCheck(in.rules, &data, in.scope, in.today)
 		if err != nil {
 			v.err = cleanText(err.Error())
 			break

@@ -88,11 +88,11 @@ func sharingLines(in buildInput, y *yearNotes) ([]sharingRow, string) {
 	undisclosed, recent := sharingRefs(in)
 	var overdueN, lateN map[string]map[credit.Kind]int
 	failed := false
-	if tl, err := in.rules.Timeliness(undisclosed, recent, in.today, in.inScope); err != nil {
+	if o, l, err := in.shared.timeliness(in.rules, undisclosed, recent, in.today, in.scope, in.check != nil); err != nil {
 		y.err(err)
 		failed = true
 	} else {
-		overdueN, lateN = credit.ByDeptKind(tl.Overdue), credit.ByDeptKind(tl.Late)
+		overdueN, lateN = o, l
 	}
 
 	entries := slices.DeleteFunc(slices.Clone(in.snap.Sharing), func(e credit.SharingEntry) bool { return !in.inScope(e.Dept) })

@@ -53,7 +53,8 @@ import (
 // runs the builds named one after the other on one fixture;
 // CREDWATCH_BENCH_SERVE_CPUPROFILE=prefix writes each run's CPU profile of
 // the server to prefix.N (the server is then stopped with SIGTERM, so
-// that it writes it).
+// that it writes it); CREDWATCH_BENCH_SERVE_TRACE=prefix an execution trace
+// of the server during the key presses to prefix.N (go tool trace).
 func BenchmarkServeSessions(b *testing.B) {
 	n := 4
 	if v := os.Getenv("CREDWATCH_BENCH_SESSIONS"); v != "" {
@@ -131,6 +132,11 @@ max_sessions_per_key = 2
 		prof = fmt.Sprintf("%s.%d", prof, time.Now().UnixNano())
 		srv.Env = append(srv.Env, "CREDWATCH_CPUPROFILE="+prof)
 	}
+	trc := os.Getenv("CREDWATCH_BENCH_SERVE_TRACE")
+	if trc != "" {
+		trc = fmt.Sprintf("%s.%d", trc, time.Now().UnixNano())
+		srv.Env = append(srv.Env, "CREDWATCH_TRACE="+trc)
+	}
 	srv.Stderr = &stderr
 	if err := srv.Start(); err != nil {
 		b.Fatal(err)
@@ -187,6 +193,9 @@ max_sessions_per_key = 2
 	// steps every 100 ms) and the server's sync passes, every 2 s, bring
 	// the changes in: every session then reloads a new generation.
 	stop := stepSim(f)
+	if trc != "" {
+		traceWindow(srv.Process, true)
+	}
 	var took []time.Duration
 	s := sessions[0]
 	for i := range presses {
@@ -198,9 +207,14 @@ max_sessions_per_key = 2
 		time.Sleep(100 * time.Millisecond)
 	}
 	stop()
+	if trc != "" {
+		traceWindow(srv.Process, false)
+		b.Logf("trace of the key presses: %s", trc)
+	}
 	b.StopTimer()
 	time.Sleep(settle)
 	settledN, hwm := procMemMB(srv.Process.Pid)
+	b.Logf("key to frame, in the order pressed (ms): %v", roundedMS(took))
 	slices.Sort(took)
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	b.ReportMetric(rss1, "rss-1-MB")
@@ -212,6 +226,15 @@ max_sessions_per_key = 2
 	b.ReportMetric(ms(lastFirst), "first-frame-ms")
 	b.ReportMetric(ms(took[len(took)/2]), "key-p50-ms")
 	b.ReportMetric(ms(took[len(took)*99/100]), "key-p99-ms")
+}
+
+// roundedMS returns ds in whole milliseconds, for a log line.
+func roundedMS(ds []time.Duration) []int64 {
+	out := make([]int64, len(ds))
+	for i, d := range ds {
+		out[i] = d.Milliseconds()
+	}
+	return out
 }
 
 // presses is how many tab keys the benchmark times, 100 ms apart: about

@@ -42,7 +42,6 @@ func (a *app) runServe(args []string) int {
 	cfg.HostKey = firstNonEmpty(*hostKey, cfg.HostKey)
 	cfg.AuthorizedKeys = firstNonEmpty(*authKeys, cfg.AuthorizedKeys)
 
-	lowerGCTarget() // every session is a TUI
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	hup := make(chan os.Signal, 1)
@@ -55,6 +54,8 @@ func (a *app) runServe(args []string) int {
 		return 1
 	}
 	defer db.Close()
+	limit := setServeMemory(db)
+	a.log.Debug("serve memory", "limit_mb", limit>>20)
 	al, err := audit.Open(auditDir(cfg, db.Path()), cfg.AuditRetentionDays)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "credwatch serve: %v\n", err)

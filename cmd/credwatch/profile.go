@@ -9,8 +9,10 @@ import (
 // withProfile runs fn, writing a CPU profile of the whole run to the file
 // named by CREDWATCH_CPUPROFILE and a heap profile at its end to the file
 // named by CREDWATCH_MEMPROFILE, if they are set (docs/PERFORMANCE.md uses
-// them to see where a command's or the TUI's time and memory go).
+// them to see where a command's or the TUI's time and memory go), and an
+// execution trace of a window of the run to CREDWATCH_TRACE (traceOnSignal).
 func withProfile(fn func() int) int {
+	traceOnSignal()
 	if path := os.Getenv("CREDWATCH_MEMPROFILE"); path != "" {
 		defer writeHeapProfile(path)
 	}

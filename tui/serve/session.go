@@ -120,6 +120,7 @@ func (s *Server) release(sess ssh.Session, l *session) {
 	}
 	if len(s.live) == 0 {
 		s.reads.Forget() // nobody to show the cache to: its memory goes back
+		s.shared.Forget()
 	}
 }
 
