@@ -27,8 +27,9 @@ import (
 // the cache holds about 30,000.
 var largeCache = 20_000
 
-// deferMax is the longest reloads wait for a pass's end.
-const deferMax = 2 * time.Minute
+// deferMax is the longest reloads wait for a pass's end: longer than a
+// full resync of 1M records takes (3-5 min on a loaded machine).
+const deferMax = 5 * time.Minute
 
 // deferReload reports whether a reload asked for by an event of type t (or
 // the age tick, t "") waits for the end of the sync pass in progress.
