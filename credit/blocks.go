@@ -16,9 +16,11 @@ const (
 
 // fitBlock returns blk, made, in an array of its own length when more than
 // an eighth of its array is unused, for keeping. A patched list's blocks
-// grow past blockSize by append, which doubles the array: kept as they
-// were, the blocks of a list patched after a large catch-up held twice
-// their entries (1M records: 19 MB for 9.6 MB of repairs).
+// start with room for blockSize entries and more and grow past it by
+// append, which doubles the array; a block that ends short (one merged
+// from blocks that lost entries, the last) would keep the rest. A patch
+// that changes entries all over a list copies each block whole and keeps
+// no more than before (BenchmarkRepairsPatchRetained).
 func fitBlock[T any](blk []T) []T {
 	if cap(blk)-len(blk) > len(blk)/8 {
 		return slices.Clone(blk)
