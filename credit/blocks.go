@@ -14,6 +14,20 @@ const (
 	blockSize  = 1 << blockShift
 )
 
+// fitBlock returns blk, made, in an array of its own length when more than
+// an eighth of its array is unused, for keeping. A patched list's blocks
+// start with room for blockSize entries and more and grow past it by
+// append, which doubles the array; a block that ends short (one merged
+// from blocks that lost entries, the last) would keep the rest. A patch
+// that changes entries all over a list copies each block whole and keeps
+// no more than before (BenchmarkRepairsPatchRetained).
+func fitBlock[T any](blk []T) []T {
+	if cap(blk)-len(blk) > len(blk)/8 {
+		return slices.Clone(blk)
+	}
+	return slices.Clip(blk)
+}
+
 // blocks is a list kept in blocks. The zero value is empty.
 type blocks[T any] struct {
 	b [][]T

@@ -239,11 +239,8 @@ func (b *PenaltiesBuilder) endBlock() {
 	if len(b.cur) == 0 {
 		return
 	}
-	blk := b.cur
-	if cap(blk)-len(blk) > len(blk) {
-		blk = slices.Clone(blk) // not half full: do not keep the rest
-	}
-	b.p.rows.b = append(b.p.rows.b, slices.Clip(blk))
+	blk := fitBlock(b.cur)
+	b.p.rows.b = append(b.p.rows.b, blk)
 	b.n += len(blk)
 	b.cur = nil
 }

@@ -140,7 +140,7 @@ func (rs *Repairs) Patch(upserts []Repair, deletes []string) Repairs {
 	var cur []packedRepair // the block being made
 	end := func() {
 		if len(cur) > 0 {
-			out.rows.b = append(out.rows.b, slices.Clip(cur))
+			out.rows.b = append(out.rows.b, fitBlock(cur))
 			cur = nil
 		}
 	}

@@ -381,6 +381,9 @@ type Model struct {
 	loading bool
 	cooling bool
 	dirty   bool
+	// deferredSince is when a reload first waited for a sync pass's end
+	// (deferReload); zero when none waits.
+	deferredSince time.Time
 
 	loadErr   string
 	lastEvent string
@@ -649,6 +652,9 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		// Ages move on: recompute the rows off the UI thread when there is
 		// a cache to read (a large cache takes a while), else here.
 		if m.d.Store != nil || m.d.Snapshot != nil {
+			if m.deferReload("") {
+				return m, tick() // the pass's end reloads (reload_pass.go)
+			}
 			return m, tea.Batch(tick(), m.requestLoad())
 		}
 		m.rebuild()
@@ -667,6 +673,7 @@ func (m *Model) startLoad() tea.Cmd {
 	}
 	m.seq++
 	m.loading = true
+	m.deferredSince = time.Time{}
 	return m.loadCmd()
 }
 
@@ -728,12 +735,17 @@ func (m Model) handleSnapshot(msg snapshotMsg) (Model, tea.Cmd) {
 func (m Model) handleEvent(msg eventMsg) (Model, tea.Cmd) {
 	if !msg.ok {
 		m.eventsClosed = true
+		deferred := !m.deferredSince.IsZero() // a reload waited for the pass
 		clear(m.syncing)
 		m.lastEvent = m.cat.t("ev.closed")
 		m.rebuild()
+		if deferred {
+			return m, m.requestLoad()
+		}
 		return m, nil
 	}
-	for _, ev := range append([]credit.Event{msg.ev}, msg.more...) {
+	events := append([]credit.Event{msg.ev}, msg.more...)
+	for _, ev := range events {
 		switch ev.Type {
 		case credit.EventPage:
 			m.syncing[ev.Endpoint] = true
@@ -744,6 +756,10 @@ func (m Model) handleEvent(msg eventMsg) (Model, tea.Cmd) {
 		m.addActivity(ev)
 	}
 	m.sync.endpoints.SetRows(m.buildEndpointRows())
+	// The batch waits for the pass's end when each of its events would.
+	if !slices.ContainsFunc(events, func(ev credit.Event) bool { return !m.deferReload(ev.Type) }) {
+		return m, waitEvent(m.d.Events) // the pass's end reloads (reload_pass.go)
+	}
 	return m, tea.Batch(waitEvent(m.d.Events), m.requestLoad())
 }
 

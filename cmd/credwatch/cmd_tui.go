@@ -26,9 +26,20 @@ func lowerGCTarget() {
 	}
 }
 
-// syncStartDelay is the longest the TUI's first read of the cache holds back
-// the sync engine.
-const syncStartDelay = 2 * time.Second
+// syncStartDelay is the longest the TUI's first full load of the cache
+// (every tab's rows built and on screen) holds back the sync engine.
+//
+// Sync starts once that load is on screen, not with the first frame: at
+// 1M records the full load's heap (the snapshot read, the check data,
+// the tables being built: 150-160 MB live) and a catch-up's write
+// transactions (bbolt's nodes and page buffers of 2,000 changed records,
+// up to 60 MB of heap, and the file pages its commit maps) otherwise come
+// at the same moment, and the process's peak is their sum (issue 20, the
+// TUI started with a backlog). The wait costs the officer nothing: until
+// the load is on screen the tabs show the cache as it was read, whatever
+// sync writes meanwhile. A load that fails never reports being on screen;
+// sync then starts after this delay.
+const syncStartDelay = 15 * time.Second
 
 // runTUI opens the cache, starts the sync engine in the background once the
 // first frame is on screen, and runs the full-screen UI until the officer
@@ -64,8 +75,7 @@ func (a *app) runTUI(args []string) int {
 	s := &syncer{a: a, db: db, command: "credwatch (TUI)"}
 	done, firstLoad := make(chan struct{}), make(chan struct{})
 	go func() {
-		// Sync starts once the cached data is on screen: its writes would
-		// otherwise hold the file while the first frame reads it.
+		// Sync starts once every tab's data is on screen (syncStartDelay).
 		select {
 		case <-firstLoad:
 		case <-time.After(syncStartDelay):
@@ -77,16 +87,18 @@ func (a *app) runTUI(args []string) int {
 
 	d := a.tuiDeps(db.Path())
 	var hooks tui.Hooks
-	hooks.FirstLoad = gosync.OnceFunc(func() {
-		// The first frame, with little to hold, runs at Go's default
-		// target; the full load that follows and the hours after do not.
-		lowerGCTarget()
-		close(firstLoad)
-	})
-	// After a rebuild the previous generation (at 1M records about 100 MB)
-	// is garbage: hand it back now rather than over the scavenger's
-	// minutes (1M, after a changed-data reload: RSS 310 -> 180 MB).
-	hooks.Rebuilt = debug.FreeOSMemory
+	// The first frame, with little to hold, runs at Go's default
+	// target; the full load that follows and the hours after do not.
+	hooks.FirstLoad = lowerGCTarget
+	loaded := gosync.OnceFunc(func() { close(firstLoad) })
+	hooks.Rebuilt = func() {
+		// After a rebuild the previous generation (at 1M records about
+		// 100 MB) is garbage: hand it back now rather than over the
+		// scavenger's minutes (1M, after a changed-data reload: RSS 310 ->
+		// 180 MB). The first rebuild is the first full load: sync may start.
+		debug.FreeOSMemory()
+		loaded()
+	}
 	scoped := db.Scoped(a.scope)
 	d.Store = scoped
 	d.Activity = func(since time.Time) ([]credit.Event, error) { return scoped.EventsSince(since, activityLimit) }

@@ -41,9 +41,9 @@ type rowIndex struct {
 	// dictionaries: a keystroke searches each value once.
 	dicts []dictCol
 	// Rows share their Search text and department with many others (a
-	// department's names): grp[i] is row i's (Search, Dept) pair in groups,
-	// whose Search is lower-cased once.
-	grp    []int32
+	// department's names): grp.at(i) is row i's (Search, Dept) pair in
+	// groups, whose Search is lower-cased once.
+	grp    rowIDs
 	groups []rowGroup
 	// anyDept: some row has a department.
 	anyDept bool
@@ -61,10 +61,11 @@ type rowGroup struct {
 	dept   string
 }
 
-// dictCol is a column kept as a dictionary: row i's cell is vals[ids[i]].
+// dictCol is a column kept as a dictionary: row i's cell is the value
+// ids.at(i).
 type dictCol struct {
 	col   int
-	ids   []uint16
+	ids   rowIDs
 	lower []string // each value lower-cased
 	w     []int    // each value's display width
 }
@@ -162,7 +163,7 @@ func dictCandidates(rows RowSource, stride int) []int {
 // has the value "".
 func (x *rowIndex) groupAndDicts(rows RowSource) int {
 	n := rows.Len()
-	x.grp = make([]int32, n)
+	grp := make([]int32, n)
 	type groupKey struct{ search, dept string }
 	groupIDs := map[groupKey]int32{}
 	lastGroup, lastGroupID := groupKey{}, int32(-1)
@@ -178,9 +179,11 @@ func (x *rowIndex) groupAndDicts(rows RowSource) int {
 	}
 	bs := make([]building, len(cand))
 	dicts := make([]dictCol, len(cand))
+	ids := make([][]uint16, len(cand)) // each candidate's values while building
 	isDict := make([]bool, x.stride)
 	for d, c := range cand {
-		dicts[d] = dictCol{col: c, ids: make([]uint16, n)}
+		dicts[d] = dictCol{col: c}
+		ids[d] = make([]uint16, n)
 		bs[d].ids = map[string]uint16{}
 		isDict[c] = true
 	}
@@ -210,7 +213,7 @@ func (x *rowIndex) groupAndDicts(rows RowSource) int {
 			}
 			lastGroup, lastGroupID = k, id
 		}
-		x.grp[i] = lastGroupID
+		grp[i] = lastGroupID
 		x.anyDept = x.anyDept || r.Dept != ""
 
 		for c, s := range r.Cells {
@@ -226,7 +229,7 @@ func (x *rowIndex) groupAndDicts(rows RowSource) int {
 			s := cellAt(*r, cand[d])
 			b.size += len(s) + 1
 			if i > 0 && s == b.last {
-				dicts[d].ids[i] = dicts[d].ids[i-1]
+				ids[d][i] = ids[d][i-1]
 				continue
 			}
 			id, ok := b.ids[s]
@@ -234,7 +237,7 @@ func (x *rowIndex) groupAndDicts(rows RowSource) int {
 				if len(b.vals) == limit {
 					// Too many values: text after all, counted in size
 					// from the next row on.
-					b.dropped, b.ids, b.vals, dicts[d].ids = true, nil, nil, nil
+					b.dropped, b.ids, b.vals, ids[d] = true, nil, nil, nil
 					isDict[cand[d]] = false
 					continue
 				}
@@ -242,9 +245,10 @@ func (x *rowIndex) groupAndDicts(rows RowSource) int {
 				b.ids[s] = id
 				b.vals = append(b.vals, s)
 			}
-			dicts[d].ids[i], b.last = id, s
+			ids[d][i], b.last = id, s
 		}
 	}
+	x.grp = narrowIDs(grp, len(x.groups))
 	for d, c := range cand {
 		b := &bs[d]
 		if b.dropped {
@@ -254,6 +258,8 @@ func (x *rowIndex) groupAndDicts(rows RowSource) int {
 			continue
 		}
 		dc := dicts[d]
+		dc.ids = narrowIDs16(ids[d], len(b.vals))
+		ids[d] = nil
 		dc.lower, dc.w = make([]string, len(b.vals)), make([]int, len(b.vals))
 		for id, s := range b.vals {
 			dc.lower[id] = strings.ToLower(s)
@@ -483,7 +489,7 @@ func (x *rowIndex) maxWidths(rows RowSource, sel []int32, all bool) []int {
 		}
 		for d := range x.dicts {
 			dc := &x.dicts[d]
-			see(dc.col, dc.w[dc.ids[i]])
+			see(dc.col, dc.w[dc.ids.at(int(i))])
 		}
 	}
 	return m
@@ -511,14 +517,10 @@ func (x *rowIndex) filterDept(cand []int32, all bool, dept string) ([]int32, boo
 	}
 	var out []int32
 	if all {
-		for i, g := range x.grp {
-			if ok[g] {
-				out = append(out, int32(i))
-			}
-		}
+		out = x.grp.rowsWith(ok)
 	} else {
 		for _, i := range cand {
-			if ok[x.grp[i]] {
+			if ok[x.grp.at(int(i))] {
 				out = append(out, i)
 			}
 		}
@@ -543,7 +545,7 @@ func (x *rowIndex) filter(cand []int32, all bool, f string) []int32 {
 	}
 	// The dictionaries with a value that matches, and which.
 	type dictMatch struct {
-		ids []uint16
+		ids *rowIDs
 		ok  []bool
 	}
 	var dm []dictMatch
@@ -559,7 +561,7 @@ func (x *rowIndex) filter(cand []int32, all bool, f string) []int32 {
 			}
 		}
 		if ok != nil {
-			dm = append(dm, dictMatch{dc.ids, ok})
+			dm = append(dm, dictMatch{&dc.ids, ok})
 		}
 	}
 	nd := x.needle(f)
@@ -567,12 +569,12 @@ func (x *rowIndex) filter(cand []int32, all bool, f string) []int32 {
 		out := make([]int32, 0, len(cand))
 	rows:
 		for _, i := range cand {
-			if gm[x.grp[i]] {
+			if gm[x.grp.at(int(i))] {
 				out = append(out, i)
 				continue
 			}
 			for _, d := range dm {
-				if d.ok[d.ids[i]] {
+				if d.ok[d.ids.at(int(i))] {
 					out = append(out, i)
 					continue rows
 				}
@@ -599,18 +601,10 @@ func (x *rowIndex) filter(cand []int32, all bool, f string) []int32 {
 		}
 	}
 	if anyGM {
-		for i, g := range x.grp {
-			if gm[g] {
-				set[i/64] |= 1 << (i % 64)
-			}
-		}
+		x.grp.markRows(gm, set)
 	}
 	for _, d := range dm {
-		for i, id := range d.ids {
-			if d.ok[id] {
-				set[i/64] |= 1 << (i % 64)
-			}
-		}
+		d.ids.markRows(d.ok, set)
 	}
 	if all {
 		cnt := 0
