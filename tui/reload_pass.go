@@ -21,6 +21,14 @@ import (
 // officer's own actions reload at once as always. A pass whose end never
 // comes (the process syncing died in the middle: a view that follows the
 // event log sees no "done") holds reloads back for deferMax at most.
+//
+// Models sharing a Shared (an SSH server's sessions) do not wait: their
+// read model already moves to a new generation at the pace its builds
+// allow (Shared.Pace), and sessions held back until each pass's end all
+// reloaded at once and kept older generations alive meanwhile (1M
+// records, 32 sessions, the data changing: 418-669 MB settled and
+// 4.6-11.9 MB a session with the wait, 347-351 MB and 2.3-3.4 MB
+// without; docs/PERFORMANCE.md).
 
 // largeCache is how many cached penalties make a cache large: a reload
 // then waits for the sync pass under way (deferReload). At 100k records
@@ -34,7 +42,7 @@ const deferMax = 5 * time.Minute
 // deferReload reports whether a reload asked for by an event of type t (or
 // the age tick, t "") waits for the end of the sync pass in progress.
 func (m *Model) deferReload(t credit.EventType) bool {
-	if len(m.syncing) == 0 || m.snap == nil || m.snap.Penalties.Len() < largeCache {
+	if m.d.Shared != nil || len(m.syncing) == 0 || m.snap == nil || m.snap.Penalties.Len() < largeCache {
 		return false
 	}
 	switch t {

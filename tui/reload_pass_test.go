@@ -94,3 +94,20 @@ func TestReloadBatchWaitsOnlyIfEveryEventWould(t *testing.T) {
 		t.Error("the endpoint whose pass goes on is not shown syncing")
 	}
 }
+
+// The sessions of an SSH server (Models sharing a Shared) do not wait for
+// a pass's end: their read model keeps the pace of the generations.
+func TestSharedModelsDoNotWaitForPassEnd(t *testing.T) {
+	defer func(n int) { largeCache = n }(largeCache)
+	largeCache = 1
+	d := fixtureDeps(t, "zh")
+	d.Shared = NewShared()
+	m := loaded(t, d, 100, 30)
+	m = update(t, m, cooldownMsg{})
+	m.d.Events = make(chan credsync.Event, 1)
+	seq := m.seq
+	m = update(t, m, eventMsg{ev: credsync.Event{Endpoint: "law-enforcement", Feed: "penalty", Type: credsync.EventPage, Items: 3}, ok: true})
+	if m.seq != seq+1 || !m.loading {
+		t.Fatalf("a session waited for the pass's end: seq %d -> %d, loading %v", seq, m.seq, m.loading)
+	}
+}
