@@ -169,25 +169,7 @@ func TestPageReleaseInWriteTransaction(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	err = b.View(func(tx *bolt.Tx) error {
-		bk := tx.Bucket([]byte("b"))
-		for i := range n {
-			want := val(i)
-			if i%3 == 0 {
-				want = val(i + 1)
-			}
-			if !bytes.Equal(bk.Get(key("a", i)), want) {
-				return fmt.Errorf("a%d wrong after commit", i)
-			}
-			if !bytes.Equal(bk.Get(key("c", i)), val(i)) {
-				return fmt.Errorf("c%d wrong after commit", i)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	checkRewritten(t, b)
 	t.Logf("mapped at most %d kB during the write", peakKB)
 }
 
@@ -250,25 +232,7 @@ func TestReleaseWhileWriteTransaction(t *testing.T) {
 	if afterKB > 1024 {
 		t.Errorf("after a release beside the transaction, %d kB of the file stay mapped (%d kB before it)", afterKB, readKB)
 	}
-	err = b.View(func(tx *bolt.Tx) error {
-		bk := tx.Bucket([]byte("b"))
-		for i := range n {
-			want := val(i)
-			if i%3 == 0 {
-				want = val(i + 1)
-			}
-			if !bytes.Equal(bk.Get(key("a", i)), want) {
-				return fmt.Errorf("a%d wrong after commit", i)
-			}
-			if !bytes.Equal(bk.Get(key("c", i)), val(i)) {
-				return fmt.Errorf("c%d wrong after commit", i)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	checkRewritten(t, b)
 	t.Logf("mapped: %d kB halfway through the transaction, %d kB after a release beside it", readKB, afterKB)
 }
 
@@ -279,6 +243,32 @@ const pagesN, pagesSize = 6000, 4000
 func pagesVal(i int) []byte { return bytes.Repeat([]byte{byte(i), byte(i >> 8)}, pagesSize/2) }
 
 func pagesKey(prefix string, i int) []byte { return []byte(fmt.Sprintf("%s%08d", prefix, i)) }
+
+// checkRewritten checks every value after the pages tests' write
+// transaction: a%d holds the value i+1 where i%3 == 0, its own value
+// otherwise, and c%d a copy of a%d's value before the transaction.
+func checkRewritten(t *testing.T, b *bolt.DB) {
+	t.Helper()
+	err := b.View(func(tx *bolt.Tx) error {
+		bk := tx.Bucket([]byte("b"))
+		for i := range pagesN {
+			want := pagesVal(i)
+			if i%3 == 0 {
+				want = pagesVal(i + 1)
+			}
+			if !bytes.Equal(bk.Get(pagesKey("a", i)), want) {
+				return fmt.Errorf("a%d wrong after commit", i)
+			}
+			if !bytes.Equal(bk.Get(pagesKey("c", i)), pagesVal(i)) {
+				return fmt.Errorf("c%d wrong after commit", i)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
 
 // filledPagesDB writes the pagesN values into a new file, closes it and
 // opens it again, so that none of it is mapped yet, and returns it and its

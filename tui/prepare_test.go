@@ -51,12 +51,7 @@ func TestReloadPreparedKeepsLayout(t *testing.T) {
 	sel, _ := m.repair.Selected()
 
 	// A new generation: the first penalty goes.
-	st.mu.Lock()
-	st.snap.Penalties = credittest.Penalties(st.snap.Penalties.All()[1:]...)
-	st.snap.Generation = 6
-	st.mu.Unlock()
-	m.seq++
-	load := m.loadCmd()
+	load := reloadWithoutFirstPenalty(&m, st)
 	// Meanwhile the officer types on.
 	m = keys(t, m, runes("/"), runes("工"), keyMsg("enter"))
 	msg := load().(snapshotMsg)
@@ -95,12 +90,7 @@ func TestSortLargeTableInCommand(t *testing.T) {
 
 	// A reload begins (new data: the first penalty goes), then the
 	// officer sorts.
-	st.mu.Lock()
-	st.snap.Penalties = credittest.Penalties(st.snap.Penalties.All()[1:]...)
-	st.snap.Generation = 6
-	st.mu.Unlock()
-	m.seq++
-	load := m.loadCmd()
+	load := reloadWithoutFirstPenalty(&m, st)
 	nm, cmd := m.Update(runes(">"))
 	m = nm.(Model)
 	if !m.repair.Sorting() || cmd == nil {
@@ -217,4 +207,15 @@ func TestUnchangedReloadKeepsCheck(t *testing.T) {
 	if m.view.check.signed == nil {
 		t.Fatal("a sign-off of today is not shown after the reload")
 	}
+}
+
+// reloadWithoutFirstPenalty makes generation 6 of st's data, its first
+// penalty gone, and returns m's load command for it, not yet run.
+func reloadWithoutFirstPenalty(m *Model, st *fakeStore) tea.Cmd {
+	st.mu.Lock()
+	st.snap.Penalties = credittest.Penalties(st.snap.Penalties.All()[1:]...)
+	st.snap.Generation = 6
+	st.mu.Unlock()
+	m.seq++
+	return m.loadCmd()
 }
