@@ -27,26 +27,12 @@ func checkInputsOf(in *buildInput) checkInputs {
 
 // sameCheck reports whether buildCheck(in) would give what it gave for
 // prev, a build of the same day from the same lists: the same check data
-// (its lists the very same, as an unchanged reload shares them; its
-// endpoints equal and judged alike on in's clock as on prev's), the same
-// sign-offs and the same first day in use. Then only the clock has moved,
-// and the check reads it for the endpoints' staleness alone.
+// judged on in's clock as on prev's (sameCheckData), the same sign-offs
+// and the same first day in use. Then only the clock has moved.
 func sameCheck(prev checkInputs, in *buildInput) bool {
 	a, b := prev.data, in.check
 	if a == nil || b == nil || prev.checkErr != "" || in.checkErr != "" || prev.inUse != in.inUseSince {
 		return false
 	}
-	if !reflect.DeepEqual(a.Endpoints, b.Endpoints) {
-		return false
-	}
-	for _, e := range a.Endpoints {
-		if e.Judge(prev.clock) != e.Judge(in.clock) {
-			return false
-		}
-	}
-	// The lists: the same arrays and maps, which DeepEqual finds without
-	// walking them.
-	x, y := *a, *b
-	x.Endpoints, y.Endpoints, x.Now, y.Now = nil, nil, time.Time{}, time.Time{}
-	return reflect.DeepEqual(x, y) && reflect.DeepEqual(prev.signoffs, in.signoffs)
+	return sameCheckData(a, b, prev.clock, in.clock) && reflect.DeepEqual(prev.signoffs, in.signoffs)
 }

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/czyj/credwatch/credit"
 )
@@ -38,7 +39,8 @@ func (s *Shared) dailyCheck(rules *credit.Rules, data *credit.CheckData, scope [
 	key := scopeText(scope)
 	s.mu.Lock()
 	for _, c := range s.checks {
-		if c.rules == rules && c.today == today && c.scope == key && sameCheckData(&c.data, data) {
+		if c.rules == rules && c.today == today && c.scope == key &&
+			c.data.Now.IsZero() == data.Now.IsZero() && sameCheckData(&c.data, data, c.data.Now, data.Now) {
 			s.mu.Unlock()
 			s.checksShared.Add(1)
 			return c.dc, c.err
@@ -75,25 +77,25 @@ func scopeText(scope []string) string {
 	return strings.Join(slices.Compact(d), "\x00")
 }
 
-// sameCheckData reports whether the daily check of b is that of a: the
-// same lists (the very same arrays and maps, as the read model shares
-// them between the readers of a generation and scope: comparing them is
+// sameCheckData reports whether the daily check of b, judged at bt, is
+// that of a judged at at: the same lists (the very same arrays and maps,
+// as the read model and an unchanged reload share them: comparing them is
 // not walking them), the same day of reckoning, and endpoints equal and
-// judged alike at b's time as at a's (the check reads the time for the
-// endpoints' staleness alone, as sameCheck says).
-func sameCheckData(a, b *credit.CheckData) bool {
-	if !a.Since.Equal(b.Since) || a.Now.IsZero() != b.Now.IsZero() ||
+// judged alike at bt as at at (the check reads the time for the
+// endpoints' staleness alone). It is the one comparison of check data for
+// a check kept from an earlier build (sameCheck) and for one computed by
+// another Model (Shared.dailyCheck).
+func sameCheckData(a, b *credit.CheckData, at, bt time.Time) bool {
+	if !a.Since.Equal(b.Since) ||
 		!sameRef(a.Received, b.Received) || !sameRef(a.Cached, b.Cached) ||
 		!sameRef(a.Sharing, b.Sharing) || !sameRef(a.Undisclosed, b.Undisclosed) ||
 		!sameRef(a.LateDisclosed, b.LateDisclosed) || !sameRef(a.Quality, b.Quality) ||
 		!sameRef(a.Repairs, b.Repairs) || !reflect.DeepEqual(a.Endpoints, b.Endpoints) {
 		return false
 	}
-	if !a.Now.IsZero() {
-		for _, e := range a.Endpoints {
-			if e.Judge(a.Now) != e.Judge(b.Now) {
-				return false
-			}
+	for _, e := range a.Endpoints {
+		if e.Judge(at) != e.Judge(bt) {
+			return false
 		}
 	}
 	return true
