@@ -15,8 +15,10 @@ type RecordRef struct {
 	Decided   Date     `json:"decided"`
 	Disclosed Date     `json:"disclosed,omitempty"`
 	Issues    []string `json:"issues,omitempty"` // quality issue codes
-	// Severity and Accident of a penalty (from its summary): its tier
-	// decides whether it must be disclosed at all (Rules.Disclosure).
+	// Severity and Accident of a penalty: its tier decides whether it must
+	// be disclosed at all (Rules.Disclosure). Set on CheckData's
+	// Undisclosed and LateDisclosed references, which are judged by it;
+	// the Quality references do without.
 	Severity Severity `json:"severity,omitempty"`
 	Accident bool     `json:"accident,omitempty"`
 }

@@ -195,10 +195,12 @@ func refValue(m *recMeta) []byte {
 	return b
 }
 
-// decodeRef decodes a refValue into the reference of the record with key.
-func decodeRef(key, v []byte, in interner) (credit.RecordRef, error) {
+// decodeRef decodes a refValue, or an undisclosedValue, into the
+// reference of the record with key; known says whether the value carried
+// a penalty's facts (Severity and Accident).
+func decodeRef(key, v []byte, in interner) (r credit.RecordRef, known bool, err error) {
 	d := metaDecoder{b: v, in: in}
-	r := credit.RecordRef{Key: string(key), Dept: d.istr(), Kind: credit.Kind(d.istr())}
+	r = credit.RecordRef{Key: string(key), Dept: d.istr(), Kind: credit.Kind(d.istr())}
 	r.Decided = credit.Date(d.varint())
 	r.Disclosed = credit.Date(d.varint())
 	if n := d.uvarint(); n > uint64(len(d.b)) {
@@ -209,13 +211,18 @@ func decodeRef(key, v []byte, in interner) (credit.RecordRef, error) {
 			r.Issues[i] = d.istr()
 		}
 	}
+	if d.err == nil && len(d.b) != 0 && r.Kind == credit.Penalty {
+		r.Severity = credit.Severity(d.istr())
+		r.Accident = d.byte()&sumAccident != 0
+		known = d.err == nil
+	}
 	if d.err == nil && len(d.b) != 0 {
-		return r, fmt.Errorf("index entry of %s has %d trailing bytes", key, len(d.b))
+		return r, false, fmt.Errorf("index entry of %s has %d trailing bytes", key, len(d.b))
 	}
 	if d.err != nil {
-		return r, fmt.Errorf("index entry of %s: %w", key, d.err)
+		return r, false, fmt.Errorf("index entry of %s: %w", key, d.err)
 	}
-	return r, nil
+	return r, known, nil
 }
 
 // putRepair stores a repair from the repair feed with its open-set entry.

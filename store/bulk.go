@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/czyj/credwatch/credit"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -209,11 +210,18 @@ func collectIndexEntries(tx *bolt.Tx, names ...[]byte) ([]sortedEntries, error) 
 	// mapped the whole records bucket here (759 MB of file pages, the
 	// peak of a first sync).
 	rel := newPageRelease(tx)
+	in := interner{}
 	err := tx.Bucket(bRecords).ForEach(func(k, v []byte) error {
 		rel.add(len(k) + len(v))
 		var m recMeta
 		if err := recordHeader(v, &m); err != nil {
 			return fmt.Errorf("decode %s: %w", k, err)
+		}
+		if m.Kind == credit.Penalty && m.Disclosed.IsZero() { // its undisclosed entry carries its facts
+			var err error
+			if m.Severity, m.Accident, err = recordFacts(v, in); err != nil {
+				return fmt.Errorf("decode %s: %w", k, err)
+			}
 		}
 		for _, e := range indexEntries(k, &m) {
 			i := slices.IndexFunc(out, func(s sortedEntries) bool { return string(s.name) == e.bucket })

@@ -42,10 +42,6 @@ const leanReleaseEvery = 256 << 10
 func (db *DB) checkData(since time.Time, every int) (*credit.CheckData, error) {
 	d := &credit.CheckData{Since: since, Received: map[string]map[credit.Kind]int{}, Cached: map[string]map[credit.Kind]int{}}
 	err := db.view(func(tx *bolt.Tx) error {
-		ref := func(key []byte) (credit.RecordRef, bool, error) {
-			m, ok, err := getMeta(tx, key)
-			return credit.RecordRef{Key: string(key), Dept: m.Dept, Kind: m.Kind, Decided: m.Decided, Disclosed: m.Disclosed, Issues: m.Issues}, ok, err
-		}
 		from := make([]byte, 4)
 		binary.BigEndian.PutUint32(from, uint32(credit.DateOf(since)))
 		c := tx.Bucket(bRecvDays).Cursor()
@@ -76,18 +72,15 @@ func (db *DB) checkData(since time.Time, every int) (*credit.CheckData, error) {
 		if err := eachJSON(tx.Bucket(bEndpoints), nil, func(e *credit.EndpointStatus) { d.Endpoints = append(d.Endpoints, *e) }); err != nil {
 			return err
 		}
-		add := func(dst *[]credit.RecordRef, key []byte) error {
-			r, ok, err := ref(key)
-			if ok {
-				*dst = append(*dst, r)
-			}
-			return err
-		}
 		in := interner{}
 		rel := newPageReleaseEvery(tx, every)
+		var unknown []int // undisclosed penalties whose entry lacks their facts
 		if err := tx.Bucket(bUndisclosed).ForEach(func(k, v []byte) error {
 			rel.add(len(k) + len(v))
-			r, err := decodeRef(k[4:], v, in)
+			r, known, err := decodeRef(k[4:], v, in)
+			if r.Kind == credit.Penalty && !known {
+				unknown = append(unknown, len(d.Undisclosed))
+			}
 			d.Undisclosed = append(d.Undisclosed, r)
 			return err
 		}); err != nil {
@@ -96,8 +89,12 @@ func (db *DB) checkData(since time.Time, every int) (*credit.CheckData, error) {
 		dc := tx.Bucket(bDisclosed).Cursor()
 		for k, _ := dc.Seek(from); k != nil; k, _ = dc.Next() {
 			rel.add(4096) // the record's leaf, read at random
-			if err := add(&d.LateDisclosed, k[4:]); err != nil {
+			r, ok, err := disclosedRef(tx, k[4:], in)
+			if err != nil {
 				return err
+			}
+			if ok {
+				d.LateDisclosed = append(d.LateDisclosed, r)
 			}
 		}
 		if err := readQuality(tx, d, in, rel); err != nil {
@@ -106,7 +103,7 @@ func (db *DB) checkData(since time.Time, every int) (*credit.CheckData, error) {
 		if err := readOpenRepairs(tx, d, every); err != nil {
 			return err
 		}
-		return addPenaltyFacts(tx, d, in, rel)
+		return addPenaltyFacts(tx, d, unknown, in, rel)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read daily-check data from %s: %w", db.path, err)
@@ -114,36 +111,46 @@ func (db *DB) checkData(since time.Time, every int) (*credit.CheckData, error) {
 	return d, nil
 }
 
-// addPenaltyFacts gives the penalties among the check's references what
-// the rules need of them beyond the index entry, from their summaries: the
-// severity and accident flag (a tier not disclosed), and for the open
-// repairs with an application under review, the whole summary (an
-// application before eligibility).
-//
-// The references (about 20,000 at 1M records) are looked up in key order
-// with one cursor moving forward, so each leaf of the summaries is read
-// once and in the order a compacted file keeps them, and only the two
-// fields are decoded: looked up one by one in the lists' order, with every
-// summary decoded whole, this was the largest part of the check's read.
-//
-// A lookup that leaves the cursor's leaf counts as a leaf read towards rel.
-func addPenaltyFacts(tx *bolt.Tx, d *credit.CheckData, in interner, rel *pageRelease) error {
-	pens := tx.Bucket(bPenalties)
-	var refs []*credit.RecordRef
-	for _, list := range [][]credit.RecordRef{d.Undisclosed, d.LateDisclosed, d.Quality} {
-		for i := range list {
-			if list[i].Kind == credit.Penalty {
-				refs = append(refs, &list[i])
-			}
+// disclosedRef is the reference of the record with key, from its value in
+// the records bucket (a penalty's facts from its body); ok is false if it
+// is not cached.
+func disclosedRef(tx *bolt.Tx, key []byte, in interner) (r credit.RecordRef, ok bool, err error) {
+	v := tx.Bucket(bRecords).Get(key)
+	if v == nil {
+		return r, false, nil
+	}
+	var m recMeta
+	if err := recordHeader(v, &m); err != nil {
+		return r, false, fmt.Errorf("decode index entry of %s: %w", key, err)
+	}
+	r = credit.RecordRef{Key: string(key), Dept: m.Dept, Kind: m.Kind, Decided: m.Decided, Disclosed: m.Disclosed, Issues: m.Issues}
+	if m.Kind == credit.Penalty {
+		if r.Severity, r.Accident, err = recordFacts(v, in); err != nil {
+			return r, false, fmt.Errorf("decode %s: %w", key, err)
 		}
+	}
+	return r, true, nil
+}
+
+// addPenaltyFacts gives the undisclosed penalties at the indexes unknown
+// of d.Undisclosed, whose index entries were written before they carried
+// them (ref_facts.go), their severity and accident flag from their
+// summaries; and the open repairs with an application under review their
+// penalty's whole summary (an application before eligibility).
+//
+// The references are looked up in key order with one cursor moving
+// forward, so each leaf of the summaries is read once, and only the two
+// fields are decoded. A lookup that leaves the cursor's leaf counts as a
+// leaf read towards rel.
+func addPenaltyFacts(tx *bolt.Tx, d *credit.CheckData, unknown []int, in interner, rel *pageRelease) error {
+	pens := tx.Bucket(bPenalties)
+	refs := make([]*credit.RecordRef, len(unknown))
+	for j, i := range unknown {
+		refs[j] = &d.Undisclosed[i]
 	}
 	slices.SortFunc(refs, func(a, b *credit.RecordRef) int { return strings.Compare(a.Key, b.Key) })
 	c := orderedCursor{c: pens.Cursor()}
-	for i, r := range refs {
-		if i > 0 && refs[i-1].Key == r.Key { // listed twice (quality and duplicate)
-			r.Severity, r.Accident = refs[i-1].Severity, refs[i-1].Accident
-			continue
-		}
+	for _, r := range refs {
 		v, ok := c.seek([]byte(r.Key))
 		if c.jumped {
 			rel.add(4096)
@@ -260,7 +267,7 @@ func readQuality(tx *bolt.Tx, d *credit.CheckData, in interner, rel *pageRelease
 	dup := orderedCursor{c: tx.Bucket(bDupDocNo).Cursor()}
 	err := tx.Bucket(bQuality).ForEach(func(k, v []byte) error {
 		rel.add(len(k) + len(v))
-		r, err := decodeRef(k, v, in)
+		r, _, err := decodeRef(k, v, in)
 		if _, ok := dup.seek(k); ok {
 			r.Issues = append(r.Issues, credit.IssueDuplicateDocNo)
 		}
@@ -276,7 +283,7 @@ func readQuality(tx *bolt.Tx, d *credit.CheckData, in interner, rel *pageRelease
 		if _, ok := quality.seek(k); ok {
 			return nil
 		}
-		r, err := decodeRef(k, v, in)
+		r, _, err := decodeRef(k, v, in)
 		r.Issues = append(r.Issues, credit.IssueDuplicateDocNo)
 		d.Quality = append(d.Quality, r)
 		return err

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/czyj/credwatch/credit"
+	bolt "go.etcd.io/bbolt"
 )
 
 // summaryFacts decodes what decodeSummary does of the severity and the
@@ -39,13 +40,12 @@ func TestSummaryFacts(t *testing.T) {
 	}
 }
 
-// The check's penalty references get their summaries' severity and
-// accident flag however they fall in the summaries' key order: near each
-// other, far apart, listed twice (a quality issue and a shared document
-// number), between records of other kinds, and after the last summary.
-func TestCheckDataPenaltyFactsInKeyOrder(t *testing.T) {
-	db, _ := openTemp(t)
-	at := time.Date(2026, 11, 30, 9, 0, 0, 0, credit.ChinaZone)
+// factsFixture writes 300 penalties of every severity, some with the
+// accident flag, every fifth undisclosed and every fifth disclosed since
+// the day before at, some sharing a number (on the quality list), and a
+// licence among them; it returns the summaries by key.
+func factsFixture(t *testing.T, db *DB, at time.Time) map[string]credit.PenaltySummary {
+	t.Helper()
 	sevs := []credit.Severity{credit.Minor, credit.General, credit.Serious}
 	want := map[string]credit.PenaltySummary{}
 	var changes []credit.Change
@@ -53,8 +53,12 @@ func TestCheckDataPenaltyFactsInKeyOrder(t *testing.T) {
 		r := penalty(fmt.Sprintf("P%04d", i), "320412", "2026-06-01")
 		r.Severity = sevs[i%3]
 		r.Accident = i%7 == 0
-		if i%5 != 0 {
-			r.Disclosed = credit.MustDate("2026-06-03") // only every fifth is undisclosed
+		switch i % 5 {
+		case 0: // undisclosed
+		case 1:
+			r.Disclosed = credit.DateOf(at) // disclosed since the check's day: late
+		default:
+			r.Disclosed = credit.MustDate("2026-06-03")
 		}
 		if i%11 == 0 {
 			r.DocNo = "常武应急罚〔2025〕共用号" // shared: on the quality list too
@@ -68,12 +72,16 @@ func TestCheckDataPenaltyFactsInKeyOrder(t *testing.T) {
 	applyAll(t, db, &credit.Page{Endpoint: "e", Feed: "penalty", Changes: changes, NextCursor: "c", FetchedAt: at})
 	lic := &credit.Record{Kind: credit.Licence, ID: "L1", Dept: "320412", DocNo: "常武应急罚〔2025〕共用号", Decided: credit.MustDate("2026-06-01"), UpdatedAt: at}
 	applyAll(t, db, &credit.Page{Endpoint: "e", Feed: "licence", Changes: []credit.Change{upsert(lic)}, NextCursor: "c", FetchedAt: at})
-	d, err := db.CheckData(at.Add(-24 * time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
+	return want
+}
+
+// checkFacts fails unless every penalty among d's undisclosed and late
+// references has its summary's severity and accident flag, and there are
+// as many as factsFixture made.
+func checkFacts(t *testing.T, d *credit.CheckData, want map[string]credit.PenaltySummary) {
+	t.Helper()
 	n := 0
-	for _, list := range [][]credit.RecordRef{d.Undisclosed, d.LateDisclosed, d.Quality} {
+	for _, list := range [][]credit.RecordRef{d.Undisclosed, d.LateDisclosed} {
 		for _, r := range list {
 			if r.Kind != credit.Penalty {
 				continue
@@ -84,7 +92,178 @@ func TestCheckDataPenaltyFactsInKeyOrder(t *testing.T) {
 			}
 		}
 	}
-	if n < 60+27 {
-		t.Errorf("%d penalty references: the fixture did not list what it meant to (undisclosed %d, quality %d)", n, len(d.Undisclosed), len(d.Quality))
+	if n != 60+60 {
+		t.Errorf("%d penalty references, want 120: undisclosed %d, late %d", n, len(d.Undisclosed), len(d.LateDisclosed))
+	}
+}
+
+// The undisclosed penalties carry their facts in their index entries, the
+// late ones get them from their records.
+func TestCheckDataPenaltyFacts(t *testing.T) {
+	db, _ := openTemp(t)
+	at := time.Date(2026, 11, 30, 9, 0, 0, 0, credit.ChinaZone)
+	want := factsFixture(t, db, at)
+	err := db.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bUndisclosed).ForEach(func(k, v []byte) error {
+			if r, known, err := decodeRef(k[4:], v, nil); err != nil || r.Kind == credit.Penalty && !known {
+				t.Errorf("%s: undisclosed entry without its facts (%v)", k[4:], err)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := db.CheckData(at.Add(-24 * time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFacts(t, d, want)
+}
+
+// A schema-2 cache, whose undisclosed entries lack the facts: the check
+// looks them up in the summaries, however they fall in key order; a
+// read-only open leaves it as it is, the next open for writing adds them
+// to the entries and makes it schema 3.
+func TestCheckDataPenaltyFactsOfAnOlderCache(t *testing.T) {
+	db, path := openTemp(t)
+	at := time.Date(2026, 11, 30, 9, 0, 0, 0, credit.ChinaZone)
+	want := factsFixture(t, db, at)
+	legacy := func(tx *bolt.Tx) error { // the entries as an older credwatch wrote them
+		b := tx.Bucket(bUndisclosed)
+		var keys, vals [][]byte
+		err := b.ForEach(func(k, v []byte) error {
+			r, _, err := decodeRef(k[4:], v, nil)
+			m := recMeta{Dept: r.Dept, Kind: r.Kind, Decided: r.Decided, Disclosed: r.Disclosed, Issues: r.Issues}
+			keys, vals = append(keys, append([]byte(nil), k...)), append(vals, refValue(&m))
+			return err
+		})
+		for i := range keys {
+			if err == nil {
+				err = b.Put(keys[i], vals[i])
+			}
+		}
+		if err == nil {
+			err = tx.Bucket(bMeta).Put(keySchema, []byte("2"))
+		}
+		return err
+	}
+	if err := db.update(legacy); err != nil {
+		t.Fatal(err)
+	}
+	d, err := db.CheckData(at.Add(-24 * time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFacts(t, d, want)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lacking := func(db *DB) (n int) {
+		t.Helper()
+		err := db.view(func(tx *bolt.Tx) error {
+			return tx.Bucket(bUndisclosed).ForEach(func(k, v []byte) error {
+				if r, known, err := decodeRef(k[4:], v, nil); err != nil || r.Kind == credit.Penalty && !known {
+					n++
+				}
+				return nil
+			})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := lacking(ro); n != 60 {
+		t.Errorf("read-only open: %d entries lack their facts, want the 60 it may not rewrite", n)
+	}
+	ro.Close()
+	rw, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rw.Close()
+	if n := lacking(rw); n != 0 {
+		t.Errorf("after an open for writing, %d entries lack their facts", n)
+	}
+	if err := rw.view(func(tx *bolt.Tx) error {
+		if v := string(tx.Bucket(bMeta).Get(keySchema)); v != "3" {
+			t.Errorf("schema %q after an open for writing, want 3", v)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if d, err = rw.CheckData(at.Add(-24 * time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	checkFacts(t, d, want)
+}
+
+// recordFacts reads what decodeRecord does of the severity and accident
+// flag; a value cut short gives an error or, cut after its flags byte,
+// the same facts.
+func TestRecordFacts(t *testing.T) {
+	at := time.Date(2026, 11, 30, 9, 0, 0, 0, credit.ChinaZone)
+	for i, sev := range []credit.Severity{credit.Minor, credit.General, credit.Serious, ""} {
+		r := penalty(fmt.Sprintf("P%d", i), "320412", "2026-06-01")
+		r.Severity, r.Accident, r.PenaltyTypes, r.UpdatedAt = sev, i%2 == 0, []string{"警告", "罚款"}, at
+		r.ValidUntil = credit.MustDate("2027-06-01")
+		m := recMeta{Dept: r.Dept, Kind: r.Kind, ID: r.ID, DocNo: r.DocNo, Decided: r.Decided, Issues: []string{"uscc"}}
+		v := appendRecord(nil, r, &m)
+		for _, in := range []interner{nil, {}} {
+			if s, a, err := recordFacts(v, in); err != nil || s != sev || a != r.Accident {
+				t.Errorf("%q: got %q %v (%v), want %q %v", sev, s, a, err, sev, r.Accident)
+			}
+		}
+		var back credit.Record
+		if err := decodeRecord(v, &back, nil, nil); err != nil || back.Severity != sev || back.Accident != r.Accident {
+			t.Fatalf("%q: the record decodes to %q %v (%v)", sev, back.Severity, back.Accident, err)
+		}
+		for n := 0; n < len(v); n++ {
+			s, a, err := recordFacts(v[:n], nil)
+			if err == nil && (s != sev || a != r.Accident) {
+				t.Errorf("%q cut to %d bytes: %q %v and no error", sev, n, s, a)
+			}
+		}
+	}
+}
+
+// A penalty rewritten with another severity or accident flag has them
+// anew in its undisclosed entry; one disclosed since leaves the entry.
+func TestUndisclosedFactsFollowTheRecord(t *testing.T) {
+	db, _ := openTemp(t)
+	at := time.Date(2026, 11, 30, 9, 0, 0, 0, credit.ChinaZone)
+	r := penalty("P1", "320412", "2026-06-01")
+	facts := func() (credit.Severity, bool, int) {
+		t.Helper()
+		d, err := db.CheckData(at.Add(-24 * time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Undisclosed) != 1 {
+			return "", false, len(d.Undisclosed)
+		}
+		return d.Undisclosed[0].Severity, d.Undisclosed[0].Accident, 1
+	}
+	for i, step := range []struct {
+		sev      credit.Severity
+		accident bool
+	}{{credit.General, false}, {credit.Minor, false}, {credit.Minor, true}, {credit.Serious, false}} {
+		r.Severity, r.Accident = step.sev, step.accident
+		r.UpdatedAt = at.Add(time.Duration(i) * time.Minute)
+		applyAll(t, db, &credit.Page{Endpoint: "e", Feed: "penalty", Changes: []credit.Change{upsert(r)}, NextCursor: fmt.Sprint(i), FetchedAt: at})
+		if sev, acc, n := facts(); n != 1 || sev != step.sev || acc != step.accident {
+			t.Errorf("step %d: %d entries, %q %v; want %q %v", i, n, sev, acc, step.sev, step.accident)
+		}
+	}
+	r.Disclosed = credit.MustDate("2026-06-05")
+	applyAll(t, db, &credit.Page{Endpoint: "e", Feed: "penalty", Changes: []credit.Change{upsert(r)}, NextCursor: "d", FetchedAt: at})
+	if _, _, n := facts(); n != 0 {
+		t.Errorf("disclosed: %d undisclosed entries, want 0", n)
 	}
 }

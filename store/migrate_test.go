@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -47,7 +48,7 @@ func fillForMigration(t *testing.T, db *DB) time.Time {
 	return at
 }
 
-// downgradeToV1 rewrites a schema-2 cache as schema 1 wrote it: JSON
+// downgradeToV1 rewrites a current cache as schema 1 wrote it: JSON
 // records, rec_meta and by_received, none of the derived buckets. Only the
 // first convert records are turned back (the others look converted by an
 // interrupted migration); -1 means all.
@@ -202,7 +203,7 @@ func TestMigrateV1(t *testing.T) {
 				}
 			}
 			err = db.view(func(tx *bolt.Tx) error {
-				if v := string(tx.Bucket(bMeta).Get(keySchema)); v != "2" {
+				if v := string(tx.Bucket(bMeta).Get(keySchema)); v != strconv.Itoa(SchemaVersion) {
 					t.Errorf("schema %q after migration", v)
 				}
 				if tx.Bucket(bMetaRecV1) != nil || tx.Bucket(bReceivedV1) != nil {

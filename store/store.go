@@ -26,9 +26,15 @@ import (
 )
 
 // SchemaVersion is the layout version this build reads and writes. A cache
-// of schema 1 is converted when it is opened for writing (migrate.go); any
-// other version is refused with a message saying so.
-const SchemaVersion = 2
+// of schema 1 is converted when it is opened for writing (migrate.go); one
+// of schema 2 is read as it is and brought to 3 when it is opened for
+// writing (ref_facts.go); any other version is refused with a message
+// saying so.
+//
+// Schema 3 added a penalty's facts to its undisclosed index entry, which a
+// schema-2 build cannot read: it refuses the cache by its version rather
+// than fail on the entries.
+const SchemaVersion = 3
 
 var (
 	bMeta        = []byte("meta")
@@ -282,7 +288,7 @@ func (db *DB) init(b *bolt.DB, readOnly bool) error {
 			return errSchema1
 		case n == 1:
 			return nil // converted below
-		case n != SchemaVersion:
+		case n != SchemaVersion && n != schemaV2:
 			return fmt.Errorf("cache was written with schema version %d, this credwatch reads version %d: move the file aside and run `credwatch sync --full` to rebuild it", n, SchemaVersion)
 		}
 		return nil
@@ -334,7 +340,13 @@ func (db *DB) init(b *bolt.DB, readOnly bool) error {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
 		}
-		return nil
+		if version != schemaV2 {
+			return nil // current, or converted below
+		}
+		if err := addUndisclosedFacts(tx); err != nil {
+			return fmt.Errorf("bring the cache to schema %d (penalty facts in the undisclosed index): %w", SchemaVersion, err)
+		}
+		return meta.Put(keySchema, []byte(strconv.Itoa(SchemaVersion)))
 	})
 	if err != nil || version != 1 {
 		return err

@@ -30,6 +30,12 @@ type recMeta struct {
 	Disclosed credit.Date `json:"ds,omitempty"`
 	Received  int64       `json:"r"` // first arrival, unix nanoseconds
 	Issues    []string    `json:"q,omitempty"`
+	// Severity and Accident of a penalty are not in the header: the writer
+	// sets them from the record, for its undisclosed index entry
+	// (undisclosedValue). A header read back lacks them, so that entry of
+	// a rewritten penalty is always written anew.
+	Severity credit.Severity `json:"-"`
+	Accident bool            `json:"-"`
 }
 
 // denseFill sets how full pages get before they split. The feeds deliver
@@ -273,7 +279,8 @@ func (w *pageWriter) applyRecord(c *credit.Change) error {
 	if r == nil {
 		return fmt.Errorf("upsert without a record")
 	}
-	m := recMeta{Dept: r.Dept, Kind: r.Kind, ID: r.ID, DocNo: r.DocNo, Decided: r.Decided, Disclosed: r.Disclosed, Received: w.at.UnixNano()}
+	m := recMeta{Dept: r.Dept, Kind: r.Kind, ID: r.ID, DocNo: r.DocNo, Decided: r.Decided, Disclosed: r.Disclosed, Received: w.at.UnixNano(),
+		Severity: r.Severity, Accident: r.Accident}
 	if hadOld {
 		m.Received = old.Received // "received" means first arrival
 	}
@@ -348,7 +355,7 @@ func indexEntries(key []byte, m *recMeta) []indexEntry {
 	out := make([]indexEntry, 0, 4)
 	out = append(out, indexEntry{bucket: string(bByDept), key: string(deptIndexKey(m.Dept, m.Kind, m.ID))})
 	if m.Disclosed.IsZero() {
-		out = append(out, indexEntry{string(bUndisclosed), string(dateKey(m.Decided, key)), string(refValue(m))})
+		out = append(out, indexEntry{string(bUndisclosed), string(dateKey(m.Decided, key)), string(undisclosedValue(m))})
 	} else {
 		out = append(out, indexEntry{bucket: string(bDisclosed), key: string(dateKey(m.Disclosed, key))})
 	}
