@@ -243,9 +243,19 @@ func (r *Rules) DailyCheck(data *CheckData, depts []string, today Date) (DailyCh
 	}
 	// An application made before the penalty was eligible, or for one that
 	// cannot be repaired, is a quality issue too (RepairDates.ApplicationIssue).
+	var listed map[string]bool // bad as a set, once an early application needs it
 	for i := range data.Repairs {
 		if rr := &data.Repairs[i]; in(rr.Dept) && r.earlyApplication(rr) {
-			bad = appendOnce(bad, rr.Repair.RecordKey)
+			if listed == nil {
+				listed = make(map[string]bool, len(bad))
+				for _, k := range bad {
+					listed[k] = true
+				}
+			}
+			if k := rr.Repair.RecordKey; !listed[k] {
+				listed[k] = true
+				bad = append(bad, k)
+			}
 		}
 	}
 	c.add(statusItem(CheckQuality, len(bad), nil, bad, text("check.quality", len(bad))))

@@ -267,3 +267,50 @@ func TestUndisclosedFactsFollowTheRecord(t *testing.T) {
 		t.Errorf("disclosed: %d undisclosed entries, want 0", n)
 	}
 }
+
+// Every open repair with an application under review gets its penalty's
+// summary, wherever the penalties fall in key order; one whose penalty is
+// not cached, or already reviewed, gets none.
+func TestCheckDataReviewedRepairsGetTheirPenalty(t *testing.T) {
+	db, _ := openTemp(t)
+	at := time.Date(2026, 11, 30, 9, 0, 0, 0, credit.ChinaZone)
+	var pens, reps []credit.Change
+	for i := range 200 {
+		p := penalty(fmt.Sprintf("R%04d", i*37%1000), "320412", "2026-06-01")
+		p.Severity = []credit.Severity{credit.Minor, credit.General, credit.Serious}[i%3]
+		if i%9 != 0 { // every ninth penalty is not cached
+			pens = append(pens, upsert(p))
+		}
+		rep := &credit.Repair{RecordKey: p.Key(), Applied: credit.MustDate("2026-11-02")}
+		if i%4 == 0 {
+			rep.Reviewed = credit.MustDate("2026-11-10")
+		}
+		reps = append(reps, credit.Change{Op: credit.OpUpsert, Key: rep.RecordKey, Repair: rep})
+	}
+	applyAll(t, db,
+		&credit.Page{Endpoint: "e", Feed: "penalty", Changes: pens, NextCursor: "c", FetchedAt: at},
+		&credit.Page{Endpoint: "e", Feed: "repair", Changes: reps, NextCursor: "c", FetchedAt: at})
+	cached := map[string]credit.Severity{}
+	for _, c := range pens {
+		cached[c.Key] = c.Record.Severity
+	}
+	d, err := db.CheckData(at.Add(-24 * time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	with := 0
+	for _, rr := range d.Repairs {
+		sev, ok := cached[rr.Repair.RecordKey]
+		switch want := ok && rr.Repair.Reviewed.IsZero(); {
+		case want && (rr.Penalty == nil || rr.Penalty.Severity != sev || rr.Penalty.Key() != rr.Repair.RecordKey):
+			t.Errorf("%s: penalty %+v, want its summary (%s)", rr.Repair.RecordKey, rr.Penalty, sev)
+		case !want && rr.Penalty != nil:
+			t.Errorf("%s: penalty %+v, want none (cached %v, reviewed %v)", rr.Repair.RecordKey, rr.Penalty, ok, rr.Repair.Reviewed)
+		case want:
+			with++
+		}
+	}
+	if with < 100 {
+		t.Errorf("%d of %d open repairs had their penalty: the fixture did not make what it meant to", with, len(d.Repairs))
+	}
+}
