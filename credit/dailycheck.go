@@ -34,8 +34,11 @@ func (ref *RecordRef) record() Record {
 type RepairRef struct {
 	Dept   string `json:"dept"`
 	Repair Repair `json:"repair"`
-	// Penalty is the penalty's summary, when it is cached: the rules judge
-	// an application by it (an application before eligibility).
+	// Penalty is, for a repair whose application is under review and
+	// whose penalty is cached, what the rules judge the application by (an
+	// application before eligibility): the penalty's summary, or only the
+	// fields Rules.RepairFor reads (ID, Dept, Severity, Decided,
+	// PenaltyTypes, Accident). Nil otherwise.
 	Penalty *PenaltySummary `json:"-"`
 }
 

@@ -131,53 +131,20 @@ func docNoRemoved(tx *bolt.Tx, k credit.Kind, docNo string, key []byte) error {
 }
 
 // setOpenRepair keeps open_repairs in step with a repair write: rep is nil
-// for a deletion. The entry's value (openValue) is the department of the
-// repair's penalty ("" while the penalty is not cached) and the repair, so
-// the daily check reads the open repairs in one pass over this bucket.
+// for a deletion. The entry's value (openValue) is the department and the
+// facts of the repair's penalty (none while the penalty is not cached) and
+// the repair, so the daily check reads the open repairs in one pass over
+// this bucket.
 func setOpenRepair(tx *bolt.Tx, key []byte, rep *credit.Repair) error {
 	b := tx.Bucket(bOpenRepairs)
 	if rep == nil || !rep.Open() {
 		return b.Delete(key)
 	}
-	m, _, err := getMeta(tx, key)
+	p, err := cachedSummary(tx, key)
 	if err != nil {
 		return err
 	}
-	return b.Put(key, openValue(m.Dept, rep))
-}
-
-// setRepairDept updates the department of an open repair, if there is one,
-// after its penalty was written or deleted.
-func setRepairDept(tx *bolt.Tx, key []byte, dept string) error {
-	b := tx.Bucket(bOpenRepairs)
-	v := b.Get(key)
-	if v == nil {
-		return nil
-	}
-	old, rep, err := decodeOpen(key, v, nil)
-	if err != nil || old == dept {
-		return err
-	}
-	return b.Put(key, openValue(dept, &rep))
-}
-
-// openValue is the value of an open_repairs entry.
-func openValue(dept string, rep *credit.Repair) []byte {
-	return appendRepair(appendStr(make([]byte, 0, 64), dept), rep)
-}
-
-// decodeOpen decodes an open_repairs entry.
-func decodeOpen(key, v []byte, in interner) (string, credit.Repair, error) {
-	var rep credit.Repair
-	d := metaDecoder{b: v, in: in}
-	dept := d.istr()
-	if d.err != nil {
-		return "", rep, fmt.Errorf("open repair %s: %w", key, d.err)
-	}
-	if err := decodeRepair(key, d.b, &rep, in); err != nil {
-		return "", rep, fmt.Errorf("open repair %s: %w", key, err)
-	}
-	return dept, rep, nil
+	return b.Put(key, openValue(p, rep))
 }
 
 // refValue is the value of an index entry the daily check lists: the

@@ -100,10 +100,11 @@ func (db *DB) checkData(since time.Time, every int) (*credit.CheckData, error) {
 		if err := readQuality(tx, d, in, rel); err != nil {
 			return err
 		}
-		if err := readOpenRepairs(tx, d, every); err != nil {
+		var review []int // open repairs under review whose entry lacks their penalty's facts
+		if err := readOpenRepairs(tx, d, every, &review); err != nil {
 			return err
 		}
-		return addPenaltyFacts(tx, d, unknown, in, rel)
+		return addPenaltyFacts(tx, d, unknown, review, in, rel)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read daily-check data from %s: %w", db.path, err)
@@ -132,17 +133,17 @@ func disclosedRef(tx *bolt.Tx, key []byte, in interner) (r credit.RecordRef, ok 
 	return r, true, nil
 }
 
-// addPenaltyFacts gives the undisclosed penalties at the indexes unknown
-// of d.Undisclosed, whose index entries were written before they carried
-// them (ref_facts.go), their severity and accident flag from their
-// summaries; and the open repairs with an application under review their
-// penalty's whole summary (an application before eligibility).
+// addPenaltyFacts looks up, in the penalties' summaries, what the index
+// entries did not carry (a schema-2 cache, see ref_facts.go and
+// open_facts.go): the severity and accident flag of the undisclosed
+// penalties at the indexes unknown of d.Undisclosed, and the summary of
+// the penalties of the open repairs under review at the indexes review of
+// d.Repairs.
 //
-// The references are looked up in key order with one cursor moving
-// forward, so each leaf of the summaries is read once, and only the two
-// fields are decoded. A lookup that leaves the cursor's leaf counts as a
-// leaf read towards rel.
-func addPenaltyFacts(tx *bolt.Tx, d *credit.CheckData, unknown []int, in interner, rel *pageRelease) error {
+// Each list is looked up in key order with one cursor moving forward, so
+// each leaf of the summaries is read once. A lookup that leaves the
+// cursor's leaf counts as a leaf read towards rel.
+func addPenaltyFacts(tx *bolt.Tx, d *credit.CheckData, unknown, review []int, in interner, rel *pageRelease) error {
 	pens := tx.Bucket(bPenalties)
 	refs := make([]*credit.RecordRef, len(unknown))
 	for j, i := range unknown {
@@ -164,21 +165,13 @@ func addPenaltyFacts(tx *bolt.Tx, d *credit.CheckData, unknown []int, in interne
 		}
 		r.Severity, r.Accident = sev, accident
 	}
-	// The open repairs with an application under review (Rules.
-	// earlyApplication), in key order too.
-	var review []*credit.RepairRef
-	for i := range d.Repairs {
-		if rep := &d.Repairs[i].Repair; !rep.Applied.IsZero() && rep.Reviewed.IsZero() {
-			review = append(review, &d.Repairs[i])
-		}
+	reps := make([]*credit.RepairRef, len(review))
+	for j, i := range review {
+		reps[j] = &d.Repairs[i]
 	}
-	slices.SortFunc(review, func(a, b *credit.RepairRef) int { return strings.Compare(a.Repair.RecordKey, b.Repair.RecordKey) })
+	slices.SortFunc(reps, func(a, b *credit.RepairRef) int { return strings.Compare(a.Repair.RecordKey, b.Repair.RecordKey) })
 	c = orderedCursor{c: pens.Cursor()}
-	for i, rr := range review {
-		if i > 0 && review[i-1].Repair.RecordKey == rr.Repair.RecordKey {
-			rr.Penalty = review[i-1].Penalty
-			continue
-		}
+	for _, rr := range reps {
 		key := []byte(rr.Repair.RecordKey)
 		v, ok := c.seek(key)
 		if c.jumped {
@@ -308,12 +301,15 @@ func readQuality(tx *bolt.Tx, d *credit.CheckData, in interner, rel *pageRelease
 }
 
 // readOpenRepairs lists the open repairs, with officers' actions applied,
-// and each one's department from its penalty ("" if it is not cached),
-// releasing the mapped pages every `every` bytes read. Its count starts
+// each one's department from its penalty ("" if it is not cached) and,
+// under review, its penalty's facts (RepairRef.Penalty) where the entry
+// carries them; it adds to review the indexes of those under review whose
+// entry does not (a schema-2 entry, a repair an officer's action opened).
+// It releases the mapped pages every `every` bytes read. Its count starts
 // afresh: a release due from the check's reads before would drop the pages
 // Stats has just mapped, and the scan would map them again (36 ms more for
 // the first frame at 1M records).
-func readOpenRepairs(tx *bolt.Tx, d *credit.CheckData, every int) error {
+func readOpenRepairs(tx *bolt.Tx, d *credit.CheckData, every int, review *[]int) error {
 	rel := newPageReleaseEvery(tx, every)
 	acts, err := actionsByRecord(tx)
 	if err != nil {
@@ -328,21 +324,36 @@ func readOpenRepairs(tx *bolt.Tx, d *credit.CheckData, every int) error {
 		n = set.Stats().KeyN // quicker, and maps the bucket whole: see checkReleaseEvery
 	}
 	d.Repairs = make([]credit.RepairRef, 0, n+len(acts))
-	add := func(dept string, rep credit.Repair) {
+	// add lists an open repair; e.known says whether e carries its
+	// penalty's facts (else addPenaltyFacts looks them up).
+	add := func(e *openEntry) error {
+		rep := &e.rep
 		if as, ok := acts[rep.RecordKey]; ok {
-			credit.ApplyActions(&rep, as)
+			credit.ApplyActions(rep, as)
 		}
-		if rep.Open() { // an officer's action may have closed it
-			d.Repairs = append(d.Repairs, credit.RepairRef{Dept: dept, Repair: rep})
+		if !rep.Open() { // an officer's action may have closed it
+			return nil
 		}
+		rr := credit.RepairRef{Dept: e.dept, Repair: *rep}
+		if underReview(rep) {
+			if !e.known {
+				*review = append(*review, len(d.Repairs))
+			} else if p, err := e.openFactsOf(rep.RecordKey, in); err != nil {
+				return err
+			} else {
+				rr.Penalty = p
+			}
+		}
+		d.Repairs = append(d.Repairs, rr)
+		return nil
 	}
 	if err := set.ForEach(func(k, v []byte) error {
 		rel.add(len(k) + len(v))
-		dept, rep, err := decodeOpen(k, v, in)
-		if err == nil {
-			add(dept, rep)
+		e, err := decodeOpen(k, v, in)
+		if err != nil {
+			return err
 		}
-		return err
+		return add(&e)
 	}); err != nil {
 		return err
 	}
@@ -363,7 +374,14 @@ func readOpenRepairs(tx *bolt.Tx, d *credit.CheckData, every int) error {
 		if err != nil {
 			return err
 		}
-		add(m.Dept, rep)
+		if err := add(&openEntry{dept: m.Dept, rep: rep}); err != nil {
+			return err
+		}
 	}
 	return nil
 }
+
+// underReview says whether a repair's application awaits 信用中国's
+// review: the daily check then judges it by its penalty
+// (Rules.earlyApplication).
+func underReview(rep *credit.Repair) bool { return !rep.Applied.IsZero() && rep.Reviewed.IsZero() }

@@ -2,6 +2,8 @@ package store
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"testing"
 	"time"
 
@@ -129,7 +131,16 @@ func TestCheckDataPenaltyFactsOfAnOlderCache(t *testing.T) {
 	db, path := openTemp(t)
 	at := time.Date(2026, 11, 30, 9, 0, 0, 0, credit.ChinaZone)
 	want := factsFixture(t, db, at)
-	legacy := func(tx *bolt.Tx) error { // the entries as an older credwatch wrote them
+	var reps []credit.Change // open repairs under review, of every third penalty
+	for i := 0; i < 300; i += 3 {
+		rep := &credit.Repair{RecordKey: fmt.Sprintf("penalty/P%04d", i), Applied: credit.MustDate("2026-11-02")}
+		reps = append(reps, credit.Change{Op: credit.OpUpsert, Key: rep.RecordKey, Repair: rep})
+	}
+	applyAll(t, db, &credit.Page{Endpoint: "e", Feed: "repair", Changes: reps, NextCursor: "r", FetchedAt: at})
+	legacy := func(tx *bolt.Tx) error { // the entries as a schema-2 credwatch wrote them
+		if err := legacyOpenRepairs(tx); err != nil {
+			return err
+		}
 		b := tx.Bucket(bUndisclosed)
 		var keys, vals [][]byte
 		err := b.ForEach(func(k, v []byte) error {
@@ -156,6 +167,7 @@ func TestCheckDataPenaltyFactsOfAnOlderCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkFacts(t, d, want)
+	checkRepairFacts(t, d, want, 100)
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -190,6 +202,9 @@ func TestCheckDataPenaltyFactsOfAnOlderCache(t *testing.T) {
 	if n := lacking(rw); n != 0 {
 		t.Errorf("after an open for writing, %d entries lack their facts", n)
 	}
+	if known, _ := openFactsIn(t, rw); len(known) != 100 || slices.Contains(slices.Collect(maps.Values(known)), false) {
+		t.Errorf("after an open for writing, open repairs carrying their facts: %v", known)
+	}
 	if err := rw.view(func(tx *bolt.Tx) error {
 		if v := string(tx.Bucket(bMeta).Get(keySchema)); v != "3" {
 			t.Errorf("schema %q after an open for writing, want 3", v)
@@ -202,6 +217,40 @@ func TestCheckDataPenaltyFactsOfAnOlderCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkFacts(t, d, want)
+	checkRepairFacts(t, d, want, 100)
+}
+
+// legacyOpenRepairs rewrites the open_repairs entries as schema 2 did:
+// the department, then the repair.
+func legacyOpenRepairs(tx *bolt.Tx) error {
+	b := tx.Bucket(bOpenRepairs)
+	var keys, vals [][]byte
+	err := b.ForEach(func(k, v []byte) error {
+		e, err := decodeOpen(k, v, nil)
+		keys, vals = append(keys, append([]byte(nil), k...)), append(vals, appendRepair(appendStr(nil, e.dept), &e.rep))
+		return err
+	})
+	for i := range keys {
+		if err == nil {
+			err = b.Put(keys[i], vals[i])
+		}
+	}
+	return err
+}
+
+// checkRepairFacts fails unless d lists n open repairs, each under review
+// with its penalty's severity, decision date and accident flag.
+func checkRepairFacts(t *testing.T, d *credit.CheckData, want map[string]credit.PenaltySummary, n int) {
+	t.Helper()
+	if len(d.Repairs) != n {
+		t.Errorf("%d open repairs, want %d", len(d.Repairs), n)
+	}
+	for _, rr := range d.Repairs {
+		w := want[rr.Repair.RecordKey]
+		if p := rr.Penalty; p == nil || p.Severity != w.Severity || p.Decided != w.Decided || p.Accident != w.Accident || p.Dept != w.Dept {
+			t.Errorf("%s: penalty %+v, want %+v", rr.Repair.RecordKey, p, w)
+		}
+	}
 }
 
 // recordFacts reads what decodeRecord does of the severity and accident
@@ -313,4 +362,76 @@ func TestCheckDataReviewedRepairsGetTheirPenalty(t *testing.T) {
 	if with < 100 {
 		t.Errorf("%d of %d open repairs had their penalty: the fixture did not make what it meant to", with, len(d.Repairs))
 	}
+}
+
+// openFactsIn returns, for each open_repairs entry, whether it carries its
+// penalty's facts and the facts decoded (nil: not cached).
+func openFactsIn(t *testing.T, db *DB) (known map[string]bool, facts map[string]*credit.PenaltySummary) {
+	t.Helper()
+	known, facts = map[string]bool{}, map[string]*credit.PenaltySummary{}
+	err := db.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bOpenRepairs).ForEach(func(k, v []byte) error {
+			e, err := decodeOpen(k, v, nil)
+			if err != nil {
+				return err
+			}
+			known[string(k)] = e.known
+			facts[string(k)], err = e.openFactsOf(string(k), nil)
+			return err
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return known, facts
+}
+
+// An open repair's entry follows its penalty: none before the penalty
+// arrives, its department and facts once it does and whenever it changes,
+// none again once it is deleted.
+func TestOpenRepairFactsFollowThePenalty(t *testing.T) {
+	db, _ := openTemp(t)
+	at := time.Date(2026, 11, 30, 9, 0, 0, 0, credit.ChinaZone)
+	p := penalty("P1", "320412", "2026-06-01")
+	rep := &credit.Repair{RecordKey: p.Key(), Applied: credit.MustDate("2026-11-02")}
+	applyAll(t, db, &credit.Page{Endpoint: "e", Feed: "repair", Changes: []credit.Change{{Op: credit.OpUpsert, Key: rep.RecordKey, Repair: rep}}, NextCursor: "r", FetchedAt: at})
+	expect := func(step string, want *credit.PenaltySummary) {
+		t.Helper()
+		known, facts := openFactsIn(t, db)
+		got := facts[p.Key()]
+		if !known[p.Key()] {
+			t.Fatalf("%s: the entry does not carry its penalty's facts", step)
+		}
+		if (got == nil) != (want == nil) || got != nil && (got.Dept != want.Dept || got.Severity != want.Severity ||
+			got.Decided != want.Decided || !slices.Equal(got.PenaltyTypes, want.PenaltyTypes) || got.Accident != want.Accident) {
+			t.Errorf("%s: facts %+v, want %+v", step, got, want)
+		}
+		d, err := db.CheckData(at.Add(-24 * time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Repairs) != 1 || (d.Repairs[0].Penalty == nil) != (want == nil) {
+			t.Fatalf("%s: check data repairs %+v", step, d.Repairs)
+		}
+		if wantDept := ""; want != nil && d.Repairs[0].Dept != want.Dept || want == nil && d.Repairs[0].Dept != wantDept {
+			t.Errorf("%s: department %q", step, d.Repairs[0].Dept)
+		}
+	}
+	expect("repair before its penalty", nil)
+	for i, change := range []func(){
+		func() {},
+		func() { p.Severity = credit.Serious },
+		func() { p.PenaltyTypes = []string{"警告", "罚款"} },
+		func() { p.Accident = true },
+		func() { p.Dept = "320411" },
+		func() { p.Decided = credit.MustDate("2026-05-01") },
+	} {
+		change()
+		p.UpdatedAt = at.Add(time.Duration(i) * time.Minute)
+		applyAll(t, db, &credit.Page{Endpoint: "e", Feed: "penalty", Changes: []credit.Change{upsert(p)}, NextCursor: fmt.Sprint(i), FetchedAt: at})
+		s := credit.Summarize(p)
+		expect(fmt.Sprintf("penalty write %d", i), &s)
+	}
+	applyAll(t, db, &credit.Page{Endpoint: "e", Feed: "penalty", Changes: []credit.Change{{Op: credit.OpDelete, Key: p.Key()}}, NextCursor: "del", FetchedAt: at})
+	expect("penalty deleted", nil)
 }

@@ -202,12 +202,7 @@ func rebuildDerived(tx *bolt.Tx) error {
 		}
 	}
 	for i := range open {
-		k := []byte(open[i].RecordKey)
-		m, _, err := getMeta(tx, k)
-		if err != nil {
-			return err
-		}
-		if err := tx.Bucket(bOpenRepairs).Put(k, openValue(m.Dept, &open[i])); err != nil {
+		if err := setOpenRepair(tx, []byte(open[i].RecordKey), &open[i]); err != nil {
 			return err
 		}
 	}

@@ -31,9 +31,9 @@ import (
 // writing (ref_facts.go); any other version is refused with a message
 // saying so.
 //
-// Schema 3 added a penalty's facts to its undisclosed index entry, which a
-// schema-2 build cannot read: it refuses the cache by its version rather
-// than fail on the entries.
+// Schema 3 added a penalty's facts to its undisclosed index entry and its
+// open repair's entry, which a schema-2 build cannot read: it refuses the
+// cache by its version rather than fail on the entries.
 const SchemaVersion = 3
 
 var (
@@ -345,6 +345,9 @@ func (db *DB) init(b *bolt.DB, readOnly bool) error {
 		}
 		if err := addUndisclosedFacts(tx); err != nil {
 			return fmt.Errorf("bring the cache to schema %d (penalty facts in the undisclosed index): %w", SchemaVersion, err)
+		}
+		if err := addOpenRepairFacts(tx); err != nil {
+			return fmt.Errorf("bring the cache to schema %d (penalty facts in the open repairs): %w", SchemaVersion, err)
 		}
 		return meta.Put(keySchema, []byte(strconv.Itoa(SchemaVersion)))
 	})

@@ -446,12 +446,13 @@ func (w *pageWriter) reindex(key []byte, old, m *recMeta) error {
 	return nil
 }
 
-// refreshRefs rewrites the record's reference in the duplicate set and its
-// department in the open repairs when they changed while the entries stay.
+// refreshRefs rewrites the record's reference in the duplicate set when it
+// changed while the entry stays, and a penalty's department and facts in
+// its open repair (the penalty's summary is written before this).
 func (w *pageWriter) refreshRefs(key []byte, old, m *recMeta) error {
 	if m == nil {
 		if old != nil && old.Kind == credit.Penalty {
-			return setRepairDept(w.tx, key, "") // its penalty is gone
+			return refreshOpenRepair(w.tx, key, true) // its penalty is gone
 		}
 		return nil
 	}
@@ -465,8 +466,8 @@ func (w *pageWriter) refreshRefs(key []byte, old, m *recMeta) error {
 			}
 		}
 	}
-	if m.Kind == credit.Penalty && (old == nil || old.Dept != m.Dept) {
-		return setRepairDept(w.tx, key, m.Dept)
+	if m.Kind == credit.Penalty {
+		return refreshOpenRepair(w.tx, key, false)
 	}
 	return nil
 }
