@@ -47,11 +47,11 @@ type CheckData struct {
 	Since         time.Time               // start of the last working day before today
 	Received      map[string]map[Kind]int // dept -> kind -> records received since Since
 	Cached        map[string]map[Kind]int // dept -> kind -> records in the cache
-	Sharing       []SharingEntry
-	Undisclosed   []RecordRef // records not yet disclosed
-	LateDisclosed []RecordRef // records disclosed on or after the last working day
-	Quality       []RecordRef // records with quality issues
-	Repairs       []RepairRef // the open repairs (Repair.Open), officers' actions applied
+	Sharing       []SharingEntry          // without their Rejections (the check counts Rejected)
+	Undisclosed   []RecordRef             // records not yet disclosed
+	LateDisclosed []RecordRef             // records disclosed on or after the last working day
+	Quality       []RecordRef             // records with quality issues
+	Repairs       []RepairRef             // the open repairs (Repair.Open), officers' actions applied
 	Endpoints     []EndpointStatus
 	// Now is when the endpoints are judged (their staleness); zero skips
 	// that test.

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -434,4 +436,41 @@ func TestOpenRepairFactsFollowThePenalty(t *testing.T) {
 	}
 	applyAll(t, db, &credit.Page{Endpoint: "e", Feed: "penalty", Changes: []credit.Change{{Op: credit.OpDelete, Key: p.Key()}}, NextCursor: "del", FetchedAt: at})
 	expect("penalty deleted", nil)
+}
+
+// sharingCounts is credit.SharingEntry without Rejections: every other
+// field, with its JSON name, so the check reads what the entry holds.
+func TestSharingCountsMirrorsTheEntry(t *testing.T) {
+	full, lean := reflect.TypeFor[credit.SharingEntry](), reflect.TypeFor[sharingCounts]()
+	for i := range full.NumField() {
+		f := full.Field(i)
+		if f.Name == "Rejections" {
+			continue
+		}
+		g, ok := lean.FieldByName(f.Name)
+		if !ok || g.Type != f.Type || g.Tag.Get("json") != f.Tag.Get("json") {
+			t.Errorf("sharingCounts lacks %s %v `json:%q`", f.Name, f.Type, f.Tag.Get("json"))
+		}
+	}
+	if lean.NumField() != full.NumField()-1 {
+		t.Errorf("sharingCounts has %d fields, want %d", lean.NumField(), full.NumField()-1)
+	}
+	e := credit.SharingEntry{Dept: "320412", Kind: credit.Penalty, Received: 5, Disclosed: 3, Rejected: 1,
+		LastPush: time.Date(2026, 11, 30, 9, 0, 0, 0, credit.ChinaZone), UpdatedAt: time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC),
+		Rejections: []credit.Rejection{{RecordID: "P1", Reason: "缺少统一社会信用代码"}}}
+	b, _ := json.Marshal(e)
+	var s sharingCounts
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	want := e
+	want.Rejections = nil
+	got := s.entry()
+	if !got.LastPush.Equal(want.LastPush) || !got.UpdatedAt.Equal(want.UpdatedAt) {
+		t.Errorf("read back times %v %v, want %v %v", got.LastPush, got.UpdatedAt, want.LastPush, want.UpdatedAt)
+	}
+	got.LastPush, got.UpdatedAt = want.LastPush, want.UpdatedAt // JSON keeps the offset, not the zone's name
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("read back %+v, want %+v", got, want)
+	}
 }
