@@ -170,14 +170,7 @@ func decodeRef(key, v []byte, in interner) (r credit.RecordRef, known bool, err 
 	r = credit.RecordRef{Key: string(key), Dept: d.istr(), Kind: credit.Kind(d.istr())}
 	r.Decided = credit.Date(d.varint())
 	r.Disclosed = credit.Date(d.varint())
-	if n := d.uvarint(); n > uint64(len(d.b)) {
-		d.fail()
-	} else if n > 0 {
-		r.Issues = make([]string, n)
-		for i := range r.Issues {
-			r.Issues[i] = d.istr()
-		}
-	}
+	r.Issues = d.istrs()
 	if d.err == nil && len(d.b) != 0 && r.Kind == credit.Penalty {
 		r.Severity = credit.Severity(d.istr())
 		r.Accident = d.byte()&sumAccident != 0

@@ -259,13 +259,7 @@ func summaryFacts(v []byte, in interner) (credit.Severity, bool, error) {
 	}
 	d.varint() // Decided
 	d.varint() // Disclosed
-	if n := d.uvarint(); n > uint64(len(d.b)) {
-		d.fail()
-	} else {
-		for range n {
-			d.skip()
-		}
-	}
+	d.skipStrs() // PenaltyTypes
 	if d.err != nil {
 		return "", false, d.err
 	}

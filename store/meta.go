@@ -41,16 +41,7 @@ func (d *metaDecoder) metaFields(m *recMeta) {
 	m.Decided = credit.Date(d.varint())
 	m.Disclosed = credit.Date(d.varint())
 	m.Received = d.varint()
-	n := d.uvarint()
-	m.Issues = nil
-	if n > uint64(len(d.b)) {
-		d.fail()
-	} else if n > 0 {
-		m.Issues = make([]string, n)
-		for i := range m.Issues {
-			m.Issues[i] = d.istr()
-		}
-	}
+	m.Issues = d.istrs()
 }
 
 // metaDecoder reads the binary encodings of meta.go and codec.go. After
@@ -116,6 +107,36 @@ func (d *metaDecoder) skip() {
 		return
 	}
 	d.b = d.b[n:]
+}
+
+// istrs reads a list of strings of few distinct values (istr each); nil
+// for an empty list.
+func (d *metaDecoder) istrs() []string {
+	n := d.uvarint()
+	if n > uint64(len(d.b)) { // each string takes a byte at least
+		d.fail()
+		return nil
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = d.istr()
+	}
+	return out
+}
+
+// skipStrs passes over a list of strings.
+func (d *metaDecoder) skipStrs() {
+	n := d.uvarint()
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return
+	}
+	for range n {
+		d.skip()
+	}
 }
 
 func (d *metaDecoder) str() string {

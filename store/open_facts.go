@@ -76,13 +76,7 @@ func decodeOpen(key, v []byte, in interner) (openEntry, error) {
 			start := d.b
 			d.skip() // Severity
 			d.varint()
-			if n := d.uvarint(); n > uint64(len(d.b)) {
-				d.fail()
-			} else {
-				for range n {
-					d.skip()
-				}
-			}
+			d.skipStrs() // PenaltyTypes
 			d.byte()
 			if d.err == nil {
 				e.facts = start[:len(start)-len(d.b)]
@@ -109,14 +103,7 @@ func (e *openEntry) openFactsOf(key string, in interner) (*credit.PenaltySummary
 	d := metaDecoder{b: e.facts, in: in}
 	p.Severity = credit.Severity(d.istr())
 	p.Decided = credit.Date(d.varint())
-	if n := d.uvarint(); n > uint64(len(d.b)) {
-		d.fail()
-	} else if n > 0 {
-		p.PenaltyTypes = make([]string, n)
-		for i := range p.PenaltyTypes {
-			p.PenaltyTypes[i] = d.istr()
-		}
-	}
+	p.PenaltyTypes = d.istrs()
 	p.Accident = d.byte()&sumAccident != 0
 	if d.err == nil && len(d.b) != 0 {
 		return nil, fmt.Errorf("open repair %s: %d bytes after its penalty's facts", key, len(d.b))

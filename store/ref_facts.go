@@ -57,13 +57,7 @@ func recordFacts(v []byte, in interner) (credit.Severity, bool, error) {
 	for range 5 { // LicenceCategory … Rejected
 		d.skip()
 	}
-	if n := d.uvarint(); n > uint64(len(d.b)) {
-		d.fail()
-	} else {
-		for range n { // PenaltyTypes
-			d.skip()
-		}
-	}
+	d.skipStrs() // PenaltyTypes
 	d.varint() // FineYuan
 	d.varint() // ValidFrom
 	d.varint() // ValidTo

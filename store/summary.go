@@ -65,14 +65,7 @@ func decodeSummary(key, v []byte, p *credit.PenaltySummary, in interner) error {
 	p.Severity = credit.Severity(d.istr())
 	p.Decided = credit.Date(d.varint())
 	p.Disclosed = credit.Date(d.varint())
-	if n := d.uvarint(); n > uint64(len(d.b)) {
-		d.fail()
-	} else if n > 0 {
-		p.PenaltyTypes = make([]string, n)
-		for i := range p.PenaltyTypes {
-			p.PenaltyTypes[i] = d.istr()
-		}
-	}
+	p.PenaltyTypes = d.istrs()
 	if v[0] == sumV2 && d.err == nil {
 		if len(d.b) == 0 {
 			return fmt.Errorf("penalty summary lacks its flags")
