@@ -257,8 +257,8 @@ func summaryFacts(v []byte, in interner) (credit.Severity, bool, error) {
 	if d.err != nil || v[0] == sumV1 {
 		return sev, false, d.err
 	}
-	d.varint() // Decided
-	d.varint() // Disclosed
+	d.varint()   // Decided
+	d.varint()   // Disclosed
 	d.skipStrs() // PenaltyTypes
 	if d.err != nil {
 		return "", false, d.err

@@ -58,9 +58,9 @@ func recordFacts(v []byte, in interner) (credit.Severity, bool, error) {
 		d.skip()
 	}
 	d.skipStrs() // PenaltyTypes
-	d.varint() // FineYuan
-	d.varint() // ValidFrom
-	d.varint() // ValidTo
+	d.varint()   // FineYuan
+	d.varint()   // ValidFrom
+	d.varint()   // ValidTo
 	flags := d.byte()
 	if d.err != nil {
 		return "", false, d.err
