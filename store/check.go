@@ -286,8 +286,12 @@ func readQuality(tx *bolt.Tx, d *credit.CheckData, in interner, rel *pageRelease
 	// joined with the other by an orderedCursor.
 	dup := orderedCursor{c: tx.Bucket(bDupDocNo).Cursor()}
 	// Sized at once: grown by appending, the list (46,000 references on
-	// the aged 1M cache) was copied a dozen times.
-	d.Quality = slices.Grow(d.Quality, tx.Bucket(bQuality).Stats().KeyN+tx.Bucket(bDupDocNo).Stats().KeyN)
+	// the aged 1M cache) was copied a dozen times. Stats maps both buckets
+	// whole (a few MB at 1M records): a lean read lets the list grow
+	// instead (see checkReleaseEvery).
+	if rel.every >= checkReleaseEvery {
+		d.Quality = slices.Grow(d.Quality, tx.Bucket(bQuality).Stats().KeyN+tx.Bucket(bDupDocNo).Stats().KeyN)
+	}
 	err := tx.Bucket(bQuality).ForEach(func(k, v []byte) error {
 		rel.add(len(k) + len(v))
 		r, _, err := decodeRef(k, v, in)
