@@ -489,6 +489,7 @@ func (m *Model) loadCmd() tea.Cmd {
 	if prevScreen != nil {
 		v := m.view
 		prev = &v
+		in.prevTabs = v.tabs
 	}
 	shared := m.d.Shared
 	// The repair and queue tables' layouts (sort, filters, cursor): the

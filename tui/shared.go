@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -107,6 +106,7 @@ type tabsKey struct {
 // penalties and repairs, read-only once built. A built that shows them
 // holds them (built.tabs), which keeps them in Shared.
 type penaltyTabs struct {
+	key           tabsKey
 	pens          credit.Penalties
 	reps          credit.Repairs
 	repair, queue table.Indexed
@@ -115,9 +115,13 @@ type penaltyTabs struct {
 	years         yearNotes // the years of the dates they show, and those unknown
 }
 
-// buildPenaltyTabs builds the repair and queue tabs from in.
+// buildPenaltyTabs builds the repair and queue tabs from in: patched
+// from in.prevTabs when they allow (patchPenaltyTabs), else in full.
 func buildPenaltyTabs(in buildInput) *penaltyTabs {
-	t := &penaltyTabs{pens: in.snap.Penalties, reps: in.snap.Repairs}
+	if t := patchPenaltyTabs(in.prevTabs, &in); t != nil {
+		return t
+	}
+	t := &penaltyTabs{key: tabsKeyOf(&in), pens: in.snap.Penalties, reps: in.snap.Repairs}
 	var src *repairRows
 	src, t.repairSum = buildRepair(in, &t.years)
 	t.repair = table.Index(src)
@@ -127,6 +131,9 @@ func buildPenaltyTabs(in buildInput) *penaltyTabs {
 	return t
 }
 
+// joinScope is a sorted scope as one string, for tabsKey.
+func joinScope(scope []string) string { return strings.Join(scope, "\x00") }
+
 // penaltyTabs returns the tabs of in: those already built from the same
 // lists with the same settings, or built now (by one caller; the others
 // asking meanwhile wait for it). Without a Shared, or without penalties
@@ -135,10 +142,7 @@ func (s *Shared) penaltyTabs(in buildInput) *penaltyTabs {
 	if s == nil || in.snap.Penalties.Len() == 0 && in.snap.Repairs.Len() == 0 {
 		return buildPenaltyTabs(in)
 	}
-	scope := slices.Clone(in.scope)
-	slices.Sort(scope)
-	key := tabsKey{today: in.today, en: in.cat.en, days: in.deadlineDays, scope: strings.Join(slices.Compact(scope), "\x00"),
-		rules: in.rules, depts: in.depts}
+	key := tabsKeyOf(&in)
 	pens, reps := &in.snap.Penalties, &in.snap.Repairs
 	for {
 		s.mu.Lock()

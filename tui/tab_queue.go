@@ -151,16 +151,18 @@ func (q *queueRows) summary(y *yearNotes) string {
 
 // sortQueue puts stuck items first, then the oldest (most working days in
 // the stage), then the earliest start, then by key.
-func sortQueue(entries []queueEntry) {
-	slices.SortFunc(entries, func(a, b queueEntry) int {
-		if a.stuck != b.stuck {
-			if a.stuck {
-				return -1
-			}
-			return 1
+func sortQueue(entries []queueEntry) { slices.SortFunc(entries, compareQueue) }
+
+// compareQueue is sortQueue's order; entries of two repairs never compare
+// equal.
+func compareQueue(a, b queueEntry) int {
+	if a.stuck != b.stuck {
+		if a.stuck {
+			return -1
 		}
-		return cmp.Or(cmp.Compare(b.age, a.age), cmp.Compare(a.since, b.since), strings.Compare(a.key, b.key))
-	})
+		return 1
+	}
+	return cmp.Or(cmp.Compare(b.age, a.age), cmp.Compare(a.since, b.since), strings.Compare(a.key, b.key))
 }
 
 // queueEntry is one row of the cancellation queues: a repair in a
