@@ -179,7 +179,11 @@ func (r *repairRows) place(in *buildInput, i int) (e repairEntry, ok bool) {
 // overdue reviews first and by due date; then by eligibility, decision
 // and key (the penalty's id). Two entries of different penalties never
 // compare equal.
-func (r *repairRows) compare(a, b repairEntry) int {
+func (r *repairRows) compare(a, b repairEntry) int { return compareRepair(a, &r.pens, b, &r.pens) }
+
+// compareRepair is repairRows.compare of a, an entry of a penalty of pa,
+// and b, one of pb.
+func compareRepair(a repairEntry, pa *credit.Penalties, b repairEntry, pb *credit.Penalties) int {
 	if a.section != b.section {
 		return cmp.Compare(a.section, b.section)
 	}
@@ -198,8 +202,8 @@ func (r *repairRows) compare(a, b repairEntry) int {
 	if c := cmp.Compare(a.elig, b.elig); c != 0 {
 		return c
 	}
-	pa, pb := int(a.pen), int(b.pen)
-	return cmp.Or(cmp.Compare(r.pens.Decided(pa), r.pens.Decided(pb)), strings.Compare(r.pens.ID(pa), r.pens.ID(pb)))
+	ia, ib := int(a.pen), int(b.pen)
+	return cmp.Or(cmp.Compare(pa.Decided(ia), pb.Decided(ib)), strings.Compare(pa.ID(ia), pb.ID(ib)))
 }
 
 // setPos sets pos from entries (pos has an entry per penalty).
@@ -217,8 +221,12 @@ func (r *repairRows) setPos() {
 // those the rules did not know.
 func (r *repairRows) summary(y *yearNotes) string {
 	var nEligible, nSoon, nNot, nRemind, nReview, nReviewLate int
+	var last credit.Date
 	for _, e := range r.entries {
-		y.date(e.elig)
+		if e.elig != last { // runs of one date: the tab is sorted by it
+			y.date(e.elig)
+			last = e.elig
+		}
 		switch e.section {
 		case secSoon:
 			nSoon++

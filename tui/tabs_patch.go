@@ -94,12 +94,30 @@ func patchRepair(old *repairRows, in *buildInput, pd *credit.PenaltiesDiff, touc
 			gone[i] = true
 		}
 	}
-	type keptEntry struct {
-		e    repairEntry
-		from int32
+	var fresh []repairEntry
+	for k := range touched {
+		if i := penaltyIndex(&src.pens, k); i >= 0 {
+			if e, ok := src.place(in, i); ok {
+				fresh = append(fresh, e)
+			}
+		}
 	}
-	kept := make([]keptEntry, 0, len(old.entries))
+	slices.SortFunc(fresh, src.compare)
+	// Each fresh entry goes before the first old one that sorts after it
+	// (no two entries compare equal): the old entries are in order, the
+	// gone ones too.
+	at := freshPlaces(len(fresh), len(old.entries), func(f, j int) bool {
+		return compareRepair(old.entries[j], &old.pens, fresh[f], &src.pens) > 0
+	})
+	n := len(old.entries) + len(fresh)
+	from := make([]int32, 0, n)
+	src.entries = slices.Grow(src.entries[:0], n)
+	f := 0
 	for r, e := range old.entries {
+		for ; f < len(fresh) && at[f] == r; f++ {
+			src.entries = append(src.entries, fresh[f])
+			from = append(from, -1)
+		}
 		if gone[e.pen] {
 			continue
 		}
@@ -111,34 +129,12 @@ func patchRepair(old *repairRows, in *buildInput, pd *credit.PenaltiesDiff, touc
 			}
 			src.errs[e.pen] = old.errs[oldPen]
 		}
-		kept = append(kept, keptEntry{e, int32(r)})
+		src.entries = append(src.entries, e)
+		from = append(from, int32(r))
 	}
-	var fresh []repairEntry
-	for k := range touched {
-		if i := penaltyIndex(&src.pens, k); i >= 0 {
-			if e, ok := src.place(in, i); ok {
-				fresh = append(fresh, e)
-			}
-		}
-	}
-	slices.SortFunc(fresh, src.compare)
-	// Each fresh entry goes before the first kept one that sorts after it
-	// (no two entries compare equal).
-	from := make([]int32, 0, len(kept)+len(fresh))
-	src.entries = src.entries[:0]
-	at := 0
-	for _, f := range fresh {
-		p := at + sort.Search(len(kept)-at, func(j int) bool { return src.compare(kept[at+j].e, f) > 0 })
-		for ; at < p; at++ {
-			src.entries = append(src.entries, kept[at].e)
-			from = append(from, kept[at].from)
-		}
-		src.entries = append(src.entries, f)
+	for ; f < len(fresh); f++ {
+		src.entries = append(src.entries, fresh[f])
 		from = append(from, -1)
-	}
-	for ; at < len(kept); at++ {
-		src.entries = append(src.entries, kept[at].e)
-		from = append(from, kept[at].from)
 	}
 	src.setPos()
 	return src, from
@@ -157,20 +153,6 @@ func patchQueue(old *queueRows, in *buildInput, pd *credit.PenaltiesDiff, touche
 			src.errYears[k] = yr
 		}
 	}
-	type keptEntry struct {
-		e    queueEntry
-		from int32
-	}
-	kept := make([]keptEntry, 0, len(old.entries))
-	for r, e := range old.entries {
-		if touched[e.key] {
-			continue
-		}
-		if e.pen >= 0 {
-			e.pen = pd.Remap[e.pen]
-		}
-		kept = append(kept, keptEntry{e, int32(r)})
-	}
 	var fresh []queueEntry
 	for k := range touched {
 		if rep, ok := in.snap.Repairs.Get(k); ok {
@@ -180,21 +162,41 @@ func patchQueue(old *queueRows, in *buildInput, pd *credit.PenaltiesDiff, touche
 		}
 	}
 	sortQueue(fresh)
-	from := make([]int32, 0, len(kept)+len(fresh))
-	src.entries = make([]queueEntry, 0, len(kept)+len(fresh))
-	at := 0
-	for _, f := range fresh {
-		p := at + sort.Search(len(kept)-at, func(j int) bool { return compareQueue(kept[at+j].e, f) > 0 })
-		for ; at < p; at++ {
-			src.entries = append(src.entries, kept[at].e)
-			from = append(from, kept[at].from)
+	at := freshPlaces(len(fresh), len(old.entries), func(f, j int) bool { return compareQueue(old.entries[j], fresh[f]) > 0 })
+	n := len(old.entries) + len(fresh)
+	from := make([]int32, 0, n)
+	src.entries = make([]queueEntry, 0, n)
+	f := 0
+	for r, e := range old.entries {
+		for ; f < len(fresh) && at[f] == r; f++ {
+			src.entries = append(src.entries, fresh[f])
+			from = append(from, -1)
 		}
-		src.entries = append(src.entries, f)
+		if touched[e.key] {
+			continue
+		}
+		if e.pen >= 0 {
+			e.pen = pd.Remap[e.pen]
+		}
+		src.entries = append(src.entries, e)
+		from = append(from, int32(r))
+	}
+	for ; f < len(fresh); f++ {
+		src.entries = append(src.entries, fresh[f])
 		from = append(from, -1)
 	}
-	for ; at < len(kept); at++ {
-		src.entries = append(src.entries, kept[at].e)
-		from = append(from, kept[at].from)
-	}
 	return src, from
+}
+
+// freshPlaces returns, for each of n fresh entries in order, the index of
+// the first of m old entries in order that sorts after it (after(f, j):
+// old entry j sorts after fresh entry f), m when none does.
+func freshPlaces(n, m int, after func(f, j int) bool) []int {
+	at := make([]int, n)
+	lo := 0
+	for f := range at {
+		lo += sort.Search(m-lo, func(j int) bool { return after(f, lo+j) })
+		at[f] = lo
+	}
+	return at
 }

@@ -2,6 +2,7 @@ package table
 
 import (
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -79,22 +80,41 @@ func patchIndex(o *rowIndex, rows RowSource, from []int32) *rowIndex {
 	x.tw = make([]uint8, n*k)
 	read := rowReader(rows)
 	sw := make([]int, k)
-	for i := range n {
+	for i := 0; i < n; {
 		if f := from[i]; f >= 0 {
-			Yield(i)
-			grp[i] = int32(o.grp.at(int(f)))
+			// A run of rows taken from old in order (up to yieldRows,
+			// then a yield): their text in one copy.
+			run := 1
+			for i+run < n && run < yieldRows && from[i+run] == f+int32(run) {
+				run++
+			}
+			runtime.Gosched()
+			for j := range run {
+				grp[i+j] = int32(o.grp.at(int(f) + j))
+			}
 			for d := range o.dicts {
-				ids[d][i] = uint16(o.dicts[d].ids.at(int(f)))
+				od := &o.dicts[d].ids
+				for j := range run {
+					ids[d][i+j] = uint16(od.at(int(f) + j))
+				}
 			}
-			x.hay = append(x.hay, o.hay[o.off[f]:o.off[f+1]]...)
-			copy(x.tw[i*k:(i+1)*k], o.tw[int(f)*k:int(f+1)*k])
-			if x.st != nil && o.st.pen[f] < 0 {
-				x.st.pen[i] = -1
-			}
-			if len(x.hay) > math.MaxUint32 {
+			base := uint32(len(x.hay)) - o.off[f]
+			if uint64(len(x.hay))+uint64(o.off[int(f)+run]-o.off[f]) > math.MaxUint32 {
 				return nil
 			}
-			x.off[i+1] = uint32(len(x.hay))
+			x.hay = append(x.hay, o.hay[o.off[f]:o.off[int(f)+run]]...)
+			for j := 1; j <= run; j++ {
+				x.off[i+j] = o.off[int(f)+j] + base
+			}
+			copy(x.tw[i*k:(i+run)*k], o.tw[int(f)*k:(int(f)+run)*k])
+			if x.st != nil {
+				for j := range run {
+					if o.st.pen[int(f)+j] < 0 {
+						x.st.pen[i+j] = -1
+					}
+				}
+			}
+			i += run
 			continue
 		}
 		r := read(i)
@@ -147,6 +167,7 @@ func patchIndex(o *rowIndex, rows RowSource, from []int32) *rowIndex {
 			return nil
 		}
 		x.off[i+1] = uint32(len(x.hay))
+		i++
 	}
 	if cap(x.hay)-len(x.hay) > len(x.hay) {
 		x.hay = slices.Clone(x.hay)
