@@ -235,3 +235,40 @@ func BenchmarkSort(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRebuild is the repair and queue tabs of a generation that
+// changed 1,000 records (summaries and repairs changed, added, removed:
+// randomChanges) of a cache of 30k and 300k penalties (100k and 1M
+// records), built in full ("full", as every generation was before) and
+// patched from the last generation's tabs ("patched"), then laid out
+// for a table with a filter typed (table.Prepare), as a load does.
+func BenchmarkRebuild(b *testing.B) {
+	for _, n := range []int{30_000, 300_000} {
+		in := patchBase(n)
+		prev := buildPenaltyTabs(in)
+		next := randomChanges(rand.New(rand.NewPCG(1, 1)), in, 1000)
+		lay := benchLayout()
+		for _, mode := range []string{"full", "patched"} {
+			b.Run(fmt.Sprintf("pens=%dk/%s", n/1000, mode), func(b *testing.B) {
+				for b.Loop() {
+					var t *penaltyTabs
+					if mode == "patched" {
+						if t = patchPenaltyTabs(prev, &next); t == nil {
+							b.Fatal("not patched")
+						}
+					} else {
+						t = buildPenaltyTabs(next)
+					}
+					_ = table.Prepare(t.repair, lay)
+				}
+			})
+		}
+	}
+}
+
+// benchLayout is the repair table's layout with 化工 typed in its filter.
+func benchLayout() table.Layout {
+	t := table.New(repairColumns(newCatalog("zh")), table.DefaultStyles(), table.DefaultKeyMap())
+	t.SetFilter("化工")
+	return t.Layout()
+}

@@ -267,10 +267,14 @@ const (
 	tickInterval = 10 * time.Second
 	// reloadGap is the least pause after each snapshot load before the
 	// next may start: with at most one load in flight, at most about four
-	// a second. A load that took longer pauses as long as it took
-	// (cooldown), so that while the data keeps changing the loads of a
-	// large cache take at most about half a core from the officer's keys.
+	// a second. A load that took longer pauses as long as it took, or
+	// loadShare times that (Model.cooldown), so that while the data keeps
+	// changing the loads of a large cache take at most about half a core
+	// (a quarter in a terminal's TUI) from the officer's keys.
 	reloadGap = 250 * time.Millisecond
+	// loadShare: a TUI's loads pause loadShare times as long as they took
+	// (Model.cooldown).
+	loadShare = 3
 )
 
 // snapshotMsg is a finished cache read, tagged with the load's sequence number.
@@ -489,6 +493,7 @@ func (m *Model) loadCmd() tea.Cmd {
 	if prevScreen != nil {
 		v := m.view
 		prev = &v
+		in.prevTabs = v.tabs
 	}
 	shared := m.d.Shared
 	// The repair and queue tables' layouts (sort, filters, cursor): the
@@ -551,8 +556,20 @@ func (m *Model) loadCmd() tea.Cmd {
 	}
 }
 
-// cooldown is the pause after a load that took took before the next.
-func cooldown(took time.Duration) tea.Cmd {
+// cooldown is the pause after a load that took took before the next:
+// reloadGap at least, and as long as the load took, or loadShare times as
+// long for a Model of its own (not sharing a Shared: a terminal's TUI).
+// There a load that patches the last generation's tabs (patchPenaltyTabs)
+// takes a few hundred milliseconds at 1M records, most of it reading the
+// check data, and after every sync pass that changes data it would take
+// half a core from the officer's keys at once, and the collector's work
+// with it; a third as often, the data is still newer than when each load
+// built every row (seconds), and the keys wait less (docs/PERFORMANCE.md,
+// "the incremental rebuild"). Sessions sharing a Shared are paced by it.
+func (m *Model) cooldown(took time.Duration) tea.Cmd {
+	if m.d.Shared == nil {
+		took *= loadShare
+	}
 	return tea.Tick(max(reloadGap, took), func(time.Time) tea.Msg { return cooldownMsg{} })
 }
 
@@ -725,11 +742,11 @@ func (m Model) handleSnapshot(msg snapshotMsg) (Model, tea.Cmd) {
 		if b := msg.built; b != nil && msg.store && !b.reused && m.hooks.Rebuilt != nil {
 			m.cooling = true
 			rebuilt := m.hooks.Rebuilt
-			return m, tea.Batch(cooldown(msg.took), func() tea.Msg { rebuilt(); return nil })
+			return m, tea.Batch(m.cooldown(msg.took), func() tea.Msg { rebuilt(); return nil })
 		}
 	}
 	m.cooling = true
-	return m, cooldown(msg.took)
+	return m, m.cooldown(msg.took)
 }
 
 func (m Model) handleEvent(msg eventMsg) (Model, tea.Cmd) {

@@ -60,6 +60,11 @@ type buildInput struct {
 	// second copy of 300k rows.
 	reuse *built
 
+	// prevTabs, if set, are the repair and queue tabs of the last load,
+	// which the tabs of a new generation are patched from when they can
+	// be (patchPenaltyTabs).
+	prevTabs *penaltyTabs
+
 	// shared is Deps.Shared: the repair and queue tabs are taken from it
 	// when another Model built them from the same lists (nil: built here).
 	shared *Shared

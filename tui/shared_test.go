@@ -172,6 +172,18 @@ func TestSharedPace(t *testing.T) {
 	if sh.Pace() != 20*time.Second {
 		t.Errorf("pace %v after a longer build, want 20 s", sh.Pace())
 	}
+	// A round: the reload queue's time held between two builds of a key.
+	key := tabsKey{today: fxToday}
+	if r := sh.round(key); r != 0 {
+		t.Errorf("first round %v, want 0", r)
+	}
+	sh.busy.Add(int64(3 * time.Second))
+	if r := sh.round(key); r != 3*time.Second {
+		t.Errorf("round %v after 3 s held, want 3 s", r)
+	}
+	if r := sh.round(tabsKey{today: fxToday + 1}); r != 0 || len(sh.roundFrom) != 1 {
+		t.Errorf("another day's round %v (%d keys kept), want 0 and only that day's", r, len(sh.roundFrom))
+	}
 	dp, _ := storeDeps(t, "zh")
 	dp.Shared = NewShared()
 	loadShared(dp)

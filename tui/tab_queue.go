@@ -2,6 +2,7 @@ package tui
 
 import (
 	"cmp"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -63,9 +64,22 @@ func inQueue(ps credit.PipelineStatus) bool {
 // buildQueue works out which repairs are in the post-approval queues and
 // returns them, sorted, as a RowSource, with the tab's summary line.
 func buildQueue(in buildInput, y *yearNotes) (*queueRows, string) {
-	c := in.cat
+	src := newQueueRows(&in)
+	for i := range in.snap.Repairs.Len() { // in key order
+		table.Yield(i)
+		rep := in.snap.Repairs.At(i)
+		if e, ok := src.place(&in, in.snap.Repairs.Key(i), &rep); ok {
+			src.entries = append(src.entries, e)
+		}
+	}
+	sortQueue(src.entries)
+	return src, src.summary(y)
+}
+
+// newQueueRows returns the queue rows of in without entries.
+func newQueueRows(in *buildInput) *queueRows {
 	snap, rules := in.snap, in.rules
-	src := &queueRows{penaltySource: penaltySource{in.snap.Penalties}, search: map[string]string{}, depts: in.depts, cat: c,
+	return &queueRows{penaltySource: penaltySource{in.snap.Penalties}, search: map[string]string{}, depts: in.depts, cat: in.cat,
 		ruleSet: func(e *queueEntry) string {
 			if e.pen < 0 {
 				return ""
@@ -78,58 +92,77 @@ func buildQueue(in buildInput, y *yearNotes) (*queueRows, string) {
 			}
 			return rd.RuleSet
 		}}
+}
+
+// place works out the queue entry of the repair rep of record k, and
+// notes its department's search text, or the year the calendar did not
+// know, in q; ok is false when the repair is in no queue or out of the
+// officer's scope.
+func (q *queueRows) place(in *buildInput, k string, rep *credit.Repair) (queueEntry, bool) {
+	pen := int32(penaltyIndex(&in.snap.Penalties, k))
+	var dept string
+	if pen >= 0 {
+		dept = in.snap.Penalties.Dept(int(pen))
+	}
+	// A repair whose penalty is not cached has no known department: an
+	// officer scoped to departments does not see it.
+	if len(in.scope) > 0 && (pen < 0 || !in.inScope(dept)) {
+		return queueEntry{}, false
+	}
+	ps, err := in.rules.Pipeline(rep, in.today)
+	if err != nil {
+		// The repair tab shows the error on the penalty's row.
+		if u := (*credit.UnknownYearError)(nil); errors.As(err, &u) {
+			if q.errYears == nil {
+				q.errYears = map[string]int{}
+			}
+			q.errYears[k] = u.Year
+		}
+		return queueEntry{}, false
+	}
+	if !inQueue(ps) {
+		return queueEntry{}, false
+	}
+	if _, ok := q.search[dept]; !ok {
+		q.search[dept] = in.deptSearch(dept)
+	}
+	return queueEntry{key: k, pen: pen, since: ps.Since, due: ps.Due,
+		age: int32(ps.AgeWorkingDays), stage: uint8(ps.Stage), stuck: ps.Stuck}, true
+}
+
+// summary returns the tab's summary line and notes in y the years of the
+// deadlines the rows show and those the rules did not know.
+func (q *queueRows) summary(y *yearNotes) string {
 	perStage := map[credit.Stage]int{}
 	stuck := 0
-	for i := range in.snap.Repairs.Len() { // in key order
-		table.Yield(i)
-		k, rep := in.snap.Repairs.Key(i), in.snap.Repairs.At(i)
-		pen := int32(penaltyIndex(&in.snap.Penalties, k))
-		var dept string
-		if pen >= 0 {
-			dept = in.snap.Penalties.Dept(int(pen))
-		}
-		// A repair whose penalty is not cached has no known department: an
-		// officer scoped to departments does not see it.
-		if len(in.scope) > 0 && (pen < 0 || !in.inScope(dept)) {
-			continue
-		}
-		ps, err := in.rules.Pipeline(&rep, in.today)
-		if err != nil {
-			y.err(err)
-			continue // the repair tab shows the error on the penalty's row
-		}
-		if !inQueue(ps) {
-			continue
-		}
-		if _, ok := src.search[dept]; !ok {
-			src.search[dept] = in.deptSearch(dept)
-		}
-		y.date(ps.Due)
-		perStage[ps.Stage]++
-		if ps.Stuck {
+	for _, e := range q.entries {
+		y.date(e.due)
+		perStage[credit.Stage(e.stage)]++
+		if e.stuck {
 			stuck++
 		}
-		src.entries = append(src.entries, queueEntry{key: k, pen: pen, since: ps.Since, due: ps.Due,
-			age: int32(ps.AgeWorkingDays), stage: uint8(ps.Stage), stuck: ps.Stuck})
 	}
-	sortQueue(src.entries)
-	sum := c.f("q.sum", stuck, perStage[credit.StageAwaitingCancel], perStage[credit.StageAwaitingRegrade],
+	for _, yr := range q.errYears {
+		y.err(&credit.UnknownYearError{Year: yr})
+	}
+	return q.cat.f("q.sum", stuck, perStage[credit.StageAwaitingCancel], perStage[credit.StageAwaitingRegrade],
 		perStage[credit.StageAwaitingNational], perStage[credit.StageUnderReview])
-	return src, sum
 }
 
 // sortQueue puts stuck items first, then the oldest (most working days in
 // the stage), then the earliest start, then by key.
-func sortQueue(entries []queueEntry) {
-	slices.SortFunc(entries, func(a, b queueEntry) int {
-		if a.stuck != b.stuck {
-			if a.stuck {
-				return -1
-			}
-			return 1
+func sortQueue(entries []queueEntry) { slices.SortFunc(entries, compareQueue) }
+
+// compareQueue is sortQueue's order; entries of two repairs never compare
+// equal.
+func compareQueue(a, b queueEntry) int {
+	if a.stuck != b.stuck {
+		if a.stuck {
+			return -1
 		}
-		return cmp.Or(cmp.Compare(b.age, a.age), cmp.Compare(a.since, b.since), strings.Compare(a.key, b.key))
-	})
+		return 1
+	}
+	return cmp.Or(cmp.Compare(b.age, a.age), cmp.Compare(a.since, b.since), strings.Compare(a.key, b.key))
 }
 
 // queueEntry is one row of the cancellation queues: a repair in a
@@ -153,6 +186,10 @@ type queueRows struct {
 	// ruleSet names the rule set that placed an entry's penalty ("" when
 	// the penalty is not cached); an export asks, the screen does not.
 	ruleSet func(e *queueEntry) string
+	// errYears are the years the calendar did not know for the repairs
+	// of the officer's scope whose stage the rules could not work out,
+	// by record key.
+	errYears map[string]int
 }
 
 var _ table.SharedSource = (*queueRows)(nil)

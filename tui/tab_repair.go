@@ -81,129 +81,175 @@ func sectionLabel(c catalog, sec, days int) string {
 // once per build) and returns them, sorted, as a RowSource that makes each
 // row's cells when the table asks, with the tab's summary line.
 func buildRepair(in buildInput, y *yearNotes) (*repairRows, string) {
-	c := in.cat
-	days := in.deadlineDays
 	pens := in.snap.Penalties
-	src := &repairRows{penaltySource: penaltySource{pens}, entries: make([]repairEntry, 0, pens.Len()), pos: make([]int32, pens.Len()),
-		search: map[string]string{}, depts: in.depts, cat: c, today: in.today, days: days}
-	var nEligible, nSoon, nNot, nRemind, nReview, nReviewLate int
+	src := newRepairRows(&in, pens.Len())
 	for i := range pens.Len() {
 		table.Yield(i)
 		src.pos[i] = -1
-		if !in.inScope(pens.Dept(i)) {
-			continue
-		}
-		sum := pens.At(i)
-		rec := &sum
-		if _, ok := src.search[rec.Dept]; !ok {
-			src.search[rec.Dept] = in.deptSearch(rec.Dept)
-		}
-		rep := repairOf(in.snap, rec.Key())
-		e := repairEntry{pen: int32(i)}
-		rd, ps, err := placeRepair(&in, rec, rep)
-		if err != nil {
-			y.err(err)
-			var u *credit.UnknownYearError
-			label := "rep.error"
-			if errors.As(err, &u) {
-				label = "rep.calunknown"
-			}
-			if src.errs == nil {
-				src.errs = map[int32]repairError{}
-			}
-			src.errs[e.pen] = repairError{label: label, detail: cleanText(err.Error())}
-			e.section, e.flags = secError, repError
+		if e, ok := src.place(&in, i); ok {
 			src.entries = append(src.entries, e)
-			continue
 		}
-		e.stage, e.due, e.rset = uint8(ps.Stage), ps.Due, src.ruleSet(rd.RuleSet)
-		reminded := rep != nil && !rep.ReminderSent.IsZero()
-		if reminded {
-			e.flags |= repReminded
+	}
+	slices.SortFunc(src.entries, src.compare)
+	src.setPos()
+	return src, src.summary(y)
+}
+
+// newRepairRows returns the repair rows of in without entries, with room
+// for n.
+func newRepairRows(in *buildInput, n int) *repairRows {
+	return &repairRows{penaltySource: penaltySource{in.snap.Penalties}, entries: make([]repairEntry, 0, n), pos: make([]int32, in.snap.Penalties.Len()),
+		search: map[string]string{}, depts: in.depts, cat: in.cat, today: in.today, days: in.deadlineDays}
+}
+
+// place works out the entry of penalty i of r's penalties (in's), and
+// notes its department's search text and any error in r; ok is false for
+// a penalty out of the officer's scope.
+func (r *repairRows) place(in *buildInput, i int) (e repairEntry, ok bool) {
+	pens := &r.pens
+	if !in.inScope(pens.Dept(i)) {
+		return repairEntry{}, false
+	}
+	sum := pens.At(i)
+	rec := &sum
+	if _, ok := r.search[rec.Dept]; !ok {
+		r.search[rec.Dept] = in.deptSearch(rec.Dept)
+	}
+	rep := repairOf(in.snap, rec.Key())
+	e = repairEntry{pen: int32(i)}
+	rd, ps, err := placeRepair(in, rec, rep)
+	if err != nil {
+		var u *credit.UnknownYearError
+		re := repairError{label: "rep.error", detail: cleanText(err.Error())}
+		if errors.As(err, &u) {
+			re.label, re.year = "rep.calunknown", u.Year
 		}
-		if ps.Stuck {
-			e.flags |= repStuck
+		if r.errs == nil {
+			r.errs = map[int32]repairError{}
 		}
-		if rd.ApplicationIssue != nil {
-			e.flags |= repEarly
+		r.errs[e.pen] = re
+		e.section, e.flags = secError, repError
+		return e, true
+	}
+	e.stage, e.due, e.rset = uint8(ps.Stage), ps.Due, r.ruleSet(rd.RuleSet)
+	if rep != nil && !rep.ReminderSent.IsZero() {
+		e.flags |= repReminded
+	}
+	if ps.Stuck {
+		e.flags |= repStuck
+	}
+	if rd.ApplicationIssue != nil {
+		e.flags |= repEarly
+	}
+	if rec.Severity == credit.General {
+		e.flags |= repGeneral
+	}
+	if rd.Repairable && rd.OnFulfilment && rd.EligibleFrom.IsZero() {
+		// Eligible once the obligations are fulfilled: no date to count to.
+		e.flags |= repRepairable | repFulfil
+		e.section = secOther
+		if ps.Stage == credit.StageNotApplied {
+			e.section = secFulfil
+		} else if ps.Stage == credit.StageUnderReview {
+			e.section = secReview
 		}
-		if rd.Repairable && rd.OnFulfilment && rd.EligibleFrom.IsZero() {
-			// Eligible once the obligations are fulfilled: no date to count to.
-			e.flags |= repRepairable | repFulfil
+	} else if rd.Repairable {
+		e.flags |= repRepairable
+		e.elig = rd.EligibleFrom
+		daysLeft := int(rd.EligibleFrom - in.today)
+		switch {
+		case ps.Stage == credit.StageUnderReview:
+			e.section = secReview
+		case ps.Stage != credit.StageNotApplied:
 			e.section = secOther
-			if ps.Stage == credit.StageNotApplied {
-				e.section = secFulfil
-			} else if ps.Stage == credit.StageUnderReview {
-				e.section = secReview
-			}
-		} else if rd.Repairable {
-			e.flags |= repRepairable
-			e.elig = rd.EligibleFrom
-			y.date(rd.EligibleFrom)
-			daysLeft := int(rd.EligibleFrom - in.today)
-			switch {
-			case ps.Stage == credit.StageUnderReview:
-				e.section = secReview
-			case ps.Stage != credit.StageNotApplied:
-				e.section = secOther
-			case daysLeft <= 0:
-				e.section = secNow
-			case daysLeft <= days:
-				e.section = secSoon
-			default:
-				e.section = secLater
-			}
-		} else {
-			e.section = secNotRepairable
+		case daysLeft <= 0:
+			e.section = secNow
+		case daysLeft <= in.deadlineDays:
+			e.section = secSoon
+		default:
+			e.section = secLater
 		}
-		// The summary counts the sections' rows, each figure what the
-		// section below it holds.
+	} else {
+		e.section = secNotRepairable
+	}
+	return e, true
+}
+
+// compare orders the tab's entries: most urgent first, by section;
+// overdue reviews first and by due date; then by eligibility, decision
+// and key (the penalty's id). Two entries of different penalties never
+// compare equal.
+func (r *repairRows) compare(a, b repairEntry) int { return compareRepair(a, &r.pens, b, &r.pens) }
+
+// compareRepair is repairRows.compare of a, an entry of a penalty of pa,
+// and b, one of pb.
+func compareRepair(a repairEntry, pa *credit.Penalties, b repairEntry, pb *credit.Penalties) int {
+	if a.section != b.section {
+		return cmp.Compare(a.section, b.section)
+	}
+	if a.section == secReview {
+		as, bs := a.flags&repStuck != 0, b.flags&repStuck != 0
+		if as != bs {
+			if as {
+				return -1
+			}
+			return 1
+		}
+		if c := cmp.Compare(a.due, b.due); c != 0 {
+			return c
+		}
+	}
+	if c := cmp.Compare(a.elig, b.elig); c != 0 {
+		return c
+	}
+	ia, ib := int(a.pen), int(b.pen)
+	return cmp.Or(cmp.Compare(pa.Decided(ia), pb.Decided(ib)), strings.Compare(pa.ID(ia), pb.ID(ib)))
+}
+
+// setPos sets pos from entries (pos has an entry per penalty).
+func (r *repairRows) setPos() {
+	for i := range r.pos {
+		r.pos[i] = -1
+	}
+	for i, e := range r.entries {
+		r.pos[e.pen] = int32(i)
+	}
+}
+
+// summary returns the tab's summary line, each figure what the section
+// below it holds, and notes in y the years of the dates the rows show and
+// those the rules did not know.
+func (r *repairRows) summary(y *yearNotes) string {
+	var nEligible, nSoon, nNot, nRemind, nReview, nReviewLate int
+	var last credit.Date
+	for _, e := range r.entries {
+		if e.elig != last { // runs of one date: the tab is sorted by it
+			y.date(e.elig)
+			last = e.elig
+		}
 		switch e.section {
 		case secSoon:
 			nSoon++
 		case secNow:
 			nEligible++
-			if !reminded && rec.Severity == credit.General {
+			if e.flags&(repReminded|repGeneral) == repGeneral {
 				nRemind++
 			}
 		case secReview:
 			nReview++
-			if ps.Stuck {
+			if e.flags&repStuck != 0 {
 				nReviewLate++
 			}
 		case secNotRepairable:
 			nNot++
 		}
-		src.entries = append(src.entries, e)
 	}
-	// Most urgent first: by section; overdue reviews first and by due date;
-	// then by eligibility, decision and key (the penalty's id).
-	slices.SortFunc(src.entries, func(a, b repairEntry) int {
-		if a.section != b.section {
-			return cmp.Compare(a.section, b.section)
+	for _, re := range r.errs {
+		if re.year != 0 {
+			y.err(&credit.UnknownYearError{Year: re.year})
 		}
-		if a.section == secReview {
-			as, bs := a.flags&repStuck != 0, b.flags&repStuck != 0
-			if as != bs {
-				if as {
-					return -1
-				}
-				return 1
-			}
-			if c := cmp.Compare(a.due, b.due); c != 0 {
-				return c
-			}
-		}
-		if c := cmp.Compare(a.elig, b.elig); c != 0 {
-			return c
-		}
-		pa, pb := int(a.pen), int(b.pen)
-		return cmp.Or(cmp.Compare(pens.Decided(pa), pens.Decided(pb)), strings.Compare(pens.ID(pa), pens.ID(pb)))
-	})
-	for i, e := range src.entries {
-		src.pos[e.pen] = int32(i)
 	}
-	return src, c.f("rep.sum", len(src.entries), days, nSoon, nEligible, nRemind, nReview, nReviewLate, nNot)
+	return r.cat.f("rep.sum", len(r.entries), r.days, nSoon, nEligible, nRemind, nReview, nReviewLate, nNot)
 }
 
 // repairDetail is the detail line of the repair tab's row of the penalty
@@ -274,11 +320,16 @@ const (
 	repError                  // the rules could not place it; repairRows.errs has why
 	repFulfil                 // repairable once the obligations are fulfilled (minor), none recorded; elig is zero
 	repEarly                  // applied before eligibility, or for an unrepairable penalty (RepairDates.ApplicationIssue)
+	repGeneral                // the penalty's severity is credit.General (the summary counts reminders due)
 )
 
 // repairError is why a penalty's row could not be placed: the cell label's
-// message key and the error's text (the row's detail line).
-type repairError struct{ label, detail string }
+// message key and the error's text (the row's detail line), and the year
+// the calendar did not know when that was why (else 0).
+type repairError struct {
+	label, detail string
+	year          int
+}
 
 // repairRows is the repair tab's RowSource. It is read-only once built and
 // shares the snapshot's penalties, so tables copied by value (and the
