@@ -2,8 +2,13 @@ package sync
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/czyj/credwatch/sync/sim"
 
 	"github.com/czyj/credwatch/credit"
 )
@@ -104,8 +109,70 @@ func TestBatchSizerWithoutBudget(t *testing.T) {
 		}
 		b := eng.batchSizer(&eng.eps[0], 777, tc.crossFeeds)
 		*b.perItem = 50
-		if n := b.items(); n != 777 {
+		if n := b.items("penalty"); n != 777 {
 			t.Errorf("%+v, crossFeeds %v: %d items a batch, want 777", tc.opts.BatchNodes, tc.crossFeeds, n)
 		}
+	}
+}
+
+// nodeCounting records which batches were stored by ApplyPagesLean.
+type nodeCounting struct {
+	nodeStore
+	lean []string // the first feed of each
+}
+
+func (s *nodeCounting) ApplyPagesLean(ps []*credit.Page) (int, error) {
+	s.lean = append(s.lean, ps[0].Feed)
+	return s.nodeStore.ApplyPagesLean(ps)
+}
+
+// A re-walk (the endpoint forgot our cursors: 410) is not held to the
+// node budget: its batches are stored by ApplyPages, up to the item cap,
+// and a full resync keeps its speed.
+func TestBatchNodesSpareRewalk(t *testing.T) {
+	first := sim.New(sim.Options{Seed: 4, Records: 1500, Today: testToday})
+	var h atomic.Pointer[http.Handler]
+	fh := first.Handler()
+	h.Store(&fh)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { (*h.Load()).ServeHTTP(w, r) }))
+	defer srv.Close()
+	db := openStore(t)
+	if eng, err := New(db, hub(srv.URL), Options{Now: testNow}); err != nil {
+		t.Fatal(err)
+	} else if err := eng.SyncOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Millisecond)
+	second := sim.New(sim.Options{Seed: 9, Records: 1500, Today: testToday}) // new cursors: 410
+	sh := second.Handler()
+	h.Store(&sh)
+	ns := &nodeCounting{nodeStore: nodeStore{&slowStore{Store: db, delay: 15 * time.Millisecond}, 1000}}
+	eng, err := New(ns, hub(srv.URL), Options{Now: testNow, BatchNodes: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := eng.SyncOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	rewalked := map[string]bool{}
+	for len(eng.Events()) > 0 {
+		if ev := <-eng.Events(); ev.Type == EventResync {
+			rewalked[ev.Feed] = true
+		}
+	}
+	if len(rewalked) == 0 {
+		t.Fatal("no feed was re-walked")
+	}
+	for _, f := range ns.lean {
+		if rewalked[f] {
+			t.Errorf("a batch of the re-walk of %s was held to the node budget", f)
+		}
+	}
+	multi := false
+	for _, c := range ns.calls {
+		multi = multi || len(c) > 1
+	}
+	if !multi {
+		t.Error("every batch of the re-walk held one page: the item cap was not what bounded them")
 	}
 }

@@ -149,13 +149,14 @@ func (e *Engine) syncFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, f
 				return feed, &StoreError{Err: err}
 			}
 			e.publish(Event{At: e.opts.Now(), Endpoint: ep.Name, Feed: feed, Type: EventResync})
+			size.rewalk(feed)
 			continue
 		}
 		// Take the pages of this feed that have queued up, within the caps.
 		batch = append(batch[:0], it.page)
 		items := pageItems(it.page)
 		var wait *time.Timer
-		limit := size.items()
+		limit := size.items(feed)
 		for len(batch) < maxBatchPages && items < limit {
 			nx, ok := q.poll(nil, nil)
 			if !ok && linger > 0 {
@@ -180,7 +181,7 @@ func (e *Engine) syncFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, f
 		if err := ctx.Err(); err != nil {
 			return feed, err
 		}
-		if err := size.apply(e.store, batch, items); err != nil {
+		if err := size.apply(e.store, batch, feed, items); err != nil {
 			return feed, errors.Join(append(errs, &StoreError{Err: err})...)
 		}
 		for _, p := range batch {
