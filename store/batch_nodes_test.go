@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/czyj/credwatch/credit"
+	bolt "go.etcd.io/bbolt"
 )
 
 // ApplyPagesLean counts what a transaction changed: a page of new records
@@ -34,5 +35,29 @@ func TestApplyPagesLean(t *testing.T) {
 	}
 	if first < 10 || again*3 > first {
 		t.Errorf("600 new records changed %d nodes, the same again %d; want many, then far fewer", first, again)
+	}
+}
+
+// After ReleaseOften every transaction on the cache's file releases
+// often, reads included; a file of another cache does not.
+func TestDBReleaseOften(t *testing.T) {
+	db, _ := openTemp(t)
+	other, _ := openTemp(t)
+	db.ReleaseOften()
+	for _, c := range []struct {
+		db   *DB
+		want bool
+	}{{db, true}, {other, false}} {
+		var got bool
+		err := c.db.view(func(tx *bolt.Tx) error {
+			got = releasesOften(tx.DB())
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != c.want {
+			t.Errorf("%s: releases often %v, want %v", c.db.Path(), got, c.want)
+		}
 	}
 }

@@ -104,6 +104,30 @@ var often gosync.Map
 // reads again, faulted in from the page cache.
 func releaseOften(tx *bolt.Tx) { often.Store(tx.DB(), struct{}{}) }
 
+// oftenPaths holds the cache files (paths) whose every transaction in this
+// process releases every leanReleaseTick (DB.ReleaseOften).
+var oftenPaths gosync.Map
+
+// ReleaseOften makes every transaction of db from now on, reads included,
+// release the file pages it maps every leanReleaseTick instead of
+// releaseTick, as ApplyPagesLean's do. The TUI calls it once its first
+// full load is on screen: a reload's reads (the check data, the records a
+// change log names) land on leaves all over the file, and mapped 12-30 MB
+// of it between two releases 10 ms apart, at its peaks (issue 20, the TUI
+// started with a backlog). A read then faults again the pages it still
+// reads; the first frame, which waits for its reads, is not affected.
+func (db *DB) ReleaseOften() { oftenPaths.Store(db.path, struct{}{}) }
+
+// releasesOften reports whether releaseWhile on b releases every
+// leanReleaseTick.
+func releasesOften(b *bolt.DB) bool {
+	if _, ok := often.Load(b); ok {
+		return true
+	}
+	_, ok := oftenPaths.Load(b.Path())
+	return ok
+}
+
 // releasedWhile, if set (by tests), is called after each release of
 // releaseWhile's goroutine with the database released.
 var releasedWhile func(*bolt.DB)
@@ -153,7 +177,7 @@ func releaseWhile(b *bolt.DB, fn func() error) error {
 				return
 			case <-t.C:
 			}
-			if _, ok := often.Load(b); ok {
+			if releasesOften(b) {
 				t.Reset(leanReleaseTick)
 			} else {
 				t.Reset(releaseTick)

@@ -128,6 +128,7 @@ func (a *app) runTUI(args []string) int {
 		// 180 MB). The first rebuild is the first full load: sync may start.
 		debug.FreeOSMemory()
 		boundHeap()
+		db.ReleaseOften()
 		loaded()
 	}
 	scoped := db.Scoped(a.scope)
