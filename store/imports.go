@@ -40,7 +40,7 @@ func (db *DB) ApplyImport(b credit.ImportBatch) error {
 		removed := 0
 		if len(b.Pages) > 0 {
 			var err error
-			if removed, err = db.applyPages(tx, b.Pages); err != nil {
+			if removed, err = db.applyPages(tx, b.Pages, false); err != nil {
 				return false, err
 			}
 		}

@@ -301,3 +301,47 @@ func filledPagesDB(t *testing.T) (*bolt.DB, string) {
 	}
 	return b, path
 }
+
+// A transaction that asks for releases more often (releaseOften) has them
+// while it runs, releases still beside it, its commit intact; the request
+// ends with the transaction.
+func TestReleaseOften(t *testing.T) {
+	b, _ := filledPagesDB(t)
+	defer b.Close()
+	released := make(chan struct{}, 1)
+	releasedWhile = func(db *bolt.DB) {
+		if db == b {
+			select {
+			case released <- struct{}{}:
+			default:
+			}
+		}
+	}
+	defer func() { releasedWhile = nil }()
+	err := releaseWhile(b, func() error {
+		return b.Update(func(tx *bolt.Tx) error {
+			releaseOften(tx)
+			if _, ok := often.Load(b); !ok {
+				t.Error("releaseOften did not mark the database")
+			}
+			<-released
+			<-released
+			return tx.Bucket([]byte("b")).Put(pagesKey("c", 1), pagesVal(1))
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := often.Load(b); ok {
+		t.Error("the database is still marked after its transaction")
+	}
+	err = b.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket([]byte("b")).Get(pagesKey("c", 1)); !bytes.Equal(v, pagesVal(1)) {
+			return fmt.Errorf("value written beside the releases read back wrong")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -93,19 +93,50 @@ func (db *DB) ApplyPage(p *credit.Page) error { return db.ApplyPages([]*credit.P
 // that arrived while the previous transaction was committing, so a fast feed
 // pays for one commit (and fsync) per batch instead of per page.
 func (db *DB) ApplyPages(pages []*credit.Page) error {
+	_, err := db.applyPagesTx(pages, false)
+	return err
+}
+
+// ApplyPagesLean is ApplyPages for a process that holds much on its heap
+// beside the write (the TUI, serve): it keeps less of the transaction in
+// memory, for more page faults, and reports what the transaction changed.
+//
+// It releases the file pages the transaction maps every leanReleaseItems
+// items and every leanReleaseTick (releaseOften), not every
+// writeReleaseItems and releaseTick: in the TUI started with a backlog
+// (100k records) each catch-up commit mapped 20-25 MB of the file between
+// two releases, beside the TUI's tables. A bulk load keeps ApplyPages'
+// intervals whichever is called.
+//
+// nodes is how many of bbolt's nodes the transaction held when it
+// committed: every leaf it changed and the branches above them, each a
+// copy of its page's elements on the heap, and at the commit a new page
+// buffer of its own. That, more than the number of items, is a write
+// transaction's memory (about 10 KB a node): a catch-up's changed records
+// spread over a 100k cache changed 0.8-2 nodes an item, a re-walk's
+// unchanged records one node per hundred items. The sync engine sizes its
+// next batch by it (sync.Options.BatchNodes). 0 when nothing was written.
+func (db *DB) ApplyPagesLean(pages []*credit.Page) (nodes int, err error) {
+	return db.applyPagesTx(pages, true)
+}
+
+func (db *DB) applyPagesTx(pages []*credit.Page, lean bool) (int, error) {
 	if len(pages) == 0 {
-		return nil
+		return 0, nil
 	}
 	data := slices.ContainsFunc(pages, func(p *credit.Page) bool { return len(p.Changes)+len(p.Quarantine) > 0 })
+	nodes := 0
 	err := db.writeData(func(tx *bolt.Tx) (bool, error) {
 		denseFill(tx)
-		removed, err := db.applyPages(tx, pages)
+		removed, err := db.applyPages(tx, pages, lean)
+		st := tx.Stats()
+		nodes = int(st.GetNodeCount())
 		return data || removed > 0, err
 	})
 	if err != nil {
-		return fmt.Errorf("store %d page(s) of %s/%s: %w", len(pages), pages[0].Endpoint, pages[0].Feed, err)
+		return 0, fmt.Errorf("store %d page(s) of %s/%s: %w", len(pages), pages[0].Endpoint, pages[0].Feed, err)
 	}
-	return nil
+	return nodes, nil
 }
 
 // writeReleaseItems is how many items a write transaction stores between
@@ -118,7 +149,14 @@ func (db *DB) ApplyPages(pages []*credit.Page) error {
 // release only unmaps clean pages of a read-only shared mapping of the
 // file; nothing is written to the file before the commit, and a page read
 // again is mapped again from the page cache.
-const writeReleaseItems = 500
+//
+// ApplyPagesLean releases every leanReleaseItems: a catch-up's items each
+// read leaves of their own all over the file (1.6-2 nodes an item at
+// 100k), so 500 of them map most of a 100k cache.
+const (
+	writeReleaseItems = 500
+	leanReleaseItems  = 100
+)
 
 // itemOp is one item of a page: a change, or an item put in quarantine.
 type itemOp struct {
@@ -136,7 +174,7 @@ type itemOp struct {
 // their pages' order and the last page still wins, as when the pages are
 // applied one after another. Cursors, endpoint status and events follow, page
 // by page.
-func (db *DB) applyPages(tx *bolt.Tx, pages []*credit.Page) (removed int, err error) {
+func (db *DB) applyPages(tx *bolt.Tx, pages []*credit.Page, lean bool) (removed int, err error) {
 	var ops []itemOp
 	for i, p := range pages {
 		for j := range p.Changes {
@@ -148,7 +186,12 @@ func (db *DB) applyPages(tx *bolt.Tx, pages []*credit.Page) (removed int, err er
 	}
 	slices.SortStableFunc(ops, func(a, b itemOp) int { return strings.Compare(a.key, b.key) })
 	w := pageWriter{tx: tx, stats: map[string]*credit.DeptStats{}, deferDocNo: docNoDeferred(tx)}
-	rel := newPageReleaseEvery(tx, writeReleaseItems)
+	every := writeReleaseItems
+	if lean && !w.deferDocNo { // not in a bulk load
+		every = leanReleaseItems
+		releaseOften(tx)
+	}
+	rel := newPageReleaseEvery(tx, every)
 	for _, op := range ops {
 		rel.add(1)
 		p := pages[op.page]

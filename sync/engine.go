@@ -126,6 +126,15 @@ type Options struct {
 	// may be unable to record for other processes to see, and, with nil,
 	// of every pass that wrote its success.
 	OnStoreError func(error)
+	// BatchNodes, if positive, bounds a catch-up's or re-walk's write
+	// transactions by what they change rather than by their items alone:
+	// the store's nodes (store.DB.ApplyPagesLean, which also releases
+	// the file's mapped pages more often; about 10 KB of heap a node) a
+	// batch may change, estimated from the batches before it
+	// (batchSizer). A process that holds the cache's data on its heap
+	// beside the sync (the TUI, serve) sets it; `sync` does not, and
+	// keeps one transaction for an incremental pass.
+	BatchNodes int
 }
 
 // Engine syncs endpoints into a store in the background.
@@ -140,6 +149,9 @@ type Engine struct {
 	outboxKick chan struct{}
 	bulkMu     gosync.Mutex
 	bulkPasses int // passes running in a bulk load of the store
+	// perItem: per endpoint, the store's nodes per item of the last batch
+	// that wrote any (batchSizer); guarded by busy.
+	perItem []float64
 }
 
 // bulkLoader is a store that indexes a first sync faster as a bulk load
@@ -171,6 +183,7 @@ func New(store credit.Store, eps []Endpoint, opts Options) (*Engine, error) {
 	}
 	e := &Engine{store: store, eps: eps, opts: opts, events: make(chan Event, 256), outboxKick: make(chan struct{}, 1)}
 	e.busy = make([]gosync.Mutex, len(eps))
+	e.perItem = make([]float64, len(eps))
 	for i := range eps {
 		e.kicks = append(e.kicks, make(chan struct{}, 1))
 		hc, err := httpClientFor(&eps[i], opts.HTTPClient)

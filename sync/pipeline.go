@@ -44,7 +44,10 @@ var (
 	// the heap when it commits. At 1M records a re-walk's batches of
 	// 8,000 repairs changed enough leaves for 150-200 MB of mapped file
 	// and 80 MB of heap per commit. A bulk load's items arrive in key
-	// order, so it keeps the larger batches, and their speed.
+	// order, so it keeps the larger batches, and their speed. A process
+	// holding the cache's data on its heap (the TUI, serve) bounds these
+	// batches further by the nodes they change (Options.BatchNodes,
+	// batchSizer).
 	catchUpBatchItems = 2000
 	// linger is how long the store side waits for more pages of a feed
 	// once a batch has its first. A batch never waits for an error, the
@@ -88,7 +91,8 @@ type item struct {
 // when it returns.
 //
 // maxItems caps the items of one transaction (maxBatchItems or
-// catchUpBatchItems); a page is never split, so a batch holds at least one.
+// catchUpBatchItems), and with crossFeeds Options.BatchNodes may lower it
+// (batchSizer); a page is never split, so a batch holds at least one.
 // With crossFeeds (a pass that is not a bulk load), a batch goes on across
 // feed boundaries: an incremental pass of a few hundred changes over seven
 // feeds is then one transaction (one open of the file, one commit, one
@@ -111,6 +115,7 @@ func (e *Engine) syncFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, f
 	}()
 
 	q := queueReader{queue: queue}
+	size := e.batchSizer(ep, maxItems, crossFeeds)
 	feed := "" // of the last item taken
 	failed, errs := "", []error(nil)
 	batch := make([]*credit.Page, 0, maxBatchPages)
@@ -144,13 +149,15 @@ func (e *Engine) syncFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, f
 				return feed, &StoreError{Err: err}
 			}
 			e.publish(Event{At: e.opts.Now(), Endpoint: ep.Name, Feed: feed, Type: EventResync})
+			size.rewalk(feed)
 			continue
 		}
 		// Take the pages of this feed that have queued up, within the caps.
 		batch = append(batch[:0], it.page)
 		items := pageItems(it.page)
 		var wait *time.Timer
-		for len(batch) < maxBatchPages && items < maxItems {
+		limit := size.items(feed)
+		for len(batch) < maxBatchPages && items < limit {
 			nx, ok := q.poll(nil, nil)
 			if !ok && linger > 0 {
 				if wait == nil {
@@ -174,7 +181,7 @@ func (e *Engine) syncFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, f
 		if err := ctx.Err(); err != nil {
 			return feed, err
 		}
-		if err := e.store.ApplyPages(batch); err != nil {
+		if err := size.apply(e.store, batch, feed, items); err != nil {
 			return feed, errors.Join(append(errs, &StoreError{Err: err})...)
 		}
 		for _, p := range batch {

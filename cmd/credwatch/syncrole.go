@@ -82,7 +82,7 @@ func (s *syncer) serve(ctx context.Context, lock *store.SyncLock) {
 		s.logError(err)
 		return
 	}
-	eng, err := credsync.New(s.db, eps, credsync.Options{Now: time.Now, ServerClock: s.a.now, OnStoreError: storeErrors(lock, s.log, s.db.Path())})
+	eng, err := credsync.New(s.db, eps, credsync.Options{Now: time.Now, ServerClock: s.a.now, OnStoreError: storeErrors(lock, s.log, s.db.Path()), BatchNodes: syncBatchNodes})
 	if err != nil {
 		s.logError(err)
 		return
@@ -219,3 +219,15 @@ func (a *app) openCache(readOnly bool) (*store.DB, error) {
 	}
 	return store.Open(path, store.Options{ReadOnly: readOnly})
 }
+
+// syncBatchNodes bounds the write transactions of the sync engine a TUI or
+// a server runs (credsync.Options.BatchNodes): at most about 512 of
+// bbolt's nodes changed a transaction (5-10 MB of heap), plus up to a page
+// of items. A catch-up after a backlog changes records all over the cache,
+// about 0.8 nodes an item at 100k records: its batches of 2,000 items held
+// 1,700 nodes, 20-35 MB of the TUI's peak on top of its tables (issue 20,
+// the TUI started with a backlog); with the bound they hold one or two
+// pages. A re-walk's unchanged records change a node per hundred items, so
+// a full resync keeps its batches of 2,000 and its speed. `sync` sets no
+// bound: its incremental pass stays one transaction.
+const syncBatchNodes = 512
