@@ -109,17 +109,10 @@ func patchRepair(old *repairRows, in *buildInput, pd *credit.PenaltiesDiff, touc
 	at := freshPlaces(len(fresh), len(old.entries), func(f, j int) bool {
 		return compareRepair(old.entries[j], &old.pens, fresh[f], &src.pens) > 0
 	})
-	n := len(old.entries) + len(fresh)
-	from := make([]int32, 0, n)
-	src.entries = slices.Grow(src.entries[:0], n)
-	f := 0
-	for r, e := range old.entries {
-		for ; f < len(fresh) && at[f] == r; f++ {
-			src.entries = append(src.entries, fresh[f])
-			from = append(from, -1)
-		}
+	var from []int32
+	src.entries, from = mergeFresh(src.entries[:0], old.entries, fresh, at, func(e *repairEntry) bool {
 		if gone[e.pen] {
-			continue
+			return false
 		}
 		oldPen := e.pen
 		e.pen = pd.Remap[oldPen]
@@ -129,13 +122,8 @@ func patchRepair(old *repairRows, in *buildInput, pd *credit.PenaltiesDiff, touc
 			}
 			src.errs[e.pen] = old.errs[oldPen]
 		}
-		src.entries = append(src.entries, e)
-		from = append(from, int32(r))
-	}
-	for ; f < len(fresh); f++ {
-		src.entries = append(src.entries, fresh[f])
-		from = append(from, -1)
-	}
+		return true
+	})
 	src.setPos()
 	return src, from
 }
@@ -163,29 +151,43 @@ func patchQueue(old *queueRows, in *buildInput, pd *credit.PenaltiesDiff, touche
 	}
 	sortQueue(fresh)
 	at := freshPlaces(len(fresh), len(old.entries), func(f, j int) bool { return compareQueue(old.entries[j], fresh[f]) > 0 })
-	n := len(old.entries) + len(fresh)
-	from := make([]int32, 0, n)
-	src.entries = make([]queueEntry, 0, n)
-	f := 0
-	for r, e := range old.entries {
-		for ; f < len(fresh) && at[f] == r; f++ {
-			src.entries = append(src.entries, fresh[f])
-			from = append(from, -1)
-		}
+	var from []int32
+	src.entries, from = mergeFresh(nil, old.entries, fresh, at, func(e *queueEntry) bool {
 		if touched[e.key] {
-			continue
+			return false
 		}
 		if e.pen >= 0 {
 			e.pen = pd.Remap[e.pen]
 		}
-		src.entries = append(src.entries, e)
-		from = append(from, int32(r))
+		return true
+	})
+	return src, from
+}
+
+// mergeFresh appends to dst the old entries that keep (given a copy it
+// may change) and the fresh ones, each fresh entry f before old entry
+// at[f] (freshPlaces), and returns them with, for each, the index of the
+// old entry it came from (-1: a fresh one).
+func mergeFresh[E any](dst, old, fresh []E, at []int, keep func(*E) bool) ([]E, []int32) {
+	n := len(old) + len(fresh)
+	dst = slices.Grow(dst, n)
+	from := make([]int32, 0, n)
+	f := 0
+	for r, e := range old {
+		for ; f < len(fresh) && at[f] == r; f++ {
+			dst = append(dst, fresh[f])
+			from = append(from, -1)
+		}
+		if keep(&e) {
+			dst = append(dst, e)
+			from = append(from, int32(r))
+		}
 	}
 	for ; f < len(fresh); f++ {
-		src.entries = append(src.entries, fresh[f])
+		dst = append(dst, fresh[f])
 		from = append(from, -1)
 	}
-	return src, from
+	return dst, from
 }
 
 // freshPlaces returns, for each of n fresh entries in order, the index of

@@ -285,31 +285,7 @@ func (x *rowIndex) buildText(rows RowSource, size int) {
 	read := rowReader(rows)
 	sw := make([]int, k) // widths of a row's item cells
 	for i := range n {
-		cells := read(i).Cells
-		tw := x.tw[i*k : (i+1)*k]
-		inPlace := false
-		if x.st != nil {
-			inPlace = x.st.inPlace(i, cells, x.text, sw)
-			if !inPlace {
-				x.st.pen[i] = -1
-			}
-		}
-		for j, c := range x.text {
-			if c >= len(cells) {
-				break
-			}
-			s := cells[c]
-			var w int
-			if inPlace && x.st.field[j] != 0 {
-				w = sw[j]
-			} else {
-				x.hay, w = appendCell(x.hay, s)
-				x.hay = append(x.hay, 0)
-			}
-			w = min(w, math.MaxUint16)
-			x.colMax[c] = max(x.colMax[c], w)
-			tw[j] = uint8(min(w, wideCell))
-		}
+		x.appendRowText(i, read(i).Cells, sw, true)
 		x.off[i+1] = uint32(len(x.hay))
 	}
 	if cap(x.hay)-len(x.hay) > len(x.hay) {
@@ -317,6 +293,39 @@ func (x *rowIndex) buildText(rows RowSource, size int) {
 	}
 	if x.st != nil {
 		x.st.done()
+	}
+}
+
+// appendRowText appends the text of row i, whose cells are cells, to
+// x.hay (each cell the structured store does not keep in place, lowered,
+// then a 0) and sets the row's cell widths in x.tw; track also raises
+// x.colMax to them. sw is scratch of len(x.text).
+func (x *rowIndex) appendRowText(i int, cells []string, sw []int, track bool) {
+	k := len(x.text)
+	tw := x.tw[i*k : (i+1)*k]
+	inPlace := false
+	if x.st != nil {
+		inPlace = x.st.inPlace(i, cells, x.text, sw)
+		if !inPlace {
+			x.st.pen[i] = -1
+		}
+	}
+	for j, c := range x.text {
+		if c >= len(cells) {
+			break
+		}
+		var w int
+		if inPlace && x.st.field[j] != 0 {
+			w = sw[j]
+		} else {
+			x.hay, w = appendCell(x.hay, cells[c])
+			x.hay = append(x.hay, 0)
+		}
+		w = min(w, math.MaxUint16)
+		if track {
+			x.colMax[c] = max(x.colMax[c], w)
+		}
+		tw[j] = uint8(min(w, wideCell))
 	}
 }
 

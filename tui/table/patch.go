@@ -141,28 +141,7 @@ func patchIndex(o *rowIndex, rows RowSource, from []int32) *rowIndex {
 			}
 			ids[d][i] = v
 		}
-		cells := r.Cells
-		tw := x.tw[i*k : (i+1)*k]
-		inPlace := false
-		if x.st != nil {
-			inPlace = x.st.inPlace(i, cells, x.text, sw)
-			if !inPlace {
-				x.st.pen[i] = -1
-			}
-		}
-		for j, c := range x.text {
-			if c >= len(cells) {
-				break
-			}
-			var w int
-			if inPlace && x.st.field[j] != 0 {
-				w = sw[j]
-			} else {
-				x.hay, w = appendCell(x.hay, cells[c])
-				x.hay = append(x.hay, 0)
-			}
-			tw[j] = uint8(min(w, math.MaxUint16, wideCell))
-		}
+		x.appendRowText(i, r.Cells, sw, false) // colMax: textMax below
 		if len(x.hay) > math.MaxUint32 {
 			return nil
 		}
