@@ -368,6 +368,15 @@ func TestServeScopesTailOutboxAndAudit(t *testing.T) {
 	if s, _ := ss.Snapshot(); s.OutboxPending != 0 {
 		t.Errorf("320412's snapshot counts %d pending actions", s.OutboxPending)
 	}
+	// The sign-off history starts where the local TUI's does: the day the
+	// cache came into use.
+	want, err := f.db.InUseSince()
+	if err != nil || want.IsZero() {
+		t.Fatalf("the cache's first day of use: %v, %v", want, err)
+	}
+	if sc, err := ss.LoadScreen(credit.ScreenRequest{Today: credit.MustDate(serveToday), Rules: credit.DefaultRules()}); err != nil || sc.InUseSince != want {
+		t.Errorf("a session's screen starts the sign-off history on %v (%v), want %v", sc.InUseSince, err, want)
+	}
 
 	out, _, code := f.run(t, "officer", "tail -n 500")
 	if code != 0 {

@@ -350,6 +350,18 @@ func (ss sessionStore) RetryAction(seq uint64) error {
 	return err
 }
 
+// InUseSince is the day the cache came into use (store.Scoped.InUseSince):
+// LoadScreen starts a session's sign-off history there, as the local TUI's.
+// Without it, every working day of the history before the cache existed
+// counted as a missed sign-off over SSH.
+func (ss sessionStore) InUseSince() (credit.Date, error) {
+	sc, err := ss.scoped()
+	if err != nil {
+		return 0, err
+	}
+	return sc.InUseSince()
+}
+
 func (ss sessionStore) Signoffs() (map[credit.Date]credit.Signoff, error) {
 	sc, err := ss.scoped()
 	if err != nil {
