@@ -346,6 +346,7 @@ func (s *Sim) validateAction(body []byte, today credit.Date) (api.Action, func(n
 				rp = &credit.Repair{RecordKey: a.RecordKey}
 				s.repairs[rp.RecordKey] = rp
 				s.repairList = append(s.repairList, rp)
+				s.reindex(x)
 			}
 			rp.ReminderSent = a.Date
 			rp.UpdatedAt = now
@@ -378,6 +379,7 @@ func (s *Sim) validateAction(body []byte, today credit.Date) (api.Action, func(n
 				rp = &credit.Repair{RecordKey: a.RecordKey}
 				s.repairs[rp.RecordKey] = rp
 				s.repairList = append(s.repairList, rp)
+				s.reindex(x)
 			}
 			rp.Fulfilled, rp.UpdatedAt = a.Date, now
 			s.logs[credit.FeedRepair].upsert(rp.RecordKey, rp)

@@ -585,6 +585,7 @@ func (s *Sim) add(x *rec) {
 	sk := credit.SharingKey(x.Dept, x.Kind)
 	s.groups[sk] = append(s.groups[sk], x)
 	s.logs[string(x.Kind)].upsert(x.ID, &x.Record)
+	s.reindex(x)
 }
 
 // recount sets a sharing row's counts from the records the platform holds.

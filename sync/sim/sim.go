@@ -74,6 +74,7 @@ type Sim struct {
 	docSeq      map[string]int   // next document number by prefix and year
 	stale       string           // department whose pushes stopped
 	staleAt     time.Time        // its last push
+	idx         stepIndex        // what Step picks from; see reindex
 }
 
 // rec is a record plus what the simulated platform knows about it.
@@ -82,6 +83,7 @@ type rec struct {
 	pushed bool // the source system pushed it to the sharing platform
 	pos    int  // index in Sim.live
 	area   *area
+	indexState
 }
 
 // New generates the initial data set. Equal Seed, Records and Today give equal

@@ -52,51 +52,50 @@ func (s *Sim) Step() {
 	}
 
 	// Earlier records disclosed.
-	var waiting []*rec
-	for _, x := range s.live {
-		if x.pushed && x.Disclosed.IsZero() && x.Rejected == "" && !x.Decided.After(today) {
-			waiting = append(waiting, x)
-		}
-	}
-	for n := min(len(waiting), between(r, 0, 3)); n > 0; n-- {
-		i := r.IntN(len(waiting))
-		x := waiting[i]
-		waiting[i] = waiting[len(waiting)-1]
-		waiting = waiting[:len(waiting)-1]
+	s.indexFor(today)
+	for _, x := range s.pickWaiting(r, today) {
 		x.Disclosed = today
 		x.UpdatedAt = now
 		s.logs[string(x.Kind)].upsert(x.ID, &x.Record)
+		s.reindex(x)
 		touch(x)
 	}
 
 	// A repair moves on; now and then an eligible penalty gets its reminder.
-	var active []*credit.Repair
+	// (Counted, then found, without collecting them: the list is long.)
+	active := func(rp *credit.Repair) bool {
+		st := stageOf(rp)
+		return st != stageRejected && st != stageNational
+	}
+	n := 0
 	for _, rp := range s.repairList {
-		if st := stageOf(rp); st != stageRejected && st != stageNational {
-			active = append(active, rp)
+		if active(rp) {
+			n++
 		}
 	}
-	if len(active) > 0 {
-		rp := active[r.IntN(len(active))]
+	if n > 0 {
+		k := r.IntN(n)
+		var rp *credit.Repair
+		for _, rp = range s.repairList {
+			if active(rp) {
+				if k == 0 {
+					break
+				}
+				k--
+			}
+		}
 		if s.advance(rp, today, now) {
 			s.logs["repair"].upsert(rp.RecordKey, rp)
 		}
 	}
 	if chance(r, 0.3) {
-		var cands []*rec
-		for _, x := range s.live {
-			if x.Kind == credit.Penalty && s.repairs[x.Key()] == nil && !x.Disclosed.IsZero() {
-				if e, ok := repairable(x); ok && !e.After(today) {
-					cands = append(cands, x)
-				}
-			}
-		}
-		if len(cands) > 0 {
-			x := cands[r.IntN(len(cands))]
+		if n := s.idx.cand.n; n > 0 {
+			x := s.live[s.idx.cand.kth(r.IntN(n))]
 			rp := &credit.Repair{RecordKey: x.Key(), ReminderSent: today, UpdatedAt: now}
 			s.repairs[rp.RecordKey] = rp
 			s.repairList = append(s.repairList, rp)
 			s.logs["repair"].upsert(rp.RecordKey, rp)
+			s.reindex(x)
 		}
 	}
 
@@ -125,6 +124,49 @@ func (s *Sim) Step() {
 	}
 }
 
+// pickWaiting picks up to three records waiting for disclosure, as a scan
+// of s.live in order followed by removals at random would: the random
+// numbers drawn and the records chosen are the same. The index must be up
+// to date for today.
+func (s *Sim) pickWaiting(r *rand.Rand, today credit.Date) []*rec {
+	if s.idx.waitLatest > today {
+		// Some waiting record is decided after today (the clock went
+		// back): only a scan knows which to leave out.
+		var all []*rec
+		for _, x := range s.live {
+			if x.inWait && !x.Decided.After(today) {
+				all = append(all, x)
+			}
+		}
+		return pickRemoving(r, len(all), func(i int) *rec { return all[i] })
+	}
+	return pickRemoving(r, s.idx.wait.n, func(i int) *rec { return s.live[s.idx.wait.kth(i)] })
+}
+
+// pickRemoving picks up to three of the m items that at returns by index:
+// each time one at random, which the last item then replaces.
+func pickRemoving(r *rand.Rand, m int, at func(int) *rec) []*rec {
+	n := min(m, between(r, 0, 3))
+	if n == 0 {
+		return nil
+	}
+	moved := make(map[int]*rec, n) // indexes whose item the last one replaced
+	get := func(i int) *rec {
+		if x, ok := moved[i]; ok {
+			return x
+		}
+		return at(i)
+	}
+	picked := make([]*rec, 0, n)
+	for ; n > 0; n-- {
+		i := r.IntN(m)
+		picked = append(picked, get(i))
+		moved[i] = get(m - 1)
+		m--
+	}
+	return picked
+}
+
 func pickTickKind(r *rand.Rand) credit.Kind {
 	total := 0
 	for _, tk := range tickKinds {
@@ -144,8 +186,9 @@ func pickTickKind(r *rand.Rand) credit.Kind {
 // deletes.
 func (s *Sim) withdraw(x *rec) {
 	last := s.live[len(s.live)-1]
+	s.unindex(x)
 	s.live[x.pos] = last
-	last.pos = x.pos
+	s.move(last, x.pos)
 	s.live = s.live[:len(s.live)-1]
 	delete(s.recs, x.Key())
 	sk := credit.SharingKey(x.Dept, x.Kind)
