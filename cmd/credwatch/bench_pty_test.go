@@ -410,7 +410,10 @@ func benchCache(tb testing.TB, f *fixture) string {
 // The fixture's simulator keeps the changes made in the syncing case: run
 // this benchmark on its own. CREDWATCH_BENCH_PTY_CPUPROFILE=prefix writes
 // each run's CPU profile of the binary to prefix.MODE.N (the program is
-// quit with q at the end of the run, so that it writes it).
+// quit with q at the end of the run, so that it writes it);
+// CREDWATCH_BENCH_PTY_TRACE=prefix an execution trace of the binary during
+// the keystrokes to prefix.MODE.N, and -v logs each key's start from the
+// trace window's.
 func BenchmarkFilterPTY(b *testing.B) {
 	if testing.Short() {
 		b.Skip("runs the real binary")
@@ -449,6 +452,11 @@ func filterPTY(b *testing.B, bin string, f *fixture, size int, mode string, roun
 		prof = fmt.Sprintf("%s.%s.%d", prof, mode, time.Now().UnixNano())
 		env = append(env, "CREDWATCH_CPUPROFILE="+prof)
 	}
+	trc := os.Getenv("CREDWATCH_BENCH_PTY_TRACE")
+	if trc != "" {
+		trc = fmt.Sprintf("%s.%s.%d", trc, mode, time.Now().UnixNano())
+		env = append(env, "CREDWATCH_TRACE="+trc)
+	}
 	t := startPTY(b, bin, []string{"--config", cfg, "--today", today.String()}, env, 40, 120, &stderr)
 	t.waitFor(b, 0, "检查项", 2*time.Minute)
 	// Every tab's data: at 1M about 3 s after the first frame.
@@ -473,14 +481,24 @@ func filterPTY(b *testing.B, bin string, f *fixture, size int, mode string, roun
 	}
 	strokes[0].echo = "/\x1b[7m"
 	var took []time.Duration
+	window := time.Now()
+	if trc != "" {
+		traceWindow(t.cmd.Process, true)
+	}
 	b.StartTimer()
 	for _, s := range strokes {
+		at := time.Since(window)
 		d := t.keyToFrame(b, s.key, s.echo)
 		took = append(took, d)
-		b.Logf("%q %.1f ms", s.key, float64(d.Microseconds())/1000)
+		b.Logf("%q %.1f ms (at %.3f s)", s.key, float64(d.Microseconds())/1000, at.Seconds())
 		time.Sleep(100 * time.Millisecond) // an officer's typing pace
 	}
 	b.StopTimer()
+	if trc != "" {
+		traceWindow(t.cmd.Process, false)
+		time.Sleep(2 * time.Second) // the heap profile written at the window's end
+		b.Logf("trace of the keystrokes: %s", trc)
+	}
 	if os.Getenv("CREDWATCH_BENCH_PTY_DUMP") != "" {
 		os.WriteFile(os.Getenv("CREDWATCH_BENCH_PTY_DUMP"), t.tail(t.mark()), 0o644)
 	}

@@ -13,8 +13,10 @@ import (
 // traceOnSignal, when CREDWATCH_TRACE names a file, writes an execution
 // trace (go tool trace) to it from SIGUSR1 to SIGUSR2: a window of a long
 // run, such as BenchmarkServeSessions's key presses (docs/PERFORMANCE.md),
-// where a trace of the whole run would be gigabytes; at SIGUSR2 it also
-// writes a heap profile to the same name with ".heap" appended.
+// where a trace of the whole run would be gigabytes. It also writes heap
+// profiles to the same name with ".heap0" (at SIGUSR1) and ".heap" (at
+// SIGUSR2) appended: go tool pprof -sample_index=alloc_space -base
+// NAME.heap0 NAME.heap shows what the window allocated.
 func traceOnSignal() {
 	path := os.Getenv("CREDWATCH_TRACE")
 	if path == "" {
@@ -27,6 +29,7 @@ func traceOnSignal() {
 		for s := range sig {
 			switch {
 			case s == syscall.SIGUSR1 && f == nil:
+				writeHeapProfile(path + ".heap0")
 				var err error
 				if f, err = os.Create(path); err != nil {
 					fmt.Fprintf(os.Stderr, "credwatch: CREDWATCH_TRACE: %v\n", err)
