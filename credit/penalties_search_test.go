@@ -2,7 +2,9 @@ package credit
 
 import (
 	"fmt"
+	"math/bits"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -129,5 +131,93 @@ func BenchmarkFindDocNo(b *testing.B) {
 				s.Find(c.needle)
 			}
 		})
+	}
+}
+
+// TestPenaltySearchWarm checks that Warm makes what a whole-text search
+// needs (and nothing for a search summary by summary), and that a warmed
+// search finds what a cold one does.
+func TestPenaltySearchWarm(t *testing.T) {
+	var sums []PenaltySummary
+	for i := range 500 {
+		sums = append(sums, PenaltySummary{ID: fmt.Sprintf("id%05d", i), SubjectName: fmt.Sprintf("常州化工%d厂", i%37), USCC: "91320400MA1X", DocNo: fmt.Sprintf("常应急罚〔2024〕%d号", i), Dept: "320412"})
+	}
+	p := NewPenalties(sums...)
+	all := make([]int32, p.Len())
+	for i := range all {
+		all[i] = int32(i)
+	}
+	fields := []PenaltyField{FieldSubjectName, FieldDocNo}
+	warm, cold := p.NewSearch(fields, all), p.NewSearch(fields, all)
+	warm.Warm()
+	if warm.slots == nil || warm.freq == ([256]uint32{}) {
+		t.Fatal("Warm left the slots or the byte counts to the first Find")
+	}
+	few := p.NewSearch(fields, all[:10])
+	few.Warm()
+	if few.slots != nil {
+		t.Error("Warm made slots for a search that goes summary by summary")
+	}
+	for _, nd := range []string{"化工1", "〔2024〕3", "x", "厂"} {
+		if a, b := warm.Find(nd), cold.Find(nd); !slices.Equal(a, b) {
+			t.Errorf("Find(%q) warmed and cold differ", nd)
+		}
+	}
+}
+
+// TestPenaltySearchParallelScan checks that a whole-text search split
+// between goroutines finds what one goroutine does, with the parts'
+// borders falling anywhere among the chunks, patched (dead) text included.
+func TestPenaltySearchParallelScan(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 9))
+	pieces := []string{"化", "工", "化工", "常州", "A", "b", "MA1", "〔2024〕", "号", "ltd", "9132", "x"}
+	text := func() string {
+		var b strings.Builder
+		for range 1 + r.IntN(12) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		return b.String()
+	}
+	sums := func(n, from int) []PenaltySummary {
+		out := make([]PenaltySummary, n)
+		for i := range out {
+			out[i] = PenaltySummary{ID: fmt.Sprintf("id%06d", from+i), SubjectName: text(), USCC: text(), DocNo: text(), Dept: "320412"}
+		}
+		return out
+	}
+	p := NewPenalties(sums(60000, 0)...) // over parallelScanMin of text
+	p, ok := p.Patch(sums(3000, 20000), []string{"id000007", "id059999"})
+	if !ok {
+		t.Fatal("patch refused")
+	}
+	size := 0
+	for _, c := range p.chunks {
+		size += len(c)
+	}
+	if size < parallelScanMin || len(p.chunks) < 4 {
+		t.Fatalf("%d bytes in %d chunks: too little to split", size, len(p.chunks))
+	}
+	all := make([]int32, p.Len())
+	for i := range all {
+		all[i] = int32(i)
+	}
+	fields := []PenaltyField{FieldSubjectName, FieldUSCC, FieldDocNo}
+	defer func(f func(int) int) { scanWorkersFor = f }(scanWorkersFor)
+	for _, nd := range []string{"化工", "b", "ma1", "〔2024〕号", "x常", "9132ltd"} {
+		scanWorkersFor = func(int) int { return 1 }
+		one := p.NewSearch(fields, all).Find(nd)
+		for _, w := range []int{2, 3, 4} {
+			scanWorkersFor = func(int) int { return w }
+			if got := p.NewSearch(fields, all).Find(nd); !slices.Equal(got, one) {
+				t.Errorf("Find(%q) with %d goroutines differs from one goroutine's", nd, w)
+			}
+		}
+		n := 0
+		for _, b := range one {
+			n += bits.OnesCount64(b)
+		}
+		if n == 0 {
+			t.Errorf("Find(%q) found nothing: the comparison proves little", nd)
+		}
 	}
 }

@@ -192,6 +192,11 @@ type Deps struct {
 	// Shared) for the same day and settings are built once. Rules and
 	// Depts must then be the same pointers for the Models to share.
 	Shared *Shared
+	// Background, if set, runs f, a load of the cache or a sort of a
+	// table, and returns when f does; cmd runs it at a lower scheduling
+	// priority than the keys' work, so that a reload does not hold the
+	// keys up. Nil runs f as it is.
+	Background func(f func())
 }
 
 // Hooks are the program's start-up and measurement callbacks (cmd's
@@ -495,7 +500,7 @@ func (m *Model) loadCmd() tea.Cmd {
 		prev = &v
 		in.prevTabs = v.tabs
 	}
-	shared := m.d.Shared
+	shared, background := m.d.Shared, m.background()
 	// The repair and queue tables' layouts (sort, filters, cursor): the
 	// command lays the new rows out for them, so that Update only swaps
 	// them in (prepare).
@@ -550,10 +555,19 @@ func (m *Model) loadCmd() tea.Cmd {
 			defer shared.queue()()
 		}
 		began := time.Now()
-		msg := load().(snapshotMsg)
+		var msg snapshotMsg
+		background(func() { msg = load().(snapshotMsg) })
 		msg.took = time.Since(began)
 		return msg
 	}
+}
+
+// background returns Deps.Background, or a function that runs f as it is.
+func (m *Model) background() func(f func()) {
+	if m.d.Background != nil {
+		return m.d.Background
+	}
+	return func(f func()) { f() }
 }
 
 // cooldown is the pause after a load that took took before the next:

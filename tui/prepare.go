@@ -33,9 +33,14 @@ type sortedMsg struct{ order table.Order }
 // wait for (table.SortJob), nil when none does.
 func (m *Model) sortCmds() tea.Cmd {
 	var cmds []tea.Cmd
+	background := m.background()
 	each := func(t *Table) {
 		if job := t.SortJob(); job != nil {
-			cmds = append(cmds, func() tea.Msg { return sortedMsg{job()} })
+			cmds = append(cmds, func() tea.Msg {
+				var o table.Order
+				background(func() { o = job() })
+				return sortedMsg{o}
+			})
 		}
 	}
 	for _, nt := range m.namedTables() {

@@ -3,6 +3,7 @@ package tui
 import (
 	"slices"
 	"strings"
+	gosync "sync"
 	"testing"
 	"time"
 
@@ -218,4 +219,40 @@ func reloadWithoutFirstPenalty(m *Model, st *fakeStore) tea.Cmd {
 	st.mu.Unlock()
 	m.seq++
 	return m.loadCmd()
+}
+
+// Loads and sorts run through Deps.Background (cmd runs them at a lower
+// scheduling priority than the keys' work).
+func TestBackgroundRunsLoadsAndSorts(t *testing.T) {
+	dp, _ := grownStore(t, 21000)
+	var mu gosync.Mutex
+	runs := 0
+	dp.Background = func(f func()) {
+		mu.Lock()
+		runs++
+		mu.Unlock()
+		f()
+	}
+	count := func() int { mu.Lock(); defer mu.Unlock(); return runs }
+	m := loadedStore(t, dp, 120, 30)
+	if count() == 0 {
+		t.Fatal("the load did not run through Background")
+	}
+	if m.view.repair.Source() == nil || m.view.repair.Source().Len() == 0 {
+		t.Fatal("the load run through Background built no repair rows")
+	}
+	loads := count()
+	m = keys(t, m, runes("4"))
+	nm, cmd := m.Update(runes(">"))
+	m = nm.(Model)
+	if !m.repair.Sorting() {
+		t.Fatal("a large table's sort did not wait for a command")
+	}
+	m = update(t, m, awaitSorted(t, cmd))
+	if count() != loads+1 {
+		t.Errorf("Background ran %d times for the sort, want 1", count()-loads)
+	}
+	if m.repair.Sorting() {
+		t.Error("the order made through Background was not shown")
+	}
 }

@@ -142,7 +142,8 @@ func (a *app) tuiDeps(cachePath string) tui.Deps {
 	d := tui.Deps{Rules: a.rules, Depts: a.depts, Endpoints: infos, Holder: holderInfo(cachePath), Today: a.today, Now: a.now, Clock: time.Now, Lang: a.lang,
 		Demo: a.demo, CachePath: cachePath, Officer: a.scope.Officer, OfficerDepts: a.scope.Depts,
 		ReadOnly: true, DeadlineDays: a.cfg.DeadlineDays, SignoffSince: a.cfg.signoffSince(), Warnings: a.cfg.warnings()}
-	a.cfg.UI.apply(&d) // config_ui.go
+	a.cfg.UI.apply(&d)           // config_ui.go
+	d.Background = runBackground // background.go
 	return d
 }
 

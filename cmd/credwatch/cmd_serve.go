@@ -29,6 +29,7 @@ func (a *app) runServe(args []string) int {
 	if code, ok := parseFlags(fs, args, a.stdout, a.stderr); !ok {
 		return code
 	}
+	favourInput() // background.go
 	if fs.NArg() > 0 {
 		usageError(&env{stderr: a.stderr}, "serve", "unexpected argument %q", fs.Arg(0))
 		return 2

@@ -83,6 +83,7 @@ func (a *app) runTUI(args []string) int {
 		fmt.Fprintln(a.stderr, "credwatch: the full-screen view needs a terminal (ssh -t); without one use `credwatch status`, `credwatch tail -f`, `credwatch check`, `credwatch export` or `credwatch sync --once`")
 		return 2
 	}
+	favourInput() // background.go
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 

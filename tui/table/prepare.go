@@ -54,6 +54,11 @@ func Prepare(r Indexed, l Layout) Prepared {
 	tmp := Model{cols: l.cols, all: r.src, x: r.x, sortCol: l.sortCol, sortDesc: l.sortDesc, dept: l.dept, filter: l.filter}
 	tmp.rebase()
 	tmp.narrow()
+	if st := r.x.st; st != nil {
+		if w, ok := st.search.(Warmer); ok {
+			w.Warm()
+		}
+	}
 	p := Prepared{r: r, l: l, order: tmp.order, steps: tmp.steps, cursor: -1}
 	if l.hasKey {
 		p.cursor = shownIndex(r.src, tmp.steps[len(tmp.steps)-1], l.key)

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/czyj/credwatch/credit/credittest"
 )
 
 // layoutCase is a table layout: sort, department filter, text filter,
@@ -179,4 +181,42 @@ func TestSetSortLater(t *testing.T) {
 		t.Fatal("a small table waited for a job")
 	}
 	checkShown(t, "small", &small, rows[:500])
+}
+
+// warmSource is a fakeSummaryRows whose Searcher counts its Warm calls.
+type warmSource struct {
+	*fakeSummaryRows
+	warmed *int
+}
+
+type warmCounter struct {
+	Searcher
+	warmed *int
+}
+
+func (w warmCounter) Warm() { *w.warmed++ }
+
+func (s warmSource) Search(fields []Field, among []int32) Searcher {
+	return warmCounter{s.fakeSummaryRows.Search(fields, among), s.warmed}
+}
+
+// TestPrepareWarmsSearch checks that Prepare, which runs in a program's
+// load command, makes the search ready, so that the first keystroke of a
+// filter after a reload does not.
+func TestPrepareWarmsSearch(t *testing.T) {
+	pens := credittest.Penalties(hostileSummaries(rand.New(rand.NewPCG(1, 2)), 50, 0)...)
+	src := warmSource{&fakeSummaryRows{pens: pens, cols: [3]int{1, 2, 3}}, new(int)}
+	for i := range pens.Len() {
+		src.pen = append(src.pen, i)
+		src.extra = append(src.extra, "x")
+	}
+	r := Index(src)
+	if *src.warmed != 0 {
+		t.Fatalf("Index warmed the search %d times; Prepare is to", *src.warmed)
+	}
+	tb := New(narrowCols, DefaultStyles(), DefaultKeyMap())
+	Prepare(r, tb.Layout())
+	if *src.warmed != 1 {
+		t.Errorf("Prepare warmed the search %d times, want 1", *src.warmed)
+	}
 }

@@ -39,6 +39,11 @@ type Searcher interface {
 	Find(needle string) []uint64
 }
 
+// Warmer is a Searcher that can make ahead of time what its first Find
+// would make. Prepare, which runs off the UI goroutine, calls Warm, so
+// that the first keystroke of a filter after a reload does not pay for it.
+type Warmer interface{ Warm() }
+
 // sharedText is the part of a rowIndex that searches a SharedSource's
 // items in place. A row's item cells are searched there only when each
 // cell is its field's text as it is and lower-cases by ASCII case alone
