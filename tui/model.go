@@ -217,6 +217,11 @@ type Hooks struct {
 	// one after the data changed) is on screen: the previous generation is
 	// garbage then, and cmd hands its memory back to the system.
 	Rebuilt func()
+	// Input, if set, is called in Update for every key and mouse event,
+	// before it is handled; it must return at once. cmd relaxes the
+	// collector's memory limit while the officer is at the keys
+	// (heapGovernor).
+	Input func()
 }
 
 // WithHooks returns m calling h's hooks. Call it before the program runs.
@@ -613,6 +618,12 @@ func waitEvent(ch <-chan credit.Event) tea.Cmd {
 
 // Update implements tea.Model.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.hooks.Input != nil {
+		switch msg.(type) {
+		case tea.KeyMsg, tea.MouseMsg:
+			m.hooks.Input()
+		}
+	}
 	var cmd tea.Cmd
 	m, cmd = m.update(msg)
 	m.updateKeys()

@@ -384,3 +384,19 @@ func TestWaitEventTakesWaitingEvents(t *testing.T) {
 		t.Errorf("last event %q, want the last of the batch %q", m.lastEvent, want)
 	}
 }
+
+// Hooks.Input is called for every key, and not for other messages.
+func TestInputHookSeesKeys(t *testing.T) {
+	dp, _ := storeDeps(t, "zh")
+	n := 0
+	m := loadedStore(t, dp, 100, 30).WithHooks(Hooks{Input: func() { n++ }})
+	m = update(t, m, tea.WindowSizeMsg{Width: 90, Height: 30})
+	if n != 0 {
+		t.Fatalf("Input called %d times for a resize", n)
+	}
+	m = keys(t, m, runes("4"), runes("/"), runes("化"))
+	if n != 3 {
+		t.Errorf("Input called %d times for 3 keys", n)
+	}
+	_ = m
+}

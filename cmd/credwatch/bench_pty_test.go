@@ -400,7 +400,8 @@ func benchCache(tb testing.TB, f *fixture) string {
 // CREDWATCH_BENCH_FILTER_ROUNDS times (default 3: 25 keystrokes, whose p99
 // is the slowest; 13 rounds give 105, whose p99 is the second slowest),
 // 100 ms apart). Target (issue 20): ≤ 16 ms median offline, ≤ 33 ms p99
-// while sync passes run.
+// while sync passes run. keys-peak-MB is the binary's largest RSS sampled
+// every 50 ms while the keys come.
 //
 //   - offline: the endpoint unreachable (a closed port);
 //   - syncing: the fixture's simulator changing data every 100 ms and the
@@ -481,6 +482,7 @@ func filterPTY(b *testing.B, bin string, f *fixture, size int, mode string, roun
 	}
 	strokes[0].echo = "/\x1b[7m"
 	var took []time.Duration
+	rss := sampleRSS(t.cmd.Process.Pid) // the binary's memory while the keys come
 	window := time.Now()
 	if trc != "" {
 		traceWindow(t.cmd.Process, true)
@@ -494,6 +496,7 @@ func filterPTY(b *testing.B, bin string, f *fixture, size int, mode string, roun
 		time.Sleep(100 * time.Millisecond) // an officer's typing pace
 	}
 	b.StopTimer()
+	peak := rss.end()
 	if trc != "" {
 		traceWindow(t.cmd.Process, false)
 		time.Sleep(2 * time.Second) // the heap profile written at the window's end
@@ -513,6 +516,7 @@ func filterPTY(b *testing.B, bin string, f *fixture, size int, mode string, roun
 	// longer than.
 	b.ReportMetric(ms(took[(len(took)*99+99)/100-1]), "key-p99-ms")
 	b.ReportMetric(ms(took[len(took)-1]), "key-max-ms")
+	b.ReportMetric(peak.rss, "keys-peak-MB")
 	b.ReportMetric(0, "ns/op")
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
-	"runtime/metrics"
 	gosync "sync"
 	"time"
 
@@ -26,35 +25,6 @@ func lowerGCTarget() {
 		debug.SetGCPercent(tuiGCPercent)
 	}
 }
-
-// boundHeap sets the runtime's soft memory limit from the live heap of
-// the data on screen, measured after a rebuild has handed the previous
-// generation back (hooks.Rebuilt): the live heap plus 60% of it, or plus
-// 64 MB for a small cache. GOGC=30 lets the heap grow 30% over the live
-// heap of the last collection, and a reload of a 1M cache holds two
-// generations of the tables for a moment (live 110 -> 155 MB), which let
-// the process reach 190-200 MB of heap while the catch-up after a backlog
-// and the reload after it ran (issue 20, the TUI started with a backlog);
-// with the limit the collector works harder only while the heap is near
-// it, during those moments, and a reload takes longer instead. At 100k
-// records (live 20 MB) the limit is above anything measured and changes
-// nothing. GOMEMLIMIT in the environment wins.
-func boundHeap() {
-	if os.Getenv("GOMEMLIMIT") != "" {
-		return
-	}
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
-		return
-	}
-	live := int64(s[0].Value.Uint64())
-	debug.SetMemoryLimit(live + max(live*6/10, heapLimitMin))
-}
-
-// heapLimitMin is the least boundHeap leaves between the live heap and
-// the memory limit.
-const heapLimitMin = 64 << 20
 
 // syncStartDelay is the longest the TUI's first full load of the cache
 // (every tab's rows built and on screen) holds back the sync engine.
@@ -118,6 +88,8 @@ func (a *app) runTUI(args []string) int {
 
 	d := a.tuiDeps(db.Path())
 	var hooks tui.Hooks
+	heap := newHeapGovernor() // heap_governor.go
+	hooks.Input = heap.input
 	// The first frame, with little to hold, runs at Go's default
 	// target; the full load that follows and the hours after do not.
 	hooks.FirstLoad = lowerGCTarget
@@ -128,7 +100,7 @@ func (a *app) runTUI(args []string) int {
 		// scavenger's minutes (1M, after a changed-data reload: RSS 310 ->
 		// 180 MB). The first rebuild is the first full load: sync may start.
 		debug.FreeOSMemory()
-		boundHeap()
+		heap.bound()
 		db.ReleaseOften()
 		loaded()
 	}
