@@ -123,8 +123,7 @@ func (r *Rules) LastWorkingDayStart(today Date) (time.Time, error) {
 func (r *Rules) KeepFailing(repairs []RepairRef, today Date) []RepairRef {
 	var idx []int32 // a slice of exactly the kept ones is what stays
 	for i := range repairs {
-		st, err := r.Pipeline(&repairs[i].Repair, today)
-		if err != nil || st.Stuck || r.earlyApplication(&repairs[i]) {
+		if r.Failing(&repairs[i], today) {
 			idx = append(idx, int32(i))
 		}
 	}
@@ -136,6 +135,15 @@ func (r *Rules) KeepFailing(repairs []RepairRef, today Date) []RepairRef {
 		kept[j] = repairs[i]
 	}
 	return kept
+}
+
+// Failing reports whether DailyCheck on today fails on the repair (stuck
+// past its expected time, or an application made too early) or cannot
+// place it in the pipeline: the repairs KeepFailing keeps. A repair under
+// review is judged by its penalty (RepairRef.Penalty): set it first.
+func (r *Rules) Failing(rr *RepairRef, today Date) bool {
+	st, err := r.Pipeline(&rr.Repair, today)
+	return err != nil || st.Stuck || r.earlyApplication(rr)
 }
 
 // earlyApplication reports whether the repair's application, still under
@@ -223,7 +231,9 @@ func (r *Rules) DailyCheck(data *CheckData, depts []string, today Date) (DailyCh
 	// Data quality, and 三同步 (Art. 7, 常信用办〔2022〕7号): a general
 	// penalty's steps are due with the decision, so every one still missing
 	// is a duty missed; those decided since the last working day are new.
-	var bad, tis []string
+	// Sized for every reference at once: grown, the lists of a 1M-record
+	// cache were copied a dozen times at every reload.
+	bad, tis := make([]string, 0, len(data.Quality)+len(data.Repairs)), make([]string, 0, len(data.Quality))
 	newTIS := 0
 	for _, ref := range data.Quality {
 		if !in(ref.Dept) {
@@ -265,7 +275,7 @@ func (r *Rules) DailyCheck(data *CheckData, depts []string, today Date) (DailyCh
 	c.add(statusItem(CheckThreeInStepID, len(tis), nil, tis, text("check.three-in-step", len(tis), newTIS)))
 
 	// Stuck repair pipeline items.
-	var stuck []string
+	stuck := make([]string, 0, len(data.Repairs))
 	for _, rr := range data.Repairs {
 		if !in(rr.Dept) {
 			continue
@@ -310,7 +320,16 @@ func (c *DailyCheck) add(it CheckItem) {
 	c.Items = append(c.Items, it)
 }
 
+// statusItem is a line of the check, failing when n > 0. It keeps keys,
+// or a copy of exactly their length when keys has much more room (a list
+// sized for every candidate), and nil when empty.
 func statusItem(id string, n int, depts, keys []string, txt Text) CheckItem {
+	switch {
+	case len(keys) == 0:
+		keys = nil
+	case cap(keys) > 2*len(keys)+16:
+		keys = slices.Clone(keys)
+	}
 	it := CheckItem{ID: id, Status: CheckPass, Count: n, Text: txt, Depts: depts, Keys: keys}
 	if n > 0 {
 		it.Status = CheckFail
@@ -340,7 +359,9 @@ type Timeliness struct {
 // LateDisclosed), for the departments in allows.
 func (r *Rules) Timeliness(undisclosed, recent []RecordRef, today Date, in func(dept string) bool) (Timeliness, error) {
 	var t Timeliness
+	var idx []int32 // grown, rather than the references (100 bytes each)
 	judge := func(refs []RecordRef, want DisclosureState, into *[]RecordRef) error {
+		idx = idx[:0]
 		for i := range refs {
 			if !in(refs[i].Dept) {
 				continue
@@ -351,7 +372,13 @@ func (r *Rules) Timeliness(undisclosed, recent []RecordRef, today Date, in func(
 				return err
 			}
 			if d.State == want {
-				*into = append(*into, refs[i])
+				idx = append(idx, int32(i))
+			}
+		}
+		if len(idx) > 0 {
+			*into = make([]RecordRef, len(idx))
+			for j, i := range idx {
+				(*into)[j] = refs[i]
 			}
 		}
 		return nil
@@ -375,7 +402,7 @@ func ByDeptKind(refs []RecordRef) map[string]map[Kind]int {
 }
 
 func refKeys(refs []RecordRef) []string {
-	var out []string
+	out := make([]string, 0, len(refs))
 	for _, r := range refs {
 		out = append(out, r.Key)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/czyj/credwatch/credit"
@@ -21,7 +22,7 @@ import (
 // endpoint statuses. Its cost grows with the open work and the days since
 // since, not with the size of the cache.
 func (db *DB) CheckData(since time.Time) (*credit.CheckData, error) {
-	return db.checkData(since, checkReleaseEvery)
+	return db.checkData(since, checkReleaseEvery, nil, 0)
 }
 
 // CheckDataLean is CheckData trading time for memory: it releases the
@@ -30,7 +31,7 @@ func (db *DB) CheckData(since time.Time) (*credit.CheckData, error) {
 // file before it releases them; the TUI reads the check data again at
 // every data change, in the background, and uses this.
 func (db *DB) CheckDataLean(since time.Time) (*credit.CheckData, error) {
-	return db.checkData(since, leanReleaseEvery)
+	return db.checkData(since, leanReleaseEvery, nil, 0)
 }
 
 // leanReleaseEvery is CheckDataLean's pageRelease interval. The kernel maps
@@ -39,7 +40,10 @@ func (db *DB) CheckDataLean(since time.Time) (*credit.CheckData, error) {
 const leanReleaseEvery = 256 << 10
 
 // checkData is CheckData releasing the mapped pages every `every` bytes.
-func (db *DB) checkData(since time.Time, every int) (*credit.CheckData, error) {
+// With rules, its open repairs are those the daily check on today fails on
+// (rules.KeepFailing), cut as they are read: the 70,000 open repairs of a
+// 1M-record cache (31 MB) are never listed whole.
+func (db *DB) checkData(since time.Time, every int, rules *credit.Rules, today credit.Date) (*credit.CheckData, error) {
 	d := &credit.CheckData{Since: since, Received: map[string]map[credit.Kind]int{}, Cached: map[string]map[credit.Kind]int{}}
 	err := db.view(func(tx *bolt.Tx) error {
 		from := make([]byte, 4)
@@ -75,6 +79,7 @@ func (db *DB) checkData(since time.Time, every int) (*credit.CheckData, error) {
 		in := interner{}
 		rel := newPageReleaseEvery(tx, every)
 		var unknown []int // undisclosed penalties whose entry lacks their facts
+		d.Undisclosed = slices.Grow(d.Undisclosed, db.sizes.undisclosed.hint())
 		if err := tx.Bucket(bUndisclosed).ForEach(func(k, v []byte) error {
 			rel.add(len(k) + len(v))
 			r, known, err := decodeRef(k[4:], v, in)
@@ -97,19 +102,76 @@ func (db *DB) checkData(since time.Time, every int) (*credit.CheckData, error) {
 				d.LateDisclosed = append(d.LateDisclosed, r)
 			}
 		}
-		if err := readQuality(tx, d, in, rel); err != nil {
+		if err := readQuality(tx, d, in, rel, db.sizes.quality.hint()); err != nil {
 			return err
+		}
+		var keep func(*credit.RepairRef) bool
+		if rules != nil {
+			keep = func(rr *credit.RepairRef) bool { return rules.Failing(rr, today) }
 		}
 		var review []int // open repairs under review whose entry lacks their penalty's facts
-		if err := readOpenRepairs(tx, d, every, &review); err != nil {
+		if err := readOpenRepairs(tx, d, every, keep, db.sizes.failing.hint(), &review); err != nil {
 			return err
 		}
-		return addPenaltyFacts(tx, d, unknown, review, in, rel)
+		if err := addPenaltyFacts(tx, d, unknown, review, in, rel); err != nil {
+			return err
+		}
+		if keep != nil {
+			d.Repairs = keepReviewed(d.Repairs, review, keep)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read daily-check data from %s: %w", db.path, err)
 	}
+	db.sizes.undisclosed.set(len(d.Undisclosed))
+	db.sizes.quality.set(len(d.Quality))
+	if rules != nil {
+		db.sizes.failing.set(len(d.Repairs))
+	}
 	return d, nil
+}
+
+// keepReviewed drops, in place, the repairs at the indexes review (in
+// ascending order) of repairs that keep does not report: readOpenRepairs
+// judged the others as it read them, these once their penalty's facts
+// were added. An empty result is nil.
+func keepReviewed(repairs []credit.RepairRef, review []int, keep func(*credit.RepairRef) bool) []credit.RepairRef {
+	j, r := 0, 0
+	for i := range repairs {
+		if r < len(review) && review[r] == i {
+			r++
+			if !keep(&repairs[i]) {
+				continue
+			}
+		}
+		repairs[j] = repairs[i]
+		j++
+	}
+	clear(repairs[j:])
+	if j == 0 {
+		return nil
+	}
+	return repairs[:j]
+}
+
+// checkSizes are the lengths of the daily check's longest lists at the
+// last read, which the next read sizes them by: grown by appending, a
+// list of 46,000 references (4.8 MB, the quality list of the aged 1M
+// cache) allocated five times its size as it grew, and the background
+// reloads read them after every data change (docs/PERFORMANCE.md).
+type checkSizes struct{ undisclosed, quality, failing sizeHint }
+
+// sizeHint is a list's length at the last read; zero before any.
+type sizeHint struct{ n atomic.Int64 }
+
+func (h *sizeHint) set(n int) { h.n.Store(int64(n)) }
+
+// hint is the capacity to give the list: its last length and a little
+// more, for the records added since.
+func (h *sizeHint) hint() int {
+	n := int(h.n.Load())
+	return n + n/32
 }
 
 // disclosedRef is the reference of the record with key, from its value in
@@ -281,7 +343,10 @@ const checkReleaseEvery = 8 << 20
 
 // readQuality lists the records with quality issues, then those whose only
 // issue is a shared document number; a duplicate gets IssueDuplicateDocNo.
-func readQuality(tx *bolt.Tx, d *credit.CheckData, in interner, rel *pageRelease) error {
+//
+// The list starts with capacity for hint references (its length at the
+// last read) when Stats is not used to size it.
+func readQuality(tx *bolt.Tx, d *credit.CheckData, in interner, rel *pageRelease, hint int) error {
 	// Both buckets are keyed by record key: each is read in order, and
 	// joined with the other by an orderedCursor.
 	dup := orderedCursor{c: tx.Bucket(bDupDocNo).Cursor()}
@@ -291,6 +356,8 @@ func readQuality(tx *bolt.Tx, d *credit.CheckData, in interner, rel *pageRelease
 	// instead (see checkReleaseEvery).
 	if rel.every >= checkReleaseEvery {
 		d.Quality = slices.Grow(d.Quality, tx.Bucket(bQuality).Stats().KeyN+tx.Bucket(bDupDocNo).Stats().KeyN)
+	} else {
+		d.Quality = slices.Grow(d.Quality, hint)
 	}
 	err := tx.Bucket(bQuality).ForEach(func(k, v []byte) error {
 		rel.add(len(k) + len(v))
@@ -322,11 +389,14 @@ func readQuality(tx *bolt.Tx, d *credit.CheckData, in interner, rel *pageRelease
 // under review, its penalty's facts (RepairRef.Penalty) where the entry
 // carries them; it adds to review the indexes of those under review whose
 // entry does not (a schema-2 entry, a repair an officer's action opened).
-// It releases the mapped pages every `every` bytes read. Its count starts
+// With keep, it lists only the repairs keep reports, except those under
+// review whose penalty's facts it adds to review: the caller judges those
+// once it has them. The list then starts with room for hint. It releases the mapped pages every `every` bytes read.
+// Its count starts
 // afresh: a release due from the check's reads before would drop the pages
 // Stats has just mapped, and the scan would map them again (36 ms more for
 // the first frame at 1M records).
-func readOpenRepairs(tx *bolt.Tx, d *credit.CheckData, every int, review *[]int) error {
+func readOpenRepairs(tx *bolt.Tx, d *credit.CheckData, every int, keep func(*credit.RepairRef) bool, hint int, review *[]int) error {
 	rel := newPageReleaseEvery(tx, every)
 	acts, err := actionsByRecord(tx)
 	if err != nil {
@@ -334,13 +404,14 @@ func readOpenRepairs(tx *bolt.Tx, d *credit.CheckData, every int, review *[]int)
 	}
 	in := interner{}
 	set := tx.Bucket(bOpenRepairs)
-	var n int
-	if every < checkReleaseEvery {
-		n = countKeys(tx, set)
-	} else {
-		n = set.Stats().KeyN // quicker, and maps the bucket whole: see checkReleaseEvery
+	switch {
+	case keep != nil: // some are kept: as many as the last read kept
+		d.Repairs = make([]credit.RepairRef, 0, hint)
+	case every < checkReleaseEvery:
+		d.Repairs = make([]credit.RepairRef, 0, countKeys(tx, set)+len(acts))
+	default: // quicker, and maps the bucket whole: see checkReleaseEvery
+		d.Repairs = make([]credit.RepairRef, 0, set.Stats().KeyN+len(acts))
 	}
-	d.Repairs = make([]credit.RepairRef, 0, n+len(acts))
 	// add lists an open repair; e.known says whether e carries its
 	// penalty's facts (else addPenaltyFacts looks them up).
 	add := func(e *openEntry) error {
@@ -355,13 +426,18 @@ func readOpenRepairs(tx *bolt.Tx, d *credit.CheckData, every int, review *[]int)
 		if underReview(rep) {
 			if !e.known {
 				*review = append(*review, len(d.Repairs))
-			} else if p, err := e.openFactsOf(rep.RecordKey, in); err != nil {
-				return err
-			} else {
-				rr.Penalty = p
+				d.Repairs = append(d.Repairs, rr)
+				return nil
 			}
+			p, err := e.openFactsOf(rep.RecordKey, in)
+			if err != nil {
+				return err
+			}
+			rr.Penalty = p
 		}
-		d.Repairs = append(d.Repairs, rr)
+		if keep == nil || keep(&rr) {
+			d.Repairs = append(d.Repairs, rr)
+		}
 		return nil
 	}
 	if err := set.ForEach(func(k, v []byte) error {

@@ -299,11 +299,8 @@ func (m *ReadModel) checkFailing(since time.Time, lean bool, rules *credit.Rules
 		if lean {
 			every = leanReleaseEvery
 		}
-		d, err := m.db.checkData(since, every)
+		d, err := m.db.checkData(since, every, rules, today)
 		m.checkReads.Add(1)
-		if err == nil {
-			d.Repairs = rules.KeepFailing(d.Repairs, today)
-		}
 		m.checkMu.Lock()
 		if m.checking == ch {
 			m.checking = nil

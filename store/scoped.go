@@ -153,16 +153,15 @@ func (s *Scoped) Overview() (*credit.Snapshot, error) {
 // the CheckData is the caller's, its slices and maps are not.
 func (s *Scoped) CheckDataFailing(since time.Time, lean bool, rules *credit.Rules, today credit.Date) (*credit.CheckData, error) {
 	if s.rm == nil {
-		read := s.CheckData
+		every := checkReleaseEvery
 		if lean {
-			read = s.CheckDataLean
+			every = leanReleaseEvery
 		}
-		d, err := read(since)
+		d, err := s.db.checkData(since, every, rules, today)
 		if err != nil {
 			return nil, err
 		}
-		d.Repairs = rules.KeepFailing(d.Repairs, today)
-		return d, nil
+		return s.scope.FilterCheckData(d), nil
 	}
 	d, err := s.rm.checkFailing(since, lean, rules, today)
 	if err != nil {

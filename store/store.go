@@ -105,10 +105,11 @@ type Options struct {
 // DB is the cache. It is safe for concurrent use by multiple goroutines,
 // and, unless opened Exclusive, by several processes.
 type DB struct {
-	path string
-	opts Options
-	mu   gosync.RWMutex // in this process, a write excludes reads: flock is per file description
-	held *bolt.DB       // the open file in Exclusive mode, else nil
+	path  string
+	opts  Options
+	mu    gosync.RWMutex // in this process, a write excludes reads: flock is per file description
+	held  *bolt.DB       // the open file in Exclusive mode, else nil
+	sizes checkSizes     // the daily check's list lengths at the last read
 	// migrated: Open converted a schema-1 cache (which leaves it with
 	// many free pages; Open compacts it then).
 	migrated bool
