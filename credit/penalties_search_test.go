@@ -122,6 +122,8 @@ func BenchmarkFindDocNo(b *testing.B) {
 		{"plain", "〔2024〕37号"},
 		{"folded", "[2024]37号"},
 		{"no brackets", "37号"},
+		{"one character, in every summary", "机"},
+		{"one character, in none", "化"},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			s := p.NewSearch([]PenaltyField{FieldSubjectName, FieldUSCC, FieldDocNo}, among)

@@ -173,11 +173,13 @@ func mergeFresh[E any](dst, old, fresh []E, at []int, keep func(*E) bool) ([]E, 
 	dst = slices.Grow(dst, n)
 	from := make([]int32, 0, n)
 	f := 0
-	for r, e := range old {
+	var e E // one copy for every entry: keep's argument escapes
+	for r := range old {
 		for ; f < len(fresh) && at[f] == r; f++ {
 			dst = append(dst, fresh[f])
 			from = append(from, -1)
 		}
+		e = old[r]
 		if keep(&e) {
 			dst = append(dst, e)
 			from = append(from, int32(r))
