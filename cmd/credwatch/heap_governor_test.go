@@ -26,21 +26,33 @@ func TestHeapGovernorBound(t *testing.T) {
 	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
 		t.Errorf("with GOMEMLIMIT set, the limit became %d", got)
 	}
+	if g.gc == nil {
+		t.Error("without GOGC set, the GC target is not relaxed while typing")
+	}
+	t.Setenv("GOGC", "50")
+	if newHeapGovernor().gc != nil {
+		t.Error("with GOGC set, the governor still sets the GC target")
+	}
 }
 
-// The limit is relaxed while keys come, and back once they have been
-// quiet; a bound while relaxed stays relaxed; keys before the first bound
-// change nothing.
+// The limit and the GC target are relaxed while keys come, and back once
+// they have been quiet; a bound while relaxed stays relaxed; keys before
+// the first bound change nothing.
 func TestHeapGovernorRelaxesWhileTyping(t *testing.T) {
 	var mu gosync.Mutex
 	limit := int64(math.MaxInt64)
-	sets := 0
+	sets, percent := 0, tuiGCPercent
 	g := &heapGovernor{quiet: 50 * time.Millisecond, now: time.Now, set: func(l int64) {
 		mu.Lock()
 		defer mu.Unlock()
 		limit, sets = l, sets+1
+	}, gc: func(p int) {
+		mu.Lock()
+		defer mu.Unlock()
+		percent = p
 	}}
 	get := func() (int64, int) { mu.Lock(); defer mu.Unlock(); return limit, sets }
+	gcTarget := func() int { mu.Lock(); defer mu.Unlock(); return percent }
 
 	g.input()
 	if l, n := get(); l != math.MaxInt64 || n != 0 {
@@ -54,6 +66,9 @@ func TestHeapGovernorRelaxesWhileTyping(t *testing.T) {
 	g.input()
 	if l, _ := get(); l != relaxedLimit(base) {
 		t.Fatalf("limit %d while typing, want %d", l, relaxedLimit(base))
+	}
+	if p := gcTarget(); p != relaxedGCPercent {
+		t.Fatalf("GC target %d while typing, want %d", p, relaxedGCPercent)
 	}
 	// Keys every 20 ms for 200 ms keep it relaxed, with one call only.
 	_, before := get()
@@ -82,8 +97,14 @@ func TestHeapGovernorRelaxesWhileTyping(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+	if p := gcTarget(); p != tuiGCPercent {
+		t.Errorf("GC target %d once the keys are quiet, want %d", p, tuiGCPercent)
+	}
 	g.input()
 	if l, _ := get(); l != relaxedLimit(base*2) {
 		t.Errorf("limit %d at a key after settling, want it relaxed again", l)
+	}
+	if p := gcTarget(); p != relaxedGCPercent {
+		t.Errorf("GC target %d at a key after settling, want %d", p, relaxedGCPercent)
 	}
 }
