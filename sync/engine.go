@@ -135,6 +135,21 @@ type Options struct {
 	// beside the sync (the TUI, serve) sets it; `sync` does not, and
 	// keeps one transaction for an incremental pass.
 	BatchNodes int
+	// Background, if set, runs f (a pass's writes, its fetches and
+	// decoding) at the host process's background priority and returns
+	// when f does: the full-screen view and serve run their sync there,
+	// so that the officers' keys do not wait for it (issue 20: a
+	// keystroke's frame while sync passes run). Nil runs f as it is.
+	Background func(f func())
+}
+
+// background runs f through Options.Background, or as it is.
+func (e *Engine) background(f func()) {
+	if e.opts.Background == nil {
+		f()
+		return
+	}
+	e.opts.Background(f)
 }
 
 // Engine syncs endpoints into a store in the background.
@@ -283,7 +298,9 @@ func (e *Engine) loop(ctx context.Context, i int) {
 	ep := &e.eps[i]
 	failures := 0
 	for {
-		feed, err := e.pass(ctx, i)
+		var feed string
+		var err error
+		e.background(func() { feed, err = e.pass(ctx, i) })
 		if ctx.Err() != nil {
 			return
 		}

@@ -100,7 +100,7 @@ func (e *Engine) fetchOrdered(ctx context.Context, hc *http.Client, ep *Endpoint
 			go func() {
 				defer wg.Done()
 				defer func() { <-sem }()
-				e.walkListing(wctx, hc, ep, l, starts[i])
+				e.background(func() { e.walkListing(wctx, hc, ep, l, starts[i]) })
 			}()
 		}
 	}()

@@ -107,7 +107,7 @@ func (e *Engine) syncFeeds(ctx context.Context, hc *http.Client, ep *Endpoint, f
 	go func() {
 		defer close(stopped)
 		defer close(queue)
-		e.fetchFeeds(fctx, hc, ep, feeds, queue, crossFeeds)
+		e.background(func() { e.fetchFeeds(fctx, hc, ep, feeds, queue, crossFeeds) })
 	}()
 	defer func() {
 		cancel()

@@ -25,8 +25,9 @@ func favourInput() {
 	}
 }
 
-// runBackground runs f, a reload or a sort of the full-screen view, on a
-// thread of its own at the lowest scheduling priority where the system
+// runBackground runs f (a reload or a sort of the full-screen view, a sync
+// pass's writes, fetches and decoding in the view or serve) on a thread
+// of its own at the lowest scheduling priority where the system
 // allows it (backgroundPriority), and returns when f does. A panic in f is
 // raised again in the caller, so that it is handled as before.
 func runBackground(f func()) {

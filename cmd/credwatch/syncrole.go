@@ -82,7 +82,8 @@ func (s *syncer) serve(ctx context.Context, lock *store.SyncLock) {
 		s.logError(err)
 		return
 	}
-	eng, err := credsync.New(s.db, eps, credsync.Options{Now: time.Now, ServerClock: s.a.now, OnStoreError: storeErrors(lock, s.log, s.db.Path()), BatchNodes: syncBatchNodes})
+	eng, err := credsync.New(s.db, eps, credsync.Options{Now: time.Now, ServerClock: s.a.now, OnStoreError: storeErrors(lock, s.log, s.db.Path()), BatchNodes: syncBatchNodes,
+		Background: runBackground}) // background.go
 	if err != nil {
 		s.logError(err)
 		return
