@@ -349,7 +349,7 @@ type Model struct {
 	firstDone bool // hooks.FirstLoad has been called
 	cat       catalog
 	keys      KeyMap
-	styles    Styles
+	styles    *Styles // never changed once New made them: see table.Model.Styles
 	help      help.Model
 
 	width, height int
@@ -426,7 +426,8 @@ type Model struct {
 // New builds the TUI. Run it in the alternate screen; Init also asks for it.
 func New(d Deps) Model {
 	d = d.withDefaults()
-	m := Model{d: d, cat: newCatalog(d.Lang), styles: NewStyles(themed(d.Renderer, d.Theme)), syncing: map[string]bool{}, officer: d.Officer}
+	st := NewStyles(themed(d.Renderer, d.Theme))
+	m := Model{d: d, cat: newCatalog(d.Lang), styles: &st, syncing: map[string]bool{}, officer: d.Officer}
 	m.baseDay = credit.DateOf(d.Now())
 	m.keys = keyMapFor(m.cat)
 	if d.Export != nil && d.ExportCommand == nil {

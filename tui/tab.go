@@ -44,7 +44,7 @@ type tab interface {
 // keys.
 type common struct {
 	cat    catalog
-	styles Styles
+	styles *Styles
 	keys   table.KeyMap
 }
 

@@ -106,7 +106,7 @@ func (m Model) View() string {
 		lines = append(lines, m.tabAt(m.tab).view())
 	}
 	if m.mode == modeForm {
-		lines = append(lines, m.form.View(m.styles))
+		lines = append(lines, m.form.View(*m.styles))
 	} else if m.note != "" {
 		for _, l := range m.noteLines() {
 			lines = append(lines, m.styles.OK.Render(l))
