@@ -160,11 +160,7 @@ func sharingLines(in buildInput, y *yearNotes) ([]sharingRow, string) {
 			recv, disc, pend, rej = strconv.Itoa(e.Received), strconv.Itoa(e.Disclosed), strconv.Itoa(pending), strconv.Itoa(e.Rejected)
 			detail = c.f("sharing.detail", short, e.Kind.Chinese(), e.Received, e.Disclosed, pending, e.Rejected, c.age(in.now, e.LastPush))
 			if len(e.Rejections) > 0 {
-				parts := make([]string, 0, len(e.Rejections))
-				for _, r := range e.Rejections {
-					parts = append(parts, cleanText(r.RecordID)+" "+cleanText(r.Reason))
-				}
-				detail += c.f("sharing.rej", strings.Join(parts, "; "))
+				detail += c.f("sharing.rej", rejectionsText(e.Rejections))
 			}
 		}
 		if failed {
@@ -179,6 +175,33 @@ func sharingLines(in buildInput, y *yearNotes) ([]sharingRow, string) {
 	}
 	sum := c.f("sharing.sum", totPending, totRejected, totOverdue, totLate, len(staleDepts))
 	return lines, sum
+}
+
+// detailRejectBytes is about the most of a row's rejections its detail
+// line holds. The line is cut at the screen's width; a list of thousands
+// joined in full, for every row at every reload of every session, was a
+// fifth of what `serve` allocated while its data changed (1M records, 32
+// sessions).
+const detailRejectBytes = 1024
+
+// rejectionsText is the rejections as the detail line lists them (record
+// and reason), "; " between them, ending in "…" where more follow than
+// detailRejectBytes holds.
+func rejectionsText(rejs []credit.Rejection) string {
+	var b strings.Builder
+	for i, r := range rejs {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		if b.Len() >= detailRejectBytes {
+			b.WriteString("…")
+			break
+		}
+		b.WriteString(cleanText(r.RecordID))
+		b.WriteByte(' ')
+		b.WriteString(cleanText(r.Reason))
+	}
+	return b.String()
 }
 
 // sharingRow is what one sharing-list row's cells are made from, worked
