@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -110,6 +111,28 @@ func checkFeed(feed, got string) error {
 // maxErrorBody bounds how much of a non-200 answer is read.
 const maxErrorBody = 64 << 10
 
+// pagePresize is the most readPage sizes a page's buffer for at once from
+// the length its server declares: a server that declares more than it
+// sends costs no more than this.
+const pagePresize = 8 << 20
+
+// readPage reads a page's body, maxPageBytes and a byte at most (the
+// caller refuses a longer one), into a buffer sized for declared bytes
+// (the Content-Length; unknown when not positive). io.ReadAll grows its
+// buffer a quarter at a time: a page of 1 MB allocated about 5 MB, a
+// sixth of all that `serve` allocated while its data changed.
+func readPage(body io.Reader, declared int64) ([]byte, error) {
+	limited := io.LimitReader(body, maxPageBytes+1)
+	if declared <= 0 {
+		return io.ReadAll(limited)
+	}
+	// MinRead more: bytes.Buffer grows unless that much is free before
+	// each read, the last one (which finds the end) included.
+	buf := bytes.NewBuffer(make([]byte, 0, min(declared, pagePresize)+bytes.MinRead))
+	_, err := buf.ReadFrom(limited)
+	return buf.Bytes(), err
+}
+
 // fetchBody asks endpoint ep for the page of feed after cursor and returns
 // the body of a 200 answer and its content type; any other answer is an
 // *HTTPError. Error texts never hold the token.
@@ -147,7 +170,7 @@ func fetchBody(ctx context.Context, hc *http.Client, ep *Endpoint, feed, cursor 
 		}
 		return nil, "", fmt.Errorf("fetch %s: %w", feed, he)
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxPageBytes+1))
+	body, err := readPage(resp.Body, resp.ContentLength)
 	if err != nil {
 		return nil, "", fmt.Errorf("read %s page (HTTP 200, %s): %s", feed, ctype, redact(err.Error(), ep.Token))
 	}
