@@ -198,12 +198,18 @@ max_sessions_per_key = 2
 	}
 	var took []time.Duration
 	s := sessions[0]
+	window := time.Now()
 	for i := range presses {
 		key, want := "2", "归集"
 		if i%2 == 1 {
 			key, want = "1", "检查项"
 		}
-		took = append(took, s.press(b, key, want))
+		at := time.Since(window)
+		d := s.press(b, key, want)
+		took = append(took, d)
+		if trc != "" { // each key's start from the trace window's
+			b.Logf("%q %.1f ms (at %.3f s)", key, float64(d.Microseconds())/1000, at.Seconds())
+		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	stop()
