@@ -219,8 +219,8 @@ type Hooks struct {
 	Rebuilt func()
 	// Input, if set, is called in Update for every key and mouse event,
 	// before it is handled; it must return at once. cmd relaxes the
-	// collector's memory limit while the officer is at the keys
-	// (heapGovernor).
+	// collector's memory limit and GC target while the officer is at the
+	// keys (heapGovernor).
 	Input func()
 }
 
