@@ -262,9 +262,12 @@ type wirePage struct {
 // quarantines what it refuses with the reason. An item accepted here is
 // the change decodeItem makes of it.
 func decodeRecordPage(feed string, body []byte) (*wirePage, bool) {
-	var rp recordPage
-	if json.Unmarshal(body, &rp) != nil {
-		return nil, false
+	rp, ok := fastRecordPage(body) // fastpage.go
+	if !ok {
+		rp = recordPage{}
+		if json.Unmarshal(body, &rp) != nil {
+			return nil, false
+		}
 	}
 	wp := &wirePage{Page: api.Page{Feed: rp.Feed, NextCursor: rp.NextCursor, HasMore: rp.HasMore, ServerTime: rp.ServerTime}, decoded: true}
 	if len(rp.Items) > 0 {

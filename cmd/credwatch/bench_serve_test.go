@@ -48,6 +48,13 @@ import (
 //     100 ms and the server's passes (every 2 s) bring the changes in, so
 //     every session reloads new generations meanwhile.
 //
+// The server's endpoint is the fixture's (endpoint: the cache holds its
+// cursors), so its passes are incremental, as a bureau's server runs every
+// day. CREDWATCH_BENCH_SERVE_REWALK=1 names it anew instead: the server
+// has no cursor for it and walks every feed from the start, rewriting
+// nothing that is unchanged (a resync, as after an agency forgot its
+// cursors), through the whole of the session opens and the key presses.
+//
 // N is CREDWATCH_BENCH_SESSIONS (default 4, so that CI's -benchtime=1x
 // stays quick; docs/PERFORMANCE.md runs 32). CREDWATCH_BENCH_BIN=old,new
 // runs the builds named one after the other on one fixture;
@@ -104,10 +111,14 @@ func serveSessions(b *testing.B, bin string, f *fixture, n int) {
 		}
 		fmt.Fprintf(&keys, "credwatch-name=\"值班员%d\",%s %s", i, role, gossh.MarshalAuthorizedKey(signers[i].PublicKey()))
 	}
+	name := endpoint(f.srv.url).Name
+	if os.Getenv("CREDWATCH_BENCH_SERVE_REWALK") == "1" {
+		name = "hub"
+	}
 	cfg := filepath.Join(dir, "config.toml")
 	body := fmt.Sprintf(`cache = %q
 [[endpoint]]
-name = "hub"
+name = %q
 base_url = %q
 feeds = ["licence", "penalty", "coercion", "reward", "inspection", "sharing", "repair"]
 interval = "2s"
@@ -117,7 +128,7 @@ host_key = %q
 authorized_keys = %q
 max_sessions = %d
 max_sessions_per_key = 2
-`, cache, f.srv.url, addr, filepath.Join(dir, "host_key"), filepath.Join(dir, "authorized_keys"), n+4)
+`, cache, name, f.srv.url, addr, filepath.Join(dir, "host_key"), filepath.Join(dir, "authorized_keys"), n+4)
 	if err := os.WriteFile(filepath.Join(dir, "authorized_keys"), keys.Bytes(), 0o600); err != nil {
 		b.Fatal(err)
 	}
