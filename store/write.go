@@ -280,6 +280,8 @@ type pageWriter struct {
 	// deferDocNo: a bulk load is in progress (bulk.go), so by_doc_no and
 	// the duplicate set are left to FinishBulkLoad.
 	deferDocNo bool
+	// scratch is applyRecord's buffer for a record's encoding.
+	scratch []byte
 }
 
 func (w *pageWriter) apply(feed string, c *credit.Change) error {
@@ -330,8 +332,13 @@ func (w *pageWriter) applyRecord(c *credit.Change) error {
 	for _, is := range credit.CheckRecord(r, credit.DateOf(w.at)) {
 		m.Issues = append(m.Issues, is.Code)
 	}
-	// A fresh slice each time: bbolt keeps the value until the commit.
-	val := appendRecord(make([]byte, 0, 512), r, &m)
+	// Encoded into the writer's scratch buffer and compared with the value
+	// stored; only a changed record's is copied for Put (bbolt keeps the
+	// value until the commit). A re-walk serves every record anew and
+	// most are unchanged: a fresh buffer for each was 14% of what a server
+	// allocated through a 1M resync.
+	w.scratch = appendRecord(w.scratch[:0], r, &m)
+	val := w.scratch
 	if hadOld && bytes.Equal(recs.Get(key), val) {
 		// The same record again (a re-walk after a 410 serves every record
 		// anew): its value, summary and index entries stand as they are.
@@ -350,7 +357,7 @@ func (w *pageWriter) applyRecord(c *credit.Change) error {
 		w.noteReceived(r)
 		return nil
 	}
-	if err := recs.Put(key, val); err != nil {
+	if err := recs.Put(key, bytes.Clone(val)); err != nil {
 		return err
 	}
 	if hadOld && old.Kind != r.Kind {
