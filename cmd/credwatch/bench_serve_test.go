@@ -46,7 +46,9 @@ import (
 //     100 ms apart, alternating 每日核查 and 数据共享清单), while the
 //     others stay open and the sync runs: the simulator changes data every
 //     100 ms and the server's passes (every 2 s) bring the changes in, so
-//     every session reloads new generations meanwhile.
+//     every session reloads new generations meanwhile;
+//   - key-window-cores: the server's CPU time (user and system) over the
+//     key presses, in cores (on Linux; 0 elsewhere).
 //
 // The server's endpoint is the fixture's (endpoint: the cache holds its
 // cursors), so its passes are incremental, as a bureau's server runs every
@@ -210,6 +212,7 @@ max_sessions_per_key = 2
 	var took []time.Duration
 	s := sessions[0]
 	window := time.Now()
+	cpu0 := procCPU(srv.Process.Pid)
 	for i := range presses {
 		key, want := "2", "归集"
 		if i%2 == 1 {
@@ -223,6 +226,7 @@ max_sessions_per_key = 2
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	cores := (procCPU(srv.Process.Pid) - cpu0).Seconds() / time.Since(window).Seconds()
 	stop()
 	if trc != "" {
 		traceWindow(srv.Process, false)
@@ -243,7 +247,30 @@ max_sessions_per_key = 2
 	b.ReportMetric(ms(lastFirst), "first-frame-ms")
 	b.ReportMetric(ms(took[len(took)/2]), "key-p50-ms")
 	b.ReportMetric(ms(took[len(took)*99/100]), "key-p99-ms")
+	b.ReportMetric(cores, "key-window-cores")
 }
+
+// procCPU returns the CPU time a process has used, user and system (0
+// where /proc has no stat file: not Linux).
+func procCPU(pid int) time.Duration {
+	body, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command's name, which is in parentheses and
+	// may hold spaces: state is the first, utime the 12th, stime the 13th.
+	f := strings.Fields(string(body[bytes.LastIndexByte(body, ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * time.Second / clockTicks
+}
+
+// clockTicks is the unit of /proc/PID/stat's times (USER_HZ: 100 on
+// Linux everywhere).
+const clockTicks = 100
 
 // roundedMS returns ds in whole milliseconds, for a log line.
 func roundedMS(ds []time.Duration) []int64 {
