@@ -35,7 +35,11 @@ import (
 //   - rss-N-settled-MB, per-session-settled-MB: the same once the server
 //     has settled (settle after the first session's load, and after the
 //     key presses with all N open): what the bureau's server holds while
-//     its officers work, after the scavenger returned superseded memory;
+//     its officers work, after the scavenger returned superseded memory
+//     (settled1 is read before the data changes, rss-N-settled after: it
+//     counts what the changes hold too);
+//   - per-session-still-MB: the same with both readings settled before
+//     the data changes: what each session itself holds;
 //   - first-frame-ms: from the last session's request of a shell to its
 //     daily check on screen, with its results (the counts 未通过 n  注意 n
 //     ... that only the check data brings, not the empty table's header
@@ -202,6 +206,10 @@ max_sessions_per_key = 2
 		}
 		rssN = rss
 	}
+	// Settled again with all N open, before the data changes: the
+	// sessions' own share, in the same state of the data as settled1.
+	time.Sleep(settle)
+	settledStill, _ := procMemMB(srv.Process.Pid)
 	// The keys are pressed while the agency changes data (the simulator
 	// steps every 100 ms) and the server's sync passes, every 2 s, bring
 	// the changes in: every session then reloads a new generation.
@@ -244,6 +252,7 @@ max_sessions_per_key = 2
 	b.ReportMetric((rssN-rss1)/float64(n-1), "per-session-MB")
 	b.ReportMetric(settledN, fmt.Sprintf("rss-%d-settled-MB", n))
 	b.ReportMetric((settledN-settled1)/float64(n-1), "per-session-settled-MB")
+	b.ReportMetric((settledStill-settled1)/float64(n-1), "per-session-still-MB")
 	b.ReportMetric(ms(lastFirst), "first-frame-ms")
 	b.ReportMetric(ms(took[len(took)/2]), "key-p50-ms")
 	b.ReportMetric(ms(took[len(took)*99/100]), "key-p99-ms")
