@@ -391,11 +391,11 @@ func readQuality(tx *bolt.Tx, d *credit.CheckData, in interner, rel *pageRelease
 // entry does not (a schema-2 entry, a repair an officer's action opened).
 // With keep, it lists only the repairs keep reports, except those under
 // review whose penalty's facts it adds to review: the caller judges those
-// once it has them. The list then starts with room for hint. It releases the mapped pages every `every` bytes read.
-// Its count starts
-// afresh: a release due from the check's reads before would drop the pages
-// Stats has just mapped, and the scan would map them again (36 ms more for
-// the first frame at 1M records).
+// once it has them. The list then starts with room for hint. It releases
+// the mapped pages every `every` bytes read. Its count starts afresh: a
+// release due from the check's reads before would drop the pages Stats
+// has just mapped, and the scan would map them again (36 ms more for the
+// first frame at 1M records).
 func readOpenRepairs(tx *bolt.Tx, d *credit.CheckData, every int, keep func(*credit.RepairRef) bool, hint int, review *[]int) error {
 	rel := newPageReleaseEvery(tx, every)
 	acts, err := actionsByRecord(tx)
