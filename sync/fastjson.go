@@ -262,7 +262,7 @@ func (d *fastDec) skip(depth int) bool {
 	}
 	switch d.peek() {
 	case '"':
-		_, ok := d.str()
+		_, _, ok := d.strOrRaw() // checked, not kept: no string made
 		return ok
 	case '{':
 		d.i++
@@ -270,7 +270,7 @@ func (d *fastDec) skip(depth int) bool {
 			return true
 		}
 		for {
-			if _, ok := d.str(); !ok || !d.next(':') || !d.skip(depth+1) {
+			if _, _, ok := d.strOrRaw(); !ok || !d.next(':') || !d.skip(depth+1) {
 				return false
 			}
 			if d.next(',') {
